@@ -1,0 +1,20 @@
+import js from '@eslint/js';
+import tseslint from 'typescript-eslint';
+
+export default tseslint.config(
+  { ignores: ['dist/', 'node_modules/', 'coverage/', 'src/graphql/*.generated.ts', 'bench/results/'] },
+  js.configs.recommended,
+  ...tseslint.configs.recommended,
+  {
+    rules: {
+      '@typescript-eslint/no-explicit-any': 'error',
+      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
+      '@typescript-eslint/consistent-type-imports': 'error',
+    },
+  },
+  {
+    // Layering (STYLE.md): resolvers never import got; domain imports nothing.
+    files: ['src/graphql/**/*.ts', 'src/loaders/**/*.ts', 'src/domain/**/*.ts'],
+    rules: { 'no-restricted-imports': ['error', { paths: ['got'] }] },
+  },
+);
