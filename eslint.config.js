@@ -13,6 +13,12 @@ export default tseslint.config(
     },
   },
   {
+    files: ['**/*.js', '**/*.mjs'],
+    languageOptions: {
+      globals: { process: 'readonly', console: 'readonly', fetch: 'readonly', setTimeout: 'readonly', URL: 'readonly' },
+    },
+  },
+  {
     // Layering (STYLE.md): resolvers never import got; domain imports nothing.
     files: ['src/graphql/**/*.ts', 'src/loaders/**/*.ts', 'src/domain/**/*.ts'],
     rules: { 'no-restricted-imports': ['error', { paths: ['got'] }] },

@@ -1,0 +1,67 @@
+/**
+ * Every shared-cache key, built in this one file. Each key starts with the layout version and
+ * the location, so one location's data can never be read under another location's key:
+ *
+ *   v1:loc:<locationId>:<entity>:<id…>
+ *
+ * Every segment is URI-encoded, so an id holding ':' cannot forge another location's or
+ * entity's key. Bump KEY_LAYOUT when a cached value's shape changes incompatibly: replicas of
+ * the old and new version then share Redis without reading each other's values.
+ *
+ * Searches and paged lists carry the location's search generation (see search-generation.ts):
+ * invalidating a contact changes the generation, which drops them all at once.
+ */
+
+const KEY_LAYOUT = 'v1';
+
+/** The entity names keys carry; they are also the TTL kinds and the metrics' entity label. */
+export const CACHE_ENTITIES = [
+  'contact',
+  'task',
+  'note',
+  'tasksOfContact',
+  'notesOfContact',
+  'appointmentsOfContact',
+  'search',
+  'contactList',
+  'businessList',
+  'searchGeneration',
+] as const;
+export type CacheEntity = (typeof CACHE_ENTITIES)[number];
+
+function build(locationId: string, entity: CacheEntity, ...ids: string[]): string {
+  if (locationId === '') throw new Error('A cache key needs a location id: every cached value is scoped to one location');
+  return [KEY_LAYOUT, 'loc', locationId, entity, ...ids].map((part, index) => (index === 0 ? part : encodeURIComponent(part))).join(':');
+}
+
+export const cacheKeys = {
+  contact: (locationId: string, contactId: string) => build(locationId, 'contact', contactId),
+  /** A task by id; GHL task ids are unique within a location. */
+  task: (locationId: string, taskId: string) => build(locationId, 'task', taskId),
+  note: (locationId: string, noteId: string) => build(locationId, 'note', noteId),
+  tasksOfContact: (locationId: string, contactId: string) => build(locationId, 'tasksOfContact', contactId),
+  notesOfContact: (locationId: string, contactId: string) => build(locationId, 'notesOfContact', contactId),
+  appointmentsOfContact: (locationId: string, contactId: string) => build(locationId, 'appointmentsOfContact', contactId),
+  /** POST /contacts/search; `requestHash` from `hashRequest(request)`. */
+  search: (locationId: string, generation: string, requestHash: string) => build(locationId, 'search', generation, requestHash),
+  /** GET /contacts/ (deprecated paging list). */
+  contactList: (locationId: string, generation: string, requestHash: string) => build(locationId, 'contactList', generation, requestHash),
+  /** GET /contacts/business/{businessId}. */
+  businessList: (locationId: string, businessId: string, generation: string, requestHash: string) =>
+    build(locationId, 'businessList', generation, businessId, requestHash),
+  /** Holds the location's current search generation (a string token, not an envelope). */
+  searchGeneration: (locationId: string) => build(locationId, 'searchGeneration'),
+};
+
+/** The entity a key belongs to, for metrics labels (never label by id). */
+export function entityOfKey(key: string): CacheEntity | 'unknown' {
+  const entity = key.split(':')[3];
+  return CACHE_ENTITIES.find((name) => name === entity) ?? 'unknown';
+}
+
+/** The location a key belongs to (decoded), or null for a key not built here. */
+export function locationOfKey(key: string): string | null {
+  const parts = key.split(':');
+  if (parts[0] !== KEY_LAYOUT || parts[1] !== 'loc' || parts[2] === undefined) return null;
+  return decodeURIComponent(parts[2]);
+}

@@ -1,0 +1,97 @@
+/**
+ * The shared cache as the rest of the gateway uses it (built by `createCache`): read-through
+ * helpers, key builders that need the search generation, invalidation, stats and health.
+ */
+import { cacheKeys } from './cache-keys.js';
+import type { CacheStats } from './cache-stats.js';
+import type { CacheTtls } from './cache-ttls.js';
+import type { CacheInvalidation, InvalidationReport } from './invalidation.js';
+import type { LoadMissing, Loader, ReadResult, ReadThrough, ReadThroughOptions } from './read-through.js';
+import { hashRequest } from './request-hash.js';
+import type { CacheHealth, ResilientStore } from './resilient-store.js';
+import type { SearchGenerations } from './search-generation.js';
+
+export class SharedCache {
+  /** Key builders for entities and per-contact lists (searches and lists: use the async *Key methods below). */
+  readonly keys = cacheKeys;
+
+  constructor(
+    /** Freshness per entity kind (ms): pass e.g. `cache.ttls.contact` as `ttlMs`. */
+    readonly ttls: CacheTtls,
+    readonly stats: CacheStats,
+    private readonly store: ResilientStore,
+    private readonly reader: ReadThrough,
+    private readonly generations: SearchGenerations,
+    private readonly invalidation: CacheInvalidation,
+  ) {}
+
+  readThrough<T>(key: string, ttlMs: number, loader: Loader<T>, options?: ReadThroughOptions<T>): Promise<ReadResult<T>> {
+    return this.reader.readThrough(key, ttlMs, loader, options);
+  }
+
+  readThroughMany<T>(
+    keys: readonly string[],
+    ttlMs: number,
+    loadMissing: LoadMissing<T>,
+    options?: ReadThroughOptions<T>,
+  ): Promise<Array<ReadResult<T> | Error | undefined>> {
+    return this.reader.readThroughMany(keys, ttlMs, loadMissing, options);
+  }
+
+  /** Stores a value known to be current (e.g. what a mutation returned), after invalidating. */
+  prime<T>(key: string, ttlMs: number, value: T): Promise<void> {
+    return this.reader.prime(key, ttlMs, value);
+  }
+
+  /** Key of a POST /contacts/search request (any JSON-able request object; key order does not matter). */
+  async searchKey(locationId: string, request: unknown): Promise<string> {
+    return cacheKeys.search(locationId, await this.generations.current(locationId), hashRequest(request));
+  }
+
+  /** Key of a GET /contacts/ page. */
+  async contactListKey(locationId: string, request: unknown): Promise<string> {
+    return cacheKeys.contactList(locationId, await this.generations.current(locationId), hashRequest(request));
+  }
+
+  /** Key of a GET /contacts/business/{businessId} page. */
+  async businessListKey(locationId: string, businessId: string, request: unknown): Promise<string> {
+    return cacheKeys.businessList(locationId, businessId, await this.generations.current(locationId), hashRequest(request));
+  }
+
+  /** See invalidation.ts for exactly what each of these evicts. */
+  invalidateContact(locationId: string, contactId: string): Promise<InvalidationReport> {
+    return this.invalidation.invalidateContact(locationId, contactId);
+  }
+
+  invalidateTask(locationId: string, contactId: string, taskId: string): Promise<InvalidationReport> {
+    return this.invalidation.invalidateTask(locationId, contactId, taskId);
+  }
+
+  invalidateNote(locationId: string, contactId: string, noteId: string): Promise<InvalidationReport> {
+    return this.invalidation.invalidateNote(locationId, contactId, noteId);
+  }
+
+  invalidateAppointments(locationId: string, contactId: string): Promise<InvalidationReport> {
+    return this.invalidation.invalidateAppointments(locationId, contactId);
+  }
+
+  invalidateSearches(locationId: string): Promise<InvalidationReport> {
+    return this.invalidation.invalidateSearches(locationId);
+  }
+
+  /** Whether the store answers (for /health): "down" means requests go straight upstream. */
+  health(): CacheHealth {
+    return this.store.health();
+  }
+
+  /** Resolves when background refreshes started so far are done. */
+  idle(): Promise<void> {
+    return this.reader.idle();
+  }
+
+  /** Waits for background refreshes, then closes the store's connection or file. */
+  async close(): Promise<void> {
+    await this.reader.idle();
+    await this.store.close();
+  }
+}

@@ -1,0 +1,142 @@
+import { afterEach, describe, expect, it } from '@jest/globals';
+import { createCache } from '../../../src/cache/cache-factory.js';
+import type { LoaderContext } from '../../../src/cache/read-through.js';
+import type { SharedCache } from '../../../src/cache/shared-cache.js';
+import { GhlRateLimitedError, GhlUnauthorizedError } from '../../../src/ghl/errors.js';
+import { FakeClock, recordingLogger } from './fakes.js';
+
+const TTL = 10_000;
+const GRACE = 5_000;
+
+/** A batch upstream that records every batch of keys it received, like a DataLoader test would. */
+class RecordingBatchUpstream {
+  readonly batches: string[][] = [];
+  readonly lanes: string[] = [];
+  failure: unknown = null;
+  private gate: Promise<void> = Promise.resolve();
+  constructor(private readonly data: Map<string, string>) {}
+
+  set(key: string, value: string): void {
+    this.data.set(key, value);
+  }
+
+  hold(): () => void {
+    let release: () => void = () => {};
+    this.gate = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    return release;
+  }
+
+  readonly loadMissing = async (keys: string[], context: LoaderContext): Promise<Map<string, string>> => {
+    this.batches.push([...keys]);
+    this.lanes.push(context.lane);
+    await this.gate;
+    if (this.failure !== null) throw this.failure;
+    return new Map(keys.flatMap((key) => (this.data.has(key) ? [[key, this.data.get(key) ?? '']] : [])));
+  };
+}
+
+describe('readThroughMany', () => {
+  let cache: SharedCache;
+  let clock: FakeClock;
+  afterEach(async () => cache.close());
+
+  async function setup(): Promise<void> {
+    clock = new FakeClock();
+    cache = await createCache('memory://', { logger: recordingLogger().logger, now: clock.now, graceMs: GRACE, maxStaleMs: 60_000 });
+  }
+
+  it('when some keys are cached, then only the misses are loaded, in one batch, and results keep key order', async () => {
+    await setup();
+    const [a, b, c, d] = ['a', 'b', 'c', 'd'].map((id) => cache.keys.contact('loc1', id)) as [string, string, string, string];
+    const upstream = new RecordingBatchUpstream(new Map([[a, 'A'], [b, 'B'], [c, 'C']]));
+    await cache.readThroughMany([a], TTL, upstream.loadMissing);
+
+    const results = await cache.readThroughMany([c, a, d, b, c], TTL, upstream.loadMissing);
+    expect(upstream.batches).toEqual([[a], [c, d, b]]);
+    expect(results).toEqual([
+      { value: 'C', stale: false, ageMs: 0, fromCache: false },
+      { value: 'A', stale: false, ageMs: 0, fromCache: true },
+      undefined,
+      { value: 'B', stale: false, ageMs: 0, fromCache: false },
+      { value: 'C', stale: false, ageMs: 0, fromCache: false },
+    ]);
+
+    const again = await cache.readThroughMany([a, b, c], TTL, upstream.loadMissing);
+    expect(again.map((result) => (result instanceof Error || result === undefined ? result : result.fromCache))).toEqual([true, true, true]);
+    expect(upstream.batches).toHaveLength(2);
+  });
+
+  it('when values are past their TTL within the grace window, then they are served stale and refreshed in one background batch', async () => {
+    await setup();
+    const keys = ['a', 'b'].map((id) => cache.keys.tasksOfContact('loc1', id));
+    const upstream = new RecordingBatchUpstream(new Map(keys.map((key) => [key, 'old'])));
+    await cache.readThroughMany(keys, TTL, upstream.loadMissing);
+    for (const key of keys) upstream.set(key, 'new');
+    clock.advance(TTL + 1);
+
+    const stale = await cache.readThroughMany(keys, TTL, upstream.loadMissing);
+    expect(stale).toEqual(keys.map(() => ({ value: 'old', stale: true, ageMs: TTL + 1, fromCache: true })));
+    await cache.idle();
+    expect(upstream.batches).toEqual([keys, keys]);
+    expect(upstream.lanes).toEqual(['interactive', 'background']);
+    const fresh = await cache.readThroughMany(keys, TTL, upstream.loadMissing);
+    expect(fresh.map((result) => (result instanceof Error ? result : result?.value))).toEqual(['new', 'new']);
+  });
+
+  it('when the batch fails retryably, then keys with a stale value get it and the others get the error', async () => {
+    await setup();
+    const [a, b] = ['a', 'b'].map((id) => cache.keys.contact('loc1', id)) as [string, string];
+    const upstream = new RecordingBatchUpstream(new Map([[a, 'A']]));
+    await cache.readThroughMany([a], TTL, upstream.loadMissing);
+    const failure = new GhlRateLimitedError('POST /contacts/search', 1000);
+    upstream.failure = failure;
+    clock.advance(TTL + GRACE + 1);
+
+    const [first, second] = await cache.readThroughMany([a, b], TTL, upstream.loadMissing);
+    expect(first).toEqual({ value: 'A', stale: true, ageMs: TTL + GRACE + 1, fromCache: true });
+    expect(second).toBe(failure);
+  });
+
+  it('when the batch is refused, then no key is served stale', async () => {
+    await setup();
+    const a = cache.keys.contact('loc1', 'a');
+    const upstream = new RecordingBatchUpstream(new Map([[a, 'A']]));
+    await cache.readThroughMany([a], TTL, upstream.loadMissing);
+    upstream.failure = new GhlUnauthorizedError('POST /contacts/search', 'revoked');
+    clock.advance(TTL + GRACE + 1);
+    const [result] = await cache.readThroughMany([a], TTL, upstream.loadMissing);
+    expect(result).toBeInstanceOf(GhlUnauthorizedError);
+  });
+
+  it('when a key disappears upstream, then its cached copy is evicted', async () => {
+    await setup();
+    const a = cache.keys.contact('loc1', 'a');
+    const data = new Map([[a, 'A']]);
+    const upstream = new RecordingBatchUpstream(data);
+    await cache.readThroughMany([a], TTL, upstream.loadMissing);
+    data.delete(a);
+    clock.advance(TTL + GRACE + 1);
+    expect(await cache.readThroughMany([a], TTL, upstream.loadMissing)).toEqual([undefined]);
+    // Nothing stale left to stand in during a later outage.
+    upstream.failure = new GhlRateLimitedError('POST /contacts/search', 1000);
+    const [result] = await cache.readThroughMany([a], TTL, upstream.loadMissing);
+    expect(result).toBeInstanceOf(GhlRateLimitedError);
+  });
+
+  it('when two batches overlap while the first is in flight, then the shared keys are loaded once', async () => {
+    await setup();
+    const [a, b, c] = ['a', 'b', 'c'].map((id) => cache.keys.contact('loc1', id)) as [string, string, string];
+    const upstream = new RecordingBatchUpstream(new Map([[a, 'A'], [b, 'B'], [c, 'C']]));
+    const release = upstream.hold();
+    const first = cache.readThroughMany([a, b], TTL, upstream.loadMissing);
+    await new Promise((resolve) => setImmediate(resolve));
+    const second = cache.readThroughMany([b, c], TTL, upstream.loadMissing);
+    await new Promise((resolve) => setImmediate(resolve));
+    release();
+    const [one, two] = await Promise.all([first, second]);
+    expect(upstream.batches).toEqual([[a, b], [c]]);
+    expect([...one, ...two].map((result) => (result instanceof Error ? result : result?.value))).toEqual(['A', 'B', 'B', 'C']);
+  });
+});
