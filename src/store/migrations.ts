@@ -1,0 +1,203 @@
+/**
+ * The one set of migrations, in code (not files on disk) so `dist/` runs them without copying
+ * anything. Both dialects run the same list; only the auto-increment id column differs.
+ * Kysely's Migrator records what ran in `kysely_migration` and takes a lock (PostgreSQL:
+ * an advisory lock), so replicas starting together migrate once and a restart is a no-op.
+ * Append new migrations with a larger name; never edit one that has shipped.
+ */
+import { Migrator, type CreateTableBuilder, type Kysely, type Migration, type MigrationProvider } from 'kysely';
+
+export type StoreDialect = 'sqlite' | 'postgres';
+
+/** The id column type per dialect: both yield a 32-bit integer the drivers return as a number. */
+function withId<T extends string>(table: CreateTableBuilder<T, never>, dialect: StoreDialect): CreateTableBuilder<T, 'id'> {
+  return dialect === 'postgres'
+    ? table.addColumn('id', 'serial', (column) => column.primaryKey())
+    : table.addColumn('id', 'integer', (column) => column.primaryKey().autoIncrement());
+}
+
+function initialSchema(dialect: StoreDialect): Migration {
+  return {
+    async up(db: Kysely<unknown>): Promise<void> {
+      await withId(db.schema.createTable('links'), dialect)
+        .addColumn('location_id', 'text', (c) => c.notNull())
+        .addColumn('ghl_kind', 'text', (c) => c.notNull())
+        .addColumn('ghl_id', 'text', (c) => c.notNull())
+        .addColumn('roofr_kind', 'text', (c) => c.notNull())
+        .addColumn('roofr_id', 'text', (c) => c.notNull())
+        .addColumn('status', 'text', (c) => c.notNull())
+        .addColumn('created_at', 'text', (c) => c.notNull())
+        .addColumn('updated_at', 'text', (c) => c.notNull())
+        .addUniqueConstraint('links_ghl_side', ['location_id', 'ghl_kind', 'ghl_id', 'roofr_kind'])
+        .addUniqueConstraint('links_roofr_side', ['location_id', 'roofr_kind', 'roofr_id', 'ghl_kind'])
+        .execute();
+
+      await db.schema
+        .createTable('content_hashes')
+        .addColumn('location_id', 'text', (c) => c.notNull())
+        .addColumn('direction', 'text', (c) => c.notNull())
+        .addColumn('entity_kind', 'text', (c) => c.notNull())
+        .addColumn('entity_id', 'text', (c) => c.notNull())
+        .addColumn('hash', 'text', (c) => c.notNull())
+        .addColumn('updated_at', 'text', (c) => c.notNull())
+        .addPrimaryKeyConstraint('content_hashes_pk', ['location_id', 'direction', 'entity_kind', 'entity_id'])
+        .execute();
+
+      await withId(db.schema.createTable('outbox'), dialect)
+        .addColumn('location_id', 'text', (c) => c.notNull())
+        .addColumn('kind', 'text', (c) => c.notNull())
+        .addColumn('payload', 'text', (c) => c.notNull())
+        .addColumn('idempotency_key', 'text', (c) => c.notNull().unique())
+        .addColumn('attempts', 'integer', (c) => c.notNull().defaultTo(0))
+        .addColumn('next_attempt_at', 'text', (c) => c.notNull())
+        .addColumn('last_error', 'text')
+        .addColumn('status', 'text', (c) => c.notNull())
+        .addColumn('lease_owner', 'text')
+        .addColumn('lease_expires_at', 'text')
+        .addColumn('created_at', 'text', (c) => c.notNull())
+        .addColumn('updated_at', 'text', (c) => c.notNull())
+        .execute();
+      await db.schema.createIndex('outbox_due').on('outbox').columns(['status', 'next_attempt_at']).execute();
+      await db.schema.createIndex('outbox_lease').on('outbox').columns(['status', 'lease_expires_at']).execute();
+
+      await db.schema
+        .createTable('webhook_receipts')
+        .addColumn('source', 'text', (c) => c.notNull())
+        .addColumn('webhook_id', 'text', (c) => c.notNull())
+        .addColumn('received_at', 'text', (c) => c.notNull())
+        .addPrimaryKeyConstraint('webhook_receipts_pk', ['source', 'webhook_id'])
+        .execute();
+      await db.schema.createIndex('webhook_receipts_received').on('webhook_receipts').column('received_at').execute();
+
+      await withId(db.schema.createTable('inbound_events'), dialect)
+        .addColumn('source', 'text', (c) => c.notNull())
+        .addColumn('webhook_id', 'text', (c) => c.notNull())
+        .addColumn('location_id', 'text')
+        .addColumn('event_type', 'text', (c) => c.notNull())
+        .addColumn('payload', 'text', (c) => c.notNull())
+        .addColumn('attempts', 'integer', (c) => c.notNull().defaultTo(0))
+        .addColumn('next_attempt_at', 'text', (c) => c.notNull())
+        .addColumn('last_error', 'text')
+        .addColumn('status', 'text', (c) => c.notNull())
+        .addColumn('lease_owner', 'text')
+        .addColumn('lease_expires_at', 'text')
+        .addColumn('received_at', 'text', (c) => c.notNull())
+        .addColumn('updated_at', 'text', (c) => c.notNull())
+        .execute();
+      await db.schema.createIndex('inbound_events_due').on('inbound_events').columns(['status', 'next_attempt_at']).execute();
+
+      await db.schema
+        .createTable('sync_runs')
+        .addColumn('id', 'text', (c) => c.primaryKey())
+        .addColumn('trigger', 'text', (c) => c.notNull())
+        .addColumn('location_id', 'text', (c) => c.notNull())
+        .addColumn('business_id', 'text')
+        .addColumn('mode', 'text', (c) => c.notNull())
+        .addColumn('status', 'text', (c) => c.notNull())
+        .addColumn('read_count', 'integer', (c) => c.notNull().defaultTo(0))
+        .addColumn('created_count', 'integer', (c) => c.notNull().defaultTo(0))
+        .addColumn('updated_count', 'integer', (c) => c.notNull().defaultTo(0))
+        .addColumn('unchanged_count', 'integer', (c) => c.notNull().defaultTo(0))
+        .addColumn('failed_count', 'integer', (c) => c.notNull().defaultTo(0))
+        .addColumn('started_at', 'text', (c) => c.notNull())
+        .addColumn('finished_at', 'text')
+        .addColumn('errors', 'text', (c) => c.notNull())
+        .addColumn('cursor', 'text')
+        .execute();
+      await db.schema.createIndex('sync_runs_location_started').on('sync_runs').columns(['location_id', 'started_at']).execute();
+
+      await db.schema
+        .createTable('sync_cursors')
+        .addColumn('location_id', 'text', (c) => c.notNull())
+        .addColumn('scope', 'text', (c) => c.notNull())
+        .addColumn('value', 'text', (c) => c.notNull())
+        .addColumn('updated_at', 'text', (c) => c.notNull())
+        .addPrimaryKeyConstraint('sync_cursors_pk', ['location_id', 'scope'])
+        .execute();
+
+      await db.schema
+        .createTable('oauth_tokens')
+        .addColumn('subject_kind', 'text', (c) => c.notNull())
+        .addColumn('subject_id', 'text', (c) => c.notNull())
+        .addColumn('company_id', 'text')
+        .addColumn('ciphertext', 'text', (c) => c.notNull())
+        .addColumn('iv', 'text', (c) => c.notNull())
+        .addColumn('auth_tag', 'text', (c) => c.notNull())
+        .addColumn('key_id', 'text', (c) => c.notNull())
+        .addColumn('scopes', 'text', (c) => c.notNull())
+        .addColumn('expires_at', 'text', (c) => c.notNull())
+        .addColumn('last_refresh_at', 'text')
+        .addColumn('status', 'text', (c) => c.notNull())
+        .addColumn('version', 'integer', (c) => c.notNull())
+        .addColumn('created_at', 'text', (c) => c.notNull())
+        .addColumn('updated_at', 'text', (c) => c.notNull())
+        .addPrimaryKeyConstraint('oauth_tokens_pk', ['subject_kind', 'subject_id'])
+        .execute();
+      await db.schema.createIndex('oauth_tokens_expiry').on('oauth_tokens').columns(['status', 'expires_at']).execute();
+
+      await db.schema
+        .createTable('api_keys')
+        .addColumn('id', 'text', (c) => c.primaryKey())
+        .addColumn('key_hash', 'text', (c) => c.notNull().unique())
+        .addColumn('name', 'text', (c) => c.notNull())
+        .addColumn('locations', 'text', (c) => c.notNull())
+        .addColumn('roles', 'text', (c) => c.notNull())
+        .addColumn('created_at', 'text', (c) => c.notNull())
+        .addColumn('revoked_at', 'text')
+        .execute();
+
+      await db.schema
+        .createTable('secrets')
+        .addColumn('key', 'text', (c) => c.primaryKey())
+        .addColumn('ciphertext', 'text', (c) => c.notNull())
+        .addColumn('iv', 'text', (c) => c.notNull())
+        .addColumn('auth_tag', 'text', (c) => c.notNull())
+        .addColumn('key_id', 'text', (c) => c.notNull())
+        .addColumn('updated_at', 'text', (c) => c.notNull())
+        .execute();
+    },
+  };
+}
+
+/** Every migration, by name; names sort in the order they must run. */
+export function storeMigrations(dialect: StoreDialect): Record<string, Migration> {
+  return {
+    '0001_initial': initialSchema(dialect),
+  };
+}
+
+const MIGRATION_RETRIES = 3;
+
+export class MigrationError extends Error {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = 'MigrationError';
+  }
+}
+
+/**
+ * Runs every pending migration; throws a MigrationError naming the one that failed.
+ * `schema`: the PostgreSQL schema the store lives in when it is not `public`. Kysely looks for
+ * its bookkeeping tables across all schemas unless told which one, and would otherwise take
+ * another schema's `kysely_migration` for its own.
+ */
+export async function migrateToLatest<DB>(db: Kysely<DB>, dialect: StoreDialect, options: { schema?: string } = {}): Promise<string[]> {
+  const migrations = storeMigrations(dialect);
+  const provider: MigrationProvider = { getMigrations: async () => migrations };
+  const migrator = new Migrator({ db, provider, ...(options.schema !== undefined ? { migrationTableSchema: options.schema } : {}) });
+  let outcome = await migrator.migrateToLatest();
+  // Before taking its lock, Kysely introspects every schema of the database; on PostgreSQL
+  // that query fails if another schema is dropped meanwhile (e.g. a parallel test run). Such a
+  // failure happens before any migration ran (no result is an Error), so it is retried.
+  for (let retry = 1; retry <= MIGRATION_RETRIES && outcome.error !== undefined && !outcome.results?.some((r) => r.status === 'Error'); retry += 1) {
+    await new Promise((resolve) => setTimeout(resolve, 50 * retry));
+    outcome = await migrator.migrateToLatest();
+  }
+  const { error, results } = outcome;
+  if (error !== undefined) {
+    const failed = results?.find((result) => result.status === 'Error')?.migrationName ?? 'unknown';
+    const reason = error instanceof Error ? error.message : String(error);
+    throw new MigrationError(`Database migration ${failed} failed: ${reason}. Check DATABASE_URL and the database's permissions.`, { cause: error });
+  }
+  return (results ?? []).filter((result) => result.status === 'Success').map((result) => result.migrationName);
+}

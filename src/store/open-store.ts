@@ -1,0 +1,156 @@
+/**
+ * The store factory: opens SQLite (better-sqlite3, the embedded default) or PostgreSQL (pg Pool)
+ * from DATABASE_URL, runs the migrations, and returns every repository over one connection.
+ * The composition root calls it once; tests call it per test with `sqlite::memory:` or a schema
+ * of their own on PostgreSQL.
+ */
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import SqliteDatabase from 'better-sqlite3';
+import { Kysely, PostgresDialect, sql, SqliteDialect } from 'kysely';
+import pg from 'pg';
+import { createApiKeysRepo, type ApiKeysRepo } from './api-keys-repo.js';
+import { createCursorsRepo, type CursorsRepo } from './cursors-repo.js';
+import { parseDatabaseUrl } from './database-url.js';
+import { createHashesRepo, type HashesRepo } from './hashes-repo.js';
+import { createLinksRepo, type LinksRepo } from './links-repo.js';
+import { MigrationError, migrateToLatest, type StoreDialect } from './migrations.js';
+import { createOutboxRepo, type OutboxRepo } from './outbox-repo.js';
+import type { Database } from './schema.js';
+import { createSecretsRepo, type SecretsRepo } from './secrets-repo.js';
+import type { Clock, StoreContext } from './store-context.js';
+import { createSyncRunsRepo, type SyncRunsRepo } from './sync-runs-repo.js';
+import { createTokensRepo, type TokensRepo } from './tokens-repo.js';
+import { createWebhooksRepo, type WebhooksRepo } from './webhooks-repo.js';
+
+export const DEFAULT_OUTBOX_MAX_ATTEMPTS = 8;
+
+export interface OpenStoreOptions {
+  /** OUTBOX_MAX_ATTEMPTS: claims of an outbox entry before it becomes a dead letter. */
+  outboxMaxAttempts?: number;
+  /** Same for queued inbound webhook events; default outboxMaxAttempts. */
+  inboundMaxAttempts?: number;
+  /** Time source of leases, timestamps and due dates; tests move it instead of waiting. */
+  now?: Clock;
+  postgres?: {
+    /** A schema to work in (search_path), e.g. one per test run; it must exist. */
+    searchPath?: string;
+    /** Pool size; default 10. */
+    max?: number;
+    /** Errors of idle pooled connections (the next query reports its own error anyway). */
+    onIdleError?: (error: Error) => void;
+  };
+}
+
+export interface Store {
+  /** For transactions spanning repositories: `store.db.transaction().execute(trx => …)`, then
+   * pass `trx` to the write methods that take one. */
+  db: Kysely<Database>;
+  dialect: StoreDialect;
+  /** Migrations applied by this open (empty when the schema was already current). */
+  appliedMigrations: string[];
+  links: LinksRepo;
+  hashes: HashesRepo;
+  outbox: OutboxRepo;
+  webhooks: WebhooksRepo;
+  syncRuns: SyncRunsRepo;
+  cursors: CursorsRepo;
+  tokens: TokensRepo;
+  apiKeys: ApiKeysRepo;
+  secrets: SecretsRepo;
+  /** Closes the connection(s); waits for queries in progress. Safe to call twice. */
+  close(): Promise<void>;
+}
+
+export class StoreOpenError extends Error {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = 'StoreOpenError';
+  }
+}
+
+/** The URL without its password, for error messages. */
+function redactUrl(databaseUrl: string): string {
+  try {
+    const url = new URL(databaseUrl);
+    if (url.password !== '') url.password = '***';
+    return url.toString();
+  } catch {
+    return databaseUrl.split(':')[0] ?? 'database';
+  }
+}
+
+const SEARCH_PATH = /^[A-Za-z_][A-Za-z0-9_]{0,62}$/;
+
+function openKysely(databaseUrl: string, options: OpenStoreOptions): { db: Kysely<Database>; dialect: StoreDialect } {
+  const target = parseDatabaseUrl(databaseUrl);
+  if (target.dialect === 'sqlite') {
+    if (target.filename !== ':memory:') mkdirSync(dirname(target.filename), { recursive: true });
+    const database = new SqliteDatabase(target.filename);
+    // WAL: readers do not block the writer; busy_timeout: a second handle on the same file
+    // (a CLI, a test reopening it) waits for the lock instead of failing at once.
+    if (target.filename !== ':memory:') database.pragma('journal_mode = WAL');
+    database.pragma('busy_timeout = 5000');
+    return { db: new Kysely<Database>({ dialect: new SqliteDialect({ database }) }), dialect: 'sqlite' };
+  }
+  const searchPath = options.postgres?.searchPath;
+  if (searchPath !== undefined && !SEARCH_PATH.test(searchPath)) {
+    throw new Error(`postgres searchPath "${searchPath}" is not a plain schema name`);
+  }
+  const pool = new pg.Pool({
+    connectionString: target.connectionString,
+    max: options.postgres?.max ?? 10,
+    ...(searchPath !== undefined ? { options: `-c search_path=${searchPath}` } : {}),
+  });
+  // Without a listener, an idle connection dropped by the server would crash the process.
+  pool.on('error', (error) => options.postgres?.onIdleError?.(error));
+  return { db: new Kysely<Database>({ dialect: new PostgresDialect({ pool }) }), dialect: 'postgres' };
+}
+
+/**
+ * The schema unqualified names resolve to (search_path), named to the Migrator explicitly:
+ * Kysely otherwise finds its bookkeeping tables in any schema of the database.
+ */
+async function currentSchema(db: Kysely<Database>): Promise<string> {
+  const { rows } = await sql<{ schema: string | null }>`select current_schema() as schema`.execute(db);
+  const schema = rows[0]?.schema;
+  if (schema === null || schema === undefined) throw new Error('PostgreSQL has no current schema: the search_path names no existing schema; create it or fix DATABASE_URL');
+  return schema;
+}
+
+/** Opens the database named by DATABASE_URL and brings its schema up to date. */
+export async function openStore(databaseUrl: string, options: OpenStoreOptions = {}): Promise<Store> {
+  const { db, dialect } = openKysely(databaseUrl, options);
+  let appliedMigrations: string[];
+  try {
+    appliedMigrations = await migrateToLatest(db, dialect, dialect === 'postgres' ? { schema: await currentSchema(db) } : {});
+  } catch (error) {
+    await db.destroy();
+    if (error instanceof MigrationError) throw error;
+    const reason = error instanceof Error ? error.message : String(error);
+    throw new StoreOpenError(`Could not open the database ${redactUrl(databaseUrl)}: ${reason}. Check DATABASE_URL and that the database is running.`, { cause: error });
+  }
+
+  const ctx: StoreContext = { db, dialect, now: options.now ?? (() => new Date()) };
+  const outboxMaxAttempts = options.outboxMaxAttempts ?? DEFAULT_OUTBOX_MAX_ATTEMPTS;
+  let closing: Promise<void> | undefined;
+
+  return {
+    db,
+    dialect,
+    appliedMigrations,
+    links: createLinksRepo(ctx),
+    hashes: createHashesRepo(ctx),
+    outbox: createOutboxRepo(ctx, { maxAttempts: outboxMaxAttempts }),
+    webhooks: createWebhooksRepo(ctx, { maxAttempts: options.inboundMaxAttempts ?? outboxMaxAttempts }),
+    syncRuns: createSyncRunsRepo(ctx),
+    cursors: createCursorsRepo(ctx),
+    tokens: createTokensRepo(ctx),
+    apiKeys: createApiKeysRepo(ctx),
+    secrets: createSecretsRepo(ctx),
+    close() {
+      closing ??= db.destroy();
+      return closing;
+    },
+  };
+}

@@ -1,0 +1,181 @@
+/**
+ * The durable state of the gateway: Kysely table types, identical on SQLite and PostgreSQL.
+ *
+ * Portable column conventions (so one migration and one set of queries serve both dialects):
+ * - Times are ISO-8601 UTC text from `Date.toISOString()` (always `YYYY-MM-DDTHH:mm:ss.sssZ`),
+ *   so text order is time order and `<=` comparisons work the same on both dialects.
+ * - JSON is stored as text and parsed with zod when read (the database is a trust boundary too:
+ *   a row written by an older release must not crash a newer one silently).
+ * - Encrypted values are opaque base64 text (ciphertext, iv, auth tag, key id); this layer
+ *   never sees plaintext. Encryption belongs to the caller.
+ * - Surrogate ids are 32-bit integers (SQLite `integer primary key autoincrement`,
+ *   PostgreSQL `serial`) so both drivers return JS numbers; they double as paging cursors.
+ *
+ * Tables
+ * - links             one row per linked pair: GHL entity (contact|task|note|appointment, id)
+ *                     ↔ Roofr entity (customer|job|job_task|job_note, id) in a location;
+ *                     status active|deleted. Unique per side and opposite kind, so a contact may
+ *                     link to one customer AND one job, but never to two customers.
+ * - content_hashes    the hash of the content last written per (location, direction, entity
+ *                     kind, entity id of the written side). Skips unchanged writes; a webhook
+ *                     whose content hashes to what we wrote is our own echo.
+ * - outbox            pending writes to Roofr, leased (lease_owner, lease_expires_at) so
+ *                     replicas share the queue; idempotency_key unique; status
+ *                     pending|in_flight|done|dead. Dead rows are the dead letters.
+ * - webhook_receipts  (source, webhook_id) of every webhook accepted, for replay rejection.
+ * - inbound_events    durable queue of accepted webhook bodies, leased like the outbox, so the
+ *                     HTTP handler answers after one insert.
+ * - sync_runs         one row per sync run: trigger, location, business, mode, status, counts,
+ *                     errors (JSON), cursor reached.
+ * - sync_cursors      (location, scope) → opaque cursor text (e.g. a dateUpdated watermark).
+ * - oauth_tokens      per subject (location or company): encrypted token blob, scopes (JSON),
+ *                     expiry, status active|needs_reinstall, version for compare-and-swap
+ *                     refreshes across replicas.
+ * - api_keys          hashed client API keys with their locations and roles (JSON).
+ * - secrets           key → encrypted value (e.g. Roofr credentials).
+ */
+import type { Generated } from 'kysely';
+
+export type GhlEntityKind = 'contact' | 'task' | 'note' | 'appointment';
+export type RoofrEntityKind = 'customer' | 'job' | 'job_task' | 'job_note';
+export type LinkStatus = 'active' | 'deleted';
+export type SyncDirection = 'ghl_to_roofr' | 'roofr_to_ghl';
+export type QueueStatus = 'pending' | 'in_flight' | 'done' | 'dead';
+export type SyncRunStatus = 'running' | 'succeeded' | 'partial' | 'failed';
+export type TokenSubjectKind = 'location' | 'company';
+export type TokenStatus = 'active' | 'needs_reinstall';
+export type WebhookSource = 'ghl' | 'roofr';
+
+export interface LinksTable {
+  id: Generated<number>;
+  location_id: string;
+  ghl_kind: GhlEntityKind;
+  ghl_id: string;
+  roofr_kind: RoofrEntityKind;
+  roofr_id: string;
+  status: LinkStatus;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface ContentHashesTable {
+  location_id: string;
+  direction: SyncDirection;
+  entity_kind: string;
+  entity_id: string;
+  hash: string;
+  updated_at: string;
+}
+
+export interface OutboxTable {
+  id: Generated<number>;
+  location_id: string;
+  kind: string;
+  payload: string;
+  idempotency_key: string;
+  attempts: number;
+  next_attempt_at: string;
+  last_error: string | null;
+  status: QueueStatus;
+  lease_owner: string | null;
+  lease_expires_at: string | null;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface WebhookReceiptsTable {
+  source: WebhookSource;
+  webhook_id: string;
+  received_at: string;
+}
+
+export interface InboundEventsTable {
+  id: Generated<number>;
+  source: WebhookSource;
+  webhook_id: string;
+  location_id: string | null;
+  event_type: string;
+  payload: string;
+  attempts: number;
+  next_attempt_at: string;
+  last_error: string | null;
+  status: QueueStatus;
+  lease_owner: string | null;
+  lease_expires_at: string | null;
+  received_at: string;
+  updated_at: string;
+}
+
+export interface SyncRunsTable {
+  id: string;
+  trigger: string;
+  location_id: string;
+  business_id: string | null;
+  mode: string;
+  status: SyncRunStatus;
+  read_count: number;
+  created_count: number;
+  updated_count: number;
+  unchanged_count: number;
+  failed_count: number;
+  started_at: string;
+  finished_at: string | null;
+  errors: string;
+  cursor: string | null;
+}
+
+export interface SyncCursorsTable {
+  location_id: string;
+  scope: string;
+  value: string;
+  updated_at: string;
+}
+
+export interface OAuthTokensTable {
+  subject_kind: TokenSubjectKind;
+  subject_id: string;
+  company_id: string | null;
+  ciphertext: string;
+  iv: string;
+  auth_tag: string;
+  key_id: string;
+  scopes: string;
+  expires_at: string;
+  last_refresh_at: string | null;
+  status: TokenStatus;
+  version: number;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface ApiKeysTable {
+  id: string;
+  key_hash: string;
+  name: string;
+  locations: string;
+  roles: string;
+  created_at: string;
+  revoked_at: string | null;
+}
+
+export interface SecretsTable {
+  key: string;
+  ciphertext: string;
+  iv: string;
+  auth_tag: string;
+  key_id: string;
+  updated_at: string;
+}
+
+export interface Database {
+  links: LinksTable;
+  content_hashes: ContentHashesTable;
+  outbox: OutboxTable;
+  webhook_receipts: WebhookReceiptsTable;
+  inbound_events: InboundEventsTable;
+  sync_runs: SyncRunsTable;
+  sync_cursors: SyncCursorsTable;
+  oauth_tokens: OAuthTokensTable;
+  api_keys: ApiKeysTable;
+  secrets: SecretsTable;
+}

@@ -1,0 +1,228 @@
+/**
+ * Sync runs: one row per run (manual, scheduled, webhook-triggered…) with its counts, errors
+ * and the cursor it reached, so an operator can see what a sync did and a resumed run knows
+ * where the last one stopped. Counts are added with SQL arithmetic, so concurrent progress
+ * reports from parallel batches never lose an increment.
+ */
+import { randomUUID } from 'node:crypto';
+import { sql, type Selectable } from 'kysely';
+import { z } from 'zod';
+import { clampPageSize, InvalidCursorError, toPage, type Page } from './paging.js';
+import type { SyncRunStatus, SyncRunsTable } from './schema.js';
+import { inTransaction, isoAt, type StoreContext } from './store-context.js';
+
+export const SyncRunErrorSchema = z.object({
+  message: z.string(),
+  code: z.string().optional(),
+  entityKind: z.string().optional(),
+  entityId: z.string().optional(),
+  at: z.string().optional(),
+});
+export type SyncRunError = z.infer<typeof SyncRunErrorSchema>;
+const SyncRunErrorsSchema = z.array(SyncRunErrorSchema);
+
+/** Errors kept per run: enough to diagnose, bounded so a run failing everything stays small. */
+export const MAX_RUN_ERRORS = 100;
+
+export interface SyncRunCounts {
+  read: number;
+  created: number;
+  updated: number;
+  unchanged: number;
+  failed: number;
+}
+
+export interface SyncRun {
+  id: string;
+  /** What started it, e.g. "manual", "schedule", "webhook", "startup". */
+  trigger: string;
+  locationId: string;
+  businessId: string | null;
+  /** e.g. "full" or "incremental"; owned by the sync layer. */
+  mode: string;
+  status: SyncRunStatus;
+  counts: SyncRunCounts;
+  startedAt: string;
+  finishedAt: string | null;
+  errors: SyncRunError[];
+  cursor: string | null;
+}
+
+export interface StartSyncRunInput {
+  trigger: string;
+  locationId: string;
+  businessId?: string | null;
+  mode: string;
+  /** Optional caller-chosen id (e.g. a job id); default a random UUID. */
+  id?: string;
+}
+
+export interface SyncRunProgress {
+  counts?: Partial<SyncRunCounts>;
+  errors?: SyncRunError[];
+  cursor?: string | null;
+}
+
+export interface SyncRunsRepo {
+  start(input: StartSyncRunInput): Promise<SyncRun>;
+  /** Adds counts, appends errors (up to MAX_RUN_ERRORS) and moves the cursor of a run. */
+  recordProgress(id: string, progress: SyncRunProgress): Promise<SyncRun | null>;
+  /** Ends a running run; null when it is unknown or already finished. */
+  finish(id: string, outcome: SyncRunProgress & { status: Exclude<SyncRunStatus, 'running'> }): Promise<SyncRun | null>;
+  get(id: string): Promise<SyncRun | null>;
+  /** Newest first. */
+  list(page: { first: number; after?: string | null; locationId?: string }): Promise<Page<SyncRun>>;
+  latest(locationId: string, status?: SyncRunStatus): Promise<SyncRun | null>;
+  /** Marks runs still "running" that started before `before` as failed: their process died. */
+  abandonRunning(before: Date): Promise<number>;
+}
+
+function parseErrors(text: string): SyncRunError[] {
+  const parsed = SyncRunErrorsSchema.safeParse(JSON.parse(text));
+  // A malformed errors column is reported as one error rather than hiding the run.
+  return parsed.success ? parsed.data : [{ message: 'stored errors of this run are unreadable' }];
+}
+
+function toRun(row: Selectable<SyncRunsTable>): SyncRun {
+  return {
+    id: row.id,
+    trigger: row.trigger,
+    locationId: row.location_id,
+    businessId: row.business_id,
+    mode: row.mode,
+    status: row.status,
+    counts: { read: row.read_count, created: row.created_count, updated: row.updated_count, unchanged: row.unchanged_count, failed: row.failed_count },
+    startedAt: row.started_at,
+    finishedAt: row.finished_at,
+    errors: parseErrors(row.errors),
+    cursor: row.cursor,
+  };
+}
+
+const RunCursorSchema = z.object({ s: z.string(), i: z.string() });
+
+function encodeRunCursor(run: SyncRun): string {
+  return Buffer.from(JSON.stringify({ s: run.startedAt, i: run.id })).toString('base64url');
+}
+
+function decodeRunCursor(after: string): { startedAt: string; id: string } {
+  try {
+    const parsed = RunCursorSchema.parse(JSON.parse(Buffer.from(after, 'base64url').toString('utf8')));
+    return { startedAt: parsed.s, id: parsed.i };
+  } catch {
+    throw new InvalidCursorError(after);
+  }
+}
+
+export function createSyncRunsRepo(ctx: StoreContext): SyncRunsRepo {
+  const { db } = ctx;
+
+  async function get(id: string): Promise<SyncRun | null> {
+    const row = await db.selectFrom('sync_runs').selectAll().where('id', '=', id).executeTakeFirst();
+    return row === undefined ? null : toRun(row);
+  }
+
+  async function applyProgress(id: string, progress: SyncRunProgress, finish?: Exclude<SyncRunStatus, 'running'>): Promise<SyncRun | null> {
+    return inTransaction(db, async (tx) => {
+      // Errors are appended read-modify-write: lock the row on PostgreSQL so concurrent reports
+      // of one run do not drop each other's errors (SQLite transactions are already exclusive).
+      const row = await tx
+        .selectFrom('sync_runs')
+        .select(['status', 'errors'])
+        .where('id', '=', id)
+        .$if(ctx.dialect === 'postgres', (query) => query.forUpdate())
+        .executeTakeFirst();
+      if (row === undefined || (finish !== undefined && row.status !== 'running')) return null;
+      const counts = progress.counts ?? {};
+      const errors = progress.errors !== undefined && progress.errors.length > 0 ? [...parseErrors(row.errors), ...progress.errors].slice(0, MAX_RUN_ERRORS) : undefined;
+      const nowIso = isoAt(ctx.now());
+      await tx
+        .updateTable('sync_runs')
+        .set((eb) => ({
+          read_count: eb('read_count', '+', counts.read ?? 0),
+          created_count: eb('created_count', '+', counts.created ?? 0),
+          updated_count: eb('updated_count', '+', counts.updated ?? 0),
+          unchanged_count: eb('unchanged_count', '+', counts.unchanged ?? 0),
+          failed_count: eb('failed_count', '+', counts.failed ?? 0),
+          ...(errors !== undefined ? { errors: JSON.stringify(errors) } : {}),
+          ...(progress.cursor !== undefined ? { cursor: progress.cursor } : {}),
+          ...(finish !== undefined ? { status: finish, finished_at: nowIso } : {}),
+        }))
+        .where('id', '=', id)
+        .execute();
+      const updated = await tx.selectFrom('sync_runs').selectAll().where('id', '=', id).executeTakeFirstOrThrow();
+      return toRun(updated);
+    });
+  }
+
+  return {
+    async start(input) {
+      const row = await db
+        .insertInto('sync_runs')
+        .values({
+          id: input.id ?? randomUUID(),
+          trigger: input.trigger,
+          location_id: input.locationId,
+          business_id: input.businessId ?? null,
+          mode: input.mode,
+          status: 'running',
+          read_count: 0,
+          created_count: 0,
+          updated_count: 0,
+          unchanged_count: 0,
+          failed_count: 0,
+          started_at: isoAt(ctx.now()),
+          finished_at: null,
+          errors: '[]',
+          cursor: null,
+        })
+        .returningAll()
+        .executeTakeFirstOrThrow();
+      return toRun(row);
+    },
+
+    recordProgress: (id, progress) => applyProgress(id, progress),
+
+    finish: (id, outcome) => applyProgress(id, outcome, outcome.status),
+
+    get,
+
+    async list(page) {
+      const limit = clampPageSize(page.first);
+      let query = db.selectFrom('sync_runs').selectAll().orderBy('started_at', 'desc').orderBy('id', 'desc').limit(limit + 1);
+      if (page.locationId !== undefined) query = query.where('location_id', '=', page.locationId);
+      if (page.after !== undefined && page.after !== null && page.after !== '') {
+        const cursor = decodeRunCursor(page.after);
+        query = query.where((eb) =>
+          eb.or([eb('started_at', '<', cursor.startedAt), eb.and([eb('started_at', '=', cursor.startedAt), eb('id', '<', cursor.id)])]),
+        );
+      }
+      const rows = await query.execute();
+      return toPage(rows.map(toRun), limit, encodeRunCursor);
+    },
+
+    async latest(locationId, status) {
+      let query = db.selectFrom('sync_runs').selectAll().where('location_id', '=', locationId).orderBy('started_at', 'desc').orderBy('id', 'desc').limit(1);
+      if (status !== undefined) query = query.where('status', '=', status);
+      const row = await query.executeTakeFirst();
+      return row === undefined ? null : toRun(row);
+    },
+
+    async abandonRunning(before) {
+      const nowIso = isoAt(ctx.now());
+      const note = JSON.stringify({ message: 'abandoned: the process running it stopped before it finished', at: nowIso });
+      const result = await db
+        .updateTable('sync_runs')
+        .set({
+          status: 'failed',
+          finished_at: nowIso,
+          // Appends to the JSON array text without parsing it in SQL (portable across dialects).
+          errors: sql<string>`case when errors = '[]' then ${`[${note}]`} else substr(errors, 1, length(errors) - 1) || ${`,${note}]`} end`,
+        })
+        .where('status', '=', 'running')
+        .where('started_at', '<', isoAt(before))
+        .executeTakeFirst();
+      return Number(result.numUpdatedRows);
+    },
+  };
+}

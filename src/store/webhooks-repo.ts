@@ -1,0 +1,173 @@
+/**
+ * Webhook receipts and the durable inbound queue. The HTTP handler verifies a webhook, then
+ * `accept`s it: one transaction records the receipt (source, webhookId) and queues the event,
+ * so a replayed webhookId is rejected for as long as receipts are kept and the handler can
+ * answer 200 at once; a worker claims queued events with the same lease protocol as the outbox.
+ */
+import type { Selectable } from 'kysely';
+import { claimRows, completeRow, countByStatus, failRow, releaseRow, retryDeadRow, type FailOptions } from './leased-queue.js';
+import { clampPageSize, decodeIdCursor, toPage, type Page } from './paging.js';
+import type { InboundEventsTable, QueueStatus, WebhookSource } from './schema.js';
+import { inTransaction, isoAt, type Executor, type StoreContext } from './store-context.js';
+
+export interface InboundEvent {
+  id: number;
+  source: WebhookSource;
+  webhookId: string;
+  locationId: string | null;
+  eventType: string;
+  payload: unknown;
+  attempts: number;
+  nextAttemptAt: string;
+  lastError: string | null;
+  status: QueueStatus;
+  leaseOwner: string | null;
+  leaseExpiresAt: string | null;
+  receivedAt: string;
+  updatedAt: string;
+}
+
+export interface AcceptWebhookInput {
+  source: WebhookSource;
+  webhookId: string;
+  locationId: string | null;
+  eventType: string;
+  /** The verified, parsed body; stored as JSON text. */
+  payload: unknown;
+}
+
+export type AcceptWebhookResult = { accepted: true; event: InboundEvent } | { accepted: false; reason: 'duplicate' };
+
+export interface WebhooksRepo {
+  /** Records the receipt and queues the event atomically; a known webhookId is a duplicate. */
+  accept(input: AcceptWebhookInput, trx?: Executor): Promise<AcceptWebhookResult>;
+  /** Records a receipt only; false when the webhookId was seen before (a replay). */
+  recordReceipt(source: WebhookSource, webhookId: string, trx?: Executor): Promise<boolean>;
+  hasReceipt(source: WebhookSource, webhookId: string): Promise<boolean>;
+  /** Forgets receipts older than `before` (keep them longer than any replay window). */
+  purgeReceipts(before: Date): Promise<number>;
+  claimEvents(owner: string, limit: number, leaseMs: number): Promise<InboundEvent[]>;
+  completeEvent(id: number): Promise<boolean>;
+  failEvent(id: number, error: string, nextAttemptAt: Date, options?: FailOptions): Promise<QueueStatus | null>;
+  releaseEvent(id: number, owner: string): Promise<boolean>;
+  listDeadEvents(first: number, after?: string | null): Promise<Page<InboundEvent>>;
+  retryDeadEvent(id: number): Promise<boolean>;
+  /** Events still to process: pending plus in flight. */
+  eventDepth(): Promise<number>;
+  eventCounts(): Promise<Record<QueueStatus, number>>;
+  readonly maxAttempts: number;
+}
+
+function toEvent(row: Selectable<InboundEventsTable>): InboundEvent {
+  return {
+    id: row.id,
+    source: row.source,
+    webhookId: row.webhook_id,
+    locationId: row.location_id,
+    eventType: row.event_type,
+    payload: JSON.parse(row.payload) as unknown,
+    attempts: row.attempts,
+    nextAttemptAt: row.next_attempt_at,
+    lastError: row.last_error,
+    status: row.status,
+    leaseOwner: row.lease_owner,
+    leaseExpiresAt: row.lease_expires_at,
+    receivedAt: row.received_at,
+    updatedAt: row.updated_at,
+  };
+}
+
+export function createWebhooksRepo(ctx: StoreContext, options: { maxAttempts: number }): WebhooksRepo {
+  const { db } = ctx;
+  const { maxAttempts } = options;
+
+  async function recordReceipt(source: WebhookSource, webhookId: string, executor: Executor): Promise<boolean> {
+    const inserted = await executor
+      .insertInto('webhook_receipts')
+      .values({ source, webhook_id: webhookId, received_at: isoAt(ctx.now()) })
+      .onConflict((oc) => oc.columns(['source', 'webhook_id']).doNothing())
+      .returning('webhook_id')
+      .executeTakeFirst();
+    return inserted !== undefined;
+  }
+
+  return {
+    maxAttempts,
+
+    accept(input, trx) {
+      const payload = JSON.stringify(input.payload);
+      if (payload === undefined) throw new TypeError(`webhook ${input.webhookId} payload is not JSON-serialisable`);
+      return inTransaction(trx ?? db, async (tx): Promise<AcceptWebhookResult> => {
+        if (!(await recordReceipt(input.source, input.webhookId, tx))) return { accepted: false, reason: 'duplicate' };
+        const nowIso = isoAt(ctx.now());
+        const row = await tx
+          .insertInto('inbound_events')
+          .values({
+            source: input.source,
+            webhook_id: input.webhookId,
+            location_id: input.locationId,
+            event_type: input.eventType,
+            payload,
+            attempts: 0,
+            next_attempt_at: nowIso,
+            last_error: null,
+            status: 'pending',
+            lease_owner: null,
+            lease_expires_at: null,
+            received_at: nowIso,
+            updated_at: nowIso,
+          })
+          .returningAll()
+          .executeTakeFirstOrThrow();
+        return { accepted: true, event: toEvent(row) };
+      });
+    },
+
+    recordReceipt: (source, webhookId, trx) => recordReceipt(source, webhookId, trx ?? db),
+
+    async hasReceipt(source, webhookId) {
+      const row = await db.selectFrom('webhook_receipts').select('webhook_id').where('source', '=', source).where('webhook_id', '=', webhookId).executeTakeFirst();
+      return row !== undefined;
+    },
+
+    async purgeReceipts(before) {
+      const result = await db.deleteFrom('webhook_receipts').where('received_at', '<', isoAt(before)).executeTakeFirst();
+      return Number(result.numDeletedRows);
+    },
+
+    async claimEvents(owner, limit, leaseMs) {
+      const ids = await claimRows(ctx, 'inbound_events', { owner, limit, leaseMs, maxAttempts });
+      if (ids.length === 0) return [];
+      const rows = await db.selectFrom('inbound_events').selectAll().where('id', 'in', ids).orderBy('id').execute();
+      return rows.map(toEvent);
+    },
+
+    completeEvent: (id) => completeRow(ctx, 'inbound_events', id),
+
+    failEvent: (id, error, nextAttemptAt, failOptions) => failRow(ctx, 'inbound_events', id, { error, nextAttemptAt, maxAttempts, ...failOptions }),
+
+    releaseEvent: (id, owner) => releaseRow(ctx, 'inbound_events', id, owner),
+
+    async listDeadEvents(first, after) {
+      const limit = clampPageSize(first);
+      const rows = await db
+        .selectFrom('inbound_events')
+        .selectAll()
+        .where('status', '=', 'dead')
+        .where('id', '>', decodeIdCursor(after))
+        .orderBy('id')
+        .limit(limit + 1)
+        .execute();
+      return toPage(rows.map(toEvent), limit, (event) => String(event.id));
+    },
+
+    retryDeadEvent: (id) => retryDeadRow(ctx, 'inbound_events', id),
+
+    async eventDepth() {
+      const counts = await countByStatus(ctx, 'inbound_events');
+      return counts.pending + counts.in_flight;
+    },
+
+    eventCounts: () => countByStatus(ctx, 'inbound_events'),
+  };
+}
