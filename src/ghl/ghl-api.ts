@@ -156,6 +156,8 @@ export interface TokenProvider {
 /** Live view of a location's rate budget, as read from GHL's X-RateLimit-* headers. */
 export interface RateBudgetSnapshot {
   locationId: string;
+  /** False until a response carried X-RateLimit-* headers; the numbers below are then 0. */
+  limitsKnown: boolean;
   burstMax: number;
   burstRemaining: number;
   intervalMs: number;
