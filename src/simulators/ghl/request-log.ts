@@ -1,0 +1,78 @@
+/**
+ * What the simulator was asked: counts per "METHOD /path/{template}" (so tests can assert how
+ * many upstream calls a feature cost) and a bounded list of recent entries with write bodies.
+ * Webhook delivery outcomes land here too, since a failed delivery must never throw.
+ */
+
+export interface LogEntry {
+  at: string;
+  kind: 'request' | 'webhook';
+  method: string;
+  path: string;
+  /** "GET /contacts/{contactId}"; for unmatched paths the raw path. */
+  operation: string;
+  /** null when the request was hung or its connection reset on purpose. */
+  status: number | null;
+  body?: unknown;
+  fault?: string;
+  error?: string;
+}
+
+const MAX_ENTRIES = 1000;
+
+export class RequestLog {
+  private readonly counters = new Map<string, number>();
+  private readonly statuses = new Map<number, number>();
+  private recent: LogEntry[] = [];
+  private requests = 0;
+
+  /** Counted on arrival, so hung and reset requests are counted too. */
+  arrive(operation: string): void {
+    this.requests += 1;
+    this.counters.set(operation, (this.counters.get(operation) ?? 0) + 1);
+  }
+
+  finish(entry: LogEntry): void {
+    if (entry.kind === 'request' && entry.status !== null) this.statuses.set(entry.status, (this.statuses.get(entry.status) ?? 0) + 1);
+    this.recent.push(entry);
+    if (this.recent.length > MAX_ENTRIES) this.recent = this.recent.slice(-MAX_ENTRIES);
+  }
+
+  counts(): Record<string, number> {
+    return Object.fromEntries(this.counters);
+  }
+
+  count(method: string, pathTemplate: string): number {
+    return this.counters.get(`${method.toUpperCase()} ${pathTemplate}`) ?? 0;
+  }
+
+  total(): number {
+    return this.requests;
+  }
+
+  /** Answers served with this status (e.g. 429). */
+  statusCount(status: number): number {
+    return this.statuses.get(status) ?? 0;
+  }
+
+  get entries(): readonly LogEntry[] {
+    return this.recent;
+  }
+
+  reset(): void {
+    this.counters.clear();
+    this.statuses.clear();
+    this.recent = [];
+    this.requests = 0;
+  }
+
+  snapshot(): { total: number; counts: Record<string, number>; statuses: Record<string, number>; rateLimited: number; entries: readonly LogEntry[] } {
+    return {
+      total: this.requests,
+      counts: this.counts(),
+      statuses: Object.fromEntries([...this.statuses].map(([status, count]) => [String(status), count])),
+      rateLimited: this.statusCount(429),
+      entries: this.recent,
+    };
+  }
+}
