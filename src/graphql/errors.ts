@@ -1,0 +1,80 @@
+/**
+ * The one place that decides what a client sees of a failure (STYLE.md rule 7). Typed client
+ * errors become coded GraphQL errors (`extensions.code`); anything unknown is masked as
+ * INTERNAL_SERVER_ERROR with no stack and no upstream body, and logged in full instead.
+ */
+import { unwrapResolverError } from '@apollo/server/errors';
+import { GraphQLError, type GraphQLFormattedError } from 'graphql';
+import type { Logger } from 'pino';
+import { isGhlError, type GhlError } from '../ghl/errors.js';
+
+export const ErrorCode = {
+  NotFound: 'NOT_FOUND',
+  Unauthenticated: 'UNAUTHENTICATED',
+  Forbidden: 'FORBIDDEN',
+  RateLimited: 'RATE_LIMITED',
+  UpstreamUnavailable: 'UPSTREAM_UNAVAILABLE',
+  UpstreamContract: 'UPSTREAM_CONTRACT',
+  BadUserInput: 'BAD_USER_INPUT',
+  Internal: 'INTERNAL_SERVER_ERROR',
+} as const;
+
+export type ErrorCodeValue = (typeof ErrorCode)[keyof typeof ErrorCode];
+
+/** `extensions` (code first) a typed HighLevel error maps to. */
+export function extensionsForGhlError(error: GhlError): { code: ErrorCodeValue } & Record<string, unknown> {
+  switch (error.kind) {
+    case 'NotFound':
+      return { code: ErrorCode.NotFound };
+    case 'Unauthorized':
+      return { code: ErrorCode.Unauthenticated };
+    case 'MissingScope':
+      // Same key as the write path's scope check (write-path.ts), so clients read one name.
+      return { code: ErrorCode.Forbidden, missingScope: 'scope' in error ? error.scope : null };
+    case 'RateLimited':
+    case 'BudgetReserve':
+      return { code: ErrorCode.RateLimited, retryAfterMs: 'retryAfterMs' in error ? error.retryAfterMs : null };
+    case 'Unavailable':
+    case 'Timeout':
+      return { code: ErrorCode.UpstreamUnavailable };
+    case 'ContractError':
+      return { code: ErrorCode.UpstreamContract };
+    case 'Validation':
+      return { code: ErrorCode.BadUserInput };
+  }
+}
+
+/** A coded error for a resolver to throw (e.g. a bad cursor), never for upstream failures. */
+export function userInputError(message: string, extensions: Record<string, unknown> = {}): GraphQLError {
+  return new GraphQLError(message, { extensions: { ...extensions, code: ErrorCode.BadUserInput } });
+}
+
+/** What the client reads instead of the message of an error we did not expect. */
+const MASKED_MESSAGE = 'Internal server error';
+
+/**
+ * Apollo `formatError`. `error` is what was thrown (wrapped by graphql-js with its path);
+ * `formatted` is Apollo's rendering. We rebuild the rendering rather than editing it so no
+ * field we did not choose (stacktrace, an upstream body) can slip through.
+ */
+export function createFormatError(logger?: Logger): (formatted: GraphQLFormattedError, error: unknown) => GraphQLFormattedError {
+  return (formatted, error) => {
+    const original = unwrapResolverError(error);
+    const where = { ...(formatted.locations ? { locations: formatted.locations } : {}), ...(formatted.path ? { path: formatted.path } : {}) };
+    if (isGhlError(original)) {
+      const extensions = extensionsForGhlError(original);
+      if (extensions.code === ErrorCode.UpstreamContract) logger?.warn({ err: original }, 'HighLevel broke the response contract');
+      return { message: original.message, ...where, extensions };
+    }
+    // A GraphQLError carrying a code was raised on purpose (by our resolvers, plugins or Apollo
+    // itself: parse, validation, variables); its message was written for the client. Apollo
+    // gives everything else INTERNAL_SERVER_ERROR.
+    const code = formatted.extensions?.code;
+    if (original instanceof GraphQLError && typeof code === 'string' && code !== ErrorCode.Internal) {
+      const { stacktrace: _stacktrace, ...extensions } = formatted.extensions ?? {};
+      return { message: formatted.message, ...where, extensions };
+    }
+    logger?.error({ err: original, path: formatted.path }, 'unexpected error in a GraphQL operation');
+    return { message: MASKED_MESSAGE, ...where, extensions: { code: ErrorCode.Internal } };
+  };
+}

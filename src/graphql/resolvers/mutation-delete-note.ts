@@ -1,0 +1,13 @@
+import { ChildIdArgsSchema } from '../inputs/mutation-args.js';
+import { parseInput } from '../inputs/field-errors.js';
+import type { MutationResolvers } from '../resolvers-types.generated.js';
+import { announceChange, requireWriteAccess } from '../write-path.js';
+
+export const deleteNote: NonNullable<MutationResolvers['deleteNote']> = async (_parent, args, context) => {
+  const { contactId, id } = parseInput(ChildIdArgsSchema, args);
+  const writePath = await requireWriteAccess(context);
+  await context.ghl.deleteNote(context.locationId, contactId, id, context.callOptions);
+  await announceChange(writePath, { kind: 'note', change: 'deleted', locationId: context.locationId, contactId, id });
+  const roofrSync = await writePath.push.removeNote(context.locationId, id);
+  return { deletedId: id, roofrSync };
+};

@@ -1,0 +1,43 @@
+/**
+ * The Apollo Server factory: schema (a federation subgraph), error masking, the upstream-cost
+ * extension, and no CDN-loaded landing page (our own playground is served by src/http/).
+ * The server knows nothing of HTTP or of how the context is built; src/http/ wires both.
+ */
+import { ApolloServer, type ApolloServerPlugin } from '@apollo/server';
+import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
+import type { ValidationRule } from 'graphql';
+import type { Logger } from 'pino';
+import type { GraphQLContext } from './context.js';
+import { silentLogger } from '../observability/logger.js';
+import { createFormatError } from './errors.js';
+import { upstreamExtensionsPlugin } from './plugins/upstream-extensions.js';
+import { resolvers as defaultResolvers } from './resolvers/index.js';
+import type { Resolvers } from './resolvers-types.generated.js';
+import { buildGatewaySchema } from './schema.js';
+
+export interface GraphQLServerOptions {
+  /** Defaults to the loader-backed resolvers; the benchmark passes the naive set. */
+  resolvers?: Resolvers;
+  logger?: Logger;
+  /** Default true; GRAPHQL_INTROSPECTION turns it off. */
+  introspection?: boolean;
+  /** Extra plugins, e.g. ApolloServerPluginDrainHttpServer, limits, metrics. */
+  plugins?: ApolloServerPlugin<GraphQLContext>[];
+  /** Extra validation rules, e.g. depth and cost limits. */
+  validationRules?: ValidationRule[];
+}
+
+export function createGraphQLServer(options: GraphQLServerOptions = {}): ApolloServer<GraphQLContext> {
+  return new ApolloServer<GraphQLContext>({
+    schema: buildGatewaySchema(options.resolvers ?? defaultResolvers),
+    // Apollo's own notices (e.g. inline tracing for federation) go to our logger, not console.
+    logger: options.logger ?? silentLogger(),
+    formatError: createFormatError(options.logger),
+    includeStacktraceInErrorResponses: false,
+    // main.ts owns SIGTERM/SIGINT; Apollo's own handler would race it and re-raise the signal.
+    stopOnTerminationSignals: false,
+    introspection: options.introspection ?? true,
+    validationRules: options.validationRules ?? [],
+    plugins: [upstreamExtensionsPlugin(), ApolloServerPluginLandingPageDisabled(), ...(options.plugins ?? [])],
+  });
+}

@@ -1,0 +1,81 @@
+/**
+ * The gateway's HTTP surface: POST/GET /graphql (Apollo Server on Express 5), the playground
+ * (GET /graphql from a browser, or /playground), and GET /healthz. Builds a fresh GraphQL
+ * context for every request. Does not listen: src/gateway.ts does.
+ */
+import type { ApolloServer } from '@apollo/server';
+import { expressMiddleware } from '@as-integrations/express5';
+import express, { type Express, type NextFunction, type Request, type Response } from 'express';
+import type { Logger } from 'pino';
+import type { ContextFactory, ContextRequest, GraphQLContext } from '../graphql/context.js';
+import { PLAYGROUND_CSP, PLAYGROUND_CSS, PLAYGROUND_JS, playgroundHtml } from './playground.js';
+
+export interface HttpAppOptions {
+  /** Already started (`await server.start()`): expressMiddleware requires it. */
+  server: ApolloServer<GraphQLContext>;
+  createContext: ContextFactory;
+  /**
+   * Per-request context inputs from the HTTP request (e.g. the caller's location once client
+   * auth exists). Default: only the x-request-id header.
+   */
+  contextRequest?: (req: Request) => ContextRequest | Promise<ContextRequest>;
+  /** express.json limit of /graphql bodies (GRAPHQL_BODY_LIMIT). */
+  bodyLimit?: string;
+  logger?: Logger;
+  /** Extra health facts (e.g. demo mode); /healthz answers 200 while the process serves. */
+  health?: () => Record<string, unknown>;
+}
+
+const REQUEST_ID = /^[\w.:-]{1,128}$/;
+
+function requestIdOnly(req: Request): ContextRequest {
+  const header = req.get('x-request-id');
+  return header !== undefined && REQUEST_ID.test(header) ? { requestId: header } : {};
+}
+
+function sendPlayground(res: Response): void {
+  res.set('content-security-policy', PLAYGROUND_CSP).type('html').send(playgroundHtml({ endpoint: '/graphql' }));
+}
+
+/** A browser navigating to /graphql wants the page; API clients send JSON or a `query`. */
+function wantsPlayground(req: Request): boolean {
+  return req.query.query === undefined && req.accepts(['application/json', 'application/graphql-response+json', 'text/html']) === 'text/html';
+}
+
+export function createHttpApp(options: HttpAppOptions): Express {
+  const app = express();
+  app.disable('x-powered-by');
+
+  app.get('/healthz', (_req, res) => {
+    res.json({ status: 'ok', ...options.health?.() });
+  });
+
+  app.get('/playground', (_req, res) => sendPlayground(res));
+  app.get('/playground/playground.js', (_req, res) => {
+    res.type('text/javascript').send(PLAYGROUND_JS);
+  });
+  app.get('/playground/playground.css', (_req, res) => {
+    res.type('text/css').send(PLAYGROUND_CSS);
+  });
+  app.get('/graphql', (req, res, next) => {
+    if (wantsPlayground(req)) sendPlayground(res);
+    else next();
+  });
+
+  app.use(
+    '/graphql',
+    express.json({ limit: options.bodyLimit ?? '100kb' }),
+    expressMiddleware(options.server, {
+      context: async ({ req }) => options.createContext(await (options.contextRequest ?? requestIdOnly)(req)),
+    }),
+  );
+
+  // Express's default handler would print a stack trace outside production; answer plainly.
+  app.use((error: unknown, _req: Request, res: Response, _next: NextFunction) => {
+    const status = typeof error === 'object' && error !== null && 'status' in error && typeof error.status === 'number' ? error.status : 500;
+    if (status >= 500) options.logger?.error({ err: error }, 'unhandled HTTP error');
+    res.status(status).json({ errors: [{ message: status >= 500 ? 'Internal server error' : 'Bad request', extensions: { code: status >= 500 ? 'INTERNAL_SERVER_ERROR' : 'BAD_REQUEST' } }] });
+  });
+
+  return app;
+}

@@ -1,0 +1,152 @@
+/**
+ * Per-request DataLoaders (STYLE.md rule 3 and 8): built anew for every GraphQL request, so
+ * their cache lives exactly as long as one operation and no caller ever sees another's data.
+ * Every batch function keeps DataLoader's contract: one result per key, in key order, an Error
+ * (never a throw) for a key that failed, so one missing contact fails only its own field.
+ */
+import DataLoader from 'dataloader';
+import type { Appointment, Contact, Note, Task } from '../domain/types.js';
+import { GhlMissingScopeError, GhlNotFoundError } from '../ghl/errors.js';
+import type { CallOptions, GhlApi } from '../ghl/ghl-api.js';
+import type { LocationLimiters } from './concurrency-limit.js';
+import type { TaskSearchCapability } from './task-search-capability.js';
+
+/**
+ * Ids per POST /contacts/search call. GHL caps pageLimit at 500; a smaller OR group keeps the
+ * filter body modest (GHL documents no limit on the number of filters: unverified).
+ */
+export const CONTACT_IDS_PER_SEARCH = 100;
+/** Contacts per task search call. The body is a plain id list; kept equal to a contacts page chunk. */
+export const CONTACTS_PER_TASK_SEARCH = 100;
+/**
+ * `limit` of each task search page. GHL defaults to 25 and documents no maximum (unverified):
+ * we page with `skip` until a page comes back short, so a lower server cap still reads everything.
+ */
+export const TASK_SEARCH_PAGE_SIZE = 500;
+
+export interface LoaderDeps {
+  ghl: GhlApi;
+  locationId: string;
+  /** Shared across requests: learned scope of the batched task search per location. */
+  taskSearch: TaskSearchCapability;
+  /** Shared across requests: cap on un-batchable calls per location. */
+  limiters: LocationLimiters;
+  /** Lane, request id and the observer counting upstream calls for this request. */
+  callOptions: CallOptions;
+  /** Called once per batch function invocation (`extensions.upstream.batches`). */
+  onBatch?: () => void;
+}
+
+export interface ChildKey {
+  contactId: string;
+  id: string;
+}
+
+export interface Loaders {
+  contactById: DataLoader<string, Contact>;
+  tasksByContactId: DataLoader<string, Task[]>;
+  notesByContactId: DataLoader<string, Note[]>;
+  appointmentsByContactId: DataLoader<string, Appointment[]>;
+  taskById: DataLoader<ChildKey, Task, string>;
+  noteById: DataLoader<ChildKey, Note, string>;
+}
+
+const SEARCH_ENDPOINT = 'POST /contacts/search';
+
+function asError(error: unknown): Error {
+  return error instanceof Error ? error : new Error(String(error));
+}
+
+/** Runs one call per key, each through the location's concurrency cap; failures become per-key Errors. */
+async function perKey<K, V>(keys: readonly K[], deps: LoaderDeps, call: (key: K) => Promise<V>): Promise<Array<V | Error>> {
+  const limiter = deps.limiters.for(deps.locationId);
+  return Promise.all(keys.map((key) => limiter.run(() => call(key)).catch(asError)));
+}
+
+function childKey(key: ChildKey): string {
+  return `${key.contactId}/${key.id}`;
+}
+
+export function createLoaders(deps: LoaderDeps): Loaders {
+  const { ghl, locationId, callOptions } = deps;
+  const counted = <K, V>(batch: (keys: readonly K[]) => Promise<Array<V | Error>>) => {
+    return (keys: readonly K[]): Promise<Array<V | Error>> => {
+      deps.onBatch?.();
+      return batch(keys);
+    };
+  };
+
+  const contactById = new DataLoader<string, Contact>(
+    counted(async (ids) => {
+      // A single id goes to GET /contacts/{id}: one call either way, and GET is consistent
+      // where search is eventually consistent (a contact created seconds ago may not be found).
+      if (ids.length === 1) return perKey(ids, deps, (id) => ghl.getContact(locationId, id, callOptions));
+      try {
+        const result = await ghl.searchContacts(
+          locationId,
+          { pageLimit: ids.length, page: 1, filters: [{ group: 'OR', filters: ids.map((id) => ({ field: 'id', operator: 'eq' as const, value: id })) }] },
+          callOptions,
+        );
+        const byId = new Map(result.contacts.map((hit) => [hit.contact.id, hit.contact]));
+        return ids.map((id) => byId.get(id) ?? new GhlNotFoundError(SEARCH_ENDPOINT, `Contact with id ${id} not found`));
+      } catch (error) {
+        return ids.map(() => asError(error));
+      }
+    }),
+    { maxBatchSize: CONTACT_IDS_PER_SEARCH },
+  );
+
+  const tasksPerContact = (contactIds: readonly string[]) =>
+    perKey(contactIds, deps, (contactId) => ghl.listTasks(locationId, contactId, callOptions));
+
+  const tasksByContactId = new DataLoader<string, Task[]>(
+    counted(async (contactIds) => {
+      if (deps.taskSearch.modeFor(locationId) === 'per-contact') return tasksPerContact(contactIds);
+      try {
+        const tasks = await searchAllTasks(ghl, locationId, contactIds, callOptions);
+        const byContact = new Map<string, Task[]>(contactIds.map((id) => [id, []]));
+        for (const task of tasks) byContact.get(task.contactId)?.push(task);
+        return contactIds.map((id) => byContact.get(id) ?? []);
+      } catch (error) {
+        if (error instanceof GhlMissingScopeError) {
+          // The token lacks locations/tasks.readonly: remember it for this location and answer
+          // this batch the slow way, so the query does not fail for a capability we can live without.
+          deps.taskSearch.markMissing(locationId);
+          return tasksPerContact(contactIds);
+        }
+        return contactIds.map(() => asError(error));
+      }
+    }),
+    { maxBatchSize: CONTACTS_PER_TASK_SEARCH },
+  );
+
+  const notesByContactId = new DataLoader<string, Note[]>(
+    counted((contactIds) => perKey(contactIds, deps, (contactId) => ghl.listNotes(locationId, contactId, callOptions))),
+  );
+
+  const appointmentsByContactId = new DataLoader<string, Appointment[]>(
+    counted((contactIds) => perKey(contactIds, deps, (contactId) => ghl.listAppointments(locationId, contactId, callOptions))),
+  );
+
+  const taskById = new DataLoader<ChildKey, Task, string>(
+    counted((keys) => perKey(keys, deps, (key) => ghl.getTask(locationId, key.contactId, key.id, callOptions))),
+    { cacheKeyFn: childKey },
+  );
+
+  const noteById = new DataLoader<ChildKey, Note, string>(
+    counted((keys) => perKey(keys, deps, (key) => ghl.getNote(locationId, key.contactId, key.id, callOptions))),
+    { cacheKeyFn: childKey },
+  );
+
+  return { contactById, tasksByContactId, notesByContactId, appointmentsByContactId, taskById, noteById };
+}
+
+/** Every task of the given contacts, paging the task search with `skip` until a short page. */
+async function searchAllTasks(ghl: GhlApi, locationId: string, contactIds: readonly string[], options: CallOptions): Promise<Task[]> {
+  const tasks: Task[] = [];
+  for (let skip = 0; ; skip += TASK_SEARCH_PAGE_SIZE) {
+    const page = await ghl.searchTasks(locationId, { contactIds: [...contactIds], limit: TASK_SEARCH_PAGE_SIZE, skip }, options);
+    tasks.push(...page);
+    if (page.length < TASK_SEARCH_PAGE_SIZE) return tasks;
+  }
+}
