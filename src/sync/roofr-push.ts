@@ -1,0 +1,270 @@
+/**
+ * Pushes GHL records to Roofr: the service every mutation (and the sync engine) goes through.
+ * For each change: map it (toRoofr), compare its content hash with what was last written
+ * (unchanged → SKIPPED), try the Roofr write at once under an idempotency key derived from
+ * (location, entity, content hash); Roofr unavailable / rate limited / slow → the same write and
+ * key go to the outbox (QUEUED) for the outbox worker; an adapter that cannot carry the write →
+ * SKIPPED with its reason; Roofr refusing it → FAILED. Deletes follow ROOFR_DELETE_POLICY.
+ */
+import type { Kysely } from 'kysely';
+import type { CallOptions, GhlApi } from '../ghl/ghl-api.js';
+import { contentHash } from '../domain/content-hash.js';
+import type { Mapping } from '../domain/mapping/mapping-schema.js';
+import { toRoofr, type RoofrRecords } from '../domain/mapping/to-roofr.js';
+import type { Contact, Note, Task } from '../domain/types.js';
+import { isRoofrError } from '../roofr/errors.js';
+import type { RoofrPort } from '../roofr/roofr-port.js';
+import type { HashesRepo } from '../store/hashes-repo.js';
+import type { LinksRepo } from '../store/links-repo.js';
+import type { OutboxRepo } from '../store/outbox-repo.js';
+import type { Database } from '../store/schema.js';
+import { hasPendingWrite } from './outbox-ordering.js';
+import { activeLink, executeRoofrWrite, RoofrDependencyPendingError, ZAPIER_FORWARD_KIND, type Executed } from './roofr-write-executor.js';
+import { syncResult, type RoofrSyncResult } from './roofr-sync-result.js';
+import { entityKeyPrefix, entityOf, idempotencyKeyOf, type DeletePolicy, type RoofrWrite } from './roofr-writes.js';
+
+export interface RoofrPushLogger {
+  warn(fields: Record<string, unknown>, message: string): void;
+  error(fields: Record<string, unknown>, message: string): void;
+}
+
+export interface RoofrPushDeps {
+  /** Reads a contact when a task or note reaches Roofr before its contact did. */
+  ghl: GhlApi;
+  store: { db: Kysely<Database>; links: LinksRepo; hashes: HashesRepo; outbox: Pick<OutboxRepo, 'enqueue'> };
+  roofr: RoofrPort;
+  mapping: Mapping;
+  /** ROOFR_DELETE_POLICY. */
+  deletePolicy: DeletePolicy;
+  logger?: RoofrPushLogger;
+  /** Called after a write was queued, e.g. to nudge the outbox worker. */
+  onQueued?: () => void;
+}
+
+export interface PushOptions {
+  callOptions?: CallOptions;
+}
+
+/** What previewRoofrRecord shows. */
+export interface RoofrPreview extends RoofrRecords {
+  contactId: string;
+  linkedCustomerId: string | null;
+  linkedJobId: string | null;
+}
+
+export interface RoofrPush {
+  pushContact(locationId: string, contact: Contact, options?: PushOptions): Promise<RoofrSyncResult>;
+  pushTask(locationId: string, task: Task, options?: PushOptions): Promise<RoofrSyncResult>;
+  pushNote(locationId: string, note: Note, options?: PushOptions): Promise<RoofrSyncResult>;
+  removeContact(locationId: string, contactId: string): Promise<RoofrSyncResult>;
+  removeTask(locationId: string, taskId: string): Promise<RoofrSyncResult>;
+  removeNote(locationId: string, noteId: string): Promise<RoofrSyncResult>;
+  /** The records a push of this contact (with its tasks and notes) would write; writes nothing. */
+  preview(locationId: string, contactId: string, options?: PushOptions): Promise<RoofrPreview>;
+}
+
+/** Roofr failures that pass: the write waits in the outbox. */
+function isTransient(error: unknown): boolean {
+  if (error instanceof RoofrDependencyPendingError) return true;
+  // Unauthorized is an operator's fix (ROOFR_API_KEY); the outbox keeps the write until then.
+  return isRoofrError(error) && (error.kind === 'RateLimited' || error.kind === 'Unavailable' || error.kind === 'Timeout' || error.kind === 'Unauthorized');
+}
+
+/**
+ * The mapping needs a contact to map a task or note alongside; only the child's own rules are
+ * read from its result, so an empty contact with the right id is enough (and costs no request).
+ */
+function contactShell(id: string, locationId: string): Contact {
+  return {
+    id,
+    locationId,
+    name: null,
+    firstName: null,
+    lastName: null,
+    email: null,
+    phone: null,
+    companyName: null,
+    address: { line1: null, city: null, state: null, postalCode: null, country: null },
+    website: null,
+    timezone: null,
+    tags: [],
+    source: null,
+    type: null,
+    dnd: false,
+    assignedTo: null,
+    businessId: null,
+    customFields: [],
+    dateAdded: null,
+    dateUpdated: null,
+  };
+}
+
+function asRecord(value: object): Record<string, unknown> {
+  return { ...value };
+}
+
+export function createRoofrPush(deps: RoofrPushDeps): RoofrPush {
+  const { store, roofr, mapping } = deps;
+
+  function mapBoth(records: Parameters<typeof toRoofr>[1]): { create: RoofrRecords; update: RoofrRecords } {
+    return { create: toRoofr(mapping, records, { forCreate: true }), update: toRoofr(mapping, records, { forCreate: false }) };
+  }
+
+  function fromExecuted(executed: Executed): RoofrSyncResult {
+    return syncResult(executed.status, { roofrId: executed.roofrId, roofrJobId: executed.roofrJobId, error: executed.reason });
+  }
+
+  async function enqueue(locationId: string, write: RoofrWrite, idempotencyKey: string, why: string): Promise<RoofrSyncResult> {
+    const { entry } = await store.outbox.enqueue({ locationId, kind: write.kind, payload: write, idempotencyKey });
+    deps.onQueued?.();
+    return syncResult('QUEUED', { error: why, outboxId: String(entry.id) });
+  }
+
+  /** Direct attempt, else the outbox; never throws for a Roofr failure (the GHL write stands). */
+  async function submit(locationId: string, write: RoofrWrite, previousHash: string | null): Promise<RoofrSyncResult> {
+    const idempotencyKey = idempotencyKeyOf(locationId, write, previousHash);
+    try {
+      if (await hasPendingWrite(store.db, entityKeyPrefix(locationId, entityOf(write)))) {
+        return await enqueue(locationId, write, idempotencyKey, 'an earlier change of this record is still queued for Roofr; this one follows it');
+      }
+      return fromExecuted(await executeRoofrWrite(deps, locationId, write, idempotencyKey));
+    } catch (error) {
+      if (isTransient(error)) {
+        const why = error instanceof Error ? error.message : 'Roofr is unavailable';
+        try {
+          return await enqueue(locationId, write, idempotencyKey, why);
+        } catch (storeError) {
+          deps.logger?.error({ err: storeError, kind: write.kind }, 'could not queue a Roofr write');
+          return syncResult('FAILED', { error: `Roofr is unavailable and the write could not be queued; run a sync once the database is back (${why})` });
+        }
+      }
+      if (isRoofrError(error)) return syncResult('FAILED', { error: error.message });
+      deps.logger?.error({ err: error, kind: write.kind }, 'unexpected error while syncing a write to Roofr');
+      return syncResult('FAILED', { error: 'internal error while syncing to Roofr; see the gateway log' });
+    }
+  }
+
+  async function pushContact(locationId: string, contact: Contact): Promise<RoofrSyncResult> {
+    const { create, update } = mapBoth({ contact });
+    const customerHash = contentHash(update.customer);
+    const jobHash = contentHash(update.job);
+    const customerLink = await activeLink(store.links, locationId, 'contact', contact.id, 'customer');
+    const jobLink = await activeLink(store.links, locationId, 'contact', contact.id, 'job');
+    const storedCustomer = customerLink ? await store.hashes.get({ locationId, direction: 'ghl_to_roofr', entityKind: 'customer', entityId: customerLink.roofrId }) : null;
+    const storedJob = jobLink ? await store.hashes.get({ locationId, direction: 'ghl_to_roofr', entityKind: 'job', entityId: jobLink.roofrId }) : null;
+    const forwarded = await store.hashes.get({ locationId, direction: 'ghl_to_roofr', entityKind: ZAPIER_FORWARD_KIND, entityId: contact.id });
+    const unchanged =
+      (storedCustomer?.hash === customerHash && storedJob?.hash === jobHash) || forwarded?.hash === `${customerHash}|${jobHash}`;
+    if (unchanged) return syncResult('SKIPPED', { roofrId: customerLink?.roofrId ?? null, roofrJobId: jobLink?.roofrId ?? null, error: 'unchanged' });
+    const previous = storedCustomer || storedJob ? `${storedCustomer?.hash ?? ''}|${storedJob?.hash ?? ''}` : (forwarded?.hash ?? null);
+    return submit(
+      locationId,
+      {
+        kind: 'contact.upsert',
+        ghlContactId: contact.id,
+        customer: { create: asRecord(create.customer), update: asRecord(update.customer) },
+        job: { create: asRecord(create.job), update: asRecord(update.job) },
+        customerHash,
+        jobHash,
+      },
+      previous,
+    );
+  }
+
+  /** A child needs its contact's job: push the contact first when it never reached Roofr. */
+  async function ensureContact(locationId: string, contactId: string, options: PushOptions): Promise<void> {
+    if (await activeLink(store.links, locationId, 'contact', contactId, 'job')) return;
+    if (await hasPendingWrite(store.db, entityKeyPrefix(locationId, { kind: 'contact', id: contactId }))) return;
+    const contact = await deps.ghl.getContact(locationId, contactId, options.callOptions);
+    await pushContact(locationId, contact);
+  }
+
+  async function pushChild(locationId: string, child: { kind: 'task'; value: Task } | { kind: 'note'; value: Note }, options: PushOptions): Promise<RoofrSyncResult> {
+    const contactId = child.value.contactId;
+    const records = child.kind === 'task' ? { contact: contactShell(contactId, locationId), tasks: [child.value] } : { contact: contactShell(contactId, locationId), notes: [child.value] };
+    const { create, update } = mapBoth(records);
+    const createRecord = child.kind === 'task' ? create.jobTasks[0] : create.jobNotes[0];
+    const updateRecord = child.kind === 'task' ? update.jobTasks[0] : update.jobNotes[0];
+    if (createRecord === undefined || updateRecord === undefined) throw new Error(`the mapping produced no Roofr ${child.kind}`);
+    const hash = contentHash(updateRecord);
+    const roofrKind = child.kind === 'task' ? 'job_task' : 'job_note';
+    const link = await activeLink(store.links, locationId, child.kind, child.value.id, roofrKind);
+    const stored = link ? await store.hashes.get({ locationId, direction: 'ghl_to_roofr', entityKind: roofrKind, entityId: link.roofrId }) : null;
+    if (link && stored?.hash === hash) return syncResult('SKIPPED', { roofrId: link.roofrId, error: 'unchanged' });
+    const capable = child.kind === 'task' ? roofr.capabilities.upsertJobTask : roofr.capabilities.upsertJobNote;
+    // Only a capable adapter needs the contact in Roofr; an incapable one answers SKIPPED at once.
+    if (capable) {
+      try {
+        await ensureContact(locationId, contactId, options);
+      } catch (error) {
+        deps.logger?.warn({ err: error, contactId }, 'could not read the contact to sync it before its child; the child waits in the outbox');
+      }
+    }
+    const record = { create: asRecord(createRecord), update: asRecord(updateRecord) };
+    const write: RoofrWrite =
+      child.kind === 'task'
+        ? { kind: 'task.upsert', ghlContactId: contactId, ghlTaskId: child.value.id, record, hash }
+        : { kind: 'note.upsert', ghlContactId: contactId, ghlNoteId: child.value.id, record, hash };
+    return submit(locationId, write, stored?.hash ?? null);
+  }
+
+  async function removeContact(locationId: string, contactId: string): Promise<RoofrSyncResult> {
+    const customerLink = await activeLink(store.links, locationId, 'contact', contactId, 'customer');
+    const jobLink = await activeLink(store.links, locationId, 'contact', contactId, 'job');
+    const pending = await hasPendingWrite(store.db, entityKeyPrefix(locationId, { kind: 'contact', id: contactId }));
+    if (customerLink === null && jobLink === null && !pending) return syncResult('SKIPPED', { error: 'the contact was never synced to Roofr' });
+    return submit(
+      locationId,
+      { kind: 'contact.delete', ghlContactId: contactId, policy: deps.deletePolicy, customerId: customerLink?.roofrId ?? null, jobId: jobLink?.roofrId ?? null },
+      null,
+    );
+  }
+
+  /** The Roofr port has no delete for job tasks or notes: the link is marked, Roofr keeps the record. */
+  async function removeChild(locationId: string, kind: 'task' | 'note', id: string): Promise<RoofrSyncResult> {
+    const roofrKind = kind === 'task' ? 'job_task' : 'job_note';
+    const link = await activeLink(store.links, locationId, kind, id, roofrKind);
+    if (link === null) return syncResult('SKIPPED', { error: `the ${kind} was never synced to Roofr` });
+    await store.links.markDeleted(link.id);
+    await store.hashes.delete({ locationId, direction: 'ghl_to_roofr', entityKind: roofrKind, entityId: link.roofrId });
+    const reason =
+      deps.deletePolicy === 'ignore'
+        ? 'ROOFR_DELETE_POLICY=ignore: the Roofr record is kept'
+        : `Roofr offers no way to ${deps.deletePolicy} a job ${kind}; it stays in Roofr and is no longer synced`;
+    return syncResult('SKIPPED', { roofrId: link.roofrId, error: reason });
+  }
+
+  /**
+   * The HighLevel write already happened when a push runs: a failure of our own bookkeeping (the
+   * store, the mapping) is reported as FAILED on the payload, never as an error of the mutation.
+   */
+  async function guarded(what: string, run: () => Promise<RoofrSyncResult>): Promise<RoofrSyncResult> {
+    try {
+      return await run();
+    } catch (error) {
+      deps.logger?.error({ err: error, what }, 'could not sync a change to Roofr');
+      return syncResult('FAILED', { error: `internal error while syncing the ${what} to Roofr; see the gateway log, then run a sync` });
+    }
+  }
+
+  return {
+    pushContact: (locationId, contact) => guarded('contact', () => pushContact(locationId, contact)),
+    pushTask: (locationId, task, options = {}) => guarded('task', () => pushChild(locationId, { kind: 'task', value: task }, options)),
+    pushNote: (locationId, note, options = {}) => guarded('note', () => pushChild(locationId, { kind: 'note', value: note }, options)),
+    removeContact: (locationId, id) => guarded('contact delete', () => removeContact(locationId, id)),
+    removeTask: (locationId, id) => guarded('task delete', () => removeChild(locationId, 'task', id)),
+    removeNote: (locationId, id) => guarded('note delete', () => removeChild(locationId, 'note', id)),
+    async preview(locationId, contactId, options = {}) {
+      const [contact, tasks, notes] = await Promise.all([
+        deps.ghl.getContact(locationId, contactId, options.callOptions),
+        deps.ghl.listTasks(locationId, contactId, options.callOptions),
+        deps.ghl.listNotes(locationId, contactId, options.callOptions),
+      ]);
+      const customerLink = await activeLink(store.links, locationId, 'contact', contactId, 'customer');
+      const jobLink = await activeLink(store.links, locationId, 'contact', contactId, 'job');
+      // A linked contact is updated, so create-only rules (e.g. the first stage) do not apply.
+      const records = toRoofr(mapping, { contact, tasks, notes }, { forCreate: customerLink === null && jobLink === null });
+      return { contactId, ...records, linkedCustomerId: customerLink?.roofrId ?? null, linkedJobId: jobLink?.roofrId ?? null };
+    },
+  };
+}

@@ -1,0 +1,182 @@
+/**
+ * Performs one RoofrWrite against the Roofr port and records the result: links (GHL entity ↔
+ * Roofr record) and the content hash written. Used by the direct attempt of a mutation and by
+ * the outbox delivery, so both write exactly the same way. Create-vs-update comes from the links
+ * at the time of the write; each request carries an idempotency key derived from the write's key,
+ * so a repeat after a lost answer is answered by Roofr's replay instead of a second record.
+ * Failures of Roofr are thrown (RoofrError); the caller decides between queueing and failing.
+ */
+import { RoofrNotFoundError } from '../roofr/errors.js';
+import type { RoofrPort, WriteOutcome } from '../roofr/roofr-port.js';
+import type { HashesRepo } from '../store/hashes-repo.js';
+import type { Link, LinksRepo } from '../store/links-repo.js';
+import type { GhlEntityKind, RoofrEntityKind } from '../store/schema.js';
+import { asCustomer, asJob, asNote, asTask, entityKeyPrefix, type ContactRemoval, type ContactUpsert, type NoteUpsert, type RoofrWrite, type TaskUpsert } from './roofr-writes.js';
+
+export interface ExecutorDeps {
+  store: { links: LinksRepo; hashes: HashesRepo };
+  roofr: RoofrPort;
+}
+
+export interface Executed {
+  status: 'SYNCED' | 'SKIPPED';
+  roofrId: string | null;
+  roofrJobId: string | null;
+  /** Why nothing was written (SKIPPED). */
+  reason: string | null;
+}
+
+/** The write needs a Roofr record that is not there yet (e.g. the contact's job is still queued). */
+export class RoofrDependencyPendingError extends Error {
+  readonly retryAfterMs = 1_000;
+  constructor(message: string) {
+    super(message);
+    this.name = 'RoofrDependencyPendingError';
+  }
+}
+
+/** Hash key kind for contacts handed to the Zapier bridge, whose Roofr ids we never learn. */
+export const ZAPIER_FORWARD_KIND = 'zapier_forward';
+
+export async function activeLink(links: LinksRepo, locationId: string, ghlKind: GhlEntityKind, ghlId: string, roofrKind: RoofrEntityKind): Promise<Link | null> {
+  const link = await links.findByGhl({ locationId, ghlKind, ghlId, roofrKind });
+  return link !== null && link.status === 'active' ? link : null;
+}
+
+function synced(roofrId: string | null, roofrJobId: string | null): Executed {
+  return { status: 'SYNCED', roofrId, roofrJobId, reason: null };
+}
+
+function skippedWith(reason: string, roofrId: string | null = null, roofrJobId: string | null = null): Executed {
+  return { status: 'SKIPPED', roofrId, roofrJobId, reason };
+}
+
+export async function executeRoofrWrite(deps: ExecutorDeps, locationId: string, write: RoofrWrite, idempotencyKey: string): Promise<Executed> {
+  switch (write.kind) {
+    case 'contact.upsert':
+      return upsertContact(deps, locationId, write, idempotencyKey);
+    case 'task.upsert':
+      return upsertChild(deps, locationId, write, idempotencyKey);
+    case 'note.upsert':
+      return upsertChild(deps, locationId, write, idempotencyKey);
+    case 'contact.delete':
+      return removeContact(deps, locationId, write, idempotencyKey);
+  }
+}
+
+async function upsertContact(deps: ExecutorDeps, locationId: string, write: ContactUpsert, key: string): Promise<Executed> {
+  const { roofr, store } = deps;
+  const ghl = { locationId, ghlKind: 'contact' as const, ghlId: write.ghlContactId };
+  const customerLink = await activeLink(store.links, locationId, 'contact', write.ghlContactId, 'customer');
+  const jobLink = await activeLink(store.links, locationId, 'contact', write.ghlContactId, 'job');
+
+  if (!roofr.capabilities.upsertCustomer || !roofr.capabilities.upsertJob) {
+    return upsertContactViaBridge(deps, locationId, write, key, customerLink !== null || jobLink !== null);
+  }
+
+  const customerOutcome = customerLink
+    ? await roofr.upsertCustomer({ ...asCustomer(write.customer.update), id: customerLink.roofrId }, { idempotencyKey: `${key}:customer:update` })
+    : await roofr.upsertCustomer(asCustomer(write.customer.create), { idempotencyKey: `${key}:customer:create` });
+  if (customerOutcome.status !== 'APPLIED') return outcomeWithoutIds(customerOutcome);
+  const customerId = customerOutcome.id;
+  await store.links.upsert({ ...ghl, roofrKind: 'customer', roofrId: customerId });
+  await store.hashes.put({ locationId, direction: 'ghl_to_roofr', entityKind: 'customer', entityId: customerId }, write.customerHash);
+
+  const jobOutcome = jobLink
+    ? await roofr.upsertJob(customerId, { ...asJob(write.job.update), id: jobLink.roofrId }, { idempotencyKey: `${key}:job:update` })
+    : // Keyed by the customer and the job content, not the whole write's key: that key changes
+      // once the customer's hash is stored, so a crash between the two creates would create
+      // the job twice on the retry. (Sync engine crash test, test/e2e/sync-crash.test.ts.)
+      await roofr.upsertJob(customerId, asJob(write.job.create), { idempotencyKey: `${entityKeyPrefix(locationId, { kind: 'contact', id: write.ghlContactId })}job.create:${customerId}:${write.jobHash}` });
+  if (jobOutcome.status !== 'APPLIED') return { ...outcomeWithoutIds(jobOutcome), roofrId: customerId };
+  await store.links.upsert({ ...ghl, roofrKind: 'job', roofrId: jobOutcome.id });
+  await store.hashes.put({ locationId, direction: 'ghl_to_roofr', entityKind: 'job', entityId: jobOutcome.id }, write.jobHash);
+  return synced(customerId, jobOutcome.id);
+}
+
+/** Adapters that only create a customer with their job in one step (Zapier). */
+async function upsertContactViaBridge(deps: ExecutorDeps, locationId: string, write: ContactUpsert, key: string, linked: boolean): Promise<Executed> {
+  const { roofr, store } = deps;
+  const forwardKey = { locationId, direction: 'ghl_to_roofr' as const, entityKind: ZAPIER_FORWARD_KIND, entityId: write.ghlContactId };
+  if (!roofr.capabilities.upsertCustomerAndJob) return outcomeWithoutIds(await roofr.upsertCustomer(asCustomer(write.customer.create), { idempotencyKey: key }));
+  if (linked || (await store.hashes.get(forwardKey)) !== null) {
+    return skippedWith(`the ${roofr.adapter} adapter can only create a customer with their job; this contact was sent to Roofr before, so change it in Roofr (or use the REST adapter)`);
+  }
+  const outcome = await roofr.upsertCustomerAndJob(asCustomer(write.customer.create), asJob(write.job.create), { idempotencyKey: key });
+  if (outcome.customer.status === 'SKIPPED') return skippedWith(outcome.customer.reason);
+  if (outcome.job.status === 'SKIPPED') return skippedWith(outcome.job.reason);
+  const ghl = { locationId, ghlKind: 'contact' as const, ghlId: write.ghlContactId };
+  const customerId = outcome.customer.status === 'APPLIED' ? outcome.customer.id : null;
+  const jobId = outcome.job.status === 'APPLIED' ? outcome.job.id : null;
+  if (customerId !== null) await store.links.upsert({ ...ghl, roofrKind: 'customer', roofrId: customerId });
+  if (jobId !== null) await store.links.upsert({ ...ghl, roofrKind: 'job', roofrId: jobId });
+  // Forwarded: Roofr's ids are unknown; remember the hand-over so an update is not a second create.
+  await store.hashes.put(forwardKey, `${write.customerHash}|${write.jobHash}`);
+  return synced(customerId, jobId);
+}
+
+function outcomeWithoutIds(outcome: WriteOutcome): Executed {
+  if (outcome.status === 'SKIPPED') return skippedWith(outcome.reason);
+  if (outcome.status === 'FORWARDED') return synced(null, null);
+  return synced(outcome.id, null);
+}
+
+async function upsertChild(deps: ExecutorDeps, locationId: string, write: TaskUpsert | NoteUpsert, key: string): Promise<Executed> {
+  const { roofr, store } = deps;
+  const isTask = write.kind === 'task.upsert';
+  const ghlKind = isTask ? 'task' : 'note';
+  const roofrKind = isTask ? 'job_task' : 'job_note';
+  const ghlId = write.kind === 'task.upsert' ? write.ghlTaskId : write.ghlNoteId;
+  const send = (jobId: string, record: Record<string, unknown>, suffix: string): Promise<WriteOutcome> =>
+    isTask ? roofr.upsertJobTask(jobId, asTask(record), { idempotencyKey: `${key}:${suffix}` }) : roofr.upsertJobNote(jobId, asNote(record), { idempotencyKey: `${key}:${suffix}` });
+
+  if (!(isTask ? roofr.capabilities.upsertJobTask : roofr.capabilities.upsertJobNote)) {
+    // The adapter answers SKIPPED with its reason without any request.
+    return outcomeWithoutIds(await send('', write.record.create, 'create'));
+  }
+  const jobLink = await activeLink(store.links, locationId, 'contact', write.ghlContactId, 'job');
+  if (jobLink === null) throw new RoofrDependencyPendingError(`contact ${write.ghlContactId} has no Roofr job yet; its ${ghlKind} is written once the contact reached Roofr`);
+  const link = await activeLink(store.links, locationId, ghlKind, ghlId, roofrKind);
+  const outcome = link ? await send(jobLink.roofrId, { ...write.record.update, id: link.roofrId }, 'update') : await send(jobLink.roofrId, write.record.create, 'create');
+  if (outcome.status !== 'APPLIED') return { ...outcomeWithoutIds(outcome), roofrJobId: jobLink.roofrId };
+  await store.links.upsert({ locationId, ghlKind, ghlId, roofrKind, roofrId: outcome.id });
+  await store.hashes.put({ locationId, direction: 'ghl_to_roofr', entityKind: roofrKind, entityId: outcome.id }, write.hash);
+  return synced(outcome.id, jobLink.roofrId);
+}
+
+async function removeContact(deps: ExecutorDeps, locationId: string, write: ContactRemoval, key: string): Promise<Executed> {
+  const { roofr, store } = deps;
+  const customerLink = await activeLink(store.links, locationId, 'contact', write.ghlContactId, 'customer');
+  const jobLink = await activeLink(store.links, locationId, 'contact', write.ghlContactId, 'job');
+  const customerId = customerLink?.roofrId ?? null;
+  const jobId = jobLink?.roofrId ?? null;
+  let result: Executed;
+  if (write.policy === 'ignore') {
+    result = skippedWith('ROOFR_DELETE_POLICY=ignore: the Roofr records are kept', customerId, jobId);
+  } else if (customerId === null && jobId === null) {
+    result = skippedWith('the contact was never synced to Roofr');
+  } else {
+    try {
+      const outcome =
+        write.policy === 'archive'
+          ? jobId === null
+            ? null
+            : await roofr.archiveJob(jobId, { idempotencyKey: `${key}:archive` })
+          : customerId === null
+            ? null
+            : await roofr.deleteCustomer(customerId, { idempotencyKey: `${key}:delete` });
+      if (outcome === null) result = skippedWith(`nothing to ${write.policy} in Roofr`, customerId, jobId);
+      else result = outcome.status === 'SKIPPED' ? skippedWith(outcome.reason, customerId, jobId) : synced(customerId, jobId);
+    } catch (error) {
+      // Already gone in Roofr: the delete's goal holds.
+      if (!(error instanceof RoofrNotFoundError)) throw error;
+      result = synced(customerId, jobId);
+    }
+  }
+  for (const link of [customerLink, jobLink]) {
+    if (link === null) continue;
+    await store.links.markDeleted(link.id);
+    await store.hashes.delete({ locationId, direction: 'ghl_to_roofr', entityKind: link.roofrKind, entityId: link.roofrId });
+  }
+  return result;
+}

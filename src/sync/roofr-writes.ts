@@ -1,0 +1,95 @@
+/**
+ * The Roofr writes a GHL change turns into, as plain data: what the direct attempt performs and,
+ * when Roofr cannot be reached, exactly what the outbox stores and later delivers (parsed back
+ * with these schemas: the database is a trust boundary). Records are already mapped (toRoofr);
+ * create-vs-update is decided at delivery from the links, so a write queued before its entity
+ * was linked does not create a second Roofr record.
+ */
+import { createHash } from 'node:crypto';
+import { z } from 'zod';
+import type { RoofrCustomerWrite, RoofrJobNoteWrite, RoofrJobTaskWrite, RoofrJobWrite } from '../roofr/types.js';
+
+/** A mapped Roofr record (the mapping engine's output); field-level shape is the adapter's. */
+const MappedRecordSchema = z.record(z.string(), z.unknown());
+
+/** Create-only rules (e.g. the first workflow stage) appear in `create` only. */
+const CreateOrUpdateSchema = z.object({ create: MappedRecordSchema, update: MappedRecordSchema });
+
+export const ContactUpsertSchema = z.object({
+  kind: z.literal('contact.upsert'),
+  ghlContactId: z.string(),
+  customer: CreateOrUpdateSchema,
+  job: CreateOrUpdateSchema,
+  customerHash: z.string(),
+  jobHash: z.string(),
+});
+export type ContactUpsert = z.infer<typeof ContactUpsertSchema>;
+
+export const TaskUpsertSchema = z.object({
+  kind: z.literal('task.upsert'),
+  ghlContactId: z.string(),
+  ghlTaskId: z.string(),
+  record: CreateOrUpdateSchema,
+  hash: z.string(),
+});
+export type TaskUpsert = z.infer<typeof TaskUpsertSchema>;
+
+export const NoteUpsertSchema = z.object({
+  kind: z.literal('note.upsert'),
+  ghlContactId: z.string(),
+  ghlNoteId: z.string(),
+  record: CreateOrUpdateSchema,
+  hash: z.string(),
+});
+export type NoteUpsert = z.infer<typeof NoteUpsertSchema>;
+
+export const DeletePolicySchema = z.enum(['archive', 'delete', 'ignore']);
+export type DeletePolicy = z.infer<typeof DeletePolicySchema>;
+
+export const ContactRemovalSchema = z.object({
+  kind: z.literal('contact.delete'),
+  ghlContactId: z.string(),
+  policy: DeletePolicySchema,
+  /** The linked Roofr ids when the delete was decided. */
+  customerId: z.string().nullable(),
+  jobId: z.string().nullable(),
+});
+export type ContactRemoval = z.infer<typeof ContactRemovalSchema>;
+
+export const RoofrWriteSchema = z.discriminatedUnion('kind', [ContactUpsertSchema, TaskUpsertSchema, NoteUpsertSchema, ContactRemovalSchema]);
+export type RoofrWrite = z.infer<typeof RoofrWriteSchema>;
+
+// The mapping engine produced these records; the casts only restore their static type.
+export const asCustomer = (record: Record<string, unknown>): RoofrCustomerWrite => record as RoofrCustomerWrite;
+export const asJob = (record: Record<string, unknown>): RoofrJobWrite => record as RoofrJobWrite;
+export const asTask = (record: Record<string, unknown>): RoofrJobTaskWrite => record as RoofrJobTaskWrite;
+export const asNote = (record: Record<string, unknown>): RoofrJobNoteWrite => record as RoofrJobNoteWrite;
+
+/** The GHL entity a write is about: writes to one entity are delivered in order. */
+export function entityOf(write: RoofrWrite): { kind: 'contact' | 'task' | 'note'; id: string } {
+  switch (write.kind) {
+    case 'contact.upsert':
+    case 'contact.delete':
+      return { kind: 'contact', id: write.ghlContactId };
+    case 'task.upsert':
+      return { kind: 'task', id: write.ghlTaskId };
+    case 'note.upsert':
+      return { kind: 'note', id: write.ghlNoteId };
+  }
+}
+
+/** Prefix shared by every idempotency key of one entity (the outbox queries by it). */
+export function entityKeyPrefix(locationId: string, entity: { kind: string; id: string }): string {
+  return `g2r:${locationId}:${entity.kind}:${entity.id}:`;
+}
+
+/**
+ * Same change, same key: derived from the location, the entity and the content hash. The hash
+ * last written is part of it, so content going A → B → A gets a new key for the second A
+ * (Roofr would otherwise replay the answer to the first A and keep B).
+ */
+export function idempotencyKeyOf(locationId: string, write: RoofrWrite, previousHash: string | null): string {
+  const content = write.kind === 'contact.upsert' ? `${write.customerHash}|${write.jobHash}` : write.kind === 'contact.delete' ? `delete|${write.policy}|${write.customerId}|${write.jobId}` : write.hash;
+  const digest = createHash('sha256').update(`${previousHash ?? ''}>${content}`).digest('hex').slice(0, 32);
+  return `${entityKeyPrefix(locationId, entityOf(write))}${write.kind}:${digest}`;
+}

@@ -1,0 +1,42 @@
+/**
+ * The outbox ordering queries (one entity's writes in order across the direct path and the
+ * outbox) on every store backend: SQLite always, PostgreSQL when DATABASE_URL_PG is set.
+ */
+import type { Store } from '../../src/store/open-store.js';
+import { hasNewerWrite, hasPendingWrite } from '../../src/sync/outbox-ordering.js';
+import { storeBackends } from './store-backends.js';
+
+for (const backend of storeBackends()) {
+  backend.describe(`outbox ordering queries (${backend.name})`, () => {
+    let store: Store;
+
+    beforeEach(async () => {
+      store = await (await backend.createDatabase()).open();
+    });
+
+    afterEach(async () => {
+      await backend.cleanup();
+    });
+
+    test('when an entity has a pending write, then it is seen by its own prefix only (no LIKE wildcards: "_" is literal)', async () => {
+      await store.outbox.enqueue({ locationId: 'L1', kind: 'contact.upsert', payload: {}, idempotencyKey: 'g2r:L1:contact:c_1:contact.upsert:aaa' });
+      expect(await hasPendingWrite(store.db, 'g2r:L1:contact:c_1:')).toBe(true);
+      expect(await hasPendingWrite(store.db, 'g2r:L1:contact:cx1:')).toBe(false);
+      expect(await hasPendingWrite(store.db, 'g2r:L1:contact:c_10:')).toBe(false);
+    });
+
+    test('when a newer write of the entity exists (pending or done), then the older is superseded; a dead newer one does not count', async () => {
+      const older = await store.outbox.enqueue({ locationId: 'L1', kind: 'contact.upsert', payload: {}, idempotencyKey: 'g2r:L1:contact:c2:contact.upsert:old' });
+      expect(await hasNewerWrite(store.db, 'g2r:L1:contact:c2:', older.entry.id)).toBe(false);
+      const newer = await store.outbox.enqueue({ locationId: 'L1', kind: 'contact.upsert', payload: {}, idempotencyKey: 'g2r:L1:contact:c2:contact.upsert:new' });
+      expect(await hasNewerWrite(store.db, 'g2r:L1:contact:c2:', older.entry.id)).toBe(true);
+      expect(await hasNewerWrite(store.db, 'g2r:L1:contact:c2:', newer.entry.id)).toBe(false);
+
+      const claimed = await store.outbox.claimDue('owner', 10, 60_000);
+      expect(claimed.map((entry) => entry.id)).toContain(newer.entry.id);
+      await store.outbox.fail(newer.entry.id, 'refused', new Date(), { owner: 'owner', permanent: true });
+      expect((await store.outbox.get(newer.entry.id))?.status).toBe('dead');
+      expect(await hasNewerWrite(store.db, 'g2r:L1:contact:c2:', older.entry.id)).toBe(false);
+    });
+  });
+}
