@@ -23,6 +23,8 @@ COPY --from=deps --chown=node:node /app/node_modules ./node_modules
 COPY --from=build --chown=node:node /app/dist ./dist
 COPY --chown=node:node package.json ./
 COPY --chown=node:node mapping ./mapping
+# The SDL is read at start (src/graphql/schema.ts resolves ../../schema from dist/graphql/).
+COPY --chown=node:node schema ./schema
 RUN mkdir -p /app/data && chown node:node /app/data
 USER node
 EXPOSE 4000

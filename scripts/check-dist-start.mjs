@@ -1,22 +1,61 @@
-// CI has no Docker engine: start dist/main.js the way the image's CMD does, wait for
-// /healthz, then SIGTERM it and require a clean exit. Demo mode (no credentials) so it
-// needs nothing but localhost.
+// CI has no Docker engine: start dist/main.js the way the image's CMD does, from a directory laid
+// out like the image (only what the Dockerfile's runtime stage copies, so a runtime file the
+// image lacks fails here too), wait for /healthz and /readyz, query, read /metrics, then SIGTERM
+// it and require a clean exit. Demo mode (no credentials) so it needs nothing but localhost.
 import { spawn } from 'node:child_process';
+import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync, symlinkSync } from 'node:fs';
 import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = resolve(fileURLToPath(new URL('..', import.meta.url)));
 
 function freePort() {
-  return new Promise((resolve, reject) => {
+  return new Promise((resolvePort, reject) => {
     const server = createServer();
     server.once('error', reject);
     server.listen(0, '127.0.0.1', () => {
       const { port } = server.address();
-      server.close(() => resolve(port));
+      server.close(() => resolvePort(port));
     });
   });
 }
 
+/** `COPY [--chown=…] src… dest` lines of the runtime stage that copy from the build context. */
+function runtimeContextCopies() {
+  const lines = readFileSync(join(root, 'Dockerfile'), 'utf8').split('\n');
+  const start = lines.findLastIndex((line) => /^FROM\s.+\sAS\s+runtime\b/i.test(line));
+  if (start < 0) throw new Error('Dockerfile has no "FROM … AS runtime" stage');
+  const copies = [];
+  for (const line of lines.slice(start + 1)) {
+    if (/^FROM\s/i.test(line)) break;
+    if (!/^COPY\s/i.test(line) || /--from=/.test(line)) continue;
+    const args = line.trim().split(/\s+/).slice(1).filter((arg) => !arg.startsWith('--'));
+    const dest = args.pop();
+    for (const source of args) copies.push({ source, dest });
+  }
+  return copies;
+}
+
+function fail(message) {
+  console.error(message);
+  process.exitCode = 1;
+}
+
+// The image: /app/{dist,node_modules} from the other stages, plus the context copies.
+const app = mkdtempSync(join(tmpdir(), 'gateway-image-'));
+cpSync(join(root, 'dist'), join(app, 'dist'), { recursive: true });
+symlinkSync(join(root, 'node_modules'), join(app, 'node_modules'), 'dir');
+for (const { source, dest } of runtimeContextCopies()) {
+  if (!existsSync(join(root, source))) throw new Error(`the Dockerfile copies ${source}, which does not exist`);
+  const target = dest.endsWith('/') ? join(app, dest, source) : join(app, dest);
+  cpSync(join(root, source), target, { recursive: true });
+}
+
 const [port, simPort, roofrSimPort] = [await freePort(), await freePort(), await freePort()];
 const child = spawn(process.execPath, ['dist/main.js'], {
+  cwd: app,
   env: {
     ...process.env,
     NODE_ENV: 'development',
@@ -30,39 +69,51 @@ const child = spawn(process.execPath, ['dist/main.js'], {
 });
 let exited = null;
 child.on('exit', (code, signal) => (exited = { code, signal }));
+const base = `http://127.0.0.1:${port}`;
 
-const deadline = Date.now() + 60_000;
-let healthy = false;
-while (Date.now() < deadline && exited === null) {
-  try {
-    const response = await fetch(`http://127.0.0.1:${port}/healthz`);
-    if (response.ok) { healthy = true; break; }
-  } catch { /* not listening yet */ }
-  await new Promise((r) => setTimeout(r, 250));
-}
-if (!healthy) {
+try {
+  const deadline = Date.now() + 60_000;
+  let healthy = false;
+  while (Date.now() < deadline && exited === null) {
+    try {
+      const response = await fetch(`${base}/healthz`);
+      if (response.ok) {
+        healthy = true;
+        break;
+      }
+    } catch {
+      /* not listening yet */
+    }
+    await new Promise((r) => setTimeout(r, 250));
+  }
+  if (!healthy) throw new Error(`dist/main.js did not become healthy on port ${port} ${JSON.stringify(exited ?? '')}`);
+
+  const ready = await fetch(`${base}/readyz`);
+  if (ready.status !== 200) throw new Error(`/readyz answered ${ready.status}: ${(await ready.text()).slice(0, 500)}`);
+
+  const response = await fetch(`${base}/graphql`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', 'x-request-id': 'check-dist-start' },
+    body: JSON.stringify({ query: '{ contacts(first: 1) { totalCount edges { node { id } } } }' }),
+  });
+  const body = await response.json();
+  if (!body.data?.contacts?.edges?.length) throw new Error(`dist/main.js answered a query without data: ${JSON.stringify(body).slice(0, 500)}`);
+  if (response.headers.get('x-request-id') !== 'check-dist-start') throw new Error('the response did not echo x-request-id');
+
+  const metrics = await (await fetch(`${base}/metrics`)).text();
+  if (!/gateway_upstream_requests_total\{[^}]*upstream="ghl"/.test(metrics)) throw new Error(`/metrics shows no upstream requests:\n${metrics.slice(0, 1000)}`);
+} catch (error) {
   child.kill('SIGKILL');
-  console.error(`dist/main.js did not become healthy on port ${port}`, exited ?? '');
-  process.exit(1);
+  fail(error instanceof Error ? error.message : String(error));
 }
-const response = await fetch(`http://127.0.0.1:${port}/graphql`, {
-  method: 'POST',
-  headers: { 'content-type': 'application/json' },
-  body: JSON.stringify({ query: '{ contacts(first: 1) { totalCount edges { node { id } } } }' }),
-});
-const body = await response.json();
-if (!body.data?.contacts?.edges?.length) {
-  child.kill('SIGKILL');
-  console.error('dist/main.js answered a query without data:', JSON.stringify(body).slice(0, 500));
-  process.exit(1);
+
+if (process.exitCode !== 1) {
+  child.kill('SIGTERM');
+  const code = await new Promise((resolveCode) => {
+    if (exited) return resolveCode(exited.code);
+    child.on('exit', (c) => resolveCode(c));
+  });
+  if (code !== 0) fail(`dist/main.js exited with ${code} after SIGTERM`);
+  else console.log(`dist/main.js started from an image-like directory, was ready, answered a query, served /metrics and stopped cleanly (port ${port})`);
 }
-child.kill('SIGTERM');
-const code = await new Promise((resolve) => {
-  if (exited) return resolve(exited.code);
-  child.on('exit', (c) => resolve(c));
-});
-if (code !== 0) {
-  console.error(`dist/main.js exited with ${code} after SIGTERM`);
-  process.exit(1);
-}
-console.log(`dist/main.js started, answered a query and stopped cleanly (port ${port})`);
+rmSync(app, { recursive: true, force: true });

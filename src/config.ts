@@ -30,6 +30,7 @@ const entries = {
   PORT: [port.default(4000), 'port of the gateway (GraphQL, webhooks, OAuth, health)'],
   HOST: [z.string().min(1).default('0.0.0.0'), 'interface the gateway listens on (127.0.0.1: this machine only)'],
   LOG_LEVEL: [z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'), 'pino log level'],
+  SHUTDOWN_TIMEOUT_MS: [positiveInt.default(10000), 'on SIGTERM/SIGINT: how long draining requests, checkpointing syncs and closing stores may take before the process exits anyway'],
   GHL_API_BASE_URL: [z.url().default('https://services.leadconnectorhq.com'), 'HighLevel API base URL'],
   GHL_PRIVATE_INTEGRATION_TOKEN: [optionalText, 'a sub-account Private Integration Token (pit-…); with GHL_LOCATION_ID it turns demo mode off'],
   GHL_LOCATION_ID: [optionalText, 'the HighLevel location (sub-account) the Private Integration Token belongs to'],
@@ -44,6 +45,7 @@ const entries = {
   DEMO_SEED: [z.coerce.number().int().default(42), 'seed of the demo data'],
   SIM_CONTACTS: [nonNegativeInt.max(1_000_000).default(1000), 'contacts seeded per location by the standalone simulator (npm run simulate)'],
   SIM_SEED: [z.coerce.number().int().default(42), 'seed of the data the standalone simulator generates'],
+  SIM_HOST: [z.string().min(1).default('127.0.0.1'), 'interface the standalone simulators listen on (npm run simulate); 0.0.0.0 in a container (docker-compose.yml)'],
   GHL_SIM_WEBHOOK_URL: [z.url().optional(), 'where the standalone HighLevel simulator POSTs its signed webhooks (e.g. http://127.0.0.1:4000/webhooks/ghl); unset: none sent'],
   // Shared cache (src/cache): store, freshness and failure behaviour.
   CACHE_URL: [CacheUrlEnvSchema, 'shared cache store: memory://[?maxEntries=50000&maxBytes=67108864] (LRU, this process), sqlite://<path> (survives restarts) or redis://host:port (shared by replicas)'],
@@ -81,6 +83,7 @@ const entries = {
   SYNC_PAGE_SIZE: [positiveInt.max(500).default(100), 'contacts per page of a batch sync; the cursor is checkpointed after each page Roofr confirmed'],
   SYNC_EVENT_TASKS: [z.string().default('{}'), 'JSON: Roofr events that create a HighLevel task, e.g. {"proposal.signed":{"title":"Proposal signed: schedule the install","dueInDays":2}}'],
   SYNC_WORKER_POLL_MS: [positiveInt.default(500), 'how often the sync workers look for queued webhook events and sync jobs'],
+  SYNC_QUEUE_NAME: [z.string().regex(/^[\w-]{1,100}$/, 'letters, digits, _ and - only').default('sync-jobs'), 'BullMQ queue of sync jobs when REDIS_URL is set; every replica of one deployment uses the same name, deployments sharing a Redis use different ones'],
   WEBHOOK_QUEUE_MAX: [positiveInt.default(10000), 'queued webhook events above which POST /webhooks/* answers 429 (HighLevel retries only then)'],
   GHL_WEBHOOK_ED25519_PUBLIC_KEY: [optionalText, 'PEM of the Ed25519 key verifying x-ghl-signature on HighLevel webhooks; demo mode uses the embedded simulator key'],
   GHL_WEBHOOK_RSA_PUBLIC_KEY: [optionalText, 'PEM of the RSA key verifying x-wh-signature; default: HighLevel\'s published key (demo mode: the simulator key)'],

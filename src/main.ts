@@ -33,7 +33,7 @@ async function main(): Promise<void> {
       '',
       `GraphQL API:  ${gateway.graphqlUrl}`,
       `Playground:   ${gateway.playgroundUrl}`,
-      `Health:       ${gateway.url}/healthz`,
+      `Health:       ${gateway.url}/healthz  (ready: /readyz, metrics: /metrics)`,
       `Mode:         ${mode}`,
       '',
       'Try:',
@@ -49,12 +49,13 @@ async function main(): Promise<void> {
   const stop = (signal: NodeJS.Signals): void => {
     if (stopping) return;
     stopping = true;
-    logger.info({ signal }, 'stopping: no new connections, finishing in-flight requests');
-    // A stuck drain must not keep the process alive forever.
+    logger.info({ signal, timeoutMs: config.SHUTDOWN_TIMEOUT_MS }, 'stopping: no new connections, finishing in-flight requests, checkpointing syncs');
+    // A stuck drain must not keep the process alive forever. What was not checkpointed is
+    // redone after the restart (leases expire, runs resume from their last page).
     const force = setTimeout(() => {
-      logger.error('shutdown took longer than 10 s; exiting anyway');
+      logger.error({ timeoutMs: config.SHUTDOWN_TIMEOUT_MS }, 'shutdown took longer than SHUTDOWN_TIMEOUT_MS; exiting anyway');
       process.exit(1);
-    }, 10_000);
+    }, config.SHUTDOWN_TIMEOUT_MS);
     force.unref();
     gateway.close().then(
       () => {

@@ -14,7 +14,7 @@
 import type { z } from 'zod';
 import { isGhlError, type GhlErrorKind } from '../ghl/errors.js';
 import type { Lane } from '../ghl/ghl-api.js';
-import { freshnessOf, parseEntry, type CacheEntry } from './cache-entry.js';
+import { freshnessOf, parseEntry, type CacheEntry, type Freshness } from './cache-entry.js';
 import { entityOfKey } from './cache-keys.js';
 import type { CacheStats } from './cache-stats.js';
 import { SingleFlight } from './in-flight.js';
@@ -193,6 +193,19 @@ export class ReadThrough {
     }
 
     return keys.map((key) => results.get(key));
+  }
+
+  /**
+   * How fresh each key's cached value is, without loading anything (admission control asks
+   * whether an operation will cost upstream calls). "absent" when nothing usable is stored.
+   */
+  async peekMany(keys: readonly string[]): Promise<Array<Freshness | 'absent'>> {
+    const raws = await this.deps.store.getMany([...keys]);
+    const at = this.deps.now();
+    return keys.map((_key, index) => {
+      const entry = parseEntry(raws[index]);
+      return entry === undefined ? 'absent' : freshnessOf(entry, at, this.deps.graceMs, this.deps.maxStaleMs);
+    });
   }
 
   /**

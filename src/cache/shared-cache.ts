@@ -2,6 +2,7 @@
  * The shared cache as the rest of the gateway uses it (built by `createCache`): read-through
  * helpers, key builders that need the search generation, invalidation, stats and health.
  */
+import type { Freshness } from './cache-entry.js';
 import { cacheKeys } from './cache-keys.js';
 import type { CacheStats } from './cache-stats.js';
 import type { CacheTtls } from './cache-ttls.js';
@@ -36,6 +37,11 @@ export class SharedCache {
     options?: ReadThroughOptions<T>,
   ): Promise<Array<ReadResult<T> | Error | undefined>> {
     return this.reader.readThroughMany(keys, ttlMs, loadMissing, options);
+  }
+
+  /** Freshness of each key's cached value without loading ("fresh" and "grace" cost no interactive call). */
+  peekMany(keys: readonly string[]): Promise<Array<Freshness | 'absent'>> {
+    return this.reader.peekMany(keys);
   }
 
   /** Stores a value known to be current (e.g. what a mutation returned), after invalidating. */

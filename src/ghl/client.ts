@@ -28,6 +28,7 @@ import type {
   TaskSearchRequest,
   TaskWrite,
   TokenProvider,
+  UpstreamObserver,
 } from './ghl-api.js';
 import { errorFromNetwork, errorFromResponse, malformedBodyError } from './http-errors.js';
 import { walkBusiness, walkList, walkSearch } from './paging.js';
@@ -73,6 +74,8 @@ export interface GhlClientOptions {
   dailyReserve: number;
   interactiveShare: number;
   logger?: GhlLogger;
+  /** Sees every HTTP attempt of every call (metrics), besides the per-call CallOptions.observer. */
+  observer?: UpstreamObserver;
   /** Uniform in [0, 1); tests pass a seeded one for deterministic jitter. */
   random?: () => number;
   sleep?: (ms: number, signal?: AbortSignal) => Promise<void>;
@@ -125,6 +128,7 @@ export class GhlClient implements GhlApi {
   private readonly retryOptions: RetryPolicyOptions;
   private readonly sleep: (ms: number, signal?: AbortSignal) => Promise<void>;
   private readonly logger: GhlLogger | undefined;
+  private readonly observer: UpstreamObserver | undefined;
   private readonly timeoutMs: number;
   private readonly learnedScopes = new Map<string, { granted: Set<string>; missing: Set<string> }>();
 
@@ -132,6 +136,7 @@ export class GhlClient implements GhlApi {
     this.tokenProvider = options.tokenProvider;
     this.timeoutMs = options.timeoutMs;
     this.logger = options.logger;
+    this.observer = options.observer;
     this.sleep = options.sleep ?? defaultSleep;
     this.budget = options.rateBudget ?? new InMemoryRateBudget({ dailyReserve: options.dailyReserve, interactiveShare: options.interactiveShare });
     this.concurrency = new LocationConcurrency(options.concurrencyPerLocation, options.interactiveShare);
@@ -548,6 +553,7 @@ export class GhlClient implements GhlApi {
       if (granted) {
         const durationMs = performance.now() - started;
         options.observer?.onRequest({ method: spec.method, endpoint, status, durationMs, attempt });
+        this.observer?.onRequest({ method: spec.method, endpoint, status, durationMs, attempt });
         this.logger?.debug({ endpoint, locationId: plan.locationId, requestId: options.requestId, status, attempt, durationMs: Math.round(durationMs) }, 'GHL request');
       }
     }

@@ -50,6 +50,8 @@ export interface RateBudget {
   canAfford(locationId: string, calls: number, lane: Lane): Affordability;
   /** The interval learnt from headers, or null before the first response. */
   intervalMs(locationId: string): number | null;
+  /** Shared budgets (Redis) re-read the location's state so snapshot() / canAfford() are current; in-memory ones need not. */
+  refresh?(locationId: string): Promise<void>;
 }
 
 export interface InMemoryRateBudgetOptions {

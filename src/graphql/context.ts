@@ -4,12 +4,18 @@
  * caps are injected once and shared.
  */
 import { randomUUID } from 'node:crypto';
+import type { CallerIdentity } from '../auth/caller-identity.js';
+import type { SharedCache } from '../cache/shared-cache.js';
 import type { CallOptions, GhlApi } from '../ghl/ghl-api.js';
+import type { RateBudget } from '../ghl/rate-budget.js';
+import type { CacheLayer } from '../loaders/cached-batch.js';
 import type { LocationLimiters } from '../loaders/concurrency-limit.js';
 import { createLoaders, type Loaders } from '../loaders/create-loaders.js';
 import type { TaskSearchCapability } from '../loaders/task-search-capability.js';
+import { RequestAdmission } from '../loaders/request-admission.js';
 import { UpstreamTally } from '../loaders/upstream-tally.js';
 import type { WritePath } from './write-path.js';
+import type { SyncService } from '../sync/sync-service.js';
 
 export interface GraphQLContext {
   /** The HighLevel location (sub-account) this gateway serves. */
@@ -22,6 +28,16 @@ export interface GraphQLContext {
   upstream: UpstreamTally;
   /** Mutations' services (Roofr push, scopes, dead letters); absent: the gateway serves reads only. */
   writePath?: WritePath;
+  /** Sync runs and manual triggers; absent: the gateway runs no sync engine. */
+  sync?: SyncService;
+  /** Admission decision (cache-only when the rate budget cannot take the operation) and stale reads of this request. */
+  admission: RequestAdmission;
+  /** The shared cache with this request's admission, for resolvers that read upstream directly (searches); absent: no cache. */
+  cacheLayer?: CacheLayer;
+  /** The location rate budget (`rateLimit` query); null when the client exposes none. */
+  rateBudget: RateBudget | null;
+  /** Who calls (API key, JWT or the demo caller), resolved per request; null where no HTTP auth runs (executeOperation in tests). */
+  caller: CallerIdentity | null;
 }
 
 export interface ContextDeps {
@@ -31,6 +47,10 @@ export interface ContextDeps {
   taskSearch: TaskSearchCapability;
   limiters: LocationLimiters;
   writePath?: WritePath;
+  sync?: SyncService;
+  /** The shared cache under the loaders; absent: every read goes upstream. */
+  cache?: SharedCache;
+  rateBudget?: RateBudget;
 }
 
 /** Per-request inputs: a caller-chosen request id, and the location when the caller picks one. */
@@ -38,6 +58,8 @@ export interface ContextRequest {
   requestId?: string;
   /** Defaults to the gateway's configured location. */
   locationId?: string;
+  /** The authenticated caller; its locationId is the request's location. */
+  caller?: CallerIdentity;
 }
 
 export type ContextFactory = (request?: ContextRequest) => GraphQLContext;
@@ -49,6 +71,8 @@ export function createContextFactory(deps: ContextDeps): ContextFactory {
     const upstream = new UpstreamTally();
     // GraphQL is the interactive lane: it goes ahead of background sync in the rate budget.
     const callOptions: CallOptions = { lane: 'interactive', requestId, observer: upstream.observer };
+    const admission = new RequestAdmission();
+    const cacheLayer: CacheLayer | undefined = deps.cache === undefined ? undefined : { cache: deps.cache, admission };
     const loaders = createLoaders({
       ghl: deps.ghl,
       locationId,
@@ -56,7 +80,21 @@ export function createContextFactory(deps: ContextDeps): ContextFactory {
       limiters: deps.limiters,
       callOptions,
       onBatch: () => upstream.countBatch(),
+      ...(cacheLayer === undefined ? {} : { cacheLayer }),
     });
-    return { locationId, requestId, ghl: deps.ghl, loaders, callOptions, upstream, ...(deps.writePath === undefined ? {} : { writePath: deps.writePath }) };
+    return {
+      locationId,
+      requestId,
+      ghl: deps.ghl,
+      loaders,
+      callOptions,
+      upstream,
+      admission,
+      rateBudget: deps.rateBudget ?? null,
+      caller: request?.caller ?? null,
+      ...(cacheLayer === undefined ? {} : { cacheLayer }),
+      ...(deps.writePath === undefined ? {} : { writePath: deps.writePath }),
+      ...(deps.sync === undefined ? {} : { sync: deps.sync }),
+    };
   };
 }

@@ -7,6 +7,7 @@ import { unwrapResolverError } from '@apollo/server/errors';
 import { GraphQLError, type GraphQLFormattedError } from 'graphql';
 import type { Logger } from 'pino';
 import { isGhlError, type GhlError } from '../ghl/errors.js';
+import { GhlReinstallRequiredError } from '../ghl/oauth-errors.js';
 
 export const ErrorCode = {
   NotFound: 'NOT_FOUND',
@@ -27,7 +28,8 @@ export function extensionsForGhlError(error: GhlError): { code: ErrorCodeValue }
     case 'NotFound':
       return { code: ErrorCode.NotFound };
     case 'Unauthorized':
-      return { code: ErrorCode.Unauthenticated };
+      // A dead or missing OAuth grant: tell the client where an admin installs the app again.
+      return error instanceof GhlReinstallRequiredError ? { ...error.extensions, code: ErrorCode.Unauthenticated } : { code: ErrorCode.Unauthenticated };
     case 'MissingScope':
       // Same key as the write path's scope check (write-path.ts), so clients read one name.
       return { code: ErrorCode.Forbidden, missingScope: 'scope' in error ? error.scope : null };

@@ -230,6 +230,10 @@ export type Mutation = {
   removeContactTags: ContactTagsPayload;
   /** Puts a dead letter back in the outbox for another delivery attempt; false when it is not dead. */
   retryDeadLetter: Scalars['Boolean']['output'];
+  /** Queues a batch sync of the location, or of one business; the run is returned while RUNNING. */
+  startSync: SyncRun;
+  /** Syncs one HighLevel contact (with its tasks and notes) to Roofr now. */
+  syncContact: SyncRun;
   updateContact: ContactPayload;
   updateNote: NotePayload;
   updateTask: TaskPayload;
@@ -292,6 +296,17 @@ export type MutationRemoveContactTagsArgs = {
 
 
 export type MutationRetryDeadLetterArgs = {
+  id: Scalars['ID']['input'];
+};
+
+
+export type MutationStartSyncArgs = {
+  businessId?: InputMaybe<Scalars['ID']['input']>;
+  mode?: InputMaybe<SyncMode>;
+};
+
+
+export type MutationSyncContactArgs = {
   id: Scalars['ID']['input'];
 };
 
@@ -370,6 +385,11 @@ export type Query = {
   note?: Maybe<Note>;
   /** The Roofr records a sync of this contact would write, without writing anything. */
   previewRoofrRecord: RoofrPreview;
+  /** The rate budget of a location: the caller's own when omitted; another location needs access to it. */
+  rateLimit: RateLimitStatus;
+  syncRun?: Maybe<SyncRun>;
+  /** Newest first; `first` is at most 100. */
+  syncRuns: SyncRunConnection;
   /** One task of a contact; NOT_FOUND when either does not exist. */
   task?: Maybe<Task>;
 };
@@ -413,9 +433,54 @@ export type QueryPreviewRoofrRecordArgs = {
 };
 
 
+export type QueryRateLimitArgs = {
+  locationId?: InputMaybe<Scalars['ID']['input']>;
+};
+
+
+export type QuerySyncRunArgs = {
+  id: Scalars['ID']['input'];
+};
+
+
+export type QuerySyncRunsArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  status?: InputMaybe<SyncRunStatus>;
+};
+
+
 export type QueryTaskArgs = {
   contactId: Scalars['ID']['input'];
   id: Scalars['ID']['input'];
+};
+
+/** How many of each queue's requests wait for a rate-limit slot. */
+export type RateLimitQueue = {
+  __typename?: 'RateLimitQueue';
+  /** Sync traffic: uses only what the interactive share leaves. */
+  background: Scalars['Int']['output'];
+  /** GraphQL traffic: goes first. */
+  interactive: Scalars['Int']['output'];
+};
+
+/** A location's HighLevel rate budget as the gateway sees it (shared by every replica when REDIS_URL is set). */
+export type RateLimitStatus = {
+  __typename?: 'RateLimitStatus';
+  burstMax: Scalars['Int']['output'];
+  burstRemaining: Scalars['Int']['output'];
+  dailyMax: Scalars['Int']['output'];
+  dailyRemaining: Scalars['Int']['output'];
+  intervalMs: Scalars['Int']['output'];
+  /** False until a HighLevel response carried X-RateLimit-* headers; the limits below are then 0. */
+  limitsKnown: Scalars['Boolean']['output'];
+  locationId: Scalars['ID']['output'];
+  /** Requests of this gateway process waiting for a slot, by lane. */
+  queued: RateLimitQueue;
+  /** Daily requests the gateway never spends (GHL_DAILY_RESERVE). */
+  reserve: Scalars['Int']['output'];
+  /** When the current burst window frees up, in ms from now. */
+  resetInMs: Scalars['Int']['output'];
 };
 
 /** What the gateway would write to Roofr for a contact, mapped with the configured mapping. */
@@ -457,6 +522,69 @@ export type RoofrSyncStatus =
 export type SortDirection =
   | 'ASC'
   | 'DESC';
+
+export type SyncMode =
+  /** Every contact (of the business, when one is given). */
+  | 'FULL'
+  /** From the location's dateUpdated watermark: what changed since the last run. */
+  | 'INCREMENTAL';
+
+export type SyncRun = {
+  __typename?: 'SyncRun';
+  businessId?: Maybe<Scalars['ID']['output']>;
+  counts: SyncRunCounts;
+  /** Milliseconds from start to finish (to now while running). */
+  durationMs: Scalars['Int']['output'];
+  /** Errors and the log of overwritten values, deletes and skips (at most 100). */
+  errors: Array<SyncRunLogEntry>;
+  finishedAt?: Maybe<Scalars['DateTime']['output']>;
+  id: Scalars['ID']['output'];
+  locationId: Scalars['ID']['output'];
+  /** FULL, INCREMENTAL, contact, or event:<type> for a webhook. */
+  mode: Scalars['String']['output'];
+  startedAt: Scalars['DateTime']['output'];
+  status: SyncRunStatus;
+  /** What started it: manual, schedule, ghl-webhook, roofr-webhook, cli. */
+  trigger: Scalars['String']['output'];
+};
+
+export type SyncRunConnection = {
+  __typename?: 'SyncRunConnection';
+  edges: Array<SyncRunEdge>;
+  pageInfo: PageInfo;
+};
+
+export type SyncRunCounts = {
+  __typename?: 'SyncRunCounts';
+  created: Scalars['Int']['output'];
+  failed: Scalars['Int']['output'];
+  read: Scalars['Int']['output'];
+  unchanged: Scalars['Int']['output'];
+  updated: Scalars['Int']['output'];
+};
+
+export type SyncRunEdge = {
+  __typename?: 'SyncRunEdge';
+  cursor: Scalars['String']['output'];
+  node: SyncRun;
+};
+
+/** An error, or a log entry (code OVERWRITTEN, CONFLICT_KEPT_GHL, DELETE, SKIPPED …) of a run. */
+export type SyncRunLogEntry = {
+  __typename?: 'SyncRunLogEntry';
+  at?: Maybe<Scalars['DateTime']['output']>;
+  code?: Maybe<Scalars['String']['output']>;
+  entityId?: Maybe<Scalars['ID']['output']>;
+  entityKind?: Maybe<Scalars['String']['output']>;
+  message: Scalars['String']['output'];
+};
+
+export type SyncRunStatus =
+  | 'FAILED'
+  /** Finished, but some records failed or Roofr did not confirm everything; see errors. */
+  | 'PARTIAL'
+  | 'RUNNING'
+  | 'SUCCEEDED';
 
 export type Task = {
   __typename?: 'Task';
@@ -626,10 +754,19 @@ export type ResolversTypes = {
   NotePayload: ResolverTypeWrapper<Omit<NotePayload, 'note'> & { note: ResolversTypes['Note'] }>;
   PageInfo: ResolverTypeWrapper<PageInfo>;
   Query: ResolverTypeWrapper<Record<PropertyKey, never>>;
+  RateLimitQueue: ResolverTypeWrapper<RateLimitQueue>;
+  RateLimitStatus: ResolverTypeWrapper<RateLimitStatus>;
   RoofrPreview: ResolverTypeWrapper<RoofrPreview>;
   RoofrSync: ResolverTypeWrapper<RoofrSync>;
   RoofrSyncStatus: RoofrSyncStatus;
   SortDirection: SortDirection;
+  SyncMode: SyncMode;
+  SyncRun: ResolverTypeWrapper<SyncRun>;
+  SyncRunConnection: ResolverTypeWrapper<SyncRunConnection>;
+  SyncRunCounts: ResolverTypeWrapper<SyncRunCounts>;
+  SyncRunEdge: ResolverTypeWrapper<SyncRunEdge>;
+  SyncRunLogEntry: ResolverTypeWrapper<SyncRunLogEntry>;
+  SyncRunStatus: SyncRunStatus;
   Task: ResolverTypeWrapper<TaskModel>;
   TaskPayload: ResolverTypeWrapper<Omit<TaskPayload, 'task'> & { task: ResolversTypes['Task'] }>;
   UpdateContactInput: UpdateContactInput;
@@ -668,8 +805,15 @@ export type ResolversParentTypes = {
   NotePayload: Omit<NotePayload, 'note'> & { note: ResolversParentTypes['Note'] };
   PageInfo: PageInfo;
   Query: Record<PropertyKey, never>;
+  RateLimitQueue: RateLimitQueue;
+  RateLimitStatus: RateLimitStatus;
   RoofrPreview: RoofrPreview;
   RoofrSync: RoofrSync;
+  SyncRun: SyncRun;
+  SyncRunConnection: SyncRunConnection;
+  SyncRunCounts: SyncRunCounts;
+  SyncRunEdge: SyncRunEdge;
+  SyncRunLogEntry: SyncRunLogEntry;
   Task: TaskModel;
   TaskPayload: Omit<TaskPayload, 'task'> & { task: ResolversParentTypes['Task'] };
   UpdateContactInput: UpdateContactInput;
@@ -800,6 +944,8 @@ export type MutationResolvers<ContextType = GraphQLContext, ParentType extends R
   deleteTask?: Resolver<ResolversTypes['DeletePayload'], ParentType, ContextType, RequireFields<MutationDeleteTaskArgs, 'contactId' | 'id'>>;
   removeContactTags?: Resolver<ResolversTypes['ContactTagsPayload'], ParentType, ContextType, RequireFields<MutationRemoveContactTagsArgs, 'contactId' | 'tags'>>;
   retryDeadLetter?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType, RequireFields<MutationRetryDeadLetterArgs, 'id'>>;
+  startSync?: Resolver<ResolversTypes['SyncRun'], ParentType, ContextType, RequireFields<MutationStartSyncArgs, 'mode'>>;
+  syncContact?: Resolver<ResolversTypes['SyncRun'], ParentType, ContextType, RequireFields<MutationSyncContactArgs, 'id'>>;
   updateContact?: Resolver<ResolversTypes['ContactPayload'], ParentType, ContextType, RequireFields<MutationUpdateContactArgs, 'id' | 'input'>>;
   updateNote?: Resolver<ResolversTypes['NotePayload'], ParentType, ContextType, RequireFields<MutationUpdateNoteArgs, 'contactId' | 'id' | 'input'>>;
   updateTask?: Resolver<ResolversTypes['TaskPayload'], ParentType, ContextType, RequireFields<MutationUpdateTaskArgs, 'contactId' | 'id' | 'input'>>;
@@ -836,7 +982,28 @@ export type QueryResolvers<ContextType = GraphQLContext, ParentType extends Reso
   deadLetters?: Resolver<ResolversTypes['DeadLetterConnection'], ParentType, ContextType, RequireFields<QueryDeadLettersArgs, 'first'>>;
   note?: Resolver<Maybe<ResolversTypes['Note']>, ParentType, ContextType, RequireFields<QueryNoteArgs, 'contactId' | 'id'>>;
   previewRoofrRecord?: Resolver<ResolversTypes['RoofrPreview'], ParentType, ContextType, RequireFields<QueryPreviewRoofrRecordArgs, 'contactId'>>;
+  rateLimit?: Resolver<ResolversTypes['RateLimitStatus'], ParentType, ContextType, Partial<QueryRateLimitArgs>>;
+  syncRun?: Resolver<Maybe<ResolversTypes['SyncRun']>, ParentType, ContextType, RequireFields<QuerySyncRunArgs, 'id'>>;
+  syncRuns?: Resolver<ResolversTypes['SyncRunConnection'], ParentType, ContextType, RequireFields<QuerySyncRunsArgs, 'first'>>;
   task?: Resolver<Maybe<ResolversTypes['Task']>, ParentType, ContextType, RequireFields<QueryTaskArgs, 'contactId' | 'id'>>;
+};
+
+export type RateLimitQueueResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['RateLimitQueue'] = ResolversParentTypes['RateLimitQueue']> = {
+  background?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  interactive?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+};
+
+export type RateLimitStatusResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['RateLimitStatus'] = ResolversParentTypes['RateLimitStatus']> = {
+  burstMax?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  burstRemaining?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  dailyMax?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  dailyRemaining?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  intervalMs?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  limitsKnown?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  locationId?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  queued?: Resolver<ResolversTypes['RateLimitQueue'], ParentType, ContextType>;
+  reserve?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  resetInMs?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
 };
 
 export type RoofrPreviewResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['RoofrPreview'] = ResolversParentTypes['RoofrPreview']> = {
@@ -855,6 +1022,46 @@ export type RoofrSyncResolvers<ContextType = GraphQLContext, ParentType extends 
   roofrId?: Resolver<Maybe<ResolversTypes['ID']>, ParentType, ContextType>;
   roofrJobId?: Resolver<Maybe<ResolversTypes['ID']>, ParentType, ContextType>;
   status?: Resolver<ResolversTypes['RoofrSyncStatus'], ParentType, ContextType>;
+};
+
+export type SyncRunResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['SyncRun'] = ResolversParentTypes['SyncRun']> = {
+  businessId?: Resolver<Maybe<ResolversTypes['ID']>, ParentType, ContextType>;
+  counts?: Resolver<ResolversTypes['SyncRunCounts'], ParentType, ContextType>;
+  durationMs?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  errors?: Resolver<Array<ResolversTypes['SyncRunLogEntry']>, ParentType, ContextType>;
+  finishedAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
+  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  locationId?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  mode?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  startedAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  status?: Resolver<ResolversTypes['SyncRunStatus'], ParentType, ContextType>;
+  trigger?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+};
+
+export type SyncRunConnectionResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['SyncRunConnection'] = ResolversParentTypes['SyncRunConnection']> = {
+  edges?: Resolver<Array<ResolversTypes['SyncRunEdge']>, ParentType, ContextType>;
+  pageInfo?: Resolver<ResolversTypes['PageInfo'], ParentType, ContextType>;
+};
+
+export type SyncRunCountsResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['SyncRunCounts'] = ResolversParentTypes['SyncRunCounts']> = {
+  created?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  failed?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  read?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  unchanged?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  updated?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+};
+
+export type SyncRunEdgeResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['SyncRunEdge'] = ResolversParentTypes['SyncRunEdge']> = {
+  cursor?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  node?: Resolver<ResolversTypes['SyncRun'], ParentType, ContextType>;
+};
+
+export type SyncRunLogEntryResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['SyncRunLogEntry'] = ResolversParentTypes['SyncRunLogEntry']> = {
+  at?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
+  code?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  entityId?: Resolver<Maybe<ResolversTypes['ID']>, ParentType, ContextType>;
+  entityKind?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  message?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
 };
 
 export type TaskResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['Task'] = ResolversParentTypes['Task']> = {
@@ -892,8 +1099,15 @@ export type Resolvers<ContextType = GraphQLContext> = {
   NotePayload?: NotePayloadResolvers<ContextType>;
   PageInfo?: PageInfoResolvers<ContextType>;
   Query?: QueryResolvers<ContextType>;
+  RateLimitQueue?: RateLimitQueueResolvers<ContextType>;
+  RateLimitStatus?: RateLimitStatusResolvers<ContextType>;
   RoofrPreview?: RoofrPreviewResolvers<ContextType>;
   RoofrSync?: RoofrSyncResolvers<ContextType>;
+  SyncRun?: SyncRunResolvers<ContextType>;
+  SyncRunConnection?: SyncRunConnectionResolvers<ContextType>;
+  SyncRunCounts?: SyncRunCountsResolvers<ContextType>;
+  SyncRunEdge?: SyncRunEdgeResolvers<ContextType>;
+  SyncRunLogEntry?: SyncRunLogEntryResolvers<ContextType>;
   Task?: TaskResolvers<ContextType>;
   TaskPayload?: TaskPayloadResolvers<ContextType>;
 };

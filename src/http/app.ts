@@ -1,13 +1,15 @@
 /**
  * The gateway's HTTP surface: POST/GET /graphql (Apollo Server on Express 5), the playground
- * (GET /graphql from a browser, or /playground), and GET /healthz. Builds a fresh GraphQL
- * context for every request. Does not listen: src/gateway.ts does.
+ * (GET /graphql from a browser, or /playground), GET /healthz and /readyz, and GET /metrics.
+ * Builds a fresh GraphQL context for every request. Does not listen: src/gateway.ts does.
  */
 import type { ApolloServer } from '@apollo/server';
 import { expressMiddleware } from '@as-integrations/express5';
-import express, { type Express, type NextFunction, type Request, type Response } from 'express';
+import { randomUUID } from 'node:crypto';
+import express, { type Express, type NextFunction, type Request, type Response, type Router } from 'express';
 import type { Logger } from 'pino';
 import type { ContextFactory, ContextRequest, GraphQLContext } from '../graphql/context.js';
+import { createHealthRouter, type HealthRoutesOptions } from './health-routes.js';
 import { PLAYGROUND_CSP, PLAYGROUND_CSS, PLAYGROUND_JS, playgroundHtml } from './playground.js';
 
 export interface HttpAppOptions {
@@ -24,9 +26,26 @@ export interface HttpAppOptions {
   logger?: Logger;
   /** Extra health facts (e.g. demo mode); /healthz answers 200 while the process serves. */
   health?: () => Record<string, unknown>;
+  /** The /readyz checks (src/http/health-routes.ts); none: /readyz answers 200 while serving. */
+  readiness?: Pick<HealthRoutesOptions, 'checks' | 'draining'>;
+  /** GET /metrics (src/http/metrics-route.ts). */
+  metricsRouter?: Router;
 }
 
 const REQUEST_ID = /^[\w.:-]{1,128}$/;
+
+/**
+ * Every /graphql request gets a request id: the caller's x-request-id when it is well formed,
+ * else a fresh one. It is written back onto the request (so any contextRequest reads the same
+ * id), echoed in the response header, and carried to HighLevel and into log lines.
+ */
+function assignRequestId(req: Request, res: Response, next: NextFunction): void {
+  const header = req.get('x-request-id');
+  const requestId = header !== undefined && REQUEST_ID.test(header) ? header : randomUUID();
+  req.headers['x-request-id'] = requestId;
+  res.set('x-request-id', requestId);
+  next();
+}
 
 function requestIdOnly(req: Request): ContextRequest {
   const header = req.get('x-request-id');
@@ -46,9 +65,14 @@ export function createHttpApp(options: HttpAppOptions): Express {
   const app = express();
   app.disable('x-powered-by');
 
-  app.get('/healthz', (_req, res) => {
-    res.json({ status: 'ok', ...options.health?.() });
-  });
+  app.use(
+    createHealthRouter({
+      checks: options.readiness?.checks ?? {},
+      ...(options.readiness?.draining ? { draining: options.readiness.draining } : {}),
+      ...(options.health ? { facts: options.health } : {}),
+    }),
+  );
+  if (options.metricsRouter) app.use(options.metricsRouter);
 
   app.get('/playground', (_req, res) => sendPlayground(res));
   app.get('/playground/playground.js', (_req, res) => {
@@ -64,6 +88,7 @@ export function createHttpApp(options: HttpAppOptions): Express {
 
   app.use(
     '/graphql',
+    assignRequestId,
     express.json({ limit: options.bodyLimit ?? '100kb' }),
     expressMiddleware(options.server, {
       context: async ({ req }) => options.createContext(await (options.contextRequest ?? requestIdOnly)(req)),

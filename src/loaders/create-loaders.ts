@@ -7,7 +7,8 @@
 import DataLoader from 'dataloader';
 import type { Appointment, Contact, Note, Task } from '../domain/types.js';
 import { GhlMissingScopeError, GhlNotFoundError } from '../ghl/errors.js';
-import type { CallOptions, GhlApi } from '../ghl/ghl-api.js';
+import type { CallOptions, GhlApi, Lane } from '../ghl/ghl-api.js';
+import { cachedBatch, withLane, type CacheLayer } from './cached-batch.js';
 import type { LocationLimiters } from './concurrency-limit.js';
 import type { TaskSearchCapability } from './task-search-capability.js';
 
@@ -35,6 +36,11 @@ export interface LoaderDeps {
   callOptions: CallOptions;
   /** Called once per batch function invocation (`extensions.upstream.batches`). */
   onBatch?: () => void;
+  /**
+   * The shared cache under every loader, with this request's admission state: hits never reach
+   * HighLevel, misses are loaded once across concurrent requests. Absent: straight upstream.
+   */
+  cacheLayer?: CacheLayer;
 }
 
 export interface ChildKey {
@@ -63,78 +69,134 @@ async function perKey<K, V>(keys: readonly K[], deps: LoaderDeps, call: (key: K)
   return Promise.all(keys.map((key) => limiter.run(() => call(key)).catch(asError)));
 }
 
+/**
+ * A task or note read from the shared cache by id must belong to the contact the caller named:
+ * HighLevel answers "not found" for a child asked under another contact, and so do we.
+ */
+function ofContact<V extends { contactId: string | null }>(
+  batch: (keys: readonly ChildKey[]) => Promise<Array<V | Error>>,
+  endpoint: string,
+): (keys: readonly ChildKey[]) => Promise<Array<V | Error>> {
+  return async (keys) => {
+    const results = await batch(keys);
+    return results.map((result, index) => {
+      const key = keys[index];
+      if (result instanceof Error || key === undefined || result.contactId === null || result.contactId === key.contactId) return result;
+      return new GhlNotFoundError(endpoint, `${endpoint}: ${key.id} does not belong to contact ${key.contactId}`);
+    });
+  };
+}
+
 function childKey(key: ChildKey): string {
   return `${key.contactId}/${key.id}`;
 }
 
 export function createLoaders(deps: LoaderDeps): Loaders {
-  const { ghl, locationId, callOptions } = deps;
+  const { ghl, locationId } = deps;
+  const layer = deps.cacheLayer;
   const counted = <K, V>(batch: (keys: readonly K[]) => Promise<Array<V | Error>>) => {
     return (keys: readonly K[]): Promise<Array<V | Error>> => {
       deps.onBatch?.();
       return batch(keys);
     };
   };
+  const keys = layer?.cache.keys;
+  const ttls = layer?.cache.ttls;
+  /** Shared-cache key of an id under this request's location (unused without a cache layer). */
+  const keyOf = (build: ((location: string, id: string) => string) | undefined) => (id: string) => (build === undefined ? id : build(locationId, id));
+
+  /** Upstream half of contactById: a single id by GET, several by one OR-group search. */
+  const contactsUpstream = async (ids: readonly string[], lane: Lane): Promise<Array<Contact | Error>> => {
+    const callOptions = withLane(deps.callOptions, lane);
+    // A single id goes to GET /contacts/{id}: one call either way, and GET is consistent
+    // where search is eventually consistent (a contact created seconds ago may not be found).
+    if (ids.length === 1) return perKey(ids, deps, (id) => ghl.getContact(locationId, id, callOptions));
+    try {
+      const result = await ghl.searchContacts(
+        locationId,
+        { pageLimit: ids.length, page: 1, filters: [{ group: 'OR', filters: ids.map((id) => ({ field: 'id', operator: 'eq' as const, value: id })) }] },
+        callOptions,
+      );
+      const byId = new Map(result.contacts.map((hit) => [hit.contact.id, hit.contact]));
+      return ids.map((id) => byId.get(id) ?? new GhlNotFoundError(SEARCH_ENDPOINT, `Contact with id ${id} not found`));
+    } catch (error) {
+      return ids.map(() => asError(error));
+    }
+  };
 
   const contactById = new DataLoader<string, Contact>(
-    counted(async (ids) => {
-      // A single id goes to GET /contacts/{id}: one call either way, and GET is consistent
-      // where search is eventually consistent (a contact created seconds ago may not be found).
-      if (ids.length === 1) return perKey(ids, deps, (id) => ghl.getContact(locationId, id, callOptions));
-      try {
-        const result = await ghl.searchContacts(
-          locationId,
-          { pageLimit: ids.length, page: 1, filters: [{ group: 'OR', filters: ids.map((id) => ({ field: 'id', operator: 'eq' as const, value: id })) }] },
-          callOptions,
-        );
-        const byId = new Map(result.contacts.map((hit) => [hit.contact.id, hit.contact]));
-        return ids.map((id) => byId.get(id) ?? new GhlNotFoundError(SEARCH_ENDPOINT, `Contact with id ${id} not found`));
-      } catch (error) {
-        return ids.map(() => asError(error));
-      }
-    }),
+    counted(cachedBatch(layer, { cacheKey: keyOf(keys?.contact), ttlMs: ttls?.contact ?? 0, endpoint: 'GET /contacts/{contactId}' }, contactsUpstream)),
     { maxBatchSize: CONTACT_IDS_PER_SEARCH },
   );
 
-  const tasksPerContact = (contactIds: readonly string[]) =>
+  const tasksPerContact = (contactIds: readonly string[], callOptions: CallOptions) =>
     perKey(contactIds, deps, (contactId) => ghl.listTasks(locationId, contactId, callOptions));
 
-  const tasksByContactId = new DataLoader<string, Task[]>(
-    counted(async (contactIds) => {
-      if (deps.taskSearch.modeFor(locationId) === 'per-contact') return tasksPerContact(contactIds);
-      try {
-        const tasks = await searchAllTasks(ghl, locationId, contactIds, callOptions);
-        const byContact = new Map<string, Task[]>(contactIds.map((id) => [id, []]));
-        for (const task of tasks) byContact.get(task.contactId)?.push(task);
-        return contactIds.map((id) => byContact.get(id) ?? []);
-      } catch (error) {
-        if (error instanceof GhlMissingScopeError) {
-          // The token lacks locations/tasks.readonly: remember it for this location and answer
-          // this batch the slow way, so the query does not fail for a capability we can live without.
-          deps.taskSearch.markMissing(locationId);
-          return tasksPerContact(contactIds);
-        }
-        return contactIds.map(() => asError(error));
+  /** Upstream half of tasksByContactId: one task search per batch, or one call per contact without the scope. */
+  const tasksUpstream = async (contactIds: readonly string[], lane: Lane): Promise<Array<Task[] | Error>> => {
+    const callOptions = withLane(deps.callOptions, lane);
+    if (deps.taskSearch.modeFor(locationId) === 'per-contact') return tasksPerContact(contactIds, callOptions);
+    try {
+      const tasks = await searchAllTasks(ghl, locationId, contactIds, callOptions);
+      const byContact = new Map<string, Task[]>(contactIds.map((id) => [id, []]));
+      for (const task of tasks) byContact.get(task.contactId)?.push(task);
+      return contactIds.map((id) => byContact.get(id) ?? []);
+    } catch (error) {
+      if (error instanceof GhlMissingScopeError) {
+        // The token lacks locations/tasks.readonly: remember it for this location and answer
+        // this batch the slow way, so the query does not fail for a capability we can live without.
+        deps.taskSearch.markMissing(locationId);
+        return tasksPerContact(contactIds, callOptions);
       }
-    }),
+      return contactIds.map(() => asError(error));
+    }
+  };
+
+  const tasksByContactId = new DataLoader<string, Task[]>(
+    counted(
+      cachedBatch(layer, { cacheKey: keyOf(keys?.tasksOfContact), ttlMs: ttls?.tasksOfContact ?? 0, endpoint: 'POST /locations/{locationId}/tasks/search' }, tasksUpstream),
+    ),
     { maxBatchSize: CONTACTS_PER_TASK_SEARCH },
   );
 
   const notesByContactId = new DataLoader<string, Note[]>(
-    counted((contactIds) => perKey(contactIds, deps, (contactId) => ghl.listNotes(locationId, contactId, callOptions))),
+    counted(
+      cachedBatch(layer, { cacheKey: keyOf(keys?.notesOfContact), ttlMs: ttls?.notesOfContact ?? 0, endpoint: 'GET /contacts/{contactId}/notes' }, (contactIds, lane) =>
+        perKey(contactIds, deps, (contactId) => ghl.listNotes(locationId, contactId, withLane(deps.callOptions, lane))),
+      ),
+    ),
   );
 
   const appointmentsByContactId = new DataLoader<string, Appointment[]>(
-    counted((contactIds) => perKey(contactIds, deps, (contactId) => ghl.listAppointments(locationId, contactId, callOptions))),
+    counted(
+      cachedBatch(
+        layer,
+        { cacheKey: keyOf(keys?.appointmentsOfContact), ttlMs: ttls?.appointmentsOfContact ?? 0, endpoint: 'GET /contacts/{contactId}/appointments' },
+        (contactIds, lane) => perKey(contactIds, deps, (contactId) => ghl.listAppointments(locationId, contactId, withLane(deps.callOptions, lane))),
+      ),
+    ),
   );
 
+  // A task / note id is unique within a location, so the shared key needs no contact id.
   const taskById = new DataLoader<ChildKey, Task, string>(
-    counted((keys) => perKey(keys, deps, (key) => ghl.getTask(locationId, key.contactId, key.id, callOptions))),
+    counted(
+      ofContact(cachedBatch(
+        layer,
+        { cacheKey: (key: ChildKey) => keyOf(keys?.task)(key.id), ttlMs: ttls?.task ?? 0, endpoint: 'GET /contacts/{contactId}/tasks/{taskId}' },
+        (childKeys, lane) => perKey(childKeys, deps, (key) => ghl.getTask(locationId, key.contactId, key.id, withLane(deps.callOptions, lane))),
+      ), 'GET /contacts/{contactId}/tasks/{taskId}'),
+    ),
     { cacheKeyFn: childKey },
   );
 
   const noteById = new DataLoader<ChildKey, Note, string>(
-    counted((keys) => perKey(keys, deps, (key) => ghl.getNote(locationId, key.contactId, key.id, callOptions))),
+    counted(
+      ofContact(cachedBatch(
+        layer,
+        { cacheKey: (key: ChildKey) => keyOf(keys?.note)(key.id), ttlMs: ttls?.note ?? 0, endpoint: 'GET /contacts/{contactId}/notes/{id}' },
+        (childKeys, lane) => perKey(childKeys, deps, (key) => ghl.getNote(locationId, key.contactId, key.id, withLane(deps.callOptions, lane))),
+      ), 'GET /contacts/{contactId}/notes/{id}'),
+    ),
     { cacheKeyFn: childKey },
   );
 

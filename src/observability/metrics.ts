@@ -1,15 +1,36 @@
 /**
  * Prometheus metrics. One registry per gateway instance (not prom-client's global one) so
  * tests can start several gateways in one process without "metric already registered".
+ *
+ * Two kinds of sources: events pushed as they happen (upstream requests, cache lookups,
+ * GraphQL operations) and state read at scrape time (rate budget, outbox, sync runs), which
+ * register a collector with `onScrape`. State collected from the store is the database's,
+ * shared by every replica on PostgreSQL: alert on it from one replica, or use max().
  */
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 
+export type Upstream = 'ghl' | 'roofr';
+
+/** What the GHL client and the Roofr transport report for every HTTP attempt. */
+export interface UpstreamRequestEvent {
+  /** Endpoint template, e.g. "GET /contacts/{contactId}": never an id (label cardinality). */
+  endpoint: string;
+  /** HTTP status; null when no response came back (timeout, reset, refused). */
+  status: number | null;
+  durationMs: number;
+}
+
+/** Fills gauges before a scrape; a failure keeps the previous values and is reported. */
+export type ScrapeCollector = () => Promise<void> | void;
+
 export class Metrics {
   readonly registry = new Registry();
+  private readonly collectors: Array<{ name: string; collect: ScrapeCollector }> = [];
+  private onCollectError: (name: string, error: unknown) => void = () => undefined;
 
   readonly upstreamRequests = new Counter({
     name: 'gateway_upstream_requests_total',
-    help: 'HTTP requests sent upstream, by upstream, endpoint template and status',
+    help: 'HTTP requests sent upstream (one per attempt), by upstream, endpoint template and status ("none": no response)',
     labelNames: ['upstream', 'endpoint', 'status'] as const,
     registers: [this.registry],
   });
@@ -31,49 +52,82 @@ export class Metrics {
 
   readonly rateBudgetRemaining = new Gauge({
     name: 'gateway_rate_budget_remaining',
-    help: 'Remaining HighLevel budget per location, by window (burst, daily)',
+    help: 'Remaining HighLevel budget per location, by window (burst, daily); read at scrape time',
     labelNames: ['location', 'window'] as const,
+    registers: [this.registry],
+  });
+
+  readonly rateBudgetQueued = new Gauge({
+    name: 'gateway_rate_budget_queued',
+    help: 'Requests waiting for a HighLevel rate budget slot, by location and lane',
+    labelNames: ['location', 'lane'] as const,
     registers: [this.registry],
   });
 
   readonly cacheEvents = new Counter({
     name: 'gateway_cache_events_total',
-    help: 'Cache lookups by outcome (hit, miss, stale)',
-    labelNames: ['outcome'] as const,
+    help: 'Shared cache lookups and store events by outcome (hit, miss, stale, stale_on_error, coalesced, store_error…) and entity',
+    labelNames: ['outcome', 'entity'] as const,
     registers: [this.registry],
   });
 
   readonly graphqlOperations = new Histogram({
     name: 'gateway_graphql_operation_duration_seconds',
-    help: 'GraphQL operations by name and outcome',
-    labelNames: ['operation', 'outcome'] as const,
-    buckets: [0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5],
+    help: 'GraphQL operations by name, type and outcome (ok, error)',
+    labelNames: ['operation', 'type', 'outcome'] as const,
+    buckets: [0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
     registers: [this.registry],
   });
 
-  readonly syncRuns = new Counter({
-    name: 'gateway_sync_runs_total',
-    help: 'Sync runs by trigger and final status',
+  readonly graphqlErrors = new Counter({
+    name: 'gateway_graphql_errors_total',
+    help: 'Errors in GraphQL responses by operation and extensions.code',
+    labelNames: ['operation', 'code'] as const,
+    registers: [this.registry],
+  });
+
+  readonly syncRuns = new Gauge({
+    name: 'gateway_sync_runs',
+    help: 'Sync runs recorded in the state store, by trigger and status (running, succeeded, partial, failed)',
     labelNames: ['trigger', 'status'] as const,
     registers: [this.registry],
   });
 
-  readonly syncRecords = new Counter({
-    name: 'gateway_sync_records_total',
-    help: 'Records handled by sync, by outcome (created, updated, unchanged, failed)',
+  readonly syncRecords = new Gauge({
+    name: 'gateway_sync_records',
+    help: 'Records handled by recorded sync runs, by outcome (read, created, updated, unchanged, failed)',
     labelNames: ['outcome'] as const,
     registers: [this.registry],
   });
 
   readonly outboxDepth = new Gauge({
     name: 'gateway_outbox_depth',
-    help: 'Pending writes to Roofr in the durable outbox',
+    help: 'Writes to Roofr waiting in the durable outbox (pending or being delivered)',
     registers: [this.registry],
   });
 
   readonly deadLetters = new Gauge({
     name: 'gateway_dead_letters',
-    help: 'Writes to Roofr that exhausted their attempts and wait for a person',
+    help: 'Writes to Roofr that exhausted their attempts and wait for a person (deadLetters / retryDeadLetter)',
+    registers: [this.registry],
+  });
+
+  readonly webhookQueueDepth = new Gauge({
+    name: 'gateway_webhook_queue_depth',
+    help: 'Webhook events accepted and waiting for the sync worker',
+    registers: [this.registry],
+  });
+
+  readonly webhookDeadEvents = new Gauge({
+    name: 'gateway_webhook_dead_events',
+    help: 'Webhook events that exhausted their attempts',
+    registers: [this.registry],
+  });
+
+  readonly scrapeErrors = new Counter({
+    name: 'gateway_metrics_collect_errors_total',
+    help: 'Scrape-time collectors that failed (e.g. the state database did not answer); their gauges keep the last values',
+    labelNames: ['collector'] as const,
     registers: [this.registry],
   });
 
@@ -81,7 +135,35 @@ export class Metrics {
     if (options.defaultMetrics ?? true) collectDefaultMetrics({ register: this.registry });
   }
 
+  /** Counts one upstream HTTP attempt: request, latency and, for a 429, the rate-limit counter. */
+  recordUpstream(upstream: Upstream, event: UpstreamRequestEvent): void {
+    const status = event.status === null ? 'none' : String(event.status);
+    this.upstreamRequests.inc({ upstream, endpoint: event.endpoint, status });
+    this.upstreamLatency.observe({ upstream, endpoint: event.endpoint }, event.durationMs / 1000);
+    if (event.status === 429) this.rateLimited.inc({ upstream });
+  }
+
+  /** Registers state read before every scrape. */
+  onScrape(name: string, collect: ScrapeCollector): void {
+    this.collectors.push({ name, collect });
+  }
+
+  /** Where collector failures are reported (the gateway logs them). */
+  reportCollectErrorsTo(listener: (name: string, error: unknown) => void): void {
+    this.onCollectError = listener;
+  }
+
   async render(): Promise<{ contentType: string; body: string }> {
+    await Promise.all(
+      this.collectors.map(async ({ name, collect }) => {
+        try {
+          await collect();
+        } catch (error) {
+          this.scrapeErrors.inc({ collector: name });
+          this.onCollectError(name, error);
+        }
+      }),
+    );
     return { contentType: this.registry.contentType, body: await this.registry.metrics() };
   }
 }

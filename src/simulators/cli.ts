@@ -23,7 +23,7 @@ const SIMULATORS: SimulatorEntry[] = [
   {
     name: 'ghl',
     async start(config) {
-      const sim = await startGhlSimulator({ port: config.GHL_SIM_PORT, seed: config.SIM_SEED, contacts: config.SIM_CONTACTS, webhookUrl: config.GHL_SIM_WEBHOOK_URL });
+      const sim = await startGhlSimulator({ host: config.SIM_HOST, port: config.GHL_SIM_PORT, seed: config.SIM_SEED, contacts: config.SIM_CONTACTS, webhookUrl: config.GHL_SIM_WEBHOOK_URL });
       return {
         describe: () => [
           `HighLevel simulator listening on ${sim.url}`,
@@ -43,6 +43,7 @@ const SIMULATORS: SimulatorEntry[] = [
     async start(config) {
       const secret = config.ROOFR_WEBHOOK_SECRET ?? 'roofr-sim-secret';
       const sim = await startRoofrSimulator({
+        host: config.SIM_HOST,
         port: config.ROOFR_SIM_PORT,
         apiKey: config.ROOFR_SIM_API_KEY,
         authHeader: config.ROOFR_AUTH_HEADER,

@@ -16,18 +16,23 @@ import { updateNote } from './mutation-update-note.js';
 import { updateTask } from './mutation-update-task.js';
 import { upsertContact } from './mutation-upsert-contact.js';
 import { deadLetters } from './query-dead-letters.js';
+import { startSync } from './mutation-start-sync.js';
+import { syncContact } from './mutation-sync-contact.js';
+import { syncRun } from './query-sync-run.js';
+import { syncRuns } from './query-sync-runs.js';
 import { previewRoofrRecord } from './query-preview-roofr-record.js';
 import { contact } from './query-contact.js';
 import { contacts } from './query-contacts.js';
 import { contactsByBusiness } from './query-contacts-by-business.js';
 import { note } from './query-note.js';
+import { rateLimit } from './query-rate-limit.js';
 import { task } from './query-task.js';
 import { DateTime, JSON } from './scalars.js';
 
 export const resolvers: Resolvers = {
   DateTime,
   JSON,
-  Query: { contact, contacts, contactsByBusiness, task, note, deadLetters, previewRoofrRecord },
+  Query: { contact, contacts, contactsByBusiness, task, note, deadLetters, previewRoofrRecord, syncRun, syncRuns, rateLimit },
   Mutation: {
     createContact,
     updateContact,
@@ -43,6 +48,8 @@ export const resolvers: Resolvers = {
     updateNote,
     deleteNote,
     retryDeadLetter,
+    syncContact,
+    startSync,
   },
   Contact,
 };

@@ -1,3 +1,4 @@
+import { cachedRead, withLane } from '../../loaders/cached-batch.js';
 import { decodeOffsetCursor, encodeCursor } from '../cursor.js';
 import { userInputError } from '../errors.js';
 import type { QueryResolvers } from '../resolvers-types.generated.js';
@@ -12,7 +13,18 @@ export const contactsByBusiness: NonNullable<QueryResolvers['contactsByBusiness'
     throw userInputError(`first must be between 1 and ${MAX_BUSINESS_PAGE_SIZE}`, { argumentName: 'first' });
   }
   const skip = args.after ? decodeOffsetCursor(args.after).n : 0;
-  const result = await context.ghl.listBusinessContacts(context.locationId, args.businessId, { limit: first, skip }, context.callOptions);
+  const request = { limit: first, skip };
+  const load = (lane: 'interactive' | 'background') =>
+    context.ghl.listBusinessContacts(context.locationId, args.businessId, request, withLane(context.callOptions, lane));
+  const layer = context.cacheLayer;
+  const result =
+    layer === undefined
+      ? await load('interactive')
+      : await cachedRead(
+          layer,
+          { cacheKey: await layer.cache.businessListKey(context.locationId, args.businessId, request), ttlMs: layer.cache.ttls.businessList, endpoint: 'GET /contacts/business/{businessId}' },
+          load,
+        );
   const edges = result.contacts.slice(0, first).map((node, index) => {
     context.loaders.contactById.prime(node.id, node);
     return { node, cursor: encodeCursor({ k: 'offset', n: skip + index + 1 }) };

@@ -1,4 +1,6 @@
 import type { Contact, SearchedContact } from '../../domain/types.js';
+import type { SearchContactsRequest, SearchContactsResult } from '../../ghl/ghl-api.js';
+import { cachedRead, withLane } from '../../loaders/cached-batch.js';
 import { checkSearchArgs, planPage, toSearchFilters, toSearchSort } from '../contact-search.js';
 import { decodeSearchCursor, encodeCursor } from '../cursor.js';
 import type { GraphQLContext } from '../context.js';
@@ -18,16 +20,25 @@ export const contacts: NonNullable<QueryResolvers['contacts']> = async (_parent,
     filters: toSearchFilters(args.filter),
     sort: toSearchSort(args.sort),
   };
-  const fetched = await context.ghl.searchContacts(context.locationId, { ...base, ...plan.position }, context.callOptions);
+  const fetched = await search(context, { ...base, ...plan.position });
   let hits: SearchedContact[] = fetched.contacts;
   if (plan.pages === 2 && 'page' in plan.position && hits.length === plan.pageLimit) {
-    const second = await context.ghl.searchContacts(context.locationId, { ...base, page: plan.position.page + 1 }, context.callOptions);
+    const second = await search(context, { ...base, page: plan.position.page + 1 });
     hits = hits.concat(second.contacts);
   }
   hits = hits.slice(plan.skip, plan.skip + first);
   const start = cursor?.n ?? 0;
   return toConnection(context, hits, start, first, fetched.total);
 };
+
+/** One search page through the shared cache (keyed by the request and the location's search generation). */
+async function search(context: GraphQLContext, request: SearchContactsRequest): Promise<SearchContactsResult> {
+  const layer = context.cacheLayer;
+  const load = (lane: 'interactive' | 'background') => context.ghl.searchContacts(context.locationId, request, withLane(context.callOptions, lane));
+  if (layer === undefined) return load('interactive');
+  const cacheKey = await layer.cache.searchKey(context.locationId, request);
+  return cachedRead(layer, { cacheKey, ttlMs: layer.cache.ttls.search, endpoint: 'POST /contacts/search' }, load);
+}
 
 function toConnection(context: GraphQLContext, hits: SearchedContact[], start: number, first: number, total: number): Connection {
   const edges = hits.map((hit, index) => {

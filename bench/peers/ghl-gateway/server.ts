@@ -1,0 +1,30 @@
+/**
+ * This gateway as a peer: `startGateway` in a process of its own (so its peak RSS is its own),
+ * pointed at the benchmark's simulator. PEER_VARIANT=naive swaps in the naive resolver set (no
+ * loaders, no cache); anything else runs the gateway as shipped. Reports its GraphQL URL over IPC.
+ */
+import { parseConfig } from '../../../src/config.js';
+import { startGateway } from '../../../src/gateway.js';
+import { naiveResolvers } from '../../../src/graphql/naive-resolvers.js';
+
+const baseUrl = process.env.PEER_GHL_BASE_URL;
+const token = process.env.PEER_GHL_TOKEN;
+const locationId = process.env.PEER_GHL_LOCATION_ID;
+if (baseUrl === undefined || token === undefined || locationId === undefined) {
+  throw new Error('set PEER_GHL_BASE_URL, PEER_GHL_TOKEN and PEER_GHL_LOCATION_ID (bench/peers/run.ts does)');
+}
+
+const config = parseConfig({
+  PORT: '0',
+  HOST: '127.0.0.1',
+  LOG_LEVEL: 'silent',
+  GHL_API_BASE_URL: baseUrl,
+  GHL_PRIVATE_INTEGRATION_TOKEN: token,
+  GHL_LOCATION_ID: locationId,
+});
+const gateway = await startGateway(config, process.env.PEER_VARIANT === 'naive' ? { resolvers: naiveResolvers } : {});
+
+process.on('message', (message: unknown) => {
+  if (message === 'close') void gateway.close().then(() => process.exit(0));
+});
+process.send?.({ type: 'ready', graphqlUrl: gateway.graphqlUrl });

@@ -1,0 +1,248 @@
+/** The peer comparison's verdicts, console table and bench/results/peers.{json,md}. */
+import { execFileSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { cpus, loadavg } from 'node:os';
+import { WORKLOAD_NAMES, type PhaseResult, type WorkloadKey } from './workloads.js';
+
+export interface Machine {
+  nproc: number;
+  cpuModel: string;
+  node: string;
+  commit: string;
+  /** 1, 5 and 15 minute load averages when the run ended: other work on the machine skews timings. */
+  loadAverage: number[];
+}
+
+export interface TargetVerdict {
+  target: string;
+  gateway: number | null;
+  mesh: number | null;
+  met: boolean | null;
+  /** Why a verdict says less than it seems (e.g. met only because Mesh answered nothing). */
+  note: string | null;
+}
+
+export interface PeersReport {
+  at: string;
+  machine: Machine;
+  settings: Record<string, unknown>;
+  systems: Array<{ key: string; label: string; error: string | null; at?: string }>;
+  results: Array<PhaseResult & { vsGateway: Ratios | null }>;
+  targets: TargetVerdict[];
+  /** Every target met (null targets, e.g. Mesh did not run, count as not met). */
+  pass: boolean;
+}
+
+export interface Ratios {
+  /** Peer's upstream calls per query ÷ the gateway's. */
+  upstreamCalls: number | null;
+  p50: number | null;
+  /** Peer's requests/s ÷ the gateway's. */
+  requestsPerSecond: number | null;
+  peakRss: number | null;
+}
+
+export function machine(): Machine {
+  let cpuModel = cpus()[0]?.model ?? 'unknown';
+  try {
+    const line = readFileSync('/proc/cpuinfo', 'utf8')
+      .split('\n')
+      .find((row) => row.startsWith('model name'));
+    if (line) cpuModel = line.split(':').slice(1).join(':').trim();
+  } catch {
+    // Not Linux: os.cpus() is the next best name.
+  }
+  let commit = 'unknown';
+  try {
+    commit = execFileSync('git', ['rev-parse', '--short', 'HEAD'], { encoding: 'utf8' }).trim();
+    const dirty = execFileSync('git', ['status', '--porcelain'], { encoding: 'utf8' }).trim() !== '';
+    if (dirty) commit += ' (+ uncommitted changes)';
+  } catch {
+    // Not a git checkout.
+  }
+  return { nproc: cpus().length, cpuModel, node: process.version, commit, loadAverage: loadavg().map((value) => Math.round(value * 100) / 100) };
+}
+
+function ratio(peer: number, gateway: number): number | null {
+  return gateway > 0 ? Math.round((peer / gateway) * 100) / 100 : null;
+}
+
+export function withRatios(results: readonly PhaseResult[]): Array<PhaseResult & { vsGateway: Ratios | null }> {
+  return results.map((result) => {
+    const gateway = results.find((row) => row.system === 'gateway' && row.workload === result.workload && row.phase === result.phase);
+    if (!gateway || result.system === 'gateway') return { ...result, vsGateway: null };
+    return {
+      ...result,
+      vsGateway: {
+        upstreamCalls: ratio(result.upstreamCallsPerQuery, gateway.upstreamCallsPerQuery),
+        p50: ratio(result.p50Ms, gateway.p50Ms),
+        requestsPerSecond: ratio(result.requestsPerSecond, gateway.requestsPerSecond),
+        peakRss: ratio(result.peakRssMb, gateway.peakRssMb),
+      },
+    };
+  });
+}
+
+export function targets(results: readonly PhaseResult[]): TargetVerdict[] {
+  const find = (system: string, workload: WorkloadKey, phase: string): PhaseResult | undefined =>
+    results.find((row) => row.system === system && row.workload === workload && row.phase === phase);
+  const verdict = (target: string, gateway: number | undefined, mesh: number | undefined, met: (g: number, m: number) => boolean): TargetVerdict => ({
+    target,
+    gateway: gateway ?? null,
+    mesh: mesh ?? null,
+    met: gateway === undefined || mesh === undefined ? null : met(gateway, mesh),
+    note: null,
+  });
+  const rpsTarget = (workload: 'a' | 'b'): TargetVerdict => {
+    const row = verdict(`(${workload}) warm: requests/s ≥ 3 × Mesh`, find('gateway', workload, 'warm')?.requestsPerSecond, find('mesh', workload, 'warm')?.requestsPerSecond, (g, m) => g >= 3 * m);
+    // 0 ≥ 3 × 0 would read as met: say that neither served the workload.
+    if (row.mesh === 0) row.note = 'Mesh answered no query without errors (upstream 429s), so any rate is 3× it';
+    if (row.gateway === 0) row.met = false;
+    return row;
+  };
+  const peak = (system: string): number | undefined => {
+    const rows = results.filter((row) => row.system === system);
+    return rows.length > 0 ? Math.max(...rows.map((row) => row.peakRssMb)) : undefined;
+  };
+  const callsTarget = (): TargetVerdict => {
+    const gateway = find('gateway', 'b', 'cold');
+    // A query the gateway refused (RATE_LIMITED) cost 0 calls and would flatter the average:
+    // judge the calls per answered query instead.
+    const perAnswered = gateway && gateway.ok > 0 ? Math.round((gateway.upstreamCalls / gateway.ok) * 10) / 10 : gateway?.upstreamCallsPerQuery;
+    const row = verdict('(b) cold: upstream calls per answered query ≤ 0.7 × Mesh per query', perAnswered, find('mesh', 'b', 'cold')?.upstreamCallsPerQuery, (g, m) => g <= 0.7 * m);
+    if (gateway && gateway.errors > 0) row.note = `the gateway refused ${gateway.errors} of ${gateway.queries} queries (RATE_LIMITED, no upstream call)`;
+    if (gateway && gateway.ok === 0) row.met = false;
+    return row;
+  };
+  const gatewayMixed = find('gateway', 'd', 'mixed');
+  return [
+    callsTarget(),
+    rpsTarget('a'),
+    rpsTarget('b'),
+    {
+      target: '(d) mixed: 0 429s met by the gateway',
+      gateway: gatewayMixed?.rateLimited ?? null,
+      mesh: find('mesh', 'd', 'mixed')?.rateLimited ?? null,
+      met: gatewayMixed ? gatewayMixed.rateLimited === 0 : null,
+      note: null,
+    },
+    verdict('peak RSS ≤ Mesh (highest over the workloads)', peak('gateway'), peak('mesh'), (g, m) => g <= m),
+  ];
+}
+
+const fmt = (value: number | null): string => (value === null ? '–' : String(value));
+const times = (value: number | null | undefined): string => (value === null || value === undefined ? '–' : `${value}×`);
+
+const HEADER = ['system', 'workload', 'phase', 'queries', 'errors', 'upstream calls', 'calls/query', '429s', 'p50 ms', 'p95 ms', 'p99 ms', 'ok req/s', 'peak RSS MB', 'calls ×gw', 'p50 ×gw', 'req/s ×gw', 'RSS ×gw'];
+
+function cells(row: PhaseResult & { vsGateway: Ratios | null }, labels: Record<string, string>): string[] {
+  return [
+    labels[row.system] ?? row.system,
+    row.workload,
+    row.phase,
+    String(row.queries),
+    String(row.errors),
+    String(row.upstreamCalls),
+    String(row.upstreamCallsPerQuery),
+    String(row.rateLimited),
+    String(row.p50Ms),
+    String(row.p95Ms),
+    String(row.p99Ms),
+    String(row.requestsPerSecond),
+    String(row.peakRssMb),
+    times(row.vsGateway?.upstreamCalls),
+    times(row.vsGateway?.p50),
+    times(row.vsGateway?.requestsPerSecond),
+    times(row.vsGateway?.peakRss),
+  ];
+}
+
+export function consoleTable(report: PeersReport): string {
+  const labels = Object.fromEntries(report.systems.map((system) => [system.key, system.key]));
+  const rows = [HEADER, ...report.results.map((row) => cells(row, labels))];
+  const widths = HEADER.map((_, column) => Math.max(...rows.map((row) => (row[column] ?? '').length)));
+  const lines = rows.map((row) => row.map((cell, column) => cell.padStart(widths[column] ?? 0)).join('  '));
+  const verdicts = report.targets.map(
+    (target) => `${target.met === null ? 'NOT MEASURED' : target.met ? 'MET   ' : 'MISSED'}  ${target.target}  (gateway ${fmt(target.gateway)}, Mesh ${fmt(target.mesh)})${target.note ? `: ${target.note}` : ''}`,
+  );
+  return [...lines, '', ...verdicts].join('\n');
+}
+
+/** A few sentences for the README, written from the figures (no claim the table does not show). */
+export function summary(report: PeersReport): string {
+  const rows = report.results;
+  const find = (system: string, workload: WorkloadKey, phase: string): PhaseResult | undefined =>
+    rows.find((row) => row.system === system && row.workload === workload && row.phase === phase);
+  const sentences: string[] = [];
+  const gatewayB = find('gateway', 'b', 'cold');
+  const meshB = find('mesh', 'b', 'cold');
+  if (gatewayB && meshB && meshB.upstreamCallsPerQuery > 0 && gatewayB.ok > 0) {
+    const perAnswered = Math.round((gatewayB.upstreamCalls / gatewayB.ok) * 10) / 10;
+    sentences.push(
+      `Reading a page of 50 contacts with their tasks, notes and appointments cold, this gateway made ${perAnswered} upstream calls per answered query against Mesh's ${meshB.upstreamCallsPerQuery} (${ratio(perAnswered, meshB.upstreamCallsPerQuery) ?? '–'}×)` +
+        (gatewayB.errors > 0 ? `, and refused ${gatewayB.errors} of ${gatewayB.queries} (RATE_LIMITED) rather than overrun the burst limit` : '') +
+        `; ${meshB.errors} of Mesh's ${meshB.queries} answers carried errors (${meshB.rateLimited} upstream 429s).`,
+    );
+  }
+  const mixed = ['mesh', 'apollo', 'naive', 'gateway'].map((system) => ({ system, row: find(system, 'd', 'mixed') })).filter((entry) => entry.row !== undefined);
+  if (mixed.length > 0) {
+    sentences.push(
+      `In the mixed run the simulator answered 429 to ${mixed.map((entry) => `${entry.system} ${entry.row?.rateLimited ?? 0} times`).join(', ')}; ` +
+        `answers without errors per second: ${mixed.map((entry) => `${entry.system} ${entry.row?.requestsPerSecond ?? 0}`).join(', ')}; ` +
+        `answers with errors: ${mixed.map((entry) => `${entry.system} ${entry.row?.errors ?? 0} of ${entry.row?.queries ?? 0}`).join(', ')}.`,
+    );
+  }
+  const gatewayA = find('gateway', 'a', 'warm');
+  const meshA = find('mesh', 'a', 'warm');
+  if (gatewayA && meshA) {
+    sentences.push(`Warm single-contact reads: this gateway ${gatewayA.requestsPerSecond} requests/s, Mesh (whole responses from its response cache) ${meshA.requestsPerSecond}.`);
+  }
+  const met = report.targets.filter((target) => target.met === true).length;
+  sentences.push(`${met} of ${report.targets.length} targets met.`);
+  return sentences.join(' ');
+}
+
+export function markdown(report: PeersReport, method: string): string {
+  const labels = Object.fromEntries(report.systems.map((system) => [system.key, system.label]));
+  const table = [
+    `| ${HEADER.join(' | ')} |`,
+    `| ${HEADER.map((_, index) => (index < 3 ? '---' : '---:')).join(' | ')} |`,
+    ...report.results.map((row) => `| ${cells(row, labels).join(' | ')} |`),
+  ];
+  const failures = report.systems.filter((system) => system.error !== null).map((system) => `- **${system.label}** did not run: \`${system.error}\``);
+  const errors = report.results
+    .filter((row) => row.firstError !== null)
+    .map((row) => `- ${labels[row.system] ?? row.system}, (${row.workload}) ${row.phase}: ${row.errors} of ${row.queries} answers had errors; first: \`${row.firstError}\``);
+  return [
+    '# Benchmarks beside the alternatives',
+    '',
+    `Run ${report.at} on ${report.machine.nproc} × ${report.machine.cpuModel}, Node ${report.machine.node}, commit ${report.machine.commit}; ` +
+      `load average at the end ${(report.machine.loadAverage ?? []).join(' / ')} (1 / 5 / 15 min).`,
+    ...report.systems.filter((system) => system.at !== undefined).map((system) => `Rows of ${system.label} measured ${system.at ?? ''}.`),
+    `Settings: ${Object.entries(report.settings).map(([key, value]) => `${key}=${JSON.stringify(value)}`).join(', ')}.`,
+    '',
+    '## In short',
+    '',
+    summary(report),
+    '',
+    '## Targets',
+    '',
+    '| target | this gateway | Mesh | verdict |',
+    '| --- | ---: | ---: | --- |',
+    ...report.targets.map(
+      (target) =>
+        `| ${target.target} | ${fmt(target.gateway)} | ${fmt(target.mesh)} | ${target.met === null ? 'not measured' : target.met ? 'met' : '**missed**'}${target.note ? ` (${target.note})` : ''} |`,
+    ),
+    '',
+    '## Figures',
+    '',
+    'Workloads: ' + (Object.entries(WORKLOAD_NAMES) as Array<[WorkloadKey, string]>).map(([key, name]) => `(${key}) ${name}`).join('; ') + '.',
+    '`×gw` columns are the peer\'s figure divided by this gateway\'s in the same workload and phase.',
+    '',
+    ...table,
+    '',
+    ...(failures.length > 0 ? ['## Systems that did not run', '', ...failures, ''] : []),
+    ...(errors.length > 0 ? ['## Answers with errors', '', ...errors, ''] : []),
+    method,
+  ].join('\n');
+}

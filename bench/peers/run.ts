@@ -1,0 +1,158 @@
+/**
+ * `npm run bench:peers`: this gateway beside the alternatives a team would pick (GraphQL Mesh
+ * served by Hive Gateway with its response cache, Apollo Server with @apollo/datasource-rest,
+ * our own naive resolvers), all against the same HighLevel simulator (seed 42, 20 ms per answer,
+ * 100 requests per 10 s per token). Each system gets a fresh simulator, and a fresh process of
+ * its own for each workload, so caches start cold and peak RSS is per workload. Prints a table,
+ * writes bench/results/peers.json and bench/results/peers.md. See bench/peers/README.md.
+ *
+ * Environment: BENCH_MIXED_SECONDS (60), BENCH_MIXED_CLIENTS (16), BENCH_WARM_SECONDS (10),
+ * BENCH_PEERS (comma list of mesh, apollo, naive, gateway; default all), BENCH_PEERS_KEEP=1 (with
+ * BENCH_PEERS: keep the other systems' rows from the last bench/results/peers.json).
+ * `tsx bench/peers/run.ts render` rewrites peers.md from peers.json without measuring.
+ */
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { consoleTable, machine, markdown, targets, withRatios, type PeersReport } from './report.js';
+import { startSimulator } from './simulator-control.js';
+import { composeMesh, SYSTEMS, type PeerSystem } from './systems.js';
+import { coldOperations, measureCold, measureMixed, measureWarm, type PhaseResult, type WorkloadSettings } from './workloads.js';
+
+const here = dirname(fileURLToPath(import.meta.url));
+const RESULTS_JSON = 'bench/results/peers.json';
+const RESULTS_MD = 'bench/results/peers.md';
+
+function numberFromEnv(name: string, fallback: number): number {
+  const raw = process.env[name];
+  if (raw === undefined || raw === '') return fallback;
+  const value = Number(raw);
+  if (!Number.isFinite(value) || value <= 0) throw new Error(`${name} must be a positive number (got "${raw}")`);
+  return value;
+}
+
+export function settingsFromEnv(): WorkloadSettings {
+  return {
+    coldRuns: { a: 10, b: 2, c: 2 },
+    warmQueries: 200,
+    warmSeconds: numberFromEnv('BENCH_WARM_SECONDS', 10),
+    warmInFlight: 4,
+    mixedSeconds: numberFromEnv('BENCH_MIXED_SECONDS', 60),
+    mixedClients: numberFromEnv('BENCH_MIXED_CLIENTS', 16),
+    requestTimeoutMs: 15_000,
+    rateIntervalMs: 10_000,
+  };
+}
+
+async function runSystem(system: PeerSystem, settings: WorkloadSettings, log: (line: string) => void): Promise<PhaseResult[]> {
+  const sim = await startSimulator({ BENCH_SIM_CONTACTS: '2000', BENCH_SIM_LATENCY_MS: '20', BENCH_SIM_RATE_MAX: '100', BENCH_SIM_RATE_INTERVAL_MS: '10000' }, settings.coldRuns.b);
+  const results: PhaseResult[] = [];
+  const report = (row: PhaseResult): void => {
+    results.push(row);
+    log(
+      `${system.key.padEnd(8)} (${row.workload}) ${row.phase.padEnd(5)} ${String(row.queries).padStart(5)} queries ${String(row.errors).padStart(4)} errors  ` +
+        `${String(row.upstreamCallsPerQuery).padStart(6)} calls/query ${String(row.rateLimited).padStart(5)} 429s  p50 ${row.p50Ms} p95 ${row.p95Ms} p99 ${row.p99Ms} ms  ` +
+        `${row.requestsPerSecond} ok req/s  ${row.peakRssMb} MB` + (row.firstError ? `  first error: ${row.firstError}` : ''),
+    );
+  };
+  try {
+    const ids = sim.ready.contactIds;
+    for (const workload of ['a', 'b', 'c'] as const) {
+      const peer = await system.start(sim.upstream, log);
+      try {
+        const operations = coldOperations(system, workload, settings.coldRuns[workload], ids, sim.upstream);
+        report(await measureCold(system, peer, sim, workload, operations, settings));
+        report(await measureWarm(system, peer, sim, workload, operations, settings));
+      } finally {
+        await peer.process.stop();
+      }
+    }
+    const peer = await system.start(sim.upstream, log);
+    try {
+      report(await measureMixed(system, peer, sim, ids, settings));
+    } finally {
+      await peer.process.stop();
+    }
+  } finally {
+    await sim.stop();
+  }
+  return results;
+}
+
+export async function run(options: { write?: boolean; log?: (line: string) => void } = {}): Promise<PeersReport> {
+  const log = options.log ?? ((line: string) => console.log(line));
+  const settings = settingsFromEnv();
+  const only = (process.env.BENCH_PEERS ?? '').split(',').map((name) => name.trim()).filter((name) => name !== '');
+  const systems = SYSTEMS.filter((system) => only.length === 0 || only.includes(system.key));
+  if (!existsSync(join(here, 'node_modules/.bin/hive-gateway'))) {
+    throw new Error('bench/peers has no node_modules: run `npm --prefix bench/peers install` (npm run bench:peers does)');
+  }
+  log(`peers: ${systems.map((system) => system.key).join(', ')}; mixed run ${settings.mixedSeconds} s with ${settings.mixedClients} clients`);
+
+  const outcomes: PeersReport['systems'] = [];
+  const results: PhaseResult[] = [];
+  for (const system of systems) {
+    log(`\n--- ${system.label} ---`);
+    try {
+      if (system.key === 'mesh') await composeMesh(log);
+      results.push(...(await runSystem(system, settings, log)));
+      outcomes.push({ key: system.key, label: system.label, error: null });
+    } catch (error) {
+      const message = error instanceof Error ? error.message : String(error);
+      log(`${system.key} failed: ${message}`);
+      outcomes.push({ key: system.key, label: system.label, error: message });
+    }
+  }
+
+  if (only.length > 0 && process.env.BENCH_PEERS_KEEP === '1' && existsSync(RESULTS_JSON)) {
+    // Keep the other systems' rows from the last full run, each system saying when it ran.
+    const previous = JSON.parse(readFileSync(RESULTS_JSON, 'utf8')) as PeersReport;
+    const now = new Date().toISOString();
+    for (const outcome of outcomes) outcome.at = now;
+    for (const system of previous.systems.filter((entry) => !only.includes(entry.key))) {
+      outcomes.push({ ...system, at: system.at ?? previous.at });
+      results.push(...previous.results.filter((row) => row.system === system.key).map(({ vsGateway: _ratios, ...row }) => row));
+    }
+    log(`kept the rows of ${previous.systems.filter((entry) => !only.includes(entry.key)).map((entry) => entry.key).join(', ')} from ${RESULTS_JSON}`);
+  }
+  const order = SYSTEMS.map((system) => system.key as string);
+  results.sort((left, right) => order.indexOf(left.system) - order.indexOf(right.system));
+  outcomes.sort((left, right) => order.indexOf(left.key) - order.indexOf(right.key));
+
+  const verdicts = targets(results);
+  const report: PeersReport = {
+    at: new Date().toISOString(),
+    machine: machine(),
+    settings: { ...settings, simulator: { contacts: 2000, latencyMs: 20, rateLimit: '100 per 10 s per token', seed: 42 } },
+    systems: outcomes,
+    results: withRatios(results),
+    targets: verdicts,
+    pass: verdicts.every((verdict) => verdict.met === true),
+  };
+  log(`\n${consoleTable(report)}`);
+  if (options.write !== false) {
+    mkdirSync('bench/results', { recursive: true });
+    writeFileSync(RESULTS_JSON, `${JSON.stringify(report, null, 2)}\n`);
+    writeFileSync(RESULTS_MD, markdown(report, readFileSync(join(here, 'README.md'), 'utf8')));
+    log('wrote bench/results/peers.json and bench/results/peers.md');
+  }
+  return report;
+}
+
+/** Recomputes ratios, targets and peers.md from peers.json (after a change to the report only). */
+export function render(): PeersReport {
+  const previous = JSON.parse(readFileSync(RESULTS_JSON, 'utf8')) as PeersReport;
+  const rows = previous.results.map(({ vsGateway: _ratios, ...row }) => row);
+  const verdicts = targets(rows);
+  const report: PeersReport = { ...previous, results: withRatios(rows), targets: verdicts, pass: verdicts.every((verdict) => verdict.met === true) };
+  writeFileSync(RESULTS_JSON, `${JSON.stringify(report, null, 2)}\n`);
+  writeFileSync(RESULTS_MD, markdown(report, readFileSync(join(here, 'README.md'), 'utf8')));
+  return report;
+}
+
+if (process.argv[1] !== undefined && import.meta.url === pathToFileURL(process.argv[1]).href && process.argv[2] === 'render') {
+  console.log(consoleTable(render()));
+} else if (process.argv[1] !== undefined && import.meta.url === pathToFileURL(process.argv[1]).href) {
+  const report = await run();
+  process.exitCode = report.systems.some((system) => system.error !== null) ? 1 : 0;
+}

@@ -1,0 +1,84 @@
+/**
+ * Who is calling the gateway and for which location. Resolved once per request by
+ * `authenticateRequest` and carried in the GraphQL context; every resolver and loader works
+ * for `locationId` only, so one caller can never reach another location's data.
+ */
+import { z } from 'zod';
+
+export const ROLES = ['read', 'write', 'sync-admin'] as const;
+export const RoleSchema = z.enum(ROLES);
+export type Role = z.infer<typeof RoleSchema>;
+
+export type CallerKind = 'api-key' | 'jwt' | 'demo';
+
+export interface CallerIdentity {
+  /** API key id, JWT `sub`, or "demo". Safe to log; never a secret. */
+  subject: string;
+  kind: CallerKind;
+  /** Every location this caller may use. */
+  locations: readonly string[];
+  roles: readonly Role[];
+  /** The ONE location this request acts on (x-location-id, or the single granted one). */
+  locationId: string;
+}
+
+export type AuthErrorCode = 'UNAUTHENTICATED' | 'FORBIDDEN' | 'BAD_REQUEST';
+
+const STATUS: Record<AuthErrorCode, number> = { UNAUTHENTICATED: 401, FORBIDDEN: 403, BAD_REQUEST: 400 };
+
+/**
+ * A refused caller. Returned (not thrown) by `authenticateRequest` so the context factory
+ * decides how to answer; `extensions` is what a GraphQLError should carry.
+ */
+export class AuthError extends Error {
+  readonly status: number;
+  constructor(
+    readonly code: AuthErrorCode,
+    message: string,
+  ) {
+    super(message);
+    this.name = 'AuthError';
+    this.status = STATUS[code];
+  }
+
+  get extensions(): { code: AuthErrorCode; http: { status: number } } {
+    return { code: this.code, http: { status: this.status } };
+  }
+}
+
+export function hasRole(caller: CallerIdentity, role: Role): boolean {
+  return caller.roles.includes(role);
+}
+
+/** Throws FORBIDDEN unless the caller holds the role; resolvers call it before acting. */
+export function assertRole(caller: CallerIdentity, role: Role): void {
+  if (!hasRole(caller, role)) {
+    throw new AuthError('FORBIDDEN', `This operation needs the "${role}" role; the caller has ${caller.roles.join(', ') || 'none'}`);
+  }
+}
+
+/** Throws FORBIDDEN when an argument names a location other than the request's one. */
+export function assertSameLocation(caller: CallerIdentity, locationId: string): void {
+  if (locationId !== caller.locationId) {
+    throw new AuthError('FORBIDDEN', `This request acts on location ${caller.locationId}; it cannot touch location ${locationId}`);
+  }
+}
+
+/**
+ * Picks the request's location: the x-location-id header when given (it must be granted),
+ * else the caller's only location.
+ */
+export function chooseLocation(granted: readonly string[], requested: string | undefined): string | AuthError {
+  if (requested !== undefined && requested !== '') {
+    if (!granted.includes(requested)) {
+      return new AuthError('FORBIDDEN', `This caller may not use location ${requested}`);
+    }
+    return requested;
+  }
+  const [only, ...rest] = granted;
+  if (only === undefined) return new AuthError('FORBIDDEN', 'This caller is not granted any location');
+  if (rest.length > 0) {
+    return new AuthError('BAD_REQUEST', `This caller may use ${granted.length} locations: send the x-location-id header to choose one`);
+  }
+  return only;
+}

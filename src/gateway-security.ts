@@ -1,0 +1,119 @@
+/**
+ * Composition of auth and security for startGateway (like gateway-write-path.ts for writes):
+ * 1. `openGatewaySecurity` (before the GHL client exists): the encrypted vaults, checked
+ *    readable with TOKEN_ENCRYPTION_KEY, and with OAuth configured the refreshing token
+ *    provider the client must use.
+ * 2. `finish(demoLocationId)` (once the upstream is known): caller authentication per request,
+ *    the /graphql limits and role guard, and the /oauth routes.
+ * Start-up errors name the variable to fix (KeyRingError, ClientAuthConfigError).
+ */
+import type { ApolloServerPlugin } from '@apollo/server';
+import type { Request, Router } from 'express';
+import { GraphQLError, type ValidationRule } from 'graphql';
+import type { Logger } from 'pino';
+import { AuthError, type CallerIdentity, type Role } from './auth/caller-identity.js';
+import type { ClientAuthMode } from './auth/client-auth-policy.js';
+import { createClientAuth, openAuthVaults, type AuthVaults } from './auth/gateway-auth.js';
+import type { Config } from './config.js';
+import type { TokenProvider } from './ghl/ghl-api.js';
+import { inProcessRefreshLock, PgAdvisoryRefreshLock } from './ghl/oauth-refresh-lock.js';
+import { handleInstallEvent, handleUninstallEvent } from './ghl/oauth-installs.js';
+import { createOAuthComponents, type OAuthComponents } from './ghl/oauth-setup.js';
+import { createHardening, hardeningSettings } from './graphql/hardening/hardening.js';
+import { roleGuardPlugin } from './graphql/hardening/role-guard-plugin.js';
+import { createOAuthRouter } from './http/oauth-routes.js';
+import type { Store } from './store/open-store.js';
+
+/** Root fields that need more than read (queries) / write (mutations). */
+export const GATEWAY_FIELD_ROLES: Readonly<Record<string, Role>> = {
+  'Query.deadLetters': 'sync-admin',
+  'Query.syncRun': 'sync-admin',
+  'Query.syncRuns': 'sync-admin',
+  'Mutation.retryDeadLetter': 'sync-admin',
+  'Mutation.syncContact': 'sync-admin',
+  'Mutation.startSync': 'sync-admin',
+};
+
+const REQUEST_ID = /^[\w.:-]{1,128}$/;
+
+export interface CallerContextRequest {
+  requestId?: string;
+  locationId: string;
+  caller: CallerIdentity;
+}
+
+export interface HttpSecurity<Context extends object> {
+  mode: ClientAuthMode;
+  /** Per request: who calls, for which location; throws a coded GraphQLError (401/403/400) otherwise. */
+  contextRequest: (req: Request) => Promise<CallerContextRequest>;
+  validationRules: ValidationRule[];
+  plugins: ApolloServerPlugin<Context>[];
+  introspection: boolean;
+  bodyLimit: string;
+  /** Mount before the error handler: /oauth/install and /oauth/callback when OAuth is configured. */
+  routers: Router[];
+}
+
+export interface GatewaySecurity {
+  vaults: AuthVaults | null;
+  oauth: OAuthComponents | null;
+  /** The OAuth token provider when GHL_CLIENT_ID is set; null: PIT or demo token. */
+  tokenProvider: TokenProvider | null;
+  /** INSTALL / UNINSTALL webhook handling for the sync engine; null without OAuth. */
+  installs: { install(body: unknown): Promise<unknown>; uninstall(body: unknown): Promise<unknown> } | null;
+  finish<Context extends object>(options: {
+    demoLocationId: string | undefined;
+    callerOf: (context: Context) => CallerIdentity | null | undefined;
+    /** Where the operation deadline's AbortSignal goes (e.g. context.callOptions.signal). */
+    onOperationStart?: (context: Context, signal: AbortSignal) => void;
+  }): Promise<HttpSecurity<Context>>;
+}
+
+export async function openGatewaySecurity(config: Config, store: Store, logger: Logger): Promise<GatewaySecurity> {
+  const vaults = await openAuthVaults(config, store);
+  if (vaults !== null && vaults.reencrypted > 0) logger.info({ rows: vaults.reencrypted, keyId: vaults.keyRing.primaryKeyId }, 're-encrypted stored tokens and secrets with the primary key');
+  const oauthLog = logger.child({ component: 'oauth' });
+  const oauth =
+    vaults === null
+      ? null
+      : createOAuthComponents(config, vaults.tokens, {
+          log: oauthLog,
+          lock: store.dialect === 'postgres' ? new PgAdvisoryRefreshLock(store.db) : inProcessRefreshLock,
+        });
+
+  return {
+    vaults,
+    oauth,
+    tokenProvider: oauth?.provider ?? null,
+    installs:
+      oauth === null || vaults === null
+        ? null
+        : {
+            install: (body) => handleInstallEvent({ vault: vaults.tokens, oauth: oauth.client }, body),
+            uninstall: (body) => handleUninstallEvent({ vault: vaults.tokens, oauth: oauth.client }, body),
+          },
+    async finish({ demoLocationId, callerOf, onOperationStart }) {
+      const clientAuth = await createClientAuth(config, store, demoLocationId);
+      if (clientAuth.mode === 'demo') logger.warn(clientAuth.notice);
+      else logger.info(clientAuth.notice);
+      const hardening = createHardening(hardeningSettings(config), onOperationStart ? { onOperationStart } : {});
+      return {
+        mode: clientAuth.mode,
+        async contextRequest(req) {
+          const caller = await clientAuth.authenticate(req);
+          if (caller instanceof AuthError) throw new GraphQLError(caller.message, { extensions: caller.extensions });
+          const requestId = req.get('x-request-id');
+          return { ...(requestId !== undefined && REQUEST_ID.test(requestId) ? { requestId } : {}), locationId: caller.locationId, caller };
+        },
+        validationRules: hardening.validationRules,
+        plugins: [...hardening.plugins, roleGuardPlugin({ callerOf: (context) => callerOf(context) ?? undefined, fieldRoles: GATEWAY_FIELD_ROLES })],
+        introspection: hardening.introspection,
+        bodyLimit: hardening.bodyLimit,
+        routers:
+          oauth === null || vaults === null
+            ? []
+            : [createOAuthRouter({ consent: oauth.consent, userType: oauth.userType, state: oauth.state, oauth: oauth.client, vault: vaults.tokens, log: oauthLog })],
+      };
+    },
+  };
+}

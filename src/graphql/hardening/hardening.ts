@@ -1,0 +1,65 @@
+/**
+ * Everything that protects /graphql, assembled for the server factory:
+ * depth, alias and root-field limits (validation rules → 400 GRAPHQL_VALIDATION_FAILED with
+ * extensions.limit), the list-size-aware cost limit (→ 400 QUERY_TOO_COMPLEX), the operation
+ * deadline (→ OPERATION_TIMEOUT), introspection off in production unless
+ * GRAPHQL_INTROSPECTION=true (→ 400 GRAPHQL_VALIDATION_FAILED), Apollo's CSRF prevention
+ * (→ 400 BAD_REQUEST) and the JSON body limit (GRAPHQL_BODY_LIMIT, → 413).
+ */
+import type { ApolloServerPlugin } from '@apollo/server';
+import type { ValidationRule } from 'graphql';
+import type { Config } from '../../config.js';
+import { aliasLimitRule } from './alias-limit.js';
+import { QUERY_TOO_COMPLEX, costLimitPlugin } from './cost-limit-plugin.js';
+import { depthLimitRule } from './depth-limit.js';
+import { OPERATION_TIMEOUT, operationTimeoutPlugin } from './operation-timeout-plugin.js';
+import { DEFAULT_COST_SETTINGS } from './query-cost.js';
+import { rootFieldLimitRule } from './root-field-limit.js';
+
+/** Codes the hardening raises on purpose; the error formatter must let them through unmasked. */
+export const HARDENING_ERROR_CODES = [QUERY_TOO_COMPLEX, OPERATION_TIMEOUT, 'UNAUTHENTICATED', 'FORBIDDEN', 'BAD_REQUEST'] as const;
+
+export interface HardeningSettings {
+  maxDepth: number;
+  maxCost: number;
+  maxAliases: number;
+  maxRootFields: number;
+  operationTimeoutMs: number;
+  introspection: boolean;
+  bodyLimit: string;
+  /** Items assumed for a list field without a size argument. */
+  defaultListSize?: number;
+}
+
+export function hardeningSettings(config: Config): HardeningSettings {
+  return {
+    maxDepth: config.GRAPHQL_MAX_DEPTH,
+    maxCost: config.GRAPHQL_MAX_COST,
+    maxAliases: config.GRAPHQL_MAX_ALIASES,
+    maxRootFields: config.GRAPHQL_MAX_ROOT_FIELDS,
+    operationTimeoutMs: config.GRAPHQL_OPERATION_TIMEOUT_MS,
+    introspection: config.GRAPHQL_INTROSPECTION ?? config.NODE_ENV !== 'production',
+    bodyLimit: config.GRAPHQL_BODY_LIMIT,
+  };
+}
+
+export interface Hardening<Context extends object> {
+  validationRules: ValidationRule[];
+  plugins: ApolloServerPlugin<Context>[];
+  introspection: boolean;
+  csrfPrevention: true;
+  bodyLimit: string;
+}
+
+export function createHardening<Context extends object>(settings: HardeningSettings, options: { onOperationStart?: (context: Context, signal: AbortSignal) => void } = {}): Hardening<Context> {
+  return {
+    validationRules: [depthLimitRule(settings.maxDepth), aliasLimitRule(settings.maxAliases), rootFieldLimitRule(settings.maxRootFields)],
+    plugins: [
+      costLimitPlugin<Context>(settings.maxCost, { ...DEFAULT_COST_SETTINGS, defaultListSize: settings.defaultListSize ?? DEFAULT_COST_SETTINGS.defaultListSize }),
+      operationTimeoutPlugin<Context>(settings.operationTimeoutMs, options.onOperationStart),
+    ],
+    introspection: settings.introspection,
+    csrfPrevention: true,
+    bodyLimit: settings.bodyLimit,
+  };
+}

@@ -1,0 +1,116 @@
+/**
+ * Admission control and the rate-limit / staleness extensions.
+ *
+ * Before an operation executes, its HighLevel calls are estimated (cost-estimate.ts), minus
+ * what the shared cache already holds for `contact(id)` roots, and compared with the location's
+ * rate budget (burst window and daily counter). When they cannot be granted within
+ * ADMISSION_MAX_WAIT_MS:
+ *   - a query runs in cache-only mode: what the cache holds is answered (stale copies too), the
+ *     rest fails RATE_LIMITED with `extensions.retryAfterMs`, and no request GHL would refuse is sent;
+ *   - a mutation is refused whole with RATE_LIMITED (a half-applied write is worse than none).
+ *
+ * Every response then carries
+ *   extensions.rateLimit = { cost: { estimated, actual }, burstRemaining, dailyRemaining }
+ * and, when any value was served past its TTL, `extensions.stale: true` and
+ * `extensions.staleAgeMs` (the oldest such value's age).
+ */
+import type { ApolloServerPlugin } from '@apollo/server';
+import { GraphQLError } from 'graphql';
+import type { SharedCache } from '../../cache/shared-cache.js';
+import type { RateBudget } from '../../ghl/rate-budget.js';
+import type { RequestAdmission } from '../../loaders/request-admission.js';
+import { estimateOperationCost, type RootFieldCost } from '../cost-estimate.js';
+import { ErrorCode } from '../errors.js';
+
+/** What the plugin needs of the request context (GraphQLContext satisfies it). */
+export interface AdmissionContext {
+  locationId: string;
+  admission: RequestAdmission;
+  upstream: { snapshot(): { calls: number } };
+}
+
+export interface AdmissionPluginDeps {
+  /** Null: no budget to consult (tests with a fake client); only the extensions are added. */
+  rateBudget: RateBudget | null;
+  cache: SharedCache | null;
+  /** Whether tasks of many contacts are one batched call for this location (TaskSearchCapability). */
+  taskSearchBatched: (locationId: string) => boolean;
+  /** ADMISSION_MAX_WAIT_MS. */
+  maxWaitMs: number;
+}
+
+/** Calls the cache saves for `contact(id)` roots whose contact and selected lists are cached. */
+async function uncachedCalls(cache: SharedCache, locationId: string, root: RootFieldCost): Promise<number> {
+  const probe = root.probe;
+  if (probe === null) return root.calls;
+  const keys = [
+    cache.keys.contact(locationId, probe.contactId),
+    ...probe.lists.map((list) =>
+      list === 'tasks'
+        ? cache.keys.tasksOfContact(locationId, probe.contactId)
+        : list === 'notes'
+          ? cache.keys.notesOfContact(locationId, probe.contactId)
+          : cache.keys.appointmentsOfContact(locationId, probe.contactId),
+    ),
+  ];
+  const freshness = await cache.peekMany(keys);
+  // Fresh and grace values are answered without an interactive call; one call per other key.
+  const misses = freshness.filter((state) => state !== 'fresh' && state !== 'grace').length;
+  return Math.min(root.calls, misses);
+}
+
+export function admissionPlugin<TContext extends AdmissionContext>(deps: AdmissionPluginDeps): ApolloServerPlugin<TContext> {
+  return {
+    async requestDidStart() {
+      return {
+        async didResolveOperation({ document, operation, request, contextValue, schema }) {
+          const { locationId, admission } = contextValue;
+          if (operation === undefined) return;
+          const estimate = estimateOperationCost(schema, document, operation, request.variables ?? {}, {
+            taskSearchBatched: deps.taskSearchBatched(locationId),
+          });
+          let calls = 0;
+          for (const root of estimate.roots) {
+            calls += deps.cache === null ? root.calls : await uncachedCalls(deps.cache, locationId, root);
+          }
+          admission.estimatedCalls = calls;
+          const budget = deps.rateBudget;
+          if (budget === null || calls === 0) return;
+          await budget.refresh?.(locationId);
+          const affordable = budget.canAfford(locationId, calls, 'interactive');
+          if (affordable.ok && affordable.waitMs <= deps.maxWaitMs) return;
+          const reason = affordable.ok ? `${calls} calls need ~${affordable.waitMs} ms of budget (${affordable.reason})` : affordable.reason;
+          if (operation.operation === 'mutation') {
+            throw new GraphQLError(`Not sent: HighLevel's rate budget cannot take this mutation now (${reason}); retry in ${affordable.waitMs} ms`, {
+              extensions: { code: ErrorCode.RateLimited, retryAfterMs: affordable.waitMs },
+            });
+          }
+          admission.restrictToCache(affordable.waitMs, reason);
+        },
+        async willSendResponse({ response, contextValue }) {
+          if (response.body.kind !== 'single') return;
+          const result = response.body.singleResult;
+          const { admission, upstream, locationId } = contextValue;
+          // Errors before the context existed (parse failures) leave it partly built.
+          if (admission === undefined || upstream === undefined) return;
+          const snapshot = deps.rateBudget?.snapshot(locationId);
+          const extensions: Record<string, unknown> = {
+            ...result.extensions,
+            rateLimit: {
+              cost: { estimated: admission.estimatedCalls, actual: upstream.snapshot().calls },
+              burstRemaining: snapshot?.limitsKnown ? snapshot.burstRemaining : null,
+              dailyRemaining: snapshot?.limitsKnown ? snapshot.dailyRemaining : null,
+            },
+          };
+          if (admission.mode === 'cache-only') extensions['admission'] = { mode: admission.mode, retryAfterMs: admission.retryAfterMs };
+          const stale = admission.stale;
+          if (stale.count > 0) {
+            extensions['stale'] = true;
+            extensions['staleAgeMs'] = stale.maxAgeMs;
+          }
+          result.extensions = extensions;
+        },
+      };
+    },
+  };
+}

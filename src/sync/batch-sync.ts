@@ -1,0 +1,260 @@
+/**
+ * The batch sync (nightly, on demand, CLI): reads HighLevel contacts page by page — through
+ * POST /contacts/search sorted by dateUpdated (incremental from the location's watermark, or
+ * FULL), or GET /contacts/business/{id} for a business — and upserts each with its tasks and
+ * notes into Roofr. After each page, once Roofr confirmed every write of it (queued writes
+ * included), the run's cursor and the watermark are checkpointed. A run killed at any point
+ * resumes from its last checkpoint; the redone part of a page is idempotent (content hashes
+ * skip what landed, idempotency keys make Roofr replay what it stored but never answered).
+ */
+import { z } from 'zod';
+import type { CallOptions, GhlApi } from '../ghl/ghl-api.js';
+import type { Contact, Note, Task } from '../domain/types.js';
+import type { CursorsRepo } from '../store/cursors-repo.js';
+import type { LinksRepo } from '../store/links-repo.js';
+import type { OutboxRepo } from '../store/outbox-repo.js';
+import type { SyncRun, SyncRunsRepo } from '../store/sync-runs-repo.js';
+import { syncContactRecords, type ContactChildren } from './contact-sync.js';
+import type { RoofrPush } from './roofr-push.js';
+import { describeError, emptyTally, logEntry, mergeTally, type RunTally } from './run-tally.js';
+
+export type SyncMode = 'FULL' | 'INCREMENTAL';
+
+export interface BatchSyncDeps {
+  ghl: GhlApi;
+  push: RoofrPush;
+  store: { syncRuns: SyncRunsRepo; cursors: CursorsRepo; links: Pick<LinksRepo, 'findByGhl'>; outbox: Pick<OutboxRepo, 'get'> };
+  pageSize: number;
+  /** Contacts synced in parallel within a page (each contact's own writes stay in order). */
+  concurrency?: number;
+  /** How long a page waits for its queued Roofr writes to be confirmed before the run stops. */
+  confirmTimeoutMs?: number;
+  sleep?: (ms: number) => Promise<void>;
+}
+
+export interface BatchSpec {
+  runId: string;
+  locationId: string;
+  businessId: string | null;
+  mode: SyncMode;
+}
+
+export interface BatchProgress {
+  run: SyncRun;
+  /** Contacts the source reports in total for this run (search total; null when unknown). */
+  total: number | null;
+  processed: number;
+}
+
+export interface BatchHooks {
+  onPage?: (progress: BatchProgress) => void;
+  /** Called between pages; false stops the run (e.g. the job lease was lost). */
+  keepGoing?: () => Promise<boolean>;
+}
+
+/** Where a run stands: the next page to read and the highest dateUpdated confirmed. */
+const RunCursorSchema = z.object({
+  searchAfter: z.array(z.union([z.string(), z.number()])).nullable().default(null),
+  skip: z.number().int().min(0).default(0),
+  processed: z.number().int().min(0).default(0),
+  watermark: z.string().nullable().default(null),
+});
+type RunCursor = z.infer<typeof RunCursorSchema>;
+
+export function watermarkScope(businessId: string | null): string {
+  return businessId === null ? 'ghl.contacts.dateUpdated' : `ghl.business.${businessId}.dateUpdated`;
+}
+
+interface Page {
+  contacts: Contact[];
+  next: Pick<RunCursor, 'searchAfter' | 'skip'>;
+  total: number | null;
+  done: boolean;
+}
+
+function parseCursor(text: string | null): RunCursor {
+  if (text === null) return RunCursorSchema.parse({});
+  try {
+    return RunCursorSchema.parse(JSON.parse(text));
+  } catch {
+    return RunCursorSchema.parse({});
+  }
+}
+
+async function readPage(deps: BatchSyncDeps, spec: BatchSpec, cursor: RunCursor, since: string | null, callOptions: CallOptions): Promise<Page> {
+  if (spec.businessId !== null) {
+    const result = await deps.ghl.listBusinessContacts(spec.locationId, spec.businessId, { limit: deps.pageSize, skip: cursor.skip }, callOptions);
+    // The business endpoint has no date filter: an incremental run skips older contacts here.
+    const contacts = since === null ? result.contacts : result.contacts.filter((contact) => (contact.dateUpdated ?? '') >= since);
+    return { contacts, next: { searchAfter: null, skip: cursor.skip + result.contacts.length }, total: result.count, done: result.contacts.length < deps.pageSize };
+  }
+  const result = await deps.ghl.searchContacts(
+    spec.locationId,
+    {
+      pageLimit: deps.pageSize,
+      sort: [{ field: 'dateUpdated', direction: 'asc' }],
+      ...(since !== null ? { filters: [{ field: 'dateUpdated', operator: 'range', value: { gte: since } }] } : {}),
+      ...(cursor.searchAfter !== null ? { searchAfter: cursor.searchAfter } : { page: 1 }),
+    },
+    callOptions,
+  );
+  const last = result.contacts[result.contacts.length - 1];
+  return {
+    contacts: result.contacts.map((hit) => hit.contact),
+    next: { searchAfter: last?.searchAfter ?? cursor.searchAfter, skip: 0 },
+    total: result.total,
+    done: result.contacts.length < deps.pageSize || last?.searchAfter === null,
+  };
+}
+
+/** Tasks of a whole page in as few calls as the tasks search allows; per contact without the scope. */
+async function readChildren(ghl: GhlApi, locationId: string, contacts: Contact[], callOptions: CallOptions): Promise<Map<string, ContactChildren>> {
+  const byContact = new Map<string, ContactChildren>(contacts.map((contact) => [contact.id, { tasks: [] as Task[], notes: [] as Note[] }]));
+  const ids = contacts.map((contact) => contact.id);
+  if (ids.length === 0) return byContact;
+  try {
+    const limit = 100;
+    for (let skip = 0; ; skip += limit) {
+      const tasks = await ghl.searchTasks(locationId, { contactIds: ids, limit, skip }, callOptions);
+      for (const task of tasks) byContact.get(task.contactId)?.tasks.push(task);
+      if (tasks.length < limit) break;
+    }
+  } catch {
+    // No locations/tasks.readonly scope (or the search is unavailable): one call per contact.
+    await Promise.all(
+      ids.map(async (id) => {
+        const entry = byContact.get(id);
+        if (entry) entry.tasks = await ghl.listTasks(locationId, id, callOptions);
+      }),
+    );
+  }
+  // Notes have no batch endpoint (FACTS.md): one call per contact.
+  await Promise.all(
+    ids.map(async (id) => {
+      const entry = byContact.get(id);
+      if (entry) entry.notes = await ghl.listNotes(locationId, id, callOptions);
+    }),
+  );
+  return byContact;
+}
+
+async function inPool<T>(items: T[], concurrency: number, work: (item: T) => Promise<void>): Promise<void> {
+  let next = 0;
+  const lanes = Array.from({ length: Math.min(concurrency, items.length) }, async () => {
+    while (next < items.length) {
+      const item = items[next] as T;
+      next += 1;
+      await work(item);
+    }
+  });
+  await Promise.all(lanes);
+}
+
+/** Waits until Roofr confirmed every queued write; the ids still unconfirmed at the deadline. */
+async function awaitConfirmed(deps: BatchSyncDeps, ids: number[]): Promise<{ unconfirmed: number[]; dead: number[] }> {
+  const sleep = deps.sleep ?? ((ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)));
+  const deadline = Date.now() + (deps.confirmTimeoutMs ?? 60_000);
+  let waiting = [...ids];
+  const dead: number[] = [];
+  while (waiting.length > 0) {
+    const still: number[] = [];
+    for (const id of waiting) {
+      const entry = await deps.store.outbox.get(id);
+      if (entry === null || entry.status === 'done') continue;
+      if (entry.status === 'dead') dead.push(id);
+      else still.push(id);
+    }
+    waiting = still;
+    if (waiting.length === 0 || Date.now() >= deadline) break;
+    await sleep(250);
+  }
+  return { unconfirmed: waiting, dead };
+}
+
+/** Runs (or resumes) the batch run `spec.runId`, which must exist in syncRuns. */
+export async function runBatchSync(deps: BatchSyncDeps, spec: BatchSpec, hooks: BatchHooks = {}): Promise<SyncRun> {
+  const { syncRuns, cursors } = deps.store;
+  const existing = await syncRuns.get(spec.runId);
+  if (existing === null) throw new Error(`sync run ${spec.runId} does not exist`);
+  if (existing.status !== 'running') return existing;
+  const callOptions: CallOptions = { lane: 'background', requestId: `sync-${spec.runId}` };
+  let cursor = parseCursor(existing.cursor);
+  const scope = watermarkScope(spec.businessId);
+  // The watermark an incremental run starts from is fixed at its start (kept in its cursor), so
+  // a resumed run reads the same set even though the location's watermark moved meanwhile.
+  let since: string | null = null;
+  if (spec.mode === 'INCREMENTAL') {
+    if (existing.cursor === null) {
+      since = (await cursors.get(spec.locationId, scope))?.value ?? null;
+      cursor = { ...cursor, watermark: since };
+    } else {
+      since = cursor.watermark;
+    }
+  }
+  const startWatermark = since;
+  let maxSeen = cursor.watermark;
+  let total: number | null = null;
+  let run = existing;
+  try {
+    // The next page is read while this one is written to Roofr, so the HighLevel budget never
+    // idles during Roofr writes (reads only: a page is still checkpointed strictly in order).
+    const fetchPage = async (from: RunCursor): Promise<{ page: Page; children: Map<string, ContactChildren> }> => {
+      const page = await readPage(deps, spec, from, startWatermark, callOptions);
+      return { page, children: await readChildren(deps.ghl, spec.locationId, page.contacts, callOptions) };
+    };
+    let ahead = fetchPage(cursor);
+    for (;;) {
+      if (hooks.keepGoing && !(await hooks.keepGoing())) return run;
+      const { page, children } = await ahead;
+      total = page.total;
+      if (!page.done && page.contacts.length > 0) {
+        ahead = fetchPage({ ...cursor, searchAfter: page.next.searchAfter, skip: page.next.skip });
+        // Awaited on the next turn; a run that stops first must not leave it unhandled.
+        ahead.catch(() => undefined);
+      }
+      const pageTally: RunTally = emptyTally();
+      const queued: number[] = [];
+      await inPool(page.contacts, deps.concurrency ?? 4, async (contact) => {
+        try {
+          const outcome = await syncContactRecords({ ghl: deps.ghl, push: deps.push, links: deps.store.links }, spec.locationId, contact, children.get(contact.id) ?? null, callOptions);
+          mergeTally(pageTally, outcome.tally);
+          queued.push(...outcome.queued);
+        } catch (error) {
+          pageTally.counts.read += 1;
+          pageTally.counts.failed += 1;
+          pageTally.errors.push(logEntry('SYNC_FAILED', describeError(error), { kind: 'contact', id: contact.id }));
+        }
+      });
+      const confirmation = await awaitConfirmed(deps, queued);
+      if (confirmation.dead.length > 0) {
+        pageTally.errors.push(logEntry('ROOFR_REFUSED', `${confirmation.dead.length} queued Roofr write(s) became dead letters; see deadLetters and retry them`));
+      }
+      if (confirmation.unconfirmed.length > 0) {
+        // Not confirmed: the cursor stays before this page so the next run redoes it.
+        return await finishRun(syncRuns, spec.runId, 'partial', pageTally.errors.concat(logEntry('ROOFR_UNCONFIRMED', `Roofr has not confirmed ${confirmation.unconfirmed.length} queued write(s) of this page; the run stopped before it. Run the sync again once Roofr is reachable.`)), run);
+      }
+      for (const contact of page.contacts) if (contact.dateUpdated !== null && (maxSeen === null || contact.dateUpdated > maxSeen)) maxSeen = contact.dateUpdated;
+      cursor = { searchAfter: page.next.searchAfter, skip: page.next.skip, processed: cursor.processed + page.contacts.length, watermark: startWatermark };
+      run = (await syncRuns.recordProgress(spec.runId, { counts: pageTally.counts, errors: pageTally.errors, cursor: JSON.stringify({ ...cursor, watermark: startWatermark }) })) ?? run;
+      // Search pages are in dateUpdated order: everything up to maxSeen is confirmed, so the
+      // location's watermark moves per page. Business pages are not ordered: only at the end.
+      if (maxSeen !== null) await cursors.set(spec.locationId, spec.businessId === null ? scope : `${scope}.pending.${spec.runId}`, maxSeen);
+      hooks.onPage?.({ run, total, processed: cursor.processed });
+      if (page.done || page.contacts.length === 0) break;
+    }
+    // A business run's watermark moves only when the whole run got through.
+    const reached = (await cursors.get(spec.locationId, `${scope}.pending.${spec.runId}`))?.value ?? null;
+    if (reached !== null) {
+      await cursors.set(spec.locationId, scope, reached);
+      await cursors.clear(spec.locationId, `${scope}.pending.${spec.runId}`);
+    }
+    const status = run.counts.failed > 0 ? 'partial' : 'succeeded';
+    return await finishRun(syncRuns, spec.runId, status, [], run);
+  } catch (error) {
+    return finishRun(syncRuns, spec.runId, 'failed', [logEntry('RUN_FAILED', `${describeError(error)}; the run stopped at its last checkpoint, run it again to resume`)], run);
+  }
+}
+
+async function finishRun(syncRuns: SyncRunsRepo, id: string, status: 'succeeded' | 'partial' | 'failed', errors: RunTally['errors'], fallback: SyncRun): Promise<SyncRun> {
+  return (await syncRuns.finish(id, { status, errors })) ?? (await syncRuns.get(id)) ?? fallback;
+}

@@ -1,0 +1,74 @@
+/**
+ * The sync engine inside the gateway process: the webhook routes (POST /webhooks/ghl,
+ * /webhooks/roofr), the engine with its webhook worker, job worker (store queue, or BullMQ when
+ * REDIS_URL is set) and nightly schedule, and the GraphQL sync service. The gateway calls this
+ * after the write path is up (it reuses its store, Roofr port and push service).
+ */
+import type { Router } from 'express';
+import type { Logger } from 'pino';
+import type { Config } from '../config.js';
+import type { GhlApi } from '../ghl/ghl-api.js';
+import type { Mapping } from '../domain/mapping/mapping-schema.js';
+import { createGhlSignatureVerifier, GHL_WEBHOOK_RSA_PUBLIC_KEY_DEFAULT } from '../http/webhook-ghl-signature.js';
+import { createWebhookRouter } from '../http/webhook-routes.js';
+import type { RoofrPort } from '../roofr/roofr-port.js';
+import type { Store } from '../store/open-store.js';
+import { createBullmqSyncJobQueue } from './bullmq-sync-queue.js';
+import { parseEventTasks } from './event-tasks.js';
+import type { GhlEventHandlerDeps } from './ghl-event-handler.js';
+import type { RoofrPush } from './roofr-push.js';
+import { createSyncEngine, type SyncEngine } from './sync-engine.js';
+import type { SyncService } from './sync-service.js';
+
+export interface GatewaySyncDeps {
+  ghl: GhlApi;
+  locationId: string;
+  store: Store;
+  roofr: RoofrPort;
+  push: RoofrPush;
+  mapping: Mapping;
+  logger: Logger;
+  /** Demo mode: the embedded HighLevel simulator's webhook keys replace the configured ones. */
+  demoWebhookKeys?: { rsaPem: string; ed25519Pem: string };
+  invalidate?: GhlEventHandlerDeps['invalidate'];
+  installs?: GhlEventHandlerDeps['installs'];
+}
+
+export interface GatewaySync {
+  engine: SyncEngine;
+  router: Router;
+  service: SyncService;
+  stop(): Promise<void>;
+}
+
+export async function startGatewaySync(config: Config, deps: GatewaySyncDeps): Promise<GatewaySync> {
+  const logger = deps.logger.child({ component: 'sync' });
+  const engine = await createSyncEngine({
+    ghl: deps.ghl,
+    roofr: deps.roofr,
+    push: deps.push,
+    mapping: deps.mapping,
+    store: deps.store,
+    locationId: deps.locationId,
+    pageSize: config.SYNC_PAGE_SIZE,
+    eventTasks: parseEventTasks(config.SYNC_EVENT_TASKS),
+    pollMs: config.SYNC_WORKER_POLL_MS,
+    schedule: { expression: config.SYNC_SCHEDULE, timezone: config.SYNC_TIMEZONE },
+    logger,
+    ...(config.REDIS_URL !== undefined ? { jobQueue: createBullmqSyncJobQueue({ redisUrl: config.REDIS_URL, queueName: config.SYNC_QUEUE_NAME, onError: (error) => logger.error({ err: error }, 'sync job queue error') }) } : {}),
+    ...(deps.invalidate ? { invalidate: deps.invalidate } : {}),
+    ...(deps.installs ? { installs: deps.installs } : {}),
+  });
+  const keys = deps.demoWebhookKeys ?? { rsaPem: config.GHL_WEBHOOK_RSA_PUBLIC_KEY ?? GHL_WEBHOOK_RSA_PUBLIC_KEY_DEFAULT, ed25519Pem: config.GHL_WEBHOOK_ED25519_PUBLIC_KEY ?? null };
+  const router = createWebhookRouter({
+    webhooks: deps.store.webhooks,
+    ghlVerifier: createGhlSignatureVerifier(keys),
+    roofrSecret: config.ROOFR_WEBHOOK_SECRET,
+    roofrLocationId: deps.locationId,
+    queueMax: config.WEBHOOK_QUEUE_MAX,
+    onAccepted: () => engine.nudge(),
+    logger,
+  });
+  engine.start();
+  return { engine, router, service: { engine, runs: deps.store.syncRuns }, stop: () => engine.stop() };
+}

@@ -1,0 +1,208 @@
+/**
+ * The sync engine: composes the triggers (webhook queue worker, job queue worker, schedule,
+ * manual calls) over the batch pipeline, the event handlers and the write path's RoofrPush.
+ * The composition root (gateway.ts) builds one; the CLI builds one for a single run.
+ */
+import { randomUUID } from 'node:crypto';
+import { hostname } from 'node:os';
+import type { GhlApi } from '../ghl/ghl-api.js';
+import type { Mapping } from '../domain/mapping/mapping-schema.js';
+import type { RoofrPort } from '../roofr/roofr-port.js';
+import type { Store } from '../store/open-store.js';
+import type { SyncRun } from '../store/sync-runs-repo.js';
+import { runBatchSync, type BatchHooks, type BatchSpec, type SyncMode } from './batch-sync.js';
+import { fetchChildren, syncContactRecords } from './contact-sync.js';
+import type { EventTasks } from './event-tasks.js';
+import type { GhlEventHandlerDeps } from './ghl-event-handler.js';
+import { drainInboundOnce, type InboundWorkerDeps } from './inbound-worker.js';
+import type { RoofrPush } from './roofr-push.js';
+import { describeError, logEntry } from './run-tally.js';
+import { createStoreSyncJobQueue, type SyncJobHandler, type SyncJobQueue } from './sync-job-queue.js';
+import { createSyncJobsRepo, type SyncJobSpec } from './sync-jobs-repo.js';
+import { scheduleSync, type SyncSchedule } from './sync-schedule.js';
+
+export interface SyncEngineLogger {
+  info(fields: Record<string, unknown>, message: string): void;
+  warn(fields: Record<string, unknown>, message: string): void;
+  error(fields: Record<string, unknown>, message: string): void;
+}
+
+export interface SyncEngineDeps {
+  ghl: GhlApi;
+  roofr: RoofrPort;
+  push: RoofrPush;
+  mapping: Mapping;
+  store: Pick<Store, 'db' | 'links' | 'hashes' | 'webhooks' | 'syncRuns' | 'cursors' | 'outbox'>;
+  /** The default location: manual syncs without one and Roofr events belong to it. */
+  locationId: string;
+  pageSize: number;
+  eventTasks: EventTasks;
+  /** Default: the store queue. Pass createBullmqSyncJobQueue(...) when REDIS_URL is set. */
+  jobQueue?: SyncJobQueue;
+  pollMs?: number;
+  schedule?: { expression: string; timezone: string };
+  invalidate?: GhlEventHandlerDeps['invalidate'];
+  installs?: GhlEventHandlerDeps['installs'];
+  logger?: SyncEngineLogger;
+  /** Lease owner name, unique per process. */
+  owner?: string;
+  /** Passed to the batch: how long a page waits for queued Roofr writes (default 60 s). */
+  confirmTimeoutMs?: number;
+}
+
+export interface StartSyncInput {
+  locationId?: string;
+  businessId?: string | null;
+  mode: SyncMode;
+  trigger?: string;
+  /** A caller-chosen run id (e.g. the schedule's); default random. */
+  runId?: string;
+}
+
+export interface SyncEngine {
+  /** Records a run and queues it; resolves with the run (status running). */
+  startSync(input: StartSyncInput): Promise<SyncRun>;
+  /** Runs a batch in this process now (the CLI), resuming the run when it exists. */
+  runBatch(spec: BatchSpec, hooks?: BatchHooks): Promise<SyncRun>;
+  /** Syncs one contact (with tasks and notes) to Roofr now; the run records it. */
+  syncContact(contactId: string, locationId?: string): Promise<SyncRun>;
+  /** Processes queued webhook events until none is due; resolves with how many were handled. */
+  drainInbound(): Promise<number>;
+  /** Runs queued sync jobs (store queue) until none is due. */
+  drainJobs(): Promise<number>;
+  /** Starts the workers (webhook queue, sync jobs) and the schedule. */
+  start(): void;
+  /** Wakes the webhook worker now (after an enqueue). */
+  nudge(): void;
+  stop(): Promise<void>;
+  readonly schedule: SyncSchedule | null;
+}
+
+export async function createSyncEngine(deps: SyncEngineDeps): Promise<SyncEngine> {
+  const owner = deps.owner ?? `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`;
+  const pollMs = deps.pollMs ?? 500;
+  const jobQueue = deps.jobQueue ?? createStoreSyncJobQueue(await createSyncJobsRepo(deps.store.db), { owner, pollMs, onError: (error) => deps.logger?.error({ err: error }, 'sync job failed') });
+  const { store } = deps;
+  const batchDeps = { ghl: deps.ghl, push: deps.push, store, pageSize: deps.pageSize, ...(deps.confirmTimeoutMs !== undefined ? { confirmTimeoutMs: deps.confirmTimeoutMs } : {}) };
+  const inbound: InboundWorkerDeps = {
+    webhooks: store.webhooks,
+    syncRuns: store.syncRuns,
+    owner,
+    ghlHandler: { ghl: deps.ghl, push: deps.push, store, ...(deps.invalidate ? { invalidate: deps.invalidate } : {}), ...(deps.installs ? { installs: deps.installs } : {}) },
+    roofrHandler: { ghl: deps.ghl, roofr: deps.roofr, push: deps.push, mapping: deps.mapping, store, eventTasks: deps.eventTasks, locationId: deps.locationId },
+    onError: (error, event) => deps.logger?.warn({ err: error, webhookId: event.webhookId, eventType: event.eventType }, 'webhook event failed; it is retried with backoff'),
+  };
+
+  const handleJob: SyncJobHandler = async (spec: SyncJobSpec, control) => {
+    if (spec.kind === 'batch') {
+      const run = await runBatchSync(batchDeps, spec, { keepGoing: control.keepGoing });
+      // Stopped between pages (shutdown, lost lease): the job must stay queued so it resumes.
+      if (run.status === 'running') throw new Error(`sync run ${run.id} stopped before it finished; it resumes from its last checkpoint`);
+      // requestId: the x-request-id the run's HighLevel calls carried, to match their log lines.
+      deps.logger?.info({ runId: run.id, requestId: `sync-${run.id}`, status: run.status, counts: run.counts }, 'sync run finished');
+    } else {
+      await runContact(spec.runId, spec.locationId, spec.contactId);
+    }
+  };
+
+  async function runContact(runId: string, locationId: string, contactId: string): Promise<SyncRun> {
+    try {
+      const callOptions = { lane: 'background' as const, requestId: `sync-${runId}` };
+      const contact = await deps.ghl.getContact(locationId, contactId, callOptions);
+      const children = await fetchChildren(deps.ghl, locationId, contactId, callOptions);
+      const outcome = await syncContactRecords({ ghl: deps.ghl, push: deps.push, links: store.links }, locationId, contact, children, callOptions);
+      const status = outcome.tally.counts.failed > 0 ? 'partial' : 'succeeded';
+      return (await store.syncRuns.finish(runId, { status, counts: outcome.tally.counts, errors: outcome.tally.errors })) ?? (await mustGet(runId));
+    } catch (error) {
+      return (await store.syncRuns.finish(runId, { status: 'failed', counts: { read: 1, failed: 1 }, errors: [logEntry('SYNC_FAILED', describeError(error), { kind: 'contact', id: contactId })] })) ?? (await mustGet(runId));
+    }
+  }
+
+  async function mustGet(runId: string): Promise<SyncRun> {
+    const run = await store.syncRuns.get(runId);
+    if (run === null) throw new Error(`sync run ${runId} vanished`);
+    return run;
+  }
+
+  let inboundTimer: NodeJS.Timeout | null = null;
+  let inboundBusy: Promise<unknown> = Promise.resolve();
+  let started = false;
+  let stopped = false;
+  let schedule: SyncSchedule | null = null;
+
+  async function drainInbound(): Promise<number> {
+    let total = 0;
+    for (;;) {
+      const claimed = await drainInboundOnce(inbound);
+      total += claimed;
+      if (claimed === 0 || stopped) return total;
+    }
+  }
+
+  function tickInbound(): void {
+    if (stopped) return;
+    if (inboundTimer !== null) clearTimeout(inboundTimer);
+    inboundTimer = null;
+    inboundBusy = inboundBusy
+      .then(() => drainInbound())
+      .catch((error: unknown) => deps.logger?.error({ err: error }, 'webhook worker pass failed'))
+      .finally(() => {
+        if (!stopped && inboundTimer === null) inboundTimer = setTimeout(tickInbound, pollMs);
+      });
+  }
+
+  async function startSync(input: StartSyncInput): Promise<SyncRun> {
+    const locationId = input.locationId ?? deps.locationId;
+    const run = await store.syncRuns.start({
+      ...(input.runId !== undefined ? { id: input.runId } : {}),
+      trigger: input.trigger ?? 'manual',
+      locationId,
+      businessId: input.businessId ?? null,
+      mode: input.mode,
+    });
+    await jobQueue.enqueue({ kind: 'batch', runId: run.id, locationId, businessId: input.businessId ?? null, mode: input.mode });
+    return run;
+  }
+
+  return {
+    startSync,
+    runBatch: (spec, hooks) => runBatchSync(batchDeps, spec, hooks),
+    async syncContact(contactId, locationId = deps.locationId) {
+      const run = await store.syncRuns.start({ trigger: 'manual', locationId, mode: 'contact' });
+      return runContact(run.id, locationId, contactId);
+    },
+    drainInbound,
+    drainJobs: () => (jobQueue.drainOnce ? jobQueue.drainOnce(handleJob) : Promise.resolve(0)),
+    start() {
+      if (started) return;
+      started = true;
+      tickInbound();
+      jobQueue.consume(handleJob);
+      if (deps.schedule) {
+        schedule = scheduleSync({
+          ...deps.schedule,
+          fire: async (runId) => {
+            // One id per scheduled minute and location: replicas firing together queue it once.
+            await startSync({ mode: 'INCREMENTAL', trigger: 'schedule', runId: `${runId}-${deps.locationId}` }).catch((error: unknown) => {
+              deps.logger?.info({ err: error }, 'scheduled sync already queued by another replica');
+            });
+          },
+          onError: (error) => deps.logger?.error({ err: error }, 'scheduled sync failed to start'),
+        });
+      }
+    },
+    nudge: () => {
+      if (started) tickInbound();
+    },
+    async stop() {
+      stopped = true;
+      schedule?.stop();
+      if (inboundTimer !== null) clearTimeout(inboundTimer);
+      await inboundBusy;
+      await jobQueue.close();
+    },
+    get schedule() {
+      return schedule;
+    },
+  };
+}

@@ -1,0 +1,68 @@
+/**
+ * Admission control against the simulator with a small burst limit (10 per window): an
+ * operation estimated to need more calls than the budget grants soon is answered from the
+ * cache, and the rest fails RATE_LIMITED without a request being sent.
+ */
+import { afterEach, describe, expect, it } from '@jest/globals';
+import { LOCATION_A, startCacheHarness, type CacheHarness } from './cache-harness.js';
+
+const CONTACT_NESTED = `query($id: ID!) { contact(id: $id) { id name tasks { id } notes { id } appointments { id } } }`;
+const EXPENSIVE_LIST = `{ contacts(first: 30) { edges { node { id notes { id } appointments { id } } } } }`;
+
+let harness: CacheHarness | null = null;
+afterEach(async () => {
+  await harness?.close();
+  harness = null;
+});
+
+async function lowBudgetHarness(): Promise<CacheHarness> {
+  const h = await startCacheHarness({ simulator: { rateLimit: { max: 10, intervalMs: 60_000, dailyMax: 10_000_000 } }, admissionMaxWaitMs: 200 });
+  // One cheap call teaches the budget HighLevel's limits (10 per minute).
+  const [id = ''] = h.sim.data.listContactIds(LOCATION_A);
+  await h.execute('query($id: ID!) { contact(id: $id) { id } }', { id });
+  return h;
+}
+
+describe('admission control', () => {
+  it('when an operation needs more calls than the burst window has left, then it fails RATE_LIMITED with retryAfterMs and nothing is sent', async () => {
+    harness = await lowBudgetHarness();
+    const before = harness.upstreamTotal();
+    const result = await harness.execute(EXPENSIVE_LIST);
+    expect(harness.upstreamTotal()).toBe(before);
+    expect(result.data?.['contacts']).toBeNull();
+    expect(result.errors?.[0]?.extensions).toMatchObject({ code: 'RATE_LIMITED', retryAfterMs: expect.any(Number) });
+    expect(result.extensions).toMatchObject({ rateLimit: { cost: { estimated: 61, actual: 0 }, burstRemaining: 9 }, admission: { mode: 'cache-only' } });
+    expect(harness.sim.log.snapshot().rateLimited).toBe(0);
+  });
+
+  it('when the expensive operation also asks for a cached contact, then the cached part is answered and only the rest is refused', async () => {
+    harness = await lowBudgetHarness();
+    const [id = ''] = harness.sim.data.listContactIds(LOCATION_A);
+    await harness.execute(CONTACT_NESTED, { id });
+    const before = harness.upstreamTotal();
+    const result = await harness.execute(`query($id: ID!) { cached: contact(id: $id) { id name tasks { id } notes { id } appointments { id } } ${EXPENSIVE_LIST.slice(1, -1)} }`, { id });
+    expect(harness.upstreamTotal()).toBe(before);
+    expect(result.data?.['cached']).toMatchObject({ id });
+    expect(result.data?.['contacts']).toBeNull();
+    expect(result.errors?.map((error) => error.extensions?.['code'])).toEqual(['RATE_LIMITED']);
+  });
+
+  it('when a cached contact is read with a nearly spent budget, then it is estimated at 0 calls and answered normally', async () => {
+    harness = await lowBudgetHarness();
+    const [id = ''] = harness.sim.data.listContactIds(LOCATION_A);
+    await harness.execute(CONTACT_NESTED, { id });
+    const result = await harness.execute(CONTACT_NESTED, { id });
+    expect(result.errors).toBeUndefined();
+    expect(result.extensions).toMatchObject({ rateLimit: { cost: { estimated: 0, actual: 0 } } });
+    expect(result.extensions?.['admission']).toBeUndefined();
+  });
+
+  it('when the operation fits the budget, then it runs and reports estimated and actual cost and what is left', async () => {
+    harness = await lowBudgetHarness();
+    const [, id = ''] = harness.sim.data.listContactIds(LOCATION_A);
+    const result = await harness.execute(CONTACT_NESTED, { id });
+    expect(result.errors).toBeUndefined();
+    expect(result.extensions).toMatchObject({ rateLimit: { cost: { estimated: 4, actual: 4 }, burstRemaining: 5 } });
+    expect(harness.sim.log.snapshot().rateLimited).toBe(0);
+  });
+});

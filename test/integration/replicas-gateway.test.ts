@@ -1,0 +1,104 @@
+/**
+ * Two gateway PROCESSES (src/main.ts) sharing Redis for the cache (CACHE_URL) and the rate
+ * budget (REDIS_URL), against one simulator with a small burst limit started here: under
+ * concurrent load spread over both they meet no 429, and what one cached the other serves.
+ * The simulator's location id is random per run, so no other run's Redis keys are read.
+ */
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { DEMO_SCOPES, startGhlSimulator, type GhlSimulator } from '../../src/simulators/ghl/index.js';
+
+const REDIS_URL = process.env.REDIS_URL;
+const describeIf = REDIS_URL ? describe : describe.skip;
+if (!REDIS_URL) console.warn('replicas-gateway.test.ts skipped: set REDIS_URL (e.g. redis://127.0.0.1:6379) to run two gateway processes sharing Redis');
+
+const TOKEN = 'pit-replicas-test';
+const QUERY = `query($id: ID!) { contact(id: $id) { id name tasks { id } notes { id } appointments { id } } }`;
+
+interface Replica {
+  child: ChildProcess;
+  graphqlUrl: string;
+}
+
+function startReplica(sim: GhlSimulator, locationId: string): Promise<Replica> {
+  const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
+    env: {
+      PATH: process.env.PATH,
+      NODE_ENV: 'test',
+      PORT: '0',
+      HOST: '127.0.0.1',
+      LOG_LEVEL: 'silent',
+      DATABASE_URL: 'sqlite::memory:',
+      ROOFR_SIM_PORT: '0',
+      GHL_API_BASE_URL: sim.url,
+      GHL_PRIVATE_INTEGRATION_TOKEN: TOKEN,
+      GHL_LOCATION_ID: locationId,
+      GHL_TOKEN_SCOPES: DEMO_SCOPES.join(' '),
+      CACHE_URL: REDIS_URL,
+      REDIS_URL,
+      ADMISSION_MAX_WAIT_MS: '20000',
+      GHL_REQUEST_TIMEOUT_MS: '5000',
+    },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  return new Promise((resolve, reject) => {
+    let out = '';
+    let err = '';
+    child.stdout?.on('data', (chunk: Buffer) => {
+      out += chunk.toString();
+      const match = /GraphQL API:\s+(\S+)/.exec(out);
+      if (match?.[1] !== undefined) resolve({ child, graphqlUrl: match[1] });
+    });
+    child.stderr?.on('data', (chunk: Buffer) => {
+      err += chunk.toString();
+    });
+    child.once('exit', (code) => reject(new Error(`gateway process exited (${code}) before listening: ${err.slice(0, 2000)}`)));
+  });
+}
+
+async function query(replica: Replica, id: string): Promise<{ errors?: Array<{ extensions?: { code?: string } }>; extensions?: { upstream?: { calls: number } }; data?: unknown }> {
+  const response = await fetch(replica.graphqlUrl, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query: QUERY, variables: { id } }) });
+  return (await response.json()) as { errors?: Array<{ extensions?: { code?: string } }>; extensions?: { upstream?: { calls: number } }; data?: unknown };
+}
+
+describeIf('two gateway processes sharing Redis', () => {
+  const locationId = `SimRep${randomBytes(7).toString('hex')}`;
+  let sim: GhlSimulator;
+  let replicas: Replica[] = [];
+
+  beforeAll(async () => {
+    sim = await startGhlSimulator({
+      locationId,
+      contacts: 20,
+      tokens: [{ token: TOKEN, locationId, scopes: DEMO_SCOPES }],
+      rateLimit: { max: 15, intervalMs: 1_000, dailyMax: 1_000_000 },
+      latencyMs: 5,
+    });
+    replicas = await Promise.all([startReplica(sim, locationId), startReplica(sim, locationId)]);
+  }, 60_000);
+
+  afterAll(async () => {
+    for (const replica of replicas) replica.child.kill('SIGTERM');
+    await sim.close();
+  });
+
+  it('when both serve concurrent load against a small burst limit, then HighLevel never answers 429 and every query succeeds', async () => {
+    const ids = sim.data.listContactIds(locationId).slice(0, 12);
+    const results = await Promise.all(ids.flatMap((id, index) => [query(replicas[index % 2] as Replica, id), query(replicas[(index + 1) % 2] as Replica, id)]));
+    expect(results.filter((result) => result.errors !== undefined)).toEqual([]);
+    expect(sim.log.snapshot().rateLimited).toBe(0);
+    expect(sim.log.snapshot().total).toBeGreaterThanOrEqual(4 * ids.length);
+  }, 60_000);
+
+  it('when one replica has read a contact, then the other answers it from the shared cache without an upstream call', async () => {
+    const [id = ''] = sim.data.listContactIds(locationId).slice(15, 16);
+    const first = await query(replicas[0] as Replica, id);
+    expect(first.extensions?.upstream?.calls).toBeGreaterThan(0);
+    const before = sim.log.snapshot().total;
+    const second = await query(replicas[1] as Replica, id);
+    expect(second.data).toEqual(first.data);
+    expect(second.extensions?.upstream?.calls).toBe(0);
+    expect(sim.log.snapshot().total).toBe(before);
+  });
+});
