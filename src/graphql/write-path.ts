@@ -26,7 +26,7 @@ export interface WritePath {
   scopesOf(locationId: string): Promise<ReadonlySet<string> | null>;
   /** PHONE_DEFAULT_COUNTRY: numbers written without +country are read in it. */
   defaultPhoneCountry: CountryCode;
-  deadLetters: Pick<OutboxRepo, 'listDead' | 'retryDead'>;
+  deadLetters: Pick<OutboxRepo, 'listDead' | 'retryDead' | 'get'>;
   /** Called after every successful HighLevel write (e.g. SharedCache invalidation). Errors are logged, never fatal. */
   onEntityChanged?: (change: EntityChange) => Promise<void> | void;
   /** Wakes the outbox worker after a dead letter was put back. */

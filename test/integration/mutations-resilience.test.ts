@@ -230,6 +230,16 @@ describe('when a queued write keeps failing', () => {
       expect(dead?.lastError).toMatch(/Roofr rejected/);
 
       await gateway.writePath.outboxWorker.stop();
+      // Another location's dead letter is invisible to this caller: it cannot be put back.
+      const outbox = gateway.writePath.store.outbox;
+      const { entry: foreign } = await outbox.enqueue({ locationId: 'anotherLocation00001', kind: 'customer.upsert', payload: {}, idempotencyKey: 'foreign-dead-letter' });
+      await outbox.claimDue('test-owner', 10, 60_000);
+      await outbox.fail(foreign.id, 'refused', new Date(), { owner: 'test-owner', permanent: true });
+      expect((await outbox.get(foreign.id))?.status).toBe('dead');
+      const foreignRetry = await gql(gateway, 'mutation($id: ID!) { retryDeadLetter(id: $id) }', { id: String(foreign.id) });
+      expect(foreignRetry.data?.retryDeadLetter).toBe(false);
+      expect((await outbox.get(foreign.id))?.status).toBe('dead');
+
       const retried = await gql(gateway, 'mutation($id: ID!) { retryDeadLetter(id: $id) }', { id: String(outboxId) });
       expect(retried.data?.retryDeadLetter).toBe(true);
       expect((await gateway.writePath.store.outbox.get(outboxId))?.status).toBe('pending');

@@ -8,6 +8,10 @@ const RetryDeadLetterArgsSchema = z.object({ id: z.string().regex(/^\d{1,15}$/, 
 export const retryDeadLetter: NonNullable<MutationResolvers['retryDeadLetter']> = async (_parent, args, context) => {
   const { id } = parseInput(RetryDeadLetterArgsSchema, args);
   const writePath = writePathOf(context);
+  // Tenancy: a caller may only put back its own location's writes; another location's id
+  // answers as if it did not exist, so ids cannot be probed across locations.
+  const entry = await writePath.deadLetters.get(Number(id));
+  if (entry === null || entry.locationId !== context.locationId) return false;
   const retried = await writePath.deadLetters.retryDead(Number(id));
   if (retried) writePath.nudgeOutbox?.();
   return retried;
