@@ -3,12 +3,15 @@
  * after another (they measure time; running them together would skew each other), then prints
  * a summary. `npm run bench -- graphql client` runs only the named ones.
  * Each writes its own bench/results/<name>.json; a failing benchmark does not stop the others.
+ * The peer comparison (bench/peers) has its own command, `npm run bench:peers`: it installs
+ * GraphQL Mesh and friends into bench/peers and runs for ~15 minutes, so it runs only when named.
  */
 import { existsSync, readdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 
 const here = dirname(fileURLToPath(import.meta.url));
+const RUN_ONLY_WHEN_NAMED = new Set(['peers']);
 
 interface Outcome {
   name: string;
@@ -27,7 +30,7 @@ export async function runAll(only: readonly string[] = []): Promise<Outcome[]> {
   const names = readdirSync(here, { withFileTypes: true })
     .filter((entry) => entry.isDirectory() && entry.name !== 'results' && existsSync(join(here, entry.name, 'run.ts')))
     .map((entry) => entry.name)
-    .filter((name) => only.length === 0 || only.includes(name))
+    .filter((name) => (only.length === 0 ? !RUN_ONLY_WHEN_NAMED.has(name) : only.includes(name)))
     .sort();
   if (names.length === 0) {
     console.log(only.length > 0 ? `no benchmark named ${only.join(', ')} (bench/<name>/run.ts)` : 'no bench/<name>/run.ts found');

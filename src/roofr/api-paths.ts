@@ -21,9 +21,11 @@ export const DEFAULT_ROOFR_PATHS = {
   'jobTasks.list': 'GET /jobs/{jobId}/tasks',
   'jobTasks.create': 'POST /jobs/{jobId}/tasks',
   'jobTasks.update': 'PATCH /jobs/{jobId}/tasks/{taskId}',
+  'jobTasks.delete': 'DELETE /jobs/{jobId}/tasks/{taskId}',
   'jobNotes.list': 'GET /jobs/{jobId}/notes',
   'jobNotes.create': 'POST /jobs/{jobId}/notes',
   'jobNotes.update': 'PATCH /jobs/{jobId}/notes/{noteId}',
+  'jobNotes.delete': 'DELETE /jobs/{jobId}/notes/{noteId}',
 } as const;
 
 export type RoofrEndpointName = keyof typeof DEFAULT_ROOFR_PATHS;

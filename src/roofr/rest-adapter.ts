@@ -6,7 +6,7 @@
  */
 import type { z } from 'zod';
 import type { RoofrEndpointName } from './api-paths.js';
-import { RoofrContractError } from './errors.js';
+import { RoofrContractError, RoofrNotFoundError } from './errors.js';
 import { RoofrTransport, type RoofrTransportOptions } from './rest-transport.js';
 import {
   dataEnvelope,
@@ -126,6 +126,24 @@ export class RoofrRestAdapter implements RoofrPort {
 
   async deleteCustomer(id: string, options: WriteOptions): Promise<WriteOutcome> {
     await this.transport.request({ endpoint: 'customers.delete', params: { customerId: id }, idempotencyKey: options.idempotencyKey, ...signalOf(options) });
+    return { status: 'APPLIED', id, created: false };
+  }
+
+  async deleteJobTask(jobId: string, taskId: string, options: WriteOptions): Promise<WriteOutcome> {
+    return this.remove('jobTasks.delete', { jobId, taskId }, taskId, options);
+  }
+
+  async deleteJobNote(jobId: string, noteId: string, options: WriteOptions): Promise<WriteOutcome> {
+    return this.remove('jobNotes.delete', { jobId, noteId }, noteId, options);
+  }
+
+  /** A 404 means the record is already gone (an earlier attempt or a user in Roofr): the delete's goal holds. */
+  private async remove(endpoint: RoofrEndpointName, params: Record<string, string>, id: string, options: WriteOptions): Promise<WriteOutcome> {
+    try {
+      await this.transport.request({ endpoint, params, idempotencyKey: options.idempotencyKey, ...signalOf(options) });
+    } catch (error) {
+      if (!(error instanceof RoofrNotFoundError)) throw error;
+    }
     return { status: 'APPLIED', id, created: false };
   }
 

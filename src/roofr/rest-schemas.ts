@@ -86,9 +86,23 @@ export const RoofrJobNoteSchema = z.object({
 });
 export type RoofrJobNoteDto = z.infer<typeof RoofrJobNoteSchema>;
 
+// One envelope per item schema: zod compiles an object schema on its first parse, and building
+// a fresh envelope per response made that compile a large share of a batch sync's CPU.
+const dataEnvelopes = new WeakMap<z.ZodType, z.ZodType>();
+const listEnvelopes = new WeakMap<z.ZodType, z.ZodType>();
+
+function memoized<E extends z.ZodType>(cache: WeakMap<z.ZodType, z.ZodType>, item: z.ZodType, build: () => E): E {
+  const hit = cache.get(item);
+  // Only `build` for this same item schema stored it, so it has the type `build` returns.
+  if (hit !== undefined) return hit as E;
+  const envelope = build();
+  cache.set(item, envelope);
+  return envelope;
+}
+
 /** `{data: T}`: every single-record response. */
 export function dataEnvelope<T>(item: z.ZodType<T>): z.ZodType<{ data: T }> {
-  return z.object({ data: item });
+  return memoized(dataEnvelopes, item, () => z.object({ data: item }));
 }
 
 export interface ListPage<T> {
@@ -98,10 +112,12 @@ export interface ListPage<T> {
 
 /** `{data: T[], links: {next}, meta}`: every list; `links.next` is absent or null on the last page. */
 export function listEnvelope<T>(item: z.ZodType<T>): z.ZodType<ListPage<T>> {
-  return z.object({
-    data: z.array(item),
-    links: z.object({ next: z.string().nullish() }).nullish(),
-  });
+  return memoized(listEnvelopes, item, () =>
+    z.object({
+      data: z.array(item),
+      links: z.object({ next: z.string().nullish() }).nullish(),
+    }),
+  );
 }
 
 /** Error bodies: `{message, errors?: {field: [messages]}}` (Laravel-style validation). */

@@ -33,6 +33,8 @@ export const ROOFR_OPERATIONS = [
   'findCustomers',
   'archiveJob',
   'deleteCustomer',
+  'deleteJobTask',
+  'deleteJobNote',
 ] as const;
 
 export type RoofrOperation = (typeof ROOFR_OPERATIONS)[number];
@@ -124,6 +126,12 @@ export interface RoofrPort {
   /** For delete policies: a job is archived (Roofr keeps history), a customer deleted. */
   archiveJob(id: string, options: WriteOptions): Promise<WriteOutcome>;
   deleteCustomer(id: string, options: WriteOptions): Promise<WriteOutcome>;
+  /**
+   * Deletes a job task / note (APPLIED with the deleted id). A record already gone counts as
+   * deleted, so a retried delete succeeds; a missing job or an outage still throws.
+   */
+  deleteJobTask(jobId: string, taskId: string, options: WriteOptions): Promise<WriteOutcome>;
+  deleteJobNote(jobId: string, noteId: string, options: WriteOptions): Promise<WriteOutcome>;
 }
 
 export function skipped(operation: RoofrOperation, reason: string): Skipped {

@@ -52,6 +52,8 @@ export const ZAPIER_SKIP_REASONS: Readonly<Partial<Record<RoofrOperation, string
   findCustomers: 'the Zapier bridge cannot search Roofr (no search action)',
   archiveJob: `${NO_ACTION}: jobs cannot be archived through Zapier; archive it in Roofr`,
   deleteCustomer: `${NO_ACTION}: customers cannot be deleted through Zapier; delete it in Roofr`,
+  deleteJobTask: `${NO_ACTION}: job tasks cannot be deleted through Zapier; delete it in Roofr`,
+  deleteJobNote: `${NO_ACTION}: job notes cannot be deleted through Zapier; delete it in Roofr`,
 };
 
 const UPDATE_REASON = `${NO_ACTION}, which cannot update: change existing Roofr records in Roofr or use the REST adapter`;
@@ -154,5 +156,13 @@ export class RoofrZapierAdapter implements RoofrPort {
 
   deleteCustomer(): Promise<WriteOutcome> {
     return this.skip('deleteCustomer');
+  }
+
+  deleteJobTask(): Promise<WriteOutcome> {
+    return this.skip('deleteJobTask');
+  }
+
+  deleteJobNote(): Promise<WriteOutcome> {
+    return this.skip('deleteJobNote');
   }
 }

@@ -18,6 +18,7 @@ import { MigrationError, migrateToLatest, type StoreDialect } from './migrations
 import { createOutboxRepo, type OutboxRepo } from './outbox-repo.js';
 import type { Database } from './schema.js';
 import { createSecretsRepo, type SecretsRepo } from './secrets-repo.js';
+import { withStatementCache } from './sqlite-statement-cache.js';
 import type { Clock, StoreContext } from './store-context.js';
 import { createSyncRunsRepo, type SyncRunsRepo } from './sync-runs-repo.js';
 import { createTokensRepo, type TokensRepo } from './tokens-repo.js';
@@ -90,8 +91,12 @@ function openKysely(databaseUrl: string, options: OpenStoreOptions): { db: Kysel
     // WAL: readers do not block the writer; busy_timeout: a second handle on the same file
     // (a CLI, a test reopening it) waits for the lock instead of failing at once.
     if (target.filename !== ':memory:') database.pragma('journal_mode = WAL');
+    // NORMAL under WAL: a commit survives a crash of the process (the sync crash test kills it
+    // mid-run); only a power loss can drop the last commits, which the idempotent resume redoes.
+    // FULL fsynced every autocommit and cost the batch sync more than its Roofr requests.
+    database.pragma('synchronous = NORMAL');
     database.pragma('busy_timeout = 5000');
-    return { db: new Kysely<Database>({ dialect: new SqliteDialect({ database }) }), dialect: 'sqlite' };
+    return { db: new Kysely<Database>({ dialect: new SqliteDialect({ database: withStatementCache(database) }) }), dialect: 'sqlite' };
   }
   const searchPath = options.postgres?.searchPath;
   if (searchPath !== undefined && !SEARCH_PATH.test(searchPath)) {

@@ -91,8 +91,8 @@ export async function handleGhlEvent(deps: GhlEventHandlerDeps, payload: Record<
   const event = GhlChildEventSchema.parse(payload);
   const isTask = type.startsWith('Task');
   const entity = { kind: isTask ? 'task' : 'note', id: event.id };
-  if (type === 'TaskDelete') return tallyOf(await deps.push.removeTask(event.locationId, event.id), entity, 'delete');
-  if (type === 'NoteDelete') return tallyOf(await deps.push.removeNote(event.locationId, event.id), entity, 'delete');
+  if (type === 'TaskDelete') return tallyOf(await deps.push.removeTask(event.locationId, event.id, event.contactId), entity, 'delete');
+  if (type === 'NoteDelete') return tallyOf(await deps.push.removeNote(event.locationId, event.id, event.contactId), entity, 'delete');
   try {
     const result = isTask
       ? await deps.push.pushTask(event.locationId, await deps.ghl.getTask(event.locationId, event.contactId, event.id, CALL), { callOptions: CALL })

@@ -57,8 +57,9 @@ export interface RoofrPush {
   pushTask(locationId: string, task: Task, options?: PushOptions): Promise<RoofrSyncResult>;
   pushNote(locationId: string, note: Note, options?: PushOptions): Promise<RoofrSyncResult>;
   removeContact(locationId: string, contactId: string): Promise<RoofrSyncResult>;
-  removeTask(locationId: string, taskId: string): Promise<RoofrSyncResult>;
-  removeNote(locationId: string, noteId: string): Promise<RoofrSyncResult>;
+  /** `contactId` locates the Roofr job the task is on; without it the Roofr task is kept. */
+  removeTask(locationId: string, taskId: string, contactId?: string): Promise<RoofrSyncResult>;
+  removeNote(locationId: string, noteId: string, contactId?: string): Promise<RoofrSyncResult>;
   /** The records a push of this contact (with its tasks and notes) would write; writes nothing. */
   preview(locationId: string, contactId: string, options?: PushOptions): Promise<RoofrPreview>;
 }
@@ -220,18 +221,31 @@ export function createRoofrPush(deps: RoofrPushDeps): RoofrPush {
     );
   }
 
-  /** The Roofr port has no delete for job tasks or notes: the link is marked, Roofr keeps the record. */
-  async function removeChild(locationId: string, kind: 'task' | 'note', id: string): Promise<RoofrSyncResult> {
+  /**
+   * Deletes the linked Roofr job task / note (directly, else through the outbox like any write).
+   * Tasks and notes have no archive in Roofr and their job keeps its history, so the `archive`
+   * policy deletes them as `delete` does; only `ignore` keeps them.
+   */
+  async function removeChild(locationId: string, kind: 'task' | 'note', id: string, contactId: string | undefined): Promise<RoofrSyncResult> {
     const roofrKind = kind === 'task' ? 'job_task' : 'job_note';
     const link = await activeLink(store.links, locationId, kind, id, roofrKind);
     if (link === null) return syncResult('SKIPPED', { error: `the ${kind} was never synced to Roofr` });
-    await store.links.markDeleted(link.id);
-    await store.hashes.delete({ locationId, direction: 'ghl_to_roofr', entityKind: roofrKind, entityId: link.roofrId });
-    const reason =
-      deps.deletePolicy === 'ignore'
-        ? 'ROOFR_DELETE_POLICY=ignore: the Roofr record is kept'
-        : `Roofr offers no way to ${deps.deletePolicy} a job ${kind}; it stays in Roofr and is no longer synced`;
-    return syncResult('SKIPPED', { roofrId: link.roofrId, error: reason });
+    // A deleted job link still names the job the child was written to (the contact may be gone first).
+    const jobLink = contactId === undefined ? null : await store.links.findByGhl({ locationId, ghlKind: 'contact', ghlId: contactId, roofrKind: 'job' });
+    if (deps.deletePolicy === 'ignore' || jobLink === null) {
+      await store.links.markDeleted(link.id);
+      await store.hashes.delete({ locationId, direction: 'ghl_to_roofr', entityKind: roofrKind, entityId: link.roofrId });
+      const reason =
+        deps.deletePolicy === 'ignore'
+          ? 'ROOFR_DELETE_POLICY=ignore: the Roofr record is kept'
+          : `the Roofr job of this ${kind} is unknown, so it stays in Roofr and is no longer synced`;
+      return syncResult('SKIPPED', { roofrId: link.roofrId, error: reason });
+    }
+    const write: RoofrWrite =
+      kind === 'task'
+        ? { kind: 'task.delete', ghlTaskId: id, roofrJobId: jobLink.roofrId, roofrId: link.roofrId }
+        : { kind: 'note.delete', ghlNoteId: id, roofrJobId: jobLink.roofrId, roofrId: link.roofrId };
+    return submit(locationId, write, null);
   }
 
   /**
@@ -252,8 +266,8 @@ export function createRoofrPush(deps: RoofrPushDeps): RoofrPush {
     pushTask: (locationId, task, options = {}) => guarded('task', () => pushChild(locationId, { kind: 'task', value: task }, options)),
     pushNote: (locationId, note, options = {}) => guarded('note', () => pushChild(locationId, { kind: 'note', value: note }, options)),
     removeContact: (locationId, id) => guarded('contact delete', () => removeContact(locationId, id)),
-    removeTask: (locationId, id) => guarded('task delete', () => removeChild(locationId, 'task', id)),
-    removeNote: (locationId, id) => guarded('note delete', () => removeChild(locationId, 'note', id)),
+    removeTask: (locationId, id, contactId) => guarded('task delete', () => removeChild(locationId, 'task', id, contactId)),
+    removeNote: (locationId, id, contactId) => guarded('note delete', () => removeChild(locationId, 'note', id, contactId)),
     async preview(locationId, contactId, options = {}) {
       const [contact, tasks, notes] = await Promise.all([
         deps.ghl.getContact(locationId, contactId, options.callOptions),

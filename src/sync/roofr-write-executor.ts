@@ -6,15 +6,31 @@
  * so a repeat after a lost answer is answered by Roofr's replay instead of a second record.
  * Failures of Roofr are thrown (RoofrError); the caller decides between queueing and failing.
  */
+import type { Kysely } from 'kysely';
 import { RoofrNotFoundError } from '../roofr/errors.js';
 import type { RoofrPort, WriteOutcome } from '../roofr/roofr-port.js';
-import type { HashesRepo } from '../store/hashes-repo.js';
-import type { Link, LinksRepo } from '../store/links-repo.js';
-import type { GhlEntityKind, RoofrEntityKind } from '../store/schema.js';
-import { asCustomer, asJob, asNote, asTask, entityKeyPrefix, type ContactRemoval, type ContactUpsert, type NoteUpsert, type RoofrWrite, type TaskUpsert } from './roofr-writes.js';
+import type { ContentHashKey, HashesRepo } from '../store/hashes-repo.js';
+import type { Link, LinkInput, LinksRepo } from '../store/links-repo.js';
+import type { Database, GhlEntityKind, RoofrEntityKind } from '../store/schema.js';
+import { inTransaction } from '../store/store-context.js';
+import {
+  asCustomer,
+  asJob,
+  asNote,
+  asTask,
+  entityKeyPrefix,
+  type ContactRemoval,
+  type ContactUpsert,
+  type NoteRemoval,
+  type NoteUpsert,
+  type RoofrWrite,
+  type TaskRemoval,
+  type TaskUpsert,
+} from './roofr-writes.js';
 
 export interface ExecutorDeps {
-  store: { links: LinksRepo; hashes: HashesRepo };
+  /** With `db`, a write's link and hash are stored in one transaction. */
+  store: { links: LinksRepo; hashes: HashesRepo; db?: Kysely<Database> };
   roofr: RoofrPort;
 }
 
@@ -43,6 +59,23 @@ export async function activeLink(links: LinksRepo, locationId: string, ghlKind: 
   return link !== null && link.status === 'active' ? link : null;
 }
 
+/**
+ * Records what Roofr confirmed: the link and the content hash written, atomically when the store
+ * offers a transaction (never a link without its hash after a crash; one commit instead of two,
+ * which a batch sync does for every record).
+ */
+async function recordWritten(store: ExecutorDeps['store'], link: LinkInput, key: ContentHashKey, hash: string): Promise<void> {
+  if (store.db === undefined) {
+    await store.links.upsert(link);
+    await store.hashes.put(key, hash);
+    return;
+  }
+  await inTransaction(store.db, async (trx) => {
+    await store.links.upsert(link, trx);
+    await store.hashes.put(key, hash, trx);
+  });
+}
+
 function synced(roofrId: string | null, roofrJobId: string | null): Executed {
   return { status: 'SYNCED', roofrId, roofrJobId, reason: null };
 }
@@ -61,6 +94,9 @@ export async function executeRoofrWrite(deps: ExecutorDeps, locationId: string, 
       return upsertChild(deps, locationId, write, idempotencyKey);
     case 'contact.delete':
       return removeContact(deps, locationId, write, idempotencyKey);
+    case 'task.delete':
+    case 'note.delete':
+      return removeChild(deps, locationId, write, idempotencyKey);
   }
 }
 
@@ -79,8 +115,7 @@ async function upsertContact(deps: ExecutorDeps, locationId: string, write: Cont
     : await roofr.upsertCustomer(asCustomer(write.customer.create), { idempotencyKey: `${key}:customer:create` });
   if (customerOutcome.status !== 'APPLIED') return outcomeWithoutIds(customerOutcome);
   const customerId = customerOutcome.id;
-  await store.links.upsert({ ...ghl, roofrKind: 'customer', roofrId: customerId });
-  await store.hashes.put({ locationId, direction: 'ghl_to_roofr', entityKind: 'customer', entityId: customerId }, write.customerHash);
+  await recordWritten(store, { ...ghl, roofrKind: 'customer', roofrId: customerId }, { locationId, direction: 'ghl_to_roofr', entityKind: 'customer', entityId: customerId }, write.customerHash);
 
   const jobOutcome = jobLink
     ? await roofr.upsertJob(customerId, { ...asJob(write.job.update), id: jobLink.roofrId }, { idempotencyKey: `${key}:job:update` })
@@ -89,8 +124,7 @@ async function upsertContact(deps: ExecutorDeps, locationId: string, write: Cont
       // the job twice on the retry. (Sync engine crash test, test/e2e/sync-crash.test.ts.)
       await roofr.upsertJob(customerId, asJob(write.job.create), { idempotencyKey: `${entityKeyPrefix(locationId, { kind: 'contact', id: write.ghlContactId })}job.create:${customerId}:${write.jobHash}` });
   if (jobOutcome.status !== 'APPLIED') return { ...outcomeWithoutIds(jobOutcome), roofrId: customerId };
-  await store.links.upsert({ ...ghl, roofrKind: 'job', roofrId: jobOutcome.id });
-  await store.hashes.put({ locationId, direction: 'ghl_to_roofr', entityKind: 'job', entityId: jobOutcome.id }, write.jobHash);
+  await recordWritten(store, { ...ghl, roofrKind: 'job', roofrId: jobOutcome.id }, { locationId, direction: 'ghl_to_roofr', entityKind: 'job', entityId: jobOutcome.id }, write.jobHash);
   return synced(customerId, jobOutcome.id);
 }
 
@@ -139,8 +173,7 @@ async function upsertChild(deps: ExecutorDeps, locationId: string, write: TaskUp
   const link = await activeLink(store.links, locationId, ghlKind, ghlId, roofrKind);
   const outcome = link ? await send(jobLink.roofrId, { ...write.record.update, id: link.roofrId }, 'update') : await send(jobLink.roofrId, write.record.create, 'create');
   if (outcome.status !== 'APPLIED') return { ...outcomeWithoutIds(outcome), roofrJobId: jobLink.roofrId };
-  await store.links.upsert({ locationId, ghlKind, ghlId, roofrKind, roofrId: outcome.id });
-  await store.hashes.put({ locationId, direction: 'ghl_to_roofr', entityKind: roofrKind, entityId: outcome.id }, write.hash);
+  await recordWritten(store, { locationId, ghlKind, ghlId, roofrKind, roofrId: outcome.id }, { locationId, direction: 'ghl_to_roofr', entityKind: roofrKind, entityId: outcome.id }, write.hash);
   return synced(outcome.id, jobLink.roofrId);
 }
 
@@ -179,4 +212,22 @@ async function removeContact(deps: ExecutorDeps, locationId: string, write: Cont
     await store.hashes.delete({ locationId, direction: 'ghl_to_roofr', entityKind: link.roofrKind, entityId: link.roofrId });
   }
   return result;
+}
+
+/**
+ * Deletes a job task / note in Roofr (the adapter treats an already-gone record as deleted), then
+ * retires its link and hash: also when the adapter cannot delete (SKIPPED), as the GHL record is
+ * gone and the Roofr one is no longer synced.
+ */
+async function removeChild(deps: ExecutorDeps, locationId: string, write: TaskRemoval | NoteRemoval, key: string): Promise<Executed> {
+  const { roofr, store } = deps;
+  const isTask = write.kind === 'task.delete';
+  const options = { idempotencyKey: `${key}:delete` };
+  const outcome = isTask ? await roofr.deleteJobTask(write.roofrJobId, write.roofrId, options) : await roofr.deleteJobNote(write.roofrJobId, write.roofrId, options);
+  const roofrKind = isTask ? 'job_task' : 'job_note';
+  const link = await activeLink(store.links, locationId, isTask ? 'task' : 'note', isTask ? write.ghlTaskId : write.ghlNoteId, roofrKind);
+  // Only the link the delete was decided for: a newer link (re-created record) stays.
+  if (link !== null && link.roofrId === write.roofrId) await store.links.markDeleted(link.id);
+  await store.hashes.delete({ locationId, direction: 'ghl_to_roofr', entityKind: roofrKind, entityId: write.roofrId });
+  return outcome.status === 'SKIPPED' ? skippedWith(outcome.reason, write.roofrId, write.roofrJobId) : synced(write.roofrId, write.roofrJobId);
 }

@@ -56,7 +56,27 @@ export const ContactRemovalSchema = z.object({
 });
 export type ContactRemoval = z.infer<typeof ContactRemovalSchema>;
 
-export const RoofrWriteSchema = z.discriminatedUnion('kind', [ContactUpsertSchema, TaskUpsertSchema, NoteUpsertSchema, ContactRemovalSchema]);
+/**
+ * A GHL task / note deleted: its Roofr record goes too. The Roofr ids are captured when the delete
+ * is decided, because the task's link says nothing of its job (the DELETE path needs both).
+ */
+export const TaskRemovalSchema = z.object({
+  kind: z.literal('task.delete'),
+  ghlTaskId: z.string(),
+  roofrJobId: z.string(),
+  roofrId: z.string(),
+});
+export type TaskRemoval = z.infer<typeof TaskRemovalSchema>;
+
+export const NoteRemovalSchema = z.object({
+  kind: z.literal('note.delete'),
+  ghlNoteId: z.string(),
+  roofrJobId: z.string(),
+  roofrId: z.string(),
+});
+export type NoteRemoval = z.infer<typeof NoteRemovalSchema>;
+
+export const RoofrWriteSchema = z.discriminatedUnion('kind', [ContactUpsertSchema, TaskUpsertSchema, NoteUpsertSchema, ContactRemovalSchema, TaskRemovalSchema, NoteRemovalSchema]);
 export type RoofrWrite = z.infer<typeof RoofrWriteSchema>;
 
 // The mapping engine produced these records; the casts only restore their static type.
@@ -72,8 +92,10 @@ export function entityOf(write: RoofrWrite): { kind: 'contact' | 'task' | 'note'
     case 'contact.delete':
       return { kind: 'contact', id: write.ghlContactId };
     case 'task.upsert':
+    case 'task.delete':
       return { kind: 'task', id: write.ghlTaskId };
     case 'note.upsert':
+    case 'note.delete':
       return { kind: 'note', id: write.ghlNoteId };
   }
 }
@@ -83,13 +105,28 @@ export function entityKeyPrefix(locationId: string, entity: { kind: string; id: 
   return `g2r:${locationId}:${entity.kind}:${entity.id}:`;
 }
 
+function contentOf(write: RoofrWrite): string {
+  switch (write.kind) {
+    case 'contact.upsert':
+      return `${write.customerHash}|${write.jobHash}`;
+    case 'contact.delete':
+      return `delete|${write.policy}|${write.customerId}|${write.jobId}`;
+    case 'task.delete':
+    case 'note.delete':
+      return `delete|${write.roofrJobId}|${write.roofrId}`;
+    case 'task.upsert':
+    case 'note.upsert':
+      return write.hash;
+  }
+}
+
 /**
  * Same change, same key: derived from the location, the entity and the content hash. The hash
  * last written is part of it, so content going A → B → A gets a new key for the second A
  * (Roofr would otherwise replay the answer to the first A and keep B).
  */
 export function idempotencyKeyOf(locationId: string, write: RoofrWrite, previousHash: string | null): string {
-  const content = write.kind === 'contact.upsert' ? `${write.customerHash}|${write.jobHash}` : write.kind === 'contact.delete' ? `delete|${write.policy}|${write.customerId}|${write.jobId}` : write.hash;
+  const content = contentOf(write);
   const digest = createHash('sha256').update(`${previousHash ?? ''}>${content}`).digest('hex').slice(0, 32);
   return `${entityKeyPrefix(locationId, entityOf(write))}${write.kind}:${digest}`;
 }

@@ -151,8 +151,8 @@ describe('mutations against the HighLevel and Roofr simulators', () => {
     const deleted = dataOf<DeletePayload>(await gql(gateway, `mutation($c: ID!, $id: ID!) { deleteTask(contactId: $c, id: $id) { deletedId ${SYNC_FIELDS} } }`, { c: contact.contact.id, id: created.task.id }), 'deleteTask');
     expect(deleted.deletedId).toBe(created.task.id);
     expect(world.ghlSim.data.tasksOf(contact.contact.id)).toEqual([]);
-    expect(deleted.roofrSync).toMatchObject({ status: 'SKIPPED', roofrId: roofrTaskId });
-    expect(deleted.roofrSync.error).toMatch(/no way to archive a job task/);
+    expect(deleted.roofrSync).toMatchObject({ status: 'SYNCED', roofrId: roofrTaskId, roofrJobId: contact.roofrSync.roofrJobId });
+    expect(world.roofrSim.data.jobTasks.has(roofrTaskId)).toBe(false);
     const link = await gateway.writePath.store.links.findByGhl({ locationId: gateway.locationId, ghlKind: 'task', ghlId: created.task.id, roofrKind: 'job_task' });
     expect(link?.status).toBe('deleted');
   });
@@ -175,7 +175,10 @@ describe('mutations against the HighLevel and Roofr simulators', () => {
 
     const deleted = dataOf<DeletePayload>(await gql(gateway, `mutation($c: ID!, $id: ID!) { deleteNote(contactId: $c, id: $id) { deletedId ${SYNC_FIELDS} } }`, { c: contact.contact.id, id: created.note.id }), 'deleteNote');
     expect(world.ghlSim.data.notesOf(contact.contact.id)).toEqual([]);
-    expect(deleted.roofrSync.status).toBe('SKIPPED');
+    expect(deleted.roofrSync).toMatchObject({ status: 'SYNCED', roofrId: roofrNoteId, roofrJobId: contact.roofrSync.roofrJobId });
+    expect(world.roofrSim.data.jobNotes.has(roofrNoteId)).toBe(false);
+    const link = await gateway.writePath.store.links.findByGhl({ locationId: gateway.locationId, ghlKind: 'note', ghlId: created.note.id, roofrKind: 'job_note' });
+    expect(link?.status).toBe('deleted');
   });
 
   test('when a contact is deleted, then HighLevel forgets it and its Roofr job is archived (default policy) and the links are marked deleted', async () => {

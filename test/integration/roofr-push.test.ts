@@ -18,7 +18,7 @@ import { openStore, type Store } from '../../src/store/open-store.js';
 import { createOutboxDelivery } from '../../src/sync/outbox-delivery.js';
 import { createRoofrPush, type RoofrPush } from '../../src/sync/roofr-push.js';
 import type { DeletePolicy } from '../../src/sync/roofr-writes.js';
-import { contact } from '../unit/mapping/ghl-fixtures.js';
+import { contact, note, task } from '../unit/mapping/ghl-fixtures.js';
 
 const LOCATION = 'SimDemoLocation00001';
 
@@ -149,5 +149,40 @@ describe('roofr push and outbox delivery', () => {
       const links = await store.links.listForGhl(LOCATION, 'contact', id);
       expect(links.map((link) => link.status)).toEqual(['deleted', 'deleted']);
     }
+  });
+
+  test('when a task is deleted while Roofr is down, then the delete is QUEUED and its delivery removes the Roofr task and retires the link', async () => {
+    const push = pushWith();
+    const owner = contact({ id: 'taskDelContact00001', firstName: 'Td', email: 'task-delete@example.com' });
+    const ownerSynced = await push.pushContact(LOCATION, owner);
+    const pushed = await push.pushTask(LOCATION, task({ id: 'taskDel000000000001', contactId: owner.id, title: 'Measure roof' }));
+    expect(pushed.status).toBe('SYNCED');
+    const roofrTaskId = pushed.roofrId ?? '';
+    expect(roofrSim.data.jobTasks.get(roofrTaskId)?.job_id).toBe(ownerSynced.roofrJobId);
+
+    await roofrSim.faults.down();
+    const queued = await push.removeTask(LOCATION, 'taskDel000000000001', owner.id);
+    expect(queued.status).toBe('QUEUED');
+    await roofrSim.faults.up();
+    const entry = await store.outbox.get(Number(queued.outboxId));
+    if (entry === null) throw new Error('expected the queued delete');
+    expect(entry.kind).toBe('task.delete');
+    await createOutboxDelivery({ db: store.db, store, roofr })(entry);
+    expect(roofrSim.data.jobTasks.has(roofrTaskId)).toBe(false);
+    const link = await store.links.findByGhl({ locationId: LOCATION, ghlKind: 'task', ghlId: 'taskDel000000000001', roofrKind: 'job_task' });
+    expect(link?.status).toBe('deleted');
+    expect(roofrSim.log.counts()[`DELETE /v1/jobs/{jobId}/tasks/{taskId}`]).toBeGreaterThanOrEqual(1);
+  });
+
+  test('when a note is deleted under the ignore policy, then the Roofr note is kept and the link is retired', async () => {
+    const owner = contact({ id: 'noteKeepContact0001', firstName: 'Nk', email: 'note-keep@example.com' });
+    await pushWith().pushContact(LOCATION, owner);
+    const pushed = await pushWith().pushNote(LOCATION, note({ id: 'noteKeep00000000001', contactId: owner.id, body: 'Keep me' }));
+    const removed = await pushWith({ deletePolicy: 'ignore' }).removeNote(LOCATION, 'noteKeep00000000001', owner.id);
+    expect(removed).toMatchObject({ status: 'SKIPPED', roofrId: pushed.roofrId });
+    expect(removed.error).toMatch(/ROOFR_DELETE_POLICY=ignore/);
+    expect(roofrSim.data.jobNotes.has(pushed.roofrId ?? '')).toBe(true);
+    const link = await store.links.findByGhl({ locationId: LOCATION, ghlKind: 'note', ghlId: 'noteKeep00000000001', roofrKind: 'job_note' });
+    expect(link?.status).toBe('deleted');
   });
 });

@@ -113,6 +113,32 @@ describe('Roofr REST adapter against the Roofr simulator', () => {
     await expect(adapter.getCustomer(customerId)).rejects.toBeInstanceOf(RoofrNotFoundError);
   });
 
+  it('when a job task and note are deleted twice, then both answers are APPLIED and Roofr no longer has them', async () => {
+    const customerId = appliedId(await adapter.upsertCustomer({ first_name: 'Del' }, { idempotencyKey: 'dc' }));
+    const jobId = appliedId(await adapter.upsertJob(customerId, { name: 'Del roof' }, { idempotencyKey: 'dj' }));
+    const taskId = appliedId(await adapter.upsertJobTask(jobId, { title: 'Gone soon' }, { idempotencyKey: 'dt' }));
+    const noteId = appliedId(await adapter.upsertJobNote(jobId, { body: 'Gone soon' }, { idempotencyKey: 'dn' }));
+    for (const attempt of ['first', 'second']) {
+      await expect(adapter.deleteJobTask(jobId, taskId, { idempotencyKey: `task-${attempt}` })).resolves.toEqual({ status: 'APPLIED', id: taskId, created: false });
+      await expect(adapter.deleteJobNote(jobId, noteId, { idempotencyKey: `note-${attempt}` })).resolves.toEqual({ status: 'APPLIED', id: noteId, created: false });
+    }
+    expect(simulator.data.jobTasks.has(taskId)).toBe(false);
+    expect(simulator.data.jobNotes.has(noteId)).toBe(false);
+    const counts = simulator.log.counts();
+    expect(counts['DELETE /v1/jobs/{jobId}/tasks/{taskId}']).toBe(2);
+    expect(counts['DELETE /v1/jobs/{jobId}/notes/{noteId}']).toBe(2);
+  });
+
+  it('when a delete is repeated under the same idempotency key, then Roofr replays its first answer', async () => {
+    const customerId = appliedId(await adapter.upsertCustomer({ first_name: 'Rep' }, { idempotencyKey: 'rc' }));
+    const jobId = appliedId(await adapter.upsertJob(customerId, { name: 'Rep roof' }, { idempotencyKey: 'rj' }));
+    const taskId = appliedId(await adapter.upsertJobTask(jobId, { title: 'Once' }, { idempotencyKey: 'rt' }));
+    await adapter.deleteJobTask(jobId, taskId, { idempotencyKey: 'same-delete' });
+    await adapter.deleteJobTask(jobId, taskId, { idempotencyKey: 'same-delete' });
+    const deletes = simulator.log.entries.filter((entry) => entry.route === 'DELETE /v1/jobs/{jobId}/tasks/{taskId}' && entry.idempotencyKey === 'same-delete');
+    expect(deletes.map((entry) => entry.replayed)).toEqual([false, true]);
+  });
+
   it('when upsertCustomerAndJob runs, then the job belongs to the customer it created', async () => {
     const outcome = await adapter.upsertCustomerAndJob({ first_name: 'Pat' }, { name: 'Pat roof' }, { idempotencyKey: 'pair' });
     const customerId = appliedId(outcome.customer);

@@ -54,12 +54,23 @@ describe('Roofr Zapier adapter against the simulator catch hook', () => {
       await port.findCustomers({ email: 'a@example.com' }),
       await port.archiveJob('1', options),
       await port.deleteCustomer('1', options),
+      await port.deleteJobTask('1', '2', options),
+      await port.deleteJobNote('1', '3', options),
     ];
     for (const outcome of outcomes) {
       expect(outcome.status).toBe('SKIPPED');
       if (outcome.status === 'SKIPPED') expect(outcome.reason).toBe(ZAPIER_SKIP_REASONS[outcome.operation]);
     }
     expect(outcomes.map((outcome) => outcome.status === 'SKIPPED' && outcome.operation)).toEqual(ROOFR_OPERATIONS.filter((operation) => operation !== 'upsertCustomerAndJob'));
+    expect(simulator.log.entries).toHaveLength(0);
+  });
+
+  it('when a job task or note is deleted, then it answers SKIPPED saying to delete it in Roofr', async () => {
+    const port: RoofrPort = adapter;
+    const task = await port.deleteJobTask('job1', 'task1', { idempotencyKey: 'd1' });
+    const note = await port.deleteJobNote('job1', 'note1', { idempotencyKey: 'd2' });
+    expect(task).toEqual({ status: 'SKIPPED', operation: 'deleteJobTask', reason: expect.stringMatching(/job tasks cannot be deleted through Zapier; delete it in Roofr/) });
+    expect(note).toEqual({ status: 'SKIPPED', operation: 'deleteJobNote', reason: expect.stringMatching(/job notes cannot be deleted through Zapier; delete it in Roofr/) });
     expect(simulator.log.entries).toHaveLength(0);
   });
 

@@ -8,6 +8,6 @@ export const deleteNote: NonNullable<MutationResolvers['deleteNote']> = async (_
   const writePath = await requireWriteAccess(context);
   await context.ghl.deleteNote(context.locationId, contactId, id, context.callOptions);
   await announceChange(writePath, { kind: 'note', change: 'deleted', locationId: context.locationId, contactId, id });
-  const roofrSync = await writePath.push.removeNote(context.locationId, id);
+  const roofrSync = await writePath.push.removeNote(context.locationId, id, contactId);
   return { deletedId: id, roofrSync };
 };

@@ -181,6 +181,9 @@ export function apiRoutes(store: RoofrSimStore, basePath: string): Route[] {
       const task = store.updateJobTask(params.jobId ?? '', params.taskId ?? '', input.value);
       return task ? { status: 200, body: { data: task } } : notFound('Job task');
     }),
+    route('DELETE', '/jobs/{jobId}/tasks/{taskId}', ({ params }) =>
+      store.deleteChild(store.jobTasks, params.jobId ?? '', params.taskId ?? '') ? { status: 204, body: null } : notFound('Job task'),
+    ),
 
     route('GET', '/jobs/{jobId}/notes', (context) => {
       const jobId = context.params.jobId ?? '';
@@ -199,5 +202,8 @@ export function apiRoutes(store: RoofrSimStore, basePath: string): Route[] {
       const note = store.updateJobNote(params.jobId ?? '', params.noteId ?? '', input.value);
       return note ? { status: 200, body: { data: note } } : notFound('Job note');
     }),
+    route('DELETE', '/jobs/{jobId}/notes/{noteId}', ({ params }) =>
+      store.deleteChild(store.jobNotes, params.jobId ?? '', params.noteId ?? '') ? { status: 204, body: null } : notFound('Job note'),
+    ),
   ];
 }

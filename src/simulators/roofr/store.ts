@@ -211,6 +211,13 @@ export class RoofrSimStore {
     return note;
   }
 
+  /** Deletes a job's task or note; false when it is unknown or on another job (the route's 404). */
+  deleteChild(map: Map<string, { job_id: string }>, jobId: string, id: string): boolean {
+    const existing = map.get(id);
+    if (!existing || existing.job_id !== jobId) return false;
+    return map.delete(id);
+  }
+
   childrenOf<T extends { job_id: string }>(map: Map<string, T>, jobId: string): T[] {
     return [...map.values()].filter((child) => child.job_id === jobId);
   }
