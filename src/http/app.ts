@@ -96,10 +96,23 @@ export function createHttpApp(options: HttpAppOptions): Express {
   );
 
   // Express's default handler would print a stack trace outside production; answer plainly.
+  // Every rejection of the request itself (too large, malformed JSON) is a 400 with a code
+  // saying what to fix, so clients handle one status for "my request was refused".
   app.use((error: unknown, _req: Request, res: Response, _next: NextFunction) => {
     const status = typeof error === 'object' && error !== null && 'status' in error && typeof error.status === 'number' ? error.status : 500;
-    if (status >= 500) options.logger?.error({ err: error }, 'unhandled HTTP error');
-    res.status(status).json({ errors: [{ message: status >= 500 ? 'Internal server error' : 'Bad request', extensions: { code: status >= 500 ? 'INTERNAL_SERVER_ERROR' : 'BAD_REQUEST' } }] });
+    if (status >= 500) {
+      options.logger?.error({ err: error }, 'unhandled HTTP error');
+      res.status(500).json({ errors: [{ message: 'Internal server error', extensions: { code: 'INTERNAL_SERVER_ERROR' } }] });
+      return;
+    }
+    const tooLarge = typeof error === 'object' && error !== null && 'type' in error && error.type === 'entity.too.large';
+    res.status(400).json({
+      errors: [
+        tooLarge
+          ? { message: `Request body larger than the limit (${options.bodyLimit ?? '100kb'}, GRAPHQL_BODY_LIMIT)`, extensions: { code: 'REQUEST_TOO_LARGE' } }
+          : { message: 'Bad request: the body must be valid JSON', extensions: { code: 'BAD_REQUEST' } },
+      ],
+    });
   });
 
   return app;

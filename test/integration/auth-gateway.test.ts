@@ -120,7 +120,12 @@ describe('gateway with client auth required (demo upstream)', () => {
       headers: { 'content-type': 'application/json', 'x-api-key': readKey },
       body: JSON.stringify({ query: `${CONTACTS} # ${'x'.repeat(8192)}` }),
     });
-    expect(big.status).toBe(413);
+    expect(big.status).toBe(400);
+    expect(((await big.json()) as { errors: Array<{ extensions: { code: string } }> }).errors[0]?.extensions.code).toBe('REQUEST_TOO_LARGE');
+
+    const malformed = await fetch(gateway.graphqlUrl, { method: 'POST', headers: { 'content-type': 'application/json', 'x-api-key': readKey }, body: '{"query": ' });
+    expect(malformed.status).toBe(400);
+    expect(((await malformed.json()) as { errors: Array<{ extensions: { code: string } }> }).errors[0]?.extensions.code).toBe('BAD_REQUEST');
 
     const get = await fetch(`${gateway.graphqlUrl}?query=${encodeURIComponent(CONTACTS)}`, { headers: { 'x-api-key': readKey, accept: 'application/json' } });
     expect(get.status).toBe(400);

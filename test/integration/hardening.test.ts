@@ -188,10 +188,7 @@ describe('GraphQL hardening over HTTP', () => {
     expect(withHeader.status).toBe(200);
   });
 
-  it('when the body is larger than the limit, then it is refused with 413 before parsing', async () => {
-    const response = await fetch(server.url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query: `{ ping } # ${'x'.repeat(4096)}` }) });
-    expect(response.status).toBe(413);
-  });
+  // The body limit and malformed JSON are answered by the gateway's HTTP app: see auth-gateway.test.ts.
 
 });
 

@@ -4,7 +4,7 @@
  * extensions.limit), the list-size-aware cost limit (→ 400 QUERY_TOO_COMPLEX), the operation
  * deadline (→ OPERATION_TIMEOUT), introspection off in production unless
  * GRAPHQL_INTROSPECTION=true (→ 400 GRAPHQL_VALIDATION_FAILED), Apollo's CSRF prevention
- * (→ 400 BAD_REQUEST) and the JSON body limit (GRAPHQL_BODY_LIMIT, → 413).
+ * (→ 400 BAD_REQUEST) and the JSON body limit (GRAPHQL_BODY_LIMIT, → 400 REQUEST_TOO_LARGE).
  */
 import type { ApolloServerPlugin } from '@apollo/server';
 import type { ValidationRule } from 'graphql';
