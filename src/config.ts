@@ -152,7 +152,9 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
     problems.push('GHL_PRIVATE_INTEGRATION_TOKEN and GHL_LOCATION_ID: set both (real HighLevel) or neither (demo mode)');
   }
   problems.push(...authConfigProblems(config));
-  problems.push(...roofrConfigProblems(config));
+  // With an encryption key, Roofr credentials may come from the encrypted store instead: the
+  // gateway checks them once it has read the store (auth/stored-roofr-credentials.ts).
+  if (config.TOKEN_ENCRYPTION_KEY === undefined) problems.push(...roofrConfigProblems(config));
   if (problems.length > 0) throw new ConfigError(problems);
   return config;
 }

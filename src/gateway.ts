@@ -27,6 +27,7 @@ import { loadConfiguredMapping } from './roofr/mapping-file.js';
 import { startGatewaySync, type GatewaySync } from './sync/gateway-sync.js';
 import { startWritePath, type StartedWritePath, type WritePathOverrides } from './gateway-write-path.js';
 import { openGatewaySecurity } from './gateway-security.js';
+import { withStoredRoofrCredentials } from './auth/stored-roofr-credentials.js';
 import { openStore } from './store/open-store.js';
 import { LocationLimiters } from './loaders/concurrency-limit.js';
 import { TaskSearchCapability } from './loaders/task-search-capability.js';
@@ -161,6 +162,7 @@ export async function startGateway(config: Config, overrides: GatewayOverrides =
   let httpSecurity;
   try {
     security = await openGatewaySecurity(config, store, logger);
+    config = await withStoredRoofrCredentials(config, security.vaults?.secrets ?? null);
     upstream = await connectUpstream(config, overrides, logger, observability, security.tokenProvider);
   } catch (error) {
     await closeOwnStore();
