@@ -29,6 +29,7 @@ import { GhlClient } from '../../src/ghl/client.js';
 import { InMemoryRateBudget } from '../../src/ghl/rate-budget.js';
 import { StaticTokenProvider } from '../../src/ghl/token-provider.js';
 import { encodeCursor } from '../../src/graphql/cursor.js';
+import { nextMessage } from '../support/child-messages.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const CONTACTS = 5_000;
@@ -94,20 +95,6 @@ export interface CacheBenchResult {
   pass: boolean;
 }
 
-function nextMessage<T extends { type: string }>(child: ChildProcess, type: T['type']): Promise<T> {
-  return new Promise((resolve, reject) => {
-    const onMessage = (message: unknown): void => {
-      if (typeof message === 'object' && message !== null && 'type' in message && message.type === type) {
-        child.off('message', onMessage);
-        child.off('exit', onExit);
-        resolve(message as T);
-      }
-    };
-    const onExit = (code: number | null): void => reject(new Error(`simulator process exited (${code ?? 'signal'}) before sending ${type}`));
-    child.on('message', onMessage);
-    child.once('exit', onExit);
-  });
-}
 
 function startSimulator(env: Record<string, string>): ChildProcess {
   return fork(join(here, 'simulator-process.ts'), [], {

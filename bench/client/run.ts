@@ -9,13 +9,14 @@
  * bench/results/client.json. Targets: achieved / allowed rate ≥ 0.9, 429s = 0, peak RSS < 200 MB.
  * Not a test: timings vary by machine.
  */
-import { fork, type ChildProcess } from 'node:child_process';
+import { fork } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 
 import { GhlClient } from '../../src/ghl/client.js';
 import { StaticTokenProvider } from '../../src/ghl/token-provider.js';
+import { nextMessage } from '../support/child-messages.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const MAX = 100;
@@ -53,18 +54,6 @@ export interface ClientBenchResult {
   pass: boolean;
 }
 
-function nextMessage<T extends { type: string }>(child: ChildProcess, type: T['type']): Promise<T> {
-  return new Promise((resolve, reject) => {
-    const onMessage = (message: unknown): void => {
-      if (typeof message === 'object' && message !== null && 'type' in message && message.type === type) {
-        child.off('message', onMessage);
-        resolve(message as T);
-      }
-    };
-    child.on('message', onMessage);
-    child.once('exit', (code) => reject(new Error(`simulator process exited (${code ?? 'signal'}) before sending ${type}`)));
-  });
-}
 
 export async function run(options: { write?: boolean; log?: (line: string) => void } = {}): Promise<ClientBenchResult> {
   const log = options.log ?? ((line: string) => console.log(line));

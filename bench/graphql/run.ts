@@ -9,7 +9,7 @@
  *
  * Run: `npx tsx bench/graphql/run.ts` (or call `run()`). Not a test: timings vary by machine.
  */
-import { fork, type ChildProcess } from 'node:child_process';
+import { fork } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -18,6 +18,7 @@ import { parseConfig } from '../../src/config.js';
 import { startGateway, type Gateway } from '../../src/gateway.js';
 import { encodeCursor } from '../../src/graphql/cursor.js';
 import { naiveResolvers } from '../../src/graphql/naive-resolvers.js';
+import { nextMessage } from '../support/child-messages.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const CONTACTS = 2_000;
@@ -61,18 +62,6 @@ export interface GraphqlBenchResult {
   comparison: Array<{ scenario: string; callsNaive: number; callsLoaders: number; callReduction: number; p50SpeedUp: number }>;
 }
 
-function nextMessage<T extends { type: string }>(child: ChildProcess, type: T['type']): Promise<T> {
-  return new Promise((resolve, reject) => {
-    const onMessage = (message: unknown): void => {
-      if (typeof message === 'object' && message !== null && 'type' in message && message.type === type) {
-        child.off('message', onMessage);
-        resolve(message as T);
-      }
-    };
-    child.on('message', onMessage);
-    child.once('exit', (code) => reject(new Error(`simulator process exited (${code ?? 'signal'}) before sending ${type}`)));
-  });
-}
 
 function percentile(sorted: number[], p: number): number {
   if (sorted.length === 0) return 0;

@@ -11,7 +11,7 @@
  * Run: `npx tsx bench/sync/run.ts` (or `npm run bench -- sync`). Writes bench/results/sync.json.
  * Not a test: timings vary by machine.
  */
-import { fork, type ChildProcess } from 'node:child_process';
+import { fork } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -24,6 +24,7 @@ import { loadMappingFile } from '../../src/roofr/mapping-file.js';
 import { openStore } from '../../src/store/open-store.js';
 import { runBatchSync } from '../../src/sync/batch-sync.js';
 import { createRoofrPush } from '../../src/sync/roofr-push.js';
+import { nextMessage } from '../support/child-messages.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const CONTACTS = Number(process.env.BENCH_SYNC_CONTACTS ?? 10_000);
@@ -67,18 +68,6 @@ export interface SyncBenchResult {
   pass: boolean;
 }
 
-function nextMessage<T extends { type: string }>(child: ChildProcess, type: T['type']): Promise<T> {
-  return new Promise((resolve, reject) => {
-    const onMessage = (message: unknown): void => {
-      if (typeof message === 'object' && message !== null && 'type' in message && message.type === type) {
-        child.off('message', onMessage);
-        resolve(message as T);
-      }
-    };
-    child.on('message', onMessage);
-    child.once('exit', (code) => reject(new Error(`simulator process exited (${code ?? 'signal'}) before sending ${type}`)));
-  });
-}
 
 export async function run(options: { write?: boolean; log?: (line: string) => void } = {}): Promise<SyncBenchResult> {
   const log = options.log ?? ((line: string) => console.log(line));
