@@ -22,6 +22,7 @@ import { hasPendingWrite } from './outbox-ordering.js';
 import { activeLink, executeRoofrWrite, RoofrDependencyPendingError, ZAPIER_FORWARD_KIND, type Executed } from './roofr-write-executor.js';
 import { syncResult, type RoofrSyncResult } from './roofr-sync-result.js';
 import { entityKeyPrefix, entityOf, idempotencyKeyOf, type DeletePolicy, type RoofrWrite } from './roofr-writes.js';
+import { emptyContact } from '../domain/empty-contact.js';
 
 export interface RoofrPushLogger {
   warn(fields: Record<string, unknown>, message: string): void;
@@ -76,28 +77,7 @@ function isTransient(error: unknown): boolean {
  * read from its result, so an empty contact with the right id is enough (and costs no request).
  */
 function contactShell(id: string, locationId: string): Contact {
-  return {
-    id,
-    locationId,
-    name: null,
-    firstName: null,
-    lastName: null,
-    email: null,
-    phone: null,
-    companyName: null,
-    address: { line1: null, city: null, state: null, postalCode: null, country: null },
-    website: null,
-    timezone: null,
-    tags: [],
-    source: null,
-    type: null,
-    dnd: false,
-    assignedTo: null,
-    businessId: null,
-    customFields: [],
-    dateAdded: null,
-    dateUpdated: null,
-  };
+  return emptyContact(id, locationId);
 }
 
 function asRecord(value: object): Record<string, unknown> {

@@ -1,30 +1,10 @@
 import type { Contact, SearchedContact } from '../../../src/domain/types.js';
 import type { ListContactsRequest, SearchContactsRequest } from '../../../src/ghl/ghl-api.js';
 import { walkBusiness, walkList, walkSearch } from '../../../src/ghl/paging.js';
+import { emptyContact } from '../../../src/domain/empty-contact.js';
 
 function contact(id: string, dateAdded: number): Contact {
-  return {
-    id,
-    locationId: 'loc',
-    name: null,
-    firstName: null,
-    lastName: null,
-    email: null,
-    phone: null,
-    companyName: null,
-    address: { line1: null, city: null, state: null, postalCode: null, country: null },
-    website: null,
-    timezone: null,
-    tags: [],
-    source: null,
-    type: null,
-    dnd: false,
-    assignedTo: null,
-    businessId: null,
-    customFields: [],
-    dateAdded: new Date(dateAdded).toISOString(),
-    dateUpdated: null,
-  };
+  return { ...emptyContact(id, 'loc'), dateAdded: new Date(dateAdded).toISOString() };
 }
 
 /** A fake search endpoint with GHL's rules: sort by dateAdded then id, pages stop at 10,000, cursors after. */

@@ -4,6 +4,7 @@
  * GhlNotFoundError, task search scope), and records every call as `METHOD args` so a test can
  * read the batches it received. Write methods are outside what loaders do and refuse loudly.
  */
+import { emptyContact } from '../../../src/domain/empty-contact.js';
 import type { Appointment, Contact, Note, Task } from '../../../src/domain/types.js';
 import { GhlMissingScopeError, GhlNotFoundError } from '../../../src/ghl/errors.js';
 import type {
@@ -24,24 +25,11 @@ export interface RecordedCall {
 
 export function makeContact(id: string, overrides: Partial<Contact> = {}): Contact {
   return {
-    id,
-    locationId: 'loc-1',
+    ...emptyContact(id, 'loc-1'),
     name: `Contact ${id}`,
     firstName: 'Contact',
     lastName: id,
     email: `${id}@example.com`,
-    phone: null,
-    companyName: null,
-    address: { line1: null, city: null, state: null, postalCode: null, country: null },
-    website: null,
-    timezone: null,
-    tags: [],
-    source: null,
-    type: null,
-    dnd: false,
-    assignedTo: null,
-    businessId: null,
-    customFields: [],
     dateAdded: '2026-01-01T00:00:00.000Z',
     dateUpdated: '2026-01-02T00:00:00.000Z',
     ...overrides,

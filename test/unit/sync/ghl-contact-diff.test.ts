@@ -1,27 +1,15 @@
 import type { Contact } from '../../../src/domain/types.js';
 import { diffContactWrite } from '../../../src/sync/ghl-contact-diff.js';
+import { emptyContact } from '../../../src/domain/empty-contact.js';
 
 function contact(fields: Partial<Contact>): Contact {
   return {
-    id: 'c1',
-    locationId: 'loc',
-    name: null,
+    ...emptyContact('c1', 'loc'),
     firstName: 'Ada',
     lastName: 'Lovelace',
     email: 'ada@example.com',
-    phone: null,
-    companyName: null,
     address: { line1: '1 Main St', city: null, state: null, postalCode: null, country: null },
-    website: null,
-    timezone: null,
     tags: ['a', 'b'],
-    source: null,
-    type: null,
-    dnd: false,
-    assignedTo: null,
-    businessId: null,
-    customFields: [],
-    dateAdded: null,
     dateUpdated: '2026-01-02T00:00:00.000Z',
     ...fields,
   };
