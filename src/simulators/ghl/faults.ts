@@ -3,8 +3,8 @@
  * and truncated JSON, each optionally limited to a path pattern and method. "Next N" faults are
  * consumed one per matching request; rates draw from a seeded PRNG so runs are repeatable.
  */
-import { mulberry32 } from './prng.js';
-import type { Random } from './prng.js';
+import { mulberry32 } from '../prng.js';
+import type { Random } from '../prng.js';
 
 export interface FaultScope {
   /** Glob over the request path: `*` is one segment, `**` any number (e.g. `/contacts/*\/notes`). */

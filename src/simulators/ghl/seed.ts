@@ -4,8 +4,8 @@
  * contacts stay well within memory until someone asks for their children.
  */
 import type { AppointmentRecord, ContactChildren, ContactRecord, CustomFieldRecord, LocationRecord, NoteRecord, TaskRecord } from './model.js';
-import { firebaseId, hashString, hexId, intBetween, mulberry32, pick } from './prng.js';
-import type { Random } from './prng.js';
+import { firebaseId, hashString, hexId, intBetween, mulberry32, pick } from '../prng.js';
+import type { Random } from '../prng.js';
 import {
   APPOINTMENT_STATUSES,
   APPOINTMENT_TITLES,

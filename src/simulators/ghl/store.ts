@@ -5,8 +5,8 @@
  */
 import { CUSTOM_FIELDS } from './seed-vocabulary.js';
 import type { ContactChildren, ContactRecord, CustomFieldRecord, LocationRecord } from './model.js';
-import { firebaseId, hashString, mulberry32 } from './prng.js';
-import type { Random } from './prng.js';
+import { firebaseId, hashString, mulberry32 } from '../prng.js';
+import type { Random } from '../prng.js';
 import { seedChildren, seedContacts, seedLocation } from './seed.js';
 import type { LocationSeed } from './seed.js';
 import { normalizePhone } from './phone.js';

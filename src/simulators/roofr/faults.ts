@@ -3,6 +3,8 @@
  * shown working. Counted faults (`failNext`, `rateLimitNext`, …) are deterministic for tests;
  * rates (`errorRate`) use a seeded generator so a demo run repeats.
  */
+import { mulberry32 } from '../prng.js';
+
 export interface RoofrFaultSettings {
   /** Added before every API response. */
   latencyMs: number;
@@ -34,17 +36,6 @@ const DEFAULTS: RoofrFaultSettings = {
   hang: false,
   reset: false,
 };
-
-function mulberry32(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 export class RoofrFaults {
   private current: RoofrFaultSettings = { ...DEFAULTS };
