@@ -53,6 +53,8 @@ const entries = {
   CACHE_STALE_GRACE_MS: [nonNegativeInt.default(60000), 'how long past its TTL a cached value is still served (stale) while it is refreshed in the background'],
   CACHE_MAX_STALE_MS: [nonNegativeInt.default(3600000), 'how long past its TTL a cached value may stand in when HighLevel is rate limited, unavailable or slow'],
   CACHE_OP_TIMEOUT_MS: [positiveInt.default(150), 'longest a shared-cache operation may take; past it the request goes on without the cache'],
+  RESPONSE_CACHE_MAX_ENTRIES: [nonNegativeInt.default(5000), 'whole query responses kept in this process and reused while every cached value they were built from is unchanged and fresh; 0 turns the response cache off'],
+  RESPONSE_CACHE_MAX_BYTES: [positiveInt.default(33554432), 'memory budget of the response cache (bytes, LRU); one response larger than a sixteenth of it is not kept'],
   // Shared rate budget and admission control (src/ghl/redis-rate-budget.ts, src/graphql/plugins/admission.ts).
   REDIS_URL: [optionalText, 'redis://host:port: the HighLevel rate budget (burst window, daily counter, pauses, learnt limits) is shared by every replica through it; unset: per process'],
   GHL_REPLICAS_HINT: [positiveInt.default(2), 'replicas assumed when Redis is unreachable: each then spends only 1/n of the limits HighLevel reports'],

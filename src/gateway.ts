@@ -10,6 +10,7 @@ import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHt
 import type { Logger } from 'pino';
 import { cacheOptionsFromConfig, createCache } from './cache/cache-factory.js';
 import { invalidateForEntityChange } from './cache/change-invalidation.js';
+import { ResponseCache } from './cache/response-cache.js';
 import { isDemoMode, type Config } from './config.js';
 import { GhlClient } from './ghl/client.js';
 import type { GhlApi, TokenProvider } from './ghl/ghl-api.js';
@@ -17,7 +18,8 @@ import type { RateBudget } from './ghl/rate-budget.js';
 import { createRateBudget } from './ghl/rate-budget-factory.js';
 import { StaticTokenProvider } from './ghl/token-provider.js';
 import { createContextFactory, type GraphQLContext } from './graphql/context.js';
-import { admissionPlugin } from './graphql/plugins/admission.js';
+import { admissionPlugin, rateLimitExtension } from './graphql/plugins/admission.js';
+import { responseCachePlugin } from './graphql/plugins/response-cache-plugin.js';
 import type { Resolvers } from './graphql/resolvers-types.generated.js';
 import { createGraphQLServer } from './graphql/server.js';
 import express from 'express';
@@ -148,6 +150,11 @@ async function connectUpstream(config: Config, overrides: GatewayOverrides, logg
   };
 }
 
+/** What a reused response cost (nothing upstream) and the location's budget now, as an executed one reports them. */
+function reusedResponseExtensions(rateBudget: RateBudget | null, locationId: string): Record<string, unknown> {
+  return { upstream: { calls: 0, batches: 0 }, rateLimit: rateLimitExtension(rateBudget, locationId, { estimated: 0, actual: 0 }) };
+}
+
 export async function startGateway(config: Config, overrides: GatewayOverrides = {}): Promise<Gateway> {
   const logger = overrides.logger ?? silentLogger();
   const observability = createGatewayObservability(config, logger);
@@ -241,13 +248,16 @@ export async function startGateway(config: Config, overrides: GatewayOverrides =
     taskSearchBatched: (locationId) => taskSearch.modeFor(locationId) === 'batched',
     maxWaitMs: config.ADMISSION_MAX_WAIT_MS,
   });
+  // Whole responses of cached reads, checked against the shared cache on every reuse.
+  const responseCache =
+    config.RESPONSE_CACHE_MAX_ENTRIES === 0 ? null : new ResponseCache(cache, { maxEntries: config.RESPONSE_CACHE_MAX_ENTRIES, maxBytes: config.RESPONSE_CACHE_MAX_BYTES });
   const graphql = createGraphQLServer({
     ...(overrides.resolvers ? { resolvers: overrides.resolvers } : {}),
     logger: logger.child({ component: 'graphql' }),
     introspection: httpSecurity.introspection,
     validationRules: httpSecurity.validationRules,
     // The drain force-closes what is still open after half the shutdown budget, leaving the rest for syncs and stores.
-    plugins: [ApolloServerPluginDrainHttpServer({ httpServer, stopGracePeriodMillis: Math.floor(config.SHUTDOWN_TIMEOUT_MS / 2) }), observability.graphqlPlugin(), ...httpSecurity.plugins, admission],
+    plugins: [ApolloServerPluginDrainHttpServer({ httpServer, stopGracePeriodMillis: Math.floor(config.SHUTDOWN_TIMEOUT_MS / 2) }), observability.graphqlPlugin(), ...httpSecurity.plugins, admission, ...(responseCache === null ? [] : [responseCachePlugin(responseCache)])],
   });
   try {
     await graphql.start();
@@ -269,6 +279,7 @@ export async function startGateway(config: Config, overrides: GatewayOverrides =
       contextRequest: httpSecurity.contextRequest,
       readiness: observability.readiness,
       metricsRouter: observability.metricsRouter(),
+      ...(responseCache === null ? {} : { responseCache: { cache: responseCache, hitExtensions: (locationId) => reusedResponseExtensions(upstream.rateBudget, locationId ?? upstream.locationId) } }),
       health: () => ({
         demo: upstream.simulator !== null,
         locationId: upstream.locationId,

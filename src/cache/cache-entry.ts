@@ -3,17 +3,34 @@
  * fresh. Times are the gateway's clock (epoch ms), so freshness never depends on the store's
  * own expiry (which only decides how long the stale copy stays available as a fallback).
  */
+import { randomBytes } from 'node:crypto';
 import { z } from 'zod';
 
 export const CacheEntrySchema = z.object({
   value: z.unknown(),
   storedAt: z.number(),
   expiresAt: z.number(),
+  version: z.string().optional(),
 });
 export interface CacheEntry<T> {
   value: T;
   storedAt: number;
   expiresAt: number;
+  /**
+   * Unique per write (see newEntryVersion): what a cached whole response remembers of each value
+   * it was built from. storedAt alone is not enough: two writes can share a millisecond.
+   */
+  version?: string;
+}
+
+/** A tag no other process shares, so versions from replicas sharing a Redis never collide. */
+const PROCESS_TAG = randomBytes(6).toString('base64url');
+let writes = 0;
+
+/** A version for the next write: this process's tag and a counter (cheaper than random bytes per write). */
+export function newEntryVersion(): string {
+  writes += 1;
+  return `${PROCESS_TAG}.${writes.toString(36)}`;
 }
 
 export type Freshness =
@@ -46,5 +63,6 @@ export function parseEntry<T>(raw: unknown, valueSchema?: z.ZodType<T>): CacheEn
   }
   const value = valueSchema.safeParse(envelope.data.value);
   if (!value.success) return undefined;
-  return { value: value.data, storedAt: envelope.data.storedAt, expiresAt: envelope.data.expiresAt };
+  const { storedAt, expiresAt, version } = envelope.data;
+  return { value: value.data, storedAt, expiresAt, ...(version === undefined ? {} : { version }) };
 }

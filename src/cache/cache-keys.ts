@@ -65,3 +65,19 @@ export function locationOfKey(key: string): string | null {
   if (parts[0] !== KEY_LAYOUT || parts[1] !== 'loc' || parts[2] === undefined) return null;
   return decodeURIComponent(parts[2]);
 }
+
+/** Entities whose keys carry the location's search generation (dropped together when it changes). */
+const GENERATION_KEYED: ReadonlySet<CacheEntity | 'unknown'> = new Set(['search', 'contactList', 'businessList']);
+
+/**
+ * For a search or list key: the generation key of its location and the generation token the key
+ * was built with. A cached entry under an old generation still exists until its TTL, so whoever
+ * remembers such a key must also check the generation has not moved on. Null for other keys.
+ */
+export function generationOfKey(key: string): { key: string; token: string } | null {
+  if (!GENERATION_KEYED.has(entityOfKey(key))) return null;
+  const location = locationOfKey(key);
+  const token = key.split(':')[4];
+  if (location === null || token === undefined) return null;
+  return { key: cacheKeys.searchGeneration(location), token: decodeURIComponent(token) };
+}

@@ -25,11 +25,14 @@ export type CacheEventKind =
   /** The store became unavailable; the cache is bypassed until it answers again. */
   | 'store_down'
   /** The store answers again. */
-  | 'store_up';
+  | 'store_up'
+  /** A whole cached response was found but something it was built from changed: executed again. */
+  | 'outdated';
 
 export interface CacheEvent {
   kind: CacheEventKind;
-  entity: CacheEntity | 'unknown' | null;
+  /** "response": the whole-response cache (response-cache.ts), in front of the entity cache. */
+  entity: CacheEntity | 'response' | 'unknown' | null;
 }
 
 export type CacheEventListener = (event: CacheEvent) => void;
@@ -77,7 +80,7 @@ export class CacheStats {
   }
 
   snapshot(): Record<CacheEventKind, number> {
-    const kinds: CacheEventKind[] = ['hit', 'miss', 'stale', 'stale_on_error', 'revalidated', 'revalidate_failed', 'coalesced', 'store_error', 'store_down', 'store_up'];
+    const kinds: CacheEventKind[] = ['hit', 'miss', 'stale', 'stale_on_error', 'revalidated', 'revalidate_failed', 'coalesced', 'store_error', 'store_down', 'store_up', 'outdated'];
     return Object.fromEntries(kinds.map((kind) => [kind, this.count(kind)])) as Record<CacheEventKind, number>;
   }
 }

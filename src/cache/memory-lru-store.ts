@@ -1,17 +1,11 @@
 /**
- * The `memory://` store: a keyv store adapter holding serialized values in a Map used as an
- * LRU (a Map iterates in insertion order; a read re-inserts, so the first key is the least
- * recently used). Bounded by entry count AND by bytes, because a few huge search pages must
- * not be able to take the process's memory any more than many small contacts can.
+ * The `memory://` store: a keyv store adapter holding serialized values in a BoundedLru, bounded
+ * by entry count AND by bytes, because a few huge search pages must not be able to take the
+ * process's memory any more than many small contacts can.
  */
 import { EventEmitter } from 'node:events';
 import type { KeyvStoreAdapter, StoredData } from 'keyv';
-
-interface Slot {
-  value: string;
-  bytes: number;
-  expiresAt: number | null;
-}
+import { BoundedLru } from './bounded-lru.js';
 
 export interface MemoryLruOptions {
   maxEntries: number;
@@ -27,44 +21,34 @@ function asText(value: unknown): string {
 export class MemoryLruStore extends EventEmitter implements KeyvStoreAdapter {
   readonly opts: MemoryLruOptions;
   namespace?: string | undefined;
-  private readonly slots = new Map<string, Slot>();
-  private totalBytes = 0;
-  private evictions = 0;
-  private readonly now: () => number;
+  private readonly lru: BoundedLru<string>;
 
   constructor(options: MemoryLruOptions) {
     super();
     this.opts = options;
-    this.now = options.now ?? Date.now;
+    this.lru = new BoundedLru<string>(options);
   }
 
   /** Entries, bytes and evictions so far (for metrics and tests). */
   get size(): { entries: number; bytes: number; evictions: number } {
-    return { entries: this.slots.size, bytes: this.totalBytes, evictions: this.evictions };
+    return this.lru.size;
   }
 
   async get<Value>(key: string): Promise<StoredData<Value> | undefined> {
-    return this.read(key) as StoredData<Value> | undefined;
+    return this.lru.get(key) as StoredData<Value> | undefined;
   }
 
   async getMany<Value>(keys: string[]): Promise<Array<StoredData<Value | undefined>>> {
-    return keys.map((key) => this.read(key) as StoredData<Value | undefined>);
+    return keys.map((key) => this.lru.get(key) as StoredData<Value | undefined>);
   }
 
   async has(key: string): Promise<boolean> {
-    return this.read(key) !== undefined;
+    return this.lru.get(key) !== undefined;
   }
 
   async set(key: string, value: unknown, ttl?: number): Promise<boolean> {
     const text = asText(value);
-    const bytes = Buffer.byteLength(key) + Buffer.byteLength(text);
-    this.remove(key);
-    // A value larger than the whole budget would evict everything and still not fit.
-    if (bytes > this.opts.maxBytes) return false;
-    this.slots.set(key, { value: text, bytes, expiresAt: typeof ttl === 'number' && ttl > 0 ? this.now() + ttl : null });
-    this.totalBytes += bytes;
-    this.evictOverflow();
-    return true;
+    return this.lru.set(key, text, Buffer.byteLength(key) + Buffer.byteLength(text), ttl);
   }
 
   async setMany(entries: Array<{ key: string; value: unknown; ttl?: number }>): Promise<void> {
@@ -72,54 +56,23 @@ export class MemoryLruStore extends EventEmitter implements KeyvStoreAdapter {
   }
 
   async delete(key: string): Promise<boolean> {
-    return this.remove(key);
+    return this.lru.delete(key);
   }
 
   async deleteMany(keys: string[]): Promise<boolean> {
     let any = false;
-    for (const key of keys) any = this.remove(key) || any;
+    for (const key of keys) any = this.lru.delete(key) || any;
     return any;
   }
 
   async clear(): Promise<void> {
     const prefix = this.namespace === undefined ? '' : `${this.namespace}:`;
-    for (const key of [...this.slots.keys()]) {
-      if (key.startsWith(prefix)) this.remove(key);
+    for (const key of [...this.lru.keys()]) {
+      if (key.startsWith(prefix)) this.lru.delete(key);
     }
   }
 
   async disconnect(): Promise<void> {
-    this.slots.clear();
-    this.totalBytes = 0;
-  }
-
-  private read(key: string): string | undefined {
-    const slot = this.slots.get(key);
-    if (slot === undefined) return undefined;
-    if (slot.expiresAt !== null && slot.expiresAt <= this.now()) {
-      this.remove(key);
-      return undefined;
-    }
-    // Re-insert: this key becomes the most recently used.
-    this.slots.delete(key);
-    this.slots.set(key, slot);
-    return slot.value;
-  }
-
-  private remove(key: string): boolean {
-    const slot = this.slots.get(key);
-    if (slot === undefined) return false;
-    this.slots.delete(key);
-    this.totalBytes -= slot.bytes;
-    return true;
-  }
-
-  private evictOverflow(): void {
-    while (this.slots.size > this.opts.maxEntries || this.totalBytes > this.opts.maxBytes) {
-      const oldest = this.slots.keys().next();
-      if (oldest.done === true) return;
-      this.remove(oldest.value);
-      this.evictions += 1;
-    }
+    this.lru.clear();
   }
 }

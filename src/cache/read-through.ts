@@ -14,9 +14,10 @@
 import type { z } from 'zod';
 import { isGhlError, type GhlErrorKind } from '../ghl/errors.js';
 import type { Lane } from '../ghl/ghl-api.js';
-import { freshnessOf, parseEntry, type CacheEntry, type Freshness } from './cache-entry.js';
+import { freshnessOf, newEntryVersion, parseEntry, type CacheEntry, type Freshness } from './cache-entry.js';
 import { entityOfKey } from './cache-keys.js';
 import type { CacheStats } from './cache-stats.js';
+import type { ResponseDependency } from './response-dependencies.js';
 import { SingleFlight } from './in-flight.js';
 import type { CacheLogger, ResilientStore } from './resilient-store.js';
 
@@ -28,6 +29,8 @@ export interface ReadResult<T> {
   ageMs: number;
   /** True when the value came from the shared cache rather than this call's (or a joined) upstream call. */
   fromCache: boolean;
+  /** The cached entry's version (fromCache only; null for a value just loaded or an entry written without one). */
+  version: string | null;
 }
 
 export interface LoaderContext {
@@ -97,23 +100,23 @@ export class ReadThrough {
 
     if (entry !== undefined && freshness === 'fresh') {
       stats.record('hit', entity);
-      return { value: entry.value, stale: false, ageMs: at - entry.storedAt, fromCache: true };
+      return { value: entry.value, stale: false, ageMs: at - entry.storedAt, fromCache: true, version: entry.version ?? null };
     }
     if (entry !== undefined && freshness === 'grace') {
       stats.record('stale', entity);
       this.revalidate(key, ttlMs, loader);
-      return { value: entry.value, stale: true, ageMs: at - entry.storedAt, fromCache: true };
+      return { value: entry.value, stale: true, ageMs: at - entry.storedAt, fromCache: true, version: entry.version ?? null };
     }
 
     stats.record('miss', entity);
     try {
       const value = await this.load(key, ttlMs, loader, options.lane ?? 'interactive');
-      return { value, stale: false, ageMs: 0, fromCache: false };
+      return { value, stale: false, ageMs: 0, fromCache: false, version: null };
     } catch (error) {
       if (entry !== undefined && freshness === 'fallback' && isServeStaleFailure(error)) {
         stats.record('stale_on_error', entity);
         this.deps.logger.debug({ key, err: asError(error).message }, 'Serving a stale cached value: upstream failed retryably');
-        return { value: entry.value, stale: true, ageMs: now() - entry.storedAt, fromCache: true };
+        return { value: entry.value, stale: true, ageMs: now() - entry.storedAt, fromCache: true, version: entry.version ?? null };
       }
       throw error;
     }
@@ -148,10 +151,10 @@ export class ReadThrough {
       const freshness = entry === undefined ? 'expired' : freshnessOf(entry, at, graceMs, this.deps.maxStaleMs);
       if (entry !== undefined && freshness === 'fresh') {
         stats.record('hit', entity);
-        results.set(key, { value: entry.value, stale: false, ageMs: at - entry.storedAt, fromCache: true });
+        results.set(key, { value: entry.value, stale: false, ageMs: at - entry.storedAt, fromCache: true, version: entry.version ?? null });
       } else if (entry !== undefined && freshness === 'grace') {
         stats.record('stale', entity);
-        results.set(key, { value: entry.value, stale: true, ageMs: at - entry.storedAt, fromCache: true });
+        results.set(key, { value: entry.value, stale: true, ageMs: at - entry.storedAt, fromCache: true, version: entry.version ?? null });
         toRevalidate.push(key);
       } else {
         stats.record('miss', entity);
@@ -178,12 +181,12 @@ export class ReadThrough {
         toLoad.map(async (key) => {
           try {
             const value = await flights.get(key);
-            results.set(key, value === undefined ? undefined : { value, stale: false, ageMs: 0, fromCache: false });
+            results.set(key, value === undefined ? undefined : { value, stale: false, ageMs: 0, fromCache: false, version: null });
           } catch (error) {
             const stale = fallbacks.get(key);
             if (stale !== undefined && isServeStaleFailure(error)) {
               stats.record('stale_on_error', entityOfKey(key));
-              results.set(key, { value: stale.value, stale: true, ageMs: now() - stale.storedAt, fromCache: true });
+              results.set(key, { value: stale.value, stale: true, ageMs: now() - stale.storedAt, fromCache: true, version: stale.version ?? null });
             } else {
               results.set(key, asError(error));
             }
@@ -205,6 +208,23 @@ export class ReadThrough {
     return keys.map((_key, index) => {
       const entry = parseEntry(raws[index]);
       return entry === undefined ? 'absent' : freshnessOf(entry, at, this.deps.graceMs, this.deps.maxStaleMs);
+    });
+  }
+
+  /**
+   * Whether a response built from `dependencies` would still be built the same: every entry is
+   * still stored under the same version and still fresh, every generation unchanged. One
+   * getMany; a store that is down answers nothing, so nothing is current.
+   */
+  async stillCurrent(dependencies: readonly ResponseDependency[]): Promise<boolean> {
+    if (dependencies.length === 0) return false;
+    const raws = await this.deps.store.getMany(dependencies.map((dependency) => dependency.key));
+    const at = this.deps.now();
+    return dependencies.every((dependency, index) => {
+      const raw = raws[index];
+      if (dependency.kind === 'generation') return raw === dependency.token;
+      const entry = parseEntry(raw);
+      return entry !== undefined && entry.version === dependency.version && at < entry.expiresAt;
     });
   }
 
@@ -266,7 +286,7 @@ export class ReadThrough {
           this.deps.store.setMany(
             found.map((key) => ({
               key,
-              value: { value: loaded.get(key), storedAt, expiresAt: storedAt + ttlMs },
+              value: { value: loaded.get(key), storedAt, expiresAt: storedAt + ttlMs, version: newEntryVersion() },
               ttlMs: ttlMs + this.deps.maxStaleMs,
             })),
           ),
@@ -283,7 +303,7 @@ export class ReadThrough {
 
   private async write<T>(key: string, value: T, ttlMs: number): Promise<void> {
     const storedAt = this.deps.now();
-    const entry: CacheEntry<T> = { value, storedAt, expiresAt: storedAt + ttlMs };
+    const entry: CacheEntry<T> = { value, storedAt, expiresAt: storedAt + ttlMs, version: newEntryVersion() };
     // The store keeps it past its TTL for max-stale, so it can stand in when upstream fails.
     await this.deps.store.set(key, entry, ttlMs + this.deps.maxStaleMs);
   }

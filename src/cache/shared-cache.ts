@@ -10,6 +10,7 @@ import type { CacheInvalidation, InvalidationReport } from './invalidation.js';
 import type { LoadMissing, Loader, ReadResult, ReadThrough, ReadThroughOptions } from './read-through.js';
 import { hashRequest } from './request-hash.js';
 import type { CacheHealth, ResilientStore } from './resilient-store.js';
+import type { ResponseDependency } from './response-dependencies.js';
 import type { SearchGenerations } from './search-generation.js';
 
 export class SharedCache {
@@ -42,6 +43,11 @@ export class SharedCache {
   /** Freshness of each key's cached value without loading ("fresh" and "grace" cost no interactive call). */
   peekMany(keys: readonly string[]): Promise<Array<Freshness | 'absent'>> {
     return this.reader.peekMany(keys);
+  }
+
+  /** Whether every value a cached response was built from is unchanged and fresh (response-cache.ts). */
+  stillCurrent(dependencies: readonly ResponseDependency[]): Promise<boolean> {
+    return this.reader.stillCurrent(dependencies);
   }
 
   /** Stores a value known to be current (e.g. what a mutation returned), after invalidating. */

@@ -5,6 +5,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { CallerIdentity } from '../auth/caller-identity.js';
+import { ResponseDependencies } from '../cache/response-dependencies.js';
 import type { SharedCache } from '../cache/shared-cache.js';
 import type { CallOptions, GhlApi } from '../ghl/ghl-api.js';
 import type { RateBudget } from '../ghl/rate-budget.js';
@@ -38,6 +39,8 @@ export interface GraphQLContext {
   rateBudget: RateBudget | null;
   /** Who calls (API key, JWT or the demo caller), resolved per request; null where no HTTP auth runs (executeOperation in tests). */
   caller: CallerIdentity | null;
+  /** Set when the response may be kept whole for identical requests: its key and what it is built from. */
+  responseCache?: { key: string; dependencies: ResponseDependencies };
 }
 
 export interface ContextDeps {
@@ -60,6 +63,8 @@ export interface ContextRequest {
   locationId?: string;
   /** The authenticated caller; its locationId is the request's location. */
   caller?: CallerIdentity;
+  /** The request's key in the whole-response cache (src/http/cached-response.ts), when it has one. */
+  responseCacheKey?: string;
 }
 
 export type ContextFactory = (request?: ContextRequest) => GraphQLContext;
@@ -72,7 +77,11 @@ export function createContextFactory(deps: ContextDeps): ContextFactory {
     // GraphQL is the interactive lane: it goes ahead of background sync in the rate budget.
     const callOptions: CallOptions = { lane: 'interactive', requestId, observer: upstream.observer };
     const admission = new RequestAdmission();
-    const cacheLayer: CacheLayer | undefined = deps.cache === undefined ? undefined : { cache: deps.cache, admission };
+    // Only a request with a response-cache key records what its response is built from.
+    const responseCache =
+      deps.cache === undefined || request?.responseCacheKey === undefined ? undefined : { key: request.responseCacheKey, dependencies: new ResponseDependencies() };
+    const cacheLayer: CacheLayer | undefined =
+      deps.cache === undefined ? undefined : { cache: deps.cache, admission, ...(responseCache === undefined ? {} : { dependencies: responseCache.dependencies }) };
     const loaders = createLoaders({
       ghl: deps.ghl,
       locationId,
@@ -93,6 +102,7 @@ export function createContextFactory(deps: ContextDeps): ContextFactory {
       rateBudget: deps.rateBudget ?? null,
       caller: request?.caller ?? null,
       ...(cacheLayer === undefined ? {} : { cacheLayer }),
+      ...(responseCache === undefined ? {} : { responseCache }),
       ...(deps.writePath === undefined ? {} : { writePath: deps.writePath }),
       ...(deps.sync === undefined ? {} : { sync: deps.sync }),
     };

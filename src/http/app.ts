@@ -9,6 +9,7 @@ import { randomUUID } from 'node:crypto';
 import express, { type Express, type NextFunction, type Request, type Response, type Router } from 'express';
 import type { Logger } from 'pino';
 import type { ContextFactory, ContextRequest, GraphQLContext } from '../graphql/context.js';
+import { cachedResponseMiddleware, responseKeyOf, type CachedResponseOptions } from './cached-response.js';
 import { createHealthRouter, type HealthRoutesOptions } from './health-routes.js';
 import { PLAYGROUND_CSP, PLAYGROUND_CSS, PLAYGROUND_JS, playgroundHtml } from './playground.js';
 
@@ -30,6 +31,8 @@ export interface HttpAppOptions {
   readiness?: Pick<HealthRoutesOptions, 'checks' | 'draining'>;
   /** GET /metrics (src/http/metrics-route.ts). */
   metricsRouter?: Router;
+  /** The whole-response cache in front of Apollo; absent: every request executes. */
+  responseCache?: CachedResponseOptions;
 }
 
 const REQUEST_ID = /^[\w.:-]{1,128}$/;
@@ -86,12 +89,27 @@ export function createHttpApp(options: HttpAppOptions): Express {
     else next();
   });
 
+  // The caller is authenticated once per request, whether the response cache or Apollo asks first.
+  const contextRequests = new WeakMap<Request, Promise<ContextRequest>>();
+  const contextRequestOf = (req: Request): Promise<ContextRequest> => {
+    let pending = contextRequests.get(req);
+    if (pending === undefined) {
+      pending = (async () => (options.contextRequest ?? requestIdOnly)(req))();
+      contextRequests.set(req, pending);
+    }
+    return pending;
+  };
   app.use(
     '/graphql',
     assignRequestId,
     express.json({ limit: options.bodyLimit ?? '100kb' }),
+    ...(options.responseCache === undefined ? [] : [cachedResponseMiddleware(options.responseCache, contextRequestOf)]),
     expressMiddleware(options.server, {
-      context: async ({ req }) => options.createContext(await (options.contextRequest ?? requestIdOnly)(req)),
+      context: async ({ req }) => {
+        const request = await contextRequestOf(req);
+        const responseCacheKey = responseKeyOf(req);
+        return options.createContext(responseCacheKey === undefined ? request : { ...request, responseCacheKey });
+      },
     }),
   );
 

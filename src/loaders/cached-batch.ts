@@ -13,6 +13,7 @@
  */
 import type { ReadResult } from '../cache/read-through.js';
 import { isServeStaleFailure } from '../cache/read-through.js';
+import type { ResponseDependencies } from '../cache/response-dependencies.js';
 import type { SharedCache } from '../cache/shared-cache.js';
 import { GhlNotFoundError } from '../ghl/errors.js';
 import type { CallOptions, Lane } from '../ghl/ghl-api.js';
@@ -21,6 +22,8 @@ import type { RequestAdmission } from './request-admission.js';
 export interface CacheLayer {
   cache: SharedCache;
   admission: RequestAdmission;
+  /** Records what this request's response is built from, when it may be reused whole (response-cache.ts). */
+  dependencies?: ResponseDependencies;
 }
 
 /** The upstream batch: one result per key, in key order; `lane` is background for revalidation. */
@@ -63,6 +66,7 @@ export function cachedBatch<K, V>(
       }
       return found;
     });
+    results.forEach((result, index) => layer.dependencies?.noteRead(cacheKeys[index] ?? '', result));
     return results.map((result, index) => settle(result, cacheKeys[index] ?? '', failures, admission, options.endpoint));
   };
 }
@@ -87,9 +91,11 @@ export async function cachedRead<V>(
       admission.guardUpstream(options.endpoint);
       return upstream(context.lane);
     });
+    layer.dependencies?.noteRead(options.cacheKey, result);
     if (result.stale) admission.noteStale(result.ageMs);
     return result.value;
   } catch (error) {
+    layer.dependencies?.spoil('a read failed');
     throw asError(error);
   }
 }

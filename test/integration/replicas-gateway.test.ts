@@ -57,9 +57,15 @@ function startReplica(sim: GhlSimulator, locationId: string): Promise<Replica> {
   });
 }
 
-async function query(replica: Replica, id: string): Promise<{ errors?: Array<{ extensions?: { code?: string } }>; extensions?: { upstream?: { calls: number } }; data?: unknown }> {
-  const response = await fetch(replica.graphqlUrl, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query: QUERY, variables: { id } }) });
-  return (await response.json()) as { errors?: Array<{ extensions?: { code?: string } }>; extensions?: { upstream?: { calls: number } }; data?: unknown };
+interface Answer {
+  errors?: Array<{ extensions?: { code?: string } }>;
+  extensions?: { upstream?: { calls: number }; responseCache?: { hit: boolean } };
+  data?: { contact?: { name?: string } } | null;
+}
+
+async function query(replica: Replica, id: string, text = QUERY): Promise<Answer> {
+  const response = await fetch(replica.graphqlUrl, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query: text, variables: { id } }) });
+  return (await response.json()) as Answer;
 }
 
 describeIf('two gateway processes sharing Redis', () => {
@@ -100,5 +106,17 @@ describeIf('two gateway processes sharing Redis', () => {
     expect(second.data).toEqual(first.data);
     expect(second.extensions?.upstream?.calls).toBe(0);
     expect(sim.log.snapshot().total).toBe(before);
+  });
+
+  it('when one replica reuses a whole response and the other changes the contact, then the first executes again and shows the change', async () => {
+    const [id = ''] = sim.data.listContactIds(locationId).slice(17, 18);
+    let reused = false;
+    for (let attempt = 0; attempt < 4 && !reused; attempt += 1) reused = (await query(replicas[0] as Replica, id)).extensions?.responseCache?.hit === true;
+    expect(reused).toBe(true);
+    const updated = await query(replicas[1] as Replica, id, `mutation($id: ID!) { updateContact(id: $id, input: { firstName: "Replicated", lastName: "Change" }) { contact { id } } }`);
+    expect(updated.errors).toBeUndefined();
+    const next = await query(replicas[0] as Replica, id);
+    expect(next.extensions?.responseCache).toBeUndefined();
+    expect(next.data?.contact?.name).toBe('Replicated Change');
   });
 });

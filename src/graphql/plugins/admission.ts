@@ -59,6 +59,16 @@ async function uncachedCalls(cache: SharedCache, locationId: string, root: RootF
   return Math.min(root.calls, misses);
 }
 
+/** `extensions.rateLimit`: what the operation cost and what the location's budget has left. */
+export function rateLimitExtension(rateBudget: RateBudget | null, locationId: string, cost: { estimated: number | null; actual: number }): Record<string, unknown> {
+  const snapshot = rateBudget?.snapshot(locationId);
+  return {
+    cost,
+    burstRemaining: snapshot?.limitsKnown ? snapshot.burstRemaining : null,
+    dailyRemaining: snapshot?.limitsKnown ? snapshot.dailyRemaining : null,
+  };
+}
+
 export function admissionPlugin<TContext extends AdmissionContext>(deps: AdmissionPluginDeps): ApolloServerPlugin<TContext> {
   return {
     async requestDidStart() {
@@ -93,14 +103,9 @@ export function admissionPlugin<TContext extends AdmissionContext>(deps: Admissi
           const { admission, upstream, locationId } = contextValue;
           // Errors before the context existed (parse failures) leave it partly built.
           if (admission === undefined || upstream === undefined) return;
-          const snapshot = deps.rateBudget?.snapshot(locationId);
           const extensions: Record<string, unknown> = {
             ...result.extensions,
-            rateLimit: {
-              cost: { estimated: admission.estimatedCalls, actual: upstream.snapshot().calls },
-              burstRemaining: snapshot?.limitsKnown ? snapshot.burstRemaining : null,
-              dailyRemaining: snapshot?.limitsKnown ? snapshot.dailyRemaining : null,
-            },
+            rateLimit: rateLimitExtension(deps.rateBudget, locationId, { estimated: admission.estimatedCalls, actual: upstream.snapshot().calls }),
           };
           if (admission.mode === 'cache-only') extensions['admission'] = { mode: admission.mode, retryAfterMs: admission.retryAfterMs };
           const stale = admission.stale;

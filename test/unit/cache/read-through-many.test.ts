@@ -56,11 +56,11 @@ describe('readThroughMany', () => {
     const results = await cache.readThroughMany([c, a, d, b, c], TTL, upstream.loadMissing);
     expect(upstream.batches).toEqual([[a], [c, d, b]]);
     expect(results).toEqual([
-      { value: 'C', stale: false, ageMs: 0, fromCache: false },
-      { value: 'A', stale: false, ageMs: 0, fromCache: true },
+      { value: 'C', stale: false, ageMs: 0, fromCache: false, version: null },
+      { value: 'A', stale: false, ageMs: 0, fromCache: true, version: expect.any(String) },
       undefined,
-      { value: 'B', stale: false, ageMs: 0, fromCache: false },
-      { value: 'C', stale: false, ageMs: 0, fromCache: false },
+      { value: 'B', stale: false, ageMs: 0, fromCache: false, version: null },
+      { value: 'C', stale: false, ageMs: 0, fromCache: false, version: null },
     ]);
 
     const again = await cache.readThroughMany([a, b, c], TTL, upstream.loadMissing);
@@ -77,7 +77,7 @@ describe('readThroughMany', () => {
     clock.advance(TTL + 1);
 
     const stale = await cache.readThroughMany(keys, TTL, upstream.loadMissing);
-    expect(stale).toEqual(keys.map(() => ({ value: 'old', stale: true, ageMs: TTL + 1, fromCache: true })));
+    expect(stale).toEqual(keys.map(() => ({ value: 'old', stale: true, ageMs: TTL + 1, fromCache: true, version: expect.any(String) })));
     await cache.idle();
     expect(upstream.batches).toEqual([keys, keys]);
     expect(upstream.lanes).toEqual(['interactive', 'background']);
@@ -95,7 +95,7 @@ describe('readThroughMany', () => {
     clock.advance(TTL + GRACE + 1);
 
     const [first, second] = await cache.readThroughMany([a, b], TTL, upstream.loadMissing);
-    expect(first).toEqual({ value: 'A', stale: true, ageMs: TTL + GRACE + 1, fromCache: true });
+    expect(first).toEqual({ value: 'A', stale: true, ageMs: TTL + GRACE + 1, fromCache: true, version: expect.any(String) });
     expect(second).toBe(failure);
   });
 

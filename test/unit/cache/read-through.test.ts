@@ -41,12 +41,12 @@ describe('readThrough', () => {
     const key = cache.keys.contact('loc1', 'c1');
     const loader = new ScriptedLoader({ id: 'c1', name: 'Ada' });
     const first = await cache.readThrough(key, TTL, loader.load);
-    expect(first).toEqual({ value: { id: 'c1', name: 'Ada' }, stale: false, ageMs: 0, fromCache: false });
+    expect(first).toEqual({ value: { id: 'c1', name: 'Ada' }, stale: false, ageMs: 0, fromCache: false, version: null });
     expect(loader.lanes).toEqual(['interactive']);
 
     clock.advance(TTL - 1);
     const second = await cache.readThrough(key, TTL, loader.load);
-    expect(second).toEqual({ value: { id: 'c1', name: 'Ada' }, stale: false, ageMs: TTL - 1, fromCache: true });
+    expect(second).toEqual({ value: { id: 'c1', name: 'Ada' }, stale: false, ageMs: TTL - 1, fromCache: true, version: expect.any(String) });
     expect(loader.calls).toBe(1);
     expect(cache.stats.misses).toBe(1);
     expect(cache.stats.hits).toBe(1);
@@ -62,13 +62,13 @@ describe('readThrough', () => {
     clock.advance(TTL + 1000);
 
     const stale = await cache.readThrough(key, TTL, loader.load);
-    expect(stale).toEqual({ value: 'v1', stale: true, ageMs: TTL + 1000, fromCache: true });
+    expect(stale).toEqual({ value: 'v1', stale: true, ageMs: TTL + 1000, fromCache: true, version: expect.any(String) });
     await cache.idle();
     expect(loader.calls).toBe(2);
     expect(loader.lanes).toEqual(['interactive', 'background']);
 
     const refreshed = await cache.readThrough(key, TTL, loader.load);
-    expect(refreshed).toMatchObject({ value: 'v2', stale: false, fromCache: true });
+    expect(refreshed).toMatchObject({ value: 'v2', stale: false, fromCache: true, version: expect.any(String) });
     expect(cache.stats.count('stale')).toBe(1);
     expect(cache.stats.count('revalidated')).toBe(1);
     expect(loader.calls).toBe(2);
@@ -100,7 +100,7 @@ describe('readThrough', () => {
     loader.throws(error);
     clock.advance(TTL + GRACE + 30_000);
     const result = await cache.readThrough(key, TTL, loader.load);
-    expect(result).toEqual({ value: 'old', stale: true, ageMs: TTL + GRACE + 30_000, fromCache: true });
+    expect(result).toEqual({ value: 'old', stale: true, ageMs: TTL + GRACE + 30_000, fromCache: true, version: expect.any(String) });
     expect(cache.stats.count('stale_on_error')).toBe(1);
     expect(cache.stats.staleServes).toBe(1);
   });
@@ -159,7 +159,7 @@ describe('readThrough', () => {
     const b = await cache.readThrough(cache.keys.contact('locB', 'same'), TTL, async () => 'B');
     expect([a.value, b.value]).toEqual(['A', 'B']);
     const again = await cache.readThrough(cache.keys.contact('locB', 'same'), TTL, async () => 'never');
-    expect(again).toMatchObject({ value: 'B', fromCache: true });
+    expect(again).toMatchObject({ value: 'B', fromCache: true, version: expect.any(String) });
   });
 
   it('when a cached value does not match the schema, then it is treated as a miss', async () => {
@@ -168,8 +168,8 @@ describe('readThrough', () => {
     await cache.readThrough(key, TTL, async () => ({ id: 'c1' }));
     const Schema = z.object({ id: z.string(), name: z.string() });
     const result = await cache.readThrough(key, TTL, async () => ({ id: 'c1', name: 'Ada' }), { schema: Schema });
-    expect(result).toEqual({ value: { id: 'c1', name: 'Ada' }, stale: false, ageMs: 0, fromCache: false });
-    expect(await cache.readThrough(key, TTL, async () => ({ id: 'x', name: 'never' }), { schema: Schema })).toMatchObject({ fromCache: true });
+    expect(result).toEqual({ value: { id: 'c1', name: 'Ada' }, stale: false, ageMs: 0, fromCache: false, version: null });
+    expect(await cache.readThrough(key, TTL, async () => ({ id: 'x', name: 'never' }), { schema: Schema })).toMatchObject({ fromCache: true, version: expect.any(String) });
   });
 
   it('when ten reads of one key arrive together, then the loader runs once and all get its value', async () => {
@@ -207,11 +207,11 @@ describe('readThrough edge cases', () => {
     const cache = await createCache('memory://', { logger: log.logger });
     const key = cache.keys.contact('loc1', 'c1');
     const result = await cache.readThrough(key, TTL, async () => ({ big: 1n }));
-    expect(result).toMatchObject({ value: { big: 1n }, fromCache: false });
+    expect(result).toMatchObject({ value: { big: 1n }, fromCache: false, version: null });
     expect(cache.health().state).toBe('up');
     expect(log.warnings().map((line) => line.msg)).toEqual(['A value could not be cached; it is served uncached']);
     await cache.readThrough(cache.keys.contact('loc1', 'c2'), TTL, async () => 'ok');
-    expect(await cache.readThrough(cache.keys.contact('loc1', 'c2'), TTL, async () => 'never')).toMatchObject({ fromCache: true });
+    expect(await cache.readThrough(cache.keys.contact('loc1', 'c2'), TTL, async () => 'never')).toMatchObject({ fromCache: true, version: expect.any(String) });
     await cache.close();
   });
 
@@ -221,7 +221,7 @@ describe('readThrough edge cases', () => {
     await cache.readThrough(key, TTL, async () => ({ name: 'old' }));
     await cache.invalidateContact('loc1', 'c1');
     await cache.prime(key, TTL, { name: 'new' });
-    expect(await cache.readThrough(key, TTL, async () => ({ name: 'never' }))).toMatchObject({ value: { name: 'new' }, fromCache: true });
+    expect(await cache.readThrough(key, TTL, async () => ({ name: 'never' }))).toMatchObject({ value: { name: 'new' }, fromCache: true, version: expect.any(String) });
     await cache.close();
   });
 });
