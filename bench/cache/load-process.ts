@@ -4,7 +4,8 @@
  * Receives a job over IPC (sequential runs for latency, then runs with N in flight for
  * throughput), answers with per-request timings, upstream calls and error codes.
  */
-import { Agent, request } from 'node:http';
+import { Agent } from 'node:http';
+import { postJson } from '../support/http-post.js';
 
 interface Job {
   type: 'job';
@@ -22,23 +23,9 @@ interface Answer {
   code: string | null;
 }
 
-/** Keep-alive node:http: fetch (undici) adds ~1.5 ms per request here, more than a cached query costs. */
-function post(agent: Agent, url: string, body: string): Promise<{ status: number; text: string }> {
-  return new Promise((resolve, reject) => {
-    const outgoing = request(url, { method: 'POST', agent, headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) } }, (response) => {
-      let text = '';
-      response.setEncoding('utf8');
-      response.on('data', (chunk: string) => (text += chunk));
-      response.on('end', () => resolve({ status: response.statusCode ?? 0, text }));
-    });
-    outgoing.on('error', reject);
-    outgoing.end(body);
-  });
-}
-
 async function execute(agent: Agent, url: string, query: string, variables: Record<string, unknown>): Promise<Answer> {
   const started = performance.now();
-  const response = await post(agent, url, JSON.stringify({ query, variables }));
+  const response = await postJson(agent, url, JSON.stringify({ query, variables }));
   const body = JSON.parse(response.text) as { errors?: Array<{ extensions?: { code?: string } }>; extensions?: { upstream?: { calls: number } } };
   return {
     ms: performance.now() - started,

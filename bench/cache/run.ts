@@ -17,7 +17,7 @@
 import { fork, type ChildProcess } from 'node:child_process';
 import { setMaxListeners } from 'node:events';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { Agent, request } from 'node:http';
+import { Agent } from 'node:http';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -30,6 +30,7 @@ import { InMemoryRateBudget } from '../../src/ghl/rate-budget.js';
 import { StaticTokenProvider } from '../../src/ghl/token-provider.js';
 import { encodeCursor } from '../../src/graphql/cursor.js';
 import { nextMessage } from '../support/child-messages.js';
+import { postJson } from '../support/http-post.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const CONTACTS = 5_000;
@@ -111,28 +112,11 @@ function percentile(values: number[], p: number): number {
   return Math.round((sorted[Math.max(0, index)] ?? 0) * 100) / 100;
 }
 
-/**
- * A keep-alive node:http client: fetch (undici) alone adds ~1.5 ms per request on this machine,
- * more than a warm cached query costs the gateway, and would measure the client, not the gateway.
- */
 const agent = new Agent({ keepAlive: true, maxSockets: 32 });
-
-function post(url: string, body: string): Promise<{ status: number; text: string }> {
-  return new Promise((resolve, reject) => {
-    const outgoing = request(url, { method: 'POST', agent, headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) } }, (response) => {
-      let text = '';
-      response.setEncoding('utf8');
-      response.on('data', (chunk: string) => (text += chunk));
-      response.on('end', () => resolve({ status: response.statusCode ?? 0, text }));
-    });
-    outgoing.on('error', reject);
-    outgoing.end(body);
-  });
-}
 
 async function execute(url: string, query: string, variables: Record<string, unknown>): Promise<Answer> {
   const started = performance.now();
-  const response = await post(url, JSON.stringify({ query, variables }));
+  const response = await postJson(agent, url, JSON.stringify({ query, variables }));
   const body = JSON.parse(response.text) as { errors?: Array<{ extensions?: { code?: string } }>; extensions?: { upstream?: { calls: number } } };
   return {
     ms: performance.now() - started,

@@ -6,7 +6,7 @@
  * its own for each workload, so caches start cold and peak RSS is per workload. Prints a table,
  * writes bench/results/peers.json and bench/results/peers.md. See bench/peers/README.md.
  *
- * Environment: BENCH_MIXED_SECONDS (60), BENCH_MIXED_CLIENTS (16), BENCH_WARM_SECONDS (10),
+ * Environment: BENCH_MIXED_SECONDS (60), BENCH_MIXED_CLIENTS (16), BENCH_WARM_SECONDS (10), BENCH_WARM_UP_SECONDS (3),
  * BENCH_PEERS (comma list of mesh, apollo, naive, gateway; default all), BENCH_PEERS_KEEP=1 (with
  * BENCH_PEERS: keep the other systems' rows from the last bench/results/peers.json).
  * `tsx bench/peers/run.ts render` rewrites peers.md from peers.json without measuring.
@@ -17,7 +17,7 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import { consoleTable, machine, markdown, targets, withRatios, type PeersReport } from './report.js';
 import { startSimulator } from './simulator-control.js';
 import { composeMesh, SYSTEMS, type PeerSystem } from './systems.js';
-import { coldOperations, measureCold, measureMixed, measureWarm, type PhaseResult, type WorkloadSettings } from './workloads.js';
+import { coldOperations, forgetConnections, measureCold, measureMixed, measureWarm, type PhaseResult, type WorkloadSettings } from './workloads.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const RESULTS_JSON = 'bench/results/peers.json';
@@ -34,7 +34,7 @@ function numberFromEnv(name: string, fallback: number): number {
 export function settingsFromEnv(): WorkloadSettings {
   return {
     coldRuns: { a: 10, b: 2, c: 2 },
-    warmQueries: 200,
+    warmUpSeconds: numberFromEnv('BENCH_WARM_UP_SECONDS', 3),
     warmSeconds: numberFromEnv('BENCH_WARM_SECONDS', 10),
     warmInFlight: 4,
     mixedSeconds: numberFromEnv('BENCH_MIXED_SECONDS', 60),
@@ -64,6 +64,7 @@ async function runSystem(system: PeerSystem, settings: WorkloadSettings, log: (l
         report(await measureCold(system, peer, sim, workload, operations, settings));
         report(await measureWarm(system, peer, sim, workload, operations, settings));
       } finally {
+        forgetConnections(peer.graphqlUrl);
         await peer.process.stop();
       }
     }
@@ -71,6 +72,7 @@ async function runSystem(system: PeerSystem, settings: WorkloadSettings, log: (l
     try {
       report(await measureMixed(system, peer, sim, ids, settings));
     } finally {
+      forgetConnections(peer.graphqlUrl);
       await peer.process.stop();
     }
   } finally {

@@ -8,10 +8,13 @@
  *       fresh window (the limit's interval): every query then meets a full budget, at the
  *       simulator and in any budget the system keeps itself, and its figures are its own cost,
  *       not the pacing of the one before. (a) runs on one budget (10 × 4 calls fit in it).
- * warm  (a, b, c): the cold queries again, 4 in flight, for WARM_QUERIES answers or WARM_SECONDS,
- *       whichever comes first, on one budget (again after a fresh window for b and c).
+ * warm  (a, b, c): the cold queries again, cycling, 4 in flight: first warmUpSeconds unmeasured
+ *       (caches and JIT warm), then warmSeconds measured, on one budget (after a fresh window for
+ *       b and c).
  * mixed (d): many clients for BENCH_MIXED_SECONDS on one budget, repeated and new ids.
  */
+import { Agent } from 'node:http';
+import { postJson } from '../support/http-post.js';
 import { latencyStats, perSecond, type LatencyStats } from './latency-stats.js';
 import type { SimControl } from './simulator-control.js';
 import type { Operation, PeerSystem, RunningPeer, Upstream } from './systems.js';
@@ -44,7 +47,9 @@ export interface PhaseResult extends LatencyStats {
 
 export interface WorkloadSettings {
   coldRuns: Record<'a' | 'b' | 'c', number>;
-  warmQueries: number;
+  /** Unmeasured closed-loop seconds before each warm measurement. */
+  warmUpSeconds: number;
+  /** Measured closed-loop seconds of each warm phase. */
   warmSeconds: number;
   warmInFlight: number;
   mixedSeconds: number;
@@ -67,20 +72,32 @@ interface Answer {
   error: string | null;
 }
 
+/** One keep-alive agent per system URL, so no phase pays for new connections (and all systems alike). */
+const agents = new Map<string, Agent>();
+
+function agentFor(url: string): Agent {
+  let agent = agents.get(url);
+  if (agent === undefined) {
+    agent = new Agent({ keepAlive: true, maxSockets: 64 });
+    agents.set(url, agent);
+  }
+  return agent;
+}
+
+/** Closes the keep-alive connections to a system (before its process stops). */
+export function forgetConnections(url: string): void {
+  agents.get(url)?.destroy();
+  agents.delete(url);
+}
+
 async function send(url: string, operation: Operation, timeoutMs: number): Promise<Answer> {
   const started = performance.now();
   try {
-    const response = await fetch(url, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify(operation),
-      signal: AbortSignal.timeout(timeoutMs),
-    });
-    const text = await response.text();
+    const response = await postJson(agentFor(url), url, JSON.stringify(operation), timeoutMs);
     const ms = performance.now() - started;
     let body: { data?: unknown; errors?: Array<{ message?: string }> } = {};
     try {
-      body = JSON.parse(text) as typeof body;
+      body = JSON.parse(response.text) as typeof body;
     } catch {
       return { ms, ok: false, error: `HTTP ${response.status}: not JSON` };
     }
@@ -179,15 +196,19 @@ export async function measureWarm(
   if (workload === 'a') await sim.reset();
   else await freshWindow(sim, settings);
   let issued = 0;
-  const deadline = performance.now() + settings.warmSeconds * 1000;
-  const { answers, elapsedMs } = await closedLoop(peer.graphqlUrl, settings.warmInFlight, deadline, settings.requestTimeoutMs, () => {
-    if (issued >= settings.warmQueries) return null;
+  const nextOperation = (): Operation | null => {
     const operation = operations[issued % operations.length] ?? null;
     issued += 1;
     return operation;
-  });
-  const stats = await sim.stats();
-  return summarize({ system: system.key, workload, phase: 'warm' }, answers, elapsedMs, stats, peer.process.peakRssMb());
+  };
+  // Not measured: "warm" means warm caches and a warm JIT, not the first seconds of a process.
+  await closedLoop(peer.graphqlUrl, settings.warmInFlight, performance.now() + settings.warmUpSeconds * 1000, settings.requestTimeoutMs, nextOperation);
+  const before = await sim.stats();
+  const deadline = performance.now() + settings.warmSeconds * 1000;
+  const { answers, elapsedMs } = await closedLoop(peer.graphqlUrl, settings.warmInFlight, deadline, settings.requestTimeoutMs, nextOperation);
+  const after = await sim.stats();
+  const upstream = { total: after.total - before.total, rateLimited: after.rateLimited - before.rateLimited };
+  return summarize({ system: system.key, workload, phase: 'warm' }, answers, elapsedMs, upstream, peer.process.peakRssMb());
 }
 
 /** mulberry32: a seeded PRNG, so every system gets the same sequence of mixed operations. */

@@ -17,11 +17,11 @@ describe('shared cache when Redis is not there at all', () => {
     const loader = new ScriptedLoader({ id: 'c1' });
     for (let i = 0; i < 5; i += 1) {
       const result = await cache.readThrough(cache.keys.contact('loc1', 'c1'), 60_000, loader.load);
-      expect(result).toEqual({ value: { id: 'c1' }, stale: false, ageMs: 0, fromCache: false });
+      expect(result).toEqual({ value: { id: 'c1' }, stale: false, ageMs: 0, fromCache: false, version: null });
     }
     expect(loader.calls).toBe(5);
     const batch = await cache.readThroughMany([cache.keys.contact('loc1', 'a')], 60_000, async (keys) => new Map(keys.map((key) => [key, 'A'])));
-    expect(batch).toEqual([{ value: 'A', stale: false, ageMs: 0, fromCache: false }]);
+    expect(batch).toEqual([{ value: 'A', stale: false, ageMs: 0, fromCache: false, version: null }]);
     await cache.invalidateContact('loc1', 'c1');
     expect(typeof (await cache.searchKey('loc1', { q: 1 }))).toBe('string');
     await expect(cache.readThrough(cache.keys.contact('loc1', 'gone'), 60_000, async () => Promise.reject(new GhlNotFoundError('GET /contacts/{contactId}', 'gone')))).rejects.toBeInstanceOf(GhlNotFoundError);

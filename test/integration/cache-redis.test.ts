@@ -56,8 +56,8 @@ describeIf('shared cache on Redis', () => {
     const key = replicaA.keys.contact('locA', 'c1');
     const loader = new ScriptedLoader({ id: 'c1', name: 'Ada' });
 
-    expect(await replicaA.readThrough(key, TTL, loader.load)).toMatchObject({ fromCache: false });
-    expect(await replicaB.readThrough(key, TTL, loader.load)).toMatchObject({ value: { id: 'c1', name: 'Ada' }, fromCache: true });
+    expect(await replicaA.readThrough(key, TTL, loader.load)).toMatchObject({ fromCache: false, version: null });
+    expect(await replicaB.readThrough(key, TTL, loader.load)).toMatchObject({ value: { id: 'c1', name: 'Ada' }, fromCache: true, version: expect.any(String) });
     expect(loader.calls).toBe(1);
     expect(await raw.exists(`${namespace}::${key}`)).toBe(1);
     // The store keeps it past its TTL (for max-stale), but not forever.
@@ -75,10 +75,10 @@ describeIf('shared cache on Redis', () => {
 
     await replicaB.invalidateContact('locB', 'c1');
 
-    expect(await replicaA.readThrough(key, TTL, async () => 'v2')).toMatchObject({ value: 'v2', fromCache: false });
+    expect(await replicaA.readThrough(key, TTL, async () => 'v2')).toMatchObject({ value: 'v2', fromCache: false, version: null });
     const newSearchKey = await replicaA.searchKey('locB', { query: 'ada' });
     expect(newSearchKey).not.toBe(searchKey);
-    expect(await replicaA.readThrough(newSearchKey, TTL, async () => ['c1', 'c9'])).toMatchObject({ fromCache: false });
+    expect(await replicaA.readThrough(newSearchKey, TTL, async () => ['c1', 'c9'])).toMatchObject({ fromCache: false, version: null });
   });
 
   it('when a batch is read, then cached keys come from one getMany and only the misses are loaded', async () => {
@@ -105,13 +105,13 @@ describeIf('shared cache on Redis', () => {
       const key = cache.keys.contact('locD', 'c1');
       const loader = new ScriptedLoader('from upstream');
       await cache.readThrough(key, TTL, loader.load);
-      expect(await cache.readThrough(key, TTL, loader.load)).toMatchObject({ fromCache: true });
+      expect(await cache.readThrough(key, TTL, loader.load)).toMatchObject({ fromCache: true, version: expect.any(String) });
       expect(cache.health().state).toBe('up');
 
       const down = nextEvent(cache, 'store_down');
       proxy.cut();
       for (let i = 0; i < 5; i += 1) {
-        expect(await cache.readThrough(key, TTL, loader.load)).toEqual({ value: 'from upstream', stale: false, ageMs: 0, fromCache: false });
+        expect(await cache.readThrough(key, TTL, loader.load)).toEqual({ value: 'from upstream', stale: false, ageMs: 0, fromCache: false, version: null });
       }
       await down;
       expect(cache.health().state).toBe('down');
@@ -132,7 +132,7 @@ describeIf('shared cache on Redis', () => {
       expect(log.infos().filter((line) => /recovered/.test(line.msg ?? ''))).toHaveLength(1);
       // Back to caching: one load, then hits.
       await cache.readThrough(key, TTL, loader.load);
-      expect(await cache.readThrough(key, TTL, loader.load)).toMatchObject({ fromCache: true });
+      expect(await cache.readThrough(key, TTL, loader.load)).toMatchObject({ fromCache: true, version: expect.any(String) });
       expect(log.warnings()).toHaveLength(1);
     } finally {
       await cache.close();
@@ -151,13 +151,13 @@ describeIf('shared cache on Redis', () => {
       expect(cache.health().state).toBe('down');
       const loader = new ScriptedLoader('v');
       const key = cache.keys.contact('locF', 'c1');
-      expect(await cache.readThrough(key, TTL, loader.load)).toMatchObject({ fromCache: false });
+      expect(await cache.readThrough(key, TTL, loader.load)).toMatchObject({ fromCache: false, version: null });
 
       const up = nextEvent(cache, 'store_up');
       proxy.restore();
       await up;
       await cache.readThrough(key, TTL, loader.load);
-      expect(await cache.readThrough(key, TTL, loader.load)).toMatchObject({ fromCache: true });
+      expect(await cache.readThrough(key, TTL, loader.load)).toMatchObject({ fromCache: true, version: expect.any(String) });
       expect(log.warnings()).toHaveLength(1);
     } finally {
       await cache.close();
@@ -179,15 +179,15 @@ describeIf('shared cache on Redis', () => {
       const down = nextEvent(cache, 'store_down');
       proxy.freeze();
       // Without the operation timeout this read would wait for Redis forever (the jest timeout would fail it).
-      expect(await cache.readThrough(key, TTL, loader.load)).toMatchObject({ value: 'from upstream', fromCache: false });
+      expect(await cache.readThrough(key, TTL, loader.load)).toMatchObject({ value: 'from upstream', fromCache: false, version: null });
       await down;
       expect(cache.health().lastError).toMatch(/did not answer within 100 ms/);
-      expect(await cache.readThrough(key, TTL, loader.load)).toMatchObject({ fromCache: false });
+      expect(await cache.readThrough(key, TTL, loader.load)).toMatchObject({ fromCache: false, version: null });
 
       const up = nextEvent(cache, 'store_up');
       proxy.restore();
       await up;
-      expect(await cache.readThrough(key, TTL, loader.load)).toMatchObject({ value: 'from upstream', fromCache: true });
+      expect(await cache.readThrough(key, TTL, loader.load)).toMatchObject({ value: 'from upstream', fromCache: true, version: expect.any(String) });
       expect(log.warnings()).toHaveLength(1);
       expect(log.infos().filter((line) => /recovered/.test(line.msg ?? ''))).toHaveLength(1);
     } finally {
