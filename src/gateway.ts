@@ -241,11 +241,12 @@ export async function startGateway(config: Config, overrides: GatewayOverrides =
     throw error;
   }
   const httpServer: Server = createServer();
-  const taskSearch = new TaskSearchCapability(config.GHL_TOKEN_SCOPES);
+  // Per location: OAuth installs may grant different scopes.
+  const taskSearch = new TaskSearchCapability(upstream.scopesOf);
   const admission = admissionPlugin<GraphQLContext>({
     rateBudget: upstream.rateBudget,
     cache,
-    taskSearchBatched: (locationId) => taskSearch.modeFor(locationId) === 'batched',
+    taskSearchBatched: async (locationId) => (await taskSearch.modeFor(locationId)) === 'batched',
     maxWaitMs: config.ADMISSION_MAX_WAIT_MS,
   });
   // Whole responses of cached reads, checked against the shared cache on every reuse.

@@ -135,7 +135,7 @@ export function createLoaders(deps: LoaderDeps): Loaders {
   /** Upstream half of tasksByContactId: one task search per batch, or one call per contact without the scope. */
   const tasksUpstream = async (contactIds: readonly string[], lane: Lane): Promise<Array<Task[] | Error>> => {
     const callOptions = withLane(deps.callOptions, lane);
-    if (deps.taskSearch.modeFor(locationId) === 'per-contact') return tasksPerContact(contactIds, callOptions);
+    if ((await deps.taskSearch.modeFor(locationId)) === 'per-contact') return tasksPerContact(contactIds, callOptions);
     try {
       const tasks = await searchAllTasks(ghl, locationId, contactIds, callOptions);
       const byContact = new Map<string, Task[]>(contactIds.map((id) => [id, []]));

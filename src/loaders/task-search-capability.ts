@@ -1,27 +1,64 @@
 /**
  * Which locations may use the batched task search (POST /locations/{locationId}/tasks/search,
- * scope `locations/tasks.readonly`). A Private Integration Token's scopes cannot be asked for,
- * so they are either declared (GHL_TOKEN_SCOPES) or learned: the first "not authorized for this
- * scope" 401 on the search switches that location to one call per contact for the rest of the
+ * scope `locations/tasks.readonly`). Scopes come from the token of each location when known
+ * (an OAuth install's grant, or GHL_TOKEN_SCOPES for a Private Integration Token), and are
+ * remembered for a minute so a request does not read the token store for them. A PIT's scopes
+ * cannot be asked for: when undeclared they are learned, the first "not authorized for this
+ * scope" 401 on the search switching that location to one call per contact for the rest of the
  * process. Shared across requests, so only one request per location ever pays for the probe.
  */
 import { GHL_SCOPES } from '../domain/types.js';
 
 export type TaskSearchMode = 'batched' | 'per-contact';
 
+/** The scopes of a location's token; null when nobody knows them. */
+export type ScopesOf = (locationId: string) => Promise<ReadonlySet<string> | null>;
+
+const REMEMBER_SCOPES_MS = 60_000;
+
 export class TaskSearchCapability {
   private readonly learnedMissing = new Set<string>();
+  private readonly known = new Map<string, { scopes: ReadonlySet<string> | null; until: number }>();
+  private readonly scopesOf: ScopesOf;
 
-  /** @param declaredScopes the token's scopes when known (GHL_TOKEN_SCOPES); undefined = learn them. */
-  constructor(private readonly declaredScopes?: readonly string[]) {}
+  /**
+   * @param scopes the scopes of every location's token (GHL_TOKEN_SCOPES), or how to look up
+   *   a location's own (OAuth grants differ per location); undefined = learn them.
+   */
+  constructor(
+    scopes?: readonly string[] | ScopesOf,
+    private readonly now: () => number = Date.now,
+  ) {
+    if (typeof scopes === 'function') this.scopesOf = scopes;
+    else {
+      const declared = scopes === undefined ? null : new Set(scopes);
+      this.scopesOf = async () => declared;
+    }
+  }
 
-  modeFor(locationId: string): TaskSearchMode {
-    if (this.declaredScopes !== undefined && !this.declaredScopes.includes(GHL_SCOPES.tasksSearch)) return 'per-contact';
-    return this.learnedMissing.has(locationId) ? 'per-contact' : 'batched';
+  async modeFor(locationId: string): Promise<TaskSearchMode> {
+    if (this.learnedMissing.has(locationId)) return 'per-contact';
+    const scopes = await this.scopesFor(locationId);
+    return scopes !== null && !scopes.has(GHL_SCOPES.tasksSearch) ? 'per-contact' : 'batched';
   }
 
   /** Records a "not authorized for this scope" answer to the task search of a location. */
   markMissing(locationId: string): void {
     this.learnedMissing.add(locationId);
+  }
+
+  private async scopesFor(locationId: string): Promise<ReadonlySet<string> | null> {
+    const at = this.now();
+    const remembered = this.known.get(locationId);
+    if (remembered !== undefined && remembered.until > at) return remembered.scopes;
+    let scopes: ReadonlySet<string> | null;
+    try {
+      scopes = await this.scopesOf(locationId);
+    } catch {
+      // No token to ask (e.g. an OAuth location not installed): the call itself will say so.
+      scopes = null;
+    }
+    this.known.set(locationId, { scopes, until: at + REMEMBER_SCOPES_MS });
+    return scopes;
   }
 }

@@ -87,7 +87,7 @@ export async function startCacheHarness(options: CacheHarnessOptions = {}): Prom
       admissionPlugin<GraphQLContext>({
         rateBudget,
         cache,
-        taskSearchBatched: (locationId) => taskSearch.modeFor(locationId) === 'batched',
+        taskSearchBatched: async (locationId) => (await taskSearch.modeFor(locationId)) === 'batched',
         maxWaitMs: options.admissionMaxWaitMs ?? 500,
       }),
     ],

@@ -34,7 +34,7 @@ export interface AdmissionPluginDeps {
   rateBudget: RateBudget | null;
   cache: SharedCache | null;
   /** Whether tasks of many contacts are one batched call for this location (TaskSearchCapability). */
-  taskSearchBatched: (locationId: string) => boolean;
+  taskSearchBatched: (locationId: string) => Promise<boolean>;
   /** ADMISSION_MAX_WAIT_MS. */
   maxWaitMs: number;
 }
@@ -77,7 +77,7 @@ export function admissionPlugin<TContext extends AdmissionContext>(deps: Admissi
           const { locationId, admission } = contextValue;
           if (operation === undefined) return;
           const estimate = estimateOperationCost(schema, document, operation, request.variables ?? {}, {
-            taskSearchBatched: deps.taskSearchBatched(locationId),
+            taskSearchBatched: await deps.taskSearchBatched(locationId),
           });
           let calls = 0;
           for (const root of estimate.roots) {

@@ -111,7 +111,7 @@ describe('tasksByContactId', () => {
     expect(tasks.map((list) => list.length)).toEqual([1, 0]);
     expect(first.ghl.callsOf('searchTasks')).toHaveLength(1);
     expect(first.ghl.callsOf('listTasks').map((call) => call.args[1])).toEqual(['c1', 'c2']);
-    expect(capability.modeFor('loc-1')).toBe('per-contact');
+    expect(await capability.modeFor('loc-1')).toBe('per-contact');
 
     // A new request (new loaders) shares the capability registry: no second probe.
     const loaders = createLoaders(first.deps);
@@ -131,7 +131,7 @@ describe('tasksByContactId', () => {
     const { ghl, loaders, taskSearch } = setup();
     ghl.failures.set('searchTasks', new GhlTimeoutError('POST /locations/{locationId}/tasks/search', 100));
     await expect(loaders.tasksByContactId.load('c1')).rejects.toBeInstanceOf(GhlTimeoutError);
-    expect(taskSearch.modeFor('loc-1')).toBe('batched');
+    expect(await taskSearch.modeFor('loc-1')).toBe('batched');
   });
 });
 
