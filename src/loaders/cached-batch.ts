@@ -9,9 +9,9 @@
  * the keys that did load are still stored for the next request. A key that failed otherwise
  * (NotFound, missing scope…) keeps its own Error and only its own cached copy is evicted.
  * In cache-only admission mode misses never reach upstream: they fail RATE_LIMITED (or are
- * answered stale).
+ * answered stale); in partial mode only as many as the request's grant allows do.
  */
-import type { ReadResult } from '../cache/read-through.js';
+import type { LoadMissing, ReadResult } from '../cache/read-through.js';
 import { isServeStaleFailure } from '../cache/read-through.js';
 import type { ResponseDependencies } from '../cache/response-dependencies.js';
 import type { SharedCache } from '../cache/shared-cache.js';
@@ -36,7 +36,13 @@ function asError(error: unknown): Error {
 /** Wraps `upstream` with read-through; without a cache layer it is returned as is (lane interactive). */
 export function cachedBatch<K, V>(
   layer: CacheLayer | undefined,
-  options: { cacheKey: (key: K) => string; ttlMs: number; endpoint: string },
+  options: {
+    cacheKey: (key: K) => string;
+    ttlMs: number;
+    endpoint: string;
+    /** How many keys one upstream call answers (a batched endpoint), for partial admission; default 1. */
+    keysPerCall?: number;
+  },
   upstream: UpstreamBatch<K, V>,
 ): (keys: readonly K[]) => Promise<Array<V | Error>> {
   if (layer === undefined) return (keys) => upstream(keys, 'interactive');
@@ -46,7 +52,7 @@ export function cachedBatch<K, V>(
     const byCacheKey = new Map(cacheKeys.map((cacheKey, index) => [cacheKey, keys[index] as K]));
     /** Errors of keys upstream answered with a non-retryable failure (left out of the map). */
     const failures = new Map<string, Error>();
-    const results = await cache.readThroughMany<V>(cacheKeys, options.ttlMs, async (missing, context) => {
+    const loadMissing: LoadMissing<V> = async (missing, context) => {
       admission.guardUpstream(options.endpoint);
       const wanted = missing.map((cacheKey) => byCacheKey.get(cacheKey) as K);
       const answers = await upstream(wanted, context.lane);
@@ -65,10 +71,45 @@ export function cachedBatch<K, V>(
         throw retryable;
       }
       return found;
-    });
+    };
+    const results =
+      admission.mode === 'partial'
+        ? await readWithinGrant(layer, cacheKeys, options.ttlMs, options.endpoint, options.keysPerCall ?? 1, loadMissing)
+        : await cache.readThroughMany<V>(cacheKeys, options.ttlMs, loadMissing);
     results.forEach((result, index) => layer.dependencies?.noteRead(cacheKeys[index] ?? '', result));
     return results.map((result, index) => settle(result, cacheKeys[index] ?? '', failures, admission, options.endpoint));
   };
+}
+
+/**
+ * Partial admission: the keys the cache cannot answer are loaded only as far as the request's
+ * grant reaches; the others are read as in cache-only mode (a stale copy, or RATE_LIMITED).
+ */
+async function readWithinGrant<V>(
+  layer: CacheLayer,
+  cacheKeys: readonly string[],
+  ttlMs: number,
+  endpoint: string,
+  keysPerCall: number,
+  loadMissing: LoadMissing<V>,
+): Promise<Array<ReadResult<V> | Error | undefined>> {
+  const { cache, admission } = layer;
+  const freshness = await cache.peekMany(cacheKeys);
+  const uncached = cacheKeys.filter((_key, index) => freshness[index] !== 'fresh' && freshness[index] !== 'grace');
+  const refused = new Set(uncached.slice(admission.grantKeys(uncached.length, keysPerCall)));
+  if (refused.size === 0) return cache.readThroughMany<V>(cacheKeys, ttlMs, loadMissing);
+  const sent = cacheKeys.filter((key) => !refused.has(key));
+  const notSent = [...refused];
+  const [sentResults, notSentResults] = await Promise.all([
+    cache.readThroughMany<V>(sent, ttlMs, loadMissing),
+    cache.readThroughMany<V>(notSent, ttlMs, async () => {
+      throw admission.refusal(endpoint);
+    }),
+  ]);
+  const byKey = new Map<string, ReadResult<V> | Error | undefined>();
+  sent.forEach((key, index) => byKey.set(key, sentResults[index]));
+  notSent.forEach((key, index) => byKey.set(key, notSentResults[index]));
+  return cacheKeys.map((key) => byKey.get(key));
 }
 
 function settle<V>(result: ReadResult<V> | Error | undefined, cacheKey: string, failures: Map<string, Error>, admission: RequestAdmission, endpoint: string): V | Error {
@@ -89,6 +130,7 @@ export async function cachedRead<V>(
   try {
     const result = await cache.readThrough(options.cacheKey, options.ttlMs, async (context) => {
       admission.guardUpstream(options.endpoint);
+      if (admission.grantKeys(1) === 0) throw admission.refusal(options.endpoint);
       return upstream(context.lane);
     });
     layer.dependencies?.noteRead(options.cacheKey, result);

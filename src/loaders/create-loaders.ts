@@ -154,7 +154,11 @@ export function createLoaders(deps: LoaderDeps): Loaders {
 
   const tasksByContactId = new DataLoader<string, Task[]>(
     counted(
-      cachedBatch(layer, { cacheKey: keyOf(keys?.tasksOfContact), ttlMs: ttls?.tasksOfContact ?? 0, endpoint: 'POST /locations/{locationId}/tasks/search' }, tasksUpstream),
+      cachedBatch(
+        layer,
+        { cacheKey: keyOf(keys?.tasksOfContact), ttlMs: ttls?.tasksOfContact ?? 0, endpoint: 'POST /locations/{locationId}/tasks/search', keysPerCall: CONTACTS_PER_TASK_SEARCH },
+        tasksUpstream,
+      ),
     ),
     { maxBatchSize: CONTACTS_PER_TASK_SEARCH },
   );

@@ -2,21 +2,30 @@
  * Per-request admission and freshness state, shared by the admission plugin (which decides)
  * and the cached loaders (which obey and report). One per GraphQL request, never shared.
  *
- * In "cache-only" mode the operation was estimated to need more HighLevel calls than the rate
- * budget can grant soon: loaders answer from the shared cache (stale copies included) and raise
- * RATE_LIMITED for misses, without sending a request GHL would refuse.
+ * "cache-only": the operation was estimated to need more HighLevel calls than the rate budget
+ * can grant soon: loaders answer from the shared cache (stale copies included) and raise
+ * RATE_LIMITED for misses, without sending a request GHL would refuse. Retrying after
+ * `retryAfterMs` finds the budget able to take it.
+ *
+ * "partial": the operation needs more calls than a whole burst window holds, so no wait would
+ * ever let it run whole, and refusing it would refuse it forever. It may spend what the window
+ * has left now (`grantKeys`); what that loads is cached, so each retry gets further. Everything
+ * beyond the grant is answered as in cache-only mode.
  */
 import { GhlRateLimitedError } from '../ghl/errors.js';
 
-export type AdmissionMode = 'normal' | 'cache-only';
+export type AdmissionMode = 'normal' | 'cache-only' | 'partial';
 
 export class RequestAdmission {
   mode: AdmissionMode = 'normal';
-  /** When the budget is expected to fit the operation again (set with cache-only). */
+  /** When the budget is expected to fit the operation again (set with cache-only and partial). */
   retryAfterMs = 0;
   /** Upstream calls the estimator predicted (after subtracting what the cache holds). */
   estimatedCalls: number | null = null;
   reason = '';
+  /** Calls granted in partial mode (for the extensions), and how many are still unspent. */
+  grantedCalls = 0;
+  private callsLeft = 0;
   private staleCount = 0;
   private maxStaleAgeMs = 0;
 
@@ -27,15 +36,38 @@ export class RequestAdmission {
     this.reason = reason;
   }
 
-  /** Throws RATE_LIMITED instead of letting a cache miss reach HighLevel in cache-only mode. */
+  /** Lets at most `calls` upstream calls go for the rest of the request; the rest as in cache-only. */
+  grantPartially(calls: number, retryAfterMs: number, reason: string): void {
+    this.restrictToCache(retryAfterMs, reason);
+    this.mode = 'partial';
+    this.grantedCalls = Math.max(0, Math.floor(calls));
+    this.callsLeft = this.grantedCalls;
+  }
+
+  /**
+   * How many of `keys` uncached keys may be loaded upstream now, `keysPerCall` keys a call (a
+   * batched endpoint), spending the grant. All of them in normal mode, none in cache-only.
+   */
+  grantKeys(keys: number, keysPerCall = 1): number {
+    if (this.mode === 'normal') return keys;
+    if (this.mode === 'cache-only') return 0;
+    const granted = Math.min(keys, this.callsLeft * keysPerCall);
+    this.callsLeft -= Math.ceil(granted / keysPerCall);
+    return granted;
+  }
+
+  /** Throws RATE_LIMITED instead of letting a cache miss reach HighLevel in cache-only mode (partial mode grants by grantKeys). */
   guardUpstream(endpoint: string): void {
-    if (this.mode === 'cache-only') {
-      throw new GhlRateLimitedError(
-        endpoint,
-        this.retryAfterMs,
-        `Not sent: this operation needs more HighLevel calls than the rate budget allows now (${this.reason}); the cached parts were answered, retry in ${this.retryAfterMs} ms`,
-      );
-    }
+    if (this.mode === 'cache-only') throw this.refusal(endpoint);
+  }
+
+  /** The error of a load that is not sent. */
+  refusal(endpoint: string): GhlRateLimitedError {
+    return new GhlRateLimitedError(
+      endpoint,
+      this.retryAfterMs,
+      `Not sent: this operation needs more HighLevel calls than the rate budget allows now (${this.reason}); the cached parts were answered, retry in ${this.retryAfterMs} ms`,
+    );
   }
 
   /** A value served past its TTL (grace, or upstream failed): reported as `extensions.stale`. */

@@ -1,13 +1,17 @@
 /**
  * Admission control against the simulator with a small burst limit (10 per window): an
  * operation estimated to need more calls than the budget grants soon is answered from the
- * cache, and the rest fails RATE_LIMITED without a request being sent.
+ * cache, and the rest fails RATE_LIMITED without a request being sent; one that needs more
+ * than a whole window spends what the window has left, so retries complete it.
  */
 import { afterEach, describe, expect, it } from '@jest/globals';
 import { LOCATION_A, startCacheHarness, type CacheHarness } from './cache-harness.js';
 
 const CONTACT_NESTED = `query($id: ID!) { contact(id: $id) { id name tasks { id } notes { id } appointments { id } } }`;
-const EXPENSIVE_LIST = `{ contacts(first: 30) { edges { node { id notes { id } appointments { id } } } } }`;
+/** 1 search + 1 task search + 4 notes + 4 appointments: a whole window of 10, more than the 9 left after the first call. */
+const EXPENSIVE_LIST = `{ contacts(first: 4) { edges { node { id tasks { id } notes { id } appointments { id } } } } }`;
+/** 1 search + 12 notes + 12 appointments: more than any one window of 10 holds. */
+const LARGER_THAN_A_WINDOW = `{ contacts(first: 12) { edges { node { id notes { id } appointments { id } } } } }`;
 
 let harness: CacheHarness | null = null;
 afterEach(async () => {
@@ -31,7 +35,7 @@ describe('admission control', () => {
     expect(harness.upstreamTotal()).toBe(before);
     expect(result.data?.['contacts']).toBeNull();
     expect(result.errors?.[0]?.extensions).toMatchObject({ code: 'RATE_LIMITED', retryAfterMs: expect.any(Number) });
-    expect(result.extensions).toMatchObject({ rateLimit: { cost: { estimated: 61, actual: 0 }, burstRemaining: 9 }, admission: { mode: 'cache-only' } });
+    expect(result.extensions).toMatchObject({ rateLimit: { cost: { estimated: 10, actual: 0 }, burstRemaining: 9 }, admission: { mode: 'cache-only' } });
     expect(harness.sim.log.snapshot().rateLimited).toBe(0);
   });
 
@@ -65,4 +69,26 @@ describe('admission control', () => {
     expect(result.extensions).toMatchObject({ rateLimit: { cost: { estimated: 4, actual: 4 }, burstRemaining: 5 } });
     expect(harness.sim.log.snapshot().rateLimited).toBe(0);
   });
+
+  it('when an operation needs more calls than a whole window holds, then each try spends only what the window has left and retries complete it without a 429', async () => {
+    harness = await startCacheHarness({ simulator: { rateLimit: { max: 10, intervalMs: 1_000, dailyMax: 10_000_000 } }, admissionMaxWaitMs: 200 });
+    const [id = ''] = harness.sim.data.listContactIds(LOCATION_A);
+    await harness.execute('query($id: ID!) { contact(id: $id) { id } }', { id });
+    let result = await harness.execute(LARGER_THAN_A_WINDOW);
+    expect(result.extensions).toMatchObject({ admission: { mode: 'partial', grantedCalls: expect.any(Number), retryAfterMs: expect.any(Number) } });
+    expect(result.errors?.[0]?.extensions).toMatchObject({ code: 'RATE_LIMITED' });
+    const tries = [result];
+    for (let attempt = 0; attempt < 8 && (result.errors?.length ?? 0) > 0; attempt += 1) {
+      const retryAfterMs = (result.extensions?.['admission'] as { retryAfterMs?: number } | undefined)?.retryAfterMs ?? 1_000;
+      await new Promise((resolve) => setTimeout(resolve, retryAfterMs + 50));
+      result = await harness.execute(LARGER_THAN_A_WINDOW);
+      tries.push(result);
+    }
+    expect(result.errors).toBeUndefined();
+    expect((result.data?.['contacts'] as { edges: unknown[] }).edges).toHaveLength(12);
+    // 25 calls at 10 a window: at least three tries, each spending no more than its window had.
+    expect(tries.length).toBeGreaterThanOrEqual(3);
+    for (const attempt of tries) expect((attempt.extensions?.['rateLimit'] as { cost: { actual: number } }).cost.actual).toBeLessThanOrEqual(10);
+    expect(harness.sim.log.snapshot().rateLimited).toBe(0);
+  }, 20_000);
 });

@@ -5,7 +5,10 @@
  * what the shared cache already holds for `contact(id)` roots, and compared with the location's
  * rate budget (burst window and daily counter). When they cannot be granted within
  * ADMISSION_MAX_WAIT_MS:
- *   - a query runs in cache-only mode: what the cache holds is answered (stale copies too), the
+ *   - a query that needs more calls than a whole burst window holds runs in partial mode: it
+ *     spends what the window has left now and is otherwise answered as in cache-only mode
+ *     (retries then find more of it cached; refusing it whole would refuse it forever);
+ *   - any other query runs in cache-only mode: what the cache holds is answered (stale copies too), the
  *     rest fails RATE_LIMITED with `extensions.retryAfterMs`, and no request GHL would refuse is sent;
  *   - a mutation is refused whole with RATE_LIMITED (a half-applied write is worse than none).
  *
@@ -95,6 +98,14 @@ export function admissionPlugin<TContext extends AdmissionContext>(deps: Admissi
               extensions: { code: ErrorCode.RateLimited, retryAfterMs: affordable.waitMs },
             });
           }
+          const snapshot = budget.snapshot(locationId);
+          if (snapshot.limitsKnown && calls > snapshot.burstMax) {
+            // No wait would ever fit it whole: spend what the window has left now, so what loads is
+            // cached and each retry (after the window resets) gets further, instead of never.
+            const now = Math.max(0, Math.min(snapshot.burstRemaining, snapshot.dailyRemaining - snapshot.dailyReserve));
+            admission.grantPartially(now, Math.max(snapshot.resetInMs, 1), `${calls} calls exceed a whole burst window of ${snapshot.burstMax}; ${now} granted now`);
+            return;
+          }
           admission.restrictToCache(affordable.waitMs, reason);
         },
         async willSendResponse({ response, contextValue }) {
@@ -108,6 +119,7 @@ export function admissionPlugin<TContext extends AdmissionContext>(deps: Admissi
             rateLimit: rateLimitExtension(deps.rateBudget, locationId, { estimated: admission.estimatedCalls, actual: upstream.snapshot().calls }),
           };
           if (admission.mode === 'cache-only') extensions['admission'] = { mode: admission.mode, retryAfterMs: admission.retryAfterMs };
+          if (admission.mode === 'partial') extensions['admission'] = { mode: admission.mode, retryAfterMs: admission.retryAfterMs, grantedCalls: admission.grantedCalls };
           const stale = admission.stale;
           if (stale.count > 0) {
             extensions['stale'] = true;

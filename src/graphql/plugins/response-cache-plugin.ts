@@ -1,8 +1,8 @@
 /**
  * Keeps a response whole for identical requests (src/cache/response-cache.ts) when reusing it
  * later is exactly as good as executing again: a query whose root fields all read through the
- * shared cache, answered without errors, without upstream calls, without stale values and not
- * restricted by admission, from values the request recorded (ResponseDependencies). Anything
+ * shared cache, answered without errors, without upstream calls and without stale values, from
+ * values the request recorded (ResponseDependencies). Anything
  * else (mutations, sync and dead-letter queries, the rate budget, introspection) always executes.
  */
 import type { ApolloServerPlugin } from '@apollo/server';
@@ -30,7 +30,9 @@ export function responseCachePlugin(cache: ResponseCache): ApolloServerPlugin<Gr
           if ((result.errors?.length ?? 0) > 0 || result.data == null) return;
           if (response.http.status !== undefined && response.http.status !== 200) return;
           const { admission, upstream } = contextValue;
-          if (admission.mode !== 'normal' || admission.stale.count > 0 || upstream.snapshot().calls > 0) return;
+          // Admission mode does not matter here: without errors, stale values or upstream calls,
+          // a cache-only or partial answer is exactly what a normal one would have been.
+          if (admission.stale.count > 0 || upstream.snapshot().calls > 0) return;
           const dependencies = reuse.dependencies.list();
           if (dependencies !== null) cache.store(reuse.key, result.data, dependencies);
         },
