@@ -58,7 +58,7 @@ const entries = {
   // Shared rate budget and admission control (src/ghl/redis-rate-budget.ts, src/graphql/plugins/admission.ts).
   REDIS_URL: [optionalText, 'redis://host:port: the HighLevel rate budget (burst window, daily counter, pauses, learnt limits) is shared by every replica through it; unset: per process'],
   GHL_REPLICAS_HINT: [positiveInt.default(2), 'replicas assumed when Redis is unreachable: each then spends only 1/n of the limits HighLevel reports'],
-  ADMISSION_MAX_WAIT_MS: [nonNegativeInt.default(2000), 'an operation whose estimated HighLevel calls need more than this long to fit the rate budget is answered from the cache, the rest RATE_LIMITED'],
+  ADMISSION_MAX_WAIT_MS: [nonNegativeInt.default(2000), 'an operation whose estimated HighLevel calls need more than this long to fit the rate budget is answered from the cache, the rest RATE_LIMITED (one larger than a whole burst window spends what the window has left, so retries complete it)'],
   DATABASE_URL: [z.string().regex(/^(sqlite:|postgres(ql)?:\/\/)/, 'use sqlite://<path>, sqlite::memory: or postgres://…').default('sqlite://./data/gateway.db'), 'durable state: sqlite://<file> (directory created), sqlite::memory: or postgres://user@host:5432/db'],
   OUTBOX_MAX_ATTEMPTS: [positiveInt.default(8), 'attempts of a pending Roofr write before it becomes a dead letter'],
   OUTBOX_POLL_MS: [positiveInt.default(1000), 'how often the outbox worker looks for queued Roofr writes that are due'],
