@@ -9,6 +9,7 @@
  *      while a background-lane sync pages through 5,000 contacts (search + task search + notes
  *      per contact) through the same client and rate budget, against GHL's default limit of 100
  *      requests per 10 s: 429s seen by the simulator, interactive p95 of cached reads.
+ * Also warm contact(id) with the whole-response cache off, to show what executing costs.
  * Targets: warm contact(id) p50 < 2 ms; warm throughput ≥ 20× cold; mixed run 0 429s and cached
  * interactive p95 < 50 ms. Writes bench/results/cache.json and prints a table.
  *
@@ -31,6 +32,7 @@ import { StaticTokenProvider } from '../../src/ghl/token-provider.js';
 import { encodeCursor } from '../../src/graphql/cursor.js';
 import { nextMessage } from '../support/child-messages.js';
 import { postJson } from '../support/http-post.js';
+import { percentile } from '../support/percentile.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const CONTACTS = 5_000;
@@ -89,6 +91,8 @@ export interface CacheBenchResult {
   at: string;
   simulator: { contacts: number; latencyMs: number };
   phases: PhaseResult[];
+  /** Warm contact(id) with the whole-response cache off (memory store): every query executes. */
+  entityCacheOnly: PhaseResult;
   ratios: Array<{ store: string; scenario: string; warmOverColdThroughput: number }>;
   memory: Array<{ store: string; rssMb: number; heapUsedMb: number }>;
   mixed: MixedResult | null;
@@ -105,12 +109,6 @@ function startSimulator(env: Record<string, string>): ChildProcess {
   });
 }
 
-function percentile(values: number[], p: number): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  if (sorted.length === 0) return 0;
-  const index = Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1);
-  return Math.round((sorted[Math.max(0, index)] ?? 0) * 100) / 100;
-}
 
 const agent = new Agent({ keepAlive: true, maxSockets: 32 });
 
@@ -163,8 +161,8 @@ async function phase(
     warmth,
     runs: all.length,
     requestsPerSecond: Math.round((throughputRuns * 1000 * 10) / elapsed) / 10,
-    p50Ms: percentile(sequential.map((answer) => answer.ms), 50),
-    p99Ms: percentile(sequential.map((answer) => answer.ms), 99),
+    p50Ms: percentile(sequential.map((answer) => answer.ms), 50, 2),
+    p99Ms: percentile(sequential.map((answer) => answer.ms), 99, 2),
     upstreamCallsPerQuery: Math.round((all.reduce((sum, answer) => sum + answer.calls, 0) / all.length) * 100) / 100,
     errors: all.filter((answer) => answer.failed).length,
   };
@@ -226,6 +224,24 @@ async function measureStore(loader: ChildProcess, ready: Ready, store: string, c
     }
     const usage = process.memoryUsage();
     return { phases, memory: { store, rssMb: Math.round(usage.rss / 1e6), heapUsedMb: Math.round(usage.heapUsed / 1e6) } };
+  } finally {
+    await gateway.close();
+  }
+}
+
+/**
+ * What the whole-response cache adds: warm contact(id) on the memory store with it turned off
+ * (RESPONSE_CACHE_MAX_ENTRIES=0), so every warm query executes over the entity cache.
+ */
+async function measureEntityCacheOnly(loader: ChildProcess, ready: Ready, slot: number, log: (line: string) => void): Promise<PhaseResult> {
+  const gateway = await startGateway(baseConfig(ready, { CACHE_URL: 'memory://', RESPONSE_CACHE_MAX_ENTRIES: '0' }));
+  try {
+    const contactIds = ready.contactIds.slice(slot * 300, slot * 300 + 300);
+    const contactVars = (run: number) => ({ id: contactIds[run % 60] ?? '' });
+    await load(loader, gateway.graphqlUrl, CONTACT_QUERY, Array.from({ length: 1060 }, (_, run) => contactVars(run)), 0);
+    const result = await phase(loader, gateway, 'memory, response cache off', 'contact(id) nested', 'warm', contactVars, CONTACT_QUERY, 1000, 4000);
+    log(`${result.store} contact(id) nested warm ${result.requestsPerSecond} req/s  p50 ${result.p50Ms} ms  p99 ${result.p99Ms} ms`);
+    return result;
   } finally {
     await gateway.close();
   }
@@ -306,8 +322,8 @@ async function mixedRun(store: string, cacheUrl: string, log: (line: string) => 
         rateLimit,
         syncUpstreamCalls: syncCalls,
         syncContactsDone: syncContacts,
-        interactiveCached: { runs: cached.length, p50Ms: percentile(cached, 50), p95Ms: percentile(cached, 95) },
-        interactiveCold: { runs: cold.length, p50Ms: percentile(cold, 50), p95Ms: percentile(cold, 95), rateLimitedAnswers: coldLimited },
+        interactiveCached: { runs: cached.length, p50Ms: percentile(cached, 50, 2), p95Ms: percentile(cached, 95, 2) },
+        interactiveCold: { runs: cold.length, p50Ms: percentile(cold, 50, 2), p95Ms: percentile(cold, 95, 2), rateLimitedAnswers: coldLimited },
         simulator429s: after.rateLimited - before.rateLimited,
       };
       log(
@@ -348,6 +364,7 @@ export async function run(options: { write?: boolean; log?: (line: string) => vo
       phases.push(...measured.phases);
       memory.push(measured.memory);
     }
+    const entityCacheOnly = await measureEntityCacheOnly(loader, ready, stores.length, log);
     child.send('close');
 
     const ratios = stores.flatMap(([store]) =>
@@ -371,6 +388,7 @@ export async function run(options: { write?: boolean; log?: (line: string) => vo
       at: new Date().toISOString(),
       simulator: { contacts: CONTACTS, latencyMs: LATENCY_MS },
       phases,
+      entityCacheOnly,
       ratios,
       memory,
       mixed,

@@ -19,6 +19,7 @@ import { startGateway, type Gateway } from '../../src/gateway.js';
 import { encodeCursor } from '../../src/graphql/cursor.js';
 import { naiveResolvers } from '../../src/graphql/naive-resolvers.js';
 import { nextMessage } from '../support/child-messages.js';
+import { percentile } from '../support/percentile.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const CONTACTS = 2_000;
@@ -63,11 +64,6 @@ export interface GraphqlBenchResult {
 }
 
 
-function percentile(sorted: number[], p: number): number {
-  if (sorted.length === 0) return 0;
-  const index = Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1);
-  return Math.round((sorted[Math.max(0, index)] ?? 0) * 10) / 10;
-}
 
 function scenarios(contactIds: string[]): Scenario[] {
   const id = (index: number): string => contactIds[index % contactIds.length] ?? '';
