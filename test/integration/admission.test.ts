@@ -91,4 +91,15 @@ describe('admission control', () => {
     for (const attempt of tries) expect((attempt.extensions?.['rateLimit'] as { cost: { actual: number } }).cost.actual).toBeLessThanOrEqual(10);
     expect(harness.sim.log.snapshot().rateLimited).toBe(0);
   }, 20_000);
+
+  it('when two queries larger than a window arrive together, then together they are granted no more than the window has left', async () => {
+    harness = await lowBudgetHarness();
+    const results = await Promise.all([harness.execute(LARGER_THAN_A_WINDOW), harness.execute(LARGER_THAN_A_WINDOW.replace('first: 12', 'first: 11'))]);
+    const granted = results.map((result) => (result.extensions?.['admission'] as { grantedCalls: number }).grantedCalls);
+    const spent = results.map((result) => (result.extensions?.['rateLimit'] as { cost: { actual: number } }).cost.actual);
+    expect(granted.reduce((sum, calls) => sum + calls, 0)).toBeLessThanOrEqual(9);
+    expect(spent.reduce((sum, calls) => sum + calls, 0)).toBeLessThanOrEqual(9);
+    expect(harness.sim.log.snapshot().rateLimited).toBe(0);
+  });
 });
+

@@ -73,8 +73,22 @@ export function rateLimitExtension(rateBudget: RateBudget | null, locationId: st
 }
 
 export function admissionPlugin<TContext extends AdmissionContext>(deps: AdmissionPluginDeps): ApolloServerPlugin<TContext> {
+  /**
+   * Partial grants of requests still running, per location: the budget only counts calls once
+   * sent, so without this, concurrent large queries would each be granted the same remainder
+   * and the excess would queue for the next window instead of being answered RATE_LIMITED.
+   */
+  const outstandingGrants = new Map<string, number>();
   return {
     async requestDidStart() {
+      let heldGrant: { locationId: string; calls: number } | null = null;
+      const release = (): void => {
+        if (heldGrant === null) return;
+        const left = (outstandingGrants.get(heldGrant.locationId) ?? 0) - heldGrant.calls;
+        if (left > 0) outstandingGrants.set(heldGrant.locationId, left);
+        else outstandingGrants.delete(heldGrant.locationId);
+        heldGrant = null;
+      };
       return {
         async didResolveOperation({ document, operation, request, contextValue, schema }) {
           const { locationId, admission } = contextValue;
@@ -102,13 +116,17 @@ export function admissionPlugin<TContext extends AdmissionContext>(deps: Admissi
           if (snapshot.limitsKnown && calls > snapshot.burstMax) {
             // No wait would ever fit it whole: spend what the window has left now, so what loads is
             // cached and each retry (after the window resets) gets further, instead of never.
-            const now = Math.max(0, Math.min(snapshot.burstRemaining, snapshot.dailyRemaining - snapshot.dailyReserve));
+            const free = Math.min(snapshot.burstRemaining, snapshot.dailyRemaining - snapshot.dailyReserve) - (outstandingGrants.get(locationId) ?? 0);
+            const now = Math.max(0, free);
             admission.grantPartially(now, Math.max(snapshot.resetInMs, 1), `${calls} calls exceed a whole burst window of ${snapshot.burstMax}; ${now} granted now`);
+            heldGrant = { locationId, calls: now };
+            outstandingGrants.set(locationId, (outstandingGrants.get(locationId) ?? 0) + now);
             return;
           }
           admission.restrictToCache(affordable.waitMs, reason);
         },
         async willSendResponse({ response, contextValue }) {
+          release();
           if (response.body.kind !== 'single') return;
           const result = response.body.singleResult;
           const { admission, upstream, locationId } = contextValue;
