@@ -110,7 +110,7 @@ export function targets(results: readonly PhaseResult[]): TargetVerdict[] {
     // judge the calls per answered query instead.
     const perAnswered = gateway && gateway.ok > 0 ? Math.round((gateway.upstreamCalls / gateway.ok) * 10) / 10 : gateway?.upstreamCallsPerQuery;
     const row = verdict('(b) cold: upstream calls per answered query ≤ 0.7 × Mesh per query', perAnswered, find('mesh', 'b', 'cold')?.upstreamCallsPerQuery, (g, m) => g <= 0.7 * m);
-    if (gateway && gateway.errors > 0) row.note = `the gateway refused ${gateway.errors} of ${gateway.queries} queries (RATE_LIMITED, no upstream call)`;
+    if (gateway && gateway.errors > 0) row.note = `${gateway.errors} of the gateway's ${gateway.queries} queries still ended RATE_LIMITED after following retryAfterMs 3 times`;
     if (gateway && gateway.ok === 0) row.met = false;
     return row;
   };
@@ -180,7 +180,8 @@ export function summary(report: PeersReport): string {
     const perAnswered = Math.round((gatewayB.upstreamCalls / gatewayB.ok) * 10) / 10;
     sentences.push(
       `Reading a page of 50 contacts with their tasks, notes and appointments cold, this gateway made ${perAnswered} upstream calls per answered query against Mesh's ${meshB.upstreamCallsPerQuery} (${ratio(perAnswered, meshB.upstreamCallsPerQuery) ?? '–'}×)` +
-        (gatewayB.errors > 0 ? `, and refused ${gatewayB.errors} of ${gatewayB.queries} (RATE_LIMITED) rather than overrun the burst limit` : '') +
+        ' (a page costs more than a burst window holds: the gateway answers what the window allows and RATE_LIMITED with retryAfterMs for the rest; the retries it advises are counted)' +
+        (gatewayB.errors > 0 ? `, and ${gatewayB.errors} of ${gatewayB.queries} still ended RATE_LIMITED` : '') +
         `; ${meshB.errors} of Mesh's ${meshB.queries} answers carried errors (${meshB.rateLimited} upstream 429s).`,
     );
   }
