@@ -148,6 +148,7 @@ export async function createCache(cacheUrl: string, options: CreateCacheOptions)
     probeIntervalMs: options.probeIntervalMs ?? CACHE_DEFAULTS.probeIntervalMs,
     dispose: opened.dispose,
     now,
+    local: parsed.kind === 'memory',
   });
   if (opened.startupError !== null) store.reportUnavailable(opened.startupError);
 

@@ -213,19 +213,31 @@ export class ReadThrough {
 
   /**
    * Whether a response built from `dependencies` would still be built the same: every entry is
-   * still stored under the same version and still fresh, every generation unchanged. One
-   * getMany; a store that is down answers nothing, so nothing is current.
+   * still stored under the same version and still fresh, every generation unchanged. Returns
+   * until when that holds at the latest (the first TTL to run out), or null when it does not.
+   * One getMany; a store that is down answers nothing, so nothing is current.
    */
-  async stillCurrent(dependencies: readonly ResponseDependency[]): Promise<boolean> {
-    if (dependencies.length === 0) return false;
+  async stillCurrent(dependencies: readonly ResponseDependency[]): Promise<number | null> {
+    if (dependencies.length === 0) return null;
     const raws = await this.deps.store.getMany(dependencies.map((dependency) => dependency.key));
     const at = this.deps.now();
-    return dependencies.every((dependency, index) => {
+    let freshUntil = Number.POSITIVE_INFINITY;
+    for (const [index, dependency] of dependencies.entries()) {
       const raw = raws[index];
-      if (dependency.kind === 'generation') return raw === dependency.token;
+      if (dependency.kind === 'generation') {
+        if (raw !== dependency.token) return null;
+        continue;
+      }
       const entry = parseEntry(raw);
-      return entry !== undefined && entry.version === dependency.version && at < entry.expiresAt;
-    });
+      if (entry === undefined || entry.version !== dependency.version || at >= entry.expiresAt) return null;
+      freshUntil = Math.min(freshUntil, entry.expiresAt);
+    }
+    return freshUntil;
+  }
+
+  /** See ResilientStore.localWrites: null unless only this process writes the store. */
+  get localWrites(): number | null {
+    return this.deps.store.localWrites;
   }
 
   /**

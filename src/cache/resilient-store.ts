@@ -27,6 +27,11 @@ export interface ResilientStoreOptions {
   /** Closes what the keyv store holds open (connection, file). */
   dispose: () => Promise<void>;
   now?: () => number;
+  /**
+   * True when no other process can write the store (memory://): then counting this process's
+   * writes is an exact "has anything changed?" (see `localWrites`).
+   */
+  local?: boolean;
 }
 
 export interface CacheHealth {
@@ -67,6 +72,7 @@ export class ResilientStore {
   private lastError: string | null = null;
   private probeTimer: NodeJS.Timeout | null = null;
   private closed = false;
+  private writes = 0;
   private readonly now: () => number;
 
   constructor(
@@ -82,6 +88,14 @@ export class ResilientStore {
 
   health(): CacheHealth {
     return { state: this.state, since: this.since, lastError: this.lastError };
+  }
+
+  /**
+   * Writes and deletes so far, for a store only this process writes; null for a shared store
+   * (another replica may change it at any time). Equal counts mean nothing stored has changed.
+   */
+  get localWrites(): number | null {
+    return this.options.local === true ? this.writes : null;
   }
 
   async get(key: string): Promise<unknown> {
@@ -100,6 +114,7 @@ export class ResilientStore {
 
   /** `ttlMs` is how long the store keeps the value at all (freshness is the read-through layer's business). */
   async set(key: string, value: unknown, ttlMs?: number): Promise<void> {
+    this.writes += 1;
     await this.guard('set', key, undefined, async () => {
       await this.keyv.set(key, value, ttlMs);
     });
@@ -107,12 +122,14 @@ export class ResilientStore {
 
   async setMany(entries: Array<{ key: string; value: unknown; ttlMs?: number }>): Promise<void> {
     if (entries.length === 0) return;
+    this.writes += 1;
     await this.guard('setMany', entries[0]?.key ?? null, undefined, async () => {
       await this.keyv.setMany(entries.map(({ key, value, ttlMs }) => ({ key, value, ttl: ttlMs })));
     });
   }
 
   async delete(key: string): Promise<void> {
+    this.writes += 1;
     await this.guard('delete', key, undefined, async () => {
       await this.keyv.delete(key);
     });
@@ -120,6 +137,7 @@ export class ResilientStore {
 
   async deleteMany(keys: string[]): Promise<void> {
     if (keys.length === 0) return;
+    this.writes += 1;
     await this.guard('deleteMany', keys[0] ?? null, undefined, async () => {
       await this.keyv.deleteMany(keys);
     });

@@ -8,7 +8,9 @@
  * those versions in one getMany against the shared store: any value evicted, replaced or past
  * its TTL (a mutation, a webhook, another replica's write) and the response is executed again.
  * So a reused response is never staler than what the entity cache would answer, on one replica
- * or many, and nothing else has to be invalidated.
+ * or many, and nothing else has to be invalidated. On memory:// (a store no other process
+ * writes) the check is skipped while the store has seen no write since the last one and no
+ * dependency's TTL has run out: then nothing can have changed.
  *
  * Held in this process only (bounded LRU): a response is cheap to rebuild from the shared cache.
  */
@@ -21,6 +23,12 @@ interface CachedResponse {
   dataJson: string;
   dependencies: ResponseDependency[];
   storedAt: number;
+  /**
+   * Set by a successful check on a store only this process writes: the store's write count then,
+   * and the first TTL of a dependency to run out. While neither moved, nothing it was built from
+   * can have changed, so the check need not be repeated.
+   */
+  checked: { atWrites: number; freshUntil: number } | null;
 }
 
 export interface ResponseCacheOptions {
@@ -74,11 +82,18 @@ export class ResponseCache {
       this.stats.record('miss', 'response');
       return null;
     }
-    if (!(await this.cache.stillCurrent(cached.dependencies))) {
-      // Only drop what we checked: a newer response may have replaced it meanwhile.
-      if (this.lru.get(key) === cached) this.lru.delete(key);
-      this.stats.record('outdated', 'response');
-      return null;
+    const writes = this.cache.localWrites;
+    const unchanged = cached.checked !== null && writes === cached.checked.atWrites && this.now() < cached.checked.freshUntil;
+    if (!unchanged) {
+      const freshUntil = await this.cache.stillCurrent(cached.dependencies);
+      if (freshUntil === null) {
+        // Only drop what we checked: a newer response may have replaced it meanwhile.
+        if (this.lru.get(key) === cached) this.lru.delete(key);
+        this.stats.record('outdated', 'response');
+        return null;
+      }
+      // Writes counted before the check: one landing during it makes the next lookup check again.
+      cached.checked = writes === null ? null : { atWrites: writes, freshUntil };
     }
     this.stats.record('hit', 'response');
     return { dataJson: cached.dataJson, ageMs: this.now() - cached.storedAt };
@@ -90,7 +105,7 @@ export class ResponseCache {
     // UTF-16 in memory: two bytes a character, plus the dependency keys.
     const bytes = 2 * (key.length + dataJson.length + dependencies.reduce((sum, dependency) => sum + dependency.key.length + 24, 0));
     if (bytes > this.maxResponseBytes) return false;
-    return this.lru.set(key, { dataJson, dependencies, storedAt: this.now() }, bytes);
+    return this.lru.set(key, { dataJson, dependencies, storedAt: this.now(), checked: null }, bytes);
   }
 
   clear(): void {

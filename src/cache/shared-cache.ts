@@ -45,9 +45,14 @@ export class SharedCache {
     return this.reader.peekMany(keys);
   }
 
-  /** Whether every value a cached response was built from is unchanged and fresh (response-cache.ts). */
-  stillCurrent(dependencies: readonly ResponseDependency[]): Promise<boolean> {
+  /** Until when every value a cached response was built from stays unchanged and fresh; null: not now (response-cache.ts). */
+  stillCurrent(dependencies: readonly ResponseDependency[]): Promise<number | null> {
     return this.reader.stillCurrent(dependencies);
+  }
+
+  /** Writes so far when only this process writes the store (memory://), else null. */
+  get localWrites(): number | null {
+    return this.reader.localWrites;
   }
 
   /** Stores a value known to be current (e.g. what a mutation returned), after invalidating. */

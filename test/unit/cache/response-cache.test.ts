@@ -40,6 +40,27 @@ describe('whole-response cache over the shared cache', () => {
     expect(cache.stats.snapshot().outdated).toBe(1);
   });
 
+  it('when the store is this process\'s own and nothing was written since the last check, then a reuse does not read the store again', async () => {
+    await setup();
+    const responses = new ResponseCache(cache, { maxEntries: 10, maxBytes: 1_000_000, now: clock.now });
+    const dependencies = new ResponseDependencies();
+    await cachedRead(dependencies, cacheKeys.contact(LOCATION, 'c1'), { id: 'c1' });
+    responses.store('q1', { ok: true }, dependencies.list() ?? []);
+    const checks: number[] = [];
+    const check = cache.stillCurrent.bind(cache);
+    cache.stillCurrent = async (list) => {
+      checks.push(list.length);
+      return check(list);
+    };
+    expect(await responses.lookup('q1')).not.toBeNull();
+    expect(await responses.lookup('q1')).not.toBeNull();
+    expect(checks).toHaveLength(1);
+    // Any write to the store (here another contact) and the next reuse checks again.
+    await cache.prime(cacheKeys.contact(LOCATION, 'other'), TTL, { id: 'other' });
+    expect(await responses.lookup('q1')).not.toBeNull();
+    expect(checks).toHaveLength(2);
+  });
+
   it('when a value passes its TTL or is evicted, then the response is not reused', async () => {
     await setup();
     const responses = new ResponseCache(cache, { maxEntries: 10, maxBytes: 1_000_000, now: clock.now });
