@@ -4,6 +4,9 @@
  * first: rate budget, token and cache namespace are all per location.
  */
 import type { Appointment, Contact, Note, SearchedContact, Task } from '../domain/types.js';
+import type { ContactWrite, NoteWrite, TaskWrite } from '../domain/ghl-writes.js';
+
+export type { ContactWrite, NoteWrite, TaskWrite } from '../domain/ghl-writes.js';
 
 /** Interactive GraphQL traffic goes ahead of background sync in the rate budget. */
 export type Lane = 'interactive' | 'background';
@@ -68,40 +71,6 @@ export interface BusinessContactsRequest {
 export interface BusinessContactsResult {
   contacts: Contact[];
   count: number;
-}
-
-export interface ContactWrite {
-  firstName?: string | null;
-  lastName?: string | null;
-  name?: string | null;
-  email?: string | null;
-  phone?: string | null;
-  companyName?: string | null;
-  address1?: string | null;
-  city?: string | null;
-  state?: string | null;
-  postalCode?: string | null;
-  country?: string | null;
-  website?: string | null;
-  timezone?: string | null;
-  dnd?: boolean;
-  tags?: string[];
-  source?: string | null;
-  assignedTo?: string | null;
-  customFields?: Array<{ id: string; field_value: unknown }>;
-}
-
-export interface TaskWrite {
-  title?: string;
-  body?: string | null;
-  dueDate?: string;
-  completed?: boolean;
-  assignedTo?: string | null;
-}
-
-export interface NoteWrite {
-  body: string;
-  userId?: string;
 }
 
 export interface TaskSearchRequest {

@@ -4,8 +4,8 @@
  * applying it never clears what Roofr did not send. Job tasks that came from GHL appointments are
  * left out (the gateway writes no appointments); `ghlId` comes from each record's external_ref.
  */
-import type { ContactWrite, NoteWrite, TaskWrite } from '../../ghl/ghl-api.js';
-import type { RoofrCustomerWrite, RoofrJobNoteWrite, RoofrJobTaskWrite, RoofrJobWrite } from '../../roofr/types.js';
+import type { ContactWrite, NoteWrite, TaskWrite } from '../ghl-writes.js';
+import type { RoofrCustomerWrite, RoofrJobNoteWrite, RoofrJobTaskWrite, RoofrJobWrite } from '../roofr-records.js';
 import { ghlWriteKey, readDotted, type GhlEntity } from './field-paths.js';
 import type { FieldRule, Mapping } from './mapping-schema.js';
 import { parseExternalRef } from './to-roofr.js';

@@ -7,7 +7,7 @@
  */
 import type { CountryCode } from 'libphonenumber-js';
 import type { Appointment, Contact, Note, Task } from '../types.js';
-import type { RoofrCustomerWrite, RoofrJobNoteWrite, RoofrJobTaskWrite, RoofrJobWrite } from '../../roofr/types.js';
+import type { RoofrCustomerWrite, RoofrJobNoteWrite, RoofrJobTaskWrite, RoofrJobWrite } from '../roofr-records.js';
 import { readGhl, writeDotted } from './field-paths.js';
 import type { FieldRule, Mapping } from './mapping-schema.js';
 import { forward, type TransformContext } from './transforms.js';
