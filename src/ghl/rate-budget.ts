@@ -14,7 +14,9 @@
  *   location) lowers the window's cap for one interval.
  * - The daily reserve is never spent: a grant that would dip into it is refused.
  * - A 429 that still arrives pauses the whole location (the retry policy supplies Retry-After or
- *   the interval, plus jitter).
+ *   the interval, plus jitter), and widens that location's margin (doubling, up to a tenth of
+ *   the interval): our grants ran ahead of GHL's count, e.g. a loaded host delayed requests
+ *   between grant and arrival, so the same margin would earn the same 429 again.
  *
  * `tryReserve` is the atomic core a shared (Redis) budget re-implements; waiting in FIFO order is
  * RateBudgetQueue's job and is reused as is.
@@ -81,7 +83,12 @@ interface LocationState {
   /** Daily remaining as last reported, minus grants since. */
   dailyRemaining: number | null;
   external: { count: number; until: number } | null;
+  /** Margin learnt from 429s on top of the configured one. */
+  learnedMarginMs: number;
 }
+
+/** The most a learnt margin adds, as a fraction of the interval. */
+const MAX_LEARNED_MARGIN_RATIO = 0.1;
 
 const DAY_MS = 86_400_000;
 
@@ -125,7 +132,7 @@ export class InMemoryRateBudget implements RateBudget {
       this.grant(state, now);
       return { kind: 'granted' };
     }
-    const span = this.spanOf(limits);
+    const span = this.spanOf(state, limits);
     prune(state.grants, now - span);
     const cap = this.capOf(state, limits, lane, now);
     if (state.grants.length >= cap) {
@@ -149,7 +156,7 @@ export class InMemoryRateBudget implements RateBudget {
       state.limits = limits;
       if (headers.dailyRemaining !== null) state.dailyRemaining = headers.dailyRemaining;
       // What GHL counts beyond our own grants of the last span belongs to someone else.
-      const span = this.spanOf(limits);
+      const span = this.spanOf(state, limits);
       prune(state.grants, now - span);
       const external = headers.burstMax - headers.burstRemaining - state.grants.length;
       if (external > 0) state.external = { count: external, until: now + headers.intervalMs };
@@ -160,6 +167,10 @@ export class InMemoryRateBudget implements RateBudget {
   pause(locationId: string, ms: number): void {
     const state = this.stateOf(locationId);
     state.pausedUntil = Math.max(state.pausedUntil, this.clock.now() + ms);
+    if (state.limits !== null) {
+      const configured = this.configuredMarginOf(state.limits);
+      state.learnedMarginMs = Math.min(state.limits.intervalMs * MAX_LEARNED_MARGIN_RATIO, Math.max(2 * state.learnedMarginMs, configured));
+    }
     this.queue.wake(locationId);
   }
 
@@ -186,7 +197,7 @@ export class InMemoryRateBudget implements RateBudget {
         resetInMs: Math.max(0, state.pausedUntil - now),
       };
     }
-    const span = this.spanOf(limits);
+    const span = this.spanOf(state, limits);
     prune(state.grants, now - span);
     const cap = this.windowCap(state, limits, now);
     const oldest = state.grants[0];
@@ -213,7 +224,7 @@ export class InMemoryRateBudget implements RateBudget {
     const paused = Math.max(0, state.pausedUntil - now);
     const { limits } = state;
     if (limits === null) return { ok: true, waitMs: paused, reason: 'limits not yet known: requests go one at a time until the first response' };
-    const span = this.spanOf(limits);
+    const span = this.spanOf(state, limits);
     prune(state.grants, now - span);
     const cap = Math.max(1, this.capOf(state, limits, lane, now));
     const availableNow = Math.max(0, cap - state.grants.length);
@@ -227,8 +238,12 @@ export class InMemoryRateBudget implements RateBudget {
     if (state.dailyRemaining !== null) state.dailyRemaining -= 1;
   }
 
-  private spanOf(limits: Limits): number {
-    return limits.intervalMs + Math.max(this.minMarginMs, limits.intervalMs * this.marginRatio);
+  private spanOf(state: LocationState, limits: Limits): number {
+    return limits.intervalMs + this.configuredMarginOf(limits) + state.learnedMarginMs;
+  }
+
+  private configuredMarginOf(limits: Limits): number {
+    return Math.max(this.minMarginMs, limits.intervalMs * this.marginRatio);
   }
 
   /** The window's cap for everyone: the max less what others are using. */
@@ -247,7 +262,7 @@ export class InMemoryRateBudget implements RateBudget {
   private stateOf(locationId: string): LocationState {
     let state = this.states.get(locationId);
     if (state === undefined) {
-      state = { limits: null, grants: [], probesInFlight: 0, pausedUntil: 0, dailyRemaining: null, external: null };
+      state = { limits: null, grants: [], probesInFlight: 0, pausedUntil: 0, dailyRemaining: null, external: null, learnedMarginMs: 0 };
       this.states.set(locationId, state);
     }
     return state;

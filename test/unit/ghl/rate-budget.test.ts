@@ -122,6 +122,27 @@ describe('InMemoryRateBudget', () => {
     expect(granted).toHaveLength(1);
   });
 
+  it('when a 429 arrives anyway, then that location\'s margin widens (doubling, at most a tenth of the interval) so the window is spread wider', async () => {
+    const { clock, budget, granted, request } = setup();
+    void request('probe');
+    await settle();
+    budget.record(LOCATION, headers({ burstMax: 1, burstRemaining: 0 }));
+    budget.pause(LOCATION, 0);
+    void request('next');
+    // interval 1000 + configured 50 + learnt 50: the probe's grant leaves the span after 1100 ms.
+    await clock.advance(1099);
+    expect(granted.map((g) => g.label)).toEqual(['probe']);
+    await clock.advance(1);
+    expect(granted.map((g) => g.label)).toEqual(['probe', 'next']);
+    for (let pause = 0; pause < 5; pause += 1) budget.pause(LOCATION, 0);
+    void request('capped');
+    // Learnt margin capped at 100 ms (a tenth of the interval): 1000 + 50 + 100 after 'next'.
+    await clock.advance(1149);
+    expect(granted).toHaveLength(2);
+    await clock.advance(1);
+    expect(granted.map((g) => g.label)).toEqual(['probe', 'next', 'capped']);
+  });
+
   it('when GHL reports more usage than this process sent, then the cap shrinks by the difference for one interval', async () => {
     const { clock, budget, granted, request } = setup();
     budget.record(LOCATION, headers({ burstMax: 10, burstRemaining: 4 }));
