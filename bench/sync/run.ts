@@ -3,7 +3,11 @@
  * simulator, limited to 100 requests / 1,000 ms, into the Roofr simulator, both in their own
  * process. Reports the duration over the rate-limit lower bound (the fewest HighLevel calls the
  * sync needs ÷ the allowed rate; target ≤ 1.15), 429s (target 0), Roofr records missing or
- * duplicated (target 0) and the peak RSS of this process (target < 250 MB).
+ * duplicated (target 0) and the peak RSS of the syncing gateway (target < 250 MB).
+ *
+ * The gateway side runs as deployed: compiled (tsconfig.build.json, as `npm run build`) on plain
+ * node in a process of its own (sync-process.ts), so its RSS is the gateway's own, without the
+ * simulators and without tsx (whose loader costs ~60 MB that `node dist/…` never pays).
  *
  * Fewest calls: one search page per 500 contacts (the largest page), one notes call per contact
  * (notes have no batch endpoint) and one tasks-search call per 100 tasks of a page.
@@ -11,20 +15,13 @@
  * Run: `npx tsx bench/sync/run.ts` (or `npm run bench -- sync`). Writes bench/results/sync.json.
  * Not a test: timings vary by machine.
  */
-import { fork } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { execFileSync, fork, type ChildProcess } from 'node:child_process';
+import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { GhlClient } from '../../src/ghl/client.js';
-import { StaticTokenProvider } from '../../src/ghl/token-provider.js';
-import { resolveRoofrPaths } from '../../src/roofr/api-paths.js';
-import { RoofrRestAdapter } from '../../src/roofr/rest-adapter.js';
-import { loadMappingFile } from '../../src/roofr/mapping-file.js';
-import { openStore } from '../../src/store/open-store.js';
-import { runBatchSync } from '../../src/sync/batch-sync.js';
-import { createRoofrPush } from '../../src/sync/roofr-push.js';
 import { nextMessage } from '../support/child-messages.js';
+import type { SyncDone, SyncProgress, SyncStart } from './sync-process.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const CONTACTS = Number(process.env.BENCH_SYNC_CONTACTS ?? 10_000);
@@ -64,6 +61,8 @@ export interface SyncBenchResult {
   roofrRecords: Stats['roofr'];
   run: { status: string; counts: Record<string, number> };
   peakRssMb: number;
+  /** Where peakRssMb was measured. */
+  measured: string;
   targets: { durationOverLowerBound: number; rateLimited429: number; roofrMissingOrDuplicated: number; peakRssMb: number };
   pass: boolean;
 }
@@ -77,33 +76,19 @@ export async function run(options: { write?: boolean; log?: (line: string) => vo
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
   });
   const dir = mkdtempSync(join(tmpdir(), 'bench-sync-'));
+  let syncProcess: ChildProcess | null = null;
   try {
     const ready = await nextMessage<Ready>(child, 'ready');
     log(`simulators up: ${CONTACTS} contacts, HighLevel limited to ${MAX} per ${INTERVAL_MS} ms`);
-    const store = await openStore(`sqlite://${join(dir, 'state.db')}`);
-    const mapping = await loadMappingFile('mapping/default.yaml');
-    // Roofr is local and unthrottled here: more writes in flight keep it off the critical path.
-    const roofr = new RoofrRestAdapter({ adapter: 'simulator', baseUrl: ready.roofr.apiBaseUrl, apiKey: ready.roofr.apiKey, authHeader: ready.roofr.authHeader, authScheme: ready.roofr.authScheme, paths: resolveRoofrPaths(undefined), timeoutMs: 15_000, maxRetries: 3, maxInFlight: 16 });
-    // The sync is the only caller: no interactive share to keep free.
-    const ghl = new GhlClient({ baseUrl: ready.ghlUrl, tokenProvider: new StaticTokenProvider(ready.token, ready.locationId, null), timeoutMs: 15_000, maxRetries: 4, concurrencyPerLocation: 8, dailyReserve: 0, interactiveShare: 0 });
-    const push = createRoofrPush({ ghl, store, roofr, mapping, deletePolicy: 'archive' });
-    // memoryUsage.rss() alone: process.memoryUsage() also walks the V8 heap, which every 100 ms
-    // showed up in the sync's own CPU profile.
-    let peakRss = process.memoryUsage.rss();
-    const sampler = setInterval(() => {
-      peakRss = Math.max(peakRss, process.memoryUsage.rss());
-    }, 100);
-    const syncRun = await store.syncRuns.start({ trigger: 'bench', locationId: ready.locationId, mode: 'FULL' });
-    const started = performance.now();
-    const finished = await runBatchSync(
-      { ghl, push, store, pageSize: PAGE_SIZE, concurrency: 16 },
-      { runId: syncRun.id, locationId: ready.locationId, businessId: null, mode: 'FULL' },
-      { onPage: ({ processed, total }) => log(`  ${processed}/${total ?? '?'} contacts after ${Math.round((performance.now() - started) / 1000)} s`) },
-    );
-    const durationMs = Math.round(performance.now() - started);
-    clearInterval(sampler);
-    peakRss = Math.max(peakRss, process.memoryUsage.rss());
-    await store.close();
+    syncProcess = forkCompiledSync(dir, log);
+    const start: SyncStart = { type: 'start', stateDir: dir, pageSize: PAGE_SIZE, ghlUrl: ready.ghlUrl, locationId: ready.locationId, token: ready.token, roofr: ready.roofr };
+    syncProcess.on('message', (message: SyncProgress | SyncDone) => {
+      if (message.type === 'progress') log(`  ${message.processed}/${message.total ?? '?'} contacts after ${Math.round(message.elapsedMs / 1000)} s`);
+    });
+    const done = nextMessage<SyncDone>(syncProcess, 'done');
+    syncProcess.send(start);
+    const { durationMs, peakRssBytes, status, counts } = await done;
+    const finished = { status, counts };
 
     child.send('stats');
     const stats = await nextMessage<Stats>(child, 'stats');
@@ -124,8 +109,9 @@ export async function run(options: { write?: boolean; log?: (line: string) => vo
       roofrMissing: stats.roofr.missing,
       roofrDuplicated: stats.roofr.duplicated,
       roofrRecords: stats.roofr,
-      run: { status: finished.status, counts: { ...finished.counts } },
-      peakRssMb: Math.round((peakRss / 1024 / 1024) * 10) / 10,
+      run: { status: finished.status, counts: finished.counts },
+      peakRssMb: Math.round((peakRssBytes / 1024 / 1024) * 10) / 10,
+      measured: 'peak RSS of the sync process alone: the gateway compiled by tsc (tsconfig.build.json) on plain node, as deployed; simulators in another process',
       targets,
       pass: false,
     };
@@ -146,9 +132,23 @@ export async function run(options: { write?: boolean; log?: (line: string) => vo
     }
     return result;
   } finally {
+    if (syncProcess !== null && syncProcess.exitCode === null) syncProcess.kill();
     child.send('close');
     rmSync(dir, { recursive: true, force: true });
   }
+}
+
+/**
+ * Compiles the gateway and the sync process as `npm run build` does (into `dir`, with the repo's
+ * node_modules and package type) and forks it on plain node.
+ */
+function forkCompiledSync(dir: string, log: (line: string) => void): ChildProcess {
+  const out = join(dir, 'build');
+  log('compiling the gateway (tsc, as npm run build)…');
+  execFileSync(process.execPath, [resolve('node_modules/typescript/bin/tsc'), '-p', join(here, 'tsconfig.build.json'), '--outDir', out], { stdio: 'inherit' });
+  writeFileSync(join(out, 'package.json'), JSON.stringify({ type: 'module' }));
+  symlinkSync(resolve('node_modules'), join(out, 'node_modules'), 'dir');
+  return fork(join(out, 'bench/sync/sync-process.js'), [], { execArgv: [], env: { ...process.env, NODE_OPTIONS: '' }, stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
 }
 
 if (process.argv[1] !== undefined && import.meta.url === pathToFileURL(process.argv[1]).href) {

@@ -1,11 +1,12 @@
 /**
- * The one module that sends HTTP to Roofr's REST API (STYLE rule 5): a got instance with a
- * timeout, the API key in a hook, pacing from the rate-limit headers, retries decided by
- * retry-policy.ts, and every failure turned into a typed RoofrError. Callers name an endpoint
+ * The one module that sends HTTP to Roofr's REST API (STYLE rule 5): requests over keep-alive
+ * node:http (http-exchange.ts; got's per-request overhead was the sync's largest HTTP cost) with
+ * a timeout, the API key on every request, pacing from the rate-limit headers, retries decided
+ * by retry-policy.ts, and every failure turned into a typed RoofrError. Callers name an endpoint
  * (api-paths.ts); the concrete URL never reaches an error message or a log.
  */
-import { got, RequestError, TimeoutError, type Got } from 'got';
 import { fillTemplate, type HttpMethod, type RoofrEndpointName, type RoofrPaths } from './api-paths.js';
+import { createHttpExchange, ExchangeTimeoutError, networkCodeOf, type ExchangeResponse, type HttpExchange } from './http-exchange.js';
 import {
   RoofrContractError,
   RoofrNotFoundError,
@@ -71,30 +72,27 @@ export interface RoofrResponse {
 }
 
 export class RoofrTransport {
-  private readonly http: Got;
+  private readonly http: HttpExchange;
   private readonly pacer: RatePacer;
   private readonly base: URL;
+  /** Sent with every request; redirects are not followed (a 3xx is final, like any status). */
+  private readonly baseHeaders: Readonly<Record<string, string>>;
 
   constructor(private readonly options: RoofrTransportOptions) {
     this.base = new URL(options.baseUrl.endsWith('/') ? options.baseUrl : `${options.baseUrl}/`);
     this.pacer = new RatePacer(options.maxInFlight ?? 4);
+    this.http = createHttpExchange();
     const authValue = options.authScheme === '' ? options.apiKey : `${options.authScheme} ${options.apiKey}`;
-    this.http = got.extend({
-      timeout: { request: options.timeoutMs },
-      // Retries are ours (retry-policy.ts): got's would not know about idempotency keys.
-      retry: { limit: 0 },
-      throwHttpErrors: false,
-      followRedirect: false,
-      responseType: 'text',
-      headers: { accept: 'application/json', 'user-agent': 'ghl-roofr-gateway' },
-      hooks: {
-        beforeRequest: [
-          (request) => {
-            if (options.apiKey !== '') request.headers[options.authHeader.toLowerCase()] = authValue;
-          },
-        ],
-      },
-    });
+    this.baseHeaders = {
+      accept: 'application/json',
+      'user-agent': 'ghl-roofr-gateway',
+      ...(options.apiKey === '' ? {} : { [options.authHeader.toLowerCase()]: authValue }),
+    };
+  }
+
+  /** Closes the idle kept-alive connections (they never hold the process open). */
+  close(): void {
+    this.http.close();
   }
 
   rateSnapshot(): RateSnapshot {
@@ -117,21 +115,25 @@ export class RoofrTransport {
 
   private async send(url: URL, method: HttpMethod, label: string, request: Omit<RoofrRequest, 'endpoint'>): Promise<RoofrResponse> {
     const random = this.options.random ?? Math.random;
-    const headers: Record<string, string> = {};
+    const headers: Record<string, string> = { ...this.baseHeaders };
     if (request.idempotencyKey !== undefined) headers['idempotency-key'] = request.idempotencyKey;
+    if (request.body !== undefined) headers['content-type'] = 'application/json';
+    const body = request.body === undefined ? undefined : JSON.stringify(request.body);
     const honoured = this.options.honoursIdempotencyKey ?? true;
 
     for (let retriesSoFar = 0; ; retriesSoFar += 1) {
       await this.pacer.acquire(request.signal);
       const started = Date.now();
       let result: AttemptResult;
-      let response: { statusCode: number; body: string; headers: Record<string, string | string[] | undefined> } | null = null;
+      let response: ExchangeResponse | null = null;
       let failure: unknown = null;
       try {
-        response = await this.http(url, {
+        response = await this.http.send({
+          url,
           method,
           headers,
-          ...(request.body === undefined ? {} : { json: request.body }),
+          timeoutMs: this.options.timeoutMs,
+          ...(body === undefined ? {} : { body }),
           ...(request.signal === undefined ? {} : { signal: request.signal }),
         });
         const retryAfterHeader = response.headers['retry-after'];
@@ -147,7 +149,7 @@ export class RoofrTransport {
           throw request.signal.reason ?? error;
         }
         failure = error;
-        result = error instanceof TimeoutError ? { kind: 'timeout' } : { kind: 'network', code: error instanceof RequestError ? (error.code ?? null) : null };
+        result = error instanceof ExchangeTimeoutError ? { kind: 'timeout' } : { kind: 'network', code: networkCodeOf(error) };
       }
       this.pacer.release(response === null ? null : readRateHeaders(response.headers));
       if (result.kind === 'response' && result.status === 429) this.pacer.block(result.retryAfterMs ?? 1000);

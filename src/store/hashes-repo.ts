@@ -5,6 +5,7 @@
  * write coming back, not a change to sync the other way. Hashing itself is the caller's (a pure
  * domain function); this layer stores opaque text.
  */
+import { preparedQuery } from './prepared-query.js';
 import type { SyncDirection } from './schema.js';
 import { isoAt, type Executor, type StoreContext } from './store-context.js';
 
@@ -32,16 +33,25 @@ export interface HashesRepo {
 
 export function createHashesRepo(ctx: StoreContext): HashesRepo {
   const { db } = ctx;
-
-  async function get(key: ContentHashKey): Promise<StoredHash | null> {
-    const row = await db
+  // Every synced record reads and writes its hash (prepared-query.ts).
+  const byKey = preparedQuery(['locationId', 'direction', 'entityKind', 'entityId'], (p) =>
+    db
       .selectFrom('content_hashes')
       .select(['hash', 'updated_at'])
-      .where('location_id', '=', key.locationId)
-      .where('direction', '=', key.direction)
-      .where('entity_kind', '=', key.entityKind)
-      .where('entity_id', '=', key.entityId)
-      .executeTakeFirst();
+      .where('location_id', '=', p.locationId)
+      .where('direction', '=', p.direction)
+      .where('entity_kind', '=', p.entityKind)
+      .where('entity_id', '=', p.entityId),
+  );
+  const upsert = preparedQuery(['locationId', 'direction', 'entityKind', 'entityId', 'hash', 'at'], (p) =>
+    db
+      .insertInto('content_hashes')
+      .values({ location_id: p.locationId, direction: p.direction, entity_kind: p.entityKind, entity_id: p.entityId, hash: p.hash, updated_at: p.at })
+      .onConflict((oc) => oc.columns(['location_id', 'direction', 'entity_kind', 'entity_id']).doUpdateSet({ hash: p.hash, updated_at: p.at })),
+  );
+
+  async function get(key: ContentHashKey): Promise<StoredHash | null> {
+    const row = (await byKey(db, key)).rows[0];
     return row === undefined ? null : { hash: row.hash, updatedAt: row.updated_at };
   }
 
@@ -49,19 +59,7 @@ export function createHashesRepo(ctx: StoreContext): HashesRepo {
     get,
 
     async put(key, hash, trx) {
-      const nowIso = isoAt(ctx.now());
-      await (trx ?? db)
-        .insertInto('content_hashes')
-        .values({
-          location_id: key.locationId,
-          direction: key.direction,
-          entity_kind: key.entityKind,
-          entity_id: key.entityId,
-          hash,
-          updated_at: nowIso,
-        })
-        .onConflict((oc) => oc.columns(['location_id', 'direction', 'entity_kind', 'entity_id']).doUpdateSet({ hash, updated_at: nowIso }))
-        .execute();
+      await upsert(trx ?? db, { ...key, hash, at: isoAt(ctx.now()) });
     },
 
     async isUnchanged(key, hash) {

@@ -7,6 +7,7 @@
  */
 import type { Selectable } from 'kysely';
 import { clampPageSize, decodeIdCursor, toPage, type Page } from './paging.js';
+import { preparedQuery } from './prepared-query.js';
 import type { GhlEntityKind, LinkStatus, LinksTable, RoofrEntityKind } from './schema.js';
 import { inTransaction, isoAt, type Executor, type StoreContext } from './store-context.js';
 
@@ -68,80 +69,53 @@ function toLink(row: Selectable<LinksTable>): Link {
 
 export function createLinksRepo(ctx: StoreContext): LinksRepo {
   const { db } = ctx;
+  // The statements every synced record runs (prepared-query.ts).
+  const byGhl = preparedQuery(['locationId', 'ghlKind', 'ghlId', 'roofrKind'], (p) =>
+    db.selectFrom('links').selectAll().where('location_id', '=', p.locationId).where('ghl_kind', '=', p.ghlKind).where('ghl_id', '=', p.ghlId).where('roofr_kind', '=', p.roofrKind),
+  );
+  const byRoofr = preparedQuery(['locationId', 'roofrKind', 'roofrId', 'ghlKind'], (p) =>
+    db.selectFrom('links').selectAll().where('location_id', '=', p.locationId).where('roofr_kind', '=', p.roofrKind).where('roofr_id', '=', p.roofrId).where('ghl_kind', '=', p.ghlKind),
+  );
+  const repoint = preparedQuery(['id', 'roofrId', 'at'], (p) =>
+    db.updateTable('links').set({ roofr_id: p.roofrId, status: 'active', updated_at: p.at }).where('id', '=', p.id).returningAll(),
+  );
+  const insert = preparedQuery(['locationId', 'ghlKind', 'ghlId', 'roofrKind', 'roofrId', 'at'], (p) =>
+    db
+      .insertInto('links')
+      .values({ location_id: p.locationId, ghl_kind: p.ghlKind, ghl_id: p.ghlId, roofr_kind: p.roofrKind, roofr_id: p.roofrId, status: 'active', created_at: p.at, updated_at: p.at })
+      .returningAll(),
+  );
+  const firstRow = <R>(result: { rows: R[] }): R | undefined => result.rows[0];
 
   return {
     upsert(input, trx) {
       return inTransaction(trx ?? db, async (tx) => {
         const nowIso = isoAt(ctx.now());
-        const ghlSide = await tx
-          .selectFrom('links')
-          .selectAll()
-          .where('location_id', '=', input.locationId)
-          .where('ghl_kind', '=', input.ghlKind)
-          .where('ghl_id', '=', input.ghlId)
-          .where('roofr_kind', '=', input.roofrKind)
-          .executeTakeFirst();
-        const roofrSide = await tx
-          .selectFrom('links')
-          .selectAll()
-          .where('location_id', '=', input.locationId)
-          .where('roofr_kind', '=', input.roofrKind)
-          .where('roofr_id', '=', input.roofrId)
-          .where('ghl_kind', '=', input.ghlKind)
-          .executeTakeFirst();
+        const ghlSide = firstRow(await byGhl(tx, input));
+        const roofrSide = firstRow(await byRoofr(tx, input));
         if (roofrSide !== undefined && roofrSide.id !== ghlSide?.id) {
           if (roofrSide.status === 'active') throw new LinkConflictError(toLink(roofrSide), input);
           // A deleted link of the Roofr entity to another GHL entity: history, make room.
           await tx.deleteFrom('links').where('id', '=', roofrSide.id).execute();
         }
         if (ghlSide !== undefined) {
-          const updated = await tx
-            .updateTable('links')
-            .set({ roofr_id: input.roofrId, status: 'active', updated_at: nowIso })
-            .where('id', '=', ghlSide.id)
-            .returningAll()
-            .executeTakeFirstOrThrow();
+          const updated = firstRow(await repoint(tx, { id: ghlSide.id, roofrId: input.roofrId, at: nowIso }));
+          if (updated === undefined) throw new Error(`link ${ghlSide.id} vanished while it was updated`);
           return toLink(updated);
         }
-        const inserted = await tx
-          .insertInto('links')
-          .values({
-            location_id: input.locationId,
-            ghl_kind: input.ghlKind,
-            ghl_id: input.ghlId,
-            roofr_kind: input.roofrKind,
-            roofr_id: input.roofrId,
-            status: 'active',
-            created_at: nowIso,
-            updated_at: nowIso,
-          })
-          .returningAll()
-          .executeTakeFirstOrThrow();
+        const inserted = firstRow(await insert(tx, { ...input, at: nowIso }));
+        if (inserted === undefined) throw new Error('the database returned no row for an inserted link');
         return toLink(inserted);
       });
     },
 
     async findByGhl(key) {
-      const row = await db
-        .selectFrom('links')
-        .selectAll()
-        .where('location_id', '=', key.locationId)
-        .where('ghl_kind', '=', key.ghlKind)
-        .where('ghl_id', '=', key.ghlId)
-        .where('roofr_kind', '=', key.roofrKind)
-        .executeTakeFirst();
+      const row = firstRow(await byGhl(db, key));
       return row === undefined ? null : toLink(row);
     },
 
     async findByRoofr(key) {
-      const row = await db
-        .selectFrom('links')
-        .selectAll()
-        .where('location_id', '=', key.locationId)
-        .where('roofr_kind', '=', key.roofrKind)
-        .where('roofr_id', '=', key.roofrId)
-        .where('ghl_kind', '=', key.ghlKind)
-        .executeTakeFirst();
+      const row = firstRow(await byRoofr(db, key));
       return row === undefined ? null : toLink(row);
     },
 

@@ -159,10 +159,58 @@ function initialSchema(dialect: StoreDialect): Migration {
   };
 }
 
+/**
+ * The sync engine's job queue. Releases before this migration created the table on start from
+ * the jobs repository (CREATE TABLE IF NOT EXISTS), hence `ifNotExists` here: such a database
+ * already has it, with these very columns.
+ */
+const syncJobs: Migration = {
+  async up(db: Kysely<unknown>): Promise<void> {
+    await db.schema
+      .createTable('sync_jobs')
+      .ifNotExists()
+      .addColumn('id', 'text', (c) => c.primaryKey())
+      .addColumn('spec', 'text', (c) => c.notNull())
+      .addColumn('status', 'text', (c) => c.notNull())
+      .addColumn('attempts', 'integer', (c) => c.notNull())
+      .addColumn('lease_owner', 'text')
+      .addColumn('lease_expires_at', 'text')
+      .addColumn('last_error', 'text')
+      .addColumn('created_at', 'text', (c) => c.notNull())
+      .addColumn('updated_at', 'text', (c) => c.notNull())
+      .execute();
+    // Claims look for the oldest pending (or lease-expired) job.
+    await db.schema.createIndex('sync_jobs_claim').ifNotExists().on('sync_jobs').columns(['status', 'created_at']).execute();
+  },
+};
+
+/**
+ * The outbox's entity key: "is an earlier write of this record still queued?" (asked before every
+ * direct Roofr write) was a prefix scan over the idempotency keys of every pending row. Rows
+ * queued before this migration get the key their idempotency key starts with: the sync's keys
+ * are `g2r:<location>:<kind>:<id>:<write kind>:<digest>` (src/sync/roofr-writes.ts), the entity key
+ * that same text up to and with the `:` after the id. Other keys have no entity (null).
+ */
+const outboxEntityKey: Migration = {
+  async up(db: Kysely<unknown>): Promise<void> {
+    const outbox = db as Kysely<{ outbox: { id: number; idempotency_key: string; entity_key: string | null } }>;
+    await outbox.schema.alterTable('outbox').addColumn('entity_key', 'text').execute();
+    await outbox.schema.createIndex('outbox_entity').on('outbox').columns(['entity_key', 'status']).execute();
+    const rows = await outbox.selectFrom('outbox').select(['id', 'idempotency_key']).where('idempotency_key', 'like', 'g2r:%').execute();
+    for (const row of rows) {
+      const parts = row.idempotency_key.split(':');
+      if (parts.length < 6) continue;
+      await outbox.updateTable('outbox').set({ entity_key: `${parts.slice(0, -2).join(':')}:` }).where('id', '=', row.id).execute();
+    }
+  },
+};
+
 /** Every migration, by name; names sort in the order they must run. */
 export function storeMigrations(dialect: StoreDialect): Record<string, Migration> {
   return {
     '0001_initial': initialSchema(dialect),
+    '0002_sync_jobs': syncJobs,
+    '0003_outbox_entity_key': outboxEntityKey,
   };
 }
 

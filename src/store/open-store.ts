@@ -11,6 +11,7 @@ import { Kysely, PostgresDialect, sql, SqliteDialect } from 'kysely';
 import pg from 'pg';
 import { createApiKeysRepo, type ApiKeysRepo } from './api-keys-repo.js';
 import { createCursorsRepo, type CursorsRepo } from './cursors-repo.js';
+import { createGroupCommit, type GroupCommit } from './group-commit.js';
 import { parseDatabaseUrl } from './database-url.js';
 import { createHashesRepo, type HashesRepo } from './hashes-repo.js';
 import { createLinksRepo, type LinksRepo } from './links-repo.js';
@@ -50,6 +51,8 @@ export interface Store {
   dialect: StoreDialect;
   /** Migrations applied by this open (empty when the schema was already current). */
   appliedMigrations: string[];
+  /** Shares one transaction among small writes issued together (group-commit.ts). */
+  commits: GroupCommit;
   links: LinksRepo;
   hashes: HashesRepo;
   outbox: OutboxRepo;
@@ -144,6 +147,7 @@ export async function openStore(databaseUrl: string, options: OpenStoreOptions =
     db,
     dialect,
     appliedMigrations,
+    commits: createGroupCommit(db),
     links: createLinksRepo(ctx),
     hashes: createHashesRepo(ctx),
     outbox: createOutboxRepo(ctx, { maxAttempts: outboxMaxAttempts }),

@@ -35,6 +35,11 @@ export interface EnqueueInput {
   /** JSON-serialisable; stored as JSON text. */
   payload: unknown;
   idempotencyKey: string;
+  /**
+   * The record the write is about, shared by every write to it (indexed): the writer's ordering
+   * checks look for an entity's earlier or newer writes by it. Null when ordering does not apply.
+   */
+  entityKey?: string | null;
   /** Do not deliver before this time (default: now). */
   notBefore?: Date;
 }
@@ -109,6 +114,7 @@ export function createOutboxRepo(ctx: StoreContext, options: { maxAttempts: numb
           kind: input.kind,
           payload,
           idempotency_key: input.idempotencyKey,
+          entity_key: input.entityKey ?? null,
           attempts: 0,
           next_attempt_at: isoAt(input.notBefore ?? ctx.now()),
           last_error: null,

@@ -33,6 +33,8 @@
  *                     refreshes across replicas.
  * - api_keys          hashed client API keys with their locations and roles (JSON).
  * - secrets           key → encrypted value (e.g. Roofr credentials).
+ * - sync_jobs         the sync engine's work queue (batch and contact runs), leased like the
+ *                     outbox; id = the run's id, spec JSON.
  */
 import type { Generated } from 'kysely';
 
@@ -73,6 +75,8 @@ export interface OutboxTable {
   kind: string;
   payload: string;
   idempotency_key: string;
+  /** The entity the write is about (EnqueueInput.entityKey); null on rows without one. */
+  entity_key: string | null;
   attempts: number;
   next_attempt_at: string;
   last_error: string | null;
@@ -167,6 +171,20 @@ export interface SecretsTable {
   updated_at: string;
 }
 
+/** Sync jobs, the store-backed work queue of the sync engine (src/sync/sync-jobs-repo.ts). */
+export interface SyncJobsTable {
+  id: string;
+  /** The job's SyncJobSpec as JSON. */
+  spec: string;
+  status: QueueStatus;
+  attempts: number;
+  lease_owner: string | null;
+  lease_expires_at: string | null;
+  last_error: string | null;
+  created_at: string;
+  updated_at: string;
+}
+
 export interface Database {
   links: LinksTable;
   content_hashes: ContentHashesTable;
@@ -178,4 +196,5 @@ export interface Database {
   oauth_tokens: OAuthTokensTable;
   api_keys: ApiKeysTable;
   secrets: SecretsTable;
+  sync_jobs: SyncJobsTable;
 }

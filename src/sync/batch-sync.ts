@@ -9,9 +9,8 @@
  */
 import { z } from 'zod';
 import type { CallOptions, GhlApi } from '../ghl/ghl-api.js';
-import type { Contact, Note, Task } from '../domain/types.js';
+import type { Contact, Task } from '../domain/types.js';
 import type { CursorsRepo } from '../store/cursors-repo.js';
-import type { LinksRepo } from '../store/links-repo.js';
 import type { OutboxRepo } from '../store/outbox-repo.js';
 import type { SyncRun, SyncRunsRepo } from '../store/sync-runs-repo.js';
 import { syncContactRecords, type ContactChildren } from './contact-sync.js';
@@ -23,7 +22,7 @@ export type SyncMode = 'FULL' | 'INCREMENTAL';
 export interface BatchSyncDeps {
   ghl: GhlApi;
   push: RoofrPush;
-  store: { syncRuns: SyncRunsRepo; cursors: CursorsRepo; links: Pick<LinksRepo, 'findByGhl'>; outbox: Pick<OutboxRepo, 'get'> };
+  store: { syncRuns: SyncRunsRepo; cursors: CursorsRepo; outbox: Pick<OutboxRepo, 'get'> };
   pageSize: number;
   /** Contacts synced in parallel within a page (each contact's own writes stay in order). */
   concurrency?: number;
@@ -107,36 +106,53 @@ async function readPage(deps: BatchSyncDeps, spec: BatchSpec, cursor: RunCursor,
   };
 }
 
-/** Tasks of a whole page in as few calls as the tasks search allows; per contact without the scope. */
-async function readChildren(ghl: GhlApi, locationId: string, contacts: Contact[], callOptions: CallOptions): Promise<Map<string, ContactChildren>> {
-  const byContact = new Map<string, ContactChildren>(contacts.map((contact) => [contact.id, { tasks: [] as Task[], notes: [] as Note[] }]));
+/** A page read so far: its contacts and tasks are in; each contact's notes arrive on their own. */
+interface PageRead {
+  /** The cursor the page was read from. */
+  from: RunCursor;
+  page: Page;
+  /** Per contact: its tasks, and its notes once they arrived (rejects when its notes call failed). */
+  children: Map<string, Promise<ContactChildren>>;
+  /** Settles when every read of the page was answered; rejects with the first failed one. */
+  complete: Promise<void>;
+}
+
+/**
+ * Tasks of a whole page in as few calls as the tasks search allows (per contact without the
+ * scope); then the notes calls are queued, one per contact, and not awaited: a contact can be
+ * written as soon as its own notes arrive instead of waiting for the page's slowest.
+ */
+async function readChildren(ghl: GhlApi, locationId: string, contacts: Contact[], callOptions: CallOptions): Promise<Pick<PageRead, 'children' | 'complete'>> {
+  const tasksOf = new Map<string, Task[]>(contacts.map((contact) => [contact.id, [] as Task[]]));
   const ids = contacts.map((contact) => contact.id);
-  if (ids.length === 0) return byContact;
   try {
     const limit = 100;
-    for (let skip = 0; ; skip += limit) {
+    for (let skip = 0; ids.length > 0; skip += limit) {
       const tasks = await ghl.searchTasks(locationId, { contactIds: ids, limit, skip }, callOptions);
-      for (const task of tasks) byContact.get(task.contactId)?.tasks.push(task);
+      for (const task of tasks) tasksOf.get(task.contactId)?.push(task);
       if (tasks.length < limit) break;
     }
   } catch {
     // No locations/tasks.readonly scope (or the search is unavailable): one call per contact.
-    await Promise.all(
-      ids.map(async (id) => {
-        const entry = byContact.get(id);
-        if (entry) entry.tasks = await ghl.listTasks(locationId, id, callOptions);
-      }),
-    );
+    await Promise.all(ids.map(async (id) => tasksOf.set(id, await ghl.listTasks(locationId, id, callOptions))));
   }
   // Notes have no batch endpoint (FACTS.md): one call per contact.
-  await Promise.all(
-    ids.map(async (id) => {
-      const entry = byContact.get(id);
-      if (entry) entry.notes = await ghl.listNotes(locationId, id, callOptions);
-    }),
-  );
-  return byContact;
+  const children = new Map<string, Promise<ContactChildren>>();
+  for (const id of ids) {
+    const tasks = tasksOf.get(id) ?? [];
+    children.set(id, awaitedLater(ghl.listNotes(locationId, id, callOptions).then((notes): ContactChildren => ({ tasks, notes }))));
+  }
+  return { children, complete: awaitedLater(Promise.all(children.values()).then(() => undefined)) };
 }
+
+/** A promise awaited on a later turn, if at all: a run that stops first must not leave its rejection unhandled. */
+function awaitedLater<T>(promise: Promise<T>): Promise<T> {
+  promise.catch(() => undefined);
+  return promise;
+}
+
+/** Pages read ahead of the one being written (memory: a page of contacts, tasks and notes each). */
+const READ_AHEAD = 1;
 
 async function inPool<T>(items: T[], concurrency: number, work: (item: T) => Promise<void>): Promise<void> {
   let next = 0;
@@ -196,27 +212,32 @@ export async function runBatchSync(deps: BatchSyncDeps, spec: BatchSpec, hooks: 
   let total: number | null = null;
   let run = existing;
   try {
-    // The next page is read while this one is written to Roofr, so the HighLevel budget never
-    // idles during Roofr writes (reads only: a page is still checkpointed strictly in order).
-    const fetchPage = async (from: RunCursor): Promise<{ page: Page; children: Map<string, ContactChildren> }> => {
+    // Reads run up to READ_AHEAD pages ahead of the writes, so the HighLevel budget never idles
+    // while Roofr is written (reads only: pages are still checkpointed strictly in order). A
+    // page's read starts once the previous page's notes calls are queued: the client serves them
+    // first (FIFO), so each page's contacts arrive in order and are written as they arrive.
+    const readFrom = async (from: RunCursor): Promise<PageRead> => {
       const page = await readPage(deps, spec, from, startWatermark, callOptions);
-      return { page, children: await readChildren(deps.ghl, spec.locationId, page.contacts, callOptions) };
+      return { from, page, ...(await readChildren(deps.ghl, spec.locationId, page.contacts, callOptions)) };
     };
-    let ahead = fetchPage(cursor);
+    const readAfter = (previous: Promise<PageRead | null>): Promise<PageRead | null> =>
+      awaitedLater(previous.then((read) => (read === null || read.page.done || read.page.contacts.length === 0 ? null : readFrom({ ...read.from, ...read.page.next }))));
+    const reads: Array<Promise<PageRead | null>> = [awaitedLater(readFrom(cursor))];
     for (;;) {
       if (hooks.keepGoing && !(await hooks.keepGoing())) return run;
-      const { page, children } = await ahead;
+      const read = await (reads.shift() ?? Promise.resolve(null));
+      if (read === null) break;
+      const { page, children } = read;
+      while (reads.length < READ_AHEAD) reads.push(readAfter(reads[reads.length - 1] ?? Promise.resolve(read)));
       total = page.total;
-      if (!page.done && page.contacts.length > 0) {
-        ahead = fetchPage({ ...cursor, searchAfter: page.next.searchAfter, skip: page.next.skip });
-        // Awaited on the next turn; a run that stops first must not leave it unhandled.
-        ahead.catch(() => undefined);
-      }
       const pageTally: RunTally = emptyTally();
       const queued: number[] = [];
       await inPool(page.contacts, deps.concurrency ?? 4, async (contact) => {
+        // A failed read fails the page below (through `complete`), before its checkpoint.
+        const contactChildren = await (children.get(contact.id) ?? Promise.resolve(null)).catch(() => undefined);
+        if (contactChildren === undefined) return;
         try {
-          const outcome = await syncContactRecords({ ghl: deps.ghl, push: deps.push, links: deps.store.links }, spec.locationId, contact, children.get(contact.id) ?? null, callOptions);
+          const outcome = await syncContactRecords({ ghl: deps.ghl, push: deps.push }, spec.locationId, contact, contactChildren, callOptions);
           mergeTally(pageTally, outcome.tally);
           queued.push(...outcome.queued);
         } catch (error) {
@@ -225,6 +246,7 @@ export async function runBatchSync(deps: BatchSyncDeps, spec: BatchSpec, hooks: 
           pageTally.errors.push(logEntry('SYNC_FAILED', describeError(error), { kind: 'contact', id: contact.id }));
         }
       });
+      await read.complete;
       const confirmation = await awaitConfirmed(deps, queued);
       if (confirmation.dead.length > 0) {
         pageTally.errors.push(logEntry('ROOFR_REFUSED', `${confirmation.dead.length} queued Roofr write(s) became dead letters; see deadLetters and retry them`));

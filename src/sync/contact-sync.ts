@@ -1,12 +1,11 @@
 /**
- * Syncs one HighLevel contact with its tasks and notes to Roofr through the write path's
+ * Syncs one HighLevel contact with its tasks, notes and appointments to Roofr through the write path's
  * RoofrPush service (the same service mutations use: mapping, content-hash skip, idempotency
  * keys, outbox on Roofr outages). Returns a tally for the run and the outbox entries the
  * caller must see confirmed before it moves a cursor past this contact.
  */
 import type { CallOptions, GhlApi } from '../ghl/ghl-api.js';
-import type { Contact, Note, Task } from '../domain/types.js';
-import type { LinksRepo } from '../store/links-repo.js';
+import type { Appointment, Contact, Note, Task } from '../domain/types.js';
 import type { RoofrPush } from './roofr-push.js';
 import type { RoofrSyncResult } from './roofr-sync-result.js';
 import { emptyTally, logEntry, type RunTally } from './run-tally.js';
@@ -14,7 +13,6 @@ import { emptyTally, logEntry, type RunTally } from './run-tally.js';
 export interface ContactSyncDeps {
   ghl: GhlApi;
   push: RoofrPush;
-  links: Pick<LinksRepo, 'findByGhl'>;
 }
 
 export interface ContactSyncOutcome {
@@ -26,20 +24,24 @@ export interface ContactSyncOutcome {
 export interface ContactChildren {
   tasks: Task[];
   notes: Note[];
+  /** Written as job tasks; absent where they are not read (the batch sync keeps to tasks and notes). */
+  appointments?: Appointment[];
 }
 
 function noteResult(result: RoofrSyncResult, queued: number[]): void {
   if (result.status === 'QUEUED' && result.outboxId !== null) queued.push(Number(result.outboxId));
 }
 
-/** Pushes the contact, then its tasks and notes (they need the contact's Roofr job first). */
+/** Pushes the contact, then its tasks, appointments and notes (they need the contact's Roofr job first). */
 export async function syncContactRecords(deps: ContactSyncDeps, locationId: string, contact: Contact, children: ContactChildren | null, callOptions: CallOptions): Promise<ContactSyncOutcome> {
   const tally = emptyTally();
   const queued: number[] = [];
   const entity = { kind: 'contact', id: contact.id };
   tally.counts.read += 1;
-  const linked = await deps.links.findByGhl({ locationId, ghlKind: 'contact', ghlId: contact.id, roofrKind: 'customer' });
-  const result = await deps.push.pushContact(locationId, contact, { callOptions });
+  // The contact's writes in a row: their link reads are remembered meanwhile.
+  const push = deps.push.forContact();
+  const linked = await push.findLink({ locationId, ghlKind: 'contact', ghlId: contact.id, roofrKind: 'customer' });
+  const result = await push.pushContact(locationId, contact, { callOptions });
   noteResult(result, queued);
   switch (result.status) {
     case 'SYNCED':
@@ -58,20 +60,29 @@ export async function syncContactRecords(deps: ContactSyncDeps, locationId: stri
   }
   if (children === null) return { tally, queued };
   for (const task of children.tasks) {
-    const taskResult = await deps.push.pushTask(locationId, task, { callOptions });
+    const taskResult = await push.pushTask(locationId, task, { callOptions });
     noteResult(taskResult, queued);
     if (taskResult.status === 'FAILED') tally.errors.push(logEntry('ROOFR_REFUSED', taskResult.error ?? 'Roofr refused the task', { kind: 'task', id: task.id }));
   }
+  for (const appointment of children.appointments ?? []) {
+    const appointmentResult = await push.pushAppointment(locationId, appointment, { callOptions });
+    noteResult(appointmentResult, queued);
+    if (appointmentResult.status === 'FAILED') tally.errors.push(logEntry('ROOFR_REFUSED', appointmentResult.error ?? 'Roofr refused the appointment', { kind: 'appointment', id: appointment.id }));
+  }
   for (const note of children.notes) {
-    const noteOutcome = await deps.push.pushNote(locationId, note, { callOptions });
+    const noteOutcome = await push.pushNote(locationId, note, { callOptions });
     noteResult(noteOutcome, queued);
     if (noteOutcome.status === 'FAILED') tally.errors.push(logEntry('ROOFR_REFUSED', noteOutcome.error ?? 'Roofr refused the note', { kind: 'note', id: note.id }));
   }
   return { tally, queued };
 }
 
-/** Reads a contact's tasks and notes (two calls; the batch sync uses the tasks search instead). */
+/** Reads a contact's tasks, notes and appointments (three calls; the batch sync uses the tasks search instead). */
 export async function fetchChildren(ghl: GhlApi, locationId: string, contactId: string, callOptions: CallOptions): Promise<ContactChildren> {
-  const [tasks, notes] = await Promise.all([ghl.listTasks(locationId, contactId, callOptions), ghl.listNotes(locationId, contactId, callOptions)]);
-  return { tasks, notes };
+  const [tasks, notes, appointments] = await Promise.all([
+    ghl.listTasks(locationId, contactId, callOptions),
+    ghl.listNotes(locationId, contactId, callOptions),
+    ghl.listAppointments(locationId, contactId, callOptions),
+  ]);
+  return { tasks, notes, appointments };
 }

@@ -1,7 +1,8 @@
 /**
  * Processes one queued HighLevel webhook event (the inbound worker calls it): Contact*, Task*,
- * Note* go to Roofr through the RoofrPush service, re-reading the record from the API first (a
- * queued body may be older than the record). Echo suppression is the push service's content
+ * Note* and Appointment* go to Roofr through the RoofrPush service, re-reading the record from
+ * the API first (a queued body may be older than the record); an appointment becomes a job task
+ * of its contact's job. Echo suppression is the push service's content
  * hash: when the event is the echo of a write this gateway made to HighLevel, the engine
  * already pushed the resulting record to Roofr, so the hash matches and nothing is written.
  * ContactDelete applies ROOFR_DELETE_POLICY and is recorded in a sync run, never silently.
@@ -12,7 +13,7 @@ import type { CallOptions, GhlApi } from '../ghl/ghl-api.js';
 import type { LinksRepo } from '../store/links-repo.js';
 import type { SyncRunsRepo } from '../store/sync-runs-repo.js';
 import { syncContactRecords, fetchChildren } from './contact-sync.js';
-import { GhlAppointmentEventSchema, GhlChildEventSchema, GhlContactEventSchema, isKnownGhlEvent } from './ghl-webhook-events.js';
+import { GhlAppointmentEventSchema, GhlChildEventSchema, GhlContactEventSchema, isKnownGhlEvent, type GhlAppointmentEvent } from './ghl-webhook-events.js';
 import type { RoofrPush } from './roofr-push.js';
 import type { RoofrSyncResult } from './roofr-sync-result.js';
 import { emptyTally, logEntry, type RunTally } from './run-tally.js';
@@ -53,6 +54,32 @@ function tallyOf(result: RoofrSyncResult, entity: { kind: string; id: string }, 
   return tally;
 }
 
+/**
+ * HighLevel has no endpoint for one appointment: it is re-read from its contact's list. An event
+ * without the contact cannot be placed on a Roofr job.
+ */
+async function handleAppointmentEvent(deps: GhlEventHandlerDeps, type: string, event: GhlAppointmentEvent): Promise<RunTally> {
+  const entity = { kind: 'appointment', id: event.appointment.id };
+  const { contactId } = event.appointment;
+  if (type === 'AppointmentDelete') return tallyOf(await deps.push.removeAppointment(event.locationId, entity.id, contactId), entity, 'delete');
+  const skipped = (reason: string): RunTally => {
+    const tally = emptyTally();
+    tally.errors.push(logEntry('SKIPPED', reason, entity));
+    return tally;
+  };
+  if (contactId === undefined) return skipped('the event names no contact, so the appointment has no Roofr job to go on');
+  let appointments;
+  try {
+    appointments = await deps.ghl.listAppointments(event.locationId, contactId, CALL);
+  } catch (error) {
+    if (isNotFound(error)) return skipped('the appointment\'s contact no longer exists in HighLevel');
+    throw error;
+  }
+  const appointment = appointments.find((candidate) => candidate.id === entity.id);
+  if (appointment === undefined) return skipped('the appointment no longer exists in HighLevel');
+  return tallyOf(await deps.push.pushAppointment(event.locationId, appointment, { callOptions: CALL }), entity, 'upsert');
+}
+
 export async function handleGhlEvent(deps: GhlEventHandlerDeps, payload: Record<string, unknown>): Promise<RunTally> {
   const type = typeof payload.type === 'string' ? payload.type : '';
   await deps.invalidate?.(payload);
@@ -61,14 +88,7 @@ export async function handleGhlEvent(deps: GhlEventHandlerDeps, payload: Record<
     if (deps.installs) await (type === 'INSTALL' ? deps.installs.install(payload) : deps.installs.uninstall(payload));
     return emptyTally();
   }
-  if (type.startsWith('Appointment')) {
-    const event = GhlAppointmentEventSchema.parse(payload);
-    const tally = emptyTally();
-    tally.counts.read = 1;
-    tally.counts.unchanged = 1;
-    tally.errors.push(logEntry('SKIPPED', 'appointments reach Roofr with their contact in a batch sync; the Roofr port has no appointment write', { kind: 'appointment', id: event.appointment.id }));
-    return tally;
-  }
+  if (type.startsWith('Appointment')) return handleAppointmentEvent(deps, type, GhlAppointmentEventSchema.parse(payload));
   if (type.startsWith('Contact')) {
     const event = GhlContactEventSchema.parse(payload);
     const entity = { kind: 'contact', id: event.id };
@@ -84,9 +104,9 @@ export async function handleGhlEvent(deps: GhlEventHandlerDeps, payload: Record<
       }
       throw error;
     }
-    // A new contact takes its tasks and notes along; updates carry only the contact.
+    // A new contact takes its tasks, notes and appointments along; updates carry only the contact.
     const children = type === 'ContactCreate' ? await fetchChildren(deps.ghl, event.locationId, event.id, CALL) : null;
-    return (await syncContactRecords({ ghl: deps.ghl, push: deps.push, links: deps.store.links }, event.locationId, contact, children, CALL)).tally;
+    return (await syncContactRecords({ ghl: deps.ghl, push: deps.push }, event.locationId, contact, children, CALL)).tally;
   }
   const event = GhlChildEventSchema.parse(payload);
   const isTask = type.startsWith('Task');

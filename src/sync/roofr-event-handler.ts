@@ -197,7 +197,7 @@ export async function handleRoofrEvent(deps: RoofrEventHandlerDeps, event: Roofr
   // Both sides agree afterwards: the contact (with its tasks and notes) goes back to Roofr; the
   // content hash it records is what the echo of our HighLevel write will carry.
   const children = await fetchChildren(ghl, locationId, contact.id, CALL);
-  const pushed = await syncContactRecords({ ghl, push: deps.push, links: deps.store.links }, locationId, contact, children, CALL);
+  const pushed = await syncContactRecords({ ghl, push: deps.push }, locationId, contact, children, CALL);
   tally.errors.push(...pushed.tally.errors);
   tally.counts.failed += pushed.tally.counts.failed;
   return tally;

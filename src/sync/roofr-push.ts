@@ -10,19 +10,20 @@ import type { Kysely } from 'kysely';
 import type { CallOptions, GhlApi } from '../ghl/ghl-api.js';
 import { contentHash } from '../domain/content-hash.js';
 import type { Mapping } from '../domain/mapping/mapping-schema.js';
-import { toRoofr, type RoofrRecords } from '../domain/mapping/to-roofr.js';
-import type { Contact, Note, Task } from '../domain/types.js';
+import { appointmentToRoofr, contactToRoofr, noteToRoofr, taskToRoofr, toRoofr, type CreateAndUpdate, type RoofrRecords } from '../domain/mapping/to-roofr.js';
+import type { Appointment, Contact, Note, Task } from '../domain/types.js';
 import { isRoofrError } from '../roofr/errors.js';
 import type { RoofrPort } from '../roofr/roofr-port.js';
+import type { GroupCommit } from '../store/group-commit.js';
 import type { HashesRepo } from '../store/hashes-repo.js';
-import type { LinksRepo } from '../store/links-repo.js';
+import type { Link, LinksRepo } from '../store/links-repo.js';
+import { memoizedLinks } from '../store/links-memo.js';
 import type { OutboxRepo } from '../store/outbox-repo.js';
 import type { Database } from '../store/schema.js';
 import { hasPendingWrite } from './outbox-ordering.js';
 import { activeLink, executeRoofrWrite, RoofrDependencyPendingError, ZAPIER_FORWARD_KIND, type Executed } from './roofr-write-executor.js';
 import { syncResult, type RoofrSyncResult } from './roofr-sync-result.js';
-import { entityKeyPrefix, entityOf, idempotencyKeyOf, type DeletePolicy, type RoofrWrite } from './roofr-writes.js';
-import { emptyContact } from '../domain/empty-contact.js';
+import { entityKeyPrefix, entityOf, idempotencyKeyOf, type DeletePolicy, type RoofrWrite, type TaskUpsert } from './roofr-writes.js';
 
 export interface RoofrPushLogger {
   warn(fields: Record<string, unknown>, message: string): void;
@@ -32,7 +33,7 @@ export interface RoofrPushLogger {
 export interface RoofrPushDeps {
   /** Reads a contact when a task or note reaches Roofr before its contact did. */
   ghl: GhlApi;
-  store: { db: Kysely<Database>; links: LinksRepo; hashes: HashesRepo; outbox: Pick<OutboxRepo, 'enqueue'> };
+  store: { db: Kysely<Database>; links: LinksRepo; hashes: HashesRepo; outbox: Pick<OutboxRepo, 'enqueue'>; commits?: GroupCommit };
   roofr: RoofrPort;
   mapping: Mapping;
   /** ROOFR_DELETE_POLICY. */
@@ -57,27 +58,29 @@ export interface RoofrPush {
   pushContact(locationId: string, contact: Contact, options?: PushOptions): Promise<RoofrSyncResult>;
   pushTask(locationId: string, task: Task, options?: PushOptions): Promise<RoofrSyncResult>;
   pushNote(locationId: string, note: Note, options?: PushOptions): Promise<RoofrSyncResult>;
+  /** An appointment becomes a job task of its contact's job (the mapping's `appointment:` rules). */
+  pushAppointment(locationId: string, appointment: Appointment, options?: PushOptions): Promise<RoofrSyncResult>;
   removeContact(locationId: string, contactId: string): Promise<RoofrSyncResult>;
   /** `contactId` locates the Roofr job the task is on; without it the Roofr task is kept. */
   removeTask(locationId: string, taskId: string, contactId?: string): Promise<RoofrSyncResult>;
   removeNote(locationId: string, noteId: string, contactId?: string): Promise<RoofrSyncResult>;
+  removeAppointment(locationId: string, appointmentId: string, contactId?: string): Promise<RoofrSyncResult>;
   /** The records a push of this contact (with its tasks and notes) would write; writes nothing. */
   preview(locationId: string, contactId: string, options?: PushOptions): Promise<RoofrPreview>;
+  /** A push for the writes of one contact in a row, remembering its link reads meanwhile (links-memo.ts). */
+  forContact(): RoofrPush;
+  /** The link of a GHL entity, as this push sees it. */
+  findLink(key: Parameters<LinksRepo['findByGhl']>[0]): Promise<Link | null>;
 }
+
+/** A contact's record that Roofr keeps on its job. */
+type Child = { kind: 'task'; value: Task } | { kind: 'note'; value: Note } | { kind: 'appointment'; value: Appointment };
 
 /** Roofr failures that pass: the write waits in the outbox. */
 function isTransient(error: unknown): boolean {
   if (error instanceof RoofrDependencyPendingError) return true;
   // Unauthorized is an operator's fix (ROOFR_API_KEY); the outbox keeps the write until then.
   return isRoofrError(error) && (error.kind === 'RateLimited' || error.kind === 'Unavailable' || error.kind === 'Timeout' || error.kind === 'Unauthorized');
-}
-
-/**
- * The mapping needs a contact to map a task or note alongside; only the child's own rules are
- * read from its result, so an empty contact with the right id is enough (and costs no request).
- */
-function contactShell(id: string, locationId: string): Contact {
-  return emptyContact(id, locationId);
 }
 
 function asRecord(value: object): Record<string, unknown> {
@@ -87,16 +90,12 @@ function asRecord(value: object): Record<string, unknown> {
 export function createRoofrPush(deps: RoofrPushDeps): RoofrPush {
   const { store, roofr, mapping } = deps;
 
-  function mapBoth(records: Parameters<typeof toRoofr>[1]): { create: RoofrRecords; update: RoofrRecords } {
-    return { create: toRoofr(mapping, records, { forCreate: true }), update: toRoofr(mapping, records, { forCreate: false }) };
-  }
-
   function fromExecuted(executed: Executed): RoofrSyncResult {
     return syncResult(executed.status, { roofrId: executed.roofrId, roofrJobId: executed.roofrJobId, error: executed.reason });
   }
 
   async function enqueue(locationId: string, write: RoofrWrite, idempotencyKey: string, why: string): Promise<RoofrSyncResult> {
-    const { entry } = await store.outbox.enqueue({ locationId, kind: write.kind, payload: write, idempotencyKey });
+    const { entry } = await store.outbox.enqueue({ locationId, kind: write.kind, payload: write, idempotencyKey, entityKey: entityKeyPrefix(locationId, entityOf(write)) });
     deps.onQueued?.();
     return syncResult('QUEUED', { error: why, outboxId: String(entry.id) });
   }
@@ -126,9 +125,9 @@ export function createRoofrPush(deps: RoofrPushDeps): RoofrPush {
   }
 
   async function pushContact(locationId: string, contact: Contact): Promise<RoofrSyncResult> {
-    const { create, update } = mapBoth({ contact });
-    const customerHash = contentHash(update.customer);
-    const jobHash = contentHash(update.job);
+    const { customer, job } = contactToRoofr(mapping, contact);
+    const customerHash = contentHash(customer.update);
+    const jobHash = contentHash(job.update);
     const customerLink = await activeLink(store.links, locationId, 'contact', contact.id, 'customer');
     const jobLink = await activeLink(store.links, locationId, 'contact', contact.id, 'job');
     const storedCustomer = customerLink ? await store.hashes.get({ locationId, direction: 'ghl_to_roofr', entityKind: 'customer', entityId: customerLink.roofrId }) : null;
@@ -143,8 +142,8 @@ export function createRoofrPush(deps: RoofrPushDeps): RoofrPush {
       {
         kind: 'contact.upsert',
         ghlContactId: contact.id,
-        customer: { create: asRecord(create.customer), update: asRecord(update.customer) },
-        job: { create: asRecord(create.job), update: asRecord(update.job) },
+        customer: { create: asRecord(customer.create), update: asRecord(customer.update) },
+        job: { create: asRecord(job.create), update: asRecord(job.update) },
         customerHash,
         jobHash,
       },
@@ -160,19 +159,41 @@ export function createRoofrPush(deps: RoofrPushDeps): RoofrPush {
     await pushContact(locationId, contact);
   }
 
-  async function pushChild(locationId: string, child: { kind: 'task'; value: Task } | { kind: 'note'; value: Note }, options: PushOptions): Promise<RoofrSyncResult> {
+  /** Only the child's own rules: its contact's are mapped when the contact is pushed. */
+  function mapChild(child: Child): CreateAndUpdate<object> | null {
+    switch (child.kind) {
+      case 'task':
+        return taskToRoofr(mapping, child.value);
+      case 'note':
+        return noteToRoofr(mapping, child.value);
+      case 'appointment':
+        return appointmentToRoofr(mapping, child.value);
+    }
+  }
+
+  function childWrite(child: Child, record: TaskUpsert['record'], hash: string): RoofrWrite {
+    const ghlContactId = child.value.contactId;
+    switch (child.kind) {
+      case 'task':
+        return { kind: 'task.upsert', ghlContactId, ghlTaskId: child.value.id, record, hash };
+      case 'note':
+        return { kind: 'note.upsert', ghlContactId, ghlNoteId: child.value.id, record, hash };
+      case 'appointment':
+        return { kind: 'appointment.upsert', ghlContactId, ghlAppointmentId: child.value.id, record, hash };
+    }
+  }
+
+  async function pushChild(locationId: string, child: Child, options: PushOptions): Promise<RoofrSyncResult> {
     const contactId = child.value.contactId;
-    const records = child.kind === 'task' ? { contact: contactShell(contactId, locationId), tasks: [child.value] } : { contact: contactShell(contactId, locationId), notes: [child.value] };
-    const { create, update } = mapBoth(records);
-    const createRecord = child.kind === 'task' ? create.jobTasks[0] : create.jobNotes[0];
-    const updateRecord = child.kind === 'task' ? update.jobTasks[0] : update.jobNotes[0];
-    if (createRecord === undefined || updateRecord === undefined) throw new Error(`the mapping produced no Roofr ${child.kind}`);
+    const mapped = mapChild(child);
+    if (mapped === null) return syncResult('SKIPPED', { error: `the mapping has no rules for ${child.kind}s` });
+    const { create: createRecord, update: updateRecord } = mapped;
     const hash = contentHash(updateRecord);
-    const roofrKind = child.kind === 'task' ? 'job_task' : 'job_note';
+    const roofrKind = child.kind === 'note' ? 'job_note' : 'job_task';
     const link = await activeLink(store.links, locationId, child.kind, child.value.id, roofrKind);
     const stored = link ? await store.hashes.get({ locationId, direction: 'ghl_to_roofr', entityKind: roofrKind, entityId: link.roofrId }) : null;
     if (link && stored?.hash === hash) return syncResult('SKIPPED', { roofrId: link.roofrId, error: 'unchanged' });
-    const capable = child.kind === 'task' ? roofr.capabilities.upsertJobTask : roofr.capabilities.upsertJobNote;
+    const capable = roofrKind === 'job_task' ? roofr.capabilities.upsertJobTask : roofr.capabilities.upsertJobNote;
     // Only a capable adapter needs the contact in Roofr; an incapable one answers SKIPPED at once.
     if (capable) {
       try {
@@ -181,12 +202,7 @@ export function createRoofrPush(deps: RoofrPushDeps): RoofrPush {
         deps.logger?.warn({ err: error, contactId }, 'could not read the contact to sync it before its child; the child waits in the outbox');
       }
     }
-    const record = { create: asRecord(createRecord), update: asRecord(updateRecord) };
-    const write: RoofrWrite =
-      child.kind === 'task'
-        ? { kind: 'task.upsert', ghlContactId: contactId, ghlTaskId: child.value.id, record, hash }
-        : { kind: 'note.upsert', ghlContactId: contactId, ghlNoteId: child.value.id, record, hash };
-    return submit(locationId, write, stored?.hash ?? null);
+    return submit(locationId, childWrite(child, { create: asRecord(createRecord), update: asRecord(updateRecord) }, hash), stored?.hash ?? null);
   }
 
   async function removeContact(locationId: string, contactId: string): Promise<RoofrSyncResult> {
@@ -206,8 +222,8 @@ export function createRoofrPush(deps: RoofrPushDeps): RoofrPush {
    * Tasks and notes have no archive in Roofr and their job keeps its history, so the `archive`
    * policy deletes them as `delete` does; only `ignore` keeps them.
    */
-  async function removeChild(locationId: string, kind: 'task' | 'note', id: string, contactId: string | undefined): Promise<RoofrSyncResult> {
-    const roofrKind = kind === 'task' ? 'job_task' : 'job_note';
+  async function removeChild(locationId: string, kind: Child['kind'], id: string, contactId: string | undefined): Promise<RoofrSyncResult> {
+    const roofrKind = kind === 'note' ? 'job_note' : 'job_task';
     const link = await activeLink(store.links, locationId, kind, id, roofrKind);
     if (link === null) return syncResult('SKIPPED', { error: `the ${kind} was never synced to Roofr` });
     // A deleted job link still names the job the child was written to (the contact may be gone first).
@@ -221,10 +237,13 @@ export function createRoofrPush(deps: RoofrPushDeps): RoofrPush {
           : `the Roofr job of this ${kind} is unknown, so it stays in Roofr and is no longer synced`;
       return syncResult('SKIPPED', { roofrId: link.roofrId, error: reason });
     }
+    const target = { roofrJobId: jobLink.roofrId, roofrId: link.roofrId };
     const write: RoofrWrite =
       kind === 'task'
-        ? { kind: 'task.delete', ghlTaskId: id, roofrJobId: jobLink.roofrId, roofrId: link.roofrId }
-        : { kind: 'note.delete', ghlNoteId: id, roofrJobId: jobLink.roofrId, roofrId: link.roofrId };
+        ? { kind: 'task.delete', ghlTaskId: id, ...target }
+        : kind === 'note'
+          ? { kind: 'note.delete', ghlNoteId: id, ...target }
+          : { kind: 'appointment.delete', ghlAppointmentId: id, ...target };
     return submit(locationId, write, null);
   }
 
@@ -245,9 +264,13 @@ export function createRoofrPush(deps: RoofrPushDeps): RoofrPush {
     pushContact: (locationId, contact) => guarded('contact', () => pushContact(locationId, contact)),
     pushTask: (locationId, task, options = {}) => guarded('task', () => pushChild(locationId, { kind: 'task', value: task }, options)),
     pushNote: (locationId, note, options = {}) => guarded('note', () => pushChild(locationId, { kind: 'note', value: note }, options)),
+    pushAppointment: (locationId, appointment, options = {}) => guarded('appointment', () => pushChild(locationId, { kind: 'appointment', value: appointment }, options)),
     removeContact: (locationId, id) => guarded('contact delete', () => removeContact(locationId, id)),
     removeTask: (locationId, id, contactId) => guarded('task delete', () => removeChild(locationId, 'task', id, contactId)),
     removeNote: (locationId, id, contactId) => guarded('note delete', () => removeChild(locationId, 'note', id, contactId)),
+    removeAppointment: (locationId, id, contactId) => guarded('appointment delete', () => removeChild(locationId, 'appointment', id, contactId)),
+    forContact: () => createRoofrPush({ ...deps, store: { ...store, links: memoizedLinks(store.links) } }),
+    findLink: (key) => store.links.findByGhl(key),
     async preview(locationId, contactId, options = {}) {
       const [contact, tasks, notes] = await Promise.all([
         deps.ghl.getContact(locationId, contactId, options.callOptions),

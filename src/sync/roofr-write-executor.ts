@@ -9,6 +9,7 @@
 import type { Kysely } from 'kysely';
 import { RoofrNotFoundError } from '../roofr/errors.js';
 import type { RoofrPort, WriteOutcome } from '../roofr/roofr-port.js';
+import type { GroupCommit } from '../store/group-commit.js';
 import type { ContentHashKey, HashesRepo } from '../store/hashes-repo.js';
 import type { Link, LinkInput, LinksRepo } from '../store/links-repo.js';
 import type { Database, GhlEntityKind, RoofrEntityKind } from '../store/schema.js';
@@ -19,6 +20,8 @@ import {
   asNote,
   asTask,
   entityKeyPrefix,
+  type AppointmentRemoval,
+  type AppointmentUpsert,
   type ContactRemoval,
   type ContactUpsert,
   type NoteRemoval,
@@ -29,8 +32,8 @@ import {
 } from './roofr-writes.js';
 
 export interface ExecutorDeps {
-  /** With `db`, a write's link and hash are stored in one transaction. */
-  store: { links: LinksRepo; hashes: HashesRepo; db?: Kysely<Database> };
+  /** With `db`, a write's link and hash are stored in one transaction; with `commits`, in one shared with concurrent writes. */
+  store: { links: LinksRepo; hashes: HashesRepo; db?: Kysely<Database>; commits?: GroupCommit };
   roofr: RoofrPort;
 }
 
@@ -61,19 +64,21 @@ export async function activeLink(links: LinksRepo, locationId: string, ghlKind: 
 
 /**
  * Records what Roofr confirmed: the link and the content hash written, atomically when the store
- * offers a transaction (never a link without its hash after a crash; one commit instead of two,
- * which a batch sync does for every record).
+ * offers a transaction (never a link without its hash after a crash). A batch sync does this for
+ * every record, so concurrent records share a commit (group-commit.ts) where the store offers it.
  */
 async function recordWritten(store: ExecutorDeps['store'], link: LinkInput, key: ContentHashKey, hash: string): Promise<void> {
+  const record = async (trx: Kysely<Database>): Promise<void> => {
+    await store.links.upsert(link, trx);
+    await store.hashes.put(key, hash, trx);
+  };
+  if (store.commits !== undefined) return store.commits.run(record);
   if (store.db === undefined) {
     await store.links.upsert(link);
     await store.hashes.put(key, hash);
     return;
   }
-  await inTransaction(store.db, async (trx) => {
-    await store.links.upsert(link, trx);
-    await store.hashes.put(key, hash, trx);
-  });
+  await inTransaction(store.db, record);
 }
 
 function synced(roofrId: string | null, roofrJobId: string | null): Executed {
@@ -89,13 +94,14 @@ export async function executeRoofrWrite(deps: ExecutorDeps, locationId: string, 
     case 'contact.upsert':
       return upsertContact(deps, locationId, write, idempotencyKey);
     case 'task.upsert':
-      return upsertChild(deps, locationId, write, idempotencyKey);
     case 'note.upsert':
+    case 'appointment.upsert':
       return upsertChild(deps, locationId, write, idempotencyKey);
     case 'contact.delete':
       return removeContact(deps, locationId, write, idempotencyKey);
     case 'task.delete':
     case 'note.delete':
+    case 'appointment.delete':
       return removeChild(deps, locationId, write, idempotencyKey);
   }
 }
@@ -155,12 +161,25 @@ function outcomeWithoutIds(outcome: WriteOutcome): Executed {
   return synced(outcome.id, null);
 }
 
-async function upsertChild(deps: ExecutorDeps, locationId: string, write: TaskUpsert | NoteUpsert, key: string): Promise<Executed> {
+/** The GHL entity of a child write and the Roofr record it becomes (appointments are job tasks). */
+function childOf(write: TaskUpsert | NoteUpsert | AppointmentUpsert | TaskRemoval | NoteRemoval | AppointmentRemoval): { ghlKind: 'task' | 'note' | 'appointment'; ghlId: string; roofrKind: 'job_task' | 'job_note' } {
+  switch (write.kind) {
+    case 'task.upsert':
+    case 'task.delete':
+      return { ghlKind: 'task', ghlId: write.ghlTaskId, roofrKind: 'job_task' };
+    case 'note.upsert':
+    case 'note.delete':
+      return { ghlKind: 'note', ghlId: write.ghlNoteId, roofrKind: 'job_note' };
+    case 'appointment.upsert':
+    case 'appointment.delete':
+      return { ghlKind: 'appointment', ghlId: write.ghlAppointmentId, roofrKind: 'job_task' };
+  }
+}
+
+async function upsertChild(deps: ExecutorDeps, locationId: string, write: TaskUpsert | NoteUpsert | AppointmentUpsert, key: string): Promise<Executed> {
   const { roofr, store } = deps;
-  const isTask = write.kind === 'task.upsert';
-  const ghlKind = isTask ? 'task' : 'note';
-  const roofrKind = isTask ? 'job_task' : 'job_note';
-  const ghlId = write.kind === 'task.upsert' ? write.ghlTaskId : write.ghlNoteId;
+  const { ghlKind, ghlId, roofrKind } = childOf(write);
+  const isTask = roofrKind === 'job_task';
   const send = (jobId: string, record: Record<string, unknown>, suffix: string): Promise<WriteOutcome> =>
     isTask ? roofr.upsertJobTask(jobId, asTask(record), { idempotencyKey: `${key}:${suffix}` }) : roofr.upsertJobNote(jobId, asNote(record), { idempotencyKey: `${key}:${suffix}` });
 
@@ -219,13 +238,12 @@ async function removeContact(deps: ExecutorDeps, locationId: string, write: Cont
  * retires its link and hash: also when the adapter cannot delete (SKIPPED), as the GHL record is
  * gone and the Roofr one is no longer synced.
  */
-async function removeChild(deps: ExecutorDeps, locationId: string, write: TaskRemoval | NoteRemoval, key: string): Promise<Executed> {
+async function removeChild(deps: ExecutorDeps, locationId: string, write: TaskRemoval | NoteRemoval | AppointmentRemoval, key: string): Promise<Executed> {
   const { roofr, store } = deps;
-  const isTask = write.kind === 'task.delete';
+  const { ghlKind, ghlId, roofrKind } = childOf(write);
   const options = { idempotencyKey: `${key}:delete` };
-  const outcome = isTask ? await roofr.deleteJobTask(write.roofrJobId, write.roofrId, options) : await roofr.deleteJobNote(write.roofrJobId, write.roofrId, options);
-  const roofrKind = isTask ? 'job_task' : 'job_note';
-  const link = await activeLink(store.links, locationId, isTask ? 'task' : 'note', isTask ? write.ghlTaskId : write.ghlNoteId, roofrKind);
+  const outcome = roofrKind === 'job_task' ? await roofr.deleteJobTask(write.roofrJobId, write.roofrId, options) : await roofr.deleteJobNote(write.roofrJobId, write.roofrId, options);
+  const link = await activeLink(store.links, locationId, ghlKind, ghlId, roofrKind);
   // Only the link the delete was decided for: a newer link (re-created record) stays.
   if (link !== null && link.roofrId === write.roofrId) await store.links.markDeleted(link.id);
   await store.hashes.delete({ locationId, direction: 'ghl_to_roofr', entityKind: roofrKind, entityId: write.roofrId });

@@ -43,6 +43,16 @@ export const NoteUpsertSchema = z.object({
 });
 export type NoteUpsert = z.infer<typeof NoteUpsertSchema>;
 
+/** A GHL appointment, written as a job task of its contact's job (mapping `appointment:` rules). */
+export const AppointmentUpsertSchema = z.object({
+  kind: z.literal('appointment.upsert'),
+  ghlContactId: z.string(),
+  ghlAppointmentId: z.string(),
+  record: CreateOrUpdateSchema,
+  hash: z.string(),
+});
+export type AppointmentUpsert = z.infer<typeof AppointmentUpsertSchema>;
+
 export const DeletePolicySchema = z.enum(['archive', 'delete', 'ignore']);
 export type DeletePolicy = z.infer<typeof DeletePolicySchema>;
 
@@ -76,7 +86,24 @@ export const NoteRemovalSchema = z.object({
 });
 export type NoteRemoval = z.infer<typeof NoteRemovalSchema>;
 
-export const RoofrWriteSchema = z.discriminatedUnion('kind', [ContactUpsertSchema, TaskUpsertSchema, NoteUpsertSchema, ContactRemovalSchema, TaskRemovalSchema, NoteRemovalSchema]);
+export const AppointmentRemovalSchema = z.object({
+  kind: z.literal('appointment.delete'),
+  ghlAppointmentId: z.string(),
+  roofrJobId: z.string(),
+  roofrId: z.string(),
+});
+export type AppointmentRemoval = z.infer<typeof AppointmentRemovalSchema>;
+
+export const RoofrWriteSchema = z.discriminatedUnion('kind', [
+  ContactUpsertSchema,
+  TaskUpsertSchema,
+  NoteUpsertSchema,
+  AppointmentUpsertSchema,
+  ContactRemovalSchema,
+  TaskRemovalSchema,
+  NoteRemovalSchema,
+  AppointmentRemovalSchema,
+]);
 export type RoofrWrite = z.infer<typeof RoofrWriteSchema>;
 
 // The mapping engine produced these records; the casts only restore their static type.
@@ -86,7 +113,7 @@ export const asTask = (record: Record<string, unknown>): RoofrJobTaskWrite => re
 export const asNote = (record: Record<string, unknown>): RoofrJobNoteWrite => record as RoofrJobNoteWrite;
 
 /** The GHL entity a write is about: writes to one entity are delivered in order. */
-export function entityOf(write: RoofrWrite): { kind: 'contact' | 'task' | 'note'; id: string } {
+export function entityOf(write: RoofrWrite): { kind: 'contact' | 'task' | 'note' | 'appointment'; id: string } {
   switch (write.kind) {
     case 'contact.upsert':
     case 'contact.delete':
@@ -97,10 +124,13 @@ export function entityOf(write: RoofrWrite): { kind: 'contact' | 'task' | 'note'
     case 'note.upsert':
     case 'note.delete':
       return { kind: 'note', id: write.ghlNoteId };
+    case 'appointment.upsert':
+    case 'appointment.delete':
+      return { kind: 'appointment', id: write.ghlAppointmentId };
   }
 }
 
-/** Prefix shared by every idempotency key of one entity (the outbox queries by it). */
+/** Prefix shared by every idempotency key of one entity, and its outbox entity key (ordering queries by it). */
 export function entityKeyPrefix(locationId: string, entity: { kind: string; id: string }): string {
   return `g2r:${locationId}:${entity.kind}:${entity.id}:`;
 }
@@ -113,9 +143,11 @@ function contentOf(write: RoofrWrite): string {
       return `delete|${write.policy}|${write.customerId}|${write.jobId}`;
     case 'task.delete':
     case 'note.delete':
+    case 'appointment.delete':
       return `delete|${write.roofrJobId}|${write.roofrId}`;
     case 'task.upsert':
     case 'note.upsert':
+    case 'appointment.upsert':
       return write.hash;
   }
 }

@@ -81,7 +81,7 @@ export interface SyncEngine {
 export async function createSyncEngine(deps: SyncEngineDeps): Promise<SyncEngine> {
   const owner = deps.owner ?? `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`;
   const pollMs = deps.pollMs ?? 500;
-  const jobQueue = deps.jobQueue ?? createStoreSyncJobQueue(await createSyncJobsRepo(deps.store.db), { owner, pollMs, onError: (error) => deps.logger?.error({ err: error }, 'sync job failed') });
+  const jobQueue = deps.jobQueue ?? createStoreSyncJobQueue(createSyncJobsRepo(deps.store.db), { owner, pollMs, onError: (error) => deps.logger?.error({ err: error }, 'sync job failed') });
   const { store } = deps;
   const batchDeps = { ghl: deps.ghl, push: deps.push, store, pageSize: deps.pageSize, ...(deps.confirmTimeoutMs !== undefined ? { confirmTimeoutMs: deps.confirmTimeoutMs } : {}) };
   const inbound: InboundWorkerDeps = {
@@ -110,7 +110,7 @@ export async function createSyncEngine(deps: SyncEngineDeps): Promise<SyncEngine
       const callOptions = { lane: 'background' as const, requestId: `sync-${runId}` };
       const contact = await deps.ghl.getContact(locationId, contactId, callOptions);
       const children = await fetchChildren(deps.ghl, locationId, contactId, callOptions);
-      const outcome = await syncContactRecords({ ghl: deps.ghl, push: deps.push, links: store.links }, locationId, contact, children, callOptions);
+      const outcome = await syncContactRecords({ ghl: deps.ghl, push: deps.push }, locationId, contact, children, callOptions);
       const status = outcome.tally.counts.failed > 0 ? 'partial' : 'succeeded';
       return (await store.syncRuns.finish(runId, { status, counts: outcome.tally.counts, errors: outcome.tally.errors })) ?? (await mustGet(runId));
     } catch (error) {

@@ -2,12 +2,11 @@
  * Sync jobs as rows of the state store: the default work queue of the sync engine (REDIS_URL
  * switches to BullMQ, see bullmq-sync-queue.ts). A job is claimed by one worker under a lease;
  * a worker that dies leaves the lease to expire and another (or the restarted process) claims
- * the job again and resumes the run from its checkpointed cursor.
- *
- * The table is created here, idempotently, because the store's migrations belong to another
- * module; moving it into src/store/migrations.ts is a mechanical follow-up.
+ * the job again and resumes the run from its checkpointed cursor. The table comes with the
+ * store's migrations (src/store/migrations.ts, 0002_sync_jobs).
  */
 import { sql, type Kysely } from 'kysely';
+import type { Database } from '../store/schema.js';
 import { z } from 'zod';
 
 export const SyncJobSpecSchema = z.discriminatedUnion('kind', [
@@ -28,22 +27,6 @@ export interface SyncJob {
   attempts: number;
 }
 
-interface SyncJobsTable {
-  id: string;
-  spec: string;
-  status: 'pending' | 'in_flight' | 'done' | 'dead';
-  attempts: number;
-  lease_owner: string | null;
-  lease_expires_at: string | null;
-  last_error: string | null;
-  created_at: string;
-  updated_at: string;
-}
-
-interface SyncJobsDatabase {
-  sync_jobs: SyncJobsTable;
-}
-
 export interface SyncJobsRepo {
   enqueue(spec: SyncJobSpec): Promise<void>;
   /** Claims the oldest claimable job (pending, or in flight with an expired lease). */
@@ -57,22 +40,7 @@ export interface SyncJobsRepo {
 
 export const SYNC_JOB_MAX_ATTEMPTS = 20;
 
-export async function createSyncJobsRepo<DB>(database: Kysely<DB>, now: () => Date = () => new Date()): Promise<SyncJobsRepo> {
-  // The store's Database type does not know this table; this view of the same connection does.
-  const db = database as unknown as Kysely<SyncJobsDatabase>;
-  await db.schema
-    .createTable('sync_jobs')
-    .ifNotExists()
-    .addColumn('id', 'text', (col) => col.primaryKey())
-    .addColumn('spec', 'text', (col) => col.notNull())
-    .addColumn('status', 'text', (col) => col.notNull())
-    .addColumn('attempts', 'integer', (col) => col.notNull())
-    .addColumn('lease_owner', 'text')
-    .addColumn('lease_expires_at', 'text')
-    .addColumn('last_error', 'text')
-    .addColumn('created_at', 'text', (col) => col.notNull())
-    .addColumn('updated_at', 'text', (col) => col.notNull())
-    .execute();
+export function createSyncJobsRepo(db: Kysely<Database>, now: () => Date = () => new Date()): SyncJobsRepo {
   const iso = (date: Date): string => date.toISOString();
 
   return {

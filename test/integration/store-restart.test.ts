@@ -1,7 +1,9 @@
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { sql } from 'kysely';
 import { openStore } from '../../src/store/open-store.js';
+import { createSyncJobsRepo } from '../../src/sync/sync-jobs-repo.js';
 import { storeBackends } from './store-backends.js';
 
 for (const backend of storeBackends()) {
@@ -11,11 +13,49 @@ for (const backend of storeBackends()) {
     test('when the store is opened twice on the same database, then migrations run once and the second open is a no-op', async () => {
       const database = await backend.createDatabase();
       const first = await database.open();
-      expect(first.appliedMigrations).toEqual(['0001_initial']);
+      expect(first.appliedMigrations).toEqual(['0001_initial', '0002_sync_jobs', '0003_outbox_entity_key']);
       const second = await database.open();
       expect(second.appliedMigrations).toEqual([]);
       await second.outbox.enqueue({ locationId: 'L', kind: 'job.create', payload: {}, idempotencyKey: 'k' });
       expect(await first.outbox.depth()).toBe(1);
+    });
+
+    test('when a database already has the sync_jobs table an earlier release created on start, then the migration adopts it and its jobs stay', async () => {
+      const database = await backend.createDatabase();
+      const earlier = await database.open();
+      // What an earlier release left: the table (created by the jobs repository), a job in it,
+      // neither the migration's record nor its index.
+      await createSyncJobsRepo(earlier.db).enqueue({ kind: 'contact', runId: 'run-1', locationId: 'L', contactId: 'c1' });
+      await sql`delete from kysely_migration where name in ('0002_sync_jobs', '0003_outbox_entity_key')`.execute(earlier.db);
+      await sql`drop index sync_jobs_claim`.execute(earlier.db);
+      await sql`drop index outbox_entity`.execute(earlier.db);
+      await sql`alter table outbox drop column entity_key`.execute(earlier.db);
+      await earlier.close();
+
+      const upgraded = await database.open();
+      expect(upgraded.appliedMigrations).toEqual(['0002_sync_jobs', '0003_outbox_entity_key']);
+      const claimed = await createSyncJobsRepo(upgraded.db).claim('worker', 30_000);
+      expect(claimed?.spec).toEqual({ kind: 'contact', runId: 'run-1', locationId: 'L', contactId: 'c1' });
+    });
+
+    test('when outbox rows were queued before the entity key existed, then the migration derives it from their idempotency keys', async () => {
+      const database = await backend.createDatabase();
+      const earlier = await database.open();
+      await earlier.outbox.enqueue({ locationId: 'L', kind: 'task.upsert', payload: {}, idempotencyKey: 'g2r:L:task:t:1:task.upsert:abc' });
+      await earlier.outbox.enqueue({ locationId: 'L', kind: 'job.create', payload: {}, idempotencyKey: 'k-other' });
+      // The schema before 0003: no entity key column, no index, no record of the migration.
+      await sql`delete from kysely_migration where name = '0003_outbox_entity_key'`.execute(earlier.db);
+      await sql`drop index outbox_entity`.execute(earlier.db);
+      await sql`alter table outbox drop column entity_key`.execute(earlier.db);
+      await earlier.close();
+
+      const upgraded = await database.open();
+      expect(upgraded.appliedMigrations).toEqual(['0003_outbox_entity_key']);
+      const rows = await upgraded.db.selectFrom('outbox').select(['idempotency_key', 'entity_key']).orderBy('id').execute();
+      expect(rows).toEqual([
+        { idempotency_key: 'g2r:L:task:t:1:task.upsert:abc', entity_key: 'g2r:L:task:t:1:' },
+        { idempotency_key: 'k-other', entity_key: null },
+      ]);
     });
 
     test('when the process restarts, then pending outbox entries, links and cursors are still there', async () => {

@@ -18,7 +18,7 @@ describe('sync jobs in the store', () => {
   });
 
   test('when a job is claimed, then no other worker gets it until its lease expires, and then it is claimed again', async () => {
-    const jobs = await createSyncJobsRepo(store.db, () => new Date(now));
+    const jobs = createSyncJobsRepo(store.db, () => new Date(now));
     await jobs.enqueue({ kind: 'batch', runId: 'run-1', locationId: 'loc', businessId: null, mode: 'FULL' });
     await jobs.enqueue({ kind: 'batch', runId: 'run-1', locationId: 'loc', businessId: null, mode: 'FULL' });
     expect(await jobs.pendingCount()).toBe(1);
@@ -36,7 +36,7 @@ describe('sync jobs in the store', () => {
   });
 
   test('when a job fails, then it is queued again for the next claim', async () => {
-    const jobs = await createSyncJobsRepo(store.db, () => new Date(now));
+    const jobs = createSyncJobsRepo(store.db, () => new Date(now));
     await jobs.enqueue({ kind: 'contact', runId: 'run-2', locationId: 'loc', contactId: 'c1' });
     await jobs.claim('worker-a', 60_000);
     await jobs.fail('run-2', 'GHL unavailable', false);

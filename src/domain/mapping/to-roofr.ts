@@ -51,25 +51,70 @@ function isEmptyValue(value: unknown): boolean {
   return value === null || value === undefined || value === '' || (Array.isArray(value) && value.length === 0);
 }
 
-function applyRules(rules: readonly FieldRule[], source: object, context: TransformContext, forCreate: boolean): Record<string, unknown> {
-  const target: Record<string, unknown> = {};
+/** A record in its create and its update shape: the update leaves create_only rules out. */
+export interface CreateAndUpdate<T> {
+  create: T;
+  update: T;
+}
+
+/** Both shapes in one pass: each rule's value is computed once (a sync writes both for every record). */
+function applyRulesBoth(rules: readonly FieldRule[], source: object, context: TransformContext): CreateAndUpdate<Record<string, unknown>> {
+  const create: Record<string, unknown> = {};
+  const update: Record<string, unknown> = {};
   for (const rule of rules) {
     if (rule.direction === 'to_ghl') continue;
-    if (rule.create_only && !forCreate) continue;
     const ghlPaths = rule.ghl === undefined ? [] : [rule.ghl].flat();
     const roofrPaths = [rule.roofr].flat();
     const values = forward(rule.transform, ghlPaths.map((path) => readGhl(source, path)), roofrPaths.length, context);
     roofrPaths.forEach((path, index) => {
       const value = values[index] ?? null;
-      writeDotted(target, path, isEmptyValue(value) && rule.default !== undefined ? rule.default : value);
+      const written = isEmptyValue(value) && rule.default !== undefined ? rule.default : value;
+      writeDotted(create, path, written);
+      if (!rule.create_only) writeDotted(update, path, written);
     });
   }
-  return target;
+  return { create, update };
+}
+
+function applyRules(rules: readonly FieldRule[], source: object, context: TransformContext, forCreate: boolean): Record<string, unknown> {
+  const both = applyRulesBoth(rules, source, context);
+  return forCreate ? both.create : both.update;
+}
+
+function contextOf(mapping: Mapping): TransformContext {
+  return { defaultCountry: (mapping.phone?.default_country as CountryCode | undefined) ?? DEFAULT_COUNTRY };
+}
+
+function withRef<T>(both: CreateAndUpdate<Record<string, unknown>>, ref: string): CreateAndUpdate<T> {
+  return { create: { ...both.create, external_ref: ref } as T, update: { ...both.update, external_ref: ref } as T };
+}
+
+/** A contact's customer and job, both shapes (toRoofr's, without mapping twice). */
+export function contactToRoofr(mapping: Mapping, contact: Contact): { customer: CreateAndUpdate<RoofrCustomerWrite>; job: CreateAndUpdate<RoofrJobWrite> } {
+  const context = contextOf(mapping);
+  const customer = applyRulesBoth(mapping.customer, contact, context) as CreateAndUpdate<RoofrCustomerWrite>;
+  return { customer, job: withRef<RoofrJobWrite>(applyRulesBoth(mapping.job, contact, context), EXTERNAL_REF.contact(contact.id)) };
+}
+
+/** One task as a job task, both shapes. */
+export function taskToRoofr(mapping: Mapping, task: Task): CreateAndUpdate<RoofrJobTaskWrite> {
+  return withRef(applyRulesBoth(mapping.task, task, contextOf(mapping)), EXTERNAL_REF.task(task.id));
+}
+
+/** One note as a job note, both shapes. */
+export function noteToRoofr(mapping: Mapping, note: Note): CreateAndUpdate<RoofrJobNoteWrite> {
+  return withRef(applyRulesBoth(mapping.note, note, contextOf(mapping)), EXTERNAL_REF.note(note.id));
+}
+
+/** One appointment as a job task, both shapes; null when the mapping has no appointment rules. */
+export function appointmentToRoofr(mapping: Mapping, appointment: Appointment): CreateAndUpdate<RoofrJobTaskWrite> | null {
+  if (mapping.appointment.length === 0) return null;
+  return withRef(applyRulesBoth(mapping.appointment, appointment, contextOf(mapping)), EXTERNAL_REF.appointment(appointment.id));
 }
 
 export function toRoofr(mapping: Mapping, records: GhlRecords, options: ToRoofrOptions = {}): RoofrRecords {
   const forCreate = options.forCreate ?? true;
-  const context: TransformContext = { defaultCountry: (mapping.phone?.default_country as CountryCode | undefined) ?? DEFAULT_COUNTRY };
+  const context = contextOf(mapping);
   const { contact } = records;
 
   const customer = applyRules(mapping.customer, contact, context, forCreate) as RoofrCustomerWrite;
