@@ -92,6 +92,11 @@ const MAX_LEARNED_MARGIN_RATIO = 0.1;
 
 const DAY_MS = 86_400_000;
 
+/** Requests a new caller in `lane` waits behind: interactive ones go first, background ones after all. */
+export function queuedAhead(queued: { interactive: number; background: number }, lane: Lane): number {
+  return lane === 'interactive' ? queued.interactive : queued.interactive + queued.background;
+}
+
 export class InMemoryRateBudget implements RateBudget {
   private readonly states = new Map<string, LocationState>();
   private readonly clock: Clock;
@@ -228,7 +233,8 @@ export class InMemoryRateBudget implements RateBudget {
     prune(state.grants, now - span);
     const cap = Math.max(1, this.capOf(state, limits, lane, now));
     const availableNow = Math.max(0, cap - state.grants.length);
-    const beyond = calls - availableNow;
+    // Callers already waiting are served first: an estimate that ignored them would promise slots they take.
+    const beyond = calls + queuedAhead(this.queue.queued(locationId), lane) - availableNow;
     const waitMs = beyond <= 0 ? paused : paused + Math.ceil(beyond / cap) * span;
     return { ok: true, waitMs, reason: beyond <= 0 ? 'within the current window' : `needs ${Math.ceil(beyond / cap)} more window(s)` };
   }

@@ -21,7 +21,7 @@ import { randomUUID } from 'node:crypto';
 import { Redis } from 'ioredis';
 import type { Lane, RateBudgetSnapshot } from './ghl-api.js';
 import { systemClock, type Clock } from './clock.js';
-import { InMemoryRateBudget, type Affordability, type RateBudget, type ReserveOutcome } from './rate-budget.js';
+import { InMemoryRateBudget, queuedAhead, type Affordability, type RateBudget, type ReserveOutcome } from './rate-budget.js';
 import { RateBudgetQueue } from './rate-budget-queue.js';
 import type { RateLimitHeaders } from './rate-limit-headers.js';
 import { PAUSE_SCRIPT, PEEK_SCRIPT, RECORD_SCRIPT, RESERVE_SCRIPT } from './redis-rate-budget-scripts.js';
@@ -281,7 +281,8 @@ export class RedisRateBudget implements RateBudget {
     const cap = lane === 'interactive' ? windowCap : Math.max(1, windowCap - Math.ceil(windowCap * this.options.interactiveShare));
     const used = windowCap - snapshot.burstRemaining;
     const availableNow = Math.max(0, cap - used);
-    const beyond = calls - availableNow;
+    // This replica's waiting callers are served first (other replicas' queues show in `used` once granted).
+    const beyond = calls + queuedAhead(this.queue.queued(locationId), lane) - availableNow;
     const waitMs = beyond <= 0 ? paused : paused + Math.ceil(beyond / cap) * mirror.spanMs;
     return { ok: true, waitMs, reason: beyond <= 0 ? 'within the current window' : `needs ${Math.ceil(beyond / cap)} more window(s)` };
   }

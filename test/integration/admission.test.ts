@@ -101,5 +101,17 @@ describe('admission control', () => {
     expect(spent.reduce((sum, calls) => sum + calls, 0)).toBeLessThanOrEqual(9);
     expect(harness.sim.log.snapshot().rateLimited).toBe(0);
   });
+
+  it('when several operations arrive together, then only as many are admitted as the window can take and the rest are answered RATE_LIMITED at once', async () => {
+    harness = await lowBudgetHarness();
+    const ids = harness.sim.data.listContactIds(LOCATION_A).slice(1, 4);
+    const results = await Promise.all(ids.map((id) => harness?.execute(CONTACT_NESTED, { id })));
+    const answered = results.filter((result) => result?.errors === undefined);
+    const limited = results.filter((result) => result?.errors?.[0]?.extensions?.['code'] === 'RATE_LIMITED');
+    // 9 calls left, 4 a contact: two fit, the third would wait for the next minute's window.
+    expect(answered).toHaveLength(2);
+    expect(limited).toHaveLength(1);
+    expect(harness.sim.log.snapshot().rateLimited).toBe(0);
+  });
 });
 

@@ -24,6 +24,7 @@ import type { RateBudget } from '../../ghl/rate-budget.js';
 import type { RequestAdmission } from '../../loaders/request-admission.js';
 import { estimateOperationCost, type RootFieldCost } from '../cost-estimate.js';
 import { ErrorCode } from '../errors.js';
+import { AdmittedCalls } from './admitted-calls.js';
 
 /** What the plugin needs of the request context (GraphQLContext satisfies it). */
 export interface AdmissionContext {
@@ -73,25 +74,13 @@ export function rateLimitExtension(rateBudget: RateBudget | null, locationId: st
 }
 
 export function admissionPlugin<TContext extends AdmissionContext>(deps: AdmissionPluginDeps): ApolloServerPlugin<TContext> {
-  /**
-   * Partial grants of requests still running, per location: the budget only counts calls once
-   * sent, so without this, concurrent large queries would each be granted the same remainder
-   * and the excess would queue for the next window instead of being answered RATE_LIMITED.
-   */
-  const outstandingGrants = new Map<string, number>();
+  const admitted = new AdmittedCalls();
   return {
     async requestDidStart() {
-      let heldGrant: { locationId: string; calls: number } | null = null;
-      const release = (): void => {
-        if (heldGrant === null) return;
-        const left = (outstandingGrants.get(heldGrant.locationId) ?? 0) - heldGrant.calls;
-        if (left > 0) outstandingGrants.set(heldGrant.locationId, left);
-        else outstandingGrants.delete(heldGrant.locationId);
-        heldGrant = null;
-      };
+      let release: (() => void) | null = null;
       return {
         async didResolveOperation({ document, operation, request, contextValue, schema }) {
-          const { locationId, admission } = contextValue;
+          const { locationId, admission, upstream } = contextValue;
           if (operation === undefined) return;
           const estimate = estimateOperationCost(schema, document, operation, request.variables ?? {}, {
             taskSearchBatched: await deps.taskSearchBatched(locationId),
@@ -104,9 +93,15 @@ export function admissionPlugin<TContext extends AdmissionContext>(deps: Admissi
           const budget = deps.rateBudget;
           if (budget === null || calls === 0) return;
           await budget.refresh?.(locationId);
-          const affordable = budget.canAfford(locationId, calls, 'interactive');
-          if (affordable.ok && affordable.waitMs <= deps.maxWaitMs) return;
-          const reason = affordable.ok ? `${calls} calls need ~${affordable.waitMs} ms of budget (${affordable.reason})` : affordable.reason;
+          const sent = (): number => upstream.snapshot().calls;
+          // Operations admitted before this one and not done sending are ahead of it.
+          const ahead = admitted.unsent(locationId);
+          const affordable = budget.canAfford(locationId, calls + ahead, 'interactive');
+          if (affordable.ok && affordable.waitMs <= deps.maxWaitMs) {
+            release = admitted.hold(locationId, calls, sent);
+            return;
+          }
+          const reason = affordable.ok ? `${calls} calls (${ahead} more admitted before) need ~${affordable.waitMs} ms of budget (${affordable.reason})` : affordable.reason;
           if (operation.operation === 'mutation') {
             throw new GraphQLError(`Not sent: HighLevel's rate budget cannot take this mutation now (${reason}); retry in ${affordable.waitMs} ms`, {
               extensions: { code: ErrorCode.RateLimited, retryAfterMs: affordable.waitMs },
@@ -116,17 +111,17 @@ export function admissionPlugin<TContext extends AdmissionContext>(deps: Admissi
           if (snapshot.limitsKnown && calls > snapshot.burstMax) {
             // No wait would ever fit it whole: spend what the window has left now, so what loads is
             // cached and each retry (after the window resets) gets further, instead of never.
-            const free = Math.min(snapshot.burstRemaining, snapshot.dailyRemaining - snapshot.dailyReserve) - (outstandingGrants.get(locationId) ?? 0);
+            const free = Math.min(snapshot.burstRemaining - snapshot.queued.interactive, snapshot.dailyRemaining - snapshot.dailyReserve) - ahead;
             const now = Math.max(0, free);
             admission.grantPartially(now, Math.max(snapshot.resetInMs, 1), `${calls} calls exceed a whole burst window of ${snapshot.burstMax}; ${now} granted now`);
-            heldGrant = { locationId, calls: now };
-            outstandingGrants.set(locationId, (outstandingGrants.get(locationId) ?? 0) + now);
+            release = admitted.hold(locationId, now, sent);
             return;
           }
           admission.restrictToCache(affordable.waitMs, reason);
         },
         async willSendResponse({ response, contextValue }) {
-          release();
+          release?.();
+          release = null;
           if (response.body.kind !== 'single') return;
           const result = response.body.singleResult;
           const { admission, upstream, locationId } = contextValue;

@@ -143,6 +143,19 @@ describe('InMemoryRateBudget', () => {
     expect(granted.map((g) => g.label)).toEqual(['probe', 'next', 'capped']);
   });
 
+  it('when callers are already waiting, then an estimate counts them ahead of the new calls', async () => {
+    const { budget, request } = setup();
+    void request('probe');
+    await settle();
+    budget.record(LOCATION, headers({ burstMax: 2, burstRemaining: 1 }));
+    void request('b');
+    for (const label of ['c', 'd', 'e']) void request(label);
+    await settle();
+    expect(budget.snapshot(LOCATION).queued.interactive).toBe(3);
+    // 3 waiting + 1 new = 4 beyond a full window of 2: two more windows of 1050 ms.
+    expect(budget.canAfford(LOCATION, 1, 'interactive')).toMatchObject({ ok: true, waitMs: 2100 });
+  });
+
   it('when GHL reports more usage than this process sent, then the cap shrinks by the difference for one interval', async () => {
     const { clock, budget, granted, request } = setup();
     budget.record(LOCATION, headers({ burstMax: 10, burstRemaining: 4 }));
