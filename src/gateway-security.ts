@@ -8,7 +8,8 @@
  * Start-up errors name the variable to fix (KeyRingError, ClientAuthConfigError).
  */
 import type { ApolloServerPlugin } from '@apollo/server';
-import type { Request, Router } from 'express';
+import type { Router } from 'express';
+import type { RequestLike } from './auth/authenticate-request.js';
 import { GraphQLError, type ValidationRule } from 'graphql';
 import type { Logger } from 'pino';
 import { AuthError, type CallerIdentity, type Role } from './auth/caller-identity.js';
@@ -45,7 +46,7 @@ export interface CallerContextRequest {
 export interface HttpSecurity<Context extends object> {
   mode: ClientAuthMode;
   /** Per request: who calls, for which location; throws a coded GraphQLError (401/403/400) otherwise. */
-  contextRequest: (req: Request) => Promise<CallerContextRequest>;
+  contextRequest: (req: RequestLike) => Promise<CallerContextRequest>;
   validationRules: ValidationRule[];
   plugins: ApolloServerPlugin<Context>[];
   introspection: boolean;
@@ -102,7 +103,8 @@ export async function openGatewaySecurity(config: Config, store: Store, logger: 
         async contextRequest(req) {
           const caller = await clientAuth.authenticate(req);
           if (caller instanceof AuthError) throw new GraphQLError(caller.message, { extensions: caller.extensions });
-          const requestId = req.get('x-request-id');
+          const header = req.headers['x-request-id'];
+          const requestId = typeof header === 'string' ? header : undefined;
           return { ...(requestId !== undefined && REQUEST_ID.test(requestId) ? { requestId } : {}), locationId: caller.locationId, caller };
         },
         validationRules: hardening.validationRules,

@@ -23,7 +23,9 @@ import { responseCachePlugin } from './graphql/plugins/response-cache-plugin.js'
 import type { Resolvers } from './graphql/resolvers-types.generated.js';
 import { createGraphQLServer } from './graphql/server.js';
 import express from 'express';
-import { createHttpApp } from './http/app.js';
+import { createHttpApp, rejectMalformedJson } from './http/app.js';
+import { bodyLimitBytes, cachedResponseFastPath } from './http/cached-response.js';
+import { memoizeContextRequest } from './http/context-request.js';
 import { invalidateForGhlEvent } from './cache/webhook-invalidation.js';
 import { loadConfiguredMapping } from './roofr/mapping-file.js';
 import { startGatewaySync, type GatewaySync } from './sync/gateway-sync.js';
@@ -272,15 +274,16 @@ export async function startGateway(config: Config, overrides: GatewayOverrides =
       cache,
       ...(upstream.rateBudget === null ? {} : { rateBudget: upstream.rateBudget }),
     });
+    // One authentication per request, shared by the fast path and Apollo's context.
+    const contextRequestOf = memoizeContextRequest(httpSecurity.contextRequest);
     const app = createHttpApp({
       server: graphql,
       createContext,
       logger,
       bodyLimit: httpSecurity.bodyLimit,
-      contextRequest: httpSecurity.contextRequest,
+      contextRequestOf,
       readiness: observability.readiness,
       metricsRouter: observability.metricsRouter(),
-      ...(responseCache === null ? {} : { responseCache: { cache: responseCache, hitExtensions: (locationId) => reusedResponseExtensions(upstream.rateBudget, locationId ?? upstream.locationId) } }),
       health: () => ({
         demo: upstream.simulator !== null,
         locationId: upstream.locationId,
@@ -294,7 +297,22 @@ export async function startGateway(config: Config, overrides: GatewayOverrides =
     // GET /oauth/install and /oauth/callback when OAuth installs are configured.
     for (const router of httpSecurity.routers) root.use(router);
     root.use(app);
-    httpServer.on('request', root);
+    // Reused whole responses are answered in front of Express (src/http/cached-response.ts).
+    httpServer.on(
+      'request',
+      responseCache === null
+        ? root
+        : cachedResponseFastPath(
+            {
+              cache: responseCache,
+              hitExtensions: (locationId) => reusedResponseExtensions(upstream.rateBudget, locationId ?? upstream.locationId),
+              contextRequestOf,
+              bodyLimitBytes: bodyLimitBytes(httpSecurity.bodyLimit),
+              rejectMalformedBody: rejectMalformedJson,
+            },
+            root,
+          ),
+    );
     httpServer.listen(config.PORT, config.HOST);
     await Promise.race([once(httpServer, 'listening'), once(httpServer, 'error').then(([error]) => Promise.reject(error))]);
   } catch (error) {

@@ -9,7 +9,10 @@ import { randomUUID } from 'node:crypto';
 import express, { type Express, type NextFunction, type Request, type Response, type Router } from 'express';
 import type { Logger } from 'pino';
 import type { ContextFactory, ContextRequest, GraphQLContext } from '../graphql/context.js';
-import { cachedResponseMiddleware, responseKeyOf, type CachedResponseOptions } from './cached-response.js';
+import type { ServerResponse } from 'node:http';
+import type { RequestLike } from '../auth/authenticate-request.js';
+import { responseKeyOf } from './cached-response.js';
+import { memoizeContextRequest, type ContextRequestOf } from './context-request.js';
 import { createHealthRouter, type HealthRoutesOptions } from './health-routes.js';
 import { PLAYGROUND_CSP, PLAYGROUND_CSS, PLAYGROUND_JS, playgroundHtml } from './playground.js';
 
@@ -21,7 +24,9 @@ export interface HttpAppOptions {
    * Per-request context inputs from the HTTP request (e.g. the caller's location once client
    * auth exists). Default: only the x-request-id header.
    */
-  contextRequest?: (req: Request) => ContextRequest | Promise<ContextRequest>;
+  contextRequest?: (req: RequestLike) => ContextRequest | Promise<ContextRequest>;
+  /** `contextRequest` memoized per request, when something in front of the app shares it (the cached-response fast path). */
+  contextRequestOf?: ContextRequestOf;
   /** express.json limit of /graphql bodies (GRAPHQL_BODY_LIMIT). */
   bodyLimit?: string;
   logger?: Logger;
@@ -31,8 +36,6 @@ export interface HttpAppOptions {
   readiness?: Pick<HealthRoutesOptions, 'checks' | 'draining'>;
   /** GET /metrics (src/http/metrics-route.ts). */
   metricsRouter?: Router;
-  /** The whole-response cache in front of Apollo; absent: every request executes. */
-  responseCache?: CachedResponseOptions;
 }
 
 const REQUEST_ID = /^[\w.:-]{1,128}$/;
@@ -50,9 +53,17 @@ function assignRequestId(req: Request, res: Response, next: NextFunction): void 
   next();
 }
 
-function requestIdOnly(req: Request): ContextRequest {
-  const header = req.get('x-request-id');
-  return header !== undefined && REQUEST_ID.test(header) ? { requestId: header } : {};
+function requestIdOnly(req: RequestLike): ContextRequest {
+  const header = req.headers['x-request-id'];
+  return typeof header === 'string' && REQUEST_ID.test(header) ? { requestId: header } : {};
+}
+
+const MALFORMED_BODY = JSON.stringify({ errors: [{ message: 'Bad request: the body must be valid JSON', extensions: { code: 'BAD_REQUEST' } }] });
+
+/** The answer to a /graphql body that is not JSON (here and in the cached-response fast path). */
+export function rejectMalformedJson(res: ServerResponse): void {
+  res.writeHead(400, { 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(MALFORMED_BODY) });
+  res.end(MALFORMED_BODY);
 }
 
 function sendPlayground(res: Response): void {
@@ -89,21 +100,12 @@ export function createHttpApp(options: HttpAppOptions): Express {
     else next();
   });
 
-  // The caller is authenticated once per request, whether the response cache or Apollo asks first.
-  const contextRequests = new WeakMap<Request, Promise<ContextRequest>>();
-  const contextRequestOf = (req: Request): Promise<ContextRequest> => {
-    let pending = contextRequests.get(req);
-    if (pending === undefined) {
-      pending = (async () => (options.contextRequest ?? requestIdOnly)(req))();
-      contextRequests.set(req, pending);
-    }
-    return pending;
-  };
+  // The caller is authenticated once per request, whether the fast path or Apollo asks first.
+  const contextRequestOf = options.contextRequestOf ?? memoizeContextRequest(options.contextRequest ?? requestIdOnly);
   app.use(
     '/graphql',
     assignRequestId,
     express.json({ limit: options.bodyLimit ?? '100kb' }),
-    ...(options.responseCache === undefined ? [] : [cachedResponseMiddleware(options.responseCache, contextRequestOf)]),
     expressMiddleware(options.server, {
       context: async ({ req }) => {
         const request = await contextRequestOf(req);
@@ -124,12 +126,9 @@ export function createHttpApp(options: HttpAppOptions): Express {
       return;
     }
     const tooLarge = typeof error === 'object' && error !== null && 'type' in error && error.type === 'entity.too.large';
+    if (!tooLarge) return rejectMalformedJson(res);
     res.status(400).json({
-      errors: [
-        tooLarge
-          ? { message: `Request body larger than the limit (${options.bodyLimit ?? '100kb'}, GRAPHQL_BODY_LIMIT)`, extensions: { code: 'REQUEST_TOO_LARGE' } }
-          : { message: 'Bad request: the body must be valid JSON', extensions: { code: 'BAD_REQUEST' } },
-      ],
+      errors: [{ message: `Request body larger than the limit (${options.bodyLimit ?? '100kb'}, GRAPHQL_BODY_LIMIT)`, extensions: { code: 'REQUEST_TOO_LARGE' } }],
     });
   });
 

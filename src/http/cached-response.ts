@@ -1,15 +1,23 @@
 /**
  * Answers POST /graphql from the whole-response cache (src/cache/response-cache.ts) before
- * Apollo runs, when an identical request (same caller, location, operation text, variables)
- * was answered from fresh cached values and none of them changed since. Everything else goes on
- * to Apollo with the request's key, so its response can be kept (response-cache-plugin.ts).
+ * Express and Apollo run, when an identical request (same caller, location, operation text,
+ * variables) was answered from fresh cached values and none of them changed since.
  *
- * Runs after the request id and the JSON body parser, and after the caller is authenticated:
- * a refused caller falls through to Apollo, which answers the refusal as usual. Only JSON POSTs
- * whose client accepts application/json are answered here (Apollo's CSRF rules and content
- * negotiation stay in charge of everything else).
+ * It sits on the HTTP server in front of the Express app, because for a reused answer routing,
+ * body parsing and the middleware chain were most of the cost. It therefore takes only requests
+ * it can handle exactly as the app would: POST /graphql, `content-type: application/json`
+ * (utf-8), a `content-length` within GRAPHQL_BODY_LIMIT and no content-encoding, a client that
+ * accepts application/json. Everything else is handed to the app untouched. A request it did
+ * take but cannot answer (a miss, a refused caller) is handed over with its body already parsed
+ * into `req.body` (body-parser then skips it) and its response-cache key, so Apollo executes it
+ * and the response can be kept (response-cache-plugin.ts). A body that is not JSON is refused
+ * here with the app's own 400.
+ *
+ * The caller is authenticated by the same `contextRequestOf` the app uses (memoized per
+ * request): a reused answer is only ever given to the caller it was computed for.
  */
-import type { NextFunction, Request, RequestHandler, Response } from 'express';
+import { randomUUID } from 'node:crypto';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import { responseKey, type ResponseCache } from '../cache/response-cache.js';
 import type { ContextRequest } from '../graphql/context.js';
 
@@ -19,11 +27,30 @@ export interface CachedResponseOptions {
   hitExtensions: (locationId: string | undefined) => Record<string, unknown>;
 }
 
-const keys = new WeakMap<Request, string>();
+export interface FastPathOptions extends CachedResponseOptions {
+  /** The app's own caller authentication, memoized per request (src/http/context-request.ts). */
+  contextRequestOf: (req: IncomingMessage) => Promise<ContextRequest>;
+  /** GRAPHQL_BODY_LIMIT in bytes. */
+  bodyLimitBytes: number;
+  /** Answers a body that is not JSON the way the app does. */
+  rejectMalformedBody: (res: ServerResponse) => void;
+}
 
-/** The request's key in the response cache, once the middleware computed it. */
-export function responseKeyOf(req: Request): string | undefined {
+const GRAPHQL_PATH = '/graphql';
+const REQUEST_ID = /^[\w.:-]{1,128}$/;
+const keys = new WeakMap<IncomingMessage, string>();
+
+/** The request's key in the response cache, once the fast path computed it. */
+export function responseKeyOf(req: IncomingMessage): string | undefined {
   return keys.get(req);
+}
+
+/** GRAPHQL_BODY_LIMIT ("100kb", "1mb", "512b") in bytes, as body-parser counts them (1 kb = 1024 b). */
+export function bodyLimitBytes(limit: string): number {
+  const match = /^(\d+)(b|kb|mb)$/i.exec(limit);
+  if (match === null) throw new Error(`GRAPHQL_BODY_LIMIT must look like 100kb (got "${limit}")`);
+  const unit = (match[2] ?? 'b').toLowerCase();
+  return Number(match[1]) * (unit === 'mb' ? 1024 * 1024 : unit === 'kb' ? 1024 : 1);
 }
 
 function isRecord(value: unknown): value is Record<string, unknown> {
@@ -39,15 +66,72 @@ function graphqlRequestOf(body: unknown): { query: string; operationName: string
   return { query: body.query, operationName: operationName ?? null, variables: variables ?? null };
 }
 
-export function cachedResponseMiddleware(options: CachedResponseOptions, contextRequestOf: (req: Request) => Promise<ContextRequest>): RequestHandler {
-  return async (req: Request, res: Response, next: NextFunction) => {
-    const request = req.method === 'POST' && req.accepts('application/json') === 'application/json' ? graphqlRequestOf(req.body) : null;
-    if (request === null) return next();
+/** Whether the app would answer this client with application/json (not graphql-response+json). */
+function acceptsPlainJson(accept: string | undefined): boolean {
+  if (accept === undefined || accept === '' || accept === '*/*') return true;
+  return !accept.includes('application/graphql-response+json') && (accept.includes('application/json') || accept.includes('*/*'));
+}
+
+/** Whether the request is one the fast path handles exactly as the app would; cheap, reads headers only. */
+function takes(req: IncomingMessage, limit: number): boolean {
+  if (req.method !== 'POST' || req.url !== GRAPHQL_PATH) return false;
+  const { headers } = req;
+  const type = headers['content-type'];
+  if (type !== 'application/json' && type?.toLowerCase().replace(/\s+/g, '') !== 'application/json;charset=utf-8') return false;
+  if (headers['content-encoding'] !== undefined || headers['transfer-encoding'] !== undefined) return false;
+  const length = Number(headers['content-length']);
+  return Number.isInteger(length) && length > 0 && length <= limit && acceptsPlainJson(headers.accept);
+}
+
+function readBody(req: IncomingMessage, length: number): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let received = 0;
+    req.on('data', (chunk: Buffer) => {
+      received += chunk.length;
+      chunks.push(chunk);
+    });
+    req.on('end', () => (received === length ? resolve(Buffer.concat(chunks, received).toString('utf8')) : reject(new Error('body shorter than content-length'))));
+    req.on('error', reject);
+  });
+}
+
+/**
+ * Returns the server's request handler: `handOver(req, res)` is the Express app, called for
+ * every request the fast path does not answer itself.
+ */
+export function cachedResponseFastPath(options: FastPathOptions, handOver: (req: IncomingMessage, res: ServerResponse) => void): (req: IncomingMessage, res: ServerResponse) => void {
+  const serve = async (req: IncomingMessage, res: ServerResponse, handOver: (req: IncomingMessage, res: ServerResponse) => void): Promise<void> => {
+    const length = Number(req.headers['content-length']);
+    let text: string;
+    try {
+      text = await readBody(req, length);
+    } catch {
+      // The client went away or lied about the length: nothing to answer.
+      res.destroy();
+      return;
+    }
+    let body: unknown;
+    try {
+      body = JSON.parse(text);
+    } catch {
+      options.rejectMalformedBody(res);
+      return;
+    }
+    // body-parser (strict) takes only objects and arrays; anything else is malformed there too.
+    if (typeof body !== 'object' || body === null) return options.rejectMalformedBody(res);
+    // From here on the app sees the parsed body (body-parser skips a request already read).
+    (req as IncomingMessage & { body?: unknown }).body = body;
+    const header = req.headers['x-request-id'];
+    if (typeof header !== 'string' || !REQUEST_ID.test(header)) req.headers['x-request-id'] = randomUUID();
+    const request = graphqlRequestOf(body);
+    if (request === null) return handOver(req, res);
     let context: ContextRequest;
     try {
-      context = await contextRequestOf(req);
+      context = await options.contextRequestOf(req);
     } catch {
-      return next();
+      // The app answers the refusal (401/403/400) as usual.
+      return handOver(req, res);
     }
     const { caller } = context;
     const key = responseKey({
@@ -57,8 +141,26 @@ export function cachedResponseMiddleware(options: CachedResponseOptions, context
     });
     keys.set(req, key);
     const hit = await options.cache.lookup(key);
-    if (hit === null) return next();
+    if (hit === null) return handOver(req, res);
     const extensions = { ...options.hitExtensions(context.locationId), responseCache: { hit: true, ageMs: hit.ageMs } };
-    res.status(200).set('content-type', 'application/json; charset=utf-8').end(`{"data":${hit.dataJson},"extensions":${JSON.stringify(extensions)}}`);
+    const payload = `{"data":${hit.dataJson},"extensions":${JSON.stringify(extensions)}}`;
+    res.writeHead(200, {
+      'content-type': 'application/json; charset=utf-8',
+      'content-length': Buffer.byteLength(payload),
+      'x-request-id': String(req.headers['x-request-id']),
+    });
+    res.end(payload);
+  };
+  return (req, res) => {
+    if (!takes(req, options.bodyLimitBytes)) return handOver(req, res);
+    let handedOver = false;
+    const handOverOnce = (request: IncomingMessage, response: ServerResponse): void => {
+      handedOver = true;
+      handOver(request, response);
+    };
+    serve(req, res, handOverOnce).catch(() => {
+      // A failure of the cache itself must not fail the request: the app executes it.
+      if (!handedOver && !res.headersSent) handOverOnce(req, res);
+    });
   };
 }

@@ -13,7 +13,7 @@ import { startRoofrSimulator, type RoofrSimulator } from '../../src/simulators/r
 import { openStore } from '../../src/store/open-store.js';
 import { postGraphQL, spawnGateway, waitFor, type GatewayProcess } from '../support/gateway-process.js';
 
-const CONTACTS = 40;
+const CONTACTS = 120;
 const START_SYNC = 'mutation { startSync(mode: FULL) { id status } }';
 const SYNC_RUN = 'query($id: ID!) { syncRun(id: $id) { id status counts { read created updated unchanged failed } errors { code message } } }';
 
@@ -32,7 +32,8 @@ describe('SIGTERM during a sync', () => {
 
   beforeAll(async () => {
     // Latency spreads the run over several pages' worth of time, so the signal lands mid-run.
-    ghlSim = await startGhlSimulator({ contacts: CONTACTS, latencyMs: 15, rateLimit: { max: 1000, intervalMs: 1000 } });
+    // The rate limit keeps the run going for seconds however fast the sync gets.
+    ghlSim = await startGhlSimulator({ contacts: CONTACTS, latencyMs: 15, rateLimit: { max: 40, intervalMs: 1000 } });
     roofrSim = await startRoofrSimulator({ rateLimit: { limit: 10_000, windowMs: 1000 } });
     dir = mkdtempSync(join(tmpdir(), 'gateway-shutdown-'));
   });

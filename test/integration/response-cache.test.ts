@@ -5,6 +5,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { mkdtemp, rm } from 'node:fs/promises';
+import { request } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createApiKey } from '../../src/auth/api-keys.js';
@@ -141,6 +142,70 @@ describe('whole-response cache', () => {
       const budget = await post(gateway, '{ rateLimit { burstRemaining } }');
       expect(budget.extensions?.responseCache).toBeUndefined();
     }
+  });
+});
+
+describe('reused answers in front of the app', () => {
+  let gateway: Gateway;
+  let id: string;
+
+  beforeAll(async () => {
+    gateway = await startGateway(baseConfig(), { simulator: { rateLimit: { max: 100_000 } } });
+    id = gateway.simulator?.data.listContactIds()[0] ?? '';
+    await warmUntilReused(gateway, READ, { id });
+  });
+  afterAll(async () => {
+    await gateway.close();
+  });
+
+  async function raw(body: string, headers: Record<string, string>): Promise<{ status: number; type: string | null; requestId: string | null; text: string }> {
+    const response = await fetch(gateway.graphqlUrl, { method: 'POST', headers, body });
+    return { status: response.status, type: response.headers.get('content-type'), requestId: response.headers.get('x-request-id'), text: await response.text() };
+  }
+
+  it('when a reused answer is sent, then it carries the caller\'s request id (or a new one) and a JSON content type', async () => {
+    const body = JSON.stringify({ query: READ, variables: { id } });
+    const mine = await raw(body, { 'content-type': 'application/json', 'x-request-id': 'trace-123' });
+    expect(mine).toMatchObject({ status: 200, type: 'application/json; charset=utf-8', requestId: 'trace-123' });
+    expect(JSON.parse(mine.text)).toMatchObject({ data: { contact: { id } }, extensions: { responseCache: { hit: true } } });
+    const fresh = await raw(body, { 'content-type': 'application/json; charset=utf-8' });
+    expect(fresh.requestId).toMatch(/^[0-9a-f-]{36}$/);
+    expect(JSON.parse(fresh.text)).toMatchObject({ extensions: { responseCache: { hit: true } } });
+  });
+
+  it('when the client prefers application/graphql-response+json, then Apollo answers it in that type', async () => {
+    const answer = await raw(JSON.stringify({ query: READ, variables: { id } }), { 'content-type': 'application/json', accept: 'application/graphql-response+json' });
+    expect(answer.status).toBe(200);
+    expect(answer.type).toContain('application/graphql-response+json');
+    expect(JSON.parse(answer.text)).toMatchObject({ data: { contact: { id } } });
+  });
+
+  it('when the body is not a JSON object, then it is refused 400 BAD_REQUEST as the app refuses it', async () => {
+    for (const body of ['{"query": ', '"just a string"']) {
+      const answer = await raw(body, { 'content-type': 'application/json' });
+      expect(answer.status).toBe(400);
+      expect(JSON.parse(answer.text)).toEqual({ errors: [{ message: 'Bad request: the body must be valid JSON', extensions: { code: 'BAD_REQUEST' } }] });
+    }
+  });
+
+  it('when the body is streamed without a content-length, then the app executes it as before', async () => {
+    const text = JSON.stringify({ query: READ, variables: { id } });
+    const answer = await new Promise<{ status: number; body: string }>((resolve, reject) => {
+      const outgoing = request(gateway.graphqlUrl, { method: 'POST', headers: { 'content-type': 'application/json' } }, (response) => {
+        let body = '';
+        response.setEncoding('utf8');
+        response.on('data', (chunk: string) => (body += chunk));
+        response.on('end', () => resolve({ status: response.statusCode ?? 0, body }));
+      });
+      outgoing.on('error', reject);
+      // Two writes without a length: chunked transfer encoding.
+      outgoing.write(text.slice(0, 10));
+      outgoing.end(text.slice(10));
+    });
+    expect(answer.status).toBe(200);
+    const parsed = JSON.parse(answer.body) as Body;
+    expect(parsed.data).toMatchObject({ contact: { id } });
+    expect(parsed.extensions?.responseCache).toBeUndefined();
   });
 });
 
