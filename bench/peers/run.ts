@@ -6,7 +6,7 @@
  * its own for each workload, so caches start cold and peak RSS is per workload. Prints a table,
  * writes bench/results/peers.json and bench/results/peers.md. See bench/peers/README.md.
  *
- * Environment: BENCH_MIXED_SECONDS (60), BENCH_MIXED_CLIENTS (16), BENCH_WARM_SECONDS (10), BENCH_WARM_UP_SECONDS (3),
+ * Environment: BENCH_MIXED_SECONDS (60), BENCH_MIXED_CLIENTS (16), BENCH_WARM_SECONDS (10), BENCH_WARM_UP_SECONDS (3), BENCH_WARM_IN_FLIGHT (16),
  * BENCH_PEERS (comma list of mesh, apollo, naive, gateway; default all), BENCH_PEERS_KEEP=1 (with
  * BENCH_PEERS: keep the other systems' rows from the last bench/results/peers.json).
  * `tsx bench/peers/run.ts render` rewrites peers.md from peers.json without measuring.
@@ -36,7 +36,8 @@ export function settingsFromEnv(): WorkloadSettings {
     coldRuns: { a: 10, b: 2, c: 2 },
     warmUpSeconds: numberFromEnv('BENCH_WARM_UP_SECONDS', 3),
     warmSeconds: numberFromEnv('BENCH_WARM_SECONDS', 10),
-    warmInFlight: 4,
+    // Saturating: with 4 in flight a sub-millisecond server is bound by round trips, not by what it can serve.
+    warmInFlight: numberFromEnv('BENCH_WARM_IN_FLIGHT', 16),
     mixedSeconds: numberFromEnv('BENCH_MIXED_SECONDS', 60),
     mixedClients: numberFromEnv('BENCH_MIXED_CLIENTS', 16),
     requestTimeoutMs: 15_000,

@@ -10,7 +10,7 @@
  *       fresh window (the limit's interval): every query then meets a full budget, at the
  *       simulator and in any budget the system keeps itself, and its figures are its own cost,
  *       not the pacing of the one before. (a) runs on one budget (10 × 4 calls fit in it).
- * warm  (a, b, c): the cold queries again, cycling, 4 in flight: first warmUpSeconds unmeasured
+ * warm  (a, b, c): the cold queries again, cycling, warmInFlight (16) at once: first warmUpSeconds unmeasured
  *       (caches and JIT warm), then warmSeconds measured, on one budget (after a fresh window for
  *       b and c).
  * mixed (d): many clients for BENCH_MIXED_SECONDS on one budget, repeated and new ids.
