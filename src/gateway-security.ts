@@ -10,6 +10,7 @@
 import type { ApolloServerPlugin } from '@apollo/server';
 import type { Router } from 'express';
 import type { RequestLike } from './auth/authenticate-request.js';
+import { callerRequestId } from './http/request-id.js';
 import { GraphQLError, type ValidationRule } from 'graphql';
 import type { Logger } from 'pino';
 import { AuthError, type CallerIdentity, type Role } from './auth/caller-identity.js';
@@ -35,7 +36,6 @@ export const GATEWAY_FIELD_ROLES: Readonly<Record<string, Role>> = {
   'Mutation.startSync': 'sync-admin',
 };
 
-const REQUEST_ID = /^[\w.:-]{1,128}$/;
 
 export interface CallerContextRequest {
   requestId?: string;
@@ -103,9 +103,8 @@ export async function openGatewaySecurity(config: Config, store: Store, logger: 
         async contextRequest(req) {
           const caller = await clientAuth.authenticate(req);
           if (caller instanceof AuthError) throw new GraphQLError(caller.message, { extensions: caller.extensions });
-          const header = req.headers['x-request-id'];
-          const requestId = typeof header === 'string' ? header : undefined;
-          return { ...(requestId !== undefined && REQUEST_ID.test(requestId) ? { requestId } : {}), locationId: caller.locationId, caller };
+          const requestId = callerRequestId(req.headers);
+          return { ...(requestId === undefined ? {} : { requestId }), locationId: caller.locationId, caller };
         },
         validationRules: hardening.validationRules,
         plugins: [...hardening.plugins, roleGuardPlugin({ callerOf: (context) => callerOf(context) ?? undefined, fieldRoles: GATEWAY_FIELD_ROLES })],

@@ -5,7 +5,6 @@
  */
 import type { ApolloServer } from '@apollo/server';
 import { expressMiddleware } from '@as-integrations/express5';
-import { randomUUID } from 'node:crypto';
 import express, { type Express, type NextFunction, type Request, type Response, type Router } from 'express';
 import type { Logger } from 'pino';
 import type { ContextFactory, ContextRequest, GraphQLContext } from '../graphql/context.js';
@@ -13,6 +12,7 @@ import type { ServerResponse } from 'node:http';
 import type { RequestLike } from '../auth/authenticate-request.js';
 import { responseKeyOf } from './cached-response.js';
 import { memoizeContextRequest, type ContextRequestOf } from './context-request.js';
+import { callerRequestId, ensureRequestId } from './request-id.js';
 import { createHealthRouter, type HealthRoutesOptions } from './health-routes.js';
 import { PLAYGROUND_CSP, PLAYGROUND_CSS, PLAYGROUND_JS, playgroundHtml } from './playground.js';
 
@@ -38,24 +38,15 @@ export interface HttpAppOptions {
   metricsRouter?: Router;
 }
 
-const REQUEST_ID = /^[\w.:-]{1,128}$/;
-
-/**
- * Every /graphql request gets a request id: the caller's x-request-id when it is well formed,
- * else a fresh one. It is written back onto the request (so any contextRequest reads the same
- * id), echoed in the response header, and carried to HighLevel and into log lines.
- */
+/** Every /graphql request gets a request id (request-id.ts), echoed in the response header. */
 function assignRequestId(req: Request, res: Response, next: NextFunction): void {
-  const header = req.get('x-request-id');
-  const requestId = header !== undefined && REQUEST_ID.test(header) ? header : randomUUID();
-  req.headers['x-request-id'] = requestId;
-  res.set('x-request-id', requestId);
+  res.set('x-request-id', ensureRequestId(req));
   next();
 }
 
 function requestIdOnly(req: RequestLike): ContextRequest {
-  const header = req.headers['x-request-id'];
-  return typeof header === 'string' && REQUEST_ID.test(header) ? { requestId: header } : {};
+  const requestId = callerRequestId(req.headers);
+  return requestId === undefined ? {} : { requestId };
 }
 
 const MALFORMED_BODY = JSON.stringify({ errors: [{ message: 'Bad request: the body must be valid JSON', extensions: { code: 'BAD_REQUEST' } }] });

@@ -16,18 +16,15 @@
  * The caller is authenticated by the same `contextRequestOf` the app uses (memoized per
  * request): a reused answer is only ever given to the caller it was computed for.
  */
-import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { responseKey, type ResponseCache } from '../cache/response-cache.js';
 import type { ContextRequest } from '../graphql/context.js';
+import { ensureRequestId } from './request-id.js';
 
-export interface CachedResponseOptions {
+export interface FastPathOptions {
   cache: ResponseCache;
   /** Extensions of a reused answer besides `responseCache` (e.g. the location's remaining rate budget). */
   hitExtensions: (locationId: string | undefined) => Record<string, unknown>;
-}
-
-export interface FastPathOptions extends CachedResponseOptions {
   /** The app's own caller authentication, memoized per request (src/http/context-request.ts). */
   contextRequestOf: (req: IncomingMessage) => Promise<ContextRequest>;
   /** GRAPHQL_BODY_LIMIT in bytes. */
@@ -37,7 +34,6 @@ export interface FastPathOptions extends CachedResponseOptions {
 }
 
 const GRAPHQL_PATH = '/graphql';
-const REQUEST_ID = /^[\w.:-]{1,128}$/;
 const keys = new WeakMap<IncomingMessage, string>();
 
 /** The request's key in the response cache, once the fast path computed it. */
@@ -122,8 +118,7 @@ export function cachedResponseFastPath(options: FastPathOptions, handOver: (req:
     if (typeof body !== 'object' || body === null) return options.rejectMalformedBody(res);
     // From here on the app sees the parsed body (body-parser skips a request already read).
     (req as IncomingMessage & { body?: unknown }).body = body;
-    const header = req.headers['x-request-id'];
-    if (typeof header !== 'string' || !REQUEST_ID.test(header)) req.headers['x-request-id'] = randomUUID();
+    const requestId = ensureRequestId(req);
     const request = graphqlRequestOf(body);
     if (request === null) return handOver(req, res);
     let context: ContextRequest;
@@ -147,7 +142,7 @@ export function cachedResponseFastPath(options: FastPathOptions, handOver: (req:
     res.writeHead(200, {
       'content-type': 'application/json; charset=utf-8',
       'content-length': Buffer.byteLength(payload),
-      'x-request-id': String(req.headers['x-request-id']),
+      'x-request-id': requestId,
     });
     res.end(payload);
   };
