@@ -63,6 +63,16 @@ function isNotFound(error: unknown): boolean {
   return isGhlError(error) && error.kind === 'NotFound';
 }
 
+/** A value served from the cache: its age at `at`, and the entry's version. */
+function fromEntry<T>(entry: CacheEntry<T>, stale: boolean, at: number): ReadResult<T> {
+  return { value: entry.value, stale, ageMs: at - entry.storedAt, fromCache: true, version: entry.version ?? null };
+}
+
+/** A value this call (or one it joined) just loaded upstream. */
+function justLoaded<T>(value: T): ReadResult<T> {
+  return { value, stale: false, ageMs: 0, fromCache: false, version: null };
+}
+
 function asError(error: unknown): Error {
   return error instanceof Error ? error : new Error(String(error));
 }
@@ -100,23 +110,23 @@ export class ReadThrough {
 
     if (entry !== undefined && freshness === 'fresh') {
       stats.record('hit', entity);
-      return { value: entry.value, stale: false, ageMs: at - entry.storedAt, fromCache: true, version: entry.version ?? null };
+      return fromEntry(entry, false, at);
     }
     if (entry !== undefined && freshness === 'grace') {
       stats.record('stale', entity);
       this.revalidate(key, ttlMs, loader);
-      return { value: entry.value, stale: true, ageMs: at - entry.storedAt, fromCache: true, version: entry.version ?? null };
+      return fromEntry(entry, true, at);
     }
 
     stats.record('miss', entity);
     try {
       const value = await this.load(key, ttlMs, loader, options.lane ?? 'interactive');
-      return { value, stale: false, ageMs: 0, fromCache: false, version: null };
+      return justLoaded(value);
     } catch (error) {
       if (entry !== undefined && freshness === 'fallback' && isServeStaleFailure(error)) {
         stats.record('stale_on_error', entity);
         this.deps.logger.debug({ key, err: asError(error).message }, 'Serving a stale cached value: upstream failed retryably');
-        return { value: entry.value, stale: true, ageMs: now() - entry.storedAt, fromCache: true, version: entry.version ?? null };
+        return fromEntry(entry, true, now());
       }
       throw error;
     }
@@ -151,10 +161,10 @@ export class ReadThrough {
       const freshness = entry === undefined ? 'expired' : freshnessOf(entry, at, graceMs, this.deps.maxStaleMs);
       if (entry !== undefined && freshness === 'fresh') {
         stats.record('hit', entity);
-        results.set(key, { value: entry.value, stale: false, ageMs: at - entry.storedAt, fromCache: true, version: entry.version ?? null });
+        results.set(key, fromEntry(entry, false, at));
       } else if (entry !== undefined && freshness === 'grace') {
         stats.record('stale', entity);
-        results.set(key, { value: entry.value, stale: true, ageMs: at - entry.storedAt, fromCache: true, version: entry.version ?? null });
+        results.set(key, fromEntry(entry, true, at));
         toRevalidate.push(key);
       } else {
         stats.record('miss', entity);
@@ -181,12 +191,12 @@ export class ReadThrough {
         toLoad.map(async (key) => {
           try {
             const value = await flights.get(key);
-            results.set(key, value === undefined ? undefined : { value, stale: false, ageMs: 0, fromCache: false, version: null });
+            results.set(key, value === undefined ? undefined : justLoaded(value));
           } catch (error) {
             const stale = fallbacks.get(key);
             if (stale !== undefined && isServeStaleFailure(error)) {
               stats.record('stale_on_error', entityOfKey(key));
-              results.set(key, { value: stale.value, stale: true, ageMs: now() - stale.storedAt, fromCache: true, version: stale.version ?? null });
+              results.set(key, fromEntry(stale, true, now()));
             } else {
               results.set(key, asError(error));
             }

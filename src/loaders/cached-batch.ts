@@ -129,7 +129,7 @@ export async function cachedRead<V>(
   const { cache, admission } = layer;
   try {
     const result = await cache.readThrough(options.cacheKey, options.ttlMs, async (context) => {
-      admission.guardUpstream(options.endpoint);
+      // Refused in cache-only mode, or in partial mode once the grant is spent.
       if (admission.grantKeys(1) === 0) throw admission.refusal(options.endpoint);
       return upstream(context.lane);
     });
