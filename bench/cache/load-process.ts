@@ -5,7 +5,7 @@
  * throughput), answers with per-request timings, upstream calls and error codes.
  */
 import { Agent } from 'node:http';
-import { postJson } from '../support/http-post.js';
+import { executeGraphQL, type Answer } from '../support/graphql-answer.js';
 
 interface Job {
   type: 'job';
@@ -16,30 +16,11 @@ interface Job {
   inFlight: number;
 }
 
-interface Answer {
-  ms: number;
-  calls: number;
-  failed: boolean;
-  code: string | null;
-}
-
-async function execute(agent: Agent, url: string, query: string, variables: Record<string, unknown>): Promise<Answer> {
-  const started = performance.now();
-  const response = await postJson(agent, url, JSON.stringify({ query, variables }));
-  const body = JSON.parse(response.text) as { errors?: Array<{ extensions?: { code?: string } }>; extensions?: { upstream?: { calls: number } } };
-  return {
-    ms: performance.now() - started,
-    calls: body.extensions?.upstream?.calls ?? 0,
-    failed: response.status !== 200 || (body.errors?.length ?? 0) > 0,
-    code: body.errors?.[0]?.extensions?.code ?? null,
-  };
-}
-
 async function runJob(job: Job): Promise<{ sequential: Answer[]; parallel: Answer[]; parallelMs: number }> {
   const agent = new Agent({ keepAlive: true, maxSockets: job.inFlight });
   try {
     const sequential: Answer[] = [];
-    for (let run = 0; run < job.sequentialRuns; run += 1) sequential.push(await execute(agent, job.url, job.query, job.variables[run] ?? {}));
+    for (let run = 0; run < job.sequentialRuns; run += 1) sequential.push(await executeGraphQL(agent, job.url, job.query, job.variables[run] ?? {}));
     const parallel: Answer[] = [];
     let next = job.sequentialRuns;
     const started = performance.now();
@@ -47,7 +28,7 @@ async function runJob(job: Job): Promise<{ sequential: Answer[]; parallel: Answe
       while (next < job.variables.length) {
         const run = next;
         next += 1;
-        parallel.push(await execute(agent, job.url, job.query, job.variables[run] ?? {}));
+        parallel.push(await executeGraphQL(agent, job.url, job.query, job.variables[run] ?? {}));
       }
     };
     await Promise.all(Array.from({ length: job.inFlight }, () => worker()));

@@ -31,7 +31,7 @@ import { InMemoryRateBudget } from '../../src/ghl/rate-budget.js';
 import { StaticTokenProvider } from '../../src/ghl/token-provider.js';
 import { encodeCursor } from '../../src/graphql/cursor.js';
 import { nextMessage } from '../support/child-messages.js';
-import { postJson } from '../support/http-post.js';
+import { executeGraphQL, type Answer } from '../support/graphql-answer.js';
 import { percentile } from '../support/percentile.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
@@ -55,13 +55,6 @@ interface Stats {
   type: 'stats';
   total: number;
   rateLimited: number;
-}
-
-interface Answer {
-  ms: number;
-  calls: number;
-  failed: boolean;
-  code: string | null;
 }
 
 export interface PhaseResult {
@@ -100,7 +93,6 @@ export interface CacheBenchResult {
   pass: boolean;
 }
 
-
 function startSimulator(env: Record<string, string>): ChildProcess {
   return fork(join(here, 'simulator-process.ts'), [], {
     execArgv: ['--import', 'tsx'],
@@ -109,20 +101,7 @@ function startSimulator(env: Record<string, string>): ChildProcess {
   });
 }
 
-
 const agent = new Agent({ keepAlive: true, maxSockets: 32 });
-
-async function execute(url: string, query: string, variables: Record<string, unknown>): Promise<Answer> {
-  const started = performance.now();
-  const response = await postJson(agent, url, JSON.stringify({ query, variables }));
-  const body = JSON.parse(response.text) as { errors?: Array<{ extensions?: { code?: string } }>; extensions?: { upstream?: { calls: number } } };
-  return {
-    ms: performance.now() - started,
-    calls: body.extensions?.upstream?.calls ?? 0,
-    failed: response.status !== 200 || (body.errors?.length ?? 0) > 0,
-    code: body.errors?.[0]?.extensions?.code ?? null,
-  };
-}
 
 interface LoadResult {
   type: 'result';
@@ -270,7 +249,7 @@ async function mixedRun(store: string, cacheUrl: string, log: (line: string) => 
     try {
       // Warm a small working set first (what users look at), then start the sync.
       const hot = ready.contactIds.slice(0, 10);
-      for (const id of hot) await execute(gateway.graphqlUrl, CONTACT_QUERY, { id });
+      for (const id of hot) await executeGraphQL(agent, gateway.graphqlUrl, CONTACT_QUERY, { id });
       const before = await (child.send('stats'), nextMessage<Stats>(child, 'stats'));
 
       const stop = new AbortController();
@@ -302,11 +281,11 @@ async function mixedRun(store: string, cacheUrl: string, log: (line: string) => 
       while (performance.now() < deadline) {
         run += 1;
         if (run % 20 === 0) {
-          const answer = await execute(gateway.graphqlUrl, CONTACT_QUERY, { id: ready.contactIds[1000 + run] ?? '' });
+          const answer = await executeGraphQL(agent, gateway.graphqlUrl, CONTACT_QUERY, { id: ready.contactIds[1000 + run] ?? '' });
           cold.push(answer.ms);
           if (answer.code === 'RATE_LIMITED') coldLimited += 1;
         } else {
-          cached.push((await execute(gateway.graphqlUrl, CONTACT_QUERY, { id: hot[run % hot.length] ?? '' })).ms);
+          cached.push((await executeGraphQL(agent, gateway.graphqlUrl, CONTACT_QUERY, { id: hot[run % hot.length] ?? '' })).ms);
         }
         // A person-paced client, not a flood: ~100 queries/s.
         await new Promise((resolve) => setTimeout(resolve, 10));

@@ -16,6 +16,7 @@
  * mixed (d): many clients for BENCH_MIXED_SECONDS on one budget, repeated and new ids.
  */
 import { Agent } from 'node:http';
+import { mulberry32 } from '../../src/simulators/prng.js';
 import { postJson } from '../support/http-post.js';
 import { latencyStats, perSecond, type LatencyStats } from './latency-stats.js';
 import type { SimControl } from './simulator-control.js';
@@ -226,24 +227,13 @@ export async function measureWarm(
   return summarize({ system: system.key, workload, phase: 'warm' }, answers, elapsedMs, upstream, peer.process.peakRssMb());
 }
 
-/** mulberry32: a seeded PRNG, so every system gets the same sequence of mixed operations. */
-function prng(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
-  };
-}
-
 /**
  * The mix: 55% one contact from a hot set of 20, 25% one contact never asked before, 12% ten
  * entities (five hot, five new), 8% one of the first two pages of 50. Sequence seeded alike for all.
  */
 export function mixedOperations(system: PeerSystem, ids: readonly string[], upstream: Upstream): () => Operation {
-  const random = prng(7);
+  // Seeded, so every system gets the same sequence of mixed operations.
+  const random = mulberry32(7);
   const hot = ids.slice(0, 20);
   let fresh = 1_000;
   const newId = (): string => {
