@@ -176,12 +176,17 @@ function baseConfig(ready: Ready, extra: Record<string, string>): Config {
   });
 }
 
+/** Variables of run n of the contact(id) phases: 60 contacts of the slot's own 300, so each store starts cold. */
+function contactVariables(ready: Ready, slot: number): (run: number) => { id: string } {
+  const contactIds = ready.contactIds.slice(slot * 300, slot * 300 + 300);
+  return (run) => ({ id: contactIds[run % 60] ?? '' });
+}
+
 async function measureStore(loader: ChildProcess, ready: Ready, store: string, cacheUrl: string, slot: number, log: (line: string) => void): Promise<{ phases: PhaseResult[]; memory: { store: string; rssMb: number; heapUsedMb: number } }> {
   const gateway = await startGateway(baseConfig(ready, { CACHE_URL: cacheUrl }));
   try {
     // Disjoint contacts and pages per store: every cold run is cold, whatever ran before.
-    const contactIds = ready.contactIds.slice(slot * 300, slot * 300 + 300);
-    const contactVars = (run: number) => ({ id: contactIds[run % 60] ?? '' });
+    const contactVars = contactVariables(ready, slot);
     const pageVars = (run: number) => {
       const start = (slot * 18 + (run % 18)) * 50;
       return { after: start === 0 ? null : encodeCursor({ k: 'search', n: start, sa: null }) };
@@ -215,8 +220,7 @@ async function measureStore(loader: ChildProcess, ready: Ready, store: string, c
 async function measureEntityCacheOnly(loader: ChildProcess, ready: Ready, slot: number, log: (line: string) => void): Promise<PhaseResult> {
   const gateway = await startGateway(baseConfig(ready, { CACHE_URL: 'memory://', RESPONSE_CACHE_MAX_ENTRIES: '0' }));
   try {
-    const contactIds = ready.contactIds.slice(slot * 300, slot * 300 + 300);
-    const contactVars = (run: number) => ({ id: contactIds[run % 60] ?? '' });
+    const contactVars = contactVariables(ready, slot);
     await load(loader, gateway.graphqlUrl, CONTACT_QUERY, Array.from({ length: 1060 }, (_, run) => contactVars(run)), 0);
     const result = await phase(loader, gateway, 'memory, response cache off', 'contact(id) nested', 'warm', contactVars, CONTACT_QUERY, 1000, 4000);
     log(`${result.store} contact(id) nested warm ${result.requestsPerSecond} req/s  p50 ${result.p50Ms} ms  p99 ${result.p99Ms} ms`);
