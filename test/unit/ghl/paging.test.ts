@@ -1,7 +1,7 @@
 import type { Contact, SearchedContact } from '../../../src/domain/types.js';
 import type { ListContactsRequest, SearchContactsRequest } from '../../../src/ghl/ghl-api.js';
 import { walkBusiness, walkList, walkSearch } from '../../../src/ghl/paging.js';
-import { emptyContact } from '../../../src/domain/empty-contact.js';
+import { emptyContact } from '../../support/empty-contact.js';
 
 function contact(id: string, dateAdded: number): Contact {
   return { ...emptyContact(id, 'loc'), dateAdded: new Date(dateAdded).toISOString() };

@@ -4,7 +4,7 @@
  * GhlNotFoundError, task search scope), and records every call as `METHOD args` so a test can
  * read the batches it received. Write methods are outside what loaders do and refuse loudly.
  */
-import { emptyContact } from '../../../src/domain/empty-contact.js';
+import { emptyContact } from '../../support/empty-contact.js';
 import type { Appointment, Contact, Note, Task } from '../../../src/domain/types.js';
 import { GhlMissingScopeError, GhlNotFoundError } from '../../../src/ghl/errors.js';
 import type {

@@ -1,27 +1,10 @@
 import type { Appointment, Contact, Note, Task } from '../../../src/domain/types.js';
-
-const emptyAddress = { line1: null, city: null, state: null, postalCode: null, country: null };
+import { emptyContact } from '../../support/empty-contact.js';
 
 export function contact(overrides: Partial<Contact>): Contact {
   return {
-    id: 'cNt0000000000000001',
-    locationId: 'loc000000000000000001',
-    name: null,
-    firstName: null,
-    lastName: null,
-    email: null,
-    phone: null,
-    companyName: null,
-    address: emptyAddress,
-    website: null,
-    timezone: null,
-    tags: [],
-    source: null,
+    ...emptyContact('cNt0000000000000001', 'loc000000000000000001'),
     type: 'lead',
-    dnd: false,
-    assignedTo: null,
-    businessId: null,
-    customFields: [],
     dateAdded: '2026-01-05T10:00:00.000Z',
     dateUpdated: '2026-01-06T10:00:00.000Z',
     ...overrides,

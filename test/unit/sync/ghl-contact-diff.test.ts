@@ -1,6 +1,6 @@
 import type { Contact } from '../../../src/domain/types.js';
 import { diffContactWrite } from '../../../src/sync/ghl-contact-diff.js';
-import { emptyContact } from '../../../src/domain/empty-contact.js';
+import { emptyContact } from '../../support/empty-contact.js';
 
 function contact(fields: Partial<Contact>): Contact {
   return {

@@ -1,6 +1,6 @@
-import type { Contact } from './types.js';
+import type { Contact } from '../../src/domain/types.js';
 
-/** A contact with only its identity set: every optional field empty, no tags, not DND. */
+/** A test contact with only its identity set: every optional field empty, no tags, not DND. */
 export function emptyContact(id: string, locationId: string): Contact {
   return {
     id,
