@@ -22,7 +22,9 @@ interface Outcome {
   error?: string;
 }
 
-function hasRun(module: unknown): module is { run: (options?: { write?: boolean; log?: (line: string) => void }) => Promise<unknown> } {
+function hasRun(
+  module: unknown,
+): module is { run: (options?: { write?: boolean; log?: (line: string) => void }) => Promise<unknown> } {
   return typeof module === 'object' && module !== null && 'run' in module && typeof module.run === 'function';
 }
 
@@ -33,7 +35,9 @@ export async function runAll(only: readonly string[] = []): Promise<Outcome[]> {
     .filter((name) => (only.length === 0 ? !RUN_ONLY_WHEN_NAMED.has(name) : only.includes(name)))
     .sort();
   if (names.length === 0) {
-    console.log(only.length > 0 ? `no benchmark named ${only.join(', ')} (bench/<name>/run.ts)` : 'no bench/<name>/run.ts found');
+    console.log(
+      only.length > 0 ? `no benchmark named ${only.join(', ')} (bench/<name>/run.ts)` : 'no bench/<name>/run.ts found',
+    );
     return [];
   }
   console.log(`benchmarks: ${names.join(', ')}`);
@@ -45,18 +49,36 @@ export async function runAll(only: readonly string[] = []): Promise<Outcome[]> {
       const module: unknown = await import(pathToFileURL(join(here, name, 'run.ts')).href);
       if (!hasRun(module)) throw new Error(`bench/${name}/run.ts does not export run()`);
       const result = await module.run({ log: (line) => console.log(`[${name}] ${line}`) });
-      const pass = typeof result === 'object' && result !== null && 'pass' in result && typeof result.pass === 'boolean' ? result.pass : null;
+      const pass =
+        typeof result === 'object' && result !== null && 'pass' in result && typeof result.pass === 'boolean'
+          ? result.pass
+          : null;
       outcomes.push({ name, status: 'ok', seconds: (performance.now() - started) / 1000, pass });
     } catch (error) {
       const message = error instanceof Error ? error.message : String(error);
       console.error(`[${name}] failed: ${message}`);
-      outcomes.push({ name, status: 'failed', seconds: (performance.now() - started) / 1000, pass: null, error: message });
+      outcomes.push({
+        name,
+        status: 'failed',
+        seconds: (performance.now() - started) / 1000,
+        pass: null,
+        error: message,
+      });
     }
   }
   console.log('\n=== summary ===');
   for (const outcome of outcomes) {
-    const verdict = outcome.status === 'failed' ? `FAILED: ${outcome.error}` : outcome.pass === null ? 'done' : outcome.pass ? 'PASS' : 'below target';
-    console.log(`${outcome.name.padEnd(12)} ${outcome.seconds.toFixed(1).padStart(7)} s  ${verdict}  (bench/results/${outcome.name}.json)`);
+    const verdict =
+      outcome.status === 'failed'
+        ? `FAILED: ${outcome.error}`
+        : outcome.pass === null
+          ? 'done'
+          : outcome.pass
+            ? 'PASS'
+            : 'below target';
+    console.log(
+      `${outcome.name.padEnd(12)} ${outcome.seconds.toFixed(1).padStart(7)} s  ${verdict}  (bench/results/${outcome.name}.json)`,
+    );
   }
   return outcomes;
 }

@@ -31,7 +31,11 @@ function runtimeContextCopies() {
   for (const line of lines.slice(start + 1)) {
     if (/^FROM\s/i.test(line)) break;
     if (!/^COPY\s/i.test(line) || /--from=/.test(line)) continue;
-    const args = line.trim().split(/\s+/).slice(1).filter((arg) => !arg.startsWith('--'));
+    const args = line
+      .trim()
+      .split(/\s+/)
+      .slice(1)
+      .filter((arg) => !arg.startsWith('--'));
     const dest = args.pop();
     for (const source of args) copies.push({ source, dest });
   }
@@ -97,11 +101,14 @@ try {
     body: JSON.stringify({ query: '{ contacts(first: 1) { totalCount edges { node { id } } } }' }),
   });
   const body = await response.json();
-  if (!body.data?.contacts?.edges?.length) throw new Error(`dist/main.js answered a query without data: ${JSON.stringify(body).slice(0, 500)}`);
-  if (response.headers.get('x-request-id') !== 'check-dist-start') throw new Error('the response did not echo x-request-id');
+  if (!body.data?.contacts?.edges?.length)
+    throw new Error(`dist/main.js answered a query without data: ${JSON.stringify(body).slice(0, 500)}`);
+  if (response.headers.get('x-request-id') !== 'check-dist-start')
+    throw new Error('the response did not echo x-request-id');
 
   const metrics = await (await fetch(`${base}/metrics`)).text();
-  if (!/gateway_upstream_requests_total\{[^}]*upstream="ghl"/.test(metrics)) throw new Error(`/metrics shows no upstream requests:\n${metrics.slice(0, 1000)}`);
+  if (!/gateway_upstream_requests_total\{[^}]*upstream="ghl"/.test(metrics))
+    throw new Error(`/metrics shows no upstream requests:\n${metrics.slice(0, 1000)}`);
 } catch (error) {
   child.kill('SIGKILL');
   fail(error instanceof Error ? error.message : String(error));
@@ -114,6 +121,9 @@ if (process.exitCode !== 1) {
     child.on('exit', (c) => resolveCode(c));
   });
   if (code !== 0) fail(`dist/main.js exited with ${code} after SIGTERM`);
-  else console.log(`dist/main.js started from an image-like directory, was ready, answered a query, served /metrics and stopped cleanly (port ${port})`);
+  else
+    console.log(
+      `dist/main.js started from an image-like directory, was ready, answered a query, served /metrics and stopped cleanly (port ${port})`,
+    );
 }
 rmSync(app, { recursive: true, force: true });

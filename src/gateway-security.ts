@@ -36,7 +36,6 @@ export const GATEWAY_FIELD_ROLES: Readonly<Record<string, Role>> = {
   'Mutation.startSync': 'sync-admin',
 };
 
-
 export interface CallerContextRequest {
   requestId?: string;
   locationId: string;
@@ -72,7 +71,11 @@ export interface GatewaySecurity {
 
 export async function openGatewaySecurity(config: Config, store: Store, logger: Logger): Promise<GatewaySecurity> {
   const vaults = await openAuthVaults(config, store);
-  if (vaults !== null && vaults.reencrypted > 0) logger.info({ rows: vaults.reencrypted, keyId: vaults.keyRing.primaryKeyId }, 're-encrypted stored tokens and secrets with the primary key');
+  if (vaults !== null && vaults.reencrypted > 0)
+    logger.info(
+      { rows: vaults.reencrypted, keyId: vaults.keyRing.primaryKeyId },
+      're-encrypted stored tokens and secrets with the primary key',
+    );
   const oauthLog = logger.child({ component: 'oauth' });
   const oauth =
     vaults === null
@@ -107,13 +110,25 @@ export async function openGatewaySecurity(config: Config, store: Store, logger: 
           return { ...(requestId === undefined ? {} : { requestId }), locationId: caller.locationId, caller };
         },
         validationRules: hardening.validationRules,
-        plugins: [...hardening.plugins, roleGuardPlugin({ callerOf: (context) => callerOf(context) ?? undefined, fieldRoles: GATEWAY_FIELD_ROLES })],
+        plugins: [
+          ...hardening.plugins,
+          roleGuardPlugin({ callerOf: (context) => callerOf(context) ?? undefined, fieldRoles: GATEWAY_FIELD_ROLES }),
+        ],
         introspection: hardening.introspection,
         bodyLimit: hardening.bodyLimit,
         routers:
           oauth === null || vaults === null
             ? []
-            : [createOAuthRouter({ consent: oauth.consent, userType: oauth.userType, state: oauth.state, oauth: oauth.client, vault: vaults.tokens, log: oauthLog })],
+            : [
+                createOAuthRouter({
+                  consent: oauth.consent,
+                  userType: oauth.userType,
+                  state: oauth.state,
+                  oauth: oauth.client,
+                  vault: vaults.tokens,
+                  log: oauthLog,
+                }),
+              ],
       };
     },
   };

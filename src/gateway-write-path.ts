@@ -56,13 +56,19 @@ export interface WritePathDeps {
   onRoofrRequest?: (event: RoofrRequestEvent) => void;
 }
 
-export async function startWritePath(config: Config, deps: WritePathDeps, overrides: WritePathOverrides = {}): Promise<StartedWritePath> {
+export async function startWritePath(
+  config: Config,
+  deps: WritePathDeps,
+  overrides: WritePathOverrides = {},
+): Promise<StartedWritePath> {
   const opened: Array<() => Promise<void>> = [];
   const closeOpened = async () => {
     for (const close of opened.reverse()) await close().catch(() => undefined);
   };
   if (!isSupportedCountry(config.PHONE_DEFAULT_COUNTRY)) {
-    throw new Error(`PHONE_DEFAULT_COUNTRY "${config.PHONE_DEFAULT_COUNTRY}" is not a country libphonenumber knows; use an ISO 3166-1 alpha-2 code such as US`);
+    throw new Error(
+      `PHONE_DEFAULT_COUNTRY "${config.PHONE_DEFAULT_COUNTRY}" is not a country libphonenumber knows; use an ISO 3166-1 alpha-2 code such as US`,
+    );
   }
   const defaultPhoneCountry: CountryCode = config.PHONE_DEFAULT_COUNTRY;
   try {
@@ -78,7 +84,12 @@ export async function startWritePath(config: Config, deps: WritePathDeps, overri
     if (roofr === undefined) {
       if (config.ROOFR_ADAPTER === 'simulator' && roofrSimulator === null) {
         // Embedded: only this process talks to it, so any free port (ROOFR_SIM_PORT is the standalone one's).
-        const ownSimulator = await startRoofrSimulator({ port: 0, apiKey: config.ROOFR_SIM_API_KEY, authHeader: config.ROOFR_AUTH_HEADER, authScheme: config.ROOFR_AUTH_SCHEME });
+        const ownSimulator = await startRoofrSimulator({
+          port: 0,
+          apiKey: config.ROOFR_SIM_API_KEY,
+          authHeader: config.ROOFR_AUTH_HEADER,
+          authScheme: config.ROOFR_AUTH_SCHEME,
+        });
         opened.push(() => ownSimulator.close());
         roofrSimulator = ownSimulator;
       }

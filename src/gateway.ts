@@ -85,7 +85,13 @@ interface Upstream {
   closeRateBudget: () => Promise<void>;
 }
 
-async function connectUpstream(config: Config, overrides: GatewayOverrides, logger: Logger, observability: GatewayObservability, oauthTokens: TokenProvider | null): Promise<Upstream> {
+async function connectUpstream(
+  config: Config,
+  overrides: GatewayOverrides,
+  logger: Logger,
+  observability: GatewayObservability,
+  oauthTokens: TokenProvider | null,
+): Promise<Upstream> {
   if (overrides.ghl) {
     if (overrides.locationId === undefined) throw new Error('startGateway: overrides.ghl needs overrides.locationId');
     const declared = config.GHL_TOKEN_SCOPES === undefined ? null : new Set(config.GHL_TOKEN_SCOPES);
@@ -104,7 +110,12 @@ async function connectUpstream(config: Config, overrides: GatewayOverrides, logg
   let token = config.GHL_PRIVATE_INTEGRATION_TOKEN;
   let locationId = config.GHL_LOCATION_ID;
   if (isDemoMode(config)) {
-    simulator = await startGhlSimulator({ port: config.GHL_SIM_PORT, seed: config.DEMO_SEED, contacts: config.DEMO_CONTACTS, ...overrides.simulator });
+    simulator = await startGhlSimulator({
+      port: config.GHL_SIM_PORT,
+      seed: config.DEMO_SEED,
+      contacts: config.DEMO_CONTACTS,
+      ...overrides.simulator,
+    });
     baseUrl = simulator.url;
     token = simulator.demoToken ?? undefined;
     locationId = simulator.locationId;
@@ -154,7 +165,10 @@ async function connectUpstream(config: Config, overrides: GatewayOverrides, logg
 
 /** What a reused response cost (nothing upstream) and the location's budget now, as an executed one reports them. */
 function reusedResponseExtensions(rateBudget: RateBudget | null, locationId: string): Record<string, unknown> {
-  return { upstream: { calls: 0, batches: 0 }, rateLimit: rateLimitExtension(rateBudget, locationId, { estimated: 0, actual: 0 }) };
+  return {
+    upstream: { calls: 0, batches: 0 },
+    rateLimit: rateLimitExtension(rateBudget, locationId, { estimated: 0, actual: 0 }),
+  };
 }
 
 export async function startGateway(config: Config, overrides: GatewayOverrides = {}): Promise<Gateway> {
@@ -162,7 +176,9 @@ export async function startGateway(config: Config, overrides: GatewayOverrides =
   const observability = createGatewayObservability(config, logger);
   // Opened before the client: OAuth tokens, API keys and secrets live in the store (encrypted).
   const ownsStore = overrides.writePath?.store === undefined;
-  const store = overrides.writePath?.store ?? (await openStore(config.DATABASE_URL, { outboxMaxAttempts: config.OUTBOX_MAX_ATTEMPTS }));
+  const store =
+    overrides.writePath?.store ??
+    (await openStore(config.DATABASE_URL, { outboxMaxAttempts: config.OUTBOX_MAX_ATTEMPTS }));
   const closeOwnStore = async () => {
     if (ownsStore) await store.close();
   };
@@ -191,11 +207,15 @@ export async function startGateway(config: Config, overrides: GatewayOverrides =
     await closeOwnStore();
     throw error;
   }
-  if (upstream.tokens !== null) observability.addReadinessCheck('token', tokenCheck(upstream.tokens, upstream.locationId));
+  if (upstream.tokens !== null)
+    observability.addReadinessCheck('token', tokenCheck(upstream.tokens, upstream.locationId));
   // OAuth without a default location: ready while any install is usable (not needs_reinstall).
   else if (security.tokenProvider !== null) observability.addReadinessCheck('token', oauthInstallsCheck(store.db));
   // The shared cache under the loaders; a mutation evicts what it changed before any other hook runs.
-  const cache = await createCache(config.CACHE_URL, cacheOptionsFromConfig(config, logger.child({ component: 'cache' })));
+  const cache = await createCache(
+    config.CACHE_URL,
+    cacheOptionsFromConfig(config, logger.child({ component: 'cache' })),
+  );
   observability.attachCache(cache.stats);
   const ownHook = overrides.writePath?.onEntityChanged;
   const writePathOverrides: WritePathOverrides = {
@@ -208,7 +228,11 @@ export async function startGateway(config: Config, overrides: GatewayOverrides =
   };
   let writePath: StartedWritePath;
   try {
-    writePath = await startWritePath(config, { ghl: upstream.ghl, scopesOf: upstream.scopesOf, logger, onRoofrRequest: observability.onRoofrRequest }, writePathOverrides);
+    writePath = await startWritePath(
+      config,
+      { ghl: upstream.ghl, scopesOf: upstream.scopesOf, logger, onRoofrRequest: observability.onRoofrRequest },
+      writePathOverrides,
+    );
   } catch (error) {
     await cache.close();
     await upstream.closeRateBudget();
@@ -253,14 +277,28 @@ export async function startGateway(config: Config, overrides: GatewayOverrides =
   });
   // Whole responses of cached reads, checked against the shared cache on every reuse.
   const responseCache =
-    config.RESPONSE_CACHE_MAX_ENTRIES === 0 ? null : new ResponseCache(cache, { maxEntries: config.RESPONSE_CACHE_MAX_ENTRIES, maxBytes: config.RESPONSE_CACHE_MAX_BYTES });
+    config.RESPONSE_CACHE_MAX_ENTRIES === 0
+      ? null
+      : new ResponseCache(cache, {
+          maxEntries: config.RESPONSE_CACHE_MAX_ENTRIES,
+          maxBytes: config.RESPONSE_CACHE_MAX_BYTES,
+        });
   const graphql = createGraphQLServer({
     ...(overrides.resolvers ? { resolvers: overrides.resolvers } : {}),
     logger: logger.child({ component: 'graphql' }),
     introspection: httpSecurity.introspection,
     validationRules: httpSecurity.validationRules,
     // The drain force-closes what is still open after half the shutdown budget, leaving the rest for syncs and stores.
-    plugins: [ApolloServerPluginDrainHttpServer({ httpServer, stopGracePeriodMillis: Math.floor(config.SHUTDOWN_TIMEOUT_MS / 2) }), observability.graphqlPlugin(), ...httpSecurity.plugins, admission, ...(responseCache === null ? [] : [responseCachePlugin(responseCache)])],
+    plugins: [
+      ApolloServerPluginDrainHttpServer({
+        httpServer,
+        stopGracePeriodMillis: Math.floor(config.SHUTDOWN_TIMEOUT_MS / 2),
+      }),
+      observability.graphqlPlugin(),
+      ...httpSecurity.plugins,
+      admission,
+      ...(responseCache === null ? [] : [responseCachePlugin(responseCache)]),
+    ],
   });
   try {
     await graphql.start();
@@ -287,7 +325,10 @@ export async function startGateway(config: Config, overrides: GatewayOverrides =
       health: () => ({
         demo: upstream.simulator !== null,
         locationId: upstream.locationId,
-        roofr: { adapter: writePath.roofr.adapter, ...(writePath.roofrSimulator === null ? {} : { simulator: writePath.roofrSimulator.url }) },
+        roofr: {
+          adapter: writePath.roofr.adapter,
+          ...(writePath.roofrSimulator === null ? {} : { simulator: writePath.roofrSimulator.url }),
+        },
       }),
     });
     // Webhook routes read the raw body (signatures), so they sit in front of the app's parsers.
@@ -305,7 +346,8 @@ export async function startGateway(config: Config, overrides: GatewayOverrides =
         : cachedResponseFastPath(
             {
               cache: responseCache,
-              hitExtensions: (locationId) => reusedResponseExtensions(upstream.rateBudget, locationId ?? upstream.locationId),
+              hitExtensions: (locationId) =>
+                reusedResponseExtensions(upstream.rateBudget, locationId ?? upstream.locationId),
               contextRequestOf,
               bodyLimitBytes: bodyLimitBytes(httpSecurity.bodyLimit),
               rejectMalformedBody: rejectMalformedJson,
@@ -314,7 +356,10 @@ export async function startGateway(config: Config, overrides: GatewayOverrides =
           ),
     );
     httpServer.listen(config.PORT, config.HOST);
-    await Promise.race([once(httpServer, 'listening'), once(httpServer, 'error').then(([error]) => Promise.reject(error))]);
+    await Promise.race([
+      once(httpServer, 'listening'),
+      once(httpServer, 'error').then(([error]) => Promise.reject(error)),
+    ]);
   } catch (error) {
     await graphql.stop().catch(() => undefined);
     await sync.stop();
@@ -327,11 +372,21 @@ export async function startGateway(config: Config, overrides: GatewayOverrides =
   }
   const { port } = httpServer.address() as AddressInfo;
   // 0.0.0.0 / :: are not addresses a browser can open; print loopback instead.
-  const host = config.HOST === '0.0.0.0' || config.HOST === '::' ? '127.0.0.1' : config.HOST.includes(':') ? `[${config.HOST}]` : config.HOST;
+  const host =
+    config.HOST === '0.0.0.0' || config.HOST === '::'
+      ? '127.0.0.1'
+      : config.HOST.includes(':')
+        ? `[${config.HOST}]`
+        : config.HOST;
   const url = `http://${host}:${port}`;
   // Demo mode: the embedded simulators deliver their signed webhooks here, so sync is live both ways.
   upstream.simulator?.webhooks.setTarget(`${url}/webhooks/ghl`);
-  if (config.ROOFR_WEBHOOK_SECRET !== undefined) writePath.roofrSimulator?.webhooks.configure({ url: `${url}/webhooks/roofr`, secret: config.ROOFR_WEBHOOK_SECRET, autoEmit: true });
+  if (config.ROOFR_WEBHOOK_SECRET !== undefined)
+    writePath.roofrSimulator?.webhooks.configure({
+      url: `${url}/webhooks/roofr`,
+      secret: config.ROOFR_WEBHOOK_SECRET,
+      autoEmit: true,
+    });
   let closing: Promise<void> | null = null;
   return {
     url,

@@ -25,8 +25,13 @@ async function main(): Promise<void> {
   const logger = createLogger({ level: config.LOG_LEVEL });
   const gateway = await startGateway(config, { logger });
 
-  const mode = isDemoMode(config) ? `demo mode: embedded HighLevel simulator at ${gateway.simulator?.url ?? '?'}` : `HighLevel at ${config.GHL_API_BASE_URL}`;
-  logger.info({ url: gateway.graphqlUrl, playground: gateway.playgroundUrl, locationId: gateway.locationId }, `gateway listening (${mode})`);
+  const mode = isDemoMode(config)
+    ? `demo mode: embedded HighLevel simulator at ${gateway.simulator?.url ?? '?'}`
+    : `HighLevel at ${config.GHL_API_BASE_URL}`;
+  logger.info(
+    { url: gateway.graphqlUrl, playground: gateway.playgroundUrl, locationId: gateway.locationId },
+    `gateway listening (${mode})`,
+  );
   // Plain lines on stdout as well, for people (and scripts) reading the terminal.
   process.stdout.write(
     [
@@ -49,11 +54,17 @@ async function main(): Promise<void> {
   const stop = (signal: NodeJS.Signals): void => {
     if (stopping) return;
     stopping = true;
-    logger.info({ signal, timeoutMs: config.SHUTDOWN_TIMEOUT_MS }, 'stopping: no new connections, finishing in-flight requests, checkpointing syncs');
+    logger.info(
+      { signal, timeoutMs: config.SHUTDOWN_TIMEOUT_MS },
+      'stopping: no new connections, finishing in-flight requests, checkpointing syncs',
+    );
     // A stuck drain must not keep the process alive forever. What was not checkpointed is
     // redone after the restart (leases expire, runs resume from their last page).
     const force = setTimeout(() => {
-      logger.error({ timeoutMs: config.SHUTDOWN_TIMEOUT_MS }, 'shutdown took longer than SHUTDOWN_TIMEOUT_MS; exiting anyway');
+      logger.error(
+        { timeoutMs: config.SHUTDOWN_TIMEOUT_MS },
+        'shutdown took longer than SHUTDOWN_TIMEOUT_MS; exiting anyway',
+      );
       process.exit(1);
     }, config.SHUTDOWN_TIMEOUT_MS);
     force.unref();

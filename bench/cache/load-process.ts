@@ -20,7 +20,8 @@ async function runJob(job: Job): Promise<{ sequential: Answer[]; parallel: Answe
   const agent = new Agent({ keepAlive: true, maxSockets: job.inFlight });
   try {
     const sequential: Answer[] = [];
-    for (let run = 0; run < job.sequentialRuns; run += 1) sequential.push(await executeGraphQL(agent, job.url, job.query, job.variables[run] ?? {}));
+    for (let run = 0; run < job.sequentialRuns; run += 1)
+      sequential.push(await executeGraphQL(agent, job.url, job.query, job.variables[run] ?? {}));
     const parallel: Answer[] = [];
     let next = job.sequentialRuns;
     const started = performance.now();
@@ -43,7 +44,14 @@ process.on('message', (message: unknown) => {
   if (typeof message === 'object' && message !== null && 'type' in message && message.type === 'job') {
     runJob(message as Job).then(
       (result) => process.send?.({ type: 'result', ...result }),
-      (error: unknown) => process.send?.({ type: 'result', error: error instanceof Error ? error.message : String(error), sequential: [], parallel: [], parallelMs: 0 }),
+      (error: unknown) =>
+        process.send?.({
+          type: 'result',
+          error: error instanceof Error ? error.message : String(error),
+          sequential: [],
+          parallel: [],
+          parallelMs: 0,
+        }),
     );
   }
 });

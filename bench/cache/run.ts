@@ -89,7 +89,12 @@ export interface CacheBenchResult {
   ratios: Array<{ store: string; scenario: string; warmOverColdThroughput: number }>;
   memory: Array<{ store: string; rssMb: number; heapUsedMb: number }>;
   mixed: MixedResult | null;
-  targets: { warmContactP50Under2Ms: boolean; warmThroughputAtLeast20x: boolean; mixedNo429: boolean; mixedCachedP95Under50Ms: boolean };
+  targets: {
+    warmContactP50Under2Ms: boolean;
+    warmThroughputAtLeast20x: boolean;
+    mixedNo429: boolean;
+    mixedCachedP95Under50Ms: boolean;
+  };
   pass: boolean;
 }
 
@@ -112,7 +117,13 @@ interface LoadResult {
 }
 
 /** Runs a job in the load process: sequential runs (latency), then the rest IN_FLIGHT at a time (requests/s). */
-async function load(loader: ChildProcess, url: string, query: string, variables: Array<Record<string, unknown>>, sequentialRuns: number): Promise<LoadResult> {
+async function load(
+  loader: ChildProcess,
+  url: string,
+  query: string,
+  variables: Array<Record<string, unknown>>,
+  sequentialRuns: number,
+): Promise<LoadResult> {
   const answer = nextMessage<LoadResult>(loader, 'result');
   loader.send({ type: 'job', url, query, variables, sequentialRuns, inFlight: IN_FLIGHT });
   const result = await answer;
@@ -132,7 +143,11 @@ async function phase(
   throughputRuns: number,
 ): Promise<PhaseResult> {
   const variables = Array.from({ length: sequentialRuns + throughputRuns }, (_, run) => variablesOf(run));
-  const { sequential, parallel, parallelMs: elapsed } = await load(loader, gateway.graphqlUrl, query, variables, sequentialRuns);
+  const {
+    sequential,
+    parallel,
+    parallelMs: elapsed,
+  } = await load(loader, gateway.graphqlUrl, query, variables, sequentialRuns);
   const all = [...sequential, ...parallel];
   return {
     store,
@@ -140,15 +155,28 @@ async function phase(
     warmth,
     runs: all.length,
     requestsPerSecond: Math.round((throughputRuns * 1000 * 10) / elapsed) / 10,
-    p50Ms: percentile(sequential.map((answer) => answer.ms), 50, 2),
-    p99Ms: percentile(sequential.map((answer) => answer.ms), 99, 2),
+    p50Ms: percentile(
+      sequential.map((answer) => answer.ms),
+      50,
+      2,
+    ),
+    p99Ms: percentile(
+      sequential.map((answer) => answer.ms),
+      99,
+      2,
+    ),
     upstreamCallsPerQuery: Math.round((all.reduce((sum, answer) => sum + answer.calls, 0) / all.length) * 100) / 100,
     errors: all.filter((answer) => answer.failed).length,
   };
 }
 
 async function redisReachable(url: string): Promise<boolean> {
-  const client = new Redis(url, { lazyConnect: true, connectTimeout: 500, maxRetriesPerRequest: 0, retryStrategy: () => null });
+  const client = new Redis(url, {
+    lazyConnect: true,
+    connectTimeout: 500,
+    maxRetriesPerRequest: 0,
+    retryStrategy: () => null,
+  });
   client.on('error', () => {});
   try {
     await client.connect();
@@ -182,7 +210,14 @@ function contactVariables(ready: Ready, slot: number): (run: number) => { id: st
   return (run) => ({ id: contactIds[run % 60] ?? '' });
 }
 
-async function measureStore(loader: ChildProcess, ready: Ready, store: string, cacheUrl: string, slot: number, log: (line: string) => void): Promise<{ phases: PhaseResult[]; memory: { store: string; rssMb: number; heapUsedMb: number } }> {
+async function measureStore(
+  loader: ChildProcess,
+  ready: Ready,
+  store: string,
+  cacheUrl: string,
+  slot: number,
+  log: (line: string) => void,
+): Promise<{ phases: PhaseResult[]; memory: { store: string; rssMb: number; heapUsedMb: number } }> {
   const gateway = await startGateway(baseConfig(ready, { CACHE_URL: cacheUrl }));
   try {
     // Disjoint contacts and pages per store: every cold run is cold, whatever ran before.
@@ -194,11 +229,21 @@ async function measureStore(loader: ChildProcess, ready: Ready, store: string, c
     const phases: PhaseResult[] = [];
     phases.push(await phase(loader, gateway, store, 'contact(id) nested', 'cold', contactVars, CONTACT_QUERY, 20, 40));
     // JIT warm-up on cached data, not measured: "warm" means a warm cache, not a cold process.
-    await load(loader, gateway.graphqlUrl, CONTACT_QUERY, Array.from({ length: 1000 }, (_, run) => contactVars(run)), 0);
-    phases.push(await phase(loader, gateway, store, 'contact(id) nested', 'warm', contactVars, CONTACT_QUERY, 1000, 4000));
+    await load(
+      loader,
+      gateway.graphqlUrl,
+      CONTACT_QUERY,
+      Array.from({ length: 1000 }, (_, run) => contactVars(run)),
+      0,
+    );
+    phases.push(
+      await phase(loader, gateway, store, 'contact(id) nested', 'warm', contactVars, CONTACT_QUERY, 1000, 4000),
+    );
     // Warm right after cold: searches stay fresh for 30 s (CACHE_TTLS search).
     phases.push(await phase(loader, gateway, store, 'contacts(first: 50) nested', 'cold', pageVars, LIST_QUERY, 6, 12));
-    phases.push(await phase(loader, gateway, store, 'contacts(first: 50) nested', 'warm', pageVars, LIST_QUERY, 200, 600));
+    phases.push(
+      await phase(loader, gateway, store, 'contacts(first: 50) nested', 'warm', pageVars, LIST_QUERY, 200, 600),
+    );
     for (const result of phases) {
       log(
         `${store.padEnd(7)} ${result.scenario.padEnd(28)} ${result.warmth.padEnd(5)} ${String(result.requestsPerSecond).padStart(8)} req/s  ` +
@@ -207,7 +252,10 @@ async function measureStore(loader: ChildProcess, ready: Ready, store: string, c
       );
     }
     const usage = process.memoryUsage();
-    return { phases, memory: { store, rssMb: Math.round(usage.rss / 1e6), heapUsedMb: Math.round(usage.heapUsed / 1e6) } };
+    return {
+      phases,
+      memory: { store, rssMb: Math.round(usage.rss / 1e6), heapUsedMb: Math.round(usage.heapUsed / 1e6) },
+    };
   } finally {
     await gateway.close();
   }
@@ -217,13 +265,36 @@ async function measureStore(loader: ChildProcess, ready: Ready, store: string, c
  * What the whole-response cache adds: warm contact(id) on the memory store with it turned off
  * (RESPONSE_CACHE_MAX_ENTRIES=0), so every warm query executes over the entity cache.
  */
-async function measureEntityCacheOnly(loader: ChildProcess, ready: Ready, slot: number, log: (line: string) => void): Promise<PhaseResult> {
+async function measureEntityCacheOnly(
+  loader: ChildProcess,
+  ready: Ready,
+  slot: number,
+  log: (line: string) => void,
+): Promise<PhaseResult> {
   const gateway = await startGateway(baseConfig(ready, { CACHE_URL: 'memory://', RESPONSE_CACHE_MAX_ENTRIES: '0' }));
   try {
     const contactVars = contactVariables(ready, slot);
-    await load(loader, gateway.graphqlUrl, CONTACT_QUERY, Array.from({ length: 1060 }, (_, run) => contactVars(run)), 0);
-    const result = await phase(loader, gateway, 'memory, response cache off', 'contact(id) nested', 'warm', contactVars, CONTACT_QUERY, 1000, 4000);
-    log(`${result.store} contact(id) nested warm ${result.requestsPerSecond} req/s  p50 ${result.p50Ms} ms  p99 ${result.p99Ms} ms`);
+    await load(
+      loader,
+      gateway.graphqlUrl,
+      CONTACT_QUERY,
+      Array.from({ length: 1060 }, (_, run) => contactVars(run)),
+      0,
+    );
+    const result = await phase(
+      loader,
+      gateway,
+      'memory, response cache off',
+      'contact(id) nested',
+      'warm',
+      contactVars,
+      CONTACT_QUERY,
+      1000,
+      4000,
+    );
+    log(
+      `${result.store} contact(id) nested warm ${result.requestsPerSecond} req/s  p50 ${result.p50Ms} ms  p99 ${result.p99Ms} ms`,
+    );
     return result;
   } finally {
     await gateway.close();
@@ -233,11 +304,17 @@ async function measureEntityCacheOnly(loader: ChildProcess, ready: Ready, slot: 
 /** Interactive reads while a background-lane sync pages through every contact. */
 async function mixedRun(store: string, cacheUrl: string, log: (line: string) => void): Promise<MixedResult> {
   const rateLimit = { max: 100, intervalMs: 10_000 };
-  const child = startSimulator({ BENCH_SIM_RATE_MAX: String(rateLimit.max), BENCH_SIM_RATE_INTERVAL_MS: String(rateLimit.intervalMs) });
+  const child = startSimulator({
+    BENCH_SIM_RATE_MAX: String(rateLimit.max),
+    BENCH_SIM_RATE_INTERVAL_MS: String(rateLimit.intervalMs),
+  });
   try {
     const ready = await nextMessage<Ready>(child, 'ready');
     const config = baseConfig(ready, { CACHE_URL: cacheUrl });
-    const rateBudget = new InMemoryRateBudget({ dailyReserve: config.GHL_DAILY_RESERVE, interactiveShare: config.GHL_INTERACTIVE_SHARE });
+    const rateBudget = new InMemoryRateBudget({
+      dailyReserve: config.GHL_DAILY_RESERVE,
+      interactiveShare: config.GHL_INTERACTIVE_SHARE,
+    });
     const ghl = new GhlClient({
       baseUrl: ready.url,
       tokenProvider: new StaticTokenProvider(ready.token, ready.locationId, config.GHL_TOKEN_SCOPES ?? null),
@@ -268,10 +345,12 @@ async function mixedRun(store: string, cacheUrl: string, log: (line: string) => 
           const { contacts } = await ghl.searchContacts(location, { pageLimit: 100, page }, options);
           const ids = contacts.map((hit) => hit.contact.id);
           await ghl.searchTasks(location, { contactIds: ids, limit: 500 }, options);
-          await Promise.all(ids.map(async (id) => {
-            await ghl.listNotes(location, id, options);
-            syncContacts += 1;
-          }));
+          await Promise.all(
+            ids.map(async (id) => {
+              await ghl.listNotes(location, id, options);
+              syncContacts += 1;
+            }),
+          );
         }
       })().catch((error: unknown) => {
         if (!stop.signal.aborted) throw error;
@@ -285,11 +364,15 @@ async function mixedRun(store: string, cacheUrl: string, log: (line: string) => 
       while (performance.now() < deadline) {
         run += 1;
         if (run % 20 === 0) {
-          const answer = await executeGraphQL(agent, gateway.graphqlUrl, CONTACT_QUERY, { id: ready.contactIds[1000 + run] ?? '' });
+          const answer = await executeGraphQL(agent, gateway.graphqlUrl, CONTACT_QUERY, {
+            id: ready.contactIds[1000 + run] ?? '',
+          });
           cold.push(answer.ms);
           if (answer.code === 'RATE_LIMITED') coldLimited += 1;
         } else {
-          cached.push((await executeGraphQL(agent, gateway.graphqlUrl, CONTACT_QUERY, { id: hot[run % hot.length] ?? '' })).ms);
+          cached.push(
+            (await executeGraphQL(agent, gateway.graphqlUrl, CONTACT_QUERY, { id: hot[run % hot.length] ?? '' })).ms,
+          );
         }
         // A person-paced client, not a flood: ~100 queries/s.
         await new Promise((resolve) => setTimeout(resolve, 10));
@@ -306,7 +389,12 @@ async function mixedRun(store: string, cacheUrl: string, log: (line: string) => 
         syncUpstreamCalls: syncCalls,
         syncContactsDone: syncContacts,
         interactiveCached: { runs: cached.length, p50Ms: percentile(cached, 50, 2), p95Ms: percentile(cached, 95, 2) },
-        interactiveCold: { runs: cold.length, p50Ms: percentile(cold, 50, 2), p95Ms: percentile(cold, 95, 2), rateLimitedAnswers: coldLimited },
+        interactiveCold: {
+          runs: cold.length,
+          p50Ms: percentile(cold, 50, 2),
+          p95Ms: percentile(cold, 95, 2),
+          rateLimitedAnswers: coldLimited,
+        },
         simulator429s: after.rateLimited - before.rateLimited,
       };
       log(
@@ -328,7 +416,10 @@ export async function run(options: { write?: boolean; log?: (line: string) => vo
   const redisUrl = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
   const sqliteDir = mkdtempSync(join(tmpdir(), 'bench-cache-'));
   const child = startSimulator({});
-  const loader = fork(join(here, 'load-process.ts'), [], { execArgv: ['--import', 'tsx'], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+  const loader = fork(join(here, 'load-process.ts'), [], {
+    execArgv: ['--import', 'tsx'],
+    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+  });
   try {
     await nextMessage<{ type: 'ready' }>(loader, 'ready');
     const ready = await nextMessage<Ready>(child, 'ready');
@@ -352,12 +443,26 @@ export async function run(options: { write?: boolean; log?: (line: string) => vo
 
     const ratios = stores.flatMap(([store]) =>
       ['contact(id) nested', 'contacts(first: 50) nested'].map((scenario) => {
-        const cold = phases.find((item) => item.store === store && item.scenario === scenario && item.warmth === 'cold');
-        const warm = phases.find((item) => item.store === store && item.scenario === scenario && item.warmth === 'warm');
-        return { store, scenario, warmOverColdThroughput: cold && warm && cold.requestsPerSecond > 0 ? Math.round((warm.requestsPerSecond / cold.requestsPerSecond) * 10) / 10 : 0 };
+        const cold = phases.find(
+          (item) => item.store === store && item.scenario === scenario && item.warmth === 'cold',
+        );
+        const warm = phases.find(
+          (item) => item.store === store && item.scenario === scenario && item.warmth === 'warm',
+        );
+        return {
+          store,
+          scenario,
+          warmOverColdThroughput:
+            cold && warm && cold.requestsPerSecond > 0
+              ? Math.round((warm.requestsPerSecond / cold.requestsPerSecond) * 10) / 10
+              : 0,
+        };
       }),
     );
-    for (const ratio of ratios) log(`${ratio.store.padEnd(7)} ${ratio.scenario.padEnd(28)} warm/cold throughput ${ratio.warmOverColdThroughput}×`);
+    for (const ratio of ratios)
+      log(
+        `${ratio.store.padEnd(7)} ${ratio.scenario.padEnd(28)} warm/cold throughput ${ratio.warmOverColdThroughput}×`,
+      );
 
     const mixed = MIXED_SECONDS > 0 ? await mixedRun('memory', 'memory://', log) : null;
     const warmContact = phases.filter((item) => item.scenario === 'contact(id) nested' && item.warmth === 'warm');

@@ -10,7 +10,12 @@ const latencyMs = Number(process.env.BENCH_SIM_LATENCY_MS ?? 20);
 const max = Number(process.env.BENCH_SIM_RATE_MAX ?? 1_000_000);
 const intervalMs = Number(process.env.BENCH_SIM_RATE_INTERVAL_MS ?? 10_000);
 
-const sim = await startGhlSimulator({ seed: 42, contacts, rateLimit: { max, intervalMs, dailyMax: 100_000_000 }, latencyMs });
+const sim = await startGhlSimulator({
+  seed: 42,
+  contacts,
+  rateLimit: { max, intervalMs, dailyMax: 100_000_000 },
+  latencyMs,
+});
 
 process.on('message', (message: unknown) => {
   if (message === 'stats') {
@@ -20,4 +25,10 @@ process.on('message', (message: unknown) => {
   if (message === 'close') void sim.close().then(() => process.exit(0));
 });
 
-process.send?.({ type: 'ready', url: sim.url, locationId: sim.locationId, token: sim.demoToken, contactIds: sim.data.listContactIds() });
+process.send?.({
+  type: 'ready',
+  url: sim.url,
+  locationId: sim.locationId,
+  token: sim.demoToken,
+  contactIds: sim.data.listContactIds(),
+});

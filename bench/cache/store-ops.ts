@@ -29,21 +29,35 @@ interface Row {
   meanMicros: number;
 }
 
-async function measure(store: string, operation: string, iterations: number, run: (index: number) => Promise<unknown>): Promise<Row> {
+async function measure(
+  store: string,
+  operation: string,
+  iterations: number,
+  run: (index: number) => Promise<unknown>,
+): Promise<Row> {
   for (let index = 0; index < Math.min(200, iterations); index += 1) await run(index); // warm-up
   const started = process.hrtime.bigint();
   for (let index = 0; index < iterations; index += 1) await run(index);
   const elapsedNs = Number(process.hrtime.bigint() - started);
-  return { store, operation, opsPerSecond: Math.round((iterations * 1e9) / elapsedNs), meanMicros: Math.round(elapsedNs / iterations / 100) / 10 };
+  return {
+    store,
+    operation,
+    opsPerSecond: Math.round((iterations * 1e9) / elapsedNs),
+    meanMicros: Math.round(elapsedNs / iterations / 100) / 10,
+  };
 }
 
 async function benchStore(label: string, cache: SharedCache): Promise<Row[]> {
   const rows: Row[] = [];
   const hitKey = cache.keys.contact('loc', 'hit');
   await cache.readThrough(hitKey, TTL, async () => contact);
-  rows.push(await measure(label, 'readThrough hit', ITERATIONS, () => cache.readThrough(hitKey, TTL, async () => contact)));
   rows.push(
-    await measure(label, 'readThrough miss + store', ITERATIONS, (index) => cache.readThrough(cache.keys.contact('loc', `miss-${index}`), TTL, async () => contact)),
+    await measure(label, 'readThrough hit', ITERATIONS, () => cache.readThrough(hitKey, TTL, async () => contact)),
+  );
+  rows.push(
+    await measure(label, 'readThrough miss + store', ITERATIONS, (index) =>
+      cache.readThrough(cache.keys.contact('loc', `miss-${index}`), TTL, async () => contact),
+    ),
   );
   const batch = Array.from({ length: 50 }, (_, index) => cache.keys.contact('loc', `batch-${index}`));
   await cache.readThroughMany(batch, TTL, async (keys) => new Map(keys.map((key) => [key, contact])));
@@ -68,14 +82,22 @@ async function main(): Promise<void> {
   }
   if (process.env.REDIS_URL) {
     const namespace = `bench-cache-${randomBytes(4).toString('hex')}`;
-    rows.push(...(await benchStore('redis', await createCache(process.env.REDIS_URL, { logger, namespace, opTimeoutMs: 1000 }))));
+    rows.push(
+      ...(await benchStore(
+        'redis',
+        await createCache(process.env.REDIS_URL, { logger, namespace, opTimeoutMs: 1000 }),
+      )),
+    );
     console.log(`(redis keys left under ${namespace}:: expire with their TTL)`);
   } else {
     console.log('redis skipped: set REDIS_URL to include it');
   }
   console.table(rows);
   mkdirSync('bench/results', { recursive: true });
-  writeFileSync('bench/results/cache-store-ops.json', `${JSON.stringify({ at: new Date().toISOString(), iterations: ITERATIONS, loadAverage: loadavg(), rows }, null, 2)}\n`);
+  writeFileSync(
+    'bench/results/cache-store-ops.json',
+    `${JSON.stringify({ at: new Date().toISOString(), iterations: ITERATIONS, loadAverage: loadavg(), rows }, null, 2)}\n`,
+  );
 }
 
 main().catch((error: unknown) => {

@@ -54,12 +54,16 @@ export interface ClientBenchResult {
   pass: boolean;
 }
 
-
 export async function run(options: { write?: boolean; log?: (line: string) => void } = {}): Promise<ClientBenchResult> {
   const log = options.log ?? ((line: string) => console.log(line));
   const child = fork(join(here, 'simulator-process.ts'), [], {
     execArgv: ['--import', 'tsx'],
-    env: { ...process.env, BENCH_SIM_CONTACTS: String(CONTACTS), BENCH_SIM_MAX: String(MAX), BENCH_SIM_INTERVAL_MS: String(INTERVAL_MS) },
+    env: {
+      ...process.env,
+      BENCH_SIM_CONTACTS: String(CONTACTS),
+      BENCH_SIM_MAX: String(MAX),
+      BENCH_SIM_INTERVAL_MS: String(INTERVAL_MS),
+    },
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
   });
   try {
@@ -120,7 +124,10 @@ export async function run(options: { write?: boolean; log?: (line: string) => vo
           await new Promise<void>((resolve) => idle.push(resolve));
           continue;
         }
-        await Promise.all([client.listTasks(ready.locationId, contactId, { observer }), client.listNotes(ready.locationId, contactId, { observer })]);
+        await Promise.all([
+          client.listTasks(ready.locationId, contactId, { observer }),
+          client.listNotes(ready.locationId, contactId, { observer }),
+        ]);
         fetched += 1;
         if (performance.now() - progressAt > 5000) {
           progressAt = performance.now();
@@ -153,7 +160,10 @@ export async function run(options: { write?: boolean; log?: (line: string) => vo
       targets,
       pass: false,
     };
-    result.pass = result.rateRatio >= targets.rateRatio && result.rateLimited429 <= targets.rateLimited429 && result.peakRssMb < targets.peakRssMb;
+    result.pass =
+      result.rateRatio >= targets.rateRatio &&
+      result.rateLimited429 <= targets.rateLimited429 &&
+      result.peakRssMb < targets.peakRssMb;
     log(
       `${requests} requests in ${result.elapsedMs} ms: ${result.requestsPerSecond} req/s of ${allowedPerSecond} allowed ` +
         `(ratio ${result.rateRatio}, target ≥ ${targets.rateRatio}); 429s: ${result.rateLimited429} (target 0); ` +

@@ -10,11 +10,21 @@ const max = Number(process.env.BENCH_SIM_MAX ?? 100);
 const intervalMs = Number(process.env.BENCH_SIM_INTERVAL_MS ?? 1000);
 const latencyMs = Number(process.env.BENCH_SIM_LATENCY_MS ?? 20);
 
-const sim = await startGhlSimulator({ seed: 42, contacts, rateLimit: { max, intervalMs, dailyMax: 1_000_000 }, latencyMs });
+const sim = await startGhlSimulator({
+  seed: 42,
+  contacts,
+  rateLimit: { max, intervalMs, dailyMax: 1_000_000 },
+  latencyMs,
+});
 
 process.on('message', (message: unknown) => {
   if (message === 'stats') {
-    process.send?.({ type: 'stats', total: sim.log.total(), rateLimited: sim.log.statusCount(429), ok: sim.log.statusCount(200) });
+    process.send?.({
+      type: 'stats',
+      total: sim.log.total(),
+      rateLimited: sim.log.statusCount(429),
+      ok: sim.log.statusCount(200),
+    });
   }
   if (message === 'close') {
     void sim.close().then(() => process.exit(0));

@@ -60,10 +60,14 @@ export interface GraphqlBenchResult {
   at: string;
   simulator: { contacts: number; latencyMs: number };
   results: ScenarioResult[];
-  comparison: Array<{ scenario: string; callsNaive: number; callsLoaders: number; callReduction: number; p50SpeedUp: number }>;
+  comparison: Array<{
+    scenario: string;
+    callsNaive: number;
+    callsLoaders: number;
+    callReduction: number;
+    p50SpeedUp: number;
+  }>;
 }
-
-
 
 function scenarios(contactIds: string[]): Scenario[] {
   const id = (index: number): string => contactIds[index % contactIds.length] ?? '';
@@ -91,7 +95,9 @@ function scenarios(contactIds: string[]): Scenario[] {
       name: '_entities with 100 Contact representations',
       operation: (run) => ({
         query: `query($r: [_Any!]!) { _entities(representations: $r) { ... on Contact { id email } } }`,
-        variables: { r: Array.from({ length: 100 }, (_, index) => ({ __typename: 'Contact', id: id(run * 100 + index) })) },
+        variables: {
+          r: Array.from({ length: 100 }, (_, index) => ({ __typename: 'Contact', id: id(run * 100 + index) })),
+        },
       }),
     },
   ];
@@ -104,10 +110,20 @@ interface Answer {
   failed: boolean;
 }
 
-async function execute(gateway: Gateway, operation: { query: string; variables: Record<string, unknown> }): Promise<Answer> {
+async function execute(
+  gateway: Gateway,
+  operation: { query: string; variables: Record<string, unknown> },
+): Promise<Answer> {
   const started = performance.now();
-  const response = await fetch(gateway.graphqlUrl, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(operation) });
-  const body = (await response.json()) as { errors?: unknown[]; extensions?: { upstream?: { calls: number; batches: number } } };
+  const response = await fetch(gateway.graphqlUrl, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify(operation),
+  });
+  const body = (await response.json()) as {
+    errors?: unknown[];
+    extensions?: { upstream?: { calls: number; batches: number } };
+  };
   return {
     ms: performance.now() - started,
     calls: body.extensions?.upstream?.calls ?? 0,
@@ -116,9 +132,15 @@ async function execute(gateway: Gateway, operation: { query: string; variables: 
   };
 }
 
-async function measure(gateway: Gateway, variant: Variant, scenario: Scenario, offset: number): Promise<ScenarioResult> {
+async function measure(
+  gateway: Gateway,
+  variant: Variant,
+  scenario: Scenario,
+  offset: number,
+): Promise<ScenarioResult> {
   const answers: Answer[] = [];
-  for (let run = 0; run < SEQUENTIAL_RUNS; run += 1) answers.push(await execute(gateway, scenario.operation(offset + run)));
+  for (let run = 0; run < SEQUENTIAL_RUNS; run += 1)
+    answers.push(await execute(gateway, scenario.operation(offset + run)));
   const latencies = answers.map((answer) => answer.ms).sort((a, b) => a - b);
 
   let next = 0;
@@ -148,7 +170,9 @@ async function measure(gateway: Gateway, variant: Variant, scenario: Scenario, o
   };
 }
 
-export async function run(options: { write?: boolean; log?: (line: string) => void } = {}): Promise<GraphqlBenchResult> {
+export async function run(
+  options: { write?: boolean; log?: (line: string) => void } = {},
+): Promise<GraphqlBenchResult> {
   const log = options.log ?? ((line: string) => console.log(line));
   const child = fork(join(here, 'simulator-process.ts'), [], {
     execArgv: ['--import', 'tsx'],
@@ -203,14 +227,22 @@ export async function run(options: { write?: boolean; log?: (line: string) => vo
         callsNaive,
         callsLoaders,
         callReduction: callsNaive > 0 ? Math.round((1 - callsLoaders / callsNaive) * 1000) / 1000 : 0,
-        p50SpeedUp: loaders && naiveResult && loaders.p50Ms > 0 ? Math.round((naiveResult.p50Ms / loaders.p50Ms) * 100) / 100 : 0,
+        p50SpeedUp:
+          loaders && naiveResult && loaders.p50Ms > 0 ? Math.round((naiveResult.p50Ms / loaders.p50Ms) * 100) / 100 : 0,
       };
     });
     for (const row of comparison) {
-      log(`${row.scenario}: ${row.callsNaive} → ${row.callsLoaders} upstream calls (${Math.round(row.callReduction * 100)}% fewer), p50 ${row.p50SpeedUp}× the naive speed`);
+      log(
+        `${row.scenario}: ${row.callsNaive} → ${row.callsLoaders} upstream calls (${Math.round(row.callReduction * 100)}% fewer), p50 ${row.p50SpeedUp}× the naive speed`,
+      );
     }
 
-    const result: GraphqlBenchResult = { at: new Date().toISOString(), simulator: { contacts: CONTACTS, latencyMs: LATENCY_MS }, results, comparison };
+    const result: GraphqlBenchResult = {
+      at: new Date().toISOString(),
+      simulator: { contacts: CONTACTS, latencyMs: LATENCY_MS },
+      results,
+      comparison,
+    };
     if (options.write !== false) {
       mkdirSync('bench/results', { recursive: true });
       writeFileSync('bench/results/graphql.json', `${JSON.stringify(result, null, 2)}\n`);

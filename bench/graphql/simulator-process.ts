@@ -9,11 +9,22 @@ const contacts = Number(process.env.BENCH_SIM_CONTACTS ?? 500);
 const latencyMs = Number(process.env.BENCH_SIM_LATENCY_MS ?? 20);
 
 // A rate limit far above what the benchmark sends: it measures batching, not pacing.
-const sim = await startGhlSimulator({ seed: 42, contacts, rateLimit: { max: 1_000_000, intervalMs: 10_000, dailyMax: 100_000_000 }, latencyMs });
+const sim = await startGhlSimulator({
+  seed: 42,
+  contacts,
+  rateLimit: { max: 1_000_000, intervalMs: 10_000, dailyMax: 100_000_000 },
+  latencyMs,
+});
 
 process.on('message', (message: unknown) => {
   if (message === 'stats') process.send?.({ type: 'stats', total: sim.log.total(), counts: sim.log.counts() });
   if (message === 'close') void sim.close().then(() => process.exit(0));
 });
 
-process.send?.({ type: 'ready', url: sim.url, locationId: sim.locationId, token: sim.demoToken, contactIds: sim.data.listContactIds() });
+process.send?.({
+  type: 'ready',
+  url: sim.url,
+  locationId: sim.locationId,
+  token: sim.demoToken,
+  contactIds: sim.data.listContactIds(),
+});

@@ -13,13 +13,22 @@ export interface ChildHandle {
   stop(): Promise<void>;
 }
 
-export function nextMessage<T extends { type: string }>(child: ChildProcess, type: T['type'], timeoutMs = 120_000): Promise<T> {
+export function nextMessage<T extends { type: string }>(
+  child: ChildProcess,
+  type: T['type'],
+  timeoutMs = 120_000,
+): Promise<T> {
   return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => finish(new Error(`no "${type}" from process ${child.pid ?? '?'} within ${timeoutMs} ms`)), timeoutMs);
+    const timer = setTimeout(
+      () => finish(new Error(`no "${type}" from process ${child.pid ?? '?'} within ${timeoutMs} ms`)),
+      timeoutMs,
+    );
     const onMessage = (message: unknown): void => {
-      if (typeof message === 'object' && message !== null && 'type' in message && message.type === type) finish(null, message as T);
+      if (typeof message === 'object' && message !== null && 'type' in message && message.type === type)
+        finish(null, message as T);
     };
-    const onExit = (code: number | null): void => finish(new Error(`process ${child.pid ?? '?'} exited (${code ?? 'signal'}) before sending "${type}"`));
+    const onExit = (code: number | null): void =>
+      finish(new Error(`process ${child.pid ?? '?'} exited (${code ?? 'signal'}) before sending "${type}"`));
     function finish(error: Error | null, message?: T): void {
       clearTimeout(timer);
       child.off('message', onMessage);
@@ -80,7 +89,8 @@ function handle(child: ChildProcess, stopMessage: boolean): ChildHandle {
   const peaks = new Map<number, number>();
   const sample = (): void => {
     if (child.pid === undefined) return;
-    for (const pid of [child.pid, ...descendants(child.pid)]) peaks.set(pid, Math.max(peaks.get(pid) ?? 0, statusKb(pid, 'VmHWM')));
+    for (const pid of [child.pid, ...descendants(child.pid)])
+      peaks.set(pid, Math.max(peaks.get(pid) ?? 0, statusKb(pid, 'VmHWM')));
   };
   const timer = setInterval(sample, 250);
   timer.unref();
@@ -115,8 +125,16 @@ export function forkTs(script: string, env: Record<string, string>): ChildHandle
 }
 
 /** A plain program (Hive Gateway's CLI) without IPC; stopped with SIGTERM. */
-export function spawnProgram(command: string, args: string[], options: { cwd: string; env: Record<string, string>; logTo: (line: string) => void }): ChildHandle {
-  const child = spawn(command, args, { cwd: options.cwd, env: { ...process.env, ...options.env }, stdio: ['ignore', 'pipe', 'pipe'] });
+export function spawnProgram(
+  command: string,
+  args: string[],
+  options: { cwd: string; env: Record<string, string>; logTo: (line: string) => void },
+): ChildHandle {
+  const child = spawn(command, args, {
+    cwd: options.cwd,
+    env: { ...process.env, ...options.env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   let tail = '';
   const keep = (chunk: Buffer): void => {
     // Only the last few kB are kept: enough to say why a start failed.

@@ -60,7 +60,13 @@ export function machine(): Machine {
   } catch {
     // Not a git checkout.
   }
-  return { nproc: cpus().length, cpuModel, node: process.version, commit, loadAverage: loadavg().map((value) => Math.round(value * 100) / 100) };
+  return {
+    nproc: cpus().length,
+    cpuModel,
+    node: process.version,
+    commit,
+    loadAverage: loadavg().map((value) => Math.round(value * 100) / 100),
+  };
 }
 
 function ratio(peer: number, gateway: number): number | null {
@@ -69,7 +75,9 @@ function ratio(peer: number, gateway: number): number | null {
 
 export function withRatios(results: readonly PhaseResult[]): Array<PhaseResult & { vsGateway: Ratios | null }> {
   return results.map((result) => {
-    const gateway = results.find((row) => row.system === 'gateway' && row.workload === result.workload && row.phase === result.phase);
+    const gateway = results.find(
+      (row) => row.system === 'gateway' && row.workload === result.workload && row.phase === result.phase,
+    );
     if (!gateway || result.system === 'gateway') return { ...result, vsGateway: null };
     return {
       ...result,
@@ -86,7 +94,12 @@ export function withRatios(results: readonly PhaseResult[]): Array<PhaseResult &
 export function targets(results: readonly PhaseResult[]): TargetVerdict[] {
   const find = (system: string, workload: WorkloadKey, phase: string): PhaseResult | undefined =>
     results.find((row) => row.system === system && row.workload === workload && row.phase === phase);
-  const verdict = (target: string, gateway: number | undefined, mesh: number | undefined, met: (g: number, m: number) => boolean): TargetVerdict => ({
+  const verdict = (
+    target: string,
+    gateway: number | undefined,
+    mesh: number | undefined,
+    met: (g: number, m: number) => boolean,
+  ): TargetVerdict => ({
     target,
     gateway: gateway ?? null,
     mesh: mesh ?? null,
@@ -94,7 +107,12 @@ export function targets(results: readonly PhaseResult[]): TargetVerdict[] {
     note: null,
   });
   const rpsTarget = (workload: 'a' | 'b'): TargetVerdict => {
-    const row = verdict(`(${workload}) warm: requests/s ≥ 3 × Mesh`, find('gateway', workload, 'warm')?.requestsPerSecond, find('mesh', workload, 'warm')?.requestsPerSecond, (g, m) => g >= 3 * m);
+    const row = verdict(
+      `(${workload}) warm: requests/s ≥ 3 × Mesh`,
+      find('gateway', workload, 'warm')?.requestsPerSecond,
+      find('mesh', workload, 'warm')?.requestsPerSecond,
+      (g, m) => g >= 3 * m,
+    );
     // 0 ≥ 3 × 0 would read as met: say that neither served the workload.
     if (row.mesh === 0) row.note = 'Mesh answered no query without errors (upstream 429s), so any rate is 3× it';
     if (row.gateway === 0) row.met = false;
@@ -108,9 +126,18 @@ export function targets(results: readonly PhaseResult[]): TargetVerdict[] {
     const gateway = find('gateway', 'b', 'cold');
     // A query the gateway refused (RATE_LIMITED) cost 0 calls and would flatter the average:
     // judge the calls per answered query instead.
-    const perAnswered = gateway && gateway.ok > 0 ? Math.round((gateway.upstreamCalls / gateway.ok) * 10) / 10 : gateway?.upstreamCallsPerQuery;
-    const row = verdict('(b) cold: upstream calls per answered query ≤ 0.7 × Mesh per query', perAnswered, find('mesh', 'b', 'cold')?.upstreamCallsPerQuery, (g, m) => g <= 0.7 * m);
-    if (gateway && gateway.errors > 0) row.note = `${gateway.errors} of the gateway's ${gateway.queries} queries still ended RATE_LIMITED after following retryAfterMs 3 times`;
+    const perAnswered =
+      gateway && gateway.ok > 0
+        ? Math.round((gateway.upstreamCalls / gateway.ok) * 10) / 10
+        : gateway?.upstreamCallsPerQuery;
+    const row = verdict(
+      '(b) cold: upstream calls per answered query ≤ 0.7 × Mesh per query',
+      perAnswered,
+      find('mesh', 'b', 'cold')?.upstreamCallsPerQuery,
+      (g, m) => g <= 0.7 * m,
+    );
+    if (gateway && gateway.errors > 0)
+      row.note = `${gateway.errors} of the gateway's ${gateway.queries} queries still ended RATE_LIMITED after following retryAfterMs 3 times`;
     if (gateway && gateway.ok === 0) row.met = false;
     return row;
   };
@@ -133,7 +160,25 @@ export function targets(results: readonly PhaseResult[]): TargetVerdict[] {
 const fmt = (value: number | null): string => (value === null ? '–' : String(value));
 const times = (value: number | null | undefined): string => (value === null || value === undefined ? '–' : `${value}×`);
 
-const HEADER = ['system', 'workload', 'phase', 'queries', 'errors', 'upstream calls', 'calls/query', '429s', 'p50 ms', 'p95 ms', 'p99 ms', 'ok req/s', 'peak RSS MB', 'calls ×gw', 'p50 ×gw', 'req/s ×gw', 'RSS ×gw'];
+const HEADER = [
+  'system',
+  'workload',
+  'phase',
+  'queries',
+  'errors',
+  'upstream calls',
+  'calls/query',
+  '429s',
+  'p50 ms',
+  'p95 ms',
+  'p99 ms',
+  'ok req/s',
+  'peak RSS MB',
+  'calls ×gw',
+  'p50 ×gw',
+  'req/s ×gw',
+  'RSS ×gw',
+];
 
 function cells(row: PhaseResult & { vsGateway: Ratios | null }, labels: Record<string, string>): string[] {
   return [
@@ -163,7 +208,8 @@ export function consoleTable(report: PeersReport): string {
   const widths = HEADER.map((_, column) => Math.max(...rows.map((row) => (row[column] ?? '').length)));
   const lines = rows.map((row) => row.map((cell, column) => cell.padStart(widths[column] ?? 0)).join('  '));
   const verdicts = report.targets.map(
-    (target) => `${target.met === null ? 'NOT MEASURED' : target.met ? 'MET   ' : 'MISSED'}  ${target.target}  (gateway ${fmt(target.gateway)}, Mesh ${fmt(target.mesh)})${target.note ? `: ${target.note}` : ''}`,
+    (target) =>
+      `${target.met === null ? 'NOT MEASURED' : target.met ? 'MET   ' : 'MISSED'}  ${target.target}  (gateway ${fmt(target.gateway)}, Mesh ${fmt(target.mesh)})${target.note ? `: ${target.note}` : ''}`,
   );
   return [...lines, '', ...verdicts].join('\n');
 }
@@ -185,7 +231,9 @@ export function summary(report: PeersReport): string {
         `; ${meshB.errors} of Mesh's ${meshB.queries} answers carried errors (${meshB.rateLimited} upstream 429s).`,
     );
   }
-  const mixed = ['mesh', 'apollo', 'naive', 'gateway'].map((system) => ({ system, row: find(system, 'd', 'mixed') })).filter((entry) => entry.row !== undefined);
+  const mixed = ['mesh', 'apollo', 'naive', 'gateway']
+    .map((system) => ({ system, row: find(system, 'd', 'mixed') }))
+    .filter((entry) => entry.row !== undefined);
   if (mixed.length > 0) {
     sentences.push(
       `In the mixed run the simulator answered 429 to ${mixed.map((entry) => `${entry.system} ${entry.row?.rateLimited ?? 0} times`).join(', ')}; ` +
@@ -196,7 +244,9 @@ export function summary(report: PeersReport): string {
   const gatewayA = find('gateway', 'a', 'warm');
   const meshA = find('mesh', 'a', 'warm');
   if (gatewayA && meshA) {
-    sentences.push(`Warm single-contact reads: this gateway ${gatewayA.requestsPerSecond} requests/s, Mesh (whole responses from its response cache) ${meshA.requestsPerSecond}.`);
+    sentences.push(
+      `Warm single-contact reads: this gateway ${gatewayA.requestsPerSecond} requests/s, Mesh (whole responses from its response cache) ${meshA.requestsPerSecond}.`,
+    );
   }
   const met = report.targets.filter((target) => target.met === true).length;
   sentences.push(`${met} of ${report.targets.length} targets met.`);
@@ -210,17 +260,26 @@ export function markdown(report: PeersReport, method: string): string {
     `| ${HEADER.map((_, index) => (index < 3 ? '---' : '---:')).join(' | ')} |`,
     ...report.results.map((row) => `| ${cells(row, labels).join(' | ')} |`),
   ];
-  const failures = report.systems.filter((system) => system.error !== null).map((system) => `- **${system.label}** did not run: \`${system.error}\``);
+  const failures = report.systems
+    .filter((system) => system.error !== null)
+    .map((system) => `- **${system.label}** did not run: \`${system.error}\``);
   const errors = report.results
     .filter((row) => row.firstError !== null)
-    .map((row) => `- ${labels[row.system] ?? row.system}, (${row.workload}) ${row.phase}: ${row.errors} of ${row.queries} answers had errors; first: \`${row.firstError}\``);
+    .map(
+      (row) =>
+        `- ${labels[row.system] ?? row.system}, (${row.workload}) ${row.phase}: ${row.errors} of ${row.queries} answers had errors; first: \`${row.firstError}\``,
+    );
   return [
     '# Benchmarks beside the alternatives',
     '',
     `Run ${report.at} on ${report.machine.nproc} × ${report.machine.cpuModel}, Node ${report.machine.node}, commit ${report.machine.commit}; ` +
       `load average at the end ${(report.machine.loadAverage ?? []).join(' / ')} (1 / 5 / 15 min).`,
-    ...report.systems.filter((system) => system.at !== undefined).map((system) => `Rows of ${system.label} measured ${system.at ?? ''}.`),
-    `Settings: ${Object.entries(report.settings).map(([key, value]) => `${key}=${JSON.stringify(value)}`).join(', ')}.`,
+    ...report.systems
+      .filter((system) => system.at !== undefined)
+      .map((system) => `Rows of ${system.label} measured ${system.at ?? ''}.`),
+    `Settings: ${Object.entries(report.settings)
+      .map(([key, value]) => `${key}=${JSON.stringify(value)}`)
+      .join(', ')}.`,
     '',
     '## In short',
     '',
@@ -237,8 +296,12 @@ export function markdown(report: PeersReport, method: string): string {
     '',
     '## Figures',
     '',
-    'Workloads: ' + (Object.entries(WORKLOAD_NAMES) as Array<[WorkloadKey, string]>).map(([key, name]) => `(${key}) ${name}`).join('; ') + '.',
-    '`×gw` columns are the peer\'s figure divided by this gateway\'s in the same workload and phase.',
+    'Workloads: ' +
+      (Object.entries(WORKLOAD_NAMES) as Array<[WorkloadKey, string]>)
+        .map(([key, name]) => `(${key}) ${name}`)
+        .join('; ') +
+      '.',
+    "`×gw` columns are the peer's figure divided by this gateway's in the same workload and phase.",
     '',
     ...table,
     '',

@@ -17,7 +17,15 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import { consoleTable, machine, markdown, targets, withRatios, type PeersReport } from './report.js';
 import { startSimulator } from './simulator-control.js';
 import { composeMesh, SYSTEMS, type PeerSystem } from './systems.js';
-import { coldOperations, forgetConnections, measureCold, measureMixed, measureWarm, type PhaseResult, type WorkloadSettings } from './workloads.js';
+import {
+  coldOperations,
+  forgetConnections,
+  measureCold,
+  measureMixed,
+  measureWarm,
+  type PhaseResult,
+  type WorkloadSettings,
+} from './workloads.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const RESULTS_JSON = 'bench/results/peers.json';
@@ -45,15 +53,28 @@ export function settingsFromEnv(): WorkloadSettings {
   };
 }
 
-async function runSystem(system: PeerSystem, settings: WorkloadSettings, log: (line: string) => void): Promise<PhaseResult[]> {
-  const sim = await startSimulator({ BENCH_SIM_CONTACTS: '2000', BENCH_SIM_LATENCY_MS: '20', BENCH_SIM_RATE_MAX: '100', BENCH_SIM_RATE_INTERVAL_MS: '10000' }, settings.coldRuns.b);
+async function runSystem(
+  system: PeerSystem,
+  settings: WorkloadSettings,
+  log: (line: string) => void,
+): Promise<PhaseResult[]> {
+  const sim = await startSimulator(
+    {
+      BENCH_SIM_CONTACTS: '2000',
+      BENCH_SIM_LATENCY_MS: '20',
+      BENCH_SIM_RATE_MAX: '100',
+      BENCH_SIM_RATE_INTERVAL_MS: '10000',
+    },
+    settings.coldRuns.b,
+  );
   const results: PhaseResult[] = [];
   const report = (row: PhaseResult): void => {
     results.push(row);
     log(
       `${system.key.padEnd(8)} (${row.workload}) ${row.phase.padEnd(5)} ${String(row.queries).padStart(5)} queries ${String(row.errors).padStart(4)} errors  ` +
         `${String(row.upstreamCallsPerQuery).padStart(6)} calls/query ${String(row.rateLimited).padStart(5)} 429s  p50 ${row.p50Ms} p95 ${row.p95Ms} p99 ${row.p99Ms} ms  ` +
-        `${row.requestsPerSecond} ok req/s  ${row.peakRssMb} MB` + (row.firstError ? `  first error: ${row.firstError}` : ''),
+        `${row.requestsPerSecond} ok req/s  ${row.peakRssMb} MB` +
+        (row.firstError ? `  first error: ${row.firstError}` : ''),
     );
   };
   try {
@@ -85,12 +106,19 @@ async function runSystem(system: PeerSystem, settings: WorkloadSettings, log: (l
 export async function run(options: { write?: boolean; log?: (line: string) => void } = {}): Promise<PeersReport> {
   const log = options.log ?? ((line: string) => console.log(line));
   const settings = settingsFromEnv();
-  const only = (process.env.BENCH_PEERS ?? '').split(',').map((name) => name.trim()).filter((name) => name !== '');
+  const only = (process.env.BENCH_PEERS ?? '')
+    .split(',')
+    .map((name) => name.trim())
+    .filter((name) => name !== '');
   const systems = SYSTEMS.filter((system) => only.length === 0 || only.includes(system.key));
   if (!existsSync(join(here, 'node_modules/.bin/hive-gateway'))) {
-    throw new Error('bench/peers has no node_modules: run `npm --prefix bench/peers install` (npm run bench:peers does)');
+    throw new Error(
+      'bench/peers has no node_modules: run `npm --prefix bench/peers install` (npm run bench:peers does)',
+    );
   }
-  log(`peers: ${systems.map((system) => system.key).join(', ')}; mixed run ${settings.mixedSeconds} s with ${settings.mixedClients} clients`);
+  log(
+    `peers: ${systems.map((system) => system.key).join(', ')}; mixed run ${settings.mixedSeconds} s with ${settings.mixedClients} clients`,
+  );
 
   const outcomes: PeersReport['systems'] = [];
   const results: PhaseResult[] = [];
@@ -114,9 +142,16 @@ export async function run(options: { write?: boolean; log?: (line: string) => vo
     for (const outcome of outcomes) outcome.at = now;
     for (const system of previous.systems.filter((entry) => !only.includes(entry.key))) {
       outcomes.push({ ...system, at: system.at ?? previous.at });
-      results.push(...previous.results.filter((row) => row.system === system.key).map(({ vsGateway: _ratios, ...row }) => row));
+      results.push(
+        ...previous.results.filter((row) => row.system === system.key).map(({ vsGateway: _ratios, ...row }) => row),
+      );
     }
-    log(`kept the rows of ${previous.systems.filter((entry) => !only.includes(entry.key)).map((entry) => entry.key).join(', ')} from ${RESULTS_JSON}`);
+    log(
+      `kept the rows of ${previous.systems
+        .filter((entry) => !only.includes(entry.key))
+        .map((entry) => entry.key)
+        .join(', ')} from ${RESULTS_JSON}`,
+    );
   }
   const order = SYSTEMS.map((system) => system.key as string);
   results.sort((left, right) => order.indexOf(left.system) - order.indexOf(right.system));
@@ -126,7 +161,10 @@ export async function run(options: { write?: boolean; log?: (line: string) => vo
   const report: PeersReport = {
     at: new Date().toISOString(),
     machine: machine(),
-    settings: { ...settings, simulator: { contacts: 2000, latencyMs: 20, rateLimit: '100 per 10 s per token', seed: 42 } },
+    settings: {
+      ...settings,
+      simulator: { contacts: 2000, latencyMs: 20, rateLimit: '100 per 10 s per token', seed: 42 },
+    },
     systems: outcomes,
     results: withRatios(results),
     targets: verdicts,
@@ -147,13 +185,22 @@ export function render(): PeersReport {
   const previous = JSON.parse(readFileSync(RESULTS_JSON, 'utf8')) as PeersReport;
   const rows = previous.results.map(({ vsGateway: _ratios, ...row }) => row);
   const verdicts = targets(rows);
-  const report: PeersReport = { ...previous, results: withRatios(rows), targets: verdicts, pass: verdicts.every((verdict) => verdict.met === true) };
+  const report: PeersReport = {
+    ...previous,
+    results: withRatios(rows),
+    targets: verdicts,
+    pass: verdicts.every((verdict) => verdict.met === true),
+  };
   writeFileSync(RESULTS_JSON, `${JSON.stringify(report, null, 2)}\n`);
   writeFileSync(RESULTS_MD, markdown(report, readFileSync(join(here, 'README.md'), 'utf8')));
   return report;
 }
 
-if (process.argv[1] !== undefined && import.meta.url === pathToFileURL(process.argv[1]).href && process.argv[2] === 'render') {
+if (
+  process.argv[1] !== undefined &&
+  import.meta.url === pathToFileURL(process.argv[1]).href &&
+  process.argv[2] === 'render'
+) {
   console.log(consoleTable(render()));
 } else if (process.argv[1] !== undefined && import.meta.url === pathToFileURL(process.argv[1]).href) {
   const report = await run();

@@ -48,7 +48,8 @@ async function listPageCursors(ready: SimReady, pages: number): Promise<Upstream
     const body = (await response.json()) as { meta?: { startAfter?: unknown; startAfterId?: unknown } };
     const startAfter = body.meta?.startAfter;
     const startAfterId = body.meta?.startAfterId;
-    if (typeof startAfter !== 'number' || typeof startAfterId !== 'string') throw new Error('GET /contacts/ sent no meta.startAfter / startAfterId');
+    if (typeof startAfter !== 'number' || typeof startAfterId !== 'string')
+      throw new Error('GET /contacts/ sent no meta.startAfter / startAfterId');
     next = { startAfter, startAfterId };
     cursors.push(next);
   }

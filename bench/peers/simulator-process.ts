@@ -12,11 +12,21 @@ const latencyMs = Number(process.env.BENCH_SIM_LATENCY_MS ?? 20);
 const max = Number(process.env.BENCH_SIM_RATE_MAX ?? 100);
 const intervalMs = Number(process.env.BENCH_SIM_RATE_INTERVAL_MS ?? 10_000);
 
-const sim = await startGhlSimulator({ seed: 42, contacts, latencyMs, rateLimit: { max, intervalMs, dailyMax: 10_000_000 } });
+const sim = await startGhlSimulator({
+  seed: 42,
+  contacts,
+  latencyMs,
+  rateLimit: { max, intervalMs, dailyMax: 10_000_000 },
+});
 
 process.on('message', (message: unknown) => {
   if (message === 'stats') {
-    process.send?.({ type: 'stats', total: sim.log.total(), rateLimited: sim.log.statusCount(429), counts: sim.log.counts() });
+    process.send?.({
+      type: 'stats',
+      total: sim.log.total(),
+      rateLimited: sim.log.statusCount(429),
+      counts: sim.log.counts(),
+    });
   }
   if (message === 'reset') {
     sim.log.reset();

@@ -75,9 +75,14 @@ async function forkPeer(script: string, env: Record<string, string>): Promise<Ru
 async function waitForGraphql(url: string, handle: ChildHandle, timeoutMs: number): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
-    if (handle.child.exitCode !== null) throw new Error(`the server exited (${handle.child.exitCode}) before answering`);
+    if (handle.child.exitCode !== null)
+      throw new Error(`the server exited (${handle.child.exitCode}) before answering`);
     try {
-      const response = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query: '{ __typename }' }) });
+      const response = await fetch(url, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ query: '{ __typename }' }),
+      });
       if (response.ok) return;
     } catch {
       // Not listening yet.
@@ -91,11 +96,14 @@ async function waitForGraphql(url: string, handle: ChildHandle, timeoutMs: numbe
 export function copySpecs(): void {
   const reference = resolve(here, '../../../shared/reference/ghl');
   if (!existsSync(join(reference, 'apps/contacts.json'))) {
-    throw new Error(`HighLevel's OpenAPI specs not found at ${reference}: the Mesh peer needs the shared/ folder beside the repo`);
+    throw new Error(
+      `HighLevel's OpenAPI specs not found at ${reference}: the Mesh peer needs the shared/ folder beside the repo`,
+    );
   }
   mkdirSync(join(here, 'spec/apps'), { recursive: true });
   mkdirSync(join(here, 'spec/common'), { recursive: true });
-  for (const file of ['apps/contacts.json', 'apps/locations.json', 'common/common-schemas.json']) cpSync(join(reference, file), join(here, 'spec', file));
+  for (const file of ['apps/contacts.json', 'apps/locations.json', 'common/common-schemas.json'])
+    cpSync(join(reference, file), join(here, 'spec', file));
 }
 
 const bin = (name: string): string => join(here, 'node_modules/.bin', name);
@@ -105,11 +113,15 @@ export const meshSystem: PeerSystem = {
   label: 'GraphQL Mesh (Hive Gateway, response cache)',
   async start(upstream, log) {
     const port = await freePort();
-    const handle = spawnProgram(process.execPath, [bin('hive-gateway'), 'supergraph', '--port', String(port), '--host', '127.0.0.1'], {
-      cwd: join(here, 'mesh'),
-      env: { GHL_BASE_URL: upstream.url, GHL_TOKEN: upstream.token, NODE_ENV: 'production' },
-      logTo: log,
-    });
+    const handle = spawnProgram(
+      process.execPath,
+      [bin('hive-gateway'), 'supergraph', '--port', String(port), '--host', '127.0.0.1'],
+      {
+        cwd: join(here, 'mesh'),
+        env: { GHL_BASE_URL: upstream.url, GHL_TOKEN: upstream.token, NODE_ENV: 'production' },
+        logTo: log,
+      },
+    );
     const graphqlUrl = `http://127.0.0.1:${port}/graphql`;
     try {
       await waitForGraphql(graphqlUrl, handle, 60_000);
@@ -179,8 +191,14 @@ export const gatewaySystem = gatewayLike('gateway', 'This gateway');
 /** Writes mesh/supergraph.graphql from the specs (GraphQL Mesh compose). */
 export async function composeMesh(log: (line: string) => void): Promise<void> {
   copySpecs();
-  const handle = spawnProgram(process.execPath, [bin('mesh-compose'), '-o', 'supergraph.graphql'], { cwd: join(here, 'mesh'), env: {}, logTo: log });
-  const code = await new Promise<number | null>((resolveExit) => handle.child.once('exit', (exitCode) => resolveExit(exitCode)));
+  const handle = spawnProgram(process.execPath, [bin('mesh-compose'), '-o', 'supergraph.graphql'], {
+    cwd: join(here, 'mesh'),
+    env: {},
+    logTo: log,
+  });
+  const code = await new Promise<number | null>((resolveExit) =>
+    handle.child.once('exit', (exitCode) => resolveExit(exitCode)),
+  );
   if (code !== 0) throw new Error(`mesh-compose failed (exit ${code ?? 'signal'})`);
 }
 

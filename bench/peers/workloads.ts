@@ -111,17 +111,34 @@ async function send(url: string, operation: Operation, timeoutMs: number): Promi
     }
     const firstError = body.errors?.[0]?.message;
     if (response.status !== 200 || firstError !== undefined || body.data == null) {
-      const advice = body.errors?.find((error) => typeof error.extensions?.retryAfterMs === 'number')?.extensions?.retryAfterMs;
-      return { ms, ok: false, error: `HTTP ${response.status}: ${(firstError ?? 'no data').slice(0, 160)}`, retryAfterMs: typeof advice === 'number' ? advice : null };
+      const advice = body.errors?.find((error) => typeof error.extensions?.retryAfterMs === 'number')?.extensions
+        ?.retryAfterMs;
+      return {
+        ms,
+        ok: false,
+        error: `HTTP ${response.status}: ${(firstError ?? 'no data').slice(0, 160)}`,
+        retryAfterMs: typeof advice === 'number' ? advice : null,
+      };
     }
     return { ms, ok: true, error: null, retryAfterMs: null };
   } catch (error) {
-    return { ms: performance.now() - started, ok: false, error: error instanceof Error ? `${error.name}: ${error.message}` : String(error), retryAfterMs: null };
+    return {
+      ms: performance.now() - started,
+      ok: false,
+      error: error instanceof Error ? `${error.name}: ${error.message}` : String(error),
+      retryAfterMs: null,
+    };
   }
 }
 
 /** Operations of a workload's cold phase: run i reads ids (or a page) no other run reads. */
-export function coldOperations(system: PeerSystem, workload: 'a' | 'b' | 'c', runs: number, ids: readonly string[], upstream: Upstream): Operation[] {
+export function coldOperations(
+  system: PeerSystem,
+  workload: 'a' | 'b' | 'c',
+  runs: number,
+  ids: readonly string[],
+  upstream: Upstream,
+): Operation[] {
   return Array.from({ length: runs }, (_, run) => {
     if (workload === 'a') return system.contact(ids[run % ids.length] ?? '');
     if (workload === 'b') return system.page(run, upstream);
@@ -183,11 +200,23 @@ export async function measureCold(
     upstream.total += after.total - before.total;
     upstream.rateLimited += after.rateLimited - before.rateLimited;
   }
-  return summarize({ system: system.key, workload, phase: 'cold' }, answers, elapsed, upstream, peer.process.peakRssMb());
+  return summarize(
+    { system: system.key, workload, phase: 'cold' },
+    answers,
+    elapsed,
+    upstream,
+    peer.process.peakRssMb(),
+  );
 }
 
 /** Runs `next()` on `inFlight` loops until it returns null or the deadline passes. */
-async function closedLoop(url: string, inFlight: number, deadline: number, timeoutMs: number, next: () => Operation | null): Promise<{ answers: Answer[]; elapsedMs: number }> {
+async function closedLoop(
+  url: string,
+  inFlight: number,
+  deadline: number,
+  timeoutMs: number,
+  next: () => Operation | null,
+): Promise<{ answers: Answer[]; elapsedMs: number }> {
   const answers: Answer[] = [];
   const started = performance.now();
   const loop = async (): Promise<void> => {
@@ -218,13 +247,31 @@ export async function measureWarm(
     return operation;
   };
   // Not measured: "warm" means warm caches and a warm JIT, not the first seconds of a process.
-  await closedLoop(peer.graphqlUrl, settings.warmInFlight, performance.now() + settings.warmUpSeconds * 1000, settings.requestTimeoutMs, nextOperation);
+  await closedLoop(
+    peer.graphqlUrl,
+    settings.warmInFlight,
+    performance.now() + settings.warmUpSeconds * 1000,
+    settings.requestTimeoutMs,
+    nextOperation,
+  );
   const before = await sim.stats();
   const deadline = performance.now() + settings.warmSeconds * 1000;
-  const { answers, elapsedMs } = await closedLoop(peer.graphqlUrl, settings.warmInFlight, deadline, settings.requestTimeoutMs, nextOperation);
+  const { answers, elapsedMs } = await closedLoop(
+    peer.graphqlUrl,
+    settings.warmInFlight,
+    deadline,
+    settings.requestTimeoutMs,
+    nextOperation,
+  );
   const after = await sim.stats();
   const upstream = { total: after.total - before.total, rateLimited: after.rateLimited - before.rateLimited };
-  return summarize({ system: system.key, workload, phase: 'warm' }, answers, elapsedMs, upstream, peer.process.peakRssMb());
+  return summarize(
+    { system: system.key, workload, phase: 'warm' },
+    answers,
+    elapsedMs,
+    upstream,
+    peer.process.peakRssMb(),
+  );
 }
 
 /**
@@ -250,12 +297,30 @@ export function mixedOperations(system: PeerSystem, ids: readonly string[], upst
   };
 }
 
-export async function measureMixed(system: PeerSystem, peer: RunningPeer, sim: SimControl, ids: readonly string[], settings: WorkloadSettings): Promise<PhaseResult> {
+export async function measureMixed(
+  system: PeerSystem,
+  peer: RunningPeer,
+  sim: SimControl,
+  ids: readonly string[],
+  settings: WorkloadSettings,
+): Promise<PhaseResult> {
   await sim.reset();
   const next = mixedOperations(system, ids, sim.upstream);
   const deadline = performance.now() + settings.mixedSeconds * 1000;
-  const { answers, elapsedMs } = await closedLoop(peer.graphqlUrl, settings.mixedClients, deadline, settings.requestTimeoutMs, next);
+  const { answers, elapsedMs } = await closedLoop(
+    peer.graphqlUrl,
+    settings.mixedClients,
+    deadline,
+    settings.requestTimeoutMs,
+    next,
+  );
   await new Promise((resolveWait) => setTimeout(resolveWait, 50));
   const stats = await sim.stats();
-  return summarize({ system: system.key, workload: 'd', phase: 'mixed' }, answers, elapsedMs, stats, peer.process.peakRssMb());
+  return summarize(
+    { system: system.key, workload: 'd', phase: 'mixed' },
+    answers,
+    elapsedMs,
+    stats,
+    peer.process.peakRssMb(),
+  );
 }

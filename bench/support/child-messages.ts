@@ -10,7 +10,8 @@ export function nextMessage<T extends { type: string }>(child: ChildProcess, typ
         resolve(message as T);
       }
     };
-    const onExit = (code: number | null): void => reject(new Error(`simulator process exited (${code ?? 'signal'}) before sending ${type}`));
+    const onExit = (code: number | null): void =>
+      reject(new Error(`simulator process exited (${code ?? 'signal'}) before sending ${type}`));
     child.on('message', onMessage);
     child.once('exit', onExit);
   });

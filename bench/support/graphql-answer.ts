@@ -12,10 +12,18 @@ export interface Answer {
   code: string | null;
 }
 
-export async function executeGraphQL(agent: Agent, url: string, query: string, variables: Record<string, unknown>): Promise<Answer> {
+export async function executeGraphQL(
+  agent: Agent,
+  url: string,
+  query: string,
+  variables: Record<string, unknown>,
+): Promise<Answer> {
   const started = performance.now();
   const response = await postJson(agent, url, JSON.stringify({ query, variables }));
-  const body = JSON.parse(response.text) as { errors?: Array<{ extensions?: { code?: string } }>; extensions?: { upstream?: { calls: number } } };
+  const body = JSON.parse(response.text) as {
+    errors?: Array<{ extensions?: { code?: string } }>;
+    extensions?: { upstream?: { calls: number } };
+  };
   return {
     ms: performance.now() - started,
     calls: body.extensions?.upstream?.calls ?? 0,

@@ -43,7 +43,16 @@ interface Stats {
   ghlCalls: number;
   rateLimited: number;
   counts: Record<string, number>;
-  roofr: { missing: number; duplicated: number; jobs: number; customers: number; tasks: number; notes: number; expectedTasks: number; expectedNotes: number };
+  roofr: {
+    missing: number;
+    duplicated: number;
+    jobs: number;
+    customers: number;
+    tasks: number;
+    notes: number;
+    expectedTasks: number;
+    expectedNotes: number;
+  };
 }
 
 export interface SyncBenchResult {
@@ -63,16 +72,26 @@ export interface SyncBenchResult {
   peakRssMb: number;
   /** Where peakRssMb was measured. */
   measured: string;
-  targets: { durationOverLowerBound: number; rateLimited429: number; roofrMissingOrDuplicated: number; peakRssMb: number };
+  targets: {
+    durationOverLowerBound: number;
+    rateLimited429: number;
+    roofrMissingOrDuplicated: number;
+    peakRssMb: number;
+  };
   pass: boolean;
 }
-
 
 export async function run(options: { write?: boolean; log?: (line: string) => void } = {}): Promise<SyncBenchResult> {
   const log = options.log ?? ((line: string) => console.log(line));
   const child = fork(join(here, 'simulators-process.ts'), [], {
     execArgv: ['--import', 'tsx'],
-    env: { ...process.env, NODE_OPTIONS: '', BENCH_SIM_CONTACTS: String(CONTACTS), BENCH_SIM_MAX: String(MAX), BENCH_SIM_INTERVAL_MS: String(INTERVAL_MS) },
+    env: {
+      ...process.env,
+      NODE_OPTIONS: '',
+      BENCH_SIM_CONTACTS: String(CONTACTS),
+      BENCH_SIM_MAX: String(MAX),
+      BENCH_SIM_INTERVAL_MS: String(INTERVAL_MS),
+    },
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
   });
   const dir = mkdtempSync(join(tmpdir(), 'bench-sync-'));
@@ -81,9 +100,18 @@ export async function run(options: { write?: boolean; log?: (line: string) => vo
     const ready = await nextMessage<Ready>(child, 'ready');
     log(`simulators up: ${CONTACTS} contacts, HighLevel limited to ${MAX} per ${INTERVAL_MS} ms`);
     syncProcess = forkCompiledSync(dir, log);
-    const start: SyncStart = { type: 'start', stateDir: dir, pageSize: PAGE_SIZE, ghlUrl: ready.ghlUrl, locationId: ready.locationId, token: ready.token, roofr: ready.roofr };
+    const start: SyncStart = {
+      type: 'start',
+      stateDir: dir,
+      pageSize: PAGE_SIZE,
+      ghlUrl: ready.ghlUrl,
+      locationId: ready.locationId,
+      token: ready.token,
+      roofr: ready.roofr,
+    };
     syncProcess.on('message', (message: SyncProgress | SyncDone) => {
-      if (message.type === 'progress') log(`  ${message.processed}/${message.total ?? '?'} contacts after ${Math.round(message.elapsedMs / 1000)} s`);
+      if (message.type === 'progress')
+        log(`  ${message.processed}/${message.total ?? '?'} contacts after ${Math.round(message.elapsedMs / 1000)} s`);
     });
     const done = nextMessage<SyncDone>(syncProcess, 'done');
     syncProcess.send(start);
@@ -111,7 +139,8 @@ export async function run(options: { write?: boolean; log?: (line: string) => vo
       roofrRecords: stats.roofr,
       run: { status: finished.status, counts: finished.counts },
       peakRssMb: Math.round((peakRssBytes / 1024 / 1024) * 10) / 10,
-      measured: 'peak RSS of the sync process alone: the gateway compiled by tsc (tsconfig.build.json) on plain node, as deployed; simulators in another process',
+      measured:
+        'peak RSS of the sync process alone: the gateway compiled by tsc (tsconfig.build.json) on plain node, as deployed; simulators in another process',
       targets,
       pass: false,
     };
@@ -145,10 +174,18 @@ export async function run(options: { write?: boolean; log?: (line: string) => vo
 function forkCompiledSync(dir: string, log: (line: string) => void): ChildProcess {
   const out = join(dir, 'build');
   log('compiling the gateway (tsc, as npm run build)…');
-  execFileSync(process.execPath, [resolve('node_modules/typescript/bin/tsc'), '-p', join(here, 'tsconfig.build.json'), '--outDir', out], { stdio: 'inherit' });
+  execFileSync(
+    process.execPath,
+    [resolve('node_modules/typescript/bin/tsc'), '-p', join(here, 'tsconfig.build.json'), '--outDir', out],
+    { stdio: 'inherit' },
+  );
   writeFileSync(join(out, 'package.json'), JSON.stringify({ type: 'module' }));
   symlinkSync(resolve('node_modules'), join(out, 'node_modules'), 'dir');
-  return fork(join(out, 'bench/sync/sync-process.js'), [], { execArgv: [], env: { ...process.env, NODE_OPTIONS: '' }, stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+  return fork(join(out, 'bench/sync/sync-process.js'), [], {
+    execArgv: [],
+    env: { ...process.env, NODE_OPTIONS: '' },
+    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+  });
 }
 
 if (process.argv[1] !== undefined && import.meta.url === pathToFileURL(process.argv[1]).href) {

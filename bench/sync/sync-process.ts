@@ -44,9 +44,27 @@ async function runSync(start: SyncStart): Promise<SyncDone> {
   const store = await openStore(`sqlite://${join(start.stateDir, 'state.db')}`);
   const mapping = await loadMappingFile('mapping/default.yaml');
   // Roofr is local and unthrottled here: a few writes in flight keep it off the critical path.
-  const roofr = new RoofrRestAdapter({ adapter: 'simulator', baseUrl: start.roofr.apiBaseUrl, apiKey: start.roofr.apiKey, authHeader: start.roofr.authHeader, authScheme: start.roofr.authScheme, paths: resolveRoofrPaths(undefined), timeoutMs: 15_000, maxRetries: 3, maxInFlight: 8 });
+  const roofr = new RoofrRestAdapter({
+    adapter: 'simulator',
+    baseUrl: start.roofr.apiBaseUrl,
+    apiKey: start.roofr.apiKey,
+    authHeader: start.roofr.authHeader,
+    authScheme: start.roofr.authScheme,
+    paths: resolveRoofrPaths(undefined),
+    timeoutMs: 15_000,
+    maxRetries: 3,
+    maxInFlight: 8,
+  });
   // The sync is the only caller: no interactive share to keep free.
-  const ghl = new GhlClient({ baseUrl: start.ghlUrl, tokenProvider: new StaticTokenProvider(start.token, start.locationId, null), timeoutMs: 15_000, maxRetries: 4, concurrencyPerLocation: 8, dailyReserve: 0, interactiveShare: 0 });
+  const ghl = new GhlClient({
+    baseUrl: start.ghlUrl,
+    tokenProvider: new StaticTokenProvider(start.token, start.locationId, null),
+    timeoutMs: 15_000,
+    maxRetries: 4,
+    concurrencyPerLocation: 8,
+    dailyReserve: 0,
+    interactiveShare: 0,
+  });
   const push = createRoofrPush({ ghl, store, roofr, mapping, deletePolicy: 'archive' });
   // memoryUsage.rss() alone: process.memoryUsage() also walks the V8 heap, which every 100 ms
   // showed up in the sync's own CPU profile.

@@ -38,7 +38,10 @@ export function createAuthenticator(deps: AuthenticatorDeps): Authenticator {
     const requestedLocation = header(request.headers, 'x-location-id');
     const apiKeyHeader = header(request.headers, 'x-api-key');
     const authorization = header(request.headers, 'authorization');
-    const bearer = authorization !== undefined && /^bearer\s+/i.test(authorization) ? authorization.replace(/^bearer\s+/i, '') : undefined;
+    const bearer =
+      authorization !== undefined && /^bearer\s+/i.test(authorization)
+        ? authorization.replace(/^bearer\s+/i, '')
+        : undefined;
     if (authorization !== undefined && bearer === undefined) {
       return new AuthError('UNAUTHENTICATED', 'Only "Authorization: Bearer <token>" is accepted');
     }
@@ -53,12 +56,23 @@ export function createAuthenticator(deps: AuthenticatorDeps): Authenticator {
     }
 
     if (bearer !== undefined) {
-      if (deps.jwt === null) return new AuthError('UNAUTHENTICATED', 'Bearer JWTs are not accepted: JWT_SECRET / JWT_JWKS_URL is not configured');
+      if (deps.jwt === null)
+        return new AuthError(
+          'UNAUTHENTICATED',
+          'Bearer JWTs are not accepted: JWT_SECRET / JWT_JWKS_URL is not configured',
+        );
       const verified = await deps.jwt(bearer);
-      if (verified === null) return new AuthError('UNAUTHENTICATED', 'The bearer token is invalid, expired or lacks locations/roles claims');
+      if (verified === null)
+        return new AuthError('UNAUTHENTICATED', 'The bearer token is invalid, expired or lacks locations/roles claims');
       const locationId = chooseLocation(verified.locations, requestedLocation);
       if (locationId instanceof AuthError) return locationId;
-      return { subject: verified.subject, kind: 'jwt', locations: verified.locations, roles: verified.roles, locationId };
+      return {
+        subject: verified.subject,
+        kind: 'jwt',
+        locations: verified.locations,
+        roles: verified.roles,
+        locationId,
+      };
     }
 
     if (deps.mode === 'demo' && deps.demoLocationId !== undefined) {

@@ -53,14 +53,20 @@ export function hasRole(caller: CallerIdentity, role: Role): boolean {
 /** Throws FORBIDDEN unless the caller holds the role; resolvers call it before acting. */
 export function assertRole(caller: CallerIdentity, role: Role): void {
   if (!hasRole(caller, role)) {
-    throw new AuthError('FORBIDDEN', `This operation needs the "${role}" role; the caller has ${caller.roles.join(', ') || 'none'}`);
+    throw new AuthError(
+      'FORBIDDEN',
+      `This operation needs the "${role}" role; the caller has ${caller.roles.join(', ') || 'none'}`,
+    );
   }
 }
 
 /** Throws FORBIDDEN when an argument names a location other than the request's one. */
 export function assertSameLocation(caller: CallerIdentity, locationId: string): void {
   if (locationId !== caller.locationId) {
-    throw new AuthError('FORBIDDEN', `This request acts on location ${caller.locationId}; it cannot touch location ${locationId}`);
+    throw new AuthError(
+      'FORBIDDEN',
+      `This request acts on location ${caller.locationId}; it cannot touch location ${locationId}`,
+    );
   }
 }
 
@@ -78,7 +84,10 @@ export function chooseLocation(granted: readonly string[], requested: string | u
   const [only, ...rest] = granted;
   if (only === undefined) return new AuthError('FORBIDDEN', 'This caller is not granted any location');
   if (rest.length > 0) {
-    return new AuthError('BAD_REQUEST', `This caller may use ${granted.length} locations: send the x-location-id header to choose one`);
+    return new AuthError(
+      'BAD_REQUEST',
+      `This caller may use ${granted.length} locations: send the x-location-id header to choose one`,
+    );
   }
   return only;
 }

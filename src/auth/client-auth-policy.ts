@@ -33,7 +33,11 @@ export function resolveClientAuthMode(config: Config): ClientAuthMode {
  * Throws when production has no way for a client to authenticate; otherwise returns the mode
  * and the sentence to log at start-up. `activeApiKeys` is the count of unrevoked keys in the store.
  */
-export function checkClientAuth(config: Config, activeApiKeys: number, demoLocationId?: string): { mode: ClientAuthMode; notice: string } {
+export function checkClientAuth(
+  config: Config,
+  activeApiKeys: number,
+  demoLocationId?: string,
+): { mode: ClientAuthMode; notice: string } {
   const mode = resolveClientAuthMode(config);
   const jwt = isJwtConfigured(jwtSettings(config));
   if (config.NODE_ENV === 'production') {
@@ -51,5 +55,8 @@ export function checkClientAuth(config: Config, activeApiKeys: number, demoLocat
     };
   }
   const ways = [jwt ? 'JWT' : null, 'API keys'].filter((way) => way !== null).join(' or ');
-  return { mode, notice: `Client auth required: ${ways} (${activeApiKeys} active API key${activeApiKeys === 1 ? '' : 's'})` };
+  return {
+    mode,
+    notice: `Client auth required: ${ways} (${activeApiKeys} active API key${activeApiKeys === 1 ? '' : 's'})`,
+  };
 }

@@ -13,7 +13,9 @@ export function authConfigProblems(config: Config): string[] {
     problems.push('GHL_CLIENT_ID, GHL_CLIENT_SECRET and GHL_REDIRECT_URI: set all three (OAuth installs) or none');
   }
   if (config.GHL_CLIENT_ID !== undefined && config.TOKEN_ENCRYPTION_KEY === undefined) {
-    problems.push('TOKEN_ENCRYPTION_KEY: required with GHL_CLIENT_ID, OAuth tokens are only stored encrypted (npm run auth -- key generate)');
+    problems.push(
+      'TOKEN_ENCRYPTION_KEY: required with GHL_CLIENT_ID, OAuth tokens are only stored encrypted (npm run auth -- key generate)',
+    );
   }
   if (config.TOKEN_ENCRYPTION_KEY !== undefined) {
     try {

@@ -26,7 +26,10 @@ export interface AuthVaults {
  * null when TOKEN_ENCRYPTION_KEY is unset and nothing needs it (no OAuth, no stored secrets).
  * Never falls back to plaintext: stored rows without a key is a start-up error.
  */
-export async function openAuthVaults(config: Config, store: Pick<Store, 'tokens' | 'db' | 'secrets'>): Promise<AuthVaults | null> {
+export async function openAuthVaults(
+  config: Config,
+  store: Pick<Store, 'tokens' | 'db' | 'secrets'>,
+): Promise<AuthVaults | null> {
   const tokenRepository = storeTokenRepository(store);
   const secretRepository = storeSecretRepository(store);
   if (config.TOKEN_ENCRYPTION_KEY === undefined) {
@@ -57,13 +60,24 @@ export interface ClientAuth {
  * @param demoLocationId the location anonymous callers act on in demo client auth (the demo
  *   simulator's, or GHL_LOCATION_ID); undefined when there is none.
  */
-export async function createClientAuth(config: Config, store: Pick<Store, 'apiKeys'>, demoLocationId: string | undefined): Promise<ClientAuth> {
+export async function createClientAuth(
+  config: Config,
+  store: Pick<Store, 'apiKeys'>,
+  demoLocationId: string | undefined,
+): Promise<ClientAuth> {
   const apiKeys = storeApiKeyRepository(store);
   const activeKeys = (await store.apiKeys.list()).length;
   const { mode, notice } = checkClientAuth(config, activeKeys, demoLocationId);
   if (mode === 'demo' && demoLocationId === undefined) {
-    throw new ClientAuthConfigError('Anonymous (demo) callers need a location to act on: set GHL_LOCATION_ID, or CLIENT_AUTH=required to refuse them');
+    throw new ClientAuthConfigError(
+      'Anonymous (demo) callers need a location to act on: set GHL_LOCATION_ID, or CLIENT_AUTH=required to refuse them',
+    );
   }
-  const authenticate = createAuthenticator({ apiKeys, jwt: createJwtVerifier(jwtSettings(config)), mode, ...(demoLocationId !== undefined ? { demoLocationId } : {}) });
+  const authenticate = createAuthenticator({
+    apiKeys,
+    jwt: createJwtVerifier(jwtSettings(config)),
+    mode,
+    ...(demoLocationId !== undefined ? { demoLocationId } : {}),
+  });
   return { authenticate, mode, notice };
 }

@@ -33,13 +33,18 @@ export class KeyRing {
   readonly primaryKeyId: string;
   private readonly keys: ReadonlyMap<string, Buffer>;
 
-  constructor(keys: ReadonlyArray<{ id: string; key: Buffer }>, private readonly variable = KEY_RING_VARIABLE) {
+  constructor(
+    keys: ReadonlyArray<{ id: string; key: Buffer }>,
+    private readonly variable = KEY_RING_VARIABLE,
+  ) {
     const first = keys[0];
     if (first === undefined) throw new KeyRingError(`${variable} holds no key`);
     const map = new Map<string, Buffer>();
     for (const { id, key } of keys) {
-      if (!KEY_ID.test(id)) throw new KeyRingError(`${variable}: key id "${id}" must be 1-32 letters, digits, _ . or -`);
-      if (key.length !== 32) throw new KeyRingError(`${variable}: key "${id}" must decode to 32 bytes (AES-256), got ${key.length}`);
+      if (!KEY_ID.test(id))
+        throw new KeyRingError(`${variable}: key id "${id}" must be 1-32 letters, digits, _ . or -`);
+      if (key.length !== 32)
+        throw new KeyRingError(`${variable}: key "${id}" must decode to 32 bytes (AES-256), got ${key.length}`);
       if (map.has(id)) throw new KeyRingError(`${variable}: key id "${id}" appears twice`);
       map.set(id, key);
     }
@@ -78,7 +83,9 @@ export class KeyRing {
       const decipher = createDecipheriv('aes-256-gcm', key, Buffer.from(sealed.iv, 'base64'));
       decipher.setAAD(Buffer.from(sealed.keyId, 'utf8'));
       decipher.setAuthTag(Buffer.from(sealed.authTag, 'base64'));
-      return Buffer.concat([decipher.update(Buffer.from(sealed.ciphertext, 'base64')), decipher.final()]).toString('utf8');
+      return Buffer.concat([decipher.update(Buffer.from(sealed.ciphertext, 'base64')), decipher.final()]).toString(
+        'utf8',
+      );
     } catch {
       // GCM's own message ("unable to authenticate data") says less than this one.
       throw new KeyRingError(
@@ -96,7 +103,9 @@ export class KeyRing {
 /** Parses `k2:base64,k1:base64`. Throws a KeyRingError naming the variable, never echoing key bytes. */
 export function parseKeyRing(text: string | undefined, variable = KEY_RING_VARIABLE): KeyRing {
   if (text === undefined || text.trim() === '') {
-    throw new KeyRingError(`${variable} is not set: generate a key with \`npm run auth -- key generate\` and set ${variable}=k1:<base64>`);
+    throw new KeyRingError(
+      `${variable} is not set: generate a key with \`npm run auth -- key generate\` and set ${variable}=k1:<base64>`,
+    );
   }
   const keys = text
     .split(',')

@@ -64,7 +64,8 @@ export class OAuthStateSigner {
     if (body === undefined || signature === undefined || rest.length > 0) return { ok: false, reason: 'malformed' };
     const expected = Buffer.from(this.sign(body), 'utf8');
     const given = Buffer.from(signature, 'utf8');
-    if (expected.length !== given.length || !timingSafeEqual(expected, given)) return { ok: false, reason: 'bad-signature' };
+    if (expected.length !== given.length || !timingSafeEqual(expected, given))
+      return { ok: false, reason: 'bad-signature' };
     let decoded: unknown;
     try {
       decoded = JSON.parse(Buffer.from(body, 'base64url').toString('utf8'));

@@ -26,7 +26,16 @@ const SECRET_FIELDS = [
   'ciphertext',
 ];
 
-const SECRET_HEADERS = ['authorization', 'cookie', 'set-cookie', 'x-api-key', 'x-wh-signature', 'x-ghl-signature', 'x-roofr-signature', 'x-hub-signature-256'];
+const SECRET_HEADERS = [
+  'authorization',
+  'cookie',
+  'set-cookie',
+  'x-api-key',
+  'x-wh-signature',
+  'x-ghl-signature',
+  'x-roofr-signature',
+  'x-hub-signature-256',
+];
 
 function headerPaths(prefix: string): string[] {
   return SECRET_HEADERS.map((name) => `${prefix}["${name}"]`);

@@ -32,7 +32,8 @@ export class SecretVault {
   ) {}
 
   async set(name: string, value: string): Promise<void> {
-    if (!SECRET_NAME.test(name)) throw new Error(`Secret names are lower-case letters, digits, . _ -; e.g. ${KNOWN_SECRETS.roofrApiKey}`);
+    if (!SECRET_NAME.test(name))
+      throw new Error(`Secret names are lower-case letters, digits, . _ -; e.g. ${KNOWN_SECRETS.roofrApiKey}`);
     if (value === '') throw new Error('A secret value cannot be empty; use `secret delete` to remove one');
     const box = this.keyRing.seal(value);
     await this.repository.upsert({
@@ -52,7 +53,11 @@ export class SecretVault {
   }
 
   async names(): Promise<Array<{ name: string; updatedAt: string; keyId: string }>> {
-    return (await this.repository.list()).map((row) => ({ name: row.key, updatedAt: row.updated_at, keyId: row.key_id }));
+    return (await this.repository.list()).map((row) => ({
+      name: row.key,
+      updatedAt: row.updated_at,
+      keyId: row.key_id,
+    }));
   }
 
   async delete(name: string): Promise<boolean> {
@@ -62,7 +67,8 @@ export class SecretVault {
   /** Start-up check, like TokenVault.assertReadable. */
   async assertReadable(): Promise<number> {
     const rows = await this.repository.list();
-    for (const row of rows) this.keyRing.open({ ciphertext: row.ciphertext, iv: row.iv, authTag: row.auth_tag, keyId: row.key_id });
+    for (const row of rows)
+      this.keyRing.open({ ciphertext: row.ciphertext, iv: row.iv, authTag: row.auth_tag, keyId: row.key_id });
     return rows.length;
   }
 
@@ -70,7 +76,12 @@ export class SecretVault {
     let moved = 0;
     for (const row of await this.repository.list()) {
       if (!this.keyRing.isStale({ keyId: row.key_id })) continue;
-      const value = this.keyRing.open({ ciphertext: row.ciphertext, iv: row.iv, authTag: row.auth_tag, keyId: row.key_id });
+      const value = this.keyRing.open({
+        ciphertext: row.ciphertext,
+        iv: row.iv,
+        authTag: row.auth_tag,
+        keyId: row.key_id,
+      });
       await this.set(row.key, value);
       moved += 1;
     }

@@ -52,11 +52,15 @@ export function storeTokenRepository(store: Pick<Store, 'tokens' | 'db'>): OAuth
       });
     },
     async compareAndSwap(row, expectedVersion) {
-      const saved = await store.tokens.replaceIfVersion({ kind: row.subject_kind, id: row.subject_id }, expectedVersion, {
-        encrypted: sealedOf(row),
-        expiresAt: new Date(row.expires_at),
-        scopes: JSON.parse(row.scopes) as string[],
-      });
+      const saved = await store.tokens.replaceIfVersion(
+        { kind: row.subject_kind, id: row.subject_id },
+        expectedVersion,
+        {
+          encrypted: sealedOf(row),
+          expiresAt: new Date(row.expires_at),
+          scopes: JSON.parse(row.scopes) as string[],
+        },
+      );
       return saved !== null;
     },
     async setStatus(kind, subjectId, status) {
@@ -78,7 +82,14 @@ function rolesOf(values: readonly string[]): Role[] {
 }
 
 export function storeApiKeyRepository(store: Pick<Store, 'apiKeys'>): ApiKeyRepository {
-  const toRecord = (record: { id: string; name: string; locations: string[]; roles: string[]; createdAt: string; revokedAt: string | null }): ApiKeyRecord => ({
+  const toRecord = (record: {
+    id: string;
+    name: string;
+    locations: string[];
+    roles: string[];
+    createdAt: string;
+    revokedAt: string | null;
+  }): ApiKeyRecord => ({
     id: record.id,
     name: record.name,
     locations: record.locations,
@@ -88,7 +99,13 @@ export function storeApiKeyRepository(store: Pick<Store, 'apiKeys'>): ApiKeyRepo
   });
   return {
     async insert(record) {
-      await store.apiKeys.create({ id: record.id, keyHash: record.keyHash, name: record.name, locations: record.locations, roles: record.roles });
+      await store.apiKeys.create({
+        id: record.id,
+        keyHash: record.keyHash,
+        name: record.name,
+        locations: record.locations,
+        roles: record.roles,
+      });
     },
     async findByHash(keyHash) {
       const record = await store.apiKeys.findActiveByHash(keyHash);
@@ -119,7 +136,12 @@ export function storeSecretRepository(store: Pick<Store, 'secrets'>): SecretRepo
   return {
     get,
     async upsert(row) {
-      await store.secrets.put(row.key, { ciphertext: row.ciphertext, iv: row.iv, authTag: row.auth_tag, keyId: row.key_id });
+      await store.secrets.put(row.key, {
+        ciphertext: row.ciphertext,
+        iv: row.iv,
+        authTag: row.auth_tag,
+        keyId: row.key_id,
+      });
     },
     async list() {
       const rows = await Promise.all((await store.secrets.listKeys()).map(get));

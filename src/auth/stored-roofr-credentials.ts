@@ -25,7 +25,12 @@ export async function withStoredRoofrCredentials(config: Config, secrets: Secret
   }
   const problems = roofrConfigProblems(merged);
   if (problems.length > 0) {
-    throw new ConfigError(problems.map((problem) => `${problem} (or store it encrypted: npm run auth -- secret set <${Object.values(KNOWN_SECRETS).join('|')}> -)`));
+    throw new ConfigError(
+      problems.map(
+        (problem) =>
+          `${problem} (or store it encrypted: npm run auth -- secret set <${Object.values(KNOWN_SECRETS).join('|')}> -)`,
+      ),
+    );
   }
   return merged;
 }

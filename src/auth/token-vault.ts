@@ -96,9 +96,18 @@ export class TokenVault {
    * must not hand out the new access token unless this returned the stored grant: the rotated
    * refresh token exists only here once the old one is spent.
    */
-  async swap(previous: TokenGrant, next: Omit<TokenGrant, 'version' | 'status' | 'subjectKind' | 'subjectId'>): Promise<TokenGrant | null> {
+  async swap(
+    previous: TokenGrant,
+    next: Omit<TokenGrant, 'version' | 'status' | 'subjectKind' | 'subjectId'>,
+  ): Promise<TokenGrant | null> {
     const row = await this.repository.get(previous.subjectKind, previous.subjectId);
-    const stored: TokenGrant = { ...next, subjectKind: previous.subjectKind, subjectId: previous.subjectId, status: 'active', version: previous.version + 1 };
+    const stored: TokenGrant = {
+      ...next,
+      subjectKind: previous.subjectKind,
+      subjectId: previous.subjectId,
+      status: 'active',
+      version: previous.version + 1,
+    };
     const swapped = await this.repository.compareAndSwap(this.encode(stored, row?.created_at), previous.version);
     return swapped ? stored : null;
   }
@@ -127,7 +136,10 @@ export class TokenVault {
     for (const row of await this.repository.list()) {
       if (!this.keyRing.isStale({ keyId: row.key_id })) continue;
       const grant = this.decode(row);
-      const swapped = await this.repository.compareAndSwap(this.encode({ ...grant, version: grant.version + 1 }, row.created_at), grant.version);
+      const swapped = await this.repository.compareAndSwap(
+        this.encode({ ...grant, version: grant.version + 1 }, row.created_at),
+        grant.version,
+      );
       if (swapped) moved += 1;
     }
     return moved;
@@ -162,7 +174,12 @@ export class TokenVault {
   }
 
   private decode(row: OAuthTokenRow): TokenGrant {
-    const opened = this.keyRing.open({ ciphertext: row.ciphertext, iv: row.iv, authTag: row.auth_tag, keyId: row.key_id });
+    const opened = this.keyRing.open({
+      ciphertext: row.ciphertext,
+      iv: row.iv,
+      authTag: row.auth_tag,
+      keyId: row.key_id,
+    });
     const sealed = SealedGrantSchema.parse(JSON.parse(opened));
     return {
       ...sealed,

@@ -49,7 +49,11 @@ export class BoundedLru<V> {
     this.delete(key);
     // A value larger than the whole budget would evict everything and still not fit.
     if (bytes > this.options.maxBytes) return false;
-    this.slots.set(key, { value, bytes, expiresAt: typeof ttlMs === 'number' && ttlMs > 0 ? this.now() + ttlMs : null });
+    this.slots.set(key, {
+      value,
+      bytes,
+      expiresAt: typeof ttlMs === 'number' && ttlMs > 0 ? this.now() + ttlMs : null,
+    });
     this.totalBytes += bytes;
     this.evictOverflow();
     return true;

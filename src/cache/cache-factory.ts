@@ -64,7 +64,9 @@ const serialize: Serialize = (data) => {
   try {
     return JSON.stringify(data);
   } catch (error) {
-    throw new CacheValueError(`not JSON-serializable: ${error instanceof Error ? error.message : String(error)}`, { cause: error });
+    throw new CacheValueError(`not JSON-serializable: ${error instanceof Error ? error.message : String(error)}`, {
+      cause: error,
+    });
   }
 };
 const deserialize: Deserialize = <Value>(text: string) => {
@@ -81,7 +83,12 @@ interface OpenedStore {
   startupError: unknown;
 }
 
-async function openRedis(url: string, namespace: string, opTimeoutMs: number, connectWaitMs: number): Promise<OpenedStore> {
+async function openRedis(
+  url: string,
+  namespace: string,
+  opTimeoutMs: number,
+  connectWaitMs: number,
+): Promise<OpenedStore> {
   const client = createClient({
     url,
     // Without an offline queue a command fails at once while disconnected; queued commands would wait for a reconnect.
@@ -93,7 +100,12 @@ async function openRedis(url: string, namespace: string, opTimeoutMs: number, co
   });
   // node-redis emits an error per failed (re)connect attempt; the resilient store reports outages, once.
   client.on('error', () => {});
-  const adapter = new KeyvRedis(client, { namespace, throwOnErrors: true, throwOnConnectError: true, connectionTimeout: opTimeoutMs });
+  const adapter = new KeyvRedis(client, {
+    namespace,
+    throwOnErrors: true,
+    throwOnConnectError: true,
+    connectionTimeout: opTimeoutMs,
+  });
   const keyv = new Keyv(adapter, { namespace, useKeyPrefix: false, throwOnErrors: true, ...jsonSerialization });
 
   const connecting = client.connect();
@@ -132,10 +144,18 @@ export async function createCache(cacheUrl: string, options: CreateCacheOptions)
   let opened: OpenedStore;
   if (parsed.kind === 'memory') {
     const store = new MemoryLruStore({ maxEntries: parsed.maxEntries, maxBytes: parsed.maxBytes, now });
-    opened = { keyv: new Keyv(store, { namespace, throwOnErrors: true, ...jsonSerialization }), dispose: () => store.disconnect(), startupError: null };
+    opened = {
+      keyv: new Keyv(store, { namespace, throwOnErrors: true, ...jsonSerialization }),
+      dispose: () => store.disconnect(),
+      startupError: null,
+    };
   } else if (parsed.kind === 'sqlite') {
     const store = new SqliteStore({ path: parsed.path, purgeIntervalMs: parsed.purgeIntervalMs, now });
-    opened = { keyv: new Keyv(store, { namespace, throwOnErrors: true, ...jsonSerialization }), dispose: () => store.disconnect(), startupError: null };
+    opened = {
+      keyv: new Keyv(store, { namespace, throwOnErrors: true, ...jsonSerialization }),
+      dispose: () => store.disconnect(),
+      startupError: null,
+    };
   } else {
     opened = await openRedis(parsed.url, namespace, opTimeoutMs, options.connectWaitMs ?? CACHE_DEFAULTS.connectWaitMs);
   }

@@ -30,8 +30,11 @@ export const CACHE_ENTITIES = [
 export type CacheEntity = (typeof CACHE_ENTITIES)[number];
 
 function build(locationId: string, entity: CacheEntity, ...ids: string[]): string {
-  if (locationId === '') throw new Error('A cache key needs a location id: every cached value is scoped to one location');
-  return [KEY_LAYOUT, 'loc', locationId, entity, ...ids].map((part, index) => (index === 0 ? part : encodeURIComponent(part))).join(':');
+  if (locationId === '')
+    throw new Error('A cache key needs a location id: every cached value is scoped to one location');
+  return [KEY_LAYOUT, 'loc', locationId, entity, ...ids]
+    .map((part, index) => (index === 0 ? part : encodeURIComponent(part)))
+    .join(':');
 }
 
 export const cacheKeys = {
@@ -41,11 +44,14 @@ export const cacheKeys = {
   note: (locationId: string, noteId: string) => build(locationId, 'note', noteId),
   tasksOfContact: (locationId: string, contactId: string) => build(locationId, 'tasksOfContact', contactId),
   notesOfContact: (locationId: string, contactId: string) => build(locationId, 'notesOfContact', contactId),
-  appointmentsOfContact: (locationId: string, contactId: string) => build(locationId, 'appointmentsOfContact', contactId),
+  appointmentsOfContact: (locationId: string, contactId: string) =>
+    build(locationId, 'appointmentsOfContact', contactId),
   /** POST /contacts/search; `requestHash` from `hashRequest(request)`. */
-  search: (locationId: string, generation: string, requestHash: string) => build(locationId, 'search', generation, requestHash),
+  search: (locationId: string, generation: string, requestHash: string) =>
+    build(locationId, 'search', generation, requestHash),
   /** GET /contacts/ (deprecated paging list). */
-  contactList: (locationId: string, generation: string, requestHash: string) => build(locationId, 'contactList', generation, requestHash),
+  contactList: (locationId: string, generation: string, requestHash: string) =>
+    build(locationId, 'contactList', generation, requestHash),
   /** GET /contacts/business/{businessId}. */
   businessList: (locationId: string, businessId: string, generation: string, requestHash: string) =>
     build(locationId, 'businessList', generation, businessId, requestHash),

@@ -80,7 +80,19 @@ export class CacheStats {
   }
 
   snapshot(): Record<CacheEventKind, number> {
-    const kinds: CacheEventKind[] = ['hit', 'miss', 'stale', 'stale_on_error', 'revalidated', 'revalidate_failed', 'coalesced', 'store_error', 'store_down', 'store_up', 'outdated'];
+    const kinds: CacheEventKind[] = [
+      'hit',
+      'miss',
+      'stale',
+      'stale_on_error',
+      'revalidated',
+      'revalidate_failed',
+      'coalesced',
+      'store_error',
+      'store_down',
+      'store_up',
+      'outdated',
+    ];
     return Object.fromEntries(kinds.map((kind) => [kind, this.count(kind)])) as Record<CacheEventKind, number>;
   }
 }

@@ -53,7 +53,10 @@ export const CacheTtlsEnvSchema = z
     const result = CacheTtlOverridesSchema.safeParse(parsed);
     if (!result.success) {
       for (const issue of result.error.issues) {
-        context.addIssue({ code: 'custom', message: `${issue.path.join('.') || '(root)'}: ${issue.message}; kinds: ${Object.keys(DEFAULT_CACHE_TTLS).join(', ')}` });
+        context.addIssue({
+          code: 'custom',
+          message: `${issue.path.join('.') || '(root)'}: ${issue.message}; kinds: ${Object.keys(DEFAULT_CACHE_TTLS).join(', ')}`,
+        });
       }
       return z.NEVER;
     }

@@ -33,7 +33,9 @@ function splitQuery(rest: string): { body: string; query: Record<string, string>
 }
 
 function describeIssues(error: z.ZodError): string {
-  return error.issues.map((issue) => (issue.path.length > 0 ? `${issue.path.join('.')}: ${issue.message}` : issue.message)).join('; ');
+  return error.issues
+    .map((issue) => (issue.path.length > 0 ? `${issue.path.join('.')}: ${issue.message}` : issue.message))
+    .join('; ');
 }
 
 export class CacheUrlError extends Error {
@@ -55,7 +57,10 @@ export function parseCacheUrl(text: string): CacheUrl {
   }
   if (trimmed.startsWith('sqlite://')) {
     const { body, query } = splitQuery(trimmed.slice('sqlite://'.length));
-    if (body === '') throw new CacheUrlError('sqlite:// needs a file path, e.g. sqlite://data/cache.db or sqlite:///var/lib/gateway/cache.db');
+    if (body === '')
+      throw new CacheUrlError(
+        'sqlite:// needs a file path, e.g. sqlite://data/cache.db or sqlite:///var/lib/gateway/cache.db',
+      );
     const options = SqliteOptionsSchema.safeParse(query);
     if (!options.success) throw new CacheUrlError(`sqlite:// options: ${describeIssues(options.error)}`);
     return { kind: 'sqlite', path: decodeURIComponent(body), ...options.data };
@@ -68,7 +73,9 @@ export function parseCacheUrl(text: string): CacheUrl {
     }
     return { kind: 'redis', url: trimmed };
   }
-  throw new CacheUrlError(`unsupported scheme in "${redactUrl(trimmed)}": use memory://, sqlite://<path> or redis://host:port`);
+  throw new CacheUrlError(
+    `unsupported scheme in "${redactUrl(trimmed)}": use memory://, sqlite://<path> or redis://host:port`,
+  );
 }
 
 /** For logs: a Redis URL may carry a password. */

@@ -9,10 +9,19 @@ import type { SharedCache } from './shared-cache.js';
 
 export type CacheEntityChange =
   | { kind: 'contact'; change: 'created' | 'updated' | 'deleted'; locationId: string; contactId: string }
-  | { kind: 'task' | 'note'; change: 'created' | 'updated' | 'deleted'; locationId: string; contactId: string; id: string }
+  | {
+      kind: 'task' | 'note';
+      change: 'created' | 'updated' | 'deleted';
+      locationId: string;
+      contactId: string;
+      id: string;
+    }
   | { kind: 'appointment'; change: 'created' | 'updated' | 'deleted'; locationId: string; contactId: string };
 
-export type Invalidator = Pick<SharedCache, 'invalidateContact' | 'invalidateTask' | 'invalidateNote' | 'invalidateAppointments'>;
+export type Invalidator = Pick<
+  SharedCache,
+  'invalidateContact' | 'invalidateTask' | 'invalidateNote' | 'invalidateAppointments'
+>;
 
 export function invalidateForEntityChange(cache: Invalidator, change: CacheEntityChange): Promise<InvalidationReport> {
   switch (change.kind) {

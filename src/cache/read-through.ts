@@ -53,7 +53,12 @@ export interface ReadThroughOptions<T> {
 }
 
 /** Upstream failures that say "try later", not "no": a stale value is better than an error for them. */
-const SERVE_STALE_KINDS: ReadonlySet<GhlErrorKind> = new Set(['RateLimited', 'Unavailable', 'Timeout', 'BudgetReserve']);
+const SERVE_STALE_KINDS: ReadonlySet<GhlErrorKind> = new Set([
+  'RateLimited',
+  'Unavailable',
+  'Timeout',
+  'BudgetReserve',
+]);
 
 export function isServeStaleFailure(error: unknown): boolean {
   return isGhlError(error) && SERVE_STALE_KINDS.has(error.kind);
@@ -100,7 +105,12 @@ export class ReadThrough {
     this.batched = new SingleFlight(onCoalesced);
   }
 
-  async readThrough<T>(key: string, ttlMs: number, loader: Loader<T>, options: ReadThroughOptions<T> = {}): Promise<ReadResult<T>> {
+  async readThrough<T>(
+    key: string,
+    ttlMs: number,
+    loader: Loader<T>,
+    options: ReadThroughOptions<T> = {},
+  ): Promise<ReadResult<T>> {
     const { stats, now } = this.deps;
     const entity = entityOfKey(key);
     const graceMs = options.graceMs ?? this.deps.graceMs;
@@ -125,7 +135,10 @@ export class ReadThrough {
     } catch (error) {
       if (entry !== undefined && freshness === 'fallback' && isServeStaleFailure(error)) {
         stats.record('stale_on_error', entity);
-        this.deps.logger.debug({ key, err: asError(error).message }, 'Serving a stale cached value: upstream failed retryably');
+        this.deps.logger.debug(
+          { key, err: asError(error).message },
+          'Serving a stale cached value: upstream failed retryably',
+        );
         return fromEntry(entry, true, now());
       }
       throw error;
@@ -289,7 +302,12 @@ export class ReadThrough {
     });
   }
 
-  private loadBatch<T>(keys: string[], ttlMs: number, loadMissing: LoadMissing<T>, lane: Lane): Map<string, Promise<T | undefined>> {
+  private loadBatch<T>(
+    keys: string[],
+    ttlMs: number,
+    loadMissing: LoadMissing<T>,
+    lane: Lane,
+  ): Map<string, Promise<T | undefined>> {
     const flights = new Map<string, Promise<T | undefined>>();
     const fresh: string[] = [];
     for (const key of keys) {
@@ -337,7 +355,10 @@ export class ReadThrough {
         () => this.deps.stats.record('revalidated', entity),
         (error: unknown) => {
           this.deps.stats.record('revalidate_failed', entity);
-          this.deps.logger.debug({ key, err: asError(error).message }, 'Background refresh of a stale cache entry failed; the stale value stays');
+          this.deps.logger.debug(
+            { key, err: asError(error).message },
+            'Background refresh of a stale cache entry failed; the stale value stays',
+          );
         },
       ),
     );

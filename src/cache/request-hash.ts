@@ -19,5 +19,8 @@ function canonical(value: unknown): unknown {
 
 /** 128 bits of SHA-256 over canonical JSON, base64url: short keys, collisions out of reach. */
 export function hashRequest(request: unknown): string {
-  return createHash('sha256').update(JSON.stringify(canonical(request)) ?? 'undefined').digest('base64url').slice(0, 22);
+  return createHash('sha256')
+    .update(JSON.stringify(canonical(request)) ?? 'undefined')
+    .digest('base64url')
+    .slice(0, 22);
 }

@@ -161,7 +161,10 @@ export class ResilientStore {
       return await this.withTimeout(operation, run());
     } catch (error) {
       if (error instanceof CacheValueError) {
-        this.options.logger.warn({ cache: this.options.label, operation, key, err: error.message }, 'A value could not be cached; it is served uncached');
+        this.options.logger.warn(
+          { cache: this.options.label, operation, key, err: error.message },
+          'A value could not be cached; it is served uncached',
+        );
         return fallback;
       }
       this.options.stats.record('store_error', key === null ? null : entityOfKey(key));
@@ -173,7 +176,10 @@ export class ResilientStore {
   private async withTimeout<R>(operation: string, work: Promise<R>): Promise<R> {
     let timer: NodeJS.Timeout | undefined;
     const timeout = new Promise<never>((_, reject) => {
-      timer = setTimeout(() => reject(new StoreTimeoutError(operation, this.options.opTimeoutMs)), this.options.opTimeoutMs);
+      timer = setTimeout(
+        () => reject(new StoreTimeoutError(operation, this.options.opTimeoutMs)),
+        this.options.opTimeoutMs,
+      );
     });
     try {
       return await Promise.race([work, timeout]);
@@ -203,7 +209,10 @@ export class ResilientStore {
     this.since = this.now();
     this.lastError = null;
     this.options.stats.record('store_up');
-    this.options.logger.info({ cache: this.options.label, downForMs }, `Shared cache ${this.options.label} recovered after ${downForMs} ms`);
+    this.options.logger.info(
+      { cache: this.options.label, downForMs },
+      `Shared cache ${this.options.label} recovered after ${downForMs} ms`,
+    );
   }
 
   private scheduleProbe(): void {
@@ -216,7 +225,10 @@ export class ResilientStore {
         },
         (error: unknown) => {
           this.lastError = describe(error);
-          this.options.logger.debug({ cache: this.options.label, err: this.lastError }, 'Shared cache still unavailable');
+          this.options.logger.debug(
+            { cache: this.options.label, err: this.lastError },
+            'Shared cache still unavailable',
+          );
           this.scheduleProbe();
         },
       );

@@ -52,7 +52,8 @@ export interface ResponseKeyParts {
 }
 
 export function responseKey(parts: ResponseKeyParts): string {
-  const caller = parts.caller === null ? null : [parts.caller.kind, parts.caller.subject, [...parts.caller.roles].sort()];
+  const caller =
+    parts.caller === null ? null : [parts.caller.kind, parts.caller.subject, [...parts.caller.roles].sort()];
   return JSON.stringify([parts.locationId, caller, parts.operationName, parts.query, parts.variables ?? {}]);
 }
 
@@ -67,7 +68,11 @@ export class ResponseCache {
     private readonly stats: CacheStats = cache.stats,
   ) {
     this.now = options.now ?? Date.now;
-    this.lru = new BoundedLru<CachedResponse>({ maxEntries: options.maxEntries, maxBytes: options.maxBytes, now: this.now });
+    this.lru = new BoundedLru<CachedResponse>({
+      maxEntries: options.maxEntries,
+      maxBytes: options.maxBytes,
+      now: this.now,
+    });
     this.maxResponseBytes = options.maxResponseBytes ?? Math.floor(options.maxBytes / 16);
   }
 
@@ -83,7 +88,8 @@ export class ResponseCache {
       return null;
     }
     const writes = this.cache.localWrites;
-    const unchanged = cached.checked !== null && writes === cached.checked.atWrites && this.now() < cached.checked.freshUntil;
+    const unchanged =
+      cached.checked !== null && writes === cached.checked.atWrites && this.now() < cached.checked.freshUntil;
     if (!unchanged) {
       const freshUntil = await this.cache.stillCurrent(cached.dependencies);
       if (freshUntil === null) {
@@ -103,7 +109,9 @@ export class ResponseCache {
   store(key: string, data: unknown, dependencies: ResponseDependency[]): boolean {
     const dataJson = JSON.stringify(data);
     // UTF-16 in memory: two bytes a character, plus the dependency keys.
-    const bytes = 2 * (key.length + dataJson.length + dependencies.reduce((sum, dependency) => sum + dependency.key.length + 24, 0));
+    const bytes =
+      2 *
+      (key.length + dataJson.length + dependencies.reduce((sum, dependency) => sum + dependency.key.length + 24, 0));
     if (bytes > this.maxResponseBytes) return false;
     return this.lru.set(key, { dataJson, dependencies, storedAt: this.now(), checked: null }, bytes);
   }

@@ -22,7 +22,8 @@ export class ResponseDependencies {
   /** A read-through result for `key`, as the loader got it (an Error or undefined: nothing usable). */
   noteRead(key: string, result: ReadResult<unknown> | Error | undefined): void {
     if (result === undefined || result instanceof Error) return this.spoil('a value was absent or failed');
-    if (!result.fromCache || result.stale || result.version === null) return this.spoil('a value was loaded upstream or served stale');
+    if (!result.fromCache || result.stale || result.version === null)
+      return this.spoil('a value was loaded upstream or served stale');
     this.entries.set(key, { kind: 'entry', key, version: result.version });
     const generation = generationOfKey(key);
     if (generation !== null) this.entries.set(generation.key, { kind: 'generation', ...generation });

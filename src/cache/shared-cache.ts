@@ -27,7 +27,12 @@ export class SharedCache {
     private readonly invalidation: CacheInvalidation,
   ) {}
 
-  readThrough<T>(key: string, ttlMs: number, loader: Loader<T>, options?: ReadThroughOptions<T>): Promise<ReadResult<T>> {
+  readThrough<T>(
+    key: string,
+    ttlMs: number,
+    loader: Loader<T>,
+    options?: ReadThroughOptions<T>,
+  ): Promise<ReadResult<T>> {
     return this.reader.readThrough(key, ttlMs, loader, options);
   }
 
@@ -72,7 +77,12 @@ export class SharedCache {
 
   /** Key of a GET /contacts/business/{businessId} page. */
   async businessListKey(locationId: string, businessId: string, request: unknown): Promise<string> {
-    return cacheKeys.businessList(locationId, businessId, await this.generations.current(locationId), hashRequest(request));
+    return cacheKeys.businessList(
+      locationId,
+      businessId,
+      await this.generations.current(locationId),
+      hashRequest(request),
+    );
   }
 
   /** See invalidation.ts for exactly what each of these evicts. */

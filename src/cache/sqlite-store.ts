@@ -55,7 +55,9 @@ export class SqliteStore extends EventEmitter implements KeyvStoreAdapter {
     `);
     this.statements = {
       get: this.db.prepare('SELECT value, expires_at FROM cache_entries WHERE key = ?'),
-      getMany: this.db.prepare('SELECT key, value, expires_at FROM cache_entries WHERE key IN (SELECT value FROM json_each(?))'),
+      getMany: this.db.prepare(
+        'SELECT key, value, expires_at FROM cache_entries WHERE key IN (SELECT value FROM json_each(?))',
+      ),
       set: this.db.prepare('INSERT OR REPLACE INTO cache_entries (key, value, expires_at) VALUES (?, ?, ?)'),
       delete: this.db.prepare('DELETE FROM cache_entries WHERE key = ?'),
       deleteMany: this.db.prepare('DELETE FROM cache_entries WHERE key IN (SELECT value FROM json_each(?))'),

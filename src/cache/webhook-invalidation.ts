@@ -23,7 +23,12 @@ export const GhlCacheEventSchema = z.discriminatedUnion('type', [
     locationId: id,
     id,
   }),
-  z.looseObject({ type: z.enum(['TaskCreate', 'TaskUpdate', 'TaskComplete', 'TaskDelete']), locationId: id, id, contactId: id }),
+  z.looseObject({
+    type: z.enum(['TaskCreate', 'TaskUpdate', 'TaskComplete', 'TaskDelete']),
+    locationId: id,
+    id,
+    contactId: id,
+  }),
   z.looseObject({ type: z.enum(['NoteCreate', 'NoteUpdate', 'NoteDelete']), locationId: id, id, contactId: id }),
   z.looseObject({
     type: z.enum(['AppointmentCreate', 'AppointmentUpdate', 'AppointmentDelete']),
@@ -51,15 +56,32 @@ export function changeOfGhlEvent(event: unknown): CacheEntityChange | null {
     case 'TaskUpdate':
     case 'TaskComplete':
     case 'TaskDelete':
-      return { kind: 'task', change: changeOf(data.type), locationId: data.locationId, contactId: data.contactId, id: data.id };
+      return {
+        kind: 'task',
+        change: changeOf(data.type),
+        locationId: data.locationId,
+        contactId: data.contactId,
+        id: data.id,
+      };
     case 'NoteCreate':
     case 'NoteUpdate':
     case 'NoteDelete':
-      return { kind: 'note', change: changeOf(data.type), locationId: data.locationId, contactId: data.contactId, id: data.id };
+      return {
+        kind: 'note',
+        change: changeOf(data.type),
+        locationId: data.locationId,
+        contactId: data.contactId,
+        id: data.id,
+      };
     case 'AppointmentCreate':
     case 'AppointmentUpdate':
     case 'AppointmentDelete':
-      return { kind: 'appointment', change: changeOf(data.type), locationId: data.locationId, contactId: data.appointment.contactId };
+      return {
+        kind: 'appointment',
+        change: changeOf(data.type),
+        locationId: data.locationId,
+        contactId: data.appointment.contactId,
+      };
   }
 }
 

@@ -26,14 +26,24 @@ export const USAGE = `Usage: npm run auth -- <command>
 
 const list = z
   .string()
-  .transform((text) => text.split(',').map((part) => part.trim()).filter((part) => part !== ''))
+  .transform((text) =>
+    text
+      .split(',')
+      .map((part) => part.trim())
+      .filter((part) => part !== ''),
+  )
   .pipe(z.array(z.string().min(1)).min(1));
 
 export const AuthCommandSchema = z.discriminatedUnion('command', [
   z.object({ command: z.literal('url') }),
   z.object({ command: z.literal('status') }),
   z.object({ command: z.literal('revoke'), locationId: z.string().min(1) }),
-  z.object({ command: z.literal('api-key create'), name: z.string().min(1).max(100), locations: list, roles: list.pipe(z.array(RoleSchema)) }),
+  z.object({
+    command: z.literal('api-key create'),
+    name: z.string().min(1).max(100),
+    locations: list,
+    roles: list.pipe(z.array(RoleSchema)),
+  }),
   z.object({ command: z.literal('api-key list') }),
   z.object({ command: z.literal('api-key revoke'), id: z.string().min(1) }),
   z.object({ command: z.literal('secret set'), name: z.string().min(1), value: z.string().min(1) }),
@@ -70,7 +80,9 @@ export function parseAuthCommand(argv: readonly string[]): AuthCommand {
   if (command === 'key generate' && args[0] !== undefined) input.id = args[0];
   const parsed = AuthCommandSchema.safeParse(input);
   if (!parsed.success) {
-    const problems = parsed.error.issues.map((issue) => `${issue.path.join('.') || 'command'}: ${issue.message}`).join('; ');
+    const problems = parsed.error.issues
+      .map((issue) => `${issue.path.join('.') || 'command'}: ${issue.message}`)
+      .join('; ');
     throw new Error(`${problems}\n\n${USAGE}`);
   }
   return parsed.data;
@@ -99,13 +111,18 @@ export function keyGenerateLines(id: string): string[] {
 }
 
 function requireKeyRing(deps: AuthCommandDeps): KeyRing {
-  if (deps.keyRing === null) throw new Error('TOKEN_ENCRYPTION_KEY is not set: tokens and secrets are only stored encrypted (npm run auth -- key generate)');
+  if (deps.keyRing === null)
+    throw new Error(
+      'TOKEN_ENCRYPTION_KEY is not set: tokens and secrets are only stored encrypted (npm run auth -- key generate)',
+    );
   return deps.keyRing;
 }
 
 function describeExpiry(expiresAt: string, now: Date): string {
   const minutes = Math.round((new Date(expiresAt).getTime() - now.getTime()) / 60_000);
-  return minutes >= 0 ? `${expiresAt} (in ${minutes} min)` : `${expiresAt} (expired ${-minutes} min ago; refreshed on next use)`;
+  return minutes >= 0
+    ? `${expiresAt} (in ${minutes} min)`
+    : `${expiresAt} (expired ${-minutes} min ago; refreshed on next use)`;
 }
 
 export async function runAuthCommand(command: AuthCommand, deps: AuthCommandDeps): Promise<void> {
@@ -116,7 +133,8 @@ export async function runAuthCommand(command: AuthCommand, deps: AuthCommandDeps
       keyGenerateLines(command.id).forEach((line) => out(line));
       return;
     case 'url':
-      if (deps.installUrl === null) throw new Error('OAuth is not configured: set GHL_CLIENT_ID, GHL_CLIENT_SECRET and GHL_REDIRECT_URI');
+      if (deps.installUrl === null)
+        throw new Error('OAuth is not configured: set GHL_CLIENT_ID, GHL_CLIENT_SECRET and GHL_REDIRECT_URI');
       out(`Open ${deps.installUrl} in a browser (the gateway must be running) to install the app.`);
       out(`Scopes requested: ${deps.scopes.join(' ')}`);
       return;
@@ -149,27 +167,42 @@ export async function runAuthCommand(command: AuthCommand, deps: AuthCommandDeps
     }
     case 'revoke': {
       const removed = await deps.tokens.delete('location', command.locationId);
-      if (!removed) throw new Error(`No tokens stored for location ${command.locationId} (see \`npm run auth -- status\`)`);
-      out(`Forgot the tokens of location ${command.locationId}. To revoke them at HighLevel too, uninstall the app from that sub-account.`);
+      if (!removed)
+        throw new Error(`No tokens stored for location ${command.locationId} (see \`npm run auth -- status\`)`);
+      out(
+        `Forgot the tokens of location ${command.locationId}. To revoke them at HighLevel too, uninstall the app from that sub-account.`,
+      );
       return;
     }
     case 'api-key create': {
-      const { key, record } = await createApiKey(deps.apiKeys, { name: command.name, locations: command.locations, roles: command.roles }, now());
-      out(`Created API key ${record.id} "${record.name}" for ${record.locations.join(', ')} with roles ${record.roles.join(', ')}.`);
+      const { key, record } = await createApiKey(
+        deps.apiKeys,
+        { name: command.name, locations: command.locations, roles: command.roles },
+        now(),
+      );
+      out(
+        `Created API key ${record.id} "${record.name}" for ${record.locations.join(', ')} with roles ${record.roles.join(', ')}.`,
+      );
       out(`Key (shown only now, store it safely): ${key}`);
-      out('Send it as `x-api-key: <key>` or `Authorization: Bearer <key>`; add `x-location-id` when it has several locations.');
+      out(
+        'Send it as `x-api-key: <key>` or `Authorization: Bearer <key>`; add `x-location-id` when it has several locations.',
+      );
       return;
     }
     case 'api-key list': {
       const keys = await deps.apiKeys.list();
-      if (keys.length === 0) out('No API keys. Create one with `npm run auth -- api-key create --name N --locations L --roles read`.');
+      if (keys.length === 0)
+        out('No API keys. Create one with `npm run auth -- api-key create --name N --locations L --roles read`.');
       for (const key of keys) {
-        out(`${key.id}  ${key.name}  locations=${key.locations.join(',')}  roles=${key.roles.join(',')}  created=${key.createdAt}${key.revokedAt !== null ? `  REVOKED ${key.revokedAt}` : ''}`);
+        out(
+          `${key.id}  ${key.name}  locations=${key.locations.join(',')}  roles=${key.roles.join(',')}  created=${key.createdAt}${key.revokedAt !== null ? `  REVOKED ${key.revokedAt}` : ''}`,
+        );
       }
       return;
     }
     case 'api-key revoke': {
-      if (!(await deps.apiKeys.revoke(command.id, now().toISOString()))) throw new Error(`No active API key ${command.id} (see \`npm run auth -- api-key list\`)`);
+      if (!(await deps.apiKeys.revoke(command.id, now().toISOString())))
+        throw new Error(`No active API key ${command.id} (see \`npm run auth -- api-key list\`)`);
       out(`Revoked API key ${command.id}; requests with it now answer UNAUTHENTICATED.`);
       return;
     }
@@ -191,7 +224,9 @@ export async function runAuthCommand(command: AuthCommand, deps: AuthCommandDeps
       const keyRing = requireKeyRing(deps);
       const tokens = await new TokenVault(deps.tokens, keyRing, now).reencryptStale();
       const secrets = await new SecretVault(deps.secrets, keyRing, now).reencryptStale();
-      out(`Re-encrypted ${tokens} token grant(s) and ${secrets} secret(s) with key ${keyRing.primaryKeyId}. Older keys can be removed once every replica runs with the new ring.`);
+      out(
+        `Re-encrypted ${tokens} token grant(s) and ${secrets} secret(s) with key ${keyRing.primaryKeyId}. Older keys can be removed once every replica runs with the new ring.`,
+      );
       return;
     }
   }

@@ -51,8 +51,18 @@ export function parseSyncArgs(argv: string[]): SyncArgs | { error: string } {
   return { businessId, mode };
 }
 
-function roofrSimulatorOf(config: Config): { apiBaseUrl: string; apiKey: string; authHeader: string; authScheme: string } {
-  return { apiBaseUrl: `http://127.0.0.1:${config.ROOFR_SIM_PORT}/v1`, apiKey: config.ROOFR_SIM_API_KEY, authHeader: config.ROOFR_AUTH_HEADER, authScheme: config.ROOFR_AUTH_SCHEME };
+function roofrSimulatorOf(config: Config): {
+  apiBaseUrl: string;
+  apiKey: string;
+  authHeader: string;
+  authScheme: string;
+} {
+  return {
+    apiBaseUrl: `http://127.0.0.1:${config.ROOFR_SIM_PORT}/v1`,
+    apiKey: config.ROOFR_SIM_API_KEY,
+    authHeader: config.ROOFR_AUTH_HEADER,
+    authScheme: config.ROOFR_AUTH_SCHEME,
+  };
 }
 
 async function main(): Promise<number> {
@@ -69,7 +79,9 @@ async function main(): Promise<number> {
   const config = parseConfig(process.env);
   const locationId = config.GHL_LOCATION_ID;
   if (locationId === undefined) {
-    process.stderr.write('npm run sync needs GHL_PRIVATE_INTEGRATION_TOKEN and GHL_LOCATION_ID (for the simulator: npm run simulate, then its token and location).\n');
+    process.stderr.write(
+      'npm run sync needs GHL_PRIVATE_INTEGRATION_TOKEN and GHL_LOCATION_ID (for the simulator: npm run simulate, then its token and location).\n',
+    );
     return 1;
   }
   const store = await openStore(config.DATABASE_URL, { outboxMaxAttempts: config.OUTBOX_MAX_ATTEMPTS });
@@ -77,17 +89,45 @@ async function main(): Promise<number> {
   // Without a shared (Redis) budget this process is the only HighLevel caller of its budget:
   // no interactive traffic to keep a share for.
   const ghl = createGhlClient(config.REDIS_URL === undefined ? { ...config, GHL_INTERACTIVE_SHARE: 0 } : config);
-  const roofr = createRoofrPort(config, config.ROOFR_ADAPTER === 'simulator' ? { simulator: roofrSimulatorOf(config) } : {});
+  const roofr = createRoofrPort(
+    config,
+    config.ROOFR_ADAPTER === 'simulator' ? { simulator: roofrSimulatorOf(config) } : {},
+  );
   const mapping = await loadConfiguredMapping(config);
-  const outbox = createOutboxWorker({ store, handler: createOutboxDelivery({ store, roofr, db: store.db }), owner, pollMs: config.OUTBOX_POLL_MS });
-  const push = createRoofrPush({ ghl, store, roofr, mapping, deletePolicy: config.ROOFR_DELETE_POLICY, onQueued: () => outbox.nudge() });
-  const engine = await createSyncEngine({ ghl, roofr, push, mapping, store, locationId, pageSize: config.SYNC_PAGE_SIZE, eventTasks: parseEventTasks(config.SYNC_EVENT_TASKS), owner });
+  const outbox = createOutboxWorker({
+    store,
+    handler: createOutboxDelivery({ store, roofr, db: store.db }),
+    owner,
+    pollMs: config.OUTBOX_POLL_MS,
+  });
+  const push = createRoofrPush({
+    ghl,
+    store,
+    roofr,
+    mapping,
+    deletePolicy: config.ROOFR_DELETE_POLICY,
+    onQueued: () => outbox.nudge(),
+  });
+  const engine = await createSyncEngine({
+    ghl,
+    roofr,
+    push,
+    mapping,
+    store,
+    locationId,
+    pageSize: config.SYNC_PAGE_SIZE,
+    eventTasks: parseEventTasks(config.SYNC_EVENT_TASKS),
+    owner,
+  });
   outbox.start();
   try {
     // An unfinished run with the same arguments (the process was killed) is resumed.
     const previous = await store.syncRuns.latest(locationId, 'running');
     let run: SyncRun =
-      previous !== null && previous.trigger === 'cli' && previous.mode === args.mode && previous.businessId === args.businessId
+      previous !== null &&
+      previous.trigger === 'cli' &&
+      previous.mode === args.mode &&
+      previous.businessId === args.businessId
         ? previous
         : await store.syncRuns.start({ trigger: 'cli', locationId, businessId: args.businessId, mode: args.mode });
     const reporter = createProgressReporter(process.stderr);
@@ -98,15 +138,30 @@ async function main(): Promise<number> {
       {
         onPage: ({ run: current, total, processed }) => {
           const budget = ghl.rateBudget.snapshot(locationId);
-          const allowed = budget.limitsKnown && budget.intervalMs > 0 ? (budget.burstMax * 1000) / budget.intervalMs : null;
-          reporter.update(progressLine({ processed, total, counts: current.counts, callsPerContact: perContact, allowedPerSecond: allowed }));
+          const allowed =
+            budget.limitsKnown && budget.intervalMs > 0 ? (budget.burstMax * 1000) / budget.intervalMs : null;
+          reporter.update(
+            progressLine({
+              processed,
+              total,
+              counts: current.counts,
+              callsPerContact: perContact,
+              allowedPerSecond: allowed,
+            }),
+          );
         },
       },
     );
-    const seconds = ((run.finishedAt === null ? Date.now() : Date.parse(run.finishedAt)) - Date.parse(run.startedAt)) / 1000;
+    const seconds =
+      ((run.finishedAt === null ? Date.now() : Date.parse(run.finishedAt)) - Date.parse(run.startedAt)) / 1000;
     reporter.done(`run ${run.id} ${run.status} in ${seconds.toFixed(1)} s`);
-    process.stdout.write(`${JSON.stringify({ id: run.id, status: run.status, mode: run.mode, businessId: run.businessId, counts: run.counts, errors: run.errors.slice(0, 10) })}\n`);
-    if (run.status === 'failed') process.stderr.write(`The run failed: ${run.errors.at(-1)?.message ?? 'see the run'}. Run the same command again to resume.\n`);
+    process.stdout.write(
+      `${JSON.stringify({ id: run.id, status: run.status, mode: run.mode, businessId: run.businessId, counts: run.counts, errors: run.errors.slice(0, 10) })}\n`,
+    );
+    if (run.status === 'failed')
+      process.stderr.write(
+        `The run failed: ${run.errors.at(-1)?.message ?? 'see the run'}. Run the same command again to resume.\n`,
+      );
     return run.status === 'succeeded' ? 0 : run.status === 'partial' ? 2 : 1;
   } finally {
     await outbox.stop();
@@ -120,7 +175,11 @@ main().then(
     process.exitCode = code;
   },
   (error: unknown) => {
-    process.stderr.write(error instanceof ConfigError ? `${error.message}\n` : `sync failed: ${error instanceof Error ? error.message : String(error)}\n`);
+    process.stderr.write(
+      error instanceof ConfigError
+        ? `${error.message}\n`
+        : `sync failed: ${error instanceof Error ? error.message : String(error)}\n`,
+    );
     process.exitCode = 1;
   },
 );

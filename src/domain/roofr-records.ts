@@ -40,7 +40,14 @@ export interface RoofrCustomer extends RoofrCustomerFields {
 }
 
 /** Roofr's stage categories; a team's workflow stages each belong to one of them. */
-export const ROOFR_STAGE_CATEGORIES = ['New Incoming Leads', 'Qualified Leads', 'Won Jobs', 'Completed', 'Lost', 'Unqualified'] as const;
+export const ROOFR_STAGE_CATEGORIES = [
+  'New Incoming Leads',
+  'Qualified Leads',
+  'Won Jobs',
+  'Completed',
+  'Lost',
+  'Unqualified',
+] as const;
 
 export interface RoofrJobFields {
   name: string | null;

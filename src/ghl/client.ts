@@ -50,7 +50,15 @@ import {
   TasksResponseDto,
   UpsertContactResponseDto,
 } from './schemas.js';
-import { buildPath, endpointLabel, ENDPOINTS, normaliseBaseUrl, versionFor, type EndpointName, type EndpointSpec } from './spec.js';
+import {
+  buildPath,
+  endpointLabel,
+  ENDPOINTS,
+  normaliseBaseUrl,
+  versionFor,
+  type EndpointName,
+  type EndpointSpec,
+} from './spec.js';
 import { toAppointment, toContact, toNote, toSearchedContact, toTask } from './to-domain.js';
 
 /** The subset of pino the client uses; a pino logger satisfies it. */
@@ -138,7 +146,9 @@ export class GhlClient implements GhlApi {
     this.logger = options.logger;
     this.observer = options.observer;
     this.sleep = options.sleep ?? defaultSleep;
-    this.budget = options.rateBudget ?? new InMemoryRateBudget({ dailyReserve: options.dailyReserve, interactiveShare: options.interactiveShare });
+    this.budget =
+      options.rateBudget ??
+      new InMemoryRateBudget({ dailyReserve: options.dailyReserve, interactiveShare: options.interactiveShare });
     this.concurrency = new LocationConcurrency(options.concurrencyPerLocation, options.interactiveShare);
     this.retryOptions = {
       maxRetries: options.maxRetries,
@@ -199,13 +209,23 @@ export class GhlClient implements GhlApi {
 
   getContact(locationId: string, contactId: string, options?: CallOptions): Promise<Contact> {
     return this.call(
-      { name: 'getContact', locationId, pathParams: { contactId }, parse: (body, endpoint) => toContact(parseResponse(ContactEnvelopeDto, body, endpoint).contact, locationId) },
+      {
+        name: 'getContact',
+        locationId,
+        pathParams: { contactId },
+        parse: (body, endpoint) => toContact(parseResponse(ContactEnvelopeDto, body, endpoint).contact, locationId),
+      },
       options,
     );
   }
 
-  searchContacts(locationId: string, request: SearchContactsRequest, options?: CallOptions): Promise<SearchContactsResult> {
-    if (request.page !== undefined && request.searchAfter !== undefined) throw new TypeError('searchContacts: pass page or searchAfter, not both (GHL rejects both)');
+  searchContacts(
+    locationId: string,
+    request: SearchContactsRequest,
+    options?: CallOptions,
+  ): Promise<SearchContactsResult> {
+    if (request.page !== undefined && request.searchAfter !== undefined)
+      throw new TypeError('searchContacts: pass page or searchAfter, not both (GHL rejects both)');
     const json: Record<string, unknown> = { locationId, pageLimit: request.pageLimit };
     if (request.searchAfter !== undefined) json['searchAfter'] = request.searchAfter;
     else json['page'] = request.page ?? 1;
@@ -226,7 +246,11 @@ export class GhlClient implements GhlApi {
     );
   }
 
-  iterateSearch(locationId: string, request: Omit<SearchContactsRequest, 'page' | 'searchAfter'>, options?: CallOptions): AsyncIterable<SearchedContact> {
+  iterateSearch(
+    locationId: string,
+    request: Omit<SearchContactsRequest, 'page' | 'searchAfter'>,
+    options?: CallOptions,
+  ): AsyncIterable<SearchedContact> {
     return walkSearch((page) => this.searchContacts(locationId, page, options), request);
   }
 
@@ -257,11 +281,20 @@ export class GhlClient implements GhlApi {
     );
   }
 
-  iterateContacts(locationId: string, request: Omit<ListContactsRequest, 'startAfter' | 'startAfterId'>, options?: CallOptions): AsyncIterable<Contact> {
+  iterateContacts(
+    locationId: string,
+    request: Omit<ListContactsRequest, 'startAfter' | 'startAfterId'>,
+    options?: CallOptions,
+  ): AsyncIterable<Contact> {
     return walkList((page) => this.listContacts(locationId, page, options), request);
   }
 
-  listBusinessContacts(locationId: string, businessId: string, request: BusinessContactsRequest, options?: CallOptions): Promise<BusinessContactsResult> {
+  listBusinessContacts(
+    locationId: string,
+    businessId: string,
+    request: BusinessContactsRequest,
+    options?: CallOptions,
+  ): Promise<BusinessContactsResult> {
     const searchParams: Record<string, string | number> = { locationId };
     if (request.limit !== undefined) searchParams['limit'] = request.limit;
     if (request.skip !== undefined) searchParams['skip'] = request.skip;
@@ -274,20 +307,33 @@ export class GhlClient implements GhlApi {
         searchParams,
         parse: (body, endpoint) => {
           const dto = parseResponse(BusinessContactsResponseDto, body, endpoint);
-          return { contacts: dto.contacts.map((contact) => toContact(contact, locationId)), count: dto.count ?? dto.contacts.length };
+          return {
+            contacts: dto.contacts.map((contact) => toContact(contact, locationId)),
+            count: dto.count ?? dto.contacts.length,
+          };
         },
       },
       options,
     );
   }
 
-  iterateBusinessContacts(locationId: string, businessId: string, request: Omit<BusinessContactsRequest, 'skip'>, options?: CallOptions): AsyncIterable<Contact> {
+  iterateBusinessContacts(
+    locationId: string,
+    businessId: string,
+    request: Omit<BusinessContactsRequest, 'skip'>,
+    options?: CallOptions,
+  ): AsyncIterable<Contact> {
     return walkBusiness((page) => this.listBusinessContacts(locationId, businessId, page, options), request);
   }
 
   createContact(locationId: string, input: ContactWrite, options?: CallOptions): Promise<Contact> {
     return this.call(
-      { name: 'createContact', locationId, json: { ...input, locationId }, parse: (body, endpoint) => toContact(parseResponse(ContactEnvelopeDto, body, endpoint).contact, locationId) },
+      {
+        name: 'createContact',
+        locationId,
+        json: { ...input, locationId },
+        parse: (body, endpoint) => toContact(parseResponse(ContactEnvelopeDto, body, endpoint).contact, locationId),
+      },
       options,
     );
   }
@@ -305,7 +351,11 @@ export class GhlClient implements GhlApi {
     );
   }
 
-  upsertContact(locationId: string, input: ContactWrite, options?: CallOptions): Promise<{ contact: Contact; created: boolean }> {
+  upsertContact(
+    locationId: string,
+    input: ContactWrite,
+    options?: CallOptions,
+  ): Promise<{ contact: Contact; created: boolean }> {
     return this.call(
       {
         name: 'upsertContact',
@@ -321,19 +371,34 @@ export class GhlClient implements GhlApi {
   }
 
   deleteContact(locationId: string, contactId: string, options?: CallOptions): Promise<void> {
-    return this.call({ name: 'deleteContact', locationId, pathParams: { contactId }, allowEmptyBody: true, parse: parseDelete }, options);
+    return this.call(
+      { name: 'deleteContact', locationId, pathParams: { contactId }, allowEmptyBody: true, parse: parseDelete },
+      options,
+    );
   }
 
   addTags(locationId: string, contactId: string, tags: string[], options?: CallOptions): Promise<string[]> {
     return this.call(
-      { name: 'addTags', locationId, pathParams: { contactId }, json: { tags }, parse: (body, endpoint) => parseResponse(TagsResponseDto, body, endpoint).tags },
+      {
+        name: 'addTags',
+        locationId,
+        pathParams: { contactId },
+        json: { tags },
+        parse: (body, endpoint) => parseResponse(TagsResponseDto, body, endpoint).tags,
+      },
       options,
     );
   }
 
   removeTags(locationId: string, contactId: string, tags: string[], options?: CallOptions): Promise<string[]> {
     return this.call(
-      { name: 'removeTags', locationId, pathParams: { contactId }, json: { tags }, parse: (body, endpoint) => parseResponse(TagsResponseDto, body, endpoint).tags },
+      {
+        name: 'removeTags',
+        locationId,
+        pathParams: { contactId },
+        json: { tags },
+        parse: (body, endpoint) => parseResponse(TagsResponseDto, body, endpoint).tags,
+      },
       options,
     );
   }
@@ -346,7 +411,8 @@ export class GhlClient implements GhlApi {
         name: 'listTasks',
         locationId,
         pathParams: { contactId },
-        parse: (body, endpoint) => parseResponse(TasksResponseDto, body, endpoint).tasks.map((task) => toTask(task, contactId)),
+        parse: (body, endpoint) =>
+          parseResponse(TasksResponseDto, body, endpoint).tasks.map((task) => toTask(task, contactId)),
       },
       options,
     );
@@ -354,28 +420,62 @@ export class GhlClient implements GhlApi {
 
   getTask(locationId: string, contactId: string, taskId: string, options?: CallOptions): Promise<Task> {
     return this.call(
-      { name: 'getTask', locationId, pathParams: { contactId, taskId }, parse: (body, endpoint) => toTask(parseResponse(TaskEnvelopeDto, body, endpoint).task, contactId) },
+      {
+        name: 'getTask',
+        locationId,
+        pathParams: { contactId, taskId },
+        parse: (body, endpoint) => toTask(parseResponse(TaskEnvelopeDto, body, endpoint).task, contactId),
+      },
       options,
     );
   }
 
-  createTask(locationId: string, contactId: string, input: TaskWrite & { title: string; dueDate: string }, options?: CallOptions): Promise<Task> {
+  createTask(
+    locationId: string,
+    contactId: string,
+    input: TaskWrite & { title: string; dueDate: string },
+    options?: CallOptions,
+  ): Promise<Task> {
     // GHL requires `completed` on create.
     const json = { ...input, completed: input.completed ?? false };
     return this.call(
-      { name: 'createTask', locationId, pathParams: { contactId }, json, parse: (body, endpoint) => toTask(parseResponse(TaskEnvelopeDto, body, endpoint).task, contactId) },
+      {
+        name: 'createTask',
+        locationId,
+        pathParams: { contactId },
+        json,
+        parse: (body, endpoint) => toTask(parseResponse(TaskEnvelopeDto, body, endpoint).task, contactId),
+      },
       options,
     );
   }
 
-  updateTask(locationId: string, contactId: string, taskId: string, input: TaskWrite, options?: CallOptions): Promise<Task> {
+  updateTask(
+    locationId: string,
+    contactId: string,
+    taskId: string,
+    input: TaskWrite,
+    options?: CallOptions,
+  ): Promise<Task> {
     return this.call(
-      { name: 'updateTask', locationId, pathParams: { contactId, taskId }, json: input, parse: (body, endpoint) => toTask(parseResponse(TaskEnvelopeDto, body, endpoint).task, contactId) },
+      {
+        name: 'updateTask',
+        locationId,
+        pathParams: { contactId, taskId },
+        json: input,
+        parse: (body, endpoint) => toTask(parseResponse(TaskEnvelopeDto, body, endpoint).task, contactId),
+      },
       options,
     );
   }
 
-  completeTask(locationId: string, contactId: string, taskId: string, completed: boolean, options?: CallOptions): Promise<Task> {
+  completeTask(
+    locationId: string,
+    contactId: string,
+    taskId: string,
+    completed: boolean,
+    options?: CallOptions,
+  ): Promise<Task> {
     return this.call(
       {
         name: 'completeTask',
@@ -389,11 +489,18 @@ export class GhlClient implements GhlApi {
   }
 
   deleteTask(locationId: string, contactId: string, taskId: string, options?: CallOptions): Promise<void> {
-    return this.call({ name: 'deleteTask', locationId, pathParams: { contactId, taskId }, allowEmptyBody: true, parse: parseDelete }, options);
+    return this.call(
+      { name: 'deleteTask', locationId, pathParams: { contactId, taskId }, allowEmptyBody: true, parse: parseDelete },
+      options,
+    );
   }
 
   searchTasks(locationId: string, request: TaskSearchRequest, options?: CallOptions): Promise<Task[]> {
-    const json: Record<string, unknown> = { contactId: request.contactIds, limit: request.limit ?? 25, skip: request.skip ?? 0 };
+    const json: Record<string, unknown> = {
+      contactId: request.contactIds,
+      limit: request.limit ?? 25,
+      skip: request.skip ?? 0,
+    };
     if (request.completed !== undefined) json['completed'] = request.completed;
     return this.call(
       {
@@ -401,7 +508,8 @@ export class GhlClient implements GhlApi {
         locationId,
         pathParams: { locationId },
         json,
-        parse: (body, endpoint) => parseResponse(TasksResponseDto, body, endpoint).tasks.map((task) => toTask(task, null)),
+        parse: (body, endpoint) =>
+          parseResponse(TasksResponseDto, body, endpoint).tasks.map((task) => toTask(task, null)),
       },
       options,
     );
@@ -415,7 +523,8 @@ export class GhlClient implements GhlApi {
         name: 'listNotes',
         locationId,
         pathParams: { contactId },
-        parse: (body, endpoint) => parseResponse(NotesResponseDto, body, endpoint).notes.map((note) => toNote(note, contactId)),
+        parse: (body, endpoint) =>
+          parseResponse(NotesResponseDto, body, endpoint).notes.map((note) => toNote(note, contactId)),
       },
       options,
     );
@@ -423,19 +532,36 @@ export class GhlClient implements GhlApi {
 
   getNote(locationId: string, contactId: string, noteId: string, options?: CallOptions): Promise<Note> {
     return this.call(
-      { name: 'getNote', locationId, pathParams: { contactId, id: noteId }, parse: (body, endpoint) => toNote(parseResponse(NoteEnvelopeDto, body, endpoint).note, contactId) },
+      {
+        name: 'getNote',
+        locationId,
+        pathParams: { contactId, id: noteId },
+        parse: (body, endpoint) => toNote(parseResponse(NoteEnvelopeDto, body, endpoint).note, contactId),
+      },
       options,
     );
   }
 
   createNote(locationId: string, contactId: string, input: NoteWrite, options?: CallOptions): Promise<Note> {
     return this.call(
-      { name: 'createNote', locationId, pathParams: { contactId }, json: input, parse: (body, endpoint) => toNote(parseResponse(NoteEnvelopeDto, body, endpoint).note, contactId) },
+      {
+        name: 'createNote',
+        locationId,
+        pathParams: { contactId },
+        json: input,
+        parse: (body, endpoint) => toNote(parseResponse(NoteEnvelopeDto, body, endpoint).note, contactId),
+      },
       options,
     );
   }
 
-  updateNote(locationId: string, contactId: string, noteId: string, input: NoteWrite, options?: CallOptions): Promise<Note> {
+  updateNote(
+    locationId: string,
+    contactId: string,
+    noteId: string,
+    input: NoteWrite,
+    options?: CallOptions,
+  ): Promise<Note> {
     return this.call(
       {
         name: 'updateNote',
@@ -449,7 +575,16 @@ export class GhlClient implements GhlApi {
   }
 
   deleteNote(locationId: string, contactId: string, noteId: string, options?: CallOptions): Promise<void> {
-    return this.call({ name: 'deleteNote', locationId, pathParams: { contactId, id: noteId }, allowEmptyBody: true, parse: parseDelete }, options);
+    return this.call(
+      {
+        name: 'deleteNote',
+        locationId,
+        pathParams: { contactId, id: noteId },
+        allowEmptyBody: true,
+        parse: parseDelete,
+      },
+      options,
+    );
   }
 
   listAppointments(locationId: string, contactId: string, options?: CallOptions): Promise<Appointment[]> {
@@ -458,7 +593,8 @@ export class GhlClient implements GhlApi {
         name: 'listAppointments',
         locationId,
         pathParams: { contactId },
-        parse: (body, endpoint) => parseResponse(AppointmentsResponseDto, body, endpoint).events.map((event) => toAppointment(event, contactId)),
+        parse: (body, endpoint) =>
+          parseResponse(AppointmentsResponseDto, body, endpoint).events.map((event) => toAppointment(event, contactId)),
       },
       options,
     );
@@ -490,8 +626,18 @@ export class GhlClient implements GhlApi {
         if (await this.tokenProvider.onUnauthorized(plan.locationId, outcome.token)) continue;
       }
       if (error.kind === 'MissingScope') this.learnedOf(plan.locationId).missing.add(spec.scope);
-      const decision = decideRetry({ error, idempotent: spec.idempotent, attempt, rateLimitRetries, otherRetries }, this.retryOptions);
-      const log = { endpoint, locationId: plan.locationId, requestId: options.requestId, attempt, kind: error.kind, reason: decision.reason };
+      const decision = decideRetry(
+        { error, idempotent: spec.idempotent, attempt, rateLimitRetries, otherRetries },
+        this.retryOptions,
+      );
+      const log = {
+        endpoint,
+        locationId: plan.locationId,
+        requestId: options.requestId,
+        attempt,
+        kind: error.kind,
+        reason: decision.reason,
+      };
       if (!decision.retry) {
         this.logger?.debug(log, 'GHL request failed');
         throw error;
@@ -508,7 +654,13 @@ export class GhlClient implements GhlApi {
     }
   }
 
-  private async attempt<T>(plan: RequestPlan<T>, spec: EndpointSpec, lane: Lane, options: CallOptions, attempt: number): Promise<Outcome> {
+  private async attempt<T>(
+    plan: RequestPlan<T>,
+    spec: EndpointSpec,
+    lane: Lane,
+    options: CallOptions,
+    attempt: number,
+  ): Promise<Outcome> {
     const endpoint = endpointLabel(spec);
     const release = await this.concurrency.acquire(plan.locationId, lane, options.signal);
     let recorded = false;
@@ -535,7 +687,11 @@ export class GhlClient implements GhlApi {
         if (options.signal?.aborted) throw options.signal.reason;
         if (context.tokenError !== null) {
           const message = context.tokenError instanceof Error ? context.tokenError.message : 'no token';
-          return { ok: false, error: new GhlUnauthorizedError(endpoint, `No HighLevel token for location ${plan.locationId}: ${message}`), token: null };
+          return {
+            ok: false,
+            error: new GhlUnauthorizedError(endpoint, `No HighLevel token for location ${plan.locationId}: ${message}`),
+            token: null,
+          };
         }
         return { ok: false, error: errorFromNetwork(spec, error, this.timeoutMs), token: context.token };
       }
@@ -545,8 +701,15 @@ export class GhlClient implements GhlApi {
       recorded = true;
       if (status >= 200 && status < 300) return this.readBody(plan, spec, response.body);
       const retryAfterMs =
-        parseRetryAfter(response.headers, Date.now()) ?? limits?.intervalMs ?? this.budget.intervalMs(plan.locationId) ?? UNKNOWN_WINDOW_MS;
-      return { ok: false, error: errorFromResponse(spec, { status, bodyText: response.body, retryAfterMs }), token: context.token };
+        parseRetryAfter(response.headers, Date.now()) ??
+        limits?.intervalMs ??
+        this.budget.intervalMs(plan.locationId) ??
+        UNKNOWN_WINDOW_MS;
+      return {
+        ok: false,
+        error: errorFromResponse(spec, { status, bodyText: response.body, retryAfterMs }),
+        token: context.token,
+      };
     } finally {
       if (granted && !recorded) this.budget.record(plan.locationId, null);
       release();
@@ -554,7 +717,17 @@ export class GhlClient implements GhlApi {
         const durationMs = performance.now() - started;
         options.observer?.onRequest({ method: spec.method, endpoint, status, durationMs, attempt });
         this.observer?.onRequest({ method: spec.method, endpoint, status, durationMs, attempt });
-        this.logger?.debug({ endpoint, locationId: plan.locationId, requestId: options.requestId, status, attempt, durationMs: Math.round(durationMs) }, 'GHL request');
+        this.logger?.debug(
+          {
+            endpoint,
+            locationId: plan.locationId,
+            requestId: options.requestId,
+            status,
+            attempt,
+            durationMs: Math.round(durationMs),
+          },
+          'GHL request',
+        );
       }
     }
   }
@@ -567,7 +740,11 @@ export class GhlClient implements GhlApi {
     try {
       return { ok: true, body: JSON.parse(text) as unknown };
     } catch (error) {
-      return { ok: false, error: malformedBodyError(spec, error instanceof Error ? error.message : 'unparseable'), token: null };
+      return {
+        ok: false,
+        error: malformedBodyError(spec, error instanceof Error ? error.message : 'unparseable'),
+        token: null,
+      };
     }
   }
 

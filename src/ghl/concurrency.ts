@@ -30,7 +30,8 @@ export class LocationConcurrency {
   ) {
     if (!Number.isInteger(limit) || limit < 1) throw new RangeError('concurrency limit must be a positive integer');
     // Keep at least one slot for interactive callers whenever there is more than one.
-    this.backgroundLimit = limit === 1 ? 1 : Math.max(1, Math.min(limit - 1, limit - Math.ceil(limit * interactiveShare)));
+    this.backgroundLimit =
+      limit === 1 ? 1 : Math.max(1, Math.min(limit - 1, limit - Math.ceil(limit * interactiveShare)));
   }
 
   /** Resolves with the slot's release function (call it exactly once). */
@@ -78,7 +79,7 @@ export class LocationConcurrency {
   /** Interactive waiters first (FIFO among them), then background ones that fit. */
   private drain(locationId: string, slots: LocationSlots): void {
     for (const lane of ['interactive', 'background'] as const) {
-      for (let index = 0; index < slots.waiting.length; ) {
+      for (let index = 0; index < slots.waiting.length;) {
         const waiter = slots.waiting[index];
         if (waiter === undefined || waiter.lane !== lane || !this.fits(slots, lane)) {
           index += 1;

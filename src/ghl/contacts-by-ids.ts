@@ -27,7 +27,9 @@ export async function getContactsByIds(
     const wanted = new Set(chunk);
     const request = {
       pageLimit: Math.min(chunk.length, 500),
-      filters: [{ group: 'OR' as const, filters: chunk.map((id) => ({ field: 'id', operator: 'eq' as const, value: id })) }],
+      filters: [
+        { group: 'OR' as const, filters: chunk.map((id) => ({ field: 'id', operator: 'eq' as const, value: id })) },
+      ],
     };
     for await (const hit of api.iterateSearch(locationId, request, options)) {
       // Guard against a search that matches more loosely than asked.

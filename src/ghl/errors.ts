@@ -35,14 +35,22 @@ export class GhlUnauthorizedError extends GhlError {
 
 export class GhlMissingScopeError extends GhlError {
   readonly kind = 'MissingScope' as const;
-  constructor(endpoint: string, readonly scope: string | null, message?: string) {
+  constructor(
+    endpoint: string,
+    readonly scope: string | null,
+    message?: string,
+  ) {
     super(endpoint, message ?? `The token is not authorized for ${scope ?? 'this scope'} (${endpoint})`);
   }
 }
 
 export class GhlRateLimitedError extends GhlError {
   readonly kind = 'RateLimited' as const;
-  constructor(endpoint: string, readonly retryAfterMs: number, message?: string) {
+  constructor(
+    endpoint: string,
+    readonly retryAfterMs: number,
+    message?: string,
+  ) {
     super(endpoint, message ?? `HighLevel rate limit reached for ${endpoint}; retry in ${retryAfterMs} ms`);
   }
 }
@@ -50,7 +58,12 @@ export class GhlRateLimitedError extends GhlError {
 /** The daily budget's configured reserve would be spent: refused before sending. */
 export class GhlBudgetReserveError extends GhlError {
   readonly kind = 'BudgetReserve' as const;
-  constructor(endpoint: string, readonly retryAfterMs: number, readonly dailyRemaining: number, readonly reserve: number) {
+  constructor(
+    endpoint: string,
+    readonly retryAfterMs: number,
+    readonly dailyRemaining: number,
+    readonly reserve: number,
+  ) {
     super(
       endpoint,
       `Refusing ${endpoint}: only ${dailyRemaining} HighLevel requests remain today and ${reserve} are reserved (GHL_DAILY_RESERVE)`,
@@ -60,21 +73,34 @@ export class GhlBudgetReserveError extends GhlError {
 
 export class GhlUnavailableError extends GhlError {
   readonly kind = 'Unavailable' as const;
-  constructor(endpoint: string, readonly status: number | null, message?: string, options?: { cause?: unknown }) {
+  constructor(
+    endpoint: string,
+    readonly status: number | null,
+    message?: string,
+    options?: { cause?: unknown },
+  ) {
     super(endpoint, message ?? `HighLevel is unavailable (${status ?? 'network error'}) for ${endpoint}`, options);
   }
 }
 
 export class GhlValidationError extends GhlError {
   readonly kind = 'Validation' as const;
-  constructor(endpoint: string, readonly messages: string[], readonly status: number) {
+  constructor(
+    endpoint: string,
+    readonly messages: string[],
+    readonly status: number,
+  ) {
     super(endpoint, `HighLevel rejected the request to ${endpoint}: ${messages.join('; ')}`);
   }
 }
 
 export class GhlTimeoutError extends GhlError {
   readonly kind = 'Timeout' as const;
-  constructor(endpoint: string, readonly timeoutMs: number, options?: { cause?: unknown }) {
+  constructor(
+    endpoint: string,
+    readonly timeoutMs: number,
+    options?: { cause?: unknown },
+  ) {
     super(endpoint, `HighLevel did not answer ${endpoint} within ${timeoutMs} ms`, options);
   }
 }
@@ -82,7 +108,11 @@ export class GhlTimeoutError extends GhlError {
 /** The response did not match what we rely on: names the endpoint and the field path. */
 export class GhlContractError extends GhlError {
   readonly kind = 'ContractError' as const;
-  constructor(endpoint: string, readonly fieldPath: string, detail: string) {
+  constructor(
+    endpoint: string,
+    readonly fieldPath: string,
+    detail: string,
+  ) {
     super(endpoint, `HighLevel response of ${endpoint} broke the contract at ${fieldPath || '(root)'}: ${detail}`);
   }
 }

@@ -35,7 +35,9 @@ export function staticTokenProviderFrom(config: Config): StaticTokenProvider {
   const token = config.GHL_PRIVATE_INTEGRATION_TOKEN;
   const locationId = config.GHL_LOCATION_ID;
   if (token === undefined || locationId === undefined) {
-    throw new Error('No HighLevel token: set GHL_PRIVATE_INTEGRATION_TOKEN and GHL_LOCATION_ID, or pass a token provider (demo mode)');
+    throw new Error(
+      'No HighLevel token: set GHL_PRIVATE_INTEGRATION_TOKEN and GHL_LOCATION_ID, or pass a token provider (demo mode)',
+    );
   }
   return new StaticTokenProvider(token, locationId, config.GHL_TOKEN_SCOPES ?? null);
 }

@@ -13,7 +13,13 @@ export type Lane = 'interactive' | 'background';
 
 /** Observes every HTTP request the client sends (one per attempt), e.g. for `extensions.upstream`. */
 export interface UpstreamObserver {
-  onRequest(event: { method: string; endpoint: string; status: number | null; durationMs: number; attempt: number }): void;
+  onRequest(event: {
+    method: string;
+    endpoint: string;
+    status: number | null;
+    durationMs: number;
+    attempt: number;
+  }): void;
 }
 
 export interface CallOptions {
@@ -25,7 +31,11 @@ export interface CallOptions {
 }
 
 export type SearchFilter =
-  | { field: string; operator: 'eq' | 'not_eq' | 'contains' | 'not_contains' | 'exists' | 'not_exists' | 'range'; value?: unknown }
+  | {
+      field: string;
+      operator: 'eq' | 'not_eq' | 'contains' | 'not_contains' | 'exists' | 'not_exists' | 'range';
+      value?: unknown;
+    }
   | { group: 'AND' | 'OR'; filters: SearchFilter[] };
 
 export interface SearchSort {
@@ -82,26 +92,69 @@ export interface TaskSearchRequest {
 
 export interface GhlApi {
   getContact(locationId: string, contactId: string, options?: CallOptions): Promise<Contact>;
-  searchContacts(locationId: string, request: SearchContactsRequest, options?: CallOptions): Promise<SearchContactsResult>;
+  searchContacts(
+    locationId: string,
+    request: SearchContactsRequest,
+    options?: CallOptions,
+  ): Promise<SearchContactsResult>;
   /** Every matching contact once, switching from `page` to `searchAfter` past 10,000 results. */
-  iterateSearch(locationId: string, request: Omit<SearchContactsRequest, 'page' | 'searchAfter'>, options?: CallOptions): AsyncIterable<SearchedContact>;
+  iterateSearch(
+    locationId: string,
+    request: Omit<SearchContactsRequest, 'page' | 'searchAfter'>,
+    options?: CallOptions,
+  ): AsyncIterable<SearchedContact>;
   listContacts(locationId: string, request: ListContactsRequest, options?: CallOptions): Promise<ListContactsResult>;
-  iterateContacts(locationId: string, request: Omit<ListContactsRequest, 'startAfter' | 'startAfterId'>, options?: CallOptions): AsyncIterable<Contact>;
-  listBusinessContacts(locationId: string, businessId: string, request: BusinessContactsRequest, options?: CallOptions): Promise<BusinessContactsResult>;
-  iterateBusinessContacts(locationId: string, businessId: string, request: Omit<BusinessContactsRequest, 'skip'>, options?: CallOptions): AsyncIterable<Contact>;
+  iterateContacts(
+    locationId: string,
+    request: Omit<ListContactsRequest, 'startAfter' | 'startAfterId'>,
+    options?: CallOptions,
+  ): AsyncIterable<Contact>;
+  listBusinessContacts(
+    locationId: string,
+    businessId: string,
+    request: BusinessContactsRequest,
+    options?: CallOptions,
+  ): Promise<BusinessContactsResult>;
+  iterateBusinessContacts(
+    locationId: string,
+    businessId: string,
+    request: Omit<BusinessContactsRequest, 'skip'>,
+    options?: CallOptions,
+  ): AsyncIterable<Contact>;
 
   createContact(locationId: string, input: ContactWrite, options?: CallOptions): Promise<Contact>;
   updateContact(locationId: string, contactId: string, input: ContactWrite, options?: CallOptions): Promise<Contact>;
-  upsertContact(locationId: string, input: ContactWrite, options?: CallOptions): Promise<{ contact: Contact; created: boolean }>;
+  upsertContact(
+    locationId: string,
+    input: ContactWrite,
+    options?: CallOptions,
+  ): Promise<{ contact: Contact; created: boolean }>;
   deleteContact(locationId: string, contactId: string, options?: CallOptions): Promise<void>;
   addTags(locationId: string, contactId: string, tags: string[], options?: CallOptions): Promise<string[]>;
   removeTags(locationId: string, contactId: string, tags: string[], options?: CallOptions): Promise<string[]>;
 
   listTasks(locationId: string, contactId: string, options?: CallOptions): Promise<Task[]>;
   getTask(locationId: string, contactId: string, taskId: string, options?: CallOptions): Promise<Task>;
-  createTask(locationId: string, contactId: string, input: TaskWrite & { title: string; dueDate: string }, options?: CallOptions): Promise<Task>;
-  updateTask(locationId: string, contactId: string, taskId: string, input: TaskWrite, options?: CallOptions): Promise<Task>;
-  completeTask(locationId: string, contactId: string, taskId: string, completed: boolean, options?: CallOptions): Promise<Task>;
+  createTask(
+    locationId: string,
+    contactId: string,
+    input: TaskWrite & { title: string; dueDate: string },
+    options?: CallOptions,
+  ): Promise<Task>;
+  updateTask(
+    locationId: string,
+    contactId: string,
+    taskId: string,
+    input: TaskWrite,
+    options?: CallOptions,
+  ): Promise<Task>;
+  completeTask(
+    locationId: string,
+    contactId: string,
+    taskId: string,
+    completed: boolean,
+    options?: CallOptions,
+  ): Promise<Task>;
   deleteTask(locationId: string, contactId: string, taskId: string, options?: CallOptions): Promise<void>;
   /** POST /locations/{locationId}/tasks/search: tasks of many contacts in one call (scope locations/tasks.readonly). */
   searchTasks(locationId: string, request: TaskSearchRequest, options?: CallOptions): Promise<Task[]>;
@@ -109,7 +162,13 @@ export interface GhlApi {
   listNotes(locationId: string, contactId: string, options?: CallOptions): Promise<Note[]>;
   getNote(locationId: string, contactId: string, noteId: string, options?: CallOptions): Promise<Note>;
   createNote(locationId: string, contactId: string, input: NoteWrite, options?: CallOptions): Promise<Note>;
-  updateNote(locationId: string, contactId: string, noteId: string, input: NoteWrite, options?: CallOptions): Promise<Note>;
+  updateNote(
+    locationId: string,
+    contactId: string,
+    noteId: string,
+    input: NoteWrite,
+    options?: CallOptions,
+  ): Promise<Note>;
   deleteNote(locationId: string, contactId: string, noteId: string, options?: CallOptions): Promise<void>;
 
   listAppointments(locationId: string, contactId: string, options?: CallOptions): Promise<Appointment[]>;

@@ -53,11 +53,15 @@ export function errorFromResponse(spec: EndpointSpec, outcome: HttpOutcome): Ghl
     return new GhlMissingScopeError(endpoint, spec.scope);
   }
   if (status === 401 || status === 403) {
-    return new GhlUnauthorizedError(endpoint, `HighLevel refused the token for ${endpoint} (${status}): re-authorise the location or check the token`);
+    return new GhlUnauthorizedError(
+      endpoint,
+      `HighLevel refused the token for ${endpoint} (${status}): re-authorise the location or check the token`,
+    );
   }
   if (status === 429) return new GhlRateLimitedError(endpoint, outcome.retryAfterMs);
   if (status >= 500) return new GhlUnavailableError(endpoint, status);
-  if (status >= 400) return new GhlValidationError(endpoint, messages.length > 0 ? messages : [`HTTP ${status}`], status);
+  if (status >= 400)
+    return new GhlValidationError(endpoint, messages.length > 0 ? messages : [`HTTP ${status}`], status);
   // 1xx/3xx reaching us means a redirect or protocol surprise we do not follow.
   return new GhlContractError(endpoint, '', `unexpected HTTP status ${status}`);
 }
@@ -66,7 +70,8 @@ export function errorFromResponse(spec: EndpointSpec, outcome: HttpOutcome): Ghl
 const TIMEOUT_CODES = new Set(['ETIMEDOUT']);
 
 export function errorCodeOf(error: unknown): string | null {
-  if (typeof error === 'object' && error !== null && 'code' in error && typeof error.code === 'string') return error.code;
+  if (typeof error === 'object' && error !== null && 'code' in error && typeof error.code === 'string')
+    return error.code;
   return null;
 }
 
@@ -75,7 +80,12 @@ export function errorFromNetwork(spec: EndpointSpec, error: unknown, timeoutMs: 
   const endpoint = endpointLabel(spec);
   const code = errorCodeOf(error);
   if (code !== null && TIMEOUT_CODES.has(code)) return new GhlTimeoutError(endpoint, timeoutMs, { cause: error });
-  return new GhlUnavailableError(endpoint, null, `HighLevel could not be reached for ${endpoint} (${code ?? 'network error'})`, { cause: error });
+  return new GhlUnavailableError(
+    endpoint,
+    null,
+    `HighLevel could not be reached for ${endpoint} (${code ?? 'network error'})`,
+    { cause: error },
+  );
 }
 
 /** A 2xx whose body is not JSON. */

@@ -116,10 +116,15 @@ export class OAuthClient implements OAuthApi {
   async mintLocationToken(companyAccessToken: string, companyId: string, locationId: string): Promise<IssuedGrant> {
     const endpoint = 'POST /oauth/locationToken';
     const sentAt = this.now();
-    const response = await this.send(endpoint, 'oauth/locationToken', { companyId, locationId }, {
-      authorization: `Bearer ${companyAccessToken}`,
-      version: GHL_API_VERSIONS.contacts,
-    });
+    const response = await this.send(
+      endpoint,
+      'oauth/locationToken',
+      { companyId, locationId },
+      {
+        authorization: `Bearer ${companyAccessToken}`,
+        version: GHL_API_VERSIONS.contacts,
+      },
+    );
     return this.toGrant(endpoint, response, sentAt, 'Location');
   }
 
@@ -130,7 +135,12 @@ export class OAuthClient implements OAuthApi {
     return this.toGrant(endpoint, response, sentAt, form.user_type === 'Company' ? 'Company' : 'Location');
   }
 
-  private async send(endpoint: string, path: string, form: Record<string, string>, headers: Record<string, string>): Promise<{ status: number; body: unknown }> {
+  private async send(
+    endpoint: string,
+    path: string,
+    form: Record<string, string>,
+    headers: Record<string, string>,
+  ): Promise<{ status: number; body: unknown }> {
     let response;
     try {
       response = await this.http.post(path, { form, headers, responseType: 'text' });
@@ -152,7 +162,12 @@ export class OAuthClient implements OAuthApi {
   private toGrant(endpoint: string, response: { body: unknown }, sentAt: number, requestedType: UserType): IssuedGrant {
     const parsed = OAuthTokenResponseSchema.safeParse(response.body);
     if (!parsed.success) {
-      throw new OAuthRequestError('unavailable', endpoint, 200, `HighLevel ${endpoint} answered without the token fields we need (${parsed.error.issues.map((i) => i.path.join('.')).join(', ')})`);
+      throw new OAuthRequestError(
+        'unavailable',
+        endpoint,
+        200,
+        `HighLevel ${endpoint} answered without the token fields we need (${parsed.error.issues.map((i) => i.path.join('.')).join(', ')})`,
+      );
     }
     const data = parsed.data;
     return {
@@ -175,17 +190,37 @@ export function classifyFailure(endpoint: string, status: number, body: unknown)
   const parsed = OAuthErrorBodySchema.safeParse(body);
   const error = parsed.success ? parsed.data.error : undefined;
   if (status === 429 || status >= 500) {
-    return new OAuthRequestError('unavailable', endpoint, status, `HighLevel ${endpoint} answered ${status}; try again later`);
+    return new OAuthRequestError(
+      'unavailable',
+      endpoint,
+      status,
+      `HighLevel ${endpoint} answered ${status}; try again later`,
+    );
   }
-  const rejectedGrant = () => new OAuthRequestError('invalid_grant', endpoint, status, `HighLevel ${endpoint} rejected the grant (${error ?? status}): the app must be installed again`);
+  const rejectedGrant = () =>
+    new OAuthRequestError(
+      'invalid_grant',
+      endpoint,
+      status,
+      `HighLevel ${endpoint} rejected the grant (${error ?? status}): the app must be installed again`,
+    );
   if (error === 'invalid_grant') return rejectedGrant();
   // RFC 6749 §5.2: a 401 from the token endpoint is about the client, not the grant. Marking a
   // location needs_reinstall for our own misconfiguration would be wrong, so ask the operator.
   // /oauth/locationToken authenticates with the agency's bearer token: a 401/403 there means
   // that grant is dead or lacks oauth.write, which only a new agency install fixes.
   if (endpoint === 'POST /oauth/locationToken' && (status === 401 || status === 403)) return rejectedGrant();
-  if (error === 'invalid_client' || error === 'unauthorized_client' || (error === undefined && (status === 401 || status === 403))) {
-    return new OAuthRequestError('invalid_client', endpoint, status, `HighLevel ${endpoint} rejected the app credentials (${error ?? status}): check GHL_CLIENT_ID and GHL_CLIENT_SECRET`);
+  if (
+    error === 'invalid_client' ||
+    error === 'unauthorized_client' ||
+    (error === undefined && (status === 401 || status === 403))
+  ) {
+    return new OAuthRequestError(
+      'invalid_client',
+      endpoint,
+      status,
+      `HighLevel ${endpoint} rejected the app credentials (${error ?? status}): check GHL_CLIENT_ID and GHL_CLIENT_SECRET`,
+    );
   }
   if (status === 400 || status === 422) return rejectedGrant();
   return new OAuthRequestError('unavailable', endpoint, status, `HighLevel ${endpoint} answered ${status}`);

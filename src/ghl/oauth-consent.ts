@@ -4,11 +4,23 @@
 export const BASE_SCOPES = ['contacts.readonly'] as const;
 
 /** Scopes GHL_SCOPES may add; others are refused at start-up rather than at consent. */
-export const OPTIONAL_SCOPES = ['contacts.write', 'locations/tasks.readonly', 'calendars/events.readonly', 'calendars/events.write', 'oauth.write', 'oauth.readonly', 'locations.readonly'] as const;
+export const OPTIONAL_SCOPES = [
+  'contacts.write',
+  'locations/tasks.readonly',
+  'calendars/events.readonly',
+  'calendars/events.write',
+  'oauth.write',
+  'oauth.readonly',
+  'locations.readonly',
+] as const;
 
 export function requestedScopes(extra: readonly string[] | undefined): string[] {
-  const unknown = (extra ?? []).filter((scope) => !(OPTIONAL_SCOPES as readonly string[]).includes(scope) && !(BASE_SCOPES as readonly string[]).includes(scope));
-  if (unknown.length > 0) throw new Error(`GHL_SCOPES: unknown scope ${unknown.join(', ')}; known: ${OPTIONAL_SCOPES.join(', ')}`);
+  const unknown = (extra ?? []).filter(
+    (scope) =>
+      !(OPTIONAL_SCOPES as readonly string[]).includes(scope) && !(BASE_SCOPES as readonly string[]).includes(scope),
+  );
+  if (unknown.length > 0)
+    throw new Error(`GHL_SCOPES: unknown scope ${unknown.join(', ')}; known: ${OPTIONAL_SCOPES.join(', ')}`);
   return [...new Set([...BASE_SCOPES, ...(extra ?? [])])];
 }
 

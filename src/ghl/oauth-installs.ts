@@ -62,7 +62,13 @@ export async function storeInstalledGrant(deps: InstallDeps, grant: IssuedGrant)
       expiresAt: grant.expiresAt,
       lastRefreshAt: now,
     });
-    return { kind: 'location', subjectId: grant.locationId, scopes: grant.scopes, locations: [grant.locationId], expiresAt: grant.expiresAt };
+    return {
+      kind: 'location',
+      subjectId: grant.locationId,
+      scopes: grant.scopes,
+      locations: [grant.locationId],
+      expiresAt: grant.expiresAt,
+    };
   }
   if (grant.companyId === null) throw new Error('HighLevel returned a Company token without companyId');
   await deps.vault.put({
@@ -78,7 +84,13 @@ export async function storeInstalledGrant(deps: InstallDeps, grant: IssuedGrant)
     expiresAt: grant.expiresAt,
     lastRefreshAt: now,
   });
-  return { kind: 'company', subjectId: grant.companyId, scopes: grant.scopes, locations: grant.approvedLocations, expiresAt: grant.expiresAt };
+  return {
+    kind: 'company',
+    subjectId: grant.companyId,
+    scopes: grant.scopes,
+    locations: grant.approvedLocations,
+    expiresAt: grant.expiresAt,
+  };
 }
 
 export type InstallOutcome =
@@ -93,15 +105,20 @@ export type InstallOutcome =
  */
 export async function handleInstallEvent(deps: InstallDeps, body: unknown): Promise<InstallOutcome> {
   const event = InstallEventSchema.parse(body);
-  if (event.locationId === undefined) return { action: 'ignored', reason: 'agency-level install: locations arrive in their own INSTALL events' };
+  if (event.locationId === undefined)
+    return { action: 'ignored', reason: 'agency-level install: locations arrive in their own INSTALL events' };
   const existing = await deps.vault.get('location', event.locationId);
   if (existing !== null && existing.status === 'active' && existing.refreshToken !== null) {
     return { action: 'already-connected', locationId: event.locationId };
   }
-  if (event.companyId === undefined) return { action: 'ignored', reason: 'no companyId: nothing to mint a location token from' };
+  if (event.companyId === undefined)
+    return { action: 'ignored', reason: 'no companyId: nothing to mint a location token from' };
   const company = await deps.vault.get('company', event.companyId);
   if (company === null || company.status !== 'active') {
-    return { action: 'ignored', reason: `no agency grant stored for company ${event.companyId}: the location connects through /oauth/install` };
+    return {
+      action: 'ignored',
+      reason: `no agency grant stored for company ${event.companyId}: the location connects through /oauth/install`,
+    };
   }
   if (!company.approvedLocations.includes(event.locationId)) {
     await deps.vault.swap(company, { ...company, approvedLocations: [...company.approvedLocations, event.locationId] });
@@ -135,7 +152,10 @@ export async function handleUninstallEvent(deps: InstallDeps, body: unknown): Pr
     if (event.companyId !== undefined) {
       const company = await deps.vault.get('company', event.companyId);
       if (company !== null && company.approvedLocations.includes(event.locationId)) {
-        await deps.vault.swap(company, { ...company, approvedLocations: company.approvedLocations.filter((id) => id !== event.locationId) });
+        await deps.vault.swap(company, {
+          ...company,
+          approvedLocations: company.approvedLocations.filter((id) => id !== event.locationId),
+        });
       }
     }
     return { removed };
@@ -145,7 +165,11 @@ export async function handleUninstallEvent(deps: InstallDeps, body: unknown): Pr
     if (grant.subjectKind === 'location' && grant.companyId === event.companyId) {
       const location = await deps.vault.get('location', grant.subjectId);
       // Only tokens minted from the agency grant go; a location's own install stays.
-      if (location !== null && location.refreshToken === null && (await deps.vault.remove('location', grant.subjectId))) {
+      if (
+        location !== null &&
+        location.refreshToken === null &&
+        (await deps.vault.remove('location', grant.subjectId))
+      ) {
         removed.push(`location:${grant.subjectId}`);
       }
     }

@@ -28,8 +28,17 @@ export function installUrlFor(redirectUri: string): string {
   return url.toString();
 }
 
-export function createOAuthComponents(config: Config, vault: TokenVault, options: { log?: OAuthEventLog; lock?: RefreshLock } = {}): OAuthComponents | null {
-  if (config.GHL_CLIENT_ID === undefined || config.GHL_CLIENT_SECRET === undefined || config.GHL_REDIRECT_URI === undefined) return null;
+export function createOAuthComponents(
+  config: Config,
+  vault: TokenVault,
+  options: { log?: OAuthEventLog; lock?: RefreshLock } = {},
+): OAuthComponents | null {
+  if (
+    config.GHL_CLIENT_ID === undefined ||
+    config.GHL_CLIENT_SECRET === undefined ||
+    config.GHL_REDIRECT_URI === undefined
+  )
+    return null;
   const client = new OAuthClient({
     baseUrl: config.GHL_API_BASE_URL,
     clientId: config.GHL_CLIENT_ID,
@@ -49,7 +58,12 @@ export function createOAuthComponents(config: Config, vault: TokenVault, options
   return {
     client,
     provider,
-    consent: { consentUrl: config.GHL_OAUTH_CONSENT_URL, clientId: config.GHL_CLIENT_ID, redirectUri: config.GHL_REDIRECT_URI, scopes: requestedScopes(config.GHL_SCOPES) },
+    consent: {
+      consentUrl: config.GHL_OAUTH_CONSENT_URL,
+      clientId: config.GHL_CLIENT_ID,
+      redirectUri: config.GHL_REDIRECT_URI,
+      scopes: requestedScopes(config.GHL_SCOPES),
+    },
     state: new OAuthStateSigner(config.OAUTH_STATE_SECRET, config.OAUTH_STATE_TTL_MS),
     userType: config.GHL_OAUTH_USER_TYPE,
     installUrl,

@@ -78,12 +78,20 @@ export class OAuthTokenProvider implements TokenProvider {
     if (grant.status === 'needs_reinstall') throw this.reinstall(grant.subjectId, 'marked_needs_reinstall');
   }
 
-  private reinstall(subjectId: string, reason: 'not_installed' | 'grant_rejected' | 'marked_needs_reinstall'): GhlReinstallRequiredError {
+  private reinstall(
+    subjectId: string,
+    reason: 'not_installed' | 'grant_rejected' | 'marked_needs_reinstall',
+  ): GhlReinstallRequiredError {
     return new GhlReinstallRequiredError(subjectId, this.deps.installUrl, reason);
   }
 
   /** Single flight per grant: concurrent callers share one refresh. */
-  private renew(kind: TokenSubjectKind, subjectId: string, seenVersion: number, options: { force?: boolean } = {}): Promise<TokenGrant> {
+  private renew(
+    kind: TokenSubjectKind,
+    subjectId: string,
+    seenVersion: number,
+    options: { force?: boolean } = {},
+  ): Promise<TokenGrant> {
     const key = `${kind}:${subjectId}`;
     const running = this.inFlight.get(key);
     if (running !== undefined) return running;
@@ -94,7 +102,12 @@ export class OAuthTokenProvider implements TokenProvider {
     return flight;
   }
 
-  private async renewLocked(kind: TokenSubjectKind, subjectId: string, seenVersion: number, force: boolean): Promise<TokenGrant> {
+  private async renewLocked(
+    kind: TokenSubjectKind,
+    subjectId: string,
+    seenVersion: number,
+    force: boolean,
+  ): Promise<TokenGrant> {
     // Re-read under the lock: another replica (or an earlier flight) may have refreshed already.
     const current = await this.deps.vault.get(kind, subjectId);
     if (current === null) throw this.reinstall(subjectId, 'not_installed');
@@ -134,7 +147,10 @@ export class OAuthTokenProvider implements TokenProvider {
       if (winner === null) throw this.reinstall(subjectId, 'not_installed');
       return winner;
     }
-    this.log.info({ subjectKind: kind, subjectId, expiresAt: stored.expiresAt.toISOString() }, 'HighLevel OAuth token refreshed');
+    this.log.info(
+      { subjectKind: kind, subjectId, expiresAt: stored.expiresAt.toISOString() },
+      'HighLevel OAuth token refreshed',
+    );
     return stored;
   }
 
@@ -147,13 +163,19 @@ export class OAuthTokenProvider implements TokenProvider {
     }
     if (error instanceof OAuthRequestError && error.kind === 'invalid_grant') {
       await this.deps.vault.markNeedsReinstall(current.subjectKind, current.subjectId);
-      this.log.warn({ subjectKind: current.subjectKind, subjectId: current.subjectId, status: error.status }, 'HighLevel rejected the grant; marked needs_reinstall');
+      this.log.warn(
+        { subjectKind: current.subjectKind, subjectId: current.subjectId, status: error.status },
+        'HighLevel rejected the grant; marked needs_reinstall',
+      );
       throw this.reinstall(current.subjectId, 'grant_rejected');
     }
     if (error instanceof OAuthRequestError) {
       // Transient: the grant is still good. Keep using the current access token while it lives.
       if (current.expiresAt.getTime() > this.now()) {
-        this.log.warn({ subjectId: current.subjectId, kind: error.kind }, 'HighLevel token refresh failed; using the current token until it expires');
+        this.log.warn(
+          { subjectId: current.subjectId, kind: error.kind },
+          'HighLevel token refresh failed; using the current token until it expires',
+        );
         return current;
       }
       throw new GhlUnavailableError(error.endpoint, error.status, error.message);
@@ -163,11 +185,15 @@ export class OAuthTokenProvider implements TokenProvider {
 
   /** A location without its own grant: find the agency grant that covers it and mint a token. */
   private async mintFromAgency(locationId: string): Promise<TokenGrant> {
-    const companies = (await this.deps.vault.list()).filter((grant) => grant.subjectKind === 'company' && grant.status === 'active');
+    const companies = (await this.deps.vault.list()).filter(
+      (grant) => grant.subjectKind === 'company' && grant.status === 'active',
+    );
     for (const summary of companies) {
       const company = await this.deps.vault.get('company', summary.subjectId);
       if (company === null) continue;
-      const covers = company.approvedLocations.includes(locationId) || (companies.length === 1 && company.approvedLocations.length === 0);
+      const covers =
+        company.approvedLocations.includes(locationId) ||
+        (companies.length === 1 && company.approvedLocations.length === 0);
       if (!covers) continue;
       return this.renewMint(company.subjectId, locationId);
     }
@@ -186,7 +212,8 @@ export class OAuthTokenProvider implements TokenProvider {
         try {
           issued = await this.mintWithCompany(companyId, locationId);
         } catch (error) {
-          if (error instanceof OAuthRequestError && error.kind === 'invalid_grant') throw this.reinstall(locationId, 'grant_rejected');
+          if (error instanceof OAuthRequestError && error.kind === 'invalid_grant')
+            throw this.reinstall(locationId, 'grant_rejected');
           // The agency grant is dead: say so for the location the caller asked about.
           if (error instanceof GhlReinstallRequiredError) throw this.reinstall(locationId, error.reason);
           throw error;
@@ -216,7 +243,10 @@ export class OAuthTokenProvider implements TokenProvider {
     this.assertUsable(company);
     if (!this.isFresh(company)) company = await this.renew('company', companyId, company.version);
     const issued = await this.deps.oauth.mintLocationToken(company.accessToken, companyId, locationId);
-    this.log.info({ companyId, locationId, expiresAt: issued.expiresAt.toISOString() }, 'HighLevel location token minted from the agency grant');
+    this.log.info(
+      { companyId, locationId, expiresAt: issued.expiresAt.toISOString() },
+      'HighLevel location token minted from the agency grant',
+    );
     return { ...issued, companyId };
   }
 }

@@ -40,7 +40,10 @@ export async function* walkSearch(
     throw new RangeError(`pageLimit must be an integer in 1..${SEARCH_MAX_PAGE_LIMIT}`);
   }
   const prefetch = Math.max(1, options.prefetch ?? DEFAULT_SEARCH_PREFETCH);
-  const base = { ...request, sort: request.sort !== undefined && request.sort.length > 0 ? request.sort : DEFAULT_SEARCH_SORT };
+  const base = {
+    ...request,
+    sort: request.sort !== undefined && request.sort.length > 0 ? request.sort : DEFAULT_SEARCH_SORT,
+  };
 
   // Page mode. Page numbers are independent requests, so once page 1 has told the total the
   // following pages are fetched `prefetch` at a time (yielded in order): a sequential walk would
@@ -82,7 +85,8 @@ export async function* walkSearch(
     emitted += result.contacts.length;
     if (result.contacts.length < pageLimit || emitted >= result.total) return;
     const next = requireCursor(result.contacts[result.contacts.length - 1]);
-    if (sameCursor(next, cursor)) throw new Error('GHL search returned the same searchAfter cursor twice; stopping to avoid a loop');
+    if (sameCursor(next, cursor))
+      throw new Error('GHL search returned the same searchAfter cursor twice; stopping to avoid a loop');
     cursor = next;
   }
 }
@@ -103,14 +107,23 @@ export type ListPageFetcher = (request: ListContactsRequest) => Promise<ListCont
 /** GET /contacts/ (deprecated but answered): limit ≤ 100, cursor startAfter + startAfterId from `meta`. */
 export const LIST_MAX_LIMIT = 100;
 
-export async function* walkList(fetch: ListPageFetcher, request: Omit<ListContactsRequest, 'startAfter' | 'startAfterId'>): AsyncGenerator<Contact> {
+export async function* walkList(
+  fetch: ListPageFetcher,
+  request: Omit<ListContactsRequest, 'startAfter' | 'startAfterId'>,
+): AsyncGenerator<Contact> {
   const limit = Math.min(request.limit ?? LIST_MAX_LIMIT, LIST_MAX_LIMIT);
   let cursor: { startAfter: number; startAfterId: string } | null = null;
   for (;;) {
-    const result: ListContactsResult = await fetch(cursor === null ? { ...request, limit } : { ...request, limit, ...cursor });
+    const result: ListContactsResult = await fetch(
+      cursor === null ? { ...request, limit } : { ...request, limit, ...cursor },
+    );
     for (const contact of result.contacts) yield contact;
     if (result.contacts.length < limit || result.nextStartAfter === null || result.nextStartAfterId === null) return;
-    if (cursor !== null && cursor.startAfter === result.nextStartAfter && cursor.startAfterId === result.nextStartAfterId) {
+    if (
+      cursor !== null &&
+      cursor.startAfter === result.nextStartAfter &&
+      cursor.startAfterId === result.nextStartAfterId
+    ) {
       throw new Error('GHL contact list returned the same startAfter cursor twice; stopping to avoid a loop');
     }
     cursor = { startAfter: result.nextStartAfter, startAfterId: result.nextStartAfterId };
@@ -122,7 +135,10 @@ export type BusinessPageFetcher = (request: BusinessContactsRequest) => Promise<
 export const BUSINESS_DEFAULT_LIMIT = 100;
 
 /** GET /contacts/business/{businessId}: plain limit/skip. */
-export async function* walkBusiness(fetch: BusinessPageFetcher, request: Omit<BusinessContactsRequest, 'skip'>): AsyncGenerator<Contact> {
+export async function* walkBusiness(
+  fetch: BusinessPageFetcher,
+  request: Omit<BusinessContactsRequest, 'skip'>,
+): AsyncGenerator<Contact> {
   const limit = request.limit ?? BUSINESS_DEFAULT_LIMIT;
   if (!Number.isInteger(limit) || limit < 1) throw new RangeError('limit must be a positive integer');
   let skip = 0;

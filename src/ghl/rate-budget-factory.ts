@@ -6,11 +6,21 @@ import type { Config } from '../config.js';
 import { InMemoryRateBudget, type RateBudget } from './rate-budget.js';
 import { RedisRateBudget, type RateBudgetLogger } from './redis-rate-budget.js';
 
-export type RateBudgetConfig = Pick<Config, 'REDIS_URL' | 'GHL_DAILY_RESERVE' | 'GHL_INTERACTIVE_SHARE' | 'GHL_REPLICAS_HINT'>;
+export type RateBudgetConfig = Pick<
+  Config,
+  'REDIS_URL' | 'GHL_DAILY_RESERVE' | 'GHL_INTERACTIVE_SHARE' | 'GHL_REPLICAS_HINT'
+>;
 
-export function createRateBudget(config: RateBudgetConfig, logger?: RateBudgetLogger, keyPrefix?: string): RateBudget & { close?: () => Promise<void> } {
+export function createRateBudget(
+  config: RateBudgetConfig,
+  logger?: RateBudgetLogger,
+  keyPrefix?: string,
+): RateBudget & { close?: () => Promise<void> } {
   if (config.REDIS_URL === undefined) {
-    return new InMemoryRateBudget({ dailyReserve: config.GHL_DAILY_RESERVE, interactiveShare: config.GHL_INTERACTIVE_SHARE });
+    return new InMemoryRateBudget({
+      dailyReserve: config.GHL_DAILY_RESERVE,
+      interactiveShare: config.GHL_INTERACTIVE_SHARE,
+    });
   }
   return new RedisRateBudget({
     redisUrl: config.REDIS_URL,

@@ -113,14 +113,19 @@ export class RateBudgetQueue {
         }
         if (outcome.kind === 'refused') {
           const { dailyRemaining, reserve, retryAfterMs } = outcome;
-          this.settle(queue, head, () => head.reject(new GhlBudgetReserveError(head.endpoint, retryAfterMs, dailyRemaining, reserve)));
+          this.settle(queue, head, () =>
+            head.reject(new GhlBudgetReserveError(head.endpoint, retryAfterMs, dailyRemaining, reserve)),
+          );
           continue;
         }
         if (queue.pumpAgain) continue;
-        queue.cancelTimer = this.clock.schedule(() => {
-          queue.cancelTimer = null;
-          this.wake(locationId);
-        }, Math.max(1, Math.ceil(outcome.waitMs)));
+        queue.cancelTimer = this.clock.schedule(
+          () => {
+            queue.cancelTimer = null;
+            this.wake(locationId);
+          },
+          Math.max(1, Math.ceil(outcome.waitMs)),
+        );
         return;
       }
     } finally {

@@ -106,7 +106,8 @@ export class InMemoryRateBudget implements RateBudget {
   private readonly marginRatio: number;
 
   constructor(private readonly options: InMemoryRateBudgetOptions) {
-    if (options.interactiveShare < 0 || options.interactiveShare > 1) throw new RangeError('interactiveShare must be within [0, 1]');
+    if (options.interactiveShare < 0 || options.interactiveShare > 1)
+      throw new RangeError('interactiveShare must be within [0, 1]');
     this.clock = options.clock ?? systemClock;
     this.probeConcurrency = options.probeConcurrency ?? 1;
     this.minMarginMs = options.minMarginMs ?? 50;
@@ -128,7 +129,12 @@ export class InMemoryRateBudget implements RateBudget {
     const now = this.clock.now();
     if (state.pausedUntil > now) return { kind: 'wait', waitMs: state.pausedUntil - now, reason: 'paused' };
     if (state.dailyRemaining !== null && state.dailyRemaining <= this.options.dailyReserve) {
-      return { kind: 'refused', dailyRemaining: state.dailyRemaining, reserve: this.options.dailyReserve, retryAfterMs: msUntilUtcMidnight(now) };
+      return {
+        kind: 'refused',
+        dailyRemaining: state.dailyRemaining,
+        reserve: this.options.dailyReserve,
+        retryAfterMs: msUntilUtcMidnight(now),
+      };
     }
     const { limits } = state;
     if (limits === null) {
@@ -146,7 +152,11 @@ export class InMemoryRateBudget implements RateBudget {
       let waitMs = freeing === undefined ? span : freeing + span - now;
       // Others' usage expiring may free a slot sooner.
       if (state.external !== null) waitMs = Math.min(waitMs, state.external.until - now);
-      return { kind: 'wait', waitMs: Math.max(1, waitMs), reason: lane === 'background' && cap < this.windowCap(state, limits, now) ? 'lane-share' : 'window' };
+      return {
+        kind: 'wait',
+        waitMs: Math.max(1, waitMs),
+        reason: lane === 'background' && cap < this.windowCap(state, limits, now) ? 'lane-share' : 'window',
+      };
     }
     this.grant(state, now);
     return { kind: 'granted' };
@@ -174,7 +184,10 @@ export class InMemoryRateBudget implements RateBudget {
     state.pausedUntil = Math.max(state.pausedUntil, this.clock.now() + ms);
     if (state.limits !== null) {
       const configured = this.configuredMarginOf(state.limits);
-      state.learnedMarginMs = Math.min(state.limits.intervalMs * MAX_LEARNED_MARGIN_RATIO, Math.max(2 * state.learnedMarginMs, configured));
+      state.learnedMarginMs = Math.min(
+        state.limits.intervalMs * MAX_LEARNED_MARGIN_RATIO,
+        Math.max(2 * state.learnedMarginMs, configured),
+      );
     }
     this.queue.wake(locationId);
   }
@@ -224,11 +237,20 @@ export class InMemoryRateBudget implements RateBudget {
     const state = this.stateOf(locationId);
     const now = this.clock.now();
     if (state.dailyRemaining !== null && state.dailyRemaining - calls < this.options.dailyReserve) {
-      return { ok: false, waitMs: msUntilUtcMidnight(now), reason: `${calls} calls would dip into the daily reserve of ${this.options.dailyReserve}` };
+      return {
+        ok: false,
+        waitMs: msUntilUtcMidnight(now),
+        reason: `${calls} calls would dip into the daily reserve of ${this.options.dailyReserve}`,
+      };
     }
     const paused = Math.max(0, state.pausedUntil - now);
     const { limits } = state;
-    if (limits === null) return { ok: true, waitMs: paused, reason: 'limits not yet known: requests go one at a time until the first response' };
+    if (limits === null)
+      return {
+        ok: true,
+        waitMs: paused,
+        reason: 'limits not yet known: requests go one at a time until the first response',
+      };
     const span = this.spanOf(state, limits);
     prune(state.grants, now - span);
     const cap = Math.max(1, this.capOf(state, limits, lane, now));
@@ -236,7 +258,11 @@ export class InMemoryRateBudget implements RateBudget {
     // Callers already waiting are served first: an estimate that ignored them would promise slots they take.
     const beyond = calls + queuedAhead(this.queue.queued(locationId), lane) - availableNow;
     const waitMs = beyond <= 0 ? paused : paused + Math.ceil(beyond / cap) * span;
-    return { ok: true, waitMs, reason: beyond <= 0 ? 'within the current window' : `needs ${Math.ceil(beyond / cap)} more window(s)` };
+    return {
+      ok: true,
+      waitMs,
+      reason: beyond <= 0 ? 'within the current window' : `needs ${Math.ceil(beyond / cap)} more window(s)`,
+    };
   }
 
   private grant(state: LocationState, now: number): void {
@@ -268,7 +294,15 @@ export class InMemoryRateBudget implements RateBudget {
   private stateOf(locationId: string): LocationState {
     let state = this.states.get(locationId);
     if (state === undefined) {
-      state = { limits: null, grants: [], probesInFlight: 0, pausedUntil: 0, dailyRemaining: null, external: null, learnedMarginMs: 0 };
+      state = {
+        limits: null,
+        grants: [],
+        probesInFlight: 0,
+        pausedUntil: 0,
+        dailyRemaining: null,
+        external: null,
+        learnedMarginMs: 0,
+      };
       this.states.set(locationId, state);
     }
     return state;

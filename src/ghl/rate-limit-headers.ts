@@ -30,7 +30,8 @@ export function parseRateLimitHeaders(headers: HeaderBag): RateLimitHeaders | nu
   const burstMax = count(headers, 'x-ratelimit-max');
   const burstRemaining = count(headers, 'x-ratelimit-remaining');
   const intervalMs = count(headers, 'x-ratelimit-interval-milliseconds');
-  if (burstMax === null || burstRemaining === null || intervalMs === null || burstMax < 1 || intervalMs < 1) return null;
+  if (burstMax === null || burstRemaining === null || intervalMs === null || burstMax < 1 || intervalMs < 1)
+    return null;
   return {
     burstMax: Math.floor(burstMax),
     burstRemaining: Math.floor(burstRemaining),

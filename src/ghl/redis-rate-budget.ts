@@ -21,7 +21,13 @@ import { randomUUID } from 'node:crypto';
 import { Redis } from 'ioredis';
 import type { Lane, RateBudgetSnapshot } from './ghl-api.js';
 import { systemClock, type Clock } from './clock.js';
-import { InMemoryRateBudget, queuedAhead, type Affordability, type RateBudget, type ReserveOutcome } from './rate-budget.js';
+import {
+  InMemoryRateBudget,
+  queuedAhead,
+  type Affordability,
+  type RateBudget,
+  type ReserveOutcome,
+} from './rate-budget.js';
 import { RateBudgetQueue } from './rate-budget-queue.js';
 import type { RateLimitHeaders } from './rate-limit-headers.js';
 import { PAUSE_SCRIPT, PEEK_SCRIPT, RECORD_SCRIPT, RESERVE_SCRIPT } from './redis-rate-budget-scripts.js';
@@ -67,7 +73,21 @@ interface Mirror {
   spanMs: number;
 }
 
-type ScriptReply = [string, number, string, number, number, number, number, number, number, number, number, number, number];
+type ScriptReply = [
+  string,
+  number,
+  string,
+  number,
+  number,
+  number,
+  number,
+  number,
+  number,
+  number,
+  number,
+  number,
+  number,
+];
 
 function isScriptReply(value: unknown): value is ScriptReply {
   return Array.isArray(value) && value.length === 13 && typeof value[0] === 'string';
@@ -112,7 +132,8 @@ export class RedisRateBudget implements RateBudget {
   private degraded = false;
 
   constructor(private readonly options: RedisRateBudgetOptions) {
-    if (options.interactiveShare < 0 || options.interactiveShare > 1) throw new RangeError('interactiveShare must be within [0, 1]');
+    if (options.interactiveShare < 0 || options.interactiveShare > 1)
+      throw new RangeError('interactiveShare must be within [0, 1]');
     this.clock = options.clock ?? systemClock;
     this.prefix = options.keyPrefix ?? 'ghlgw:rate';
     // Wider than the in-memory budget's 50 ms / 2 %: a grant here is a Redis round trip away from
@@ -189,7 +210,12 @@ export class RedisRateBudget implements RateBudget {
     }
     if (kind === 'refused') {
       const dailyRemaining = reply[8];
-      return { kind: 'refused', dailyRemaining, reserve: this.options.dailyReserve, retryAfterMs: msUntilUtcMidnight(reply[12]) };
+      return {
+        kind: 'refused',
+        dailyRemaining,
+        reserve: this.options.dailyReserve,
+        retryAfterMs: msUntilUtcMidnight(reply[12]),
+      };
     }
     const waitReason = reason === 'probing' || reason === 'paused' || reason === 'lane-share' ? reason : 'window';
     return { kind: 'wait', waitMs: Math.max(1, waitMs), reason: waitReason };
@@ -211,7 +237,16 @@ export class RedisRateBudget implements RateBudget {
     const args: Array<string | number> =
       headers === null
         ? [0, 0, 0, 0, -1, -1, wasProbe ? 1 : 0, grantId]
-        : [1, headers.burstMax, headers.burstRemaining, headers.intervalMs, headers.dailyMax ?? -1, headers.dailyRemaining ?? -1, wasProbe ? 1 : 0, grantId];
+        : [
+            1,
+            headers.burstMax,
+            headers.burstRemaining,
+            headers.intervalMs,
+            headers.dailyMax ?? -1,
+            headers.dailyRemaining ?? -1,
+            wasProbe ? 1 : 0,
+            grantId,
+          ];
     void this.run(RECORD_SCRIPT, locationId, args).finally(() => this.queue.wake(locationId));
     this.queue.wake(locationId);
   }
@@ -234,7 +269,8 @@ export class RedisRateBudget implements RateBudget {
 
   snapshot(locationId: string): RateBudgetSnapshot {
     const mirror = this.mirrors.get(locationId);
-    if (this.degraded || mirror === undefined) return { ...this.fallback.snapshot(locationId), queued: this.queue.queued(locationId) };
+    if (this.degraded || mirror === undefined)
+      return { ...this.fallback.snapshot(locationId), queued: this.queue.queued(locationId) };
     const elapsed = Math.max(0, this.clock.now() - mirror.at);
     const queued = this.queue.queued(locationId);
     const pausedFor = Math.max(0, mirror.pausedForMs - elapsed);
@@ -272,19 +308,35 @@ export class RedisRateBudget implements RateBudget {
     const mirror = this.mirrors.get(locationId);
     if (this.degraded || mirror === undefined) return this.fallback.canAfford(locationId, calls, lane);
     if (mirror.dailyRemaining !== null && mirror.dailyRemaining - calls < this.options.dailyReserve) {
-      return { ok: false, waitMs: msUntilUtcMidnight(this.clock.now()), reason: `${calls} calls would dip into the daily reserve of ${this.options.dailyReserve}` };
+      return {
+        ok: false,
+        waitMs: msUntilUtcMidnight(this.clock.now()),
+        reason: `${calls} calls would dip into the daily reserve of ${this.options.dailyReserve}`,
+      };
     }
     const snapshot = this.snapshot(locationId);
     const paused = Math.max(0, mirror.pausedForMs - Math.max(0, this.clock.now() - mirror.at));
-    if (!snapshot.limitsKnown) return { ok: true, waitMs: paused, reason: 'limits not yet known: requests go one at a time until the first response' };
+    if (!snapshot.limitsKnown)
+      return {
+        ok: true,
+        waitMs: paused,
+        reason: 'limits not yet known: requests go one at a time until the first response',
+      };
     const windowCap = mirror.windowCap;
-    const cap = lane === 'interactive' ? windowCap : Math.max(1, windowCap - Math.ceil(windowCap * this.options.interactiveShare));
+    const cap =
+      lane === 'interactive'
+        ? windowCap
+        : Math.max(1, windowCap - Math.ceil(windowCap * this.options.interactiveShare));
     const used = windowCap - snapshot.burstRemaining;
     const availableNow = Math.max(0, cap - used);
     // This replica's waiting callers are served first (other replicas' queues show in `used` once granted).
     const beyond = calls + queuedAhead(this.queue.queued(locationId), lane) - availableNow;
     const waitMs = beyond <= 0 ? paused : paused + Math.ceil(beyond / cap) * mirror.spanMs;
-    return { ok: true, waitMs, reason: beyond <= 0 ? 'within the current window' : `needs ${Math.ceil(beyond / cap)} more window(s)` };
+    return {
+      ok: true,
+      waitMs,
+      reason: beyond <= 0 ? 'within the current window' : `needs ${Math.ceil(beyond / cap)} more window(s)`,
+    };
   }
 
   async close(): Promise<void> {
@@ -322,14 +374,21 @@ export class RedisRateBudget implements RateBudget {
       this.remember(locationId, reply);
       if (this.degraded) {
         this.degraded = false;
-        this.options.logger?.info({ component: 'rate-budget' }, 'Redis answers again: the HighLevel rate budget is shared by all replicas again');
+        this.options.logger?.info(
+          { component: 'rate-budget' },
+          'Redis answers again: the HighLevel rate budget is shared by all replicas again',
+        );
       }
       return reply;
     } catch (error) {
       if (!this.degraded) {
         this.degraded = true;
         this.options.logger?.warn(
-          { component: 'rate-budget', err: error instanceof Error ? error.message : String(error), replicasHint: this.options.replicasHint },
+          {
+            component: 'rate-budget',
+            err: error instanceof Error ? error.message : String(error),
+            replicasHint: this.options.replicasHint,
+          },
           'Redis failed: the HighLevel rate budget falls back to this process, spending 1/GHL_REPLICAS_HINT of the limits; check REDIS_URL',
         );
       }

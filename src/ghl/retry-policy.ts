@@ -50,7 +50,10 @@ export const DEFAULT_RETRY_POLICY: Omit<RetryPolicyOptions, 'random' | 'maxRetri
 };
 
 /** Full jitter (AWS architecture blog): uniform in [0, min(cap, base·2^(n-1))]. */
-export function backoffDelay(retryNumber: number, options: Pick<RetryPolicyOptions, 'baseDelayMs' | 'maxDelayMs' | 'random'>): number {
+export function backoffDelay(
+  retryNumber: number,
+  options: Pick<RetryPolicyOptions, 'baseDelayMs' | 'maxDelayMs' | 'random'>,
+): number {
   const ceiling = Math.min(options.maxDelayMs, options.baseDelayMs * 2 ** Math.max(0, retryNumber - 1));
   return Math.floor(options.random() * ceiling);
 }
@@ -62,15 +65,24 @@ function stop(reason: string): RetryDecision {
 export function decideRetry(input: RetryInput, options: RetryPolicyOptions): RetryDecision {
   const { error } = input;
   if (error instanceof GhlRateLimitedError) {
-    if (input.rateLimitRetries >= options.maxRateLimitRetries) return stop(`429 persisted after ${input.rateLimitRetries} retries`);
+    if (input.rateLimitRetries >= options.maxRateLimitRetries)
+      return stop(`429 persisted after ${input.rateLimitRetries} retries`);
     // Up to 10 % extra (at most 1 s) so callers paused together do not return together.
     const jitter = Math.floor(options.random() * Math.min(1000, Math.max(50, error.retryAfterMs * 0.1)));
-    return { retry: true, reason: 'rate limited (429): GHL did not process the request', delayMs: error.retryAfterMs + jitter, pauseLocation: true };
+    return {
+      retry: true,
+      reason: 'rate limited (429): GHL did not process the request',
+      delayMs: error.retryAfterMs + jitter,
+      pauseLocation: true,
+    };
   }
   if (error instanceof GhlUnavailableError || error instanceof GhlTimeoutError) {
-    const refused = error instanceof GhlUnavailableError && error.status === null && errorCodeOf(error.cause) === 'ECONNREFUSED';
-    if (!input.idempotent && !refused) return stop(`${describe(error)} on a non-idempotent request: it may have been applied, so it is not repeated`);
-    if (input.otherRetries >= options.maxRetries) return stop(`${describe(error)} persisted after ${input.otherRetries} retries`);
+    const refused =
+      error instanceof GhlUnavailableError && error.status === null && errorCodeOf(error.cause) === 'ECONNREFUSED';
+    if (!input.idempotent && !refused)
+      return stop(`${describe(error)} on a non-idempotent request: it may have been applied, so it is not repeated`);
+    if (input.otherRetries >= options.maxRetries)
+      return stop(`${describe(error)} persisted after ${input.otherRetries} retries`);
     return {
       retry: true,
       reason: refused ? 'connection refused: nothing was sent' : `${describe(error)} on an idempotent request`,

@@ -99,7 +99,10 @@ export const TaskDto = z
     assignedTo: text,
     contactId: text,
   })
-  .refine((task) => task.id !== undefined || task._id !== undefined, { message: 'a task needs id or _id', path: ['id'] });
+  .refine((task) => task.id !== undefined || task._id !== undefined, {
+    message: 'a task needs id or _id',
+    path: ['id'],
+  });
 export type TaskDto = z.infer<typeof TaskDto>;
 
 export const TaskEnvelopeDto = z.looseObject({ task: TaskDto });

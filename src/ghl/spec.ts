@@ -83,7 +83,8 @@ export function versionFor(path: string): string {
 export function buildPath(spec: EndpointSpec, params: Record<string, string>): string {
   const filled = spec.path.replace(/\{(\w+)\}/g, (_match, name: string) => {
     const value = params[name];
-    if (value === undefined || value === '') throw new Error(`Missing path parameter ${name} for ${endpointLabel(spec)}`);
+    if (value === undefined || value === '')
+      throw new Error(`Missing path parameter ${name} for ${endpointLabel(spec)}`);
     return encodeURIComponent(value);
   });
   return filled.slice(1);
@@ -92,7 +93,8 @@ export function buildPath(spec: EndpointSpec, params: Record<string, string>): s
 /** got's prefixUrl must end with a slash for relative paths to append rather than replace. */
 export function normaliseBaseUrl(baseUrl: string): string {
   const url = new URL(baseUrl);
-  if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new Error(`GHL base URL must be http(s): ${baseUrl}`);
+  if (url.protocol !== 'http:' && url.protocol !== 'https:')
+    throw new Error(`GHL base URL must be http(s): ${baseUrl}`);
   url.search = '';
   url.hash = '';
   return url.href.endsWith('/') ? url.href : `${url.href}/`;

@@ -24,7 +24,11 @@ export async function getTasksOfContacts(
   for (let start = 0; start < unique.length; start += TASK_SEARCH_CONTACTS) {
     const chunk = unique.slice(start, start + TASK_SEARCH_CONTACTS);
     for (let skip = 0; ; skip += pageSize) {
-      const page = await api.searchTasks(locationId, { contactIds: chunk, completed: options?.completed, limit: pageSize, skip }, options);
+      const page = await api.searchTasks(
+        locationId,
+        { contactIds: chunk, completed: options?.completed, limit: pageSize, skip },
+        options,
+      );
       for (const task of page) byContact.get(task.contactId)?.push(task);
       if (page.length < pageSize) break;
     }

@@ -12,7 +12,9 @@ function orNull(value: string | null | undefined): string | null {
 function displayName(dto: ContactDto): string | null {
   const explicit = orNull(dto.name) ?? orNull(dto.contactName);
   if (explicit !== null) return explicit;
-  const joined = [dto.firstName, dto.lastName].filter((part) => part !== undefined && part !== null && part !== '').join(' ');
+  const joined = [dto.firstName, dto.lastName]
+    .filter((part) => part !== undefined && part !== null && part !== '')
+    .join(' ');
   return joined === '' ? null : joined;
 }
 

@@ -17,13 +17,16 @@ export class StaticTokenProvider implements TokenProvider {
     private readonly locationId: string,
     scopes: readonly string[] | null,
   ) {
-    if (accessToken.trim() === '') throw new Error('StaticTokenProvider needs a non-empty token (GHL_PRIVATE_INTEGRATION_TOKEN)');
+    if (accessToken.trim() === '')
+      throw new Error('StaticTokenProvider needs a non-empty token (GHL_PRIVATE_INTEGRATION_TOKEN)');
     this.scopes = scopes === null ? null : new Set(scopes);
   }
 
   async getToken(locationId: string): Promise<{ accessToken: string; scopes: ReadonlySet<string> | null }> {
     if (locationId !== this.locationId) {
-      throw new Error(`The configured Private Integration Token belongs to location ${this.locationId}, not ${locationId} (GHL_LOCATION_ID)`);
+      throw new Error(
+        `The configured Private Integration Token belongs to location ${this.locationId}, not ${locationId} (GHL_LOCATION_ID)`,
+      );
     }
     return { accessToken: this.accessToken, scopes: this.scopes };
   }

@@ -31,13 +31,15 @@ export function toSearchFilters(filter: ContactFilter | null | undefined): Searc
   if (filter.email != null) filters.push({ field: 'email', operator: 'eq', value: filter.email });
   if (filter.phone != null) filters.push({ field: 'phone', operator: 'eq', value: filter.phone });
   if (filter.businessId != null) filters.push({ field: 'businessId', operator: 'eq', value: filter.businessId });
-  if (filter.updatedSince != null) filters.push({ field: 'dateUpdated', operator: 'range', value: { gte: filter.updatedSince } });
+  if (filter.updatedSince != null)
+    filters.push({ field: 'dateUpdated', operator: 'range', value: { gte: filter.updatedSince } });
   return filters;
 }
 
 export function toSearchSort(sort: readonly ContactSort[] | null | undefined): SearchSort[] {
   if (!sort) return [];
-  if (sort.length > MAX_SORT_KEYS) throw userInputError(`sort takes at most ${MAX_SORT_KEYS} keys (a HighLevel limit)`, { argumentName: 'sort' });
+  if (sort.length > MAX_SORT_KEYS)
+    throw userInputError(`sort takes at most ${MAX_SORT_KEYS} keys (a HighLevel limit)`, { argumentName: 'sort' });
   return sort.map((key) => ({ field: SORT_FIELDS[key.field], direction: key.direction === 'DESC' ? 'desc' : 'asc' }));
 }
 
@@ -46,7 +48,9 @@ export function checkSearchArgs(first: number, query: string | null | undefined)
     throw userInputError(`first must be between 1 and ${MAX_PAGE_SIZE}`, { argumentName: 'first' });
   }
   if (query != null && query.length > MAX_QUERY_LENGTH) {
-    throw userInputError(`query is at most ${MAX_QUERY_LENGTH} characters (a HighLevel limit)`, { argumentName: 'query' });
+    throw userInputError(`query is at most ${MAX_QUERY_LENGTH} characters (a HighLevel limit)`, {
+      argumentName: 'query',
+    });
   }
 }
 
@@ -73,7 +77,10 @@ export function planPage(first: number, cursor: SearchCursor | null): PagePlan {
   if (cursor?.sa) return { position: { searchAfter: cursor.sa }, pageLimit: first, skip: 0, pages: 1 };
   const firstPage = Math.floor(start / first) + 1;
   if ((firstPage + 1) * first > PAGE_NUMBER_WINDOW) {
-    throw userInputError('this cursor cannot be continued: HighLevel sent no searchAfter key past 10,000 results; page with a `first` that divides 10,000', { argumentName: 'after' });
+    throw userInputError(
+      'this cursor cannot be continued: HighLevel sent no searchAfter key past 10,000 results; page with a `first` that divides 10,000',
+      { argumentName: 'after' },
+    );
   }
   return { position: { page: firstPage }, pageLimit: first, skip: start % first, pages: 2 };
 }

@@ -79,9 +79,17 @@ export function createContextFactory(deps: ContextDeps): ContextFactory {
     const admission = new RequestAdmission();
     // Only a request with a response-cache key records what its response is built from.
     const responseCache =
-      deps.cache === undefined || request?.responseCacheKey === undefined ? undefined : { key: request.responseCacheKey, dependencies: new ResponseDependencies() };
+      deps.cache === undefined || request?.responseCacheKey === undefined
+        ? undefined
+        : { key: request.responseCacheKey, dependencies: new ResponseDependencies() };
     const cacheLayer: CacheLayer | undefined =
-      deps.cache === undefined ? undefined : { cache: deps.cache, admission, ...(responseCache === undefined ? {} : { dependencies: responseCache.dependencies }) };
+      deps.cache === undefined
+        ? undefined
+        : {
+            cache: deps.cache,
+            admission,
+            ...(responseCache === undefined ? {} : { dependencies: responseCache.dependencies }),
+          };
     const loaders = createLoaders({
       ghl: deps.ghl,
       locationId,

@@ -80,9 +80,15 @@ export function estimateOperationCost(
   options: CostEstimateOptions,
 ): CostEstimate {
   const batchSize = options.batchSize ?? 100;
-  const fragments = new Map(document.definitions.flatMap((definition) => (definition.kind === Kind.FRAGMENT_DEFINITION ? [[definition.name.value, definition] as const] : [])));
+  const fragments = new Map(
+    document.definitions.flatMap((definition) =>
+      definition.kind === Kind.FRAGMENT_DEFINITION ? [[definition.name.value, definition] as const] : [],
+    ),
+  );
   const variableDefaults = new Map(
-    (operation.variableDefinitions ?? []).flatMap((definition) => (definition.defaultValue !== undefined ? [[definition.variable.name.value, definition.defaultValue] as const] : [])),
+    (operation.variableDefinitions ?? []).flatMap((definition) =>
+      definition.defaultValue !== undefined ? [[definition.variable.name.value, definition.defaultValue] as const] : [],
+    ),
   );
 
   const argumentValue = (node: FieldNode, field: GraphQLField<unknown, unknown>, name: string): unknown => {
@@ -101,12 +107,19 @@ export function estimateOperationCost(
   };
 
   /** Every field node of a selection set with its parent type, fragments flattened. */
-  const fieldsOf = (selectionSet: SelectionSetNode, parent: GraphQLNamedType, seen: ReadonlySet<string>): Array<{ node: FieldNode; parent: GraphQLNamedType }> => {
+  const fieldsOf = (
+    selectionSet: SelectionSetNode,
+    parent: GraphQLNamedType,
+    seen: ReadonlySet<string>,
+  ): Array<{ node: FieldNode; parent: GraphQLNamedType }> => {
     const out: Array<{ node: FieldNode; parent: GraphQLNamedType }> = [];
     for (const selection of selectionSet.selections) {
       if (selection.kind === Kind.FIELD) out.push({ node: selection, parent });
       else if (selection.kind === Kind.INLINE_FRAGMENT) {
-        const typed = selection.typeCondition !== undefined ? (schema.getType(selection.typeCondition.name.value) ?? parent) : parent;
+        const typed =
+          selection.typeCondition !== undefined
+            ? (schema.getType(selection.typeCondition.name.value) ?? parent)
+            : parent;
         out.push(...fieldsOf(selection.selectionSet, typed, seen));
       } else {
         const fragment = fragments.get(selection.name.value);
@@ -122,7 +135,12 @@ export function estimateOperationCost(
     isObjectType(parent) || isInterfaceType(parent) ? parent.getFields()[name] : undefined;
 
   /** Calls spent below `count` objects of type `parent` selected by `selectionSet`. */
-  const below = (selectionSet: SelectionSetNode | undefined, parent: GraphQLNamedType, count: number, seen: ReadonlySet<string>): number => {
+  const below = (
+    selectionSet: SelectionSetNode | undefined,
+    parent: GraphQLNamedType,
+    count: number,
+    seen: ReadonlySet<string>,
+  ): number => {
     if (selectionSet === undefined || count === 0) return 0;
     let total = 0;
     const listsCounted = new Set<string>();
@@ -144,13 +162,21 @@ export function estimateOperationCost(
     return total;
   };
 
-  const listsSelected = (selectionSet: SelectionSetNode | undefined, parent: GraphQLNamedType): Array<'tasks' | 'notes' | 'appointments'> => {
+  const listsSelected = (
+    selectionSet: SelectionSetNode | undefined,
+    parent: GraphQLNamedType,
+  ): Array<'tasks' | 'notes' | 'appointments'> => {
     if (selectionSet === undefined) return [];
     const names = new Set(fieldsOf(selectionSet, parent, new Set()).map(({ node }) => node.name.value));
     return (['tasks', 'notes', 'appointments'] as const).filter((name) => names.has(name));
   };
 
-  const root = operation.operation === 'query' ? schema.getQueryType() : operation.operation === 'mutation' ? schema.getMutationType() : schema.getSubscriptionType();
+  const root =
+    operation.operation === 'query'
+      ? schema.getQueryType()
+      : operation.operation === 'mutation'
+        ? schema.getMutationType()
+        : schema.getSubscriptionType();
   if (root === null || root === undefined) return { calls: 0, roots: [] };
 
   const roots: RootFieldCost[] = [];

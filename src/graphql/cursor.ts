@@ -44,12 +44,14 @@ function decode(cursor: string): AnyCursor {
 
 export function decodeSearchCursor(cursor: string): SearchCursor {
   const decoded = decode(cursor);
-  if (decoded.k !== 'search') throw userInputError('`after` is a cursor of another connection (contactsByBusiness)', { argumentName: 'after' });
+  if (decoded.k !== 'search')
+    throw userInputError('`after` is a cursor of another connection (contactsByBusiness)', { argumentName: 'after' });
   return decoded;
 }
 
 export function decodeOffsetCursor(cursor: string): OffsetCursor {
   const decoded = decode(cursor);
-  if (decoded.k !== 'offset') throw userInputError('`after` is a cursor of another connection (contacts)', { argumentName: 'after' });
+  if (decoded.k !== 'offset')
+    throw userInputError('`after` is a cursor of another connection (contacts)', { argumentName: 'after' });
   return decoded;
 }

@@ -29,7 +29,9 @@ export function extensionsForGhlError(error: GhlError): { code: ErrorCodeValue }
       return { code: ErrorCode.NotFound };
     case 'Unauthorized':
       // A dead or missing OAuth grant: tell the client where an admin installs the app again.
-      return error instanceof GhlReinstallRequiredError ? { ...error.extensions, code: ErrorCode.Unauthenticated } : { code: ErrorCode.Unauthenticated };
+      return error instanceof GhlReinstallRequiredError
+        ? { ...error.extensions, code: ErrorCode.Unauthenticated }
+        : { code: ErrorCode.Unauthenticated };
     case 'MissingScope':
       // Same key as the write path's scope check (write-path.ts), so clients read one name.
       return { code: ErrorCode.Forbidden, missingScope: 'scope' in error ? error.scope : null };
@@ -59,13 +61,19 @@ const MASKED_MESSAGE = 'Internal server error';
  * `formatted` is Apollo's rendering. We rebuild the rendering rather than editing it so no
  * field we did not choose (stacktrace, an upstream body) can slip through.
  */
-export function createFormatError(logger?: Logger): (formatted: GraphQLFormattedError, error: unknown) => GraphQLFormattedError {
+export function createFormatError(
+  logger?: Logger,
+): (formatted: GraphQLFormattedError, error: unknown) => GraphQLFormattedError {
   return (formatted, error) => {
     const original = unwrapResolverError(error);
-    const where = { ...(formatted.locations ? { locations: formatted.locations } : {}), ...(formatted.path ? { path: formatted.path } : {}) };
+    const where = {
+      ...(formatted.locations ? { locations: formatted.locations } : {}),
+      ...(formatted.path ? { path: formatted.path } : {}),
+    };
     if (isGhlError(original)) {
       const extensions = extensionsForGhlError(original);
-      if (extensions.code === ErrorCode.UpstreamContract) logger?.warn({ err: original }, 'HighLevel broke the response contract');
+      if (extensions.code === ErrorCode.UpstreamContract)
+        logger?.warn({ err: original }, 'HighLevel broke the response contract');
       return { message: original.message, ...where, extensions };
     }
     // A GraphQLError carrying a code was raised on purpose (by our resolvers, plugins or Apollo

@@ -16,16 +16,20 @@ export const naiveResolvers: Resolvers = {
     contact: (_parent, { id }, context) => context.ghl.getContact(context.locationId, id, context.callOptions),
     contacts,
     contactsByBusiness,
-    task: (_parent, { contactId, id }, context) => context.ghl.getTask(context.locationId, contactId, id, context.callOptions),
-    note: (_parent, { contactId, id }, context) => context.ghl.getNote(context.locationId, contactId, id, context.callOptions),
+    task: (_parent, { contactId, id }, context) =>
+      context.ghl.getTask(context.locationId, contactId, id, context.callOptions),
+    note: (_parent, { contactId, id }, context) =>
+      context.ghl.getNote(context.locationId, contactId, id, context.callOptions),
   },
   Contact: {
-    __resolveReference: (reference, context) => context.ghl.getContact(context.locationId, reference.id, context.callOptions),
+    __resolveReference: (reference, context) =>
+      context.ghl.getContact(context.locationId, reference.id, context.callOptions),
     tasks: async (contact, { completed }, context) => {
       const tasks = await context.ghl.listTasks(context.locationId, contact.id, context.callOptions);
       return completed == null ? tasks : tasks.filter((task) => task.completed === completed);
     },
     notes: (contact, _args, context) => context.ghl.listNotes(context.locationId, contact.id, context.callOptions),
-    appointments: (contact, _args, context) => context.ghl.listAppointments(context.locationId, contact.id, context.callOptions),
+    appointments: (contact, _args, context) =>
+      context.ghl.listAppointments(context.locationId, contact.id, context.callOptions),
   },
 };

@@ -14,7 +14,9 @@ import type { Resolvers } from './resolvers-types.generated.js';
 export const SCHEMA_DIR = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..', 'schema');
 
 export function loadTypeDefs(dir: string = SCHEMA_DIR): DocumentNode {
-  const files = readdirSync(dir).filter((name) => name.endsWith('.graphql')).sort();
+  const files = readdirSync(dir)
+    .filter((name) => name.endsWith('.graphql'))
+    .sort();
   if (files.length === 0) throw new Error(`No *.graphql files in ${dir}: the GraphQL schema is missing`);
   return parse(files.map((name) => readFileSync(join(dir, name), 'utf8')).join('\n'));
 }

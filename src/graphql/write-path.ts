@@ -15,7 +15,13 @@ import { ErrorCode } from './errors.js';
 /** A GHL record a mutation changed; the cache integration evicts by it. */
 export type EntityChange =
   | { kind: 'contact'; change: 'created' | 'updated' | 'deleted'; locationId: string; contactId: string }
-  | { kind: 'task' | 'note'; change: 'created' | 'updated' | 'deleted'; locationId: string; contactId: string; id: string };
+  | {
+      kind: 'task' | 'note';
+      change: 'created' | 'updated' | 'deleted';
+      locationId: string;
+      contactId: string;
+      id: string;
+    };
 
 export interface WritePath {
   push: RoofrPush;
@@ -35,7 +41,10 @@ export interface WritePath {
 
 export function writePathOf(context: GraphQLContext): WritePath {
   if (context.writePath === undefined) {
-    throw new GraphQLError('Writes are not configured on this gateway (no store or Roofr port was given to startGateway)', { extensions: { code: ErrorCode.Forbidden } });
+    throw new GraphQLError(
+      'Writes are not configured on this gateway (no store or Roofr port was given to startGateway)',
+      { extensions: { code: ErrorCode.Forbidden } },
+    );
   }
   return context.writePath;
 }

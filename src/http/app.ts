@@ -49,21 +49,32 @@ function requestIdOnly(req: RequestLike): ContextRequest {
   return requestId === undefined ? {} : { requestId };
 }
 
-const MALFORMED_BODY = JSON.stringify({ errors: [{ message: 'Bad request: the body must be valid JSON', extensions: { code: 'BAD_REQUEST' } }] });
+const MALFORMED_BODY = JSON.stringify({
+  errors: [{ message: 'Bad request: the body must be valid JSON', extensions: { code: 'BAD_REQUEST' } }],
+});
 
 /** The answer to a /graphql body that is not JSON (here and in the cached-response fast path). */
 export function rejectMalformedJson(res: ServerResponse): void {
-  res.writeHead(400, { 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(MALFORMED_BODY) });
+  res.writeHead(400, {
+    'content-type': 'application/json; charset=utf-8',
+    'content-length': Buffer.byteLength(MALFORMED_BODY),
+  });
   res.end(MALFORMED_BODY);
 }
 
 function sendPlayground(res: Response): void {
-  res.set('content-security-policy', PLAYGROUND_CSP).type('html').send(playgroundHtml({ endpoint: '/graphql' }));
+  res
+    .set('content-security-policy', PLAYGROUND_CSP)
+    .type('html')
+    .send(playgroundHtml({ endpoint: '/graphql' }));
 }
 
 /** A browser navigating to /graphql wants the page; API clients send JSON or a `query`. */
 function wantsPlayground(req: Request): boolean {
-  return req.query.query === undefined && req.accepts(['application/json', 'application/graphql-response+json', 'text/html']) === 'text/html';
+  return (
+    req.query.query === undefined &&
+    req.accepts(['application/json', 'application/graphql-response+json', 'text/html']) === 'text/html'
+  );
 }
 
 export function createHttpApp(options: HttpAppOptions): Express {
@@ -110,16 +121,27 @@ export function createHttpApp(options: HttpAppOptions): Express {
   // Every rejection of the request itself (too large, malformed JSON) is a 400 with a code
   // saying what to fix, so clients handle one status for "my request was refused".
   app.use((error: unknown, _req: Request, res: Response, _next: NextFunction) => {
-    const status = typeof error === 'object' && error !== null && 'status' in error && typeof error.status === 'number' ? error.status : 500;
+    const status =
+      typeof error === 'object' && error !== null && 'status' in error && typeof error.status === 'number'
+        ? error.status
+        : 500;
     if (status >= 500) {
       options.logger?.error({ err: error }, 'unhandled HTTP error');
-      res.status(500).json({ errors: [{ message: 'Internal server error', extensions: { code: 'INTERNAL_SERVER_ERROR' } }] });
+      res
+        .status(500)
+        .json({ errors: [{ message: 'Internal server error', extensions: { code: 'INTERNAL_SERVER_ERROR' } }] });
       return;
     }
-    const tooLarge = typeof error === 'object' && error !== null && 'type' in error && error.type === 'entity.too.large';
+    const tooLarge =
+      typeof error === 'object' && error !== null && 'type' in error && error.type === 'entity.too.large';
     if (!tooLarge) return rejectMalformedJson(res);
     res.status(400).json({
-      errors: [{ message: `Request body larger than the limit (${options.bodyLimit ?? '100kb'}, GRAPHQL_BODY_LIMIT)`, extensions: { code: 'REQUEST_TOO_LARGE' } }],
+      errors: [
+        {
+          message: `Request body larger than the limit (${options.bodyLimit ?? '100kb'}, GRAPHQL_BODY_LIMIT)`,
+          extensions: { code: 'REQUEST_TOO_LARGE' },
+        },
+      ],
     });
   });
 

@@ -54,7 +54,9 @@ function isRecord(value: unknown): value is Record<string, unknown> {
 }
 
 /** The GraphQL request in a JSON body, when it is one this cache can key (a query text, object variables). */
-function graphqlRequestOf(body: unknown): { query: string; operationName: string | null; variables: Record<string, unknown> | null } | null {
+function graphqlRequestOf(
+  body: unknown,
+): { query: string; operationName: string | null; variables: Record<string, unknown> | null } | null {
   if (!isRecord(body) || typeof body.query !== 'string') return null;
   const { operationName, variables } = body;
   if (operationName != null && typeof operationName !== 'string') return null;
@@ -65,7 +67,10 @@ function graphqlRequestOf(body: unknown): { query: string; operationName: string
 /** Whether the app would answer this client with application/json (not graphql-response+json). */
 function acceptsPlainJson(accept: string | undefined): boolean {
   if (accept === undefined || accept === '' || accept === '*/*') return true;
-  return !accept.includes('application/graphql-response+json') && (accept.includes('application/json') || accept.includes('*/*'));
+  return (
+    !accept.includes('application/graphql-response+json') &&
+    (accept.includes('application/json') || accept.includes('*/*'))
+  );
 }
 
 /** Whether the request is one the fast path handles exactly as the app would; cheap, reads headers only. */
@@ -73,7 +78,8 @@ function takes(req: IncomingMessage, limit: number): boolean {
   if (req.method !== 'POST' || req.url !== GRAPHQL_PATH) return false;
   const { headers } = req;
   const type = headers['content-type'];
-  if (type !== 'application/json' && type?.toLowerCase().replace(/\s+/g, '') !== 'application/json;charset=utf-8') return false;
+  if (type !== 'application/json' && type?.toLowerCase().replace(/\s+/g, '') !== 'application/json;charset=utf-8')
+    return false;
   if (headers['content-encoding'] !== undefined || headers['transfer-encoding'] !== undefined) return false;
   const length = Number(headers['content-length']);
   return Number.isInteger(length) && length > 0 && length <= limit && acceptsPlainJson(headers.accept);
@@ -87,7 +93,11 @@ function readBody(req: IncomingMessage, length: number): Promise<string> {
       received += chunk.length;
       chunks.push(chunk);
     });
-    req.on('end', () => (received === length ? resolve(Buffer.concat(chunks, received).toString('utf8')) : reject(new Error('body shorter than content-length'))));
+    req.on('end', () =>
+      received === length
+        ? resolve(Buffer.concat(chunks, received).toString('utf8'))
+        : reject(new Error('body shorter than content-length')),
+    );
     req.on('error', reject);
   });
 }
@@ -96,8 +106,15 @@ function readBody(req: IncomingMessage, length: number): Promise<string> {
  * Returns the server's request handler: `handOver(req, res)` is the Express app, called for
  * every request the fast path does not answer itself.
  */
-export function cachedResponseFastPath(options: FastPathOptions, handOver: (req: IncomingMessage, res: ServerResponse) => void): (req: IncomingMessage, res: ServerResponse) => void {
-  const serve = async (req: IncomingMessage, res: ServerResponse, handOver: (req: IncomingMessage, res: ServerResponse) => void): Promise<void> => {
+export function cachedResponseFastPath(
+  options: FastPathOptions,
+  handOver: (req: IncomingMessage, res: ServerResponse) => void,
+): (req: IncomingMessage, res: ServerResponse) => void {
+  const serve = async (
+    req: IncomingMessage,
+    res: ServerResponse,
+    handOver: (req: IncomingMessage, res: ServerResponse) => void,
+  ): Promise<void> => {
     const length = Number(req.headers['content-length']);
     let text: string;
     try {

@@ -8,7 +8,9 @@ import type { ContextRequest } from '../graphql/context.js';
 
 export type ContextRequestOf = (req: IncomingMessage) => Promise<ContextRequest>;
 
-export function memoizeContextRequest(resolve: (req: RequestLike) => ContextRequest | Promise<ContextRequest>): ContextRequestOf {
+export function memoizeContextRequest(
+  resolve: (req: RequestLike) => ContextRequest | Promise<ContextRequest>,
+): ContextRequestOf {
   const resolved = new WeakMap<IncomingMessage, Promise<ContextRequest>>();
   return (req) => {
     let pending = resolved.get(req);

@@ -63,7 +63,10 @@ export function createOAuthRouter(deps: OAuthRoutesDeps): Router {
   router.get('/oauth/callback', async (request: Request, response: Response) => {
     const parsed = OAuthCallbackQuerySchema.safeParse(request.query);
     if (!parsed.success) {
-      page(response, 400, 'Install failed', ['The callback parameters are malformed.', 'Start again at /oauth/install.']);
+      page(response, 400, 'Install failed', [
+        'The callback parameters are malformed.',
+        'Start again at /oauth/install.',
+      ]);
       return;
     }
     const query = parsed.data;
@@ -77,14 +80,26 @@ export function createOAuthRouter(deps: OAuthRoutesDeps): Router {
       return;
     }
     if (query.error !== undefined || query.code === undefined) {
-      page(response, 400, 'Install cancelled', [`HighLevel did not grant access${query.error !== undefined ? ` (${query.error})` : ''}.`, 'Start again at /oauth/install.']);
+      page(response, 400, 'Install cancelled', [
+        `HighLevel did not grant access${query.error !== undefined ? ` (${query.error})` : ''}.`,
+        'Start again at /oauth/install.',
+      ]);
       return;
     }
     try {
       const grant = await deps.oauth.exchangeCode(query.code, deps.userType);
-      const connected = await storeInstalledGrant({ vault: deps.vault, oauth: deps.oauth, ...(deps.now ? { now: deps.now } : {}) }, grant);
-      log?.info({ subjectKind: connected.kind, subjectId: connected.subjectId, scopes: connected.scopes }, 'HighLevel app installed');
-      const who = connected.kind === 'location' ? `Location ${connected.subjectId}` : `Agency ${connected.subjectId} (${connected.locations.length} approved location${connected.locations.length === 1 ? '' : 's'}: ${connected.locations.join(', ') || 'none listed'})`;
+      const connected = await storeInstalledGrant(
+        { vault: deps.vault, oauth: deps.oauth, ...(deps.now ? { now: deps.now } : {}) },
+        grant,
+      );
+      log?.info(
+        { subjectKind: connected.kind, subjectId: connected.subjectId, scopes: connected.scopes },
+        'HighLevel app installed',
+      );
+      const who =
+        connected.kind === 'location'
+          ? `Location ${connected.subjectId}`
+          : `Agency ${connected.subjectId} (${connected.locations.length} approved location${connected.locations.length === 1 ? '' : 's'}: ${connected.locations.join(', ') || 'none listed'})`;
       page(response, 200, 'HighLevel connected', [
         `${who} is connected.`,
         `Scopes granted: ${connected.scopes.join(', ') || '(none reported)'}.`,
@@ -104,7 +119,9 @@ export function createOAuthRouter(deps: OAuthRoutesDeps): Router {
       }
       // E.g. the store is down: the page says nothing of the cause (it may name internals).
       log?.error({ err: error }, 'OAuth callback failed');
-      page(response, 500, 'Install failed', ['The gateway could not store the connection. Try again at /oauth/install; if it persists, an operator should check the logs.']);
+      page(response, 500, 'Install failed', [
+        'The gateway could not store the connection. Try again at /oauth/install; if it persists, an operator should check the logs.',
+      ]);
     }
   });
 

@@ -28,10 +28,15 @@ export interface GhlWebhookKeys {
   rsaPem: string;
 }
 
-export type GhlSignatureCheck = { ok: true; scheme: 'ed25519' | 'rsa' } | { ok: false; reason: 'missing-signature' | 'bad-signature'; detail: string };
+export type GhlSignatureCheck =
+  | { ok: true; scheme: 'ed25519' | 'rsa' }
+  | { ok: false; reason: 'missing-signature' | 'bad-signature'; detail: string };
 
 export interface GhlSignatureVerifier {
-  check(rawBody: Buffer, headers: { ghlSignature: string | undefined; whSignature: string | undefined }): GhlSignatureCheck;
+  check(
+    rawBody: Buffer,
+    headers: { ghlSignature: string | undefined; whSignature: string | undefined },
+  ): GhlSignatureCheck;
 }
 
 export function createGhlSignatureVerifier(keys: GhlWebhookKeys): GhlSignatureVerifier {
@@ -46,14 +51,26 @@ export function createGhlSignatureVerifier(keys: GhlWebhookKeys): GhlSignatureVe
       if (headers.ghlSignature !== undefined && headers.ghlSignature.trim() !== '' && ed25519 !== null) {
         const signature = decode(headers.ghlSignature);
         if (signature !== null && verify(null, rawBody, ed25519, signature)) return { ok: true, scheme: 'ed25519' };
-        return { ok: false, reason: 'bad-signature', detail: 'x-ghl-signature does not verify against the configured Ed25519 key' };
+        return {
+          ok: false,
+          reason: 'bad-signature',
+          detail: 'x-ghl-signature does not verify against the configured Ed25519 key',
+        };
       }
       if (headers.whSignature !== undefined && headers.whSignature.trim() !== '') {
         const signature = decode(headers.whSignature);
         if (signature !== null && verify('sha256', rawBody, rsa, signature)) return { ok: true, scheme: 'rsa' };
-        return { ok: false, reason: 'bad-signature', detail: 'x-wh-signature does not verify against the configured RSA key' };
+        return {
+          ok: false,
+          reason: 'bad-signature',
+          detail: 'x-wh-signature does not verify against the configured RSA key',
+        };
       }
-      return { ok: false, reason: 'missing-signature', detail: 'neither x-ghl-signature nor x-wh-signature is present' };
+      return {
+        ok: false,
+        reason: 'missing-signature',
+        detail: 'neither x-ghl-signature nor x-wh-signature is present',
+      };
     },
   };
 }

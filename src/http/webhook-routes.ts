@@ -52,7 +52,10 @@ export function createWebhookRouter(options: WebhookRoutesOptions): Router {
 
   router.post('/webhooks/ghl', raw, async (req, res) => {
     const body = Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0);
-    const signature = options.ghlVerifier.check(body, { ghlSignature: header(req, 'x-ghl-signature'), whSignature: header(req, 'x-wh-signature') });
+    const signature = options.ghlVerifier.check(body, {
+      ghlSignature: header(req, 'x-ghl-signature'),
+      whSignature: header(req, 'x-wh-signature'),
+    });
     if (!signature.ok) return reject(res, 401, signature.reason, signature.detail);
     let json: unknown;
     try {
@@ -63,10 +66,21 @@ export function createWebhookRouter(options: WebhookRoutesOptions): Router {
     const envelope = GhlWebhookEnvelopeSchema.safeParse(json);
     if (!envelope.success) {
       const issue = envelope.error.issues[0];
-      return reject(res, 400, 'malformed-body', `${issue?.path.join('.') ?? ''}: ${issue?.message ?? 'unexpected shape'}`);
+      return reject(
+        res,
+        400,
+        'malformed-body',
+        `${issue?.path.join('.') ?? ''}: ${issue?.message ?? 'unexpected shape'}`,
+      );
     }
     const age = now() - Date.parse(envelope.data.timestamp);
-    if (Math.abs(age) > WEBHOOK_REPLAY_WINDOW_MS) return reject(res, 401, 'stale-timestamp', `the event is ${Math.round(age / 1000)} s old; the window is ${WEBHOOK_REPLAY_WINDOW_MS / 1000} s`);
+    if (Math.abs(age) > WEBHOOK_REPLAY_WINDOW_MS)
+      return reject(
+        res,
+        401,
+        'stale-timestamp',
+        `the event is ${Math.round(age / 1000)} s old; the window is ${WEBHOOK_REPLAY_WINDOW_MS / 1000} s`,
+      );
     if (await overloaded(res)) return;
     const accepted = await options.webhooks.accept({
       source: 'ghl',
@@ -75,13 +89,15 @@ export function createWebhookRouter(options: WebhookRoutesOptions): Router {
       eventType: envelope.data.type,
       payload: envelope.data,
     });
-    if (!accepted.accepted) return reject(res, 409, 'duplicate', `webhookId ${envelope.data.webhookId} was already received`);
+    if (!accepted.accepted)
+      return reject(res, 409, 'duplicate', `webhookId ${envelope.data.webhookId} was already received`);
     options.onAccepted?.();
     res.status(200).json({ accepted: true });
   });
 
   router.post('/webhooks/roofr', raw, async (req, res) => {
-    if (options.roofrSecret === undefined) return reject(res, 503, 'not-configured', 'set ROOFR_WEBHOOK_SECRET to receive Roofr webhooks');
+    if (options.roofrSecret === undefined)
+      return reject(res, 503, 'not-configured', 'set ROOFR_WEBHOOK_SECRET to receive Roofr webhooks');
     const body = Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0);
     const verified = verifyRoofrWebhook({
       secret: options.roofrSecret,
@@ -91,7 +107,8 @@ export function createWebhookRouter(options: WebhookRoutesOptions): Router {
       toleranceMs: WEBHOOK_REPLAY_WINDOW_MS,
       now: now(),
     });
-    if (!verified.ok) return reject(res, verified.reason === 'malformed-body' ? 400 : 401, verified.reason, verified.detail);
+    if (!verified.ok)
+      return reject(res, verified.reason === 'malformed-body' ? 400 : 401, verified.reason, verified.detail);
     const parsed = parseRoofrWebhookEvent(verified.envelope);
     if (!parsed.ok) return reject(res, 400, 'malformed-body', parsed.detail);
     if (await overloaded(res)) return;
@@ -102,7 +119,8 @@ export function createWebhookRouter(options: WebhookRoutesOptions): Router {
       eventType: verified.envelope.event,
       payload: verified.envelope,
     });
-    if (!accepted.accepted) return reject(res, 409, 'duplicate', `event id ${verified.envelope.id} was already received`);
+    if (!accepted.accepted)
+      return reject(res, 409, 'duplicate', `event id ${verified.envelope.id} was already received`);
     options.onAccepted?.();
     res.status(200).json({ accepted: true });
   });

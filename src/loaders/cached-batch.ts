@@ -74,10 +74,19 @@ export function cachedBatch<K, V>(
     };
     const results =
       admission.mode === 'partial'
-        ? await readWithinGrant(layer, cacheKeys, options.ttlMs, options.endpoint, options.keysPerCall ?? 1, loadMissing)
+        ? await readWithinGrant(
+            layer,
+            cacheKeys,
+            options.ttlMs,
+            options.endpoint,
+            options.keysPerCall ?? 1,
+            loadMissing,
+          )
         : await cache.readThroughMany<V>(cacheKeys, options.ttlMs, loadMissing);
     results.forEach((result, index) => layer.dependencies?.noteRead(cacheKeys[index] ?? '', result));
-    return results.map((result, index) => settle(result, cacheKeys[index] ?? '', failures, admission, options.endpoint));
+    return results.map((result, index) =>
+      settle(result, cacheKeys[index] ?? '', failures, admission, options.endpoint),
+    );
   };
 }
 
@@ -112,9 +121,16 @@ async function readWithinGrant<V>(
   return cacheKeys.map((key) => byKey.get(key));
 }
 
-function settle<V>(result: ReadResult<V> | Error | undefined, cacheKey: string, failures: Map<string, Error>, admission: RequestAdmission, endpoint: string): V | Error {
+function settle<V>(
+  result: ReadResult<V> | Error | undefined,
+  cacheKey: string,
+  failures: Map<string, Error>,
+  admission: RequestAdmission,
+  endpoint: string,
+): V | Error {
   if (result instanceof Error) return result;
-  if (result === undefined) return failures.get(cacheKey) ?? new GhlNotFoundError(endpoint, `Not found upstream (${endpoint})`);
+  if (result === undefined)
+    return failures.get(cacheKey) ?? new GhlNotFoundError(endpoint, `Not found upstream (${endpoint})`);
   if (result.stale) admission.noteStale(result.ageMs);
   return result.value;
 }

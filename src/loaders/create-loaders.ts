@@ -64,7 +64,11 @@ function asError(error: unknown): Error {
 }
 
 /** Runs one call per key, each through the location's concurrency cap; failures become per-key Errors. */
-async function perKey<K, V>(keys: readonly K[], deps: LoaderDeps, call: (key: K) => Promise<V>): Promise<Array<V | Error>> {
+async function perKey<K, V>(
+  keys: readonly K[],
+  deps: LoaderDeps,
+  call: (key: K) => Promise<V>,
+): Promise<Array<V | Error>> {
   const limiter = deps.limiters.for(deps.locationId);
   return Promise.all(keys.map((key) => limiter.run(() => call(key)).catch(asError)));
 }
@@ -81,7 +85,13 @@ function ofContact<V extends { contactId: string | null }>(
     const results = await batch(keys);
     return results.map((result, index) => {
       const key = keys[index];
-      if (result instanceof Error || key === undefined || result.contactId === null || result.contactId === key.contactId) return result;
+      if (
+        result instanceof Error ||
+        key === undefined ||
+        result.contactId === null ||
+        result.contactId === key.contactId
+      )
+        return result;
       return new GhlNotFoundError(endpoint, `${endpoint}: ${key.id} does not belong to contact ${key.contactId}`);
     });
   };
@@ -103,7 +113,8 @@ export function createLoaders(deps: LoaderDeps): Loaders {
   const keys = layer?.cache.keys;
   const ttls = layer?.cache.ttls;
   /** Shared-cache key of an id under this request's location (unused without a cache layer). */
-  const keyOf = (build: ((location: string, id: string) => string) | undefined) => (id: string) => (build === undefined ? id : build(locationId, id));
+  const keyOf = (build: ((location: string, id: string) => string) | undefined) => (id: string) =>
+    build === undefined ? id : build(locationId, id);
 
   /** Upstream half of contactById: a single id by GET, several by one OR-group search. */
   const contactsUpstream = async (ids: readonly string[], lane: Lane): Promise<Array<Contact | Error>> => {
@@ -114,7 +125,11 @@ export function createLoaders(deps: LoaderDeps): Loaders {
     try {
       const result = await ghl.searchContacts(
         locationId,
-        { pageLimit: ids.length, page: 1, filters: [{ group: 'OR', filters: ids.map((id) => ({ field: 'id', operator: 'eq' as const, value: id })) }] },
+        {
+          pageLimit: ids.length,
+          page: 1,
+          filters: [{ group: 'OR', filters: ids.map((id) => ({ field: 'id', operator: 'eq' as const, value: id })) }],
+        },
         callOptions,
       );
       const byId = new Map(result.contacts.map((hit) => [hit.contact.id, hit.contact]));
@@ -125,7 +140,13 @@ export function createLoaders(deps: LoaderDeps): Loaders {
   };
 
   const contactById = new DataLoader<string, Contact>(
-    counted(cachedBatch(layer, { cacheKey: keyOf(keys?.contact), ttlMs: ttls?.contact ?? 0, endpoint: 'GET /contacts/{contactId}' }, contactsUpstream)),
+    counted(
+      cachedBatch(
+        layer,
+        { cacheKey: keyOf(keys?.contact), ttlMs: ttls?.contact ?? 0, endpoint: 'GET /contacts/{contactId}' },
+        contactsUpstream,
+      ),
+    ),
     { maxBatchSize: CONTACT_IDS_PER_SEARCH },
   );
 
@@ -156,7 +177,12 @@ export function createLoaders(deps: LoaderDeps): Loaders {
     counted(
       cachedBatch(
         layer,
-        { cacheKey: keyOf(keys?.tasksOfContact), ttlMs: ttls?.tasksOfContact ?? 0, endpoint: 'POST /locations/{locationId}/tasks/search', keysPerCall: CONTACTS_PER_TASK_SEARCH },
+        {
+          cacheKey: keyOf(keys?.tasksOfContact),
+          ttlMs: ttls?.tasksOfContact ?? 0,
+          endpoint: 'POST /locations/{locationId}/tasks/search',
+          keysPerCall: CONTACTS_PER_TASK_SEARCH,
+        },
         tasksUpstream,
       ),
     ),
@@ -165,8 +191,17 @@ export function createLoaders(deps: LoaderDeps): Loaders {
 
   const notesByContactId = new DataLoader<string, Note[]>(
     counted(
-      cachedBatch(layer, { cacheKey: keyOf(keys?.notesOfContact), ttlMs: ttls?.notesOfContact ?? 0, endpoint: 'GET /contacts/{contactId}/notes' }, (contactIds, lane) =>
-        perKey(contactIds, deps, (contactId) => ghl.listNotes(locationId, contactId, withLane(deps.callOptions, lane))),
+      cachedBatch(
+        layer,
+        {
+          cacheKey: keyOf(keys?.notesOfContact),
+          ttlMs: ttls?.notesOfContact ?? 0,
+          endpoint: 'GET /contacts/{contactId}/notes',
+        },
+        (contactIds, lane) =>
+          perKey(contactIds, deps, (contactId) =>
+            ghl.listNotes(locationId, contactId, withLane(deps.callOptions, lane)),
+          ),
       ),
     ),
   );
@@ -175,8 +210,15 @@ export function createLoaders(deps: LoaderDeps): Loaders {
     counted(
       cachedBatch(
         layer,
-        { cacheKey: keyOf(keys?.appointmentsOfContact), ttlMs: ttls?.appointmentsOfContact ?? 0, endpoint: 'GET /contacts/{contactId}/appointments' },
-        (contactIds, lane) => perKey(contactIds, deps, (contactId) => ghl.listAppointments(locationId, contactId, withLane(deps.callOptions, lane))),
+        {
+          cacheKey: keyOf(keys?.appointmentsOfContact),
+          ttlMs: ttls?.appointmentsOfContact ?? 0,
+          endpoint: 'GET /contacts/{contactId}/appointments',
+        },
+        (contactIds, lane) =>
+          perKey(contactIds, deps, (contactId) =>
+            ghl.listAppointments(locationId, contactId, withLane(deps.callOptions, lane)),
+          ),
       ),
     ),
   );
@@ -184,22 +226,42 @@ export function createLoaders(deps: LoaderDeps): Loaders {
   // A task / note id is unique within a location, so the shared key needs no contact id.
   const taskById = new DataLoader<ChildKey, Task, string>(
     counted(
-      ofContact(cachedBatch(
-        layer,
-        { cacheKey: (key: ChildKey) => keyOf(keys?.task)(key.id), ttlMs: ttls?.task ?? 0, endpoint: 'GET /contacts/{contactId}/tasks/{taskId}' },
-        (childKeys, lane) => perKey(childKeys, deps, (key) => ghl.getTask(locationId, key.contactId, key.id, withLane(deps.callOptions, lane))),
-      ), 'GET /contacts/{contactId}/tasks/{taskId}'),
+      ofContact(
+        cachedBatch(
+          layer,
+          {
+            cacheKey: (key: ChildKey) => keyOf(keys?.task)(key.id),
+            ttlMs: ttls?.task ?? 0,
+            endpoint: 'GET /contacts/{contactId}/tasks/{taskId}',
+          },
+          (childKeys, lane) =>
+            perKey(childKeys, deps, (key) =>
+              ghl.getTask(locationId, key.contactId, key.id, withLane(deps.callOptions, lane)),
+            ),
+        ),
+        'GET /contacts/{contactId}/tasks/{taskId}',
+      ),
     ),
     { cacheKeyFn: childKey },
   );
 
   const noteById = new DataLoader<ChildKey, Note, string>(
     counted(
-      ofContact(cachedBatch(
-        layer,
-        { cacheKey: (key: ChildKey) => keyOf(keys?.note)(key.id), ttlMs: ttls?.note ?? 0, endpoint: 'GET /contacts/{contactId}/notes/{id}' },
-        (childKeys, lane) => perKey(childKeys, deps, (key) => ghl.getNote(locationId, key.contactId, key.id, withLane(deps.callOptions, lane))),
-      ), 'GET /contacts/{contactId}/notes/{id}'),
+      ofContact(
+        cachedBatch(
+          layer,
+          {
+            cacheKey: (key: ChildKey) => keyOf(keys?.note)(key.id),
+            ttlMs: ttls?.note ?? 0,
+            endpoint: 'GET /contacts/{contactId}/notes/{id}',
+          },
+          (childKeys, lane) =>
+            perKey(childKeys, deps, (key) =>
+              ghl.getNote(locationId, key.contactId, key.id, withLane(deps.callOptions, lane)),
+            ),
+        ),
+        'GET /contacts/{contactId}/notes/{id}',
+      ),
     ),
     { cacheKeyFn: childKey },
   );
@@ -208,10 +270,19 @@ export function createLoaders(deps: LoaderDeps): Loaders {
 }
 
 /** Every task of the given contacts, paging the task search with `skip` until a short page. */
-async function searchAllTasks(ghl: GhlApi, locationId: string, contactIds: readonly string[], options: CallOptions): Promise<Task[]> {
+async function searchAllTasks(
+  ghl: GhlApi,
+  locationId: string,
+  contactIds: readonly string[],
+  options: CallOptions,
+): Promise<Task[]> {
   const tasks: Task[] = [];
   for (let skip = 0; ; skip += TASK_SEARCH_PAGE_SIZE) {
-    const page = await ghl.searchTasks(locationId, { contactIds: [...contactIds], limit: TASK_SEARCH_PAGE_SIZE, skip }, options);
+    const page = await ghl.searchTasks(
+      locationId,
+      { contactIds: [...contactIds], limit: TASK_SEARCH_PAGE_SIZE, skip },
+      options,
+    );
     tasks.push(...page);
     if (page.length < TASK_SEARCH_PAGE_SIZE) return tasks;
   }

@@ -55,10 +55,16 @@ function configuredRedis(config: Pick<Config, 'REDIS_URL' | 'CACHE_URL'>): strin
   }
 }
 
-export function createGatewayObservability(config: Pick<Config, 'REDIS_URL' | 'CACHE_URL'>, logger: Logger, options: { defaultMetrics?: boolean } = {}): GatewayObservability {
+export function createGatewayObservability(
+  config: Pick<Config, 'REDIS_URL' | 'CACHE_URL'>,
+  logger: Logger,
+  options: { defaultMetrics?: boolean } = {},
+): GatewayObservability {
   const metrics = new Metrics(options);
   const log = logger.child({ component: 'observability' });
-  metrics.reportCollectErrorsTo((name, error) => log.warn({ err: error, collector: name }, 'a metrics collector failed; its gauges keep their last values'));
+  metrics.reportCollectErrorsTo((name, error) =>
+    log.warn({ err: error, collector: name }, 'a metrics collector failed; its gauges keep their last values'),
+  );
   const checks: Record<string, ReadinessCheck> = {};
   const closers: Array<() => void | Promise<void>> = [];
   let draining = false;

@@ -23,7 +23,9 @@ function codeOf(error: GraphQLError): string {
   return typeof code === 'string' && code !== '' ? code : 'INTERNAL_SERVER_ERROR';
 }
 
-export function graphqlMetricsPlugin<Context extends { requestId?: string }>(options: GraphQLMetricsOptions): ApolloServerPlugin<Context> {
+export function graphqlMetricsPlugin<Context extends { requestId?: string }>(
+  options: GraphQLMetricsOptions,
+): ApolloServerPlugin<Context> {
   const now = options.now ?? (() => performance.now());
   const seenNames = new Set<string>();
   const label = (name: string | null | undefined): string => {
@@ -49,8 +51,17 @@ export function graphqlMetricsPlugin<Context extends { requestId?: string }>(opt
           const outcome = codes.length === 0 ? 'ok' : 'error';
           options.metrics.graphqlOperations.observe({ operation: name, type, outcome }, durationMs / 1000);
           for (const code of codes) options.metrics.graphqlErrors.inc({ operation: name, code });
-          const log = contextValue.requestId === undefined ? options.logger : options.logger.child({ requestId: contextValue.requestId });
-          const fields = { operation: operationName ?? request.operationName ?? null, type, durationMs: Math.round(durationMs), outcome, ...(codes.length > 0 ? { errors: codes } : {}) };
+          const log =
+            contextValue.requestId === undefined
+              ? options.logger
+              : options.logger.child({ requestId: contextValue.requestId });
+          const fields = {
+            operation: operationName ?? request.operationName ?? null,
+            type,
+            durationMs: Math.round(durationMs),
+            outcome,
+            ...(codes.length > 0 ? { errors: codes } : {}),
+          };
           if (codes.some((code) => code === 'INTERNAL_SERVER_ERROR')) log.warn(fields, 'graphql operation failed');
           else log.info(fields, 'graphql operation');
         },

@@ -44,7 +44,10 @@ export function createLogger(settings: LoggerSettings): Logger {
   if (settings.destination) return pino(options, settings.destination);
   const pretty = settings.pretty ?? process.stdout.isTTY === true;
   if (pretty) {
-    return pino({ ...options, transport: { target: 'pino-pretty', options: { colorize: true, translateTime: 'HH:MM:ss.l' } } });
+    return pino({
+      ...options,
+      transport: { target: 'pino-pretty', options: { colorize: true, translateTime: 'HH:MM:ss.l' } },
+    });
   }
   return pino(options);
 }

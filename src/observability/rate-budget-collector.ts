@@ -10,7 +10,11 @@ export interface ObservedRateBudget {
   refresh?(locationId: string): Promise<void>;
 }
 
-export async function collectRateBudget(metrics: Metrics, budget: ObservedRateBudget, locations: readonly string[]): Promise<void> {
+export async function collectRateBudget(
+  metrics: Metrics,
+  budget: ObservedRateBudget,
+  locations: readonly string[],
+): Promise<void> {
   for (const location of locations) {
     await budget.refresh?.(location);
     const snapshot = budget.snapshot(location);

@@ -27,7 +27,13 @@ export interface RedisCheck {
  * have their own reconnect policies and queues, which a probe must not wait behind.
  */
 export function redisCheck(redisUrl: string): RedisCheck {
-  const client = new Redis(redisUrl, { lazyConnect: true, enableOfflineQueue: false, maxRetriesPerRequest: 0, connectTimeout: 2000, retryStrategy: () => 1000 });
+  const client = new Redis(redisUrl, {
+    lazyConnect: true,
+    enableOfflineQueue: false,
+    maxRetriesPerRequest: 0,
+    connectTimeout: 2000,
+    retryStrategy: () => 1000,
+  });
   // Without a listener ioredis prints every reconnect failure; the probe's answer says it instead.
   client.on('error', () => undefined);
   let connecting: Promise<void> | null = null;
@@ -62,7 +68,12 @@ export function tokenCheck(provider: TokenSource, locationId: string): Readiness
 /** OAuth without a default location: at least one installed location or company is not needs_reinstall. */
 export function oauthInstallsCheck(db: Kysely<Database>): ReadinessCheck {
   return async () => {
-    const row = await db.selectFrom('oauth_tokens').select((eb) => eb.fn.countAll<string | number>().as('n')).where('status', '=', 'active').executeTakeFirst();
-    if (Number(row?.n ?? 0) === 0) throw new Error('no active OAuth install: every location needs a (re)install; open /oauth/install');
+    const row = await db
+      .selectFrom('oauth_tokens')
+      .select((eb) => eb.fn.countAll<string | number>().as('n'))
+      .where('status', '=', 'active')
+      .executeTakeFirst();
+    if (Number(row?.n ?? 0) === 0)
+      throw new Error('no active OAuth install: every location needs a (re)install; open /oauth/install');
   };
 }

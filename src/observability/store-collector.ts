@@ -9,7 +9,10 @@ import type { Database } from '../store/schema.js';
 import type { Store } from '../store/open-store.js';
 import type { Metrics } from './metrics.js';
 
-export type CollectedStore = { db: Kysely<Database> } & { outbox: Pick<Store['outbox'], 'counts'>; webhooks: Pick<Store['webhooks'], 'eventCounts'> };
+export type CollectedStore = { db: Kysely<Database> } & {
+  outbox: Pick<Store['outbox'], 'counts'>;
+  webhooks: Pick<Store['webhooks'], 'eventCounts'>;
+};
 
 const RECORD_OUTCOMES = ['read', 'created', 'updated', 'unchanged', 'failed'] as const;
 

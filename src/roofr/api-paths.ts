@@ -43,26 +43,32 @@ export type RoofrPaths = Readonly<Record<RoofrEndpointName, RoofrEndpoint>>;
 const endpointNames = Object.keys(DEFAULT_ROOFR_PATHS) as RoofrEndpointName[];
 const routePattern = /^(GET|POST|PUT|PATCH|DELETE) (\/[^\s?#]*)$/;
 
-export const RoofrPathOverridesSchema = z
-  .record(z.string(), z.string())
-  .superRefine((overrides, context) => {
-    for (const [name, route] of Object.entries(overrides)) {
-      if (!endpointNames.includes(name as RoofrEndpointName)) {
-        context.addIssue({ code: 'custom', path: [name], message: `unknown endpoint; expected one of ${endpointNames.join(', ')}` });
-        continue;
-      }
-      const match = routePattern.exec(route);
-      if (!match) {
-        context.addIssue({ code: 'custom', path: [name], message: 'expected "METHOD /path/{param}", e.g. "PATCH /jobs/{jobId}"' });
-        continue;
-      }
-      for (const param of placeholders(DEFAULT_ROOFR_PATHS[name as RoofrEndpointName])) {
-        if (!route.includes(`{${param}}`)) {
-          context.addIssue({ code: 'custom', path: [name], message: `the path must contain {${param}}` });
-        }
+export const RoofrPathOverridesSchema = z.record(z.string(), z.string()).superRefine((overrides, context) => {
+  for (const [name, route] of Object.entries(overrides)) {
+    if (!endpointNames.includes(name as RoofrEndpointName)) {
+      context.addIssue({
+        code: 'custom',
+        path: [name],
+        message: `unknown endpoint; expected one of ${endpointNames.join(', ')}`,
+      });
+      continue;
+    }
+    const match = routePattern.exec(route);
+    if (!match) {
+      context.addIssue({
+        code: 'custom',
+        path: [name],
+        message: 'expected "METHOD /path/{param}", e.g. "PATCH /jobs/{jobId}"',
+      });
+      continue;
+    }
+    for (const param of placeholders(DEFAULT_ROOFR_PATHS[name as RoofrEndpointName])) {
+      if (!route.includes(`{${param}}`)) {
+        context.addIssue({ code: 'custom', path: [name], message: `the path must contain {${param}}` });
       }
     }
-  });
+  }
+});
 export type RoofrPathOverrides = z.infer<typeof RoofrPathOverridesSchema>;
 
 function placeholders(template: string): string[] {
@@ -71,7 +77,8 @@ function placeholders(template: string): string[] {
 
 function parseRoute(name: RoofrEndpointName, route: string): RoofrEndpoint {
   const match = routePattern.exec(route);
-  if (!match || match[1] === undefined || match[2] === undefined) throw new Error(`Invalid Roofr route for ${name}: ${route}`);
+  if (!match || match[1] === undefined || match[2] === undefined)
+    throw new Error(`Invalid Roofr route for ${name}: ${route}`);
   return { name, method: match[1] as HttpMethod, template: match[2] };
 }
 
@@ -79,7 +86,12 @@ function parseRoute(name: RoofrEndpointName, route: string): RoofrEndpoint {
 export function resolveRoofrPaths(overrides: Record<string, string> = {}): RoofrPaths {
   const valid = RoofrPathOverridesSchema.parse(overrides);
   const merged = { ...DEFAULT_ROOFR_PATHS, ...valid } as Record<RoofrEndpointName, string>;
-  return Object.freeze(Object.fromEntries(endpointNames.map((name) => [name, parseRoute(name, merged[name])])) as Record<RoofrEndpointName, RoofrEndpoint>);
+  return Object.freeze(
+    Object.fromEntries(endpointNames.map((name) => [name, parseRoute(name, merged[name])])) as Record<
+      RoofrEndpointName,
+      RoofrEndpoint
+    >,
+  );
 }
 
 /** Fills `{param}` placeholders with URL-encoded values; a missing value is a programming error. */

@@ -59,7 +59,8 @@ export function createRoofrPort(config: RoofrPortConfig, deps: RoofrPortDeps = {
       });
     }
     case 'zapier': {
-      if (config.ROOFR_ZAPIER_HOOK_URL === undefined) throw new RoofrPortConfigError('ROOFR_ADAPTER=zapier needs ROOFR_ZAPIER_HOOK_URL');
+      if (config.ROOFR_ZAPIER_HOOK_URL === undefined)
+        throw new RoofrPortConfigError('ROOFR_ADAPTER=zapier needs ROOFR_ZAPIER_HOOK_URL');
       return new RoofrZapierAdapter({
         hookUrl: config.ROOFR_ZAPIER_HOOK_URL,
         timeoutMs: config.ROOFR_REQUEST_TIMEOUT_MS,
@@ -69,7 +70,9 @@ export function createRoofrPort(config: RoofrPortConfig, deps: RoofrPortDeps = {
     }
     case 'simulator': {
       if (deps.simulator === undefined) {
-        throw new RoofrPortConfigError('ROOFR_ADAPTER=simulator needs a started Roofr simulator: start it with startRoofrSimulator() and pass it as deps.simulator');
+        throw new RoofrPortConfigError(
+          'ROOFR_ADAPTER=simulator needs a started Roofr simulator: start it with startRoofrSimulator() and pass it as deps.simulator',
+        );
       }
       return new RoofrRestAdapter({
         ...common,

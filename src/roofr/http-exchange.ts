@@ -47,7 +47,10 @@ export interface HttpExchange {
 export function createHttpExchange(): HttpExchange {
   // A free socket is closed before a typical server idle timeout (5 s) would close it under a
   // request about to reuse it.
-  const agents = { http: new http.Agent({ keepAlive: true, timeout: 4_000 }), https: new https.Agent({ keepAlive: true, timeout: 4_000 }) };
+  const agents = {
+    http: new http.Agent({ keepAlive: true, timeout: 4_000 }),
+    https: new https.Agent({ keepAlive: true, timeout: 4_000 }),
+  };
 
   function send(request: ExchangeRequest): Promise<ExchangeResponse> {
     return new Promise((resolve, reject) => {
@@ -78,9 +81,21 @@ export function createHttpExchange(): HttpExchange {
         incoming.on('data', (chunk: Buffer) => chunks.push(chunk));
         incoming.on('error', (error) => settle(() => reject(error)));
         // Closed before its end (the server or a proxy dropped it): reported like a reset.
-        incoming.on('close', () => settle(() => reject(Object.assign(new Error('the connection closed before the answer was complete'), { code: 'ECONNRESET' }))));
+        incoming.on('close', () =>
+          settle(() =>
+            reject(
+              Object.assign(new Error('the connection closed before the answer was complete'), { code: 'ECONNRESET' }),
+            ),
+          ),
+        );
         incoming.on('end', () =>
-          settle(() => resolve({ statusCode: incoming.statusCode ?? 0, headers: incoming.headers, body: Buffer.concat(chunks).toString('utf8') })),
+          settle(() =>
+            resolve({
+              statusCode: incoming.statusCode ?? 0,
+              headers: incoming.headers,
+              body: Buffer.concat(chunks).toString('utf8'),
+            }),
+          ),
         );
       });
       outgoing.end(request.body);

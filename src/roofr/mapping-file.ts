@@ -24,7 +24,10 @@ export class MappingFileError extends Error {
   ) {
     super(
       `Invalid mapping file ${file}; fix these entries:\n${problems
-        .map((problem) => `  - ${file}: ${problem.path}${problem.line === null ? '' : ` (line ${problem.line})`}: ${problem.reason}`)
+        .map(
+          (problem) =>
+            `  - ${file}: ${problem.path}${problem.line === null ? '' : ` (line ${problem.line})`}: ${problem.reason}`,
+        )
         .join('\n')}`,
     );
     this.name = 'MappingFileError';
@@ -52,7 +55,11 @@ export function parseMapping(text: string, file: string, options: LoadMappingOpt
   if (document.errors.length > 0) {
     throw new MappingFileError(
       file,
-      document.errors.map((error) => ({ path: '(document)', line: error.linePos?.[0].line ?? null, reason: error.message.split('\n')[0] ?? error.message })),
+      document.errors.map((error) => ({
+        path: '(document)',
+        line: error.linePos?.[0].line ?? null,
+        reason: error.message.split('\n')[0] ?? error.message,
+      })),
     );
   }
   const result = MappingSchema.safeParse(document.toJS());
@@ -75,7 +82,13 @@ export function parseMapping(text: string, file: string, options: LoadMappingOpt
   const mapping = result.data;
   if (mapping.phone === undefined && options.defaultPhoneCountry !== undefined) {
     if (!isSupportedCountry(options.defaultPhoneCountry)) {
-      throw new MappingFileError(file, [{ path: 'phone.default_country', line: null, reason: `the file names none and PHONE_DEFAULT_COUNTRY "${options.defaultPhoneCountry}" is not a supported country` }]);
+      throw new MappingFileError(file, [
+        {
+          path: 'phone.default_country',
+          line: null,
+          reason: `the file names none and PHONE_DEFAULT_COUNTRY "${options.defaultPhoneCountry}" is not a supported country`,
+        },
+      ]);
     }
     return { ...mapping, phone: { default_country: options.defaultPhoneCountry } };
   }
@@ -88,12 +101,23 @@ export async function loadMappingFile(file: string, options: LoadMappingOptions 
     text = await readFile(file, 'utf8');
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
-    throw new MappingFileError(file, [{ path: '(file)', line: null, reason: code === 'ENOENT' ? 'the file does not exist; set MAPPING_FILE or restore mapping/default.yaml' : `cannot be read (${code ?? String(error)})` }]);
+    throw new MappingFileError(file, [
+      {
+        path: '(file)',
+        line: null,
+        reason:
+          code === 'ENOENT'
+            ? 'the file does not exist; set MAPPING_FILE or restore mapping/default.yaml'
+            : `cannot be read (${code ?? String(error)})`,
+      },
+    ]);
   }
   return parseMapping(text, file, options);
 }
 
 /** The mapping the configuration names (MAPPING_FILE, PHONE_DEFAULT_COUNTRY), for start-up. */
-export function loadConfiguredMapping(config: Pick<Config, 'MAPPING_FILE' | 'PHONE_DEFAULT_COUNTRY'>): Promise<Mapping> {
+export function loadConfiguredMapping(
+  config: Pick<Config, 'MAPPING_FILE' | 'PHONE_DEFAULT_COUNTRY'>,
+): Promise<Mapping> {
   return loadMappingFile(config.MAPPING_FILE, { defaultPhoneCountry: config.PHONE_DEFAULT_COUNTRY });
 }

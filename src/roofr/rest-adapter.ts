@@ -61,35 +61,75 @@ export class RoofrRestAdapter implements RoofrPort {
 
   async upsertCustomer(record: RoofrCustomerWrite, options: WriteOptions): Promise<WriteOutcome> {
     const { id, ...fields } = record;
-    return this.write(id === undefined ? 'customers.create' : 'customers.update', id === undefined ? {} : { customerId: id }, fields, options, RoofrCustomerSchema);
+    return this.write(
+      id === undefined ? 'customers.create' : 'customers.update',
+      id === undefined ? {} : { customerId: id },
+      fields,
+      options,
+      RoofrCustomerSchema,
+    );
   }
 
   async upsertJob(customerId: string, record: RoofrJobWrite, options: WriteOptions): Promise<WriteOutcome> {
     const { id, ...fields } = record;
     const body = { ...fields, customer_id: customerId };
-    return this.write(id === undefined ? 'jobs.create' : 'jobs.update', id === undefined ? {} : { jobId: id }, body, options, RoofrJobSchema);
+    return this.write(
+      id === undefined ? 'jobs.create' : 'jobs.update',
+      id === undefined ? {} : { jobId: id },
+      body,
+      options,
+      RoofrJobSchema,
+    );
   }
 
-  async upsertCustomerAndJob(customer: RoofrCustomerWrite, job: RoofrJobWrite, options: WriteOptions): Promise<CustomerAndJobOutcome> {
-    const customerOutcome = await this.upsertCustomer(customer, { ...options, idempotencyKey: `${options.idempotencyKey}:customer` });
+  async upsertCustomerAndJob(
+    customer: RoofrCustomerWrite,
+    job: RoofrJobWrite,
+    options: WriteOptions,
+  ): Promise<CustomerAndJobOutcome> {
+    const customerOutcome = await this.upsertCustomer(customer, {
+      ...options,
+      idempotencyKey: `${options.idempotencyKey}:customer`,
+    });
     if (customerOutcome.status !== 'APPLIED') return { customer: customerOutcome, job: customerOutcome };
-    const jobOutcome = await this.upsertJob(customerOutcome.id, job, { ...options, idempotencyKey: `${options.idempotencyKey}:job` });
+    const jobOutcome = await this.upsertJob(customerOutcome.id, job, {
+      ...options,
+      idempotencyKey: `${options.idempotencyKey}:job`,
+    });
     return { customer: customerOutcome, job: jobOutcome };
   }
 
   async upsertJobContact(jobId: string, record: RoofrJobContactWrite, options: WriteOptions): Promise<WriteOutcome> {
     const { id, ...fields } = record;
-    return this.write(id === undefined ? 'jobContacts.create' : 'jobContacts.update', id === undefined ? { jobId } : { jobId, contactId: id }, fields, options, RoofrJobContactSchema);
+    return this.write(
+      id === undefined ? 'jobContacts.create' : 'jobContacts.update',
+      id === undefined ? { jobId } : { jobId, contactId: id },
+      fields,
+      options,
+      RoofrJobContactSchema,
+    );
   }
 
   async upsertJobTask(jobId: string, record: RoofrJobTaskWrite, options: WriteOptions): Promise<WriteOutcome> {
     const { id, ...fields } = record;
-    return this.write(id === undefined ? 'jobTasks.create' : 'jobTasks.update', id === undefined ? { jobId } : { jobId, taskId: id }, fields, options, RoofrJobTaskSchema);
+    return this.write(
+      id === undefined ? 'jobTasks.create' : 'jobTasks.update',
+      id === undefined ? { jobId } : { jobId, taskId: id },
+      fields,
+      options,
+      RoofrJobTaskSchema,
+    );
   }
 
   async upsertJobNote(jobId: string, record: RoofrJobNoteWrite, options: WriteOptions): Promise<WriteOutcome> {
     const { id, ...fields } = record;
-    return this.write(id === undefined ? 'jobNotes.create' : 'jobNotes.update', id === undefined ? { jobId } : { jobId, noteId: id }, fields, options, RoofrJobNoteSchema);
+    return this.write(
+      id === undefined ? 'jobNotes.create' : 'jobNotes.update',
+      id === undefined ? { jobId } : { jobId, noteId: id },
+      fields,
+      options,
+      RoofrJobNoteSchema,
+    );
   }
 
   async getCustomer(id: string, options: ReadOptions = {}): Promise<Found<RoofrCustomer>> {
@@ -117,7 +157,13 @@ export class RoofrRestAdapter implements RoofrPort {
       // An empty search would list every customer: never what a caller looking for a match means.
       return { status: 'OK', value: [] };
     }
-    return this.readAll('customers.search', {}, { email: query.email, phone: query.phone }, RoofrCustomerSchema, options);
+    return this.readAll(
+      'customers.search',
+      {},
+      { email: query.email, phone: query.phone },
+      RoofrCustomerSchema,
+      options,
+    );
   }
 
   async archiveJob(id: string, options: WriteOptions): Promise<WriteOutcome> {
@@ -125,7 +171,12 @@ export class RoofrRestAdapter implements RoofrPort {
   }
 
   async deleteCustomer(id: string, options: WriteOptions): Promise<WriteOutcome> {
-    await this.transport.request({ endpoint: 'customers.delete', params: { customerId: id }, idempotencyKey: options.idempotencyKey, ...signalOf(options) });
+    await this.transport.request({
+      endpoint: 'customers.delete',
+      params: { customerId: id },
+      idempotencyKey: options.idempotencyKey,
+      ...signalOf(options),
+    });
     return { status: 'APPLIED', id, created: false };
   }
 
@@ -138,7 +189,12 @@ export class RoofrRestAdapter implements RoofrPort {
   }
 
   /** A 404 means the record is already gone (an earlier attempt or a user in Roofr): the delete's goal holds. */
-  private async remove(endpoint: RoofrEndpointName, params: Record<string, string>, id: string, options: WriteOptions): Promise<WriteOutcome> {
+  private async remove(
+    endpoint: RoofrEndpointName,
+    params: Record<string, string>,
+    id: string,
+    options: WriteOptions,
+  ): Promise<WriteOutcome> {
     try {
       await this.transport.request({ endpoint, params, idempotencyKey: options.idempotencyKey, ...signalOf(options) });
     } catch (error) {
@@ -154,12 +210,23 @@ export class RoofrRestAdapter implements RoofrPort {
     options: WriteOptions,
     schema: z.ZodType<{ id: string }>,
   ): Promise<WriteOutcome> {
-    const response = await this.transport.request({ endpoint, params, body: body ?? {}, idempotencyKey: options.idempotencyKey, ...signalOf(options) });
+    const response = await this.transport.request({
+      endpoint,
+      params,
+      body: body ?? {},
+      idempotencyKey: options.idempotencyKey,
+      ...signalOf(options),
+    });
     const record = parse(dataEnvelope(schema), response.body, endpoint);
     return { status: 'APPLIED', id: record.data.id, created: response.status === 201 };
   }
 
-  private async readOne<T>(endpoint: RoofrEndpointName, params: Record<string, string>, schema: z.ZodType<T>, options: ReadOptions): Promise<Found<T>> {
+  private async readOne<T>(
+    endpoint: RoofrEndpointName,
+    params: Record<string, string>,
+    schema: z.ZodType<T>,
+    options: ReadOptions,
+  ): Promise<Found<T>> {
     const response = await this.transport.request({ endpoint, params, ...signalOf(options) });
     return { status: 'OK', value: parse(dataEnvelope(schema), response.body, endpoint).data };
   }
@@ -174,7 +241,13 @@ export class RoofrRestAdapter implements RoofrPort {
     const items: T[] = [];
     let nextUrl: string | undefined;
     for (let page = 1; page <= MAX_PAGES; page += 1) {
-      const response = await this.transport.request({ endpoint, params, query: { ...query, per_page: PER_PAGE, page }, ...(nextUrl === undefined ? {} : { nextUrl }), ...signalOf(options) });
+      const response = await this.transport.request({
+        endpoint,
+        params,
+        query: { ...query, per_page: PER_PAGE, page },
+        ...(nextUrl === undefined ? {} : { nextUrl }),
+        ...signalOf(options),
+      });
       const parsed = parse(listEnvelope(schema), response.body, endpoint);
       items.push(...parsed.data);
       const next = parsed.links?.next;
@@ -193,5 +266,9 @@ function parse<T>(schema: z.ZodType<T>, body: unknown, endpoint: RoofrEndpointNa
   const result = schema.safeParse(body);
   if (result.success) return result.data;
   const issue = result.error.issues[0];
-  throw new RoofrContractError(endpoint, issue ? issue.path.map(String).join('.') : '', issue?.message ?? 'unexpected shape');
+  throw new RoofrContractError(
+    endpoint,
+    issue ? issue.path.map(String).join('.') : '',
+    issue?.message ?? 'unexpected shape',
+  );
 }

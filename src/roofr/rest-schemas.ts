@@ -7,7 +7,10 @@ import { z } from 'zod';
 import { emptyRoofrAddress } from './types.js';
 
 const id = z.union([z.string().min(1), z.number().int()]).transform(String);
-const text = z.string().nullish().transform((value) => value ?? null);
+const text = z
+  .string()
+  .nullish()
+  .transform((value) => value ?? null);
 const timestamp = text;
 
 export const RoofrAddressSchema = z
@@ -16,8 +19,14 @@ export const RoofrAddressSchema = z
   .transform((value) => value ?? emptyRoofrAddress());
 
 const fieldValue = z.union([z.string(), z.number(), z.boolean(), z.null()]);
-const customFields = z.record(z.string(), fieldValue).nullish().transform((value) => value ?? {});
-const stringList = z.array(z.string()).nullish().transform((value) => value ?? []);
+const customFields = z
+  .record(z.string(), fieldValue)
+  .nullish()
+  .transform((value) => value ?? {});
+const stringList = z
+  .array(z.string())
+  .nullish()
+  .transform((value) => value ?? []);
 
 export const RoofrCustomerSchema = z.object({
   id,
@@ -44,7 +53,10 @@ export const RoofrJobSchema = z.object({
   assignees: stringList,
   external_ref: text,
   custom_fields: customFields,
-  archived: z.boolean().nullish().transform((value) => value ?? false),
+  archived: z
+    .boolean()
+    .nullish()
+    .transform((value) => value ?? false),
   created_at: timestamp,
   updated_at: timestamp,
 });

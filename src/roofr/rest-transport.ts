@@ -6,7 +6,13 @@
  * (api-paths.ts); the concrete URL never reaches an error message or a log.
  */
 import { fillTemplate, type HttpMethod, type RoofrEndpointName, type RoofrPaths } from './api-paths.js';
-import { createHttpExchange, ExchangeTimeoutError, networkCodeOf, type ExchangeResponse, type HttpExchange } from './http-exchange.js';
+import {
+  createHttpExchange,
+  ExchangeTimeoutError,
+  networkCodeOf,
+  type ExchangeResponse,
+  type HttpExchange,
+} from './http-exchange.js';
 import {
   RoofrContractError,
   RoofrNotFoundError,
@@ -109,11 +115,21 @@ export class RoofrTransport {
    * POSTs JSON to an absolute URL (the Zapier catch hook), with the same timeout, pacing, retry
    * and error discipline. `label` stands in for the URL in errors: a hook URL is a secret.
    */
-  async postTo(url: string, label: string, body: unknown, options: { idempotencyKey?: string; signal?: AbortSignal } = {}): Promise<RoofrResponse> {
+  async postTo(
+    url: string,
+    label: string,
+    body: unknown,
+    options: { idempotencyKey?: string; signal?: AbortSignal } = {},
+  ): Promise<RoofrResponse> {
     return this.send(new URL(url), 'POST', label, { body, ...options });
   }
 
-  private async send(url: URL, method: HttpMethod, label: string, request: Omit<RoofrRequest, 'endpoint'>): Promise<RoofrResponse> {
+  private async send(
+    url: URL,
+    method: HttpMethod,
+    label: string,
+    request: Omit<RoofrRequest, 'endpoint'>,
+  ): Promise<RoofrResponse> {
     const random = this.options.random ?? Math.random;
     const headers: Record<string, string> = { ...this.baseHeaders };
     if (request.idempotencyKey !== undefined) headers['idempotency-key'] = request.idempotencyKey;
@@ -140,7 +156,10 @@ export class RoofrTransport {
         result = {
           kind: 'response',
           status: response.statusCode,
-          retryAfterMs: parseRetryAfterMs(Array.isArray(retryAfterHeader) ? retryAfterHeader[0] : retryAfterHeader, Date.now()),
+          retryAfterMs: parseRetryAfterMs(
+            Array.isArray(retryAfterHeader) ? retryAfterHeader[0] : retryAfterHeader,
+            Date.now(),
+          ),
         };
       } catch (error) {
         if (request.signal?.aborted) {
@@ -149,7 +168,8 @@ export class RoofrTransport {
           throw request.signal.reason ?? error;
         }
         failure = error;
-        result = error instanceof ExchangeTimeoutError ? { kind: 'timeout' } : { kind: 'network', code: networkCodeOf(error) };
+        result =
+          error instanceof ExchangeTimeoutError ? { kind: 'timeout' } : { kind: 'network', code: networkCodeOf(error) };
       }
       this.pacer.release(response === null ? null : readRateHeaders(response.headers));
       if (result.kind === 'response' && result.status === 429) this.pacer.block(result.retryAfterMs ?? 1000);
@@ -189,7 +209,8 @@ export class RoofrTransport {
     if (request.nextUrl !== undefined) {
       const next = new URL(request.nextUrl, this.base);
       // The API key goes only to Roofr's own origin, whatever a response says.
-      if (next.origin !== this.base.origin) throw new RoofrContractError(label, 'links.next', `points to another origin (${next.origin})`);
+      if (next.origin !== this.base.origin)
+        throw new RoofrContractError(label, 'links.next', `points to another origin (${next.origin})`);
       return next;
     }
     const url = new URL(fillTemplate(template, request.params ?? {}).replace(/^\//, ''), this.base);
@@ -201,7 +222,13 @@ export class RoofrTransport {
 
   private toError(label: string, result: AttemptResult, body: string | null, cause: unknown): RoofrError {
     if (result.kind === 'timeout') return new RoofrTimeoutError(label, this.options.timeoutMs, { cause });
-    if (result.kind === 'network') return new RoofrUnavailableError(label, null, `Roofr could not be reached for ${label} (${result.code ?? 'network error'})`, { cause });
+    if (result.kind === 'network')
+      return new RoofrUnavailableError(
+        label,
+        null,
+        `Roofr could not be reached for ${label} (${result.code ?? 'network error'})`,
+        { cause },
+      );
     const { status } = result;
     if (status === 401 || status === 403) return new RoofrUnauthorizedError(label, status);
     if (status === 404) return new RoofrNotFoundError(label, `Roofr has no such record (${label})`);
@@ -230,7 +257,9 @@ function validationMessages(body: string | null, status: number): string[] {
   }
   const result = RoofrErrorBodySchema.safeParse(parsed);
   if (!result.success) return [`status ${status}`];
-  const fieldMessages = Object.entries(result.data.errors ?? {}).flatMap(([field, messages]) => messages.map((message) => `${field}: ${message}`));
+  const fieldMessages = Object.entries(result.data.errors ?? {}).flatMap(([field, messages]) =>
+    messages.map((message) => `${field}: ${message}`),
+  );
   if (fieldMessages.length > 0) return fieldMessages;
   return [result.data.message ?? `status ${status}`];
 }

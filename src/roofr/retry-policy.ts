@@ -42,18 +42,24 @@ export function backoffMs(retriesSoFar: number, baseDelayMs: number, random: num
 
 export function decideRetry(input: RetryInput): RetryDecision {
   const { result } = input;
-  if (input.retriesSoFar >= input.maxRetries) return { retry: false, reason: `gave up after ${input.maxRetries} retries` };
+  if (input.retriesSoFar >= input.maxRetries)
+    return { retry: false, reason: `gave up after ${input.maxRetries} retries` };
   const idempotent = isIdempotent(input.method, input.hasIdempotencyKey);
   const backoff = backoffMs(input.retriesSoFar, input.baseDelayMs, input.random);
 
   if (result.kind === 'response') {
     if (result.status === 429) {
       const wait = result.retryAfterMs ?? backoff;
-      if (wait > input.maxRetryAfterMs) return { retry: false, reason: `Retry-After ${wait} ms exceeds ${input.maxRetryAfterMs} ms` };
+      if (wait > input.maxRetryAfterMs)
+        return { retry: false, reason: `Retry-After ${wait} ms exceeds ${input.maxRetryAfterMs} ms` };
       return { retry: true, delayMs: wait, reason: 'rate limited (429): the request was not processed' };
     }
     if (RETRYABLE_STATUSES.has(result.status)) {
-      if (!idempotent) return { retry: false, reason: `${result.status} on a ${input.method} without Idempotency-Key may have been applied` };
+      if (!idempotent)
+        return {
+          retry: false,
+          reason: `${result.status} on a ${input.method} without Idempotency-Key may have been applied`,
+        };
       return { retry: true, delayMs: result.retryAfterMs ?? backoff, reason: `server error ${result.status}` };
     }
     return { retry: false, reason: `status ${result.status} is final` };
@@ -61,8 +67,16 @@ export function decideRetry(input: RetryInput): RetryDecision {
   if (result.kind === 'network' && result.code !== null && NOT_SENT_CODES.has(result.code)) {
     return { retry: true, delayMs: backoff, reason: `${result.code}: the request never reached Roofr` };
   }
-  if (!idempotent) return { retry: false, reason: `${result.kind} on a ${input.method} without Idempotency-Key may have been applied` };
-  return { retry: true, delayMs: backoff, reason: result.kind === 'timeout' ? 'timeout' : `network error ${result.code ?? 'unknown'}` };
+  if (!idempotent)
+    return {
+      retry: false,
+      reason: `${result.kind} on a ${input.method} without Idempotency-Key may have been applied`,
+    };
+  return {
+    retry: true,
+    delayMs: backoff,
+    reason: result.kind === 'timeout' ? 'timeout' : `network error ${result.code ?? 'unknown'}`,
+  };
 }
 
 /** Retry-After as delta-seconds (decimals accepted) or an HTTP date; null when absent or unreadable. */

@@ -16,12 +16,16 @@ export const RoofrPathsEnvSchema = z
     try {
       json = JSON.parse(value);
     } catch {
-      context.addIssue({ code: 'custom', message: 'not JSON; expected e.g. {"jobs.archive":"PATCH /jobs/{jobId}/archive"}' });
+      context.addIssue({
+        code: 'custom',
+        message: 'not JSON; expected e.g. {"jobs.archive":"PATCH /jobs/{jobId}/archive"}',
+      });
       return z.NEVER;
     }
     const parsed = RoofrPathOverridesSchema.safeParse(json);
     if (!parsed.success) {
-      for (const issue of parsed.error.issues) context.addIssue({ code: 'custom', message: `${issue.path.join('.') || '(root)'}: ${issue.message}` });
+      for (const issue of parsed.error.issues)
+        context.addIssue({ code: 'custom', message: `${issue.path.join('.') || '(root)'}: ${issue.message}` });
       return z.NEVER;
     }
     return parsed.data;
@@ -30,11 +34,14 @@ export const RoofrPathsEnvSchema = z
 export function roofrConfigProblems(config: Config): string[] {
   const problems: string[] = [];
   if (config.ROOFR_ADAPTER === 'rest') {
-    if (config.ROOFR_API_BASE_URL === undefined) problems.push('ROOFR_API_BASE_URL: required with ROOFR_ADAPTER=rest (the partner API base URL Roofr gave you)');
+    if (config.ROOFR_API_BASE_URL === undefined)
+      problems.push('ROOFR_API_BASE_URL: required with ROOFR_ADAPTER=rest (the partner API base URL Roofr gave you)');
     if (config.ROOFR_API_KEY === undefined) problems.push('ROOFR_API_KEY: required with ROOFR_ADAPTER=rest');
   }
   if (config.ROOFR_ADAPTER === 'zapier' && config.ROOFR_ZAPIER_HOOK_URL === undefined) {
-    problems.push('ROOFR_ZAPIER_HOOK_URL: required with ROOFR_ADAPTER=zapier (the catch-hook URL of the Zap running "Create Job and Customer")');
+    problems.push(
+      'ROOFR_ZAPIER_HOOK_URL: required with ROOFR_ADAPTER=zapier (the catch-hook URL of the Zap running "Create Job and Customer")',
+    );
   }
   return problems;
 }

@@ -109,7 +109,11 @@ export interface RoofrPort {
    * The customer and their job in one step: what Roofr's Zapier action "Create Job and Customer"
    * does, and what a sync of a new contact needs. REST adapters run upsertCustomer then upsertJob.
    */
-  upsertCustomerAndJob(customer: RoofrCustomerWrite, job: RoofrJobWrite, options: WriteOptions): Promise<CustomerAndJobOutcome>;
+  upsertCustomerAndJob(
+    customer: RoofrCustomerWrite,
+    job: RoofrJobWrite,
+    options: WriteOptions,
+  ): Promise<CustomerAndJobOutcome>;
   upsertJobContact(jobId: string, record: RoofrJobContactWrite, options: WriteOptions): Promise<WriteOutcome>;
   upsertJobTask(jobId: string, record: RoofrJobTaskWrite, options: WriteOptions): Promise<WriteOutcome>;
   upsertJobNote(jobId: string, record: RoofrJobNoteWrite, options: WriteOptions): Promise<WriteOutcome>;
@@ -143,7 +147,13 @@ export function isSkipped<T extends { status: string }>(outcome: T | Skipped): o
 }
 
 /** Capabilities with every operation set to `value`, then `overrides`. */
-export function capabilitiesOf(value: boolean, overrides: Partial<Record<RoofrOperation, boolean>> = {}): RoofrCapabilities {
-  const all = Object.fromEntries(ROOFR_OPERATIONS.map((operation) => [operation, value])) as Record<RoofrOperation, boolean>;
+export function capabilitiesOf(
+  value: boolean,
+  overrides: Partial<Record<RoofrOperation, boolean>> = {},
+): RoofrCapabilities {
+  const all = Object.fromEntries(ROOFR_OPERATIONS.map((operation) => [operation, value])) as Record<
+    RoofrOperation,
+    boolean
+  >;
   return Object.freeze({ ...all, ...overrides });
 }

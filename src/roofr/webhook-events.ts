@@ -7,7 +7,10 @@ import { z } from 'zod';
 import { RoofrCustomerSchema, RoofrJobSchema } from './rest-schemas.js';
 import type { RoofrWebhookEnvelope } from './webhook-signature.js';
 
-const text = z.string().nullish().transform((value) => value ?? null);
+const text = z
+  .string()
+  .nullish()
+  .transform((value) => value ?? null);
 
 export const RoofrLeadSchema = z.object({
   first_name: text,
@@ -23,7 +26,10 @@ export type RoofrLead = z.infer<typeof RoofrLeadSchema>;
 export const RoofrProposalSchema = z.object({
   id: z.union([z.string(), z.number()]).transform(String),
   job_id: z.union([z.string(), z.number()]).transform(String),
-  total: z.number().nullish().transform((value) => value ?? null),
+  total: z
+    .number()
+    .nullish()
+    .transform((value) => value ?? null),
   signed_at: text,
 });
 export type RoofrProposal = z.infer<typeof RoofrProposalSchema>;
@@ -34,7 +40,11 @@ export const RoofrWebhookDataSchemas = {
   'job.created': z.object({ job: RoofrJobSchema, customer: RoofrCustomerSchema.optional() }),
   'job.stage_changed': z.object({ job: RoofrJobSchema, previous_stage: text, stage: text }),
   'proposal.signed': z.object({ proposal: RoofrProposalSchema, job: RoofrJobSchema.optional() }),
-  'lead.created': z.object({ lead: RoofrLeadSchema, customer: RoofrCustomerSchema.optional(), job: RoofrJobSchema.optional() }),
+  'lead.created': z.object({
+    lead: RoofrLeadSchema,
+    customer: RoofrCustomerSchema.optional(),
+    job: RoofrJobSchema.optional(),
+  }),
 } as const;
 
 type DataOf<E extends keyof typeof RoofrWebhookDataSchemas> = z.infer<(typeof RoofrWebhookDataSchemas)[E]>;
@@ -53,5 +63,13 @@ export function parseRoofrWebhookEvent(envelope: RoofrWebhookEnvelope): ParsedRo
     const issue = parsed.error.issues[0];
     return { ok: false, detail: `data.${issue?.path.join('.') ?? ''}: ${issue?.message ?? 'unexpected shape'}` };
   }
-  return { ok: true, event: { id: envelope.id, event: envelope.event, timestamp: envelope.timestamp, data: parsed.data } as RoofrWebhookEvent };
+  return {
+    ok: true,
+    event: {
+      id: envelope.id,
+      event: envelope.event,
+      timestamp: envelope.timestamp,
+      data: parsed.data,
+    } as RoofrWebhookEvent,
+  };
 }

@@ -17,7 +17,14 @@ export const ROOFR_TIMESTAMP_HEADER = 'x-roofr-timestamp';
  */
 export const ROOFR_SHARED_SECRET_HEADER = 'x-roofr-webhook-secret';
 
-export const ROOFR_WEBHOOK_EVENTS = ['customer.created', 'customer.updated', 'job.created', 'job.stage_changed', 'proposal.signed', 'lead.created'] as const;
+export const ROOFR_WEBHOOK_EVENTS = [
+  'customer.created',
+  'customer.updated',
+  'job.created',
+  'job.stage_changed',
+  'proposal.signed',
+  'lead.created',
+] as const;
 export type RoofrWebhookEventType = (typeof ROOFR_WEBHOOK_EVENTS)[number];
 
 /** The envelope of every Roofr webhook; `data` depends on `event`. */
@@ -55,12 +62,21 @@ export function verifyRoofrWebhook(input: VerifyRoofrWebhookInput): RoofrWebhook
   const sharedSecret = input.sharedSecret?.trim() ?? '';
   if (signature !== '') {
     if (!constantTimeEqual(signRoofrWebhook(input.secret, input.rawBody), signature)) {
-      return { ok: false, reason: 'bad-signature', detail: 'the signature does not match the body and the shared secret' };
+      return {
+        ok: false,
+        reason: 'bad-signature',
+        detail: 'the signature does not match the body and the shared secret',
+      };
     }
   } else if (sharedSecret !== '') {
-    if (!constantTimeEqual(input.secret, sharedSecret)) return { ok: false, reason: 'bad-signature', detail: `the ${ROOFR_SHARED_SECRET_HEADER} header does not match` };
+    if (!constantTimeEqual(input.secret, sharedSecret))
+      return { ok: false, reason: 'bad-signature', detail: `the ${ROOFR_SHARED_SECRET_HEADER} header does not match` };
   } else {
-    return { ok: false, reason: 'missing-signature', detail: `neither ${ROOFR_SIGNATURE_HEADER} nor ${ROOFR_SHARED_SECRET_HEADER} is present` };
+    return {
+      ok: false,
+      reason: 'missing-signature',
+      detail: `neither ${ROOFR_SIGNATURE_HEADER} nor ${ROOFR_SHARED_SECRET_HEADER} is present`,
+    };
   }
   let json: unknown;
   try {
@@ -71,12 +87,20 @@ export function verifyRoofrWebhook(input: VerifyRoofrWebhookInput): RoofrWebhook
   const parsed = RoofrWebhookEnvelopeSchema.safeParse(json);
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
-    return { ok: false, reason: 'malformed-body', detail: `${issue?.path.join('.') ?? ''}: ${issue?.message ?? 'unexpected shape'}` };
+    return {
+      ok: false,
+      reason: 'malformed-body',
+      detail: `${issue?.path.join('.') ?? ''}: ${issue?.message ?? 'unexpected shape'}`,
+    };
   }
   const age = (input.now ?? Date.now()) - Date.parse(parsed.data.timestamp);
   const tolerance = input.toleranceMs ?? 5 * 60_000;
   if (Math.abs(age) > tolerance) {
-    return { ok: false, reason: 'stale-timestamp', detail: `the event is ${Math.round(age / 1000)} s old; the window is ${tolerance / 1000} s` };
+    return {
+      ok: false,
+      reason: 'stale-timestamp',
+      detail: `the event is ${Math.round(age / 1000)} s old; the window is ${tolerance / 1000} s`,
+    };
   }
   return { ok: true, envelope: parsed.data };
 }

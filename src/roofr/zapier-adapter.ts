@@ -22,7 +22,15 @@ import {
   type WriteOptions,
   type WriteOutcome,
 } from './roofr-port.js';
-import type { RoofrCustomer, RoofrCustomerWrite, RoofrJob, RoofrJobContact, RoofrJobNote, RoofrJobTask, RoofrJobWrite } from './types.js';
+import type {
+  RoofrCustomer,
+  RoofrCustomerWrite,
+  RoofrJob,
+  RoofrJobContact,
+  RoofrJobNote,
+  RoofrJobTask,
+  RoofrJobWrite,
+} from './types.js';
 import { ZapierHookResponseSchema, type ZapierJobAndCustomer } from './zapier-payload.js';
 
 export interface ZapierAdapterOptions {
@@ -78,7 +86,11 @@ export class RoofrZapierAdapter implements RoofrPort {
     });
   }
 
-  async upsertCustomerAndJob(customer: RoofrCustomerWrite, job: RoofrJobWrite, options: WriteOptions): Promise<CustomerAndJobOutcome> {
+  async upsertCustomerAndJob(
+    customer: RoofrCustomerWrite,
+    job: RoofrJobWrite,
+    options: WriteOptions,
+  ): Promise<CustomerAndJobOutcome> {
     if (customer.id !== undefined || job.id !== undefined) {
       const outcome = skipped('upsertCustomerAndJob', UPDATE_REASON);
       return { customer: outcome, job: outcome };
@@ -96,14 +108,26 @@ export class RoofrZapierAdapter implements RoofrPort {
       ...(options.signal === undefined ? {} : { signal: options.signal }),
     });
     const parsed = ZapierHookResponseSchema.safeParse(response.body);
-    if (!parsed.success) throw new RoofrContractError(HOOK_LABEL, parsed.error.issues[0]?.path.join('.') ?? '', 'not a Zapier catch-hook answer');
-    if (parsed.data.status !== 'success') throw new RoofrContractError(HOOK_LABEL, 'status', `Zapier answered status "${parsed.data.status}"`);
-    const outcome: WriteOutcome = { status: 'FORWARDED', via: 'zapier', requestId: parsed.data.request_id ?? parsed.data.id ?? null };
+    if (!parsed.success)
+      throw new RoofrContractError(
+        HOOK_LABEL,
+        parsed.error.issues[0]?.path.join('.') ?? '',
+        'not a Zapier catch-hook answer',
+      );
+    if (parsed.data.status !== 'success')
+      throw new RoofrContractError(HOOK_LABEL, 'status', `Zapier answered status "${parsed.data.status}"`);
+    const outcome: WriteOutcome = {
+      status: 'FORWARDED',
+      via: 'zapier',
+      requestId: parsed.data.request_id ?? parsed.data.id ?? null,
+    };
     return { customer: outcome, job: outcome };
   }
 
   private skip(operation: RoofrOperation): Promise<Skipped> {
-    return Promise.resolve(skipped(operation, ZAPIER_SKIP_REASONS[operation] ?? `${operation} is not possible through Zapier`));
+    return Promise.resolve(
+      skipped(operation, ZAPIER_SKIP_REASONS[operation] ?? `${operation} is not possible through Zapier`),
+    );
   }
 
   upsertCustomer(): Promise<WriteOutcome> {

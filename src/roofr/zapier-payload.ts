@@ -7,7 +7,10 @@
 import { z } from 'zod';
 
 const text = z.string().nullable().optional();
-const address = z.object({ street: text, city: text, state: text, postal_code: text, country: text }).partial().optional();
+const address = z
+  .object({ street: text, city: text, state: text, postal_code: text, country: text })
+  .partial()
+  .optional();
 const customFields = z.record(z.string(), z.union([z.string(), z.number(), z.boolean(), z.null()])).optional();
 
 export const ZapierJobAndCustomerSchema = z.object({

@@ -23,7 +23,13 @@ const SIMULATORS: SimulatorEntry[] = [
   {
     name: 'ghl',
     async start(config) {
-      const sim = await startGhlSimulator({ host: config.SIM_HOST, port: config.GHL_SIM_PORT, seed: config.SIM_SEED, contacts: config.SIM_CONTACTS, webhookUrl: config.GHL_SIM_WEBHOOK_URL });
+      const sim = await startGhlSimulator({
+        host: config.SIM_HOST,
+        port: config.GHL_SIM_PORT,
+        seed: config.SIM_SEED,
+        contacts: config.SIM_CONTACTS,
+        webhookUrl: config.GHL_SIM_WEBHOOK_URL,
+      });
       return {
         describe: () => [
           `HighLevel simulator listening on ${sim.url}`,
@@ -48,7 +54,9 @@ const SIMULATORS: SimulatorEntry[] = [
         apiKey: config.ROOFR_SIM_API_KEY,
         authHeader: config.ROOFR_AUTH_HEADER,
         authScheme: config.ROOFR_AUTH_SCHEME,
-        ...(config.ROOFR_SIM_WEBHOOK_URL === undefined ? {} : { webhook: { url: config.ROOFR_SIM_WEBHOOK_URL, secret, autoEmit: true } }),
+        ...(config.ROOFR_SIM_WEBHOOK_URL === undefined
+          ? {}
+          : { webhook: { url: config.ROOFR_SIM_WEBHOOK_URL, secret, autoEmit: true } }),
       });
       return {
         describe: () => [
@@ -78,7 +86,9 @@ async function main(): Promise<void> {
   const wanted = process.argv.slice(2).filter((arg) => !arg.startsWith('-'));
   const unknown = wanted.filter((name) => !SIMULATORS.some((entry) => entry.name === name));
   if (unknown.length > 0) {
-    console.error(`Unknown simulator(s): ${unknown.join(', ')}. Known: ${SIMULATORS.map((entry) => entry.name).join(', ')}`);
+    console.error(
+      `Unknown simulator(s): ${unknown.join(', ')}. Known: ${SIMULATORS.map((entry) => entry.name).join(', ')}`,
+    );
     process.exit(1);
   }
   const selected = SIMULATORS.filter((entry) => wanted.length === 0 || wanted.includes(entry.name));

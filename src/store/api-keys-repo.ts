@@ -73,7 +73,12 @@ export function createApiKeysRepo(ctx: StoreContext): ApiKeysRepo {
     },
 
     async findActiveByHash(keyHash) {
-      const row = await db.selectFrom('api_keys').selectAll().where('key_hash', '=', keyHash).where('revoked_at', 'is', null).executeTakeFirst();
+      const row = await db
+        .selectFrom('api_keys')
+        .selectAll()
+        .where('key_hash', '=', keyHash)
+        .where('revoked_at', 'is', null)
+        .executeTakeFirst();
       return row === undefined ? null : toRecord(row);
     },
 
@@ -90,7 +95,12 @@ export function createApiKeysRepo(ctx: StoreContext): ApiKeysRepo {
     },
 
     async revoke(id) {
-      const result = await db.updateTable('api_keys').set({ revoked_at: isoAt(ctx.now()) }).where('id', '=', id).where('revoked_at', 'is', null).executeTakeFirst();
+      const result = await db
+        .updateTable('api_keys')
+        .set({ revoked_at: isoAt(ctx.now()) })
+        .where('id', '=', id)
+        .where('revoked_at', 'is', null)
+        .executeTakeFirst();
       return Number(result.numUpdatedRows) > 0;
     },
   };

@@ -23,8 +23,15 @@ export function createCursorsRepo(ctx: StoreContext): CursorsRepo {
   const { db } = ctx;
   return {
     async get(locationId, scope) {
-      const row = await db.selectFrom('sync_cursors').selectAll().where('location_id', '=', locationId).where('scope', '=', scope).executeTakeFirst();
-      return row === undefined ? null : { locationId: row.location_id, scope: row.scope, value: row.value, updatedAt: row.updated_at };
+      const row = await db
+        .selectFrom('sync_cursors')
+        .selectAll()
+        .where('location_id', '=', locationId)
+        .where('scope', '=', scope)
+        .executeTakeFirst();
+      return row === undefined
+        ? null
+        : { locationId: row.location_id, scope: row.scope, value: row.value, updatedAt: row.updated_at };
     },
 
     async set(locationId, scope, value, trx) {
@@ -37,13 +44,27 @@ export function createCursorsRepo(ctx: StoreContext): CursorsRepo {
     },
 
     async clear(locationId, scope) {
-      const result = await db.deleteFrom('sync_cursors').where('location_id', '=', locationId).where('scope', '=', scope).executeTakeFirst();
+      const result = await db
+        .deleteFrom('sync_cursors')
+        .where('location_id', '=', locationId)
+        .where('scope', '=', scope)
+        .executeTakeFirst();
       return Number(result.numDeletedRows) > 0;
     },
 
     async listForLocation(locationId) {
-      const rows = await db.selectFrom('sync_cursors').selectAll().where('location_id', '=', locationId).orderBy('scope').execute();
-      return rows.map((row) => ({ locationId: row.location_id, scope: row.scope, value: row.value, updatedAt: row.updated_at }));
+      const rows = await db
+        .selectFrom('sync_cursors')
+        .selectAll()
+        .where('location_id', '=', locationId)
+        .orderBy('scope')
+        .execute();
+      return rows.map((row) => ({
+        locationId: row.location_id,
+        scope: row.scope,
+        value: row.value,
+        updatedAt: row.updated_at,
+      }));
     },
   };
 }

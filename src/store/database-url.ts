@@ -23,8 +23,13 @@ export function parseDatabaseUrl(url: string): DatabaseTarget {
     if (rest === ':memory:' || rest === '//:memory:') return { dialect: 'sqlite', filename: ':memory:' };
     // sqlite://./x.db → ./x.db ; sqlite:///abs/x.db → /abs/x.db ; sqlite:x.db → x.db
     const filename = rest.startsWith('//') ? rest.slice(2) : rest;
-    if (filename === '') throw new DatabaseUrlError(`DATABASE_URL "${url}" names no SQLite file; use sqlite://./data/gateway.db or sqlite::memory:`);
+    if (filename === '')
+      throw new DatabaseUrlError(
+        `DATABASE_URL "${url}" names no SQLite file; use sqlite://./data/gateway.db or sqlite::memory:`,
+      );
     return { dialect: 'sqlite', filename: decodeURIComponent(filename) };
   }
-  throw new DatabaseUrlError(`DATABASE_URL must start with sqlite: or postgres://; got "${trimmed.split(':')[0] ?? ''}:…"`);
+  throw new DatabaseUrlError(
+    `DATABASE_URL must start with sqlite: or postgres://; got "${trimmed.split(':')[0] ?? ''}:…"`,
+  );
 }

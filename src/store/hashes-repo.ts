@@ -46,8 +46,19 @@ export function createHashesRepo(ctx: StoreContext): HashesRepo {
   const upsert = preparedQuery(['locationId', 'direction', 'entityKind', 'entityId', 'hash', 'at'], (p) =>
     db
       .insertInto('content_hashes')
-      .values({ location_id: p.locationId, direction: p.direction, entity_kind: p.entityKind, entity_id: p.entityId, hash: p.hash, updated_at: p.at })
-      .onConflict((oc) => oc.columns(['location_id', 'direction', 'entity_kind', 'entity_id']).doUpdateSet({ hash: p.hash, updated_at: p.at })),
+      .values({
+        location_id: p.locationId,
+        direction: p.direction,
+        entity_kind: p.entityKind,
+        entity_id: p.entityId,
+        hash: p.hash,
+        updated_at: p.at,
+      })
+      .onConflict((oc) =>
+        oc
+          .columns(['location_id', 'direction', 'entity_kind', 'entity_id'])
+          .doUpdateSet({ hash: p.hash, updated_at: p.at }),
+      ),
   );
 
   async function get(key: ContentHashKey): Promise<StoredHash | null> {

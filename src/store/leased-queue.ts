@@ -83,12 +83,19 @@ export async function claimRows(
         .where('attempts', '>=', options.maxAttempts)
         .execute();
 
-      const candidates = trx.selectFrom(table).select('id').where(claimableAt(nowIso)).orderBy('id').limit(options.limit);
+      const candidates = trx
+        .selectFrom(table)
+        .select('id')
+        .where(claimableAt(nowIso))
+        .orderBy('id')
+        .limit(options.limit);
       // PostgreSQL: lock the candidates first, in their own statement. Inside an UPDATE … IN
       // (subquery LIMIT n FOR UPDATE SKIP LOCKED) the planner may re-run the subquery and claim
       // more than n rows. SQLite: one statement; the file lock already makes it exclusive.
       const target =
-        ctx.dialect === 'postgres' ? (await candidates.forUpdate().skipLocked().execute()).map((row) => row.id) : candidates;
+        ctx.dialect === 'postgres'
+          ? (await candidates.forUpdate().skipLocked().execute()).map((row) => row.id)
+          : candidates;
       if (Array.isArray(target) && target.length === 0) return [];
 
       const claimed = await trx
@@ -141,7 +148,10 @@ export async function failRow(
   let query = queueDb(ctx)
     .updateTable(table)
     .set({
-      status: failure.permanent === true ? 'dead' : sql<QueueStatus>`case when attempts >= ${failure.maxAttempts} then 'dead' else 'pending' end`,
+      status:
+        failure.permanent === true
+          ? 'dead'
+          : sql<QueueStatus>`case when attempts >= ${failure.maxAttempts} then 'dead' else 'pending' end`,
       last_error: truncateError(failure.error),
       next_attempt_at: isoAt(failure.nextAttemptAt),
       lease_owner: null,
@@ -163,7 +173,14 @@ export async function releaseRow(ctx: StoreContext, table: QueueTable, id: numbe
   const nowIso = isoAt(ctx.now());
   const result = await queueDb(ctx)
     .updateTable(table)
-    .set((eb) => ({ status: 'pending', attempts: eb('attempts', '-', 1), next_attempt_at: nowIso, lease_owner: null, lease_expires_at: null, updated_at: nowIso }))
+    .set((eb) => ({
+      status: 'pending',
+      attempts: eb('attempts', '-', 1),
+      next_attempt_at: nowIso,
+      lease_owner: null,
+      lease_expires_at: null,
+      updated_at: nowIso,
+    }))
     .where('id', '=', id)
     .where('status', '=', 'in_flight')
     .where('lease_owner', '=', owner)
@@ -176,7 +193,14 @@ export async function retryDeadRow(ctx: StoreContext, table: QueueTable, id: num
   const nowIso = isoAt(ctx.now());
   const result = await queueDb(ctx)
     .updateTable(table)
-    .set({ status: 'pending', attempts: 0, next_attempt_at: nowIso, lease_owner: null, lease_expires_at: null, updated_at: nowIso })
+    .set({
+      status: 'pending',
+      attempts: 0,
+      next_attempt_at: nowIso,
+      lease_owner: null,
+      lease_expires_at: null,
+      updated_at: nowIso,
+    })
     .where('id', '=', id)
     .where('status', '=', 'dead')
     .executeTakeFirst();

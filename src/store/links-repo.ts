@@ -33,7 +33,10 @@ export interface LinkInput {
 
 /** The Roofr entity is already actively linked to another GHL entity of the same kind. */
 export class LinkConflictError extends Error {
-  constructor(readonly existing: Link, readonly attempted: LinkInput) {
+  constructor(
+    readonly existing: Link,
+    readonly attempted: LinkInput,
+  ) {
     super(
       `Roofr ${attempted.roofrKind} ${attempted.roofrId} is already linked to GHL ${existing.ghlKind} ${existing.ghlId} in location ${attempted.locationId}; unlink it first`,
     );
@@ -44,8 +47,18 @@ export class LinkConflictError extends Error {
 export interface LinksRepo {
   /** Links the pair (reactivating or re-pointing the GHL side's link); throws LinkConflictError. */
   upsert(input: LinkInput, trx?: Executor): Promise<Link>;
-  findByGhl(key: { locationId: string; ghlKind: GhlEntityKind; ghlId: string; roofrKind: RoofrEntityKind }): Promise<Link | null>;
-  findByRoofr(key: { locationId: string; roofrKind: RoofrEntityKind; roofrId: string; ghlKind: GhlEntityKind }): Promise<Link | null>;
+  findByGhl(key: {
+    locationId: string;
+    ghlKind: GhlEntityKind;
+    ghlId: string;
+    roofrKind: RoofrEntityKind;
+  }): Promise<Link | null>;
+  findByRoofr(key: {
+    locationId: string;
+    roofrKind: RoofrEntityKind;
+    roofrId: string;
+    ghlKind: GhlEntityKind;
+  }): Promise<Link | null>;
   /** Every link of a GHL entity (one per Roofr kind), deleted ones included. */
   listForGhl(locationId: string, ghlKind: GhlEntityKind, ghlId: string): Promise<Link[]>;
   listForRoofr(locationId: string, roofrKind: RoofrEntityKind, roofrId: string): Promise<Link[]>;
@@ -71,18 +84,43 @@ export function createLinksRepo(ctx: StoreContext): LinksRepo {
   const { db } = ctx;
   // The statements every synced record runs (prepared-query.ts).
   const byGhl = preparedQuery(['locationId', 'ghlKind', 'ghlId', 'roofrKind'], (p) =>
-    db.selectFrom('links').selectAll().where('location_id', '=', p.locationId).where('ghl_kind', '=', p.ghlKind).where('ghl_id', '=', p.ghlId).where('roofr_kind', '=', p.roofrKind),
+    db
+      .selectFrom('links')
+      .selectAll()
+      .where('location_id', '=', p.locationId)
+      .where('ghl_kind', '=', p.ghlKind)
+      .where('ghl_id', '=', p.ghlId)
+      .where('roofr_kind', '=', p.roofrKind),
   );
   const byRoofr = preparedQuery(['locationId', 'roofrKind', 'roofrId', 'ghlKind'], (p) =>
-    db.selectFrom('links').selectAll().where('location_id', '=', p.locationId).where('roofr_kind', '=', p.roofrKind).where('roofr_id', '=', p.roofrId).where('ghl_kind', '=', p.ghlKind),
+    db
+      .selectFrom('links')
+      .selectAll()
+      .where('location_id', '=', p.locationId)
+      .where('roofr_kind', '=', p.roofrKind)
+      .where('roofr_id', '=', p.roofrId)
+      .where('ghl_kind', '=', p.ghlKind),
   );
   const repoint = preparedQuery(['id', 'roofrId', 'at'], (p) =>
-    db.updateTable('links').set({ roofr_id: p.roofrId, status: 'active', updated_at: p.at }).where('id', '=', p.id).returningAll(),
+    db
+      .updateTable('links')
+      .set({ roofr_id: p.roofrId, status: 'active', updated_at: p.at })
+      .where('id', '=', p.id)
+      .returningAll(),
   );
   const insert = preparedQuery(['locationId', 'ghlKind', 'ghlId', 'roofrKind', 'roofrId', 'at'], (p) =>
     db
       .insertInto('links')
-      .values({ location_id: p.locationId, ghl_kind: p.ghlKind, ghl_id: p.ghlId, roofr_kind: p.roofrKind, roofr_id: p.roofrId, status: 'active', created_at: p.at, updated_at: p.at })
+      .values({
+        location_id: p.locationId,
+        ghl_kind: p.ghlKind,
+        ghl_id: p.ghlId,
+        roofr_kind: p.roofrKind,
+        roofr_id: p.roofrId,
+        status: 'active',
+        created_at: p.at,
+        updated_at: p.at,
+      })
       .returningAll(),
   );
   const firstRow = <R>(result: { rows: R[] }): R | undefined => result.rows[0];

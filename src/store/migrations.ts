@@ -10,7 +10,10 @@ import { Migrator, type CreateTableBuilder, type Kysely, type Migration, type Mi
 export type StoreDialect = 'sqlite' | 'postgres';
 
 /** The id column type per dialect: both yield a 32-bit integer the drivers return as a number. */
-function withId<T extends string>(table: CreateTableBuilder<T, never>, dialect: StoreDialect): CreateTableBuilder<T, 'id'> {
+function withId<T extends string>(
+  table: CreateTableBuilder<T, never>,
+  dialect: StoreDialect,
+): CreateTableBuilder<T, 'id'> {
   return dialect === 'postgres'
     ? table.addColumn('id', 'serial', (column) => column.primaryKey())
     : table.addColumn('id', 'integer', (column) => column.primaryKey().autoIncrement());
@@ -84,7 +87,11 @@ function initialSchema(dialect: StoreDialect): Migration {
         .addColumn('received_at', 'text', (c) => c.notNull())
         .addColumn('updated_at', 'text', (c) => c.notNull())
         .execute();
-      await db.schema.createIndex('inbound_events_due').on('inbound_events').columns(['status', 'next_attempt_at']).execute();
+      await db.schema
+        .createIndex('inbound_events_due')
+        .on('inbound_events')
+        .columns(['status', 'next_attempt_at'])
+        .execute();
 
       await db.schema
         .createTable('sync_runs')
@@ -104,7 +111,11 @@ function initialSchema(dialect: StoreDialect): Migration {
         .addColumn('errors', 'text', (c) => c.notNull())
         .addColumn('cursor', 'text')
         .execute();
-      await db.schema.createIndex('sync_runs_location_started').on('sync_runs').columns(['location_id', 'started_at']).execute();
+      await db.schema
+        .createIndex('sync_runs_location_started')
+        .on('sync_runs')
+        .columns(['location_id', 'started_at'])
+        .execute();
 
       await db.schema
         .createTable('sync_cursors')
@@ -180,7 +191,12 @@ const syncJobs: Migration = {
       .addColumn('updated_at', 'text', (c) => c.notNull())
       .execute();
     // Claims look for the oldest pending (or lease-expired) job.
-    await db.schema.createIndex('sync_jobs_claim').ifNotExists().on('sync_jobs').columns(['status', 'created_at']).execute();
+    await db.schema
+      .createIndex('sync_jobs_claim')
+      .ifNotExists()
+      .on('sync_jobs')
+      .columns(['status', 'created_at'])
+      .execute();
   },
 };
 
@@ -196,11 +212,19 @@ const outboxEntityKey: Migration = {
     const outbox = db as Kysely<{ outbox: { id: number; idempotency_key: string; entity_key: string | null } }>;
     await outbox.schema.alterTable('outbox').addColumn('entity_key', 'text').execute();
     await outbox.schema.createIndex('outbox_entity').on('outbox').columns(['entity_key', 'status']).execute();
-    const rows = await outbox.selectFrom('outbox').select(['id', 'idempotency_key']).where('idempotency_key', 'like', 'g2r:%').execute();
+    const rows = await outbox
+      .selectFrom('outbox')
+      .select(['id', 'idempotency_key'])
+      .where('idempotency_key', 'like', 'g2r:%')
+      .execute();
     for (const row of rows) {
       const parts = row.idempotency_key.split(':');
       if (parts.length < 6) continue;
-      await outbox.updateTable('outbox').set({ entity_key: `${parts.slice(0, -2).join(':')}:` }).where('id', '=', row.id).execute();
+      await outbox
+        .updateTable('outbox')
+        .set({ entity_key: `${parts.slice(0, -2).join(':')}:` })
+        .where('id', '=', row.id)
+        .execute();
     }
   },
 };
@@ -229,15 +253,27 @@ export class MigrationError extends Error {
  * its bookkeeping tables across all schemas unless told which one, and would otherwise take
  * another schema's `kysely_migration` for its own.
  */
-export async function migrateToLatest<DB>(db: Kysely<DB>, dialect: StoreDialect, options: { schema?: string } = {}): Promise<string[]> {
+export async function migrateToLatest<DB>(
+  db: Kysely<DB>,
+  dialect: StoreDialect,
+  options: { schema?: string } = {},
+): Promise<string[]> {
   const migrations = storeMigrations(dialect);
   const provider: MigrationProvider = { getMigrations: async () => migrations };
-  const migrator = new Migrator({ db, provider, ...(options.schema !== undefined ? { migrationTableSchema: options.schema } : {}) });
+  const migrator = new Migrator({
+    db,
+    provider,
+    ...(options.schema !== undefined ? { migrationTableSchema: options.schema } : {}),
+  });
   let outcome = await migrator.migrateToLatest();
   // Before taking its lock, Kysely introspects every schema of the database; on PostgreSQL
   // that query fails if another schema is dropped meanwhile (e.g. a parallel test run). Such a
   // failure happens before any migration ran (no result is an Error), so it is retried.
-  for (let retry = 1; retry <= MIGRATION_RETRIES && outcome.error !== undefined && !outcome.results?.some((r) => r.status === 'Error'); retry += 1) {
+  for (
+    let retry = 1;
+    retry <= MIGRATION_RETRIES && outcome.error !== undefined && !outcome.results?.some((r) => r.status === 'Error');
+    retry += 1
+  ) {
     await new Promise((resolve) => setTimeout(resolve, 50 * retry));
     outcome = await migrator.migrateToLatest();
   }
@@ -245,7 +281,10 @@ export async function migrateToLatest<DB>(db: Kysely<DB>, dialect: StoreDialect,
   if (error !== undefined) {
     const failed = results?.find((result) => result.status === 'Error')?.migrationName ?? 'unknown';
     const reason = error instanceof Error ? error.message : String(error);
-    throw new MigrationError(`Database migration ${failed} failed: ${reason}. Check DATABASE_URL and the database's permissions.`, { cause: error });
+    throw new MigrationError(
+      `Database migration ${failed} failed: ${reason}. Check DATABASE_URL and the database's permissions.`,
+      { cause: error },
+    );
   }
   return (results ?? []).filter((result) => result.status === 'Success').map((result) => result.migrationName);
 }

@@ -99,7 +99,10 @@ function openKysely(databaseUrl: string, options: OpenStoreOptions): { db: Kysel
     // FULL fsynced every autocommit and cost the batch sync more than its Roofr requests.
     database.pragma('synchronous = NORMAL');
     database.pragma('busy_timeout = 5000');
-    return { db: new Kysely<Database>({ dialect: new SqliteDialect({ database: withStatementCache(database) }) }), dialect: 'sqlite' };
+    return {
+      db: new Kysely<Database>({ dialect: new SqliteDialect({ database: withStatementCache(database) }) }),
+      dialect: 'sqlite',
+    };
   }
   const searchPath = options.postgres?.searchPath;
   if (searchPath !== undefined && !SEARCH_PATH.test(searchPath)) {
@@ -122,7 +125,10 @@ function openKysely(databaseUrl: string, options: OpenStoreOptions): { db: Kysel
 async function currentSchema(db: Kysely<Database>): Promise<string> {
   const { rows } = await sql<{ schema: string | null }>`select current_schema() as schema`.execute(db);
   const schema = rows[0]?.schema;
-  if (schema === null || schema === undefined) throw new Error('PostgreSQL has no current schema: the search_path names no existing schema; create it or fix DATABASE_URL');
+  if (schema === null || schema === undefined)
+    throw new Error(
+      'PostgreSQL has no current schema: the search_path names no existing schema; create it or fix DATABASE_URL',
+    );
   return schema;
 }
 
@@ -131,12 +137,19 @@ export async function openStore(databaseUrl: string, options: OpenStoreOptions =
   const { db, dialect } = openKysely(databaseUrl, options);
   let appliedMigrations: string[];
   try {
-    appliedMigrations = await migrateToLatest(db, dialect, dialect === 'postgres' ? { schema: await currentSchema(db) } : {});
+    appliedMigrations = await migrateToLatest(
+      db,
+      dialect,
+      dialect === 'postgres' ? { schema: await currentSchema(db) } : {},
+    );
   } catch (error) {
     await db.destroy();
     if (error instanceof MigrationError) throw error;
     const reason = error instanceof Error ? error.message : String(error);
-    throw new StoreOpenError(`Could not open the database ${redactUrl(databaseUrl)}: ${reason}. Check DATABASE_URL and that the database is running.`, { cause: error });
+    throw new StoreOpenError(
+      `Could not open the database ${redactUrl(databaseUrl)}: ${reason}. Check DATABASE_URL and that the database is running.`,
+      { cause: error },
+    );
   }
 
   const ctx: StoreContext = { db, dialect, now: options.now ?? (() => new Date()) };

@@ -6,7 +6,15 @@
  * which makes a crash between "Roofr confirmed" and "marked done" harmless.
  */
 import type { Selectable } from 'kysely';
-import { claimRows, completeRow, countByStatus, failRow, releaseRow, retryDeadRow, type FailOptions } from './leased-queue.js';
+import {
+  claimRows,
+  completeRow,
+  countByStatus,
+  failRow,
+  releaseRow,
+  retryDeadRow,
+  type FailOptions,
+} from './leased-queue.js';
 import { clampPageSize, decodeIdCursor, toPage, type Page } from './paging.js';
 import type { OutboxTable, QueueStatus } from './schema.js';
 import { isoAt, type Executor, type StoreContext } from './store-context.js';
@@ -129,7 +137,8 @@ export function createOutboxRepo(ctx: StoreContext, options: { maxAttempts: numb
         .executeTakeFirst();
       if (inserted !== undefined) return { entry: toEntry(inserted), created: true };
       const existing = await findByIdempotencyKey(input.idempotencyKey, executor);
-      if (existing === null) throw new Error(`outbox: idempotency key ${input.idempotencyKey} conflicted but no row holds it`);
+      if (existing === null)
+        throw new Error(`outbox: idempotency key ${input.idempotencyKey} conflicted but no row holds it`);
       return { entry: existing, created: false };
     },
 
@@ -142,7 +151,8 @@ export function createOutboxRepo(ctx: StoreContext, options: { maxAttempts: numb
 
     complete: (id) => completeRow(ctx, 'outbox', id),
 
-    fail: (id, error, nextAttemptAt, failOptions) => failRow(ctx, 'outbox', id, { error, nextAttemptAt, maxAttempts, ...failOptions }),
+    fail: (id, error, nextAttemptAt, failOptions) =>
+      failRow(ctx, 'outbox', id, { error, nextAttemptAt, maxAttempts, ...failOptions }),
 
     release: (id, owner) => releaseRow(ctx, 'outbox', id, owner),
 
@@ -176,7 +186,11 @@ export function createOutboxRepo(ctx: StoreContext, options: { maxAttempts: numb
     findByIdempotencyKey: (key) => findByIdempotencyKey(key),
 
     async purgeDone(before) {
-      const result = await db.deleteFrom('outbox').where('status', '=', 'done').where('updated_at', '<', isoAt(before)).executeTakeFirst();
+      const result = await db
+        .deleteFrom('outbox')
+        .where('status', '=', 'done')
+        .where('updated_at', '<', isoAt(before))
+        .executeTakeFirst();
       return Number(result.numDeletedRows);
     },
   };

@@ -13,19 +13,31 @@
 import type { Compilable, QueryResult } from 'kysely';
 import type { Executor } from './store-context.js';
 
-export type PreparedQuery<K extends string, R> = (executor: Executor, values: Readonly<Record<K, unknown>>) => Promise<QueryResult<R>>;
+export type PreparedQuery<K extends string, R> = (
+  executor: Executor,
+  values: Readonly<Record<K, unknown>>,
+) => Promise<QueryResult<R>>;
 
-export function preparedQuery<K extends string, R>(names: readonly K[], build: (placeholders: Readonly<Record<K, never>>) => Compilable<R>): PreparedQuery<K, R> {
+export function preparedQuery<K extends string, R>(
+  names: readonly K[],
+  build: (placeholders: Readonly<Record<K, never>>) => Compilable<R>,
+): PreparedQuery<K, R> {
   const markers = new Map<unknown, K>(names.map((name) => [`\u0000prepared:${name}\u0000`, name]));
-  const placeholders = Object.fromEntries([...markers].map(([marker, name]) => [name, marker])) as unknown as Record<K, never>;
+  const placeholders = Object.fromEntries([...markers].map(([marker, name]) => [name, marker])) as unknown as Record<
+    K,
+    never
+  >;
   const compiled = build(placeholders).compile();
   const slots = compiled.parameters.map((value) => markers.get(value) ?? null);
   for (const name of names) {
     if (!slots.includes(name)) throw new Error(`prepared query: parameter ${name} is not used by the query`);
   }
   return (executor, values) =>
-    executor.executeQuery<R>({ ...compiled, parameters: compiled.parameters.map((value, index) => {
-      const slot = slots[index] ?? null;
-      return slot === null ? value : values[slot];
-    }) });
+    executor.executeQuery<R>({
+      ...compiled,
+      parameters: compiled.parameters.map((value, index) => {
+        const slot = slots[index] ?? null;
+        return slot === null ? value : values[slot];
+      }),
+    });
 }

@@ -26,11 +26,21 @@ export function createSecretsRepo(ctx: StoreContext): SecretsRepo {
       const row = await db.selectFrom('secrets').selectAll().where('key', '=', key).executeTakeFirst();
       return row === undefined
         ? null
-        : { key: row.key, encrypted: { ciphertext: row.ciphertext, iv: row.iv, authTag: row.auth_tag, keyId: row.key_id }, updatedAt: row.updated_at };
+        : {
+            key: row.key,
+            encrypted: { ciphertext: row.ciphertext, iv: row.iv, authTag: row.auth_tag, keyId: row.key_id },
+            updatedAt: row.updated_at,
+          };
     },
 
     async put(key, encrypted) {
-      const sealed = { ciphertext: encrypted.ciphertext, iv: encrypted.iv, auth_tag: encrypted.authTag, key_id: encrypted.keyId, updated_at: isoAt(ctx.now()) };
+      const sealed = {
+        ciphertext: encrypted.ciphertext,
+        iv: encrypted.iv,
+        auth_tag: encrypted.authTag,
+        key_id: encrypted.keyId,
+        updated_at: isoAt(ctx.now()),
+      };
       await db
         .insertInto('secrets')
         .values({ key, ...sealed })

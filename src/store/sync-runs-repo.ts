@@ -91,7 +91,13 @@ function toRun(row: Selectable<SyncRunsTable>): SyncRun {
     businessId: row.business_id,
     mode: row.mode,
     status: row.status,
-    counts: { read: row.read_count, created: row.created_count, updated: row.updated_count, unchanged: row.unchanged_count, failed: row.failed_count },
+    counts: {
+      read: row.read_count,
+      created: row.created_count,
+      updated: row.updated_count,
+      unchanged: row.unchanged_count,
+      failed: row.failed_count,
+    },
     startedAt: row.started_at,
     finishedAt: row.finished_at,
     errors: parseErrors(row.errors),
@@ -122,7 +128,11 @@ export function createSyncRunsRepo(ctx: StoreContext): SyncRunsRepo {
     return row === undefined ? null : toRun(row);
   }
 
-  async function applyProgress(id: string, progress: SyncRunProgress, finish?: Exclude<SyncRunStatus, 'running'>): Promise<SyncRun | null> {
+  async function applyProgress(
+    id: string,
+    progress: SyncRunProgress,
+    finish?: Exclude<SyncRunStatus, 'running'>,
+  ): Promise<SyncRun | null> {
     return inTransaction(db, async (tx) => {
       // Errors are appended read-modify-write: lock the row on PostgreSQL so concurrent reports
       // of one run do not drop each other's errors (SQLite transactions are already exclusive).
@@ -134,7 +144,10 @@ export function createSyncRunsRepo(ctx: StoreContext): SyncRunsRepo {
         .executeTakeFirst();
       if (row === undefined || (finish !== undefined && row.status !== 'running')) return null;
       const counts = progress.counts ?? {};
-      const errors = progress.errors !== undefined && progress.errors.length > 0 ? [...parseErrors(row.errors), ...progress.errors].slice(0, MAX_RUN_ERRORS) : undefined;
+      const errors =
+        progress.errors !== undefined && progress.errors.length > 0
+          ? [...parseErrors(row.errors), ...progress.errors].slice(0, MAX_RUN_ERRORS)
+          : undefined;
       const nowIso = isoAt(ctx.now());
       await tx
         .updateTable('sync_runs')
@@ -189,12 +202,20 @@ export function createSyncRunsRepo(ctx: StoreContext): SyncRunsRepo {
 
     async list(page) {
       const limit = clampPageSize(page.first);
-      let query = db.selectFrom('sync_runs').selectAll().orderBy('started_at', 'desc').orderBy('id', 'desc').limit(limit + 1);
+      let query = db
+        .selectFrom('sync_runs')
+        .selectAll()
+        .orderBy('started_at', 'desc')
+        .orderBy('id', 'desc')
+        .limit(limit + 1);
       if (page.locationId !== undefined) query = query.where('location_id', '=', page.locationId);
       if (page.after !== undefined && page.after !== null && page.after !== '') {
         const cursor = decodeRunCursor(page.after);
         query = query.where((eb) =>
-          eb.or([eb('started_at', '<', cursor.startedAt), eb.and([eb('started_at', '=', cursor.startedAt), eb('id', '<', cursor.id)])]),
+          eb.or([
+            eb('started_at', '<', cursor.startedAt),
+            eb.and([eb('started_at', '=', cursor.startedAt), eb('id', '<', cursor.id)]),
+          ]),
         );
       }
       const rows = await query.execute();
@@ -202,7 +223,13 @@ export function createSyncRunsRepo(ctx: StoreContext): SyncRunsRepo {
     },
 
     async latest(locationId, status) {
-      let query = db.selectFrom('sync_runs').selectAll().where('location_id', '=', locationId).orderBy('started_at', 'desc').orderBy('id', 'desc').limit(1);
+      let query = db
+        .selectFrom('sync_runs')
+        .selectAll()
+        .where('location_id', '=', locationId)
+        .orderBy('started_at', 'desc')
+        .orderBy('id', 'desc')
+        .limit(1);
       if (status !== undefined) query = query.where('status', '=', status);
       const row = await query.executeTakeFirst();
       return row === undefined ? null : toRun(row);
@@ -210,7 +237,10 @@ export function createSyncRunsRepo(ctx: StoreContext): SyncRunsRepo {
 
     async abandonRunning(before) {
       const nowIso = isoAt(ctx.now());
-      const note = JSON.stringify({ message: 'abandoned: the process running it stopped before it finished', at: nowIso });
+      const note = JSON.stringify({
+        message: 'abandoned: the process running it stopped before it finished',
+        at: nowIso,
+      });
       const result = await db
         .updateTable('sync_runs')
         .set({

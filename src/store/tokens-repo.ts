@@ -49,7 +49,11 @@ export interface TokensRepo {
   save(input: SaveTokenInput): Promise<OAuthTokenRecord>;
   get(subject: TokenSubject): Promise<OAuthTokenRecord | null>;
   /** Saves a refreshed token only if the stored version is still `expectedVersion`; else null. */
-  replaceIfVersion(subject: TokenSubject, expectedVersion: number, refreshed: RefreshedToken): Promise<OAuthTokenRecord | null>;
+  replaceIfVersion(
+    subject: TokenSubject,
+    expectedVersion: number,
+    refreshed: RefreshedToken,
+  ): Promise<OAuthTokenRecord | null>;
   /** The refresh token was rejected: the location must install the app again. */
   markNeedsReinstall(subject: TokenSubject): Promise<boolean>;
   /** Active tokens expiring before `before`, soonest first: candidates for a proactive refresh. */
@@ -95,15 +99,31 @@ export function createTokensRepo(ctx: StoreContext): TokensRepo {
       };
       const row = await db
         .insertInto('oauth_tokens')
-        .values({ subject_kind: input.subject.kind, subject_id: input.subject.id, ...sealed, last_refresh_at: null, version: 1, created_at: nowIso })
-        .onConflict((oc) => oc.columns(['subject_kind', 'subject_id']).doUpdateSet((eb) => ({ ...sealed, version: eb('oauth_tokens.version', '+', 1) })))
+        .values({
+          subject_kind: input.subject.kind,
+          subject_id: input.subject.id,
+          ...sealed,
+          last_refresh_at: null,
+          version: 1,
+          created_at: nowIso,
+        })
+        .onConflict((oc) =>
+          oc
+            .columns(['subject_kind', 'subject_id'])
+            .doUpdateSet((eb) => ({ ...sealed, version: eb('oauth_tokens.version', '+', 1) })),
+        )
         .returningAll()
         .executeTakeFirstOrThrow();
       return toRecord(row);
     },
 
     async get(subject) {
-      const row = await db.selectFrom('oauth_tokens').selectAll().where('subject_kind', '=', subject.kind).where('subject_id', '=', subject.id).executeTakeFirst();
+      const row = await db
+        .selectFrom('oauth_tokens')
+        .selectAll()
+        .where('subject_kind', '=', subject.kind)
+        .where('subject_id', '=', subject.id)
+        .executeTakeFirst();
       return row === undefined ? null : toRecord(row);
     },
 
@@ -155,12 +175,22 @@ export function createTokensRepo(ctx: StoreContext): TokensRepo {
     },
 
     async listForCompany(companyId) {
-      const rows = await db.selectFrom('oauth_tokens').selectAll().where('company_id', '=', companyId).orderBy('subject_kind').orderBy('subject_id').execute();
+      const rows = await db
+        .selectFrom('oauth_tokens')
+        .selectAll()
+        .where('company_id', '=', companyId)
+        .orderBy('subject_kind')
+        .orderBy('subject_id')
+        .execute();
       return rows.map(toRecord);
     },
 
     async delete(subject) {
-      const result = await db.deleteFrom('oauth_tokens').where('subject_kind', '=', subject.kind).where('subject_id', '=', subject.id).executeTakeFirst();
+      const result = await db
+        .deleteFrom('oauth_tokens')
+        .where('subject_kind', '=', subject.kind)
+        .where('subject_id', '=', subject.id)
+        .executeTakeFirst();
       return Number(result.numDeletedRows) > 0;
     },
   };

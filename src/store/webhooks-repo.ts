@@ -5,7 +5,15 @@
  * answer 200 at once; a worker claims queued events with the same lease protocol as the outbox.
  */
 import type { Selectable } from 'kysely';
-import { claimRows, completeRow, countByStatus, failRow, releaseRow, retryDeadRow, type FailOptions } from './leased-queue.js';
+import {
+  claimRows,
+  completeRow,
+  countByStatus,
+  failRow,
+  releaseRow,
+  retryDeadRow,
+  type FailOptions,
+} from './leased-queue.js';
 import { clampPageSize, decodeIdCursor, toPage, type Page } from './paging.js';
 import type { InboundEventsTable, QueueStatus, WebhookSource } from './schema.js';
 import { inTransaction, isoAt, type Executor, type StoreContext } from './store-context.js';
@@ -126,12 +134,20 @@ export function createWebhooksRepo(ctx: StoreContext, options: { maxAttempts: nu
     recordReceipt: (source, webhookId, trx) => recordReceipt(source, webhookId, trx ?? db),
 
     async hasReceipt(source, webhookId) {
-      const row = await db.selectFrom('webhook_receipts').select('webhook_id').where('source', '=', source).where('webhook_id', '=', webhookId).executeTakeFirst();
+      const row = await db
+        .selectFrom('webhook_receipts')
+        .select('webhook_id')
+        .where('source', '=', source)
+        .where('webhook_id', '=', webhookId)
+        .executeTakeFirst();
       return row !== undefined;
     },
 
     async purgeReceipts(before) {
-      const result = await db.deleteFrom('webhook_receipts').where('received_at', '<', isoAt(before)).executeTakeFirst();
+      const result = await db
+        .deleteFrom('webhook_receipts')
+        .where('received_at', '<', isoAt(before))
+        .executeTakeFirst();
       return Number(result.numDeletedRows);
     },
 
@@ -144,7 +160,8 @@ export function createWebhooksRepo(ctx: StoreContext, options: { maxAttempts: nu
 
     completeEvent: (id) => completeRow(ctx, 'inbound_events', id),
 
-    failEvent: (id, error, nextAttemptAt, failOptions) => failRow(ctx, 'inbound_events', id, { error, nextAttemptAt, maxAttempts, ...failOptions }),
+    failEvent: (id, error, nextAttemptAt, failOptions) =>
+      failRow(ctx, 'inbound_events', id, { error, nextAttemptAt, maxAttempts, ...failOptions }),
 
     releaseEvent: (id, owner) => releaseRow(ctx, 'inbound_events', id, owner),
 

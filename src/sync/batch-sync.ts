@@ -53,7 +53,10 @@ export interface BatchHooks {
 
 /** Where a run stands: the next page to read and the highest dateUpdated confirmed. */
 const RunCursorSchema = z.object({
-  searchAfter: z.array(z.union([z.string(), z.number()])).nullable().default(null),
+  searchAfter: z
+    .array(z.union([z.string(), z.number()]))
+    .nullable()
+    .default(null),
   skip: z.number().int().min(0).default(0),
   processed: z.number().int().min(0).default(0),
   watermark: z.string().nullable().default(null),
@@ -80,12 +83,29 @@ function parseCursor(text: string | null): RunCursor {
   }
 }
 
-async function readPage(deps: BatchSyncDeps, spec: BatchSpec, cursor: RunCursor, since: string | null, callOptions: CallOptions): Promise<Page> {
+async function readPage(
+  deps: BatchSyncDeps,
+  spec: BatchSpec,
+  cursor: RunCursor,
+  since: string | null,
+  callOptions: CallOptions,
+): Promise<Page> {
   if (spec.businessId !== null) {
-    const result = await deps.ghl.listBusinessContacts(spec.locationId, spec.businessId, { limit: deps.pageSize, skip: cursor.skip }, callOptions);
+    const result = await deps.ghl.listBusinessContacts(
+      spec.locationId,
+      spec.businessId,
+      { limit: deps.pageSize, skip: cursor.skip },
+      callOptions,
+    );
     // The business endpoint has no date filter: an incremental run skips older contacts here.
-    const contacts = since === null ? result.contacts : result.contacts.filter((contact) => (contact.dateUpdated ?? '') >= since);
-    return { contacts, next: { searchAfter: null, skip: cursor.skip + result.contacts.length }, total: result.count, done: result.contacts.length < deps.pageSize };
+    const contacts =
+      since === null ? result.contacts : result.contacts.filter((contact) => (contact.dateUpdated ?? '') >= since);
+    return {
+      contacts,
+      next: { searchAfter: null, skip: cursor.skip + result.contacts.length },
+      total: result.count,
+      done: result.contacts.length < deps.pageSize,
+    };
   }
   const result = await deps.ghl.searchContacts(
     spec.locationId,
@@ -122,7 +142,12 @@ interface PageRead {
  * scope); then the notes calls are queued, one per contact, and not awaited: a contact can be
  * written as soon as its own notes arrive instead of waiting for the page's slowest.
  */
-async function readChildren(ghl: GhlApi, locationId: string, contacts: Contact[], callOptions: CallOptions): Promise<Pick<PageRead, 'children' | 'complete'>> {
+async function readChildren(
+  ghl: GhlApi,
+  locationId: string,
+  contacts: Contact[],
+  callOptions: CallOptions,
+): Promise<Pick<PageRead, 'children' | 'complete'>> {
   const tasksOf = new Map<string, Task[]>(contacts.map((contact) => [contact.id, [] as Task[]]));
   const ids = contacts.map((contact) => contact.id);
   try {
@@ -140,7 +165,10 @@ async function readChildren(ghl: GhlApi, locationId: string, contacts: Contact[]
   const children = new Map<string, Promise<ContactChildren>>();
   for (const id of ids) {
     const tasks = tasksOf.get(id) ?? [];
-    children.set(id, awaitedLater(ghl.listNotes(locationId, id, callOptions).then((notes): ContactChildren => ({ tasks, notes }))));
+    children.set(
+      id,
+      awaitedLater(ghl.listNotes(locationId, id, callOptions).then((notes): ContactChildren => ({ tasks, notes }))),
+    );
   }
   return { children, complete: awaitedLater(Promise.all(children.values()).then(() => undefined)) };
 }
@@ -221,7 +249,13 @@ export async function runBatchSync(deps: BatchSyncDeps, spec: BatchSpec, hooks: 
       return { from, page, ...(await readChildren(deps.ghl, spec.locationId, page.contacts, callOptions)) };
     };
     const readAfter = (previous: Promise<PageRead | null>): Promise<PageRead | null> =>
-      awaitedLater(previous.then((read) => (read === null || read.page.done || read.page.contacts.length === 0 ? null : readFrom({ ...read.from, ...read.page.next }))));
+      awaitedLater(
+        previous.then((read) =>
+          read === null || read.page.done || read.page.contacts.length === 0
+            ? null
+            : readFrom({ ...read.from, ...read.page.next }),
+        ),
+      );
     const reads: Array<Promise<PageRead | null>> = [awaitedLater(readFrom(cursor))];
     for (;;) {
       if (hooks.keepGoing && !(await hooks.keepGoing())) return run;
@@ -237,7 +271,13 @@ export async function runBatchSync(deps: BatchSyncDeps, spec: BatchSpec, hooks: 
         const contactChildren = await (children.get(contact.id) ?? Promise.resolve(null)).catch(() => undefined);
         if (contactChildren === undefined) return;
         try {
-          const outcome = await syncContactRecords({ ghl: deps.ghl, push: deps.push }, spec.locationId, contact, contactChildren, callOptions);
+          const outcome = await syncContactRecords(
+            { ghl: deps.ghl, push: deps.push },
+            spec.locationId,
+            contact,
+            contactChildren,
+            callOptions,
+          );
           mergeTally(pageTally, outcome.tally);
           queued.push(...outcome.queued);
         } catch (error) {
@@ -249,18 +289,51 @@ export async function runBatchSync(deps: BatchSyncDeps, spec: BatchSpec, hooks: 
       await read.complete;
       const confirmation = await awaitConfirmed(deps, queued);
       if (confirmation.dead.length > 0) {
-        pageTally.errors.push(logEntry('ROOFR_REFUSED', `${confirmation.dead.length} queued Roofr write(s) became dead letters; see deadLetters and retry them`));
+        pageTally.errors.push(
+          logEntry(
+            'ROOFR_REFUSED',
+            `${confirmation.dead.length} queued Roofr write(s) became dead letters; see deadLetters and retry them`,
+          ),
+        );
       }
       if (confirmation.unconfirmed.length > 0) {
         // Not confirmed: the cursor stays before this page so the next run redoes it.
-        return await finishRun(syncRuns, spec.runId, 'partial', pageTally.errors.concat(logEntry('ROOFR_UNCONFIRMED', `Roofr has not confirmed ${confirmation.unconfirmed.length} queued write(s) of this page; the run stopped before it. Run the sync again once Roofr is reachable.`)), run);
+        return await finishRun(
+          syncRuns,
+          spec.runId,
+          'partial',
+          pageTally.errors.concat(
+            logEntry(
+              'ROOFR_UNCONFIRMED',
+              `Roofr has not confirmed ${confirmation.unconfirmed.length} queued write(s) of this page; the run stopped before it. Run the sync again once Roofr is reachable.`,
+            ),
+          ),
+          run,
+        );
       }
-      for (const contact of page.contacts) if (contact.dateUpdated !== null && (maxSeen === null || contact.dateUpdated > maxSeen)) maxSeen = contact.dateUpdated;
-      cursor = { searchAfter: page.next.searchAfter, skip: page.next.skip, processed: cursor.processed + page.contacts.length, watermark: startWatermark };
-      run = (await syncRuns.recordProgress(spec.runId, { counts: pageTally.counts, errors: pageTally.errors, cursor: JSON.stringify({ ...cursor, watermark: startWatermark }) })) ?? run;
+      for (const contact of page.contacts)
+        if (contact.dateUpdated !== null && (maxSeen === null || contact.dateUpdated > maxSeen))
+          maxSeen = contact.dateUpdated;
+      cursor = {
+        searchAfter: page.next.searchAfter,
+        skip: page.next.skip,
+        processed: cursor.processed + page.contacts.length,
+        watermark: startWatermark,
+      };
+      run =
+        (await syncRuns.recordProgress(spec.runId, {
+          counts: pageTally.counts,
+          errors: pageTally.errors,
+          cursor: JSON.stringify({ ...cursor, watermark: startWatermark }),
+        })) ?? run;
       // Search pages are in dateUpdated order: everything up to maxSeen is confirmed, so the
       // location's watermark moves per page. Business pages are not ordered: only at the end.
-      if (maxSeen !== null) await cursors.set(spec.locationId, spec.businessId === null ? scope : `${scope}.pending.${spec.runId}`, maxSeen);
+      if (maxSeen !== null)
+        await cursors.set(
+          spec.locationId,
+          spec.businessId === null ? scope : `${scope}.pending.${spec.runId}`,
+          maxSeen,
+        );
       hooks.onPage?.({ run, total, processed: cursor.processed });
       if (page.done || page.contacts.length === 0) break;
     }
@@ -273,10 +346,27 @@ export async function runBatchSync(deps: BatchSyncDeps, spec: BatchSpec, hooks: 
     const status = run.counts.failed > 0 ? 'partial' : 'succeeded';
     return await finishRun(syncRuns, spec.runId, status, [], run);
   } catch (error) {
-    return finishRun(syncRuns, spec.runId, 'failed', [logEntry('RUN_FAILED', `${describeError(error)}; the run stopped at its last checkpoint, run it again to resume`)], run);
+    return finishRun(
+      syncRuns,
+      spec.runId,
+      'failed',
+      [
+        logEntry(
+          'RUN_FAILED',
+          `${describeError(error)}; the run stopped at its last checkpoint, run it again to resume`,
+        ),
+      ],
+      run,
+    );
   }
 }
 
-async function finishRun(syncRuns: SyncRunsRepo, id: string, status: 'succeeded' | 'partial' | 'failed', errors: RunTally['errors'], fallback: SyncRun): Promise<SyncRun> {
+async function finishRun(
+  syncRuns: SyncRunsRepo,
+  id: string,
+  status: 'succeeded' | 'partial' | 'failed',
+  errors: RunTally['errors'],
+  fallback: SyncRun,
+): Promise<SyncRun> {
   return (await syncRuns.finish(id, { status, errors })) ?? (await syncRuns.get(id)) ?? fallback;
 }

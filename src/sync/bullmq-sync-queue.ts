@@ -29,7 +29,13 @@ export function createBullmqSyncJobQueue(options: BullmqQueueOptions): SyncJobQu
   return {
     kind: 'bullmq',
     async enqueue(spec) {
-      await queue.add(spec.kind, spec, { jobId: spec.runId.replace(/:/g, '_'), removeOnComplete: 1000, removeOnFail: 1000, attempts: 5, backoff: { type: 'exponential', delay: 1000 } });
+      await queue.add(spec.kind, spec, {
+        jobId: spec.runId.replace(/:/g, '_'),
+        removeOnComplete: 1000,
+        removeOnFail: 1000,
+        attempts: 5,
+        backoff: { type: 'exponential', delay: 1000 },
+      });
     },
     consume(handler: SyncJobHandler) {
       if (worker !== null) return;

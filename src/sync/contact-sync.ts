@@ -33,7 +33,13 @@ function noteResult(result: RoofrSyncResult, queued: number[]): void {
 }
 
 /** Pushes the contact, then its tasks, appointments and notes (they need the contact's Roofr job first). */
-export async function syncContactRecords(deps: ContactSyncDeps, locationId: string, contact: Contact, children: ContactChildren | null, callOptions: CallOptions): Promise<ContactSyncOutcome> {
+export async function syncContactRecords(
+  deps: ContactSyncDeps,
+  locationId: string,
+  contact: Contact,
+  children: ContactChildren | null,
+  callOptions: CallOptions,
+): Promise<ContactSyncOutcome> {
   const tally = emptyTally();
   const queued: number[] = [];
   const entity = { kind: 'contact', id: contact.id };
@@ -51,7 +57,8 @@ export async function syncContactRecords(deps: ContactSyncDeps, locationId: stri
       break;
     case 'SKIPPED':
       tally.counts.unchanged += 1;
-      if (result.error !== null && result.error !== 'unchanged') tally.errors.push(logEntry('SKIPPED', result.error, entity));
+      if (result.error !== null && result.error !== 'unchanged')
+        tally.errors.push(logEntry('SKIPPED', result.error, entity));
       break;
     case 'FAILED':
       tally.counts.failed += 1;
@@ -62,23 +69,40 @@ export async function syncContactRecords(deps: ContactSyncDeps, locationId: stri
   for (const task of children.tasks) {
     const taskResult = await push.pushTask(locationId, task, { callOptions });
     noteResult(taskResult, queued);
-    if (taskResult.status === 'FAILED') tally.errors.push(logEntry('ROOFR_REFUSED', taskResult.error ?? 'Roofr refused the task', { kind: 'task', id: task.id }));
+    if (taskResult.status === 'FAILED')
+      tally.errors.push(
+        logEntry('ROOFR_REFUSED', taskResult.error ?? 'Roofr refused the task', { kind: 'task', id: task.id }),
+      );
   }
   for (const appointment of children.appointments ?? []) {
     const appointmentResult = await push.pushAppointment(locationId, appointment, { callOptions });
     noteResult(appointmentResult, queued);
-    if (appointmentResult.status === 'FAILED') tally.errors.push(logEntry('ROOFR_REFUSED', appointmentResult.error ?? 'Roofr refused the appointment', { kind: 'appointment', id: appointment.id }));
+    if (appointmentResult.status === 'FAILED')
+      tally.errors.push(
+        logEntry('ROOFR_REFUSED', appointmentResult.error ?? 'Roofr refused the appointment', {
+          kind: 'appointment',
+          id: appointment.id,
+        }),
+      );
   }
   for (const note of children.notes) {
     const noteOutcome = await push.pushNote(locationId, note, { callOptions });
     noteResult(noteOutcome, queued);
-    if (noteOutcome.status === 'FAILED') tally.errors.push(logEntry('ROOFR_REFUSED', noteOutcome.error ?? 'Roofr refused the note', { kind: 'note', id: note.id }));
+    if (noteOutcome.status === 'FAILED')
+      tally.errors.push(
+        logEntry('ROOFR_REFUSED', noteOutcome.error ?? 'Roofr refused the note', { kind: 'note', id: note.id }),
+      );
   }
   return { tally, queued };
 }
 
 /** Reads a contact's tasks, notes and appointments (three calls; the batch sync uses the tasks search instead). */
-export async function fetchChildren(ghl: GhlApi, locationId: string, contactId: string, callOptions: CallOptions): Promise<ContactChildren> {
+export async function fetchChildren(
+  ghl: GhlApi,
+  locationId: string,
+  contactId: string,
+  callOptions: CallOptions,
+): Promise<ContactChildren> {
   const [tasks, notes, appointments] = await Promise.all([
     ghl.listTasks(locationId, contactId, callOptions),
     ghl.listNotes(locationId, contactId, callOptions),

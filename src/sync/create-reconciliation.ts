@@ -27,7 +27,11 @@ export function isAmbiguousCreateFailure(error: unknown): boolean {
  *   an upsert: GHL's search lags writes by seconds, and an upsert matching on email/phone cannot
  *   duplicate a create the search did not show yet.
  */
-export async function createWithReconciliation<T>(create: () => Promise<T>, findExisting: () => Promise<T | null>, retry: () => Promise<T> = create): Promise<Reconciled<T>> {
+export async function createWithReconciliation<T>(
+  create: () => Promise<T>,
+  findExisting: () => Promise<T | null>,
+  retry: () => Promise<T> = create,
+): Promise<Reconciled<T>> {
   try {
     return { value: await create(), reconciled: false };
   } catch (error) {
@@ -39,12 +43,21 @@ export async function createWithReconciliation<T>(create: () => Promise<T>, find
 }
 
 /** The contact a lost create stored: same email, else same phone (E.164). */
-export async function findContactByEmailOrPhone(ghl: GhlApi, locationId: string, match: { email?: string | null; phone?: string | null }, options?: CallOptions): Promise<Contact | null> {
+export async function findContactByEmailOrPhone(
+  ghl: GhlApi,
+  locationId: string,
+  match: { email?: string | null; phone?: string | null },
+  options?: CallOptions,
+): Promise<Contact | null> {
   const criteria: Array<{ field: 'email' | 'phone'; value: string }> = [];
   if (match.email) criteria.push({ field: 'email', value: match.email });
   if (match.phone) criteria.push({ field: 'phone', value: match.phone });
   for (const { field, value } of criteria) {
-    const result = await ghl.searchContacts(locationId, { pageLimit: 10, filters: [{ field, operator: 'eq', value }] }, options);
+    const result = await ghl.searchContacts(
+      locationId,
+      { pageLimit: 10, filters: [{ field, operator: 'eq', value }] },
+      options,
+    );
     // Newest first: a lost create is the most recent contact with that value.
     const found = result.contacts
       .map((hit) => hit.contact)
@@ -59,12 +72,24 @@ function sameInstant(a: string | null, b: string | null | undefined): boolean {
   return Date.parse(a) === Date.parse(b);
 }
 
-export async function findTaskLike(ghl: GhlApi, locationId: string, contactId: string, sent: TaskWrite & { title: string; dueDate: string }, options?: CallOptions): Promise<Task | null> {
+export async function findTaskLike(
+  ghl: GhlApi,
+  locationId: string,
+  contactId: string,
+  sent: TaskWrite & { title: string; dueDate: string },
+  options?: CallOptions,
+): Promise<Task | null> {
   const tasks = await ghl.listTasks(locationId, contactId, options);
   return tasks.find((task) => task.title === sent.title && sameInstant(task.dueDate, sent.dueDate)) ?? null;
 }
 
-export async function findNoteLike(ghl: GhlApi, locationId: string, contactId: string, sent: NoteWrite, options?: CallOptions): Promise<Note | null> {
+export async function findNoteLike(
+  ghl: GhlApi,
+  locationId: string,
+  contactId: string,
+  sent: NoteWrite,
+  options?: CallOptions,
+): Promise<Note | null> {
   const notes = await ghl.listNotes(locationId, contactId, options);
   const matches = notes.filter((note) => note.body === sent.body);
   // Several notes may share a body; the lost one is the newest.

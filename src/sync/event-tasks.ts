@@ -2,7 +2,11 @@
 import { z } from 'zod';
 import { ROOFR_WEBHOOK_EVENTS } from '../roofr/webhook-signature.js';
 
-export const EventTaskSchema = z.object({ title: z.string().min(1).max(200), dueInDays: z.number().int().min(0).max(365).default(1), body: z.string().optional() });
+export const EventTaskSchema = z.object({
+  title: z.string().min(1).max(200),
+  dueInDays: z.number().int().min(0).max(365).default(1),
+  body: z.string().optional(),
+});
 export type EventTask = z.infer<typeof EventTaskSchema>;
 
 export const EventTasksSchema = z.partialRecord(z.enum(ROOFR_WEBHOOK_EVENTS), EventTaskSchema);
@@ -10,7 +14,9 @@ export type EventTasks = z.infer<typeof EventTasksSchema>;
 
 export class EventTasksConfigError extends Error {
   constructor(detail: string) {
-    super(`SYNC_EVENT_TASKS is invalid: ${detail}. Example: {"proposal.signed":{"title":"Proposal signed: schedule the install","dueInDays":2}}`);
+    super(
+      `SYNC_EVENT_TASKS is invalid: ${detail}. Example: {"proposal.signed":{"title":"Proposal signed: schedule the install","dueInDays":2}}`,
+    );
     this.name = 'EventTasksConfigError';
   }
 }

@@ -55,11 +55,22 @@ export async function startGatewaySync(config: Config, deps: GatewaySyncDeps): P
     pollMs: config.SYNC_WORKER_POLL_MS,
     schedule: { expression: config.SYNC_SCHEDULE, timezone: config.SYNC_TIMEZONE },
     logger,
-    ...(config.REDIS_URL !== undefined ? { jobQueue: createBullmqSyncJobQueue({ redisUrl: config.REDIS_URL, queueName: config.SYNC_QUEUE_NAME, onError: (error) => logger.error({ err: error }, 'sync job queue error') }) } : {}),
+    ...(config.REDIS_URL !== undefined
+      ? {
+          jobQueue: createBullmqSyncJobQueue({
+            redisUrl: config.REDIS_URL,
+            queueName: config.SYNC_QUEUE_NAME,
+            onError: (error) => logger.error({ err: error }, 'sync job queue error'),
+          }),
+        }
+      : {}),
     ...(deps.invalidate ? { invalidate: deps.invalidate } : {}),
     ...(deps.installs ? { installs: deps.installs } : {}),
   });
-  const keys = deps.demoWebhookKeys ?? { rsaPem: config.GHL_WEBHOOK_RSA_PUBLIC_KEY ?? GHL_WEBHOOK_RSA_PUBLIC_KEY_DEFAULT, ed25519Pem: config.GHL_WEBHOOK_ED25519_PUBLIC_KEY ?? null };
+  const keys = deps.demoWebhookKeys ?? {
+    rsaPem: config.GHL_WEBHOOK_RSA_PUBLIC_KEY ?? GHL_WEBHOOK_RSA_PUBLIC_KEY_DEFAULT,
+    ed25519Pem: config.GHL_WEBHOOK_ED25519_PUBLIC_KEY ?? null,
+  };
   const router = createWebhookRouter({
     webhooks: deps.store.webhooks,
     ghlVerifier: createGhlSignatureVerifier(keys),

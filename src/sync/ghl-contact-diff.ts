@@ -53,7 +53,12 @@ function same(field: string, a: unknown, b: unknown): boolean {
  * `write`: the full mapped write; `roofrOwned`: the fields the mapping gives to Roofr alone;
  * `roofrUpdatedAt` vs the contact's dateUpdated decides the shared fields.
  */
-export function diffContactWrite(contact: Contact, write: ContactWrite, roofrOwned: ReadonlySet<string>, roofrUpdatedAt: string | null): ContactDiff {
+export function diffContactWrite(
+  contact: Contact,
+  write: ContactWrite,
+  roofrOwned: ReadonlySet<string>,
+  roofrUpdatedAt: string | null,
+): ContactDiff {
   const result: ContactDiff = { write: {}, applied: [], kept: [] };
   const ghlTime = contact.dateUpdated === null ? 0 : Date.parse(contact.dateUpdated);
   const roofrTime = roofrUpdatedAt === null ? Number.POSITIVE_INFINITY : Date.parse(roofrUpdatedAt);

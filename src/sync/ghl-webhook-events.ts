@@ -35,7 +35,12 @@ export const GhlWebhookEnvelopeSchema = z.looseObject({
 export type GhlWebhookEnvelope = z.infer<typeof GhlWebhookEnvelopeSchema>;
 
 export const GhlContactEventSchema = z.looseObject({ type: z.string(), locationId: z.string(), id: z.string().min(1) });
-export const GhlChildEventSchema = z.looseObject({ type: z.string(), locationId: z.string(), id: z.string().min(1), contactId: z.string().min(1) });
+export const GhlChildEventSchema = z.looseObject({
+  type: z.string(),
+  locationId: z.string(),
+  id: z.string().min(1),
+  contactId: z.string().min(1),
+});
 export const GhlAppointmentEventSchema = z.looseObject({
   type: z.string(),
   locationId: z.string(),

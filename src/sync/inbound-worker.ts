@@ -31,7 +31,8 @@ function backoffMs(attempts: number): number {
 
 async function process(deps: InboundWorkerDeps, event: InboundEvent): Promise<RunTally> {
   if (event.source === 'ghl') {
-    if (typeof event.payload !== 'object' || event.payload === null) throw new PermanentEventError('the stored GHL event is not an object');
+    if (typeof event.payload !== 'object' || event.payload === null)
+      throw new PermanentEventError('the stored GHL event is not an object');
     return handleGhlEvent(deps.ghlHandler, event.payload as Record<string, unknown>);
   }
   const envelope = RoofrWebhookEnvelopeSchema.safeParse(event.payload);
@@ -46,15 +47,30 @@ export async function drainInboundOnce(deps: InboundWorkerDeps): Promise<number>
   const events = await deps.webhooks.claimEvents(deps.owner, deps.batchSize ?? 10, deps.leaseMs ?? 120_000);
   for (const event of events) {
     const locationId = event.locationId ?? deps.roofrHandler.locationId;
-    const run = await deps.syncRuns.start({ trigger: `${event.source}-webhook`, locationId, mode: `event:${event.eventType}` });
+    const run = await deps.syncRuns.start({
+      trigger: `${event.source}-webhook`,
+      locationId,
+      mode: `event:${event.eventType}`,
+    });
     try {
       const tally = await process(deps, event);
-      await deps.syncRuns.finish(run.id, { status: tally.counts.failed > 0 ? 'partial' : 'succeeded', counts: tally.counts, errors: tally.errors });
+      await deps.syncRuns.finish(run.id, {
+        status: tally.counts.failed > 0 ? 'partial' : 'succeeded',
+        counts: tally.counts,
+        errors: tally.errors,
+      });
       await deps.webhooks.completeEvent(event.id);
     } catch (error) {
       const permanent = error instanceof PermanentEventError;
-      await deps.syncRuns.finish(run.id, { status: 'failed', counts: { read: 1, failed: 1 }, errors: [logEntry(permanent ? 'EVENT_INVALID' : 'EVENT_RETRY', describeError(error))] });
-      await deps.webhooks.failEvent(event.id, describeError(error), new Date(Date.now() + backoffMs(event.attempts)), { owner: deps.owner, permanent });
+      await deps.syncRuns.finish(run.id, {
+        status: 'failed',
+        counts: { read: 1, failed: 1 },
+        errors: [logEntry(permanent ? 'EVENT_INVALID' : 'EVENT_RETRY', describeError(error))],
+      });
+      await deps.webhooks.failEvent(event.id, describeError(error), new Date(Date.now() + backoffMs(event.attempts)), {
+        owner: deps.owner,
+        permanent,
+      });
       deps.onError?.(error, event);
     }
   }

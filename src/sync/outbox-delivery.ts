@@ -26,12 +26,17 @@ export function createOutboxDelivery(deps: OutboxDeliveryDeps): (entry: OutboxEn
   return async (entry) => {
     const parsed = RoofrWriteSchema.safeParse(entry.payload);
     if (!parsed.success) {
-      throw new PermanentDeliveryError(`outbox entry ${entry.id} (${entry.kind}) has a payload this release cannot read: ${parsed.error.issues[0]?.message ?? 'invalid'}`);
+      throw new PermanentDeliveryError(
+        `outbox entry ${entry.id} (${entry.kind}) has a payload this release cannot read: ${parsed.error.issues[0]?.message ?? 'invalid'}`,
+      );
     }
     const write = parsed.data;
     const prefix = entityKeyPrefix(entry.locationId, entityOf(write));
     if (await hasNewerWrite(deps.db, prefix, entry.id)) {
-      deps.logger?.info({ outboxId: entry.id, kind: entry.kind }, 'outbox entry superseded by a newer write of the same entity; not sent');
+      deps.logger?.info(
+        { outboxId: entry.id, kind: entry.kind },
+        'outbox entry superseded by a newer write of the same entity; not sent',
+      );
       deps.onDelivered?.(entry, 'superseded');
       return;
     }

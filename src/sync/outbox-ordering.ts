@@ -11,11 +11,24 @@ import type { Kysely } from 'kysely';
 import type { Database } from '../store/schema.js';
 
 export async function hasPendingWrite(db: Kysely<Database>, entityKey: string): Promise<boolean> {
-  const row = await db.selectFrom('outbox').select('id').where('entity_key', '=', entityKey).where('status', 'in', ['pending', 'in_flight']).limit(1).executeTakeFirst();
+  const row = await db
+    .selectFrom('outbox')
+    .select('id')
+    .where('entity_key', '=', entityKey)
+    .where('status', 'in', ['pending', 'in_flight'])
+    .limit(1)
+    .executeTakeFirst();
   return row !== undefined;
 }
 
 export async function hasNewerWrite(db: Kysely<Database>, entityKey: string, id: number): Promise<boolean> {
-  const row = await db.selectFrom('outbox').select('id').where('entity_key', '=', entityKey).where('id', '>', id).where('status', 'in', ['pending', 'in_flight', 'done']).limit(1).executeTakeFirst();
+  const row = await db
+    .selectFrom('outbox')
+    .select('id')
+    .where('entity_key', '=', entityKey)
+    .where('id', '>', id)
+    .where('status', 'in', ['pending', 'in_flight', 'done'])
+    .limit(1)
+    .executeTakeFirst();
   return row !== undefined;
 }

@@ -118,15 +118,39 @@ export function createOutboxWorker(options: OutboxWorkerOptions): OutboxWorker {
         const status = await store.outbox.fail(entry.id, describeError(error), nextAttemptAt, { owner, permanent });
         if (status === 'dead') {
           result.dead += 1;
-          logger.error({ outboxId: entry.id, kind: entry.kind, locationId: entry.locationId, attempts: entry.attempts, err: describeError(error) }, 'outbox entry is a dead letter; fix the cause, then retry it from the dead letters');
+          logger.error(
+            {
+              outboxId: entry.id,
+              kind: entry.kind,
+              locationId: entry.locationId,
+              attempts: entry.attempts,
+              err: describeError(error),
+            },
+            'outbox entry is a dead letter; fix the cause, then retry it from the dead letters',
+          );
         } else if (status === 'pending') {
           result.retried += 1;
-          logger.warn({ outboxId: entry.id, kind: entry.kind, attempts: entry.attempts, retryInMs: delay, err: describeError(error) }, 'outbox delivery failed; will retry');
+          logger.warn(
+            {
+              outboxId: entry.id,
+              kind: entry.kind,
+              attempts: entry.attempts,
+              retryInMs: delay,
+              err: describeError(error),
+            },
+            'outbox delivery failed; will retry',
+          );
         } else {
-          logger.warn({ outboxId: entry.id }, 'outbox delivery failed after the lease passed to another worker; it retries there');
+          logger.warn(
+            { outboxId: entry.id },
+            'outbox delivery failed after the lease passed to another worker; it retries there',
+          );
         }
       } catch (storeError) {
-        logger.error({ outboxId: entry.id, err: describeError(storeError) }, 'could not record an outbox failure; the entry is retried when its lease expires');
+        logger.error(
+          { outboxId: entry.id, err: describeError(storeError) },
+          'could not record an outbox failure; the entry is retried when its lease expires',
+        );
       }
       return;
     }
@@ -137,7 +161,10 @@ export function createOutboxWorker(options: OutboxWorkerOptions): OutboxWorker {
     } catch (storeError) {
       // Roofr has it, we could not record that: redelivered under the same idempotency key.
       result.unmarked += 1;
-      logger.error({ outboxId: entry.id, idempotencyKey: entry.idempotencyKey, err: describeError(storeError) }, 'delivered but not marked done; it is redelivered with the same idempotency key after the lease expires');
+      logger.error(
+        { outboxId: entry.id, idempotencyKey: entry.idempotencyKey, err: describeError(storeError) },
+        'delivered but not marked done; it is redelivered with the same idempotency key after the lease expires',
+      );
     }
   }
 

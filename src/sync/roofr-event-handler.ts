@@ -66,18 +66,35 @@ interface Resolved {
 
 async function resolveRecords(deps: RoofrEventHandlerDeps, event: RoofrWebhookEvent): Promise<Resolved> {
   const { roofr } = deps;
-  const customerOf = (job: RoofrJob | null): Promise<RoofrCustomer | null> => (job === null ? Promise.resolve(null) : readOrNull(() => roofr.getCustomer(job.customer_id)));
+  const customerOf = (job: RoofrJob | null): Promise<RoofrCustomer | null> =>
+    job === null ? Promise.resolve(null) : readOrNull(() => roofr.getCustomer(job.customer_id));
   switch (event.event) {
     case 'customer.created':
     case 'customer.updated': {
       const customer = event.data.customer;
-      const contactLink = await deps.store.links.findByRoofr({ locationId: deps.locationId, roofrKind: 'customer', roofrId: customer.id, ghlKind: 'contact' });
-      const jobLink = contactLink ? await deps.store.links.findByGhl({ locationId: deps.locationId, ghlKind: 'contact', ghlId: contactLink.ghlId, roofrKind: 'job' }) : null;
+      const contactLink = await deps.store.links.findByRoofr({
+        locationId: deps.locationId,
+        roofrKind: 'customer',
+        roofrId: customer.id,
+        ghlKind: 'contact',
+      });
+      const jobLink = contactLink
+        ? await deps.store.links.findByGhl({
+            locationId: deps.locationId,
+            ghlKind: 'contact',
+            ghlId: contactLink.ghlId,
+            roofrKind: 'job',
+          })
+        : null;
       const job = jobLink && jobLink.status === 'active' ? await readOrNull(() => roofr.getJob(jobLink.roofrId)) : null;
       return { customer, job, leadWrite: null };
     }
     case 'job.created':
-      return { customer: event.data.customer ?? (await customerOf(event.data.job)), job: event.data.job, leadWrite: null };
+      return {
+        customer: event.data.customer ?? (await customerOf(event.data.job)),
+        job: event.data.job,
+        leadWrite: null,
+      };
     case 'job.stage_changed':
       return { customer: await customerOf(event.data.job), job: event.data.job, leadWrite: null };
     case 'proposal.signed': {
@@ -104,11 +121,21 @@ async function resolveRecords(deps: RoofrEventHandlerDeps, event: RoofrWebhookEv
 async function existingContact(deps: RoofrEventHandlerDeps, records: Resolved): Promise<Contact | null> {
   const candidates: string[] = [];
   if (records.customer) {
-    const link = await deps.store.links.findByRoofr({ locationId: deps.locationId, roofrKind: 'customer', roofrId: records.customer.id, ghlKind: 'contact' });
+    const link = await deps.store.links.findByRoofr({
+      locationId: deps.locationId,
+      roofrKind: 'customer',
+      roofrId: records.customer.id,
+      ghlKind: 'contact',
+    });
     if (link?.status === 'active') candidates.push(link.ghlId);
   }
   if (records.job) {
-    const link = await deps.store.links.findByRoofr({ locationId: deps.locationId, roofrKind: 'job', roofrId: records.job.id, ghlKind: 'contact' });
+    const link = await deps.store.links.findByRoofr({
+      locationId: deps.locationId,
+      roofrKind: 'job',
+      roofrId: records.job.id,
+      ghlKind: 'contact',
+    });
     if (link?.status === 'active') candidates.push(link.ghlId);
     const ref = parseExternalRef(records.job.external_ref);
     if (ref?.kind === 'contact') candidates.push(ref.id);
@@ -124,7 +151,9 @@ async function existingContact(deps: RoofrEventHandlerDeps, records: Resolved): 
 }
 
 function withoutNulls(write: ContactWrite): ContactWrite {
-  return Object.fromEntries(Object.entries(write).filter(([, value]) => value !== null && value !== undefined)) as ContactWrite;
+  return Object.fromEntries(
+    Object.entries(write).filter(([, value]) => value !== null && value !== undefined),
+  ) as ContactWrite;
 }
 
 /** Fields only Roofr writes (direction to_ghl): Roofr always wins them. */
@@ -145,9 +174,21 @@ function latest(...times: Array<string | null | undefined>): string | null {
   return valid.sort((a, b) => Date.parse(b) - Date.parse(a))[0] ?? null;
 }
 
-async function link(deps: RoofrEventHandlerDeps, tally: RunTally, contactId: string, roofrKind: 'customer' | 'job', roofrId: string): Promise<void> {
+async function link(
+  deps: RoofrEventHandlerDeps,
+  tally: RunTally,
+  contactId: string,
+  roofrKind: 'customer' | 'job',
+  roofrId: string,
+): Promise<void> {
   try {
-    await deps.store.links.upsert({ locationId: deps.locationId, ghlKind: 'contact', ghlId: contactId, roofrKind, roofrId });
+    await deps.store.links.upsert({
+      locationId: deps.locationId,
+      ghlKind: 'contact',
+      ghlId: contactId,
+      roofrKind,
+      roofrId,
+    });
   } catch (error) {
     if (!(error instanceof LinkConflictError)) throw error;
     tally.errors.push(logEntry('LINK_CONFLICT', error.message, { kind: 'contact', id: contactId }));
@@ -167,7 +208,12 @@ export async function handleRoofrEvent(deps: RoofrEventHandlerDeps, event: Roofr
   if (contact === null) {
     if (!write.email && !write.phone) {
       tally.counts.failed = 1;
-      tally.errors.push(logEntry('NO_MATCH_KEY', `Roofr ${event.event} ${event.id} has neither email nor phone: HighLevel cannot match or create its contact`));
+      tally.errors.push(
+        logEntry(
+          'NO_MATCH_KEY',
+          `Roofr ${event.event} ${event.id} has neither email nor phone: HighLevel cannot match or create its contact`,
+        ),
+      );
       return tally;
     }
     // GHL's upsert matches by email / phone (the location's duplicate settings): never a duplicate.
@@ -175,19 +221,39 @@ export async function handleRoofrEvent(deps: RoofrEventHandlerDeps, event: Roofr
     contact = upserted.contact;
     created = upserted.created;
   } else {
-    const diff = diffContactWrite(contact, mapped, roofrOwnedFields(deps.mapping, records), latest(records.customer?.updated_at, records.job?.updated_at) ?? event.timestamp);
+    const diff = diffContactWrite(
+      contact,
+      mapped,
+      roofrOwnedFields(deps.mapping, records),
+      latest(records.customer?.updated_at, records.job?.updated_at) ?? event.timestamp,
+    );
     for (const change of diff.applied) {
-      tally.errors.push(logEntry('OVERWRITTEN', `${change.field}: ${JSON.stringify(change.from)} → ${JSON.stringify(change.to)} (from Roofr ${event.event})`, { kind: 'contact', id: contact.id }));
+      tally.errors.push(
+        logEntry(
+          'OVERWRITTEN',
+          `${change.field}: ${JSON.stringify(change.from)} → ${JSON.stringify(change.to)} (from Roofr ${event.event})`,
+          { kind: 'contact', id: contact.id },
+        ),
+      );
     }
     for (const change of diff.kept) {
-      tally.errors.push(logEntry('CONFLICT_KEPT_GHL', `${change.field}: HighLevel's newer ${JSON.stringify(change.from)} kept over Roofr's ${JSON.stringify(change.to)}`, { kind: 'contact', id: contact.id }));
+      tally.errors.push(
+        logEntry(
+          'CONFLICT_KEPT_GHL',
+          `${change.field}: HighLevel's newer ${JSON.stringify(change.from)} kept over Roofr's ${JSON.stringify(change.to)}`,
+          { kind: 'contact', id: contact.id },
+        ),
+      );
     }
     if (!isEmptyWrite(diff.write)) contact = await ghl.updateContact(locationId, contact.id, diff.write, CALL);
     else tally.counts.unchanged = 1;
   }
   if (created) tally.counts.created = 1;
   else if (tally.counts.unchanged === 0) tally.counts.updated = 1;
-  await deps.store.hashes.put({ locationId, direction: 'roofr_to_ghl', entityKind: 'contact', entityId: contact.id }, contentHash(mapped));
+  await deps.store.hashes.put(
+    { locationId, direction: 'roofr_to_ghl', entityKind: 'contact', entityId: contact.id },
+    contentHash(mapped),
+  );
   if (records.customer) await link(deps, tally, contact.id, 'customer', records.customer.id);
   if (records.job) await link(deps, tally, contact.id, 'job', records.job.id);
 
@@ -203,10 +269,20 @@ export async function handleRoofrEvent(deps: RoofrEventHandlerDeps, event: Roofr
   return tally;
 }
 
-async function createEventTask(deps: RoofrEventHandlerDeps, event: RoofrWebhookEvent, contactId: string, tally: RunTally): Promise<void> {
+async function createEventTask(
+  deps: RoofrEventHandlerDeps,
+  event: RoofrWebhookEvent,
+  contactId: string,
+  tally: RunTally,
+): Promise<void> {
   const config = deps.eventTasks[event.event];
   if (config === undefined) return;
-  const marker = { locationId: deps.locationId, direction: 'roofr_to_ghl' as const, entityKind: 'event_task', entityId: event.id };
+  const marker = {
+    locationId: deps.locationId,
+    direction: 'roofr_to_ghl' as const,
+    entityKind: 'event_task',
+    entityId: event.id,
+  };
   if ((await deps.store.hashes.get(marker)) !== null) return;
   // A crash between the create and the marker must not create it twice: look first.
   const existing = await deps.ghl.listTasks(deps.locationId, contactId, CALL);
@@ -214,25 +290,51 @@ async function createEventTask(deps: RoofrEventHandlerDeps, event: RoofrWebhookE
   const dueDate = new Date(now.getTime() + config.dueInDays * 86_400_000).toISOString();
   let task = existing.find((candidate) => candidate.title === config.title && !candidate.completed);
   if (task === undefined) {
-    task = await deps.ghl.createTask(deps.locationId, contactId, { title: config.title, dueDate, ...(config.body ? { body: config.body } : {}) }, CALL);
-    tally.errors.push(logEntry('EVENT_TASK', `created task "${config.title}" for Roofr ${event.event}`, { kind: 'task', id: task.id }));
+    task = await deps.ghl.createTask(
+      deps.locationId,
+      contactId,
+      { title: config.title, dueDate, ...(config.body ? { body: config.body } : {}) },
+      CALL,
+    );
+    tally.errors.push(
+      logEntry('EVENT_TASK', `created task "${config.title}" for Roofr ${event.event}`, { kind: 'task', id: task.id }),
+    );
   }
   await deps.store.hashes.put(marker, task.id);
 }
 
-async function importRoofrNotes(deps: RoofrEventHandlerDeps, jobId: string, contactId: string, tally: RunTally): Promise<void> {
+async function importRoofrNotes(
+  deps: RoofrEventHandlerDeps,
+  jobId: string,
+  contactId: string,
+  tally: RunTally,
+): Promise<void> {
   if (!deps.roofr.capabilities.listJobNotes) return;
   const notes = await readOrNull(() => deps.roofr.listJobNotes(jobId));
   let ghlNotes: Note[] | null = null;
   for (const note of notes ?? []) {
     if (parseExternalRef(note.external_ref) !== null) continue;
-    const linked = await deps.store.links.findByRoofr({ locationId: deps.locationId, roofrKind: 'job_note', roofrId: note.id, ghlKind: 'note' });
+    const linked = await deps.store.links.findByRoofr({
+      locationId: deps.locationId,
+      roofrKind: 'job_note',
+      roofrId: note.id,
+      ghlKind: 'note',
+    });
     if (linked !== null) continue;
     // A crash between a create and its link must not attach the note twice: match by body first.
     ghlNotes ??= await deps.ghl.listNotes(deps.locationId, contactId, CALL);
-    const created = ghlNotes.find((candidate) => candidate.body === note.body) ?? (await deps.ghl.createNote(deps.locationId, contactId, { body: note.body }, CALL));
-    await deps.store.links.upsert({ locationId: deps.locationId, ghlKind: 'note', ghlId: created.id, roofrKind: 'job_note', roofrId: note.id });
-    tally.errors.push(logEntry('NOTE_IMPORTED', `Roofr job note ${note.id} attached to the contact`, { kind: 'note', id: created.id }));
+    const created =
+      ghlNotes.find((candidate) => candidate.body === note.body) ??
+      (await deps.ghl.createNote(deps.locationId, contactId, { body: note.body }, CALL));
+    await deps.store.links.upsert({
+      locationId: deps.locationId,
+      ghlKind: 'note',
+      ghlId: created.id,
+      roofrKind: 'job_note',
+      roofrId: note.id,
+    });
+    tally.errors.push(
+      logEntry('NOTE_IMPORTED', `Roofr job note ${note.id} attached to the contact`, { kind: 'note', id: created.id }),
+    );
   }
 }
-

@@ -10,7 +10,15 @@ import type { Kysely } from 'kysely';
 import type { CallOptions, GhlApi } from '../ghl/ghl-api.js';
 import { contentHash } from '../domain/content-hash.js';
 import type { Mapping } from '../domain/mapping/mapping-schema.js';
-import { appointmentToRoofr, contactToRoofr, noteToRoofr, taskToRoofr, toRoofr, type CreateAndUpdate, type RoofrRecords } from '../domain/mapping/to-roofr.js';
+import {
+  appointmentToRoofr,
+  contactToRoofr,
+  noteToRoofr,
+  taskToRoofr,
+  toRoofr,
+  type CreateAndUpdate,
+  type RoofrRecords,
+} from '../domain/mapping/to-roofr.js';
 import type { Appointment, Contact, Note, Task } from '../domain/types.js';
 import { isRoofrError } from '../roofr/errors.js';
 import type { RoofrPort } from '../roofr/roofr-port.js';
@@ -21,9 +29,22 @@ import { memoizedLinks } from '../store/links-memo.js';
 import type { OutboxRepo } from '../store/outbox-repo.js';
 import type { Database } from '../store/schema.js';
 import { hasPendingWrite } from './outbox-ordering.js';
-import { activeLink, executeRoofrWrite, RoofrDependencyPendingError, ZAPIER_FORWARD_KIND, type Executed } from './roofr-write-executor.js';
+import {
+  activeLink,
+  executeRoofrWrite,
+  RoofrDependencyPendingError,
+  ZAPIER_FORWARD_KIND,
+  type Executed,
+} from './roofr-write-executor.js';
 import { syncResult, type RoofrSyncResult } from './roofr-sync-result.js';
-import { entityKeyPrefix, entityOf, idempotencyKeyOf, type DeletePolicy, type RoofrWrite, type TaskUpsert } from './roofr-writes.js';
+import {
+  entityKeyPrefix,
+  entityOf,
+  idempotencyKeyOf,
+  type DeletePolicy,
+  type RoofrWrite,
+  type TaskUpsert,
+} from './roofr-writes.js';
 
 export interface RoofrPushLogger {
   warn(fields: Record<string, unknown>, message: string): void;
@@ -33,7 +54,13 @@ export interface RoofrPushLogger {
 export interface RoofrPushDeps {
   /** Reads a contact when a task or note reaches Roofr before its contact did. */
   ghl: GhlApi;
-  store: { db: Kysely<Database>; links: LinksRepo; hashes: HashesRepo; outbox: Pick<OutboxRepo, 'enqueue'>; commits?: GroupCommit };
+  store: {
+    db: Kysely<Database>;
+    links: LinksRepo;
+    hashes: HashesRepo;
+    outbox: Pick<OutboxRepo, 'enqueue'>;
+    commits?: GroupCommit;
+  };
   roofr: RoofrPort;
   mapping: Mapping;
   /** ROOFR_DELETE_POLICY. */
@@ -74,13 +101,20 @@ export interface RoofrPush {
 }
 
 /** A contact's record that Roofr keeps on its job. */
-type Child = { kind: 'task'; value: Task } | { kind: 'note'; value: Note } | { kind: 'appointment'; value: Appointment };
+type Child =
+  { kind: 'task'; value: Task } | { kind: 'note'; value: Note } | { kind: 'appointment'; value: Appointment };
 
 /** Roofr failures that pass: the write waits in the outbox. */
 function isTransient(error: unknown): boolean {
   if (error instanceof RoofrDependencyPendingError) return true;
   // Unauthorized is an operator's fix (ROOFR_API_KEY); the outbox keeps the write until then.
-  return isRoofrError(error) && (error.kind === 'RateLimited' || error.kind === 'Unavailable' || error.kind === 'Timeout' || error.kind === 'Unauthorized');
+  return (
+    isRoofrError(error) &&
+    (error.kind === 'RateLimited' ||
+      error.kind === 'Unavailable' ||
+      error.kind === 'Timeout' ||
+      error.kind === 'Unauthorized')
+  );
 }
 
 function asRecord(value: object): Record<string, unknown> {
@@ -91,11 +125,26 @@ export function createRoofrPush(deps: RoofrPushDeps): RoofrPush {
   const { store, roofr, mapping } = deps;
 
   function fromExecuted(executed: Executed): RoofrSyncResult {
-    return syncResult(executed.status, { roofrId: executed.roofrId, roofrJobId: executed.roofrJobId, error: executed.reason });
+    return syncResult(executed.status, {
+      roofrId: executed.roofrId,
+      roofrJobId: executed.roofrJobId,
+      error: executed.reason,
+    });
   }
 
-  async function enqueue(locationId: string, write: RoofrWrite, idempotencyKey: string, why: string): Promise<RoofrSyncResult> {
-    const { entry } = await store.outbox.enqueue({ locationId, kind: write.kind, payload: write, idempotencyKey, entityKey: entityKeyPrefix(locationId, entityOf(write)) });
+  async function enqueue(
+    locationId: string,
+    write: RoofrWrite,
+    idempotencyKey: string,
+    why: string,
+  ): Promise<RoofrSyncResult> {
+    const { entry } = await store.outbox.enqueue({
+      locationId,
+      kind: write.kind,
+      payload: write,
+      idempotencyKey,
+      entityKey: entityKeyPrefix(locationId, entityOf(write)),
+    });
     deps.onQueued?.();
     return syncResult('QUEUED', { error: why, outboxId: String(entry.id) });
   }
@@ -105,7 +154,12 @@ export function createRoofrPush(deps: RoofrPushDeps): RoofrPush {
     const idempotencyKey = idempotencyKeyOf(locationId, write, previousHash);
     try {
       if (await hasPendingWrite(store.db, entityKeyPrefix(locationId, entityOf(write)))) {
-        return await enqueue(locationId, write, idempotencyKey, 'an earlier change of this record is still queued for Roofr; this one follows it');
+        return await enqueue(
+          locationId,
+          write,
+          idempotencyKey,
+          'an earlier change of this record is still queued for Roofr; this one follows it',
+        );
       }
       return fromExecuted(await executeRoofrWrite(deps, locationId, write, idempotencyKey));
     } catch (error) {
@@ -115,7 +169,9 @@ export function createRoofrPush(deps: RoofrPushDeps): RoofrPush {
           return await enqueue(locationId, write, idempotencyKey, why);
         } catch (storeError) {
           deps.logger?.error({ err: storeError, kind: write.kind }, 'could not queue a Roofr write');
-          return syncResult('FAILED', { error: `Roofr is unavailable and the write could not be queued; run a sync once the database is back (${why})` });
+          return syncResult('FAILED', {
+            error: `Roofr is unavailable and the write could not be queued; run a sync once the database is back (${why})`,
+          });
         }
       }
       if (isRoofrError(error)) return syncResult('FAILED', { error: error.message });
@@ -130,13 +186,36 @@ export function createRoofrPush(deps: RoofrPushDeps): RoofrPush {
     const jobHash = contentHash(job.update);
     const customerLink = await activeLink(store.links, locationId, 'contact', contact.id, 'customer');
     const jobLink = await activeLink(store.links, locationId, 'contact', contact.id, 'job');
-    const storedCustomer = customerLink ? await store.hashes.get({ locationId, direction: 'ghl_to_roofr', entityKind: 'customer', entityId: customerLink.roofrId }) : null;
-    const storedJob = jobLink ? await store.hashes.get({ locationId, direction: 'ghl_to_roofr', entityKind: 'job', entityId: jobLink.roofrId }) : null;
-    const forwarded = await store.hashes.get({ locationId, direction: 'ghl_to_roofr', entityKind: ZAPIER_FORWARD_KIND, entityId: contact.id });
+    const storedCustomer = customerLink
+      ? await store.hashes.get({
+          locationId,
+          direction: 'ghl_to_roofr',
+          entityKind: 'customer',
+          entityId: customerLink.roofrId,
+        })
+      : null;
+    const storedJob = jobLink
+      ? await store.hashes.get({ locationId, direction: 'ghl_to_roofr', entityKind: 'job', entityId: jobLink.roofrId })
+      : null;
+    const forwarded = await store.hashes.get({
+      locationId,
+      direction: 'ghl_to_roofr',
+      entityKind: ZAPIER_FORWARD_KIND,
+      entityId: contact.id,
+    });
     const unchanged =
-      (storedCustomer?.hash === customerHash && storedJob?.hash === jobHash) || forwarded?.hash === `${customerHash}|${jobHash}`;
-    if (unchanged) return syncResult('SKIPPED', { roofrId: customerLink?.roofrId ?? null, roofrJobId: jobLink?.roofrId ?? null, error: 'unchanged' });
-    const previous = storedCustomer || storedJob ? `${storedCustomer?.hash ?? ''}|${storedJob?.hash ?? ''}` : (forwarded?.hash ?? null);
+      (storedCustomer?.hash === customerHash && storedJob?.hash === jobHash) ||
+      forwarded?.hash === `${customerHash}|${jobHash}`;
+    if (unchanged)
+      return syncResult('SKIPPED', {
+        roofrId: customerLink?.roofrId ?? null,
+        roofrJobId: jobLink?.roofrId ?? null,
+        error: 'unchanged',
+      });
+    const previous =
+      storedCustomer || storedJob
+        ? `${storedCustomer?.hash ?? ''}|${storedJob?.hash ?? ''}`
+        : (forwarded?.hash ?? null);
     return submit(
       locationId,
       {
@@ -191,7 +270,9 @@ export function createRoofrPush(deps: RoofrPushDeps): RoofrPush {
     const hash = contentHash(updateRecord);
     const roofrKind = child.kind === 'note' ? 'job_note' : 'job_task';
     const link = await activeLink(store.links, locationId, child.kind, child.value.id, roofrKind);
-    const stored = link ? await store.hashes.get({ locationId, direction: 'ghl_to_roofr', entityKind: roofrKind, entityId: link.roofrId }) : null;
+    const stored = link
+      ? await store.hashes.get({ locationId, direction: 'ghl_to_roofr', entityKind: roofrKind, entityId: link.roofrId })
+      : null;
     if (link && stored?.hash === hash) return syncResult('SKIPPED', { roofrId: link.roofrId, error: 'unchanged' });
     const capable = roofrKind === 'job_task' ? roofr.capabilities.upsertJobTask : roofr.capabilities.upsertJobNote;
     // Only a capable adapter needs the contact in Roofr; an incapable one answers SKIPPED at once.
@@ -199,20 +280,34 @@ export function createRoofrPush(deps: RoofrPushDeps): RoofrPush {
       try {
         await ensureContact(locationId, contactId, options);
       } catch (error) {
-        deps.logger?.warn({ err: error, contactId }, 'could not read the contact to sync it before its child; the child waits in the outbox');
+        deps.logger?.warn(
+          { err: error, contactId },
+          'could not read the contact to sync it before its child; the child waits in the outbox',
+        );
       }
     }
-    return submit(locationId, childWrite(child, { create: asRecord(createRecord), update: asRecord(updateRecord) }, hash), stored?.hash ?? null);
+    return submit(
+      locationId,
+      childWrite(child, { create: asRecord(createRecord), update: asRecord(updateRecord) }, hash),
+      stored?.hash ?? null,
+    );
   }
 
   async function removeContact(locationId: string, contactId: string): Promise<RoofrSyncResult> {
     const customerLink = await activeLink(store.links, locationId, 'contact', contactId, 'customer');
     const jobLink = await activeLink(store.links, locationId, 'contact', contactId, 'job');
     const pending = await hasPendingWrite(store.db, entityKeyPrefix(locationId, { kind: 'contact', id: contactId }));
-    if (customerLink === null && jobLink === null && !pending) return syncResult('SKIPPED', { error: 'the contact was never synced to Roofr' });
+    if (customerLink === null && jobLink === null && !pending)
+      return syncResult('SKIPPED', { error: 'the contact was never synced to Roofr' });
     return submit(
       locationId,
-      { kind: 'contact.delete', ghlContactId: contactId, policy: deps.deletePolicy, customerId: customerLink?.roofrId ?? null, jobId: jobLink?.roofrId ?? null },
+      {
+        kind: 'contact.delete',
+        ghlContactId: contactId,
+        policy: deps.deletePolicy,
+        customerId: customerLink?.roofrId ?? null,
+        jobId: jobLink?.roofrId ?? null,
+      },
       null,
     );
   }
@@ -222,15 +317,28 @@ export function createRoofrPush(deps: RoofrPushDeps): RoofrPush {
    * Tasks and notes have no archive in Roofr and their job keeps its history, so the `archive`
    * policy deletes them as `delete` does; only `ignore` keeps them.
    */
-  async function removeChild(locationId: string, kind: Child['kind'], id: string, contactId: string | undefined): Promise<RoofrSyncResult> {
+  async function removeChild(
+    locationId: string,
+    kind: Child['kind'],
+    id: string,
+    contactId: string | undefined,
+  ): Promise<RoofrSyncResult> {
     const roofrKind = kind === 'note' ? 'job_note' : 'job_task';
     const link = await activeLink(store.links, locationId, kind, id, roofrKind);
     if (link === null) return syncResult('SKIPPED', { error: `the ${kind} was never synced to Roofr` });
     // A deleted job link still names the job the child was written to (the contact may be gone first).
-    const jobLink = contactId === undefined ? null : await store.links.findByGhl({ locationId, ghlKind: 'contact', ghlId: contactId, roofrKind: 'job' });
+    const jobLink =
+      contactId === undefined
+        ? null
+        : await store.links.findByGhl({ locationId, ghlKind: 'contact', ghlId: contactId, roofrKind: 'job' });
     if (deps.deletePolicy === 'ignore' || jobLink === null) {
       await store.links.markDeleted(link.id);
-      await store.hashes.delete({ locationId, direction: 'ghl_to_roofr', entityKind: roofrKind, entityId: link.roofrId });
+      await store.hashes.delete({
+        locationId,
+        direction: 'ghl_to_roofr',
+        entityKind: roofrKind,
+        entityId: link.roofrId,
+      });
       const reason =
         deps.deletePolicy === 'ignore'
           ? 'ROOFR_DELETE_POLICY=ignore: the Roofr record is kept'
@@ -256,19 +364,27 @@ export function createRoofrPush(deps: RoofrPushDeps): RoofrPush {
       return await run();
     } catch (error) {
       deps.logger?.error({ err: error, what }, 'could not sync a change to Roofr');
-      return syncResult('FAILED', { error: `internal error while syncing the ${what} to Roofr; see the gateway log, then run a sync` });
+      return syncResult('FAILED', {
+        error: `internal error while syncing the ${what} to Roofr; see the gateway log, then run a sync`,
+      });
     }
   }
 
   return {
     pushContact: (locationId, contact) => guarded('contact', () => pushContact(locationId, contact)),
-    pushTask: (locationId, task, options = {}) => guarded('task', () => pushChild(locationId, { kind: 'task', value: task }, options)),
-    pushNote: (locationId, note, options = {}) => guarded('note', () => pushChild(locationId, { kind: 'note', value: note }, options)),
-    pushAppointment: (locationId, appointment, options = {}) => guarded('appointment', () => pushChild(locationId, { kind: 'appointment', value: appointment }, options)),
+    pushTask: (locationId, task, options = {}) =>
+      guarded('task', () => pushChild(locationId, { kind: 'task', value: task }, options)),
+    pushNote: (locationId, note, options = {}) =>
+      guarded('note', () => pushChild(locationId, { kind: 'note', value: note }, options)),
+    pushAppointment: (locationId, appointment, options = {}) =>
+      guarded('appointment', () => pushChild(locationId, { kind: 'appointment', value: appointment }, options)),
     removeContact: (locationId, id) => guarded('contact delete', () => removeContact(locationId, id)),
-    removeTask: (locationId, id, contactId) => guarded('task delete', () => removeChild(locationId, 'task', id, contactId)),
-    removeNote: (locationId, id, contactId) => guarded('note delete', () => removeChild(locationId, 'note', id, contactId)),
-    removeAppointment: (locationId, id, contactId) => guarded('appointment delete', () => removeChild(locationId, 'appointment', id, contactId)),
+    removeTask: (locationId, id, contactId) =>
+      guarded('task delete', () => removeChild(locationId, 'task', id, contactId)),
+    removeNote: (locationId, id, contactId) =>
+      guarded('note delete', () => removeChild(locationId, 'note', id, contactId)),
+    removeAppointment: (locationId, id, contactId) =>
+      guarded('appointment delete', () => removeChild(locationId, 'appointment', id, contactId)),
     forContact: () => createRoofrPush({ ...deps, store: { ...store, links: memoizedLinks(store.links) } }),
     findLink: (key) => store.links.findByGhl(key),
     async preview(locationId, contactId, options = {}) {
@@ -280,8 +396,17 @@ export function createRoofrPush(deps: RoofrPushDeps): RoofrPush {
       const customerLink = await activeLink(store.links, locationId, 'contact', contactId, 'customer');
       const jobLink = await activeLink(store.links, locationId, 'contact', contactId, 'job');
       // A linked contact is updated, so create-only rules (e.g. the first stage) do not apply.
-      const records = toRoofr(mapping, { contact, tasks, notes }, { forCreate: customerLink === null && jobLink === null });
-      return { contactId, ...records, linkedCustomerId: customerLink?.roofrId ?? null, linkedJobId: jobLink?.roofrId ?? null };
+      const records = toRoofr(
+        mapping,
+        { contact, tasks, notes },
+        { forCreate: customerLink === null && jobLink === null },
+      );
+      return {
+        contactId,
+        ...records,
+        linkedCustomerId: customerLink?.roofrId ?? null,
+        linkedJobId: jobLink?.roofrId ?? null,
+      };
     },
   };
 }

@@ -13,6 +13,15 @@ export interface RoofrSyncResult {
   outboxId: string | null;
 }
 
-export function syncResult(status: RoofrSyncStatus, fields: Partial<Omit<RoofrSyncResult, 'status'>> = {}): RoofrSyncResult {
-  return { status, roofrId: fields.roofrId ?? null, roofrJobId: fields.roofrJobId ?? null, error: fields.error ?? null, outboxId: fields.outboxId ?? null };
+export function syncResult(
+  status: RoofrSyncStatus,
+  fields: Partial<Omit<RoofrSyncResult, 'status'>> = {},
+): RoofrSyncResult {
+  return {
+    status,
+    roofrId: fields.roofrId ?? null,
+    roofrJobId: fields.roofrJobId ?? null,
+    error: fields.error ?? null,
+    outboxId: fields.outboxId ?? null,
+  };
 }

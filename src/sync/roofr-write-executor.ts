@@ -57,7 +57,13 @@ export class RoofrDependencyPendingError extends Error {
 /** Hash key kind for contacts handed to the Zapier bridge, whose Roofr ids we never learn. */
 export const ZAPIER_FORWARD_KIND = 'zapier_forward';
 
-export async function activeLink(links: LinksRepo, locationId: string, ghlKind: GhlEntityKind, ghlId: string, roofrKind: RoofrEntityKind): Promise<Link | null> {
+export async function activeLink(
+  links: LinksRepo,
+  locationId: string,
+  ghlKind: GhlEntityKind,
+  ghlId: string,
+  roofrKind: RoofrEntityKind,
+): Promise<Link | null> {
   const link = await links.findByGhl({ locationId, ghlKind, ghlId, roofrKind });
   return link !== null && link.status === 'active' ? link : null;
 }
@@ -67,7 +73,12 @@ export async function activeLink(links: LinksRepo, locationId: string, ghlKind: 
  * offers a transaction (never a link without its hash after a crash). A batch sync does this for
  * every record, so concurrent records share a commit (group-commit.ts) where the store offers it.
  */
-async function recordWritten(store: ExecutorDeps['store'], link: LinkInput, key: ContentHashKey, hash: string): Promise<void> {
+async function recordWritten(
+  store: ExecutorDeps['store'],
+  link: LinkInput,
+  key: ContentHashKey,
+  hash: string,
+): Promise<void> {
   const record = async (trx: Kysely<Database>): Promise<void> => {
     await store.links.upsert(link, trx);
     await store.hashes.put(key, hash, trx);
@@ -89,7 +100,12 @@ function skippedWith(reason: string, roofrId: string | null = null, roofrJobId: 
   return { status: 'SKIPPED', roofrId, roofrJobId, reason };
 }
 
-export async function executeRoofrWrite(deps: ExecutorDeps, locationId: string, write: RoofrWrite, idempotencyKey: string): Promise<Executed> {
+export async function executeRoofrWrite(
+  deps: ExecutorDeps,
+  locationId: string,
+  write: RoofrWrite,
+  idempotencyKey: string,
+): Promise<Executed> {
   switch (write.kind) {
     case 'contact.upsert':
       return upsertContact(deps, locationId, write, idempotencyKey);
@@ -106,7 +122,12 @@ export async function executeRoofrWrite(deps: ExecutorDeps, locationId: string, 
   }
 }
 
-async function upsertContact(deps: ExecutorDeps, locationId: string, write: ContactUpsert, key: string): Promise<Executed> {
+async function upsertContact(
+  deps: ExecutorDeps,
+  locationId: string,
+  write: ContactUpsert,
+  key: string,
+): Promise<Executed> {
   const { roofr, store } = deps;
   const ghl = { locationId, ghlKind: 'contact' as const, ghlId: write.ghlContactId };
   const customerLink = await activeLink(store.links, locationId, 'contact', write.ghlContactId, 'customer');
@@ -117,32 +138,67 @@ async function upsertContact(deps: ExecutorDeps, locationId: string, write: Cont
   }
 
   const customerOutcome = customerLink
-    ? await roofr.upsertCustomer({ ...asCustomer(write.customer.update), id: customerLink.roofrId }, { idempotencyKey: `${key}:customer:update` })
+    ? await roofr.upsertCustomer(
+        { ...asCustomer(write.customer.update), id: customerLink.roofrId },
+        { idempotencyKey: `${key}:customer:update` },
+      )
     : await roofr.upsertCustomer(asCustomer(write.customer.create), { idempotencyKey: `${key}:customer:create` });
   if (customerOutcome.status !== 'APPLIED') return outcomeWithoutIds(customerOutcome);
   const customerId = customerOutcome.id;
-  await recordWritten(store, { ...ghl, roofrKind: 'customer', roofrId: customerId }, { locationId, direction: 'ghl_to_roofr', entityKind: 'customer', entityId: customerId }, write.customerHash);
+  await recordWritten(
+    store,
+    { ...ghl, roofrKind: 'customer', roofrId: customerId },
+    { locationId, direction: 'ghl_to_roofr', entityKind: 'customer', entityId: customerId },
+    write.customerHash,
+  );
 
   const jobOutcome = jobLink
-    ? await roofr.upsertJob(customerId, { ...asJob(write.job.update), id: jobLink.roofrId }, { idempotencyKey: `${key}:job:update` })
+    ? await roofr.upsertJob(
+        customerId,
+        { ...asJob(write.job.update), id: jobLink.roofrId },
+        { idempotencyKey: `${key}:job:update` },
+      )
     : // Keyed by the customer and the job content, not the whole write's key: that key changes
       // once the customer's hash is stored, so a crash between the two creates would create
       // the job twice on the retry. (Sync engine crash test, test/e2e/sync-crash.test.ts.)
-      await roofr.upsertJob(customerId, asJob(write.job.create), { idempotencyKey: `${entityKeyPrefix(locationId, { kind: 'contact', id: write.ghlContactId })}job.create:${customerId}:${write.jobHash}` });
+      await roofr.upsertJob(customerId, asJob(write.job.create), {
+        idempotencyKey: `${entityKeyPrefix(locationId, { kind: 'contact', id: write.ghlContactId })}job.create:${customerId}:${write.jobHash}`,
+      });
   if (jobOutcome.status !== 'APPLIED') return { ...outcomeWithoutIds(jobOutcome), roofrId: customerId };
-  await recordWritten(store, { ...ghl, roofrKind: 'job', roofrId: jobOutcome.id }, { locationId, direction: 'ghl_to_roofr', entityKind: 'job', entityId: jobOutcome.id }, write.jobHash);
+  await recordWritten(
+    store,
+    { ...ghl, roofrKind: 'job', roofrId: jobOutcome.id },
+    { locationId, direction: 'ghl_to_roofr', entityKind: 'job', entityId: jobOutcome.id },
+    write.jobHash,
+  );
   return synced(customerId, jobOutcome.id);
 }
 
 /** Adapters that only create a customer with their job in one step (Zapier). */
-async function upsertContactViaBridge(deps: ExecutorDeps, locationId: string, write: ContactUpsert, key: string, linked: boolean): Promise<Executed> {
+async function upsertContactViaBridge(
+  deps: ExecutorDeps,
+  locationId: string,
+  write: ContactUpsert,
+  key: string,
+  linked: boolean,
+): Promise<Executed> {
   const { roofr, store } = deps;
-  const forwardKey = { locationId, direction: 'ghl_to_roofr' as const, entityKind: ZAPIER_FORWARD_KIND, entityId: write.ghlContactId };
-  if (!roofr.capabilities.upsertCustomerAndJob) return outcomeWithoutIds(await roofr.upsertCustomer(asCustomer(write.customer.create), { idempotencyKey: key }));
+  const forwardKey = {
+    locationId,
+    direction: 'ghl_to_roofr' as const,
+    entityKind: ZAPIER_FORWARD_KIND,
+    entityId: write.ghlContactId,
+  };
+  if (!roofr.capabilities.upsertCustomerAndJob)
+    return outcomeWithoutIds(await roofr.upsertCustomer(asCustomer(write.customer.create), { idempotencyKey: key }));
   if (linked || (await store.hashes.get(forwardKey)) !== null) {
-    return skippedWith(`the ${roofr.adapter} adapter can only create a customer with their job; this contact was sent to Roofr before, so change it in Roofr (or use the REST adapter)`);
+    return skippedWith(
+      `the ${roofr.adapter} adapter can only create a customer with their job; this contact was sent to Roofr before, so change it in Roofr (or use the REST adapter)`,
+    );
   }
-  const outcome = await roofr.upsertCustomerAndJob(asCustomer(write.customer.create), asJob(write.job.create), { idempotencyKey: key });
+  const outcome = await roofr.upsertCustomerAndJob(asCustomer(write.customer.create), asJob(write.job.create), {
+    idempotencyKey: key,
+  });
   if (outcome.customer.status === 'SKIPPED') return skippedWith(outcome.customer.reason);
   if (outcome.job.status === 'SKIPPED') return skippedWith(outcome.job.reason);
   const ghl = { locationId, ghlKind: 'contact' as const, ghlId: write.ghlContactId };
@@ -162,7 +218,11 @@ function outcomeWithoutIds(outcome: WriteOutcome): Executed {
 }
 
 /** The GHL entity of a child write and the Roofr record it becomes (appointments are job tasks). */
-function childOf(write: TaskUpsert | NoteUpsert | AppointmentUpsert | TaskRemoval | NoteRemoval | AppointmentRemoval): { ghlKind: 'task' | 'note' | 'appointment'; ghlId: string; roofrKind: 'job_task' | 'job_note' } {
+function childOf(write: TaskUpsert | NoteUpsert | AppointmentUpsert | TaskRemoval | NoteRemoval | AppointmentRemoval): {
+  ghlKind: 'task' | 'note' | 'appointment';
+  ghlId: string;
+  roofrKind: 'job_task' | 'job_note';
+} {
   switch (write.kind) {
     case 'task.upsert':
     case 'task.delete':
@@ -176,27 +236,49 @@ function childOf(write: TaskUpsert | NoteUpsert | AppointmentUpsert | TaskRemova
   }
 }
 
-async function upsertChild(deps: ExecutorDeps, locationId: string, write: TaskUpsert | NoteUpsert | AppointmentUpsert, key: string): Promise<Executed> {
+async function upsertChild(
+  deps: ExecutorDeps,
+  locationId: string,
+  write: TaskUpsert | NoteUpsert | AppointmentUpsert,
+  key: string,
+): Promise<Executed> {
   const { roofr, store } = deps;
   const { ghlKind, ghlId, roofrKind } = childOf(write);
   const isTask = roofrKind === 'job_task';
   const send = (jobId: string, record: Record<string, unknown>, suffix: string): Promise<WriteOutcome> =>
-    isTask ? roofr.upsertJobTask(jobId, asTask(record), { idempotencyKey: `${key}:${suffix}` }) : roofr.upsertJobNote(jobId, asNote(record), { idempotencyKey: `${key}:${suffix}` });
+    isTask
+      ? roofr.upsertJobTask(jobId, asTask(record), { idempotencyKey: `${key}:${suffix}` })
+      : roofr.upsertJobNote(jobId, asNote(record), { idempotencyKey: `${key}:${suffix}` });
 
   if (!(isTask ? roofr.capabilities.upsertJobTask : roofr.capabilities.upsertJobNote)) {
     // The adapter answers SKIPPED with its reason without any request.
     return outcomeWithoutIds(await send('', write.record.create, 'create'));
   }
   const jobLink = await activeLink(store.links, locationId, 'contact', write.ghlContactId, 'job');
-  if (jobLink === null) throw new RoofrDependencyPendingError(`contact ${write.ghlContactId} has no Roofr job yet; its ${ghlKind} is written once the contact reached Roofr`);
+  if (jobLink === null)
+    throw new RoofrDependencyPendingError(
+      `contact ${write.ghlContactId} has no Roofr job yet; its ${ghlKind} is written once the contact reached Roofr`,
+    );
   const link = await activeLink(store.links, locationId, ghlKind, ghlId, roofrKind);
-  const outcome = link ? await send(jobLink.roofrId, { ...write.record.update, id: link.roofrId }, 'update') : await send(jobLink.roofrId, write.record.create, 'create');
+  const outcome = link
+    ? await send(jobLink.roofrId, { ...write.record.update, id: link.roofrId }, 'update')
+    : await send(jobLink.roofrId, write.record.create, 'create');
   if (outcome.status !== 'APPLIED') return { ...outcomeWithoutIds(outcome), roofrJobId: jobLink.roofrId };
-  await recordWritten(store, { locationId, ghlKind, ghlId, roofrKind, roofrId: outcome.id }, { locationId, direction: 'ghl_to_roofr', entityKind: roofrKind, entityId: outcome.id }, write.hash);
+  await recordWritten(
+    store,
+    { locationId, ghlKind, ghlId, roofrKind, roofrId: outcome.id },
+    { locationId, direction: 'ghl_to_roofr', entityKind: roofrKind, entityId: outcome.id },
+    write.hash,
+  );
   return synced(outcome.id, jobLink.roofrId);
 }
 
-async function removeContact(deps: ExecutorDeps, locationId: string, write: ContactRemoval, key: string): Promise<Executed> {
+async function removeContact(
+  deps: ExecutorDeps,
+  locationId: string,
+  write: ContactRemoval,
+  key: string,
+): Promise<Executed> {
   const { roofr, store } = deps;
   const customerLink = await activeLink(store.links, locationId, 'contact', write.ghlContactId, 'customer');
   const jobLink = await activeLink(store.links, locationId, 'contact', write.ghlContactId, 'job');
@@ -218,7 +300,9 @@ async function removeContact(deps: ExecutorDeps, locationId: string, write: Cont
             ? null
             : await roofr.deleteCustomer(customerId, { idempotencyKey: `${key}:delete` });
       if (outcome === null) result = skippedWith(`nothing to ${write.policy} in Roofr`, customerId, jobId);
-      else result = outcome.status === 'SKIPPED' ? skippedWith(outcome.reason, customerId, jobId) : synced(customerId, jobId);
+      else
+        result =
+          outcome.status === 'SKIPPED' ? skippedWith(outcome.reason, customerId, jobId) : synced(customerId, jobId);
     } catch (error) {
       // Already gone in Roofr: the delete's goal holds.
       if (!(error instanceof RoofrNotFoundError)) throw error;
@@ -228,7 +312,12 @@ async function removeContact(deps: ExecutorDeps, locationId: string, write: Cont
   for (const link of [customerLink, jobLink]) {
     if (link === null) continue;
     await store.links.markDeleted(link.id);
-    await store.hashes.delete({ locationId, direction: 'ghl_to_roofr', entityKind: link.roofrKind, entityId: link.roofrId });
+    await store.hashes.delete({
+      locationId,
+      direction: 'ghl_to_roofr',
+      entityKind: link.roofrKind,
+      entityId: link.roofrId,
+    });
   }
   return result;
 }
@@ -238,14 +327,24 @@ async function removeContact(deps: ExecutorDeps, locationId: string, write: Cont
  * retires its link and hash: also when the adapter cannot delete (SKIPPED), as the GHL record is
  * gone and the Roofr one is no longer synced.
  */
-async function removeChild(deps: ExecutorDeps, locationId: string, write: TaskRemoval | NoteRemoval | AppointmentRemoval, key: string): Promise<Executed> {
+async function removeChild(
+  deps: ExecutorDeps,
+  locationId: string,
+  write: TaskRemoval | NoteRemoval | AppointmentRemoval,
+  key: string,
+): Promise<Executed> {
   const { roofr, store } = deps;
   const { ghlKind, ghlId, roofrKind } = childOf(write);
   const options = { idempotencyKey: `${key}:delete` };
-  const outcome = roofrKind === 'job_task' ? await roofr.deleteJobTask(write.roofrJobId, write.roofrId, options) : await roofr.deleteJobNote(write.roofrJobId, write.roofrId, options);
+  const outcome =
+    roofrKind === 'job_task'
+      ? await roofr.deleteJobTask(write.roofrJobId, write.roofrId, options)
+      : await roofr.deleteJobNote(write.roofrJobId, write.roofrId, options);
   const link = await activeLink(store.links, locationId, ghlKind, ghlId, roofrKind);
   // Only the link the delete was decided for: a newer link (re-created record) stays.
   if (link !== null && link.roofrId === write.roofrId) await store.links.markDeleted(link.id);
   await store.hashes.delete({ locationId, direction: 'ghl_to_roofr', entityKind: roofrKind, entityId: write.roofrId });
-  return outcome.status === 'SKIPPED' ? skippedWith(outcome.reason, write.roofrId, write.roofrJobId) : synced(write.roofrId, write.roofrJobId);
+  return outcome.status === 'SKIPPED'
+    ? skippedWith(outcome.reason, write.roofrId, write.roofrJobId)
+    : synced(write.roofrId, write.roofrJobId);
 }

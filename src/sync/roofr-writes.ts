@@ -159,6 +159,9 @@ function contentOf(write: RoofrWrite): string {
  */
 export function idempotencyKeyOf(locationId: string, write: RoofrWrite, previousHash: string | null): string {
   const content = contentOf(write);
-  const digest = createHash('sha256').update(`${previousHash ?? ''}>${content}`).digest('hex').slice(0, 32);
+  const digest = createHash('sha256')
+    .update(`${previousHash ?? ''}>${content}`)
+    .digest('hex')
+    .slice(0, 32);
   return `${entityKeyPrefix(locationId, entityOf(write))}${write.kind}:${digest}`;
 }

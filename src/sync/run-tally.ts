@@ -22,7 +22,12 @@ export function mergeTally(into: RunTally, from: RunTally): RunTally {
 }
 
 export function logEntry(code: string, message: string, entity?: { kind: string; id: string }): SyncRunError {
-  return { code, message, at: new Date().toISOString(), ...(entity ? { entityKind: entity.kind, entityId: entity.id } : {}) };
+  return {
+    code,
+    message,
+    at: new Date().toISOString(),
+    ...(entity ? { entityKind: entity.kind, entityId: entity.id } : {}),
+  };
 }
 
 export function describeError(error: unknown): string {

@@ -81,25 +81,59 @@ export interface SyncEngine {
 export async function createSyncEngine(deps: SyncEngineDeps): Promise<SyncEngine> {
   const owner = deps.owner ?? `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`;
   const pollMs = deps.pollMs ?? 500;
-  const jobQueue = deps.jobQueue ?? createStoreSyncJobQueue(createSyncJobsRepo(deps.store.db), { owner, pollMs, onError: (error) => deps.logger?.error({ err: error }, 'sync job failed') });
+  const jobQueue =
+    deps.jobQueue ??
+    createStoreSyncJobQueue(createSyncJobsRepo(deps.store.db), {
+      owner,
+      pollMs,
+      onError: (error) => deps.logger?.error({ err: error }, 'sync job failed'),
+    });
   const { store } = deps;
-  const batchDeps = { ghl: deps.ghl, push: deps.push, store, pageSize: deps.pageSize, ...(deps.confirmTimeoutMs !== undefined ? { confirmTimeoutMs: deps.confirmTimeoutMs } : {}) };
+  const batchDeps = {
+    ghl: deps.ghl,
+    push: deps.push,
+    store,
+    pageSize: deps.pageSize,
+    ...(deps.confirmTimeoutMs !== undefined ? { confirmTimeoutMs: deps.confirmTimeoutMs } : {}),
+  };
   const inbound: InboundWorkerDeps = {
     webhooks: store.webhooks,
     syncRuns: store.syncRuns,
     owner,
-    ghlHandler: { ghl: deps.ghl, push: deps.push, store, ...(deps.invalidate ? { invalidate: deps.invalidate } : {}), ...(deps.installs ? { installs: deps.installs } : {}) },
-    roofrHandler: { ghl: deps.ghl, roofr: deps.roofr, push: deps.push, mapping: deps.mapping, store, eventTasks: deps.eventTasks, locationId: deps.locationId },
-    onError: (error, event) => deps.logger?.warn({ err: error, webhookId: event.webhookId, eventType: event.eventType }, 'webhook event failed; it is retried with backoff'),
+    ghlHandler: {
+      ghl: deps.ghl,
+      push: deps.push,
+      store,
+      ...(deps.invalidate ? { invalidate: deps.invalidate } : {}),
+      ...(deps.installs ? { installs: deps.installs } : {}),
+    },
+    roofrHandler: {
+      ghl: deps.ghl,
+      roofr: deps.roofr,
+      push: deps.push,
+      mapping: deps.mapping,
+      store,
+      eventTasks: deps.eventTasks,
+      locationId: deps.locationId,
+    },
+    onError: (error, event) =>
+      deps.logger?.warn(
+        { err: error, webhookId: event.webhookId, eventType: event.eventType },
+        'webhook event failed; it is retried with backoff',
+      ),
   };
 
   const handleJob: SyncJobHandler = async (spec: SyncJobSpec, control) => {
     if (spec.kind === 'batch') {
       const run = await runBatchSync(batchDeps, spec, { keepGoing: control.keepGoing });
       // Stopped between pages (shutdown, lost lease): the job must stay queued so it resumes.
-      if (run.status === 'running') throw new Error(`sync run ${run.id} stopped before it finished; it resumes from its last checkpoint`);
+      if (run.status === 'running')
+        throw new Error(`sync run ${run.id} stopped before it finished; it resumes from its last checkpoint`);
       // requestId: the x-request-id the run's HighLevel calls carried, to match their log lines.
-      deps.logger?.info({ runId: run.id, requestId: `sync-${run.id}`, status: run.status, counts: run.counts }, 'sync run finished');
+      deps.logger?.info(
+        { runId: run.id, requestId: `sync-${run.id}`, status: run.status, counts: run.counts },
+        'sync run finished',
+      );
     } else {
       await runContact(spec.runId, spec.locationId, spec.contactId);
     }
@@ -110,11 +144,26 @@ export async function createSyncEngine(deps: SyncEngineDeps): Promise<SyncEngine
       const callOptions = { lane: 'background' as const, requestId: `sync-${runId}` };
       const contact = await deps.ghl.getContact(locationId, contactId, callOptions);
       const children = await fetchChildren(deps.ghl, locationId, contactId, callOptions);
-      const outcome = await syncContactRecords({ ghl: deps.ghl, push: deps.push }, locationId, contact, children, callOptions);
+      const outcome = await syncContactRecords(
+        { ghl: deps.ghl, push: deps.push },
+        locationId,
+        contact,
+        children,
+        callOptions,
+      );
       const status = outcome.tally.counts.failed > 0 ? 'partial' : 'succeeded';
-      return (await store.syncRuns.finish(runId, { status, counts: outcome.tally.counts, errors: outcome.tally.errors })) ?? (await mustGet(runId));
+      return (
+        (await store.syncRuns.finish(runId, { status, counts: outcome.tally.counts, errors: outcome.tally.errors })) ??
+        (await mustGet(runId))
+      );
     } catch (error) {
-      return (await store.syncRuns.finish(runId, { status: 'failed', counts: { read: 1, failed: 1 }, errors: [logEntry('SYNC_FAILED', describeError(error), { kind: 'contact', id: contactId })] })) ?? (await mustGet(runId));
+      return (
+        (await store.syncRuns.finish(runId, {
+          status: 'failed',
+          counts: { read: 1, failed: 1 },
+          errors: [logEntry('SYNC_FAILED', describeError(error), { kind: 'contact', id: contactId })],
+        })) ?? (await mustGet(runId))
+      );
     }
   }
 
@@ -160,7 +209,13 @@ export async function createSyncEngine(deps: SyncEngineDeps): Promise<SyncEngine
       businessId: input.businessId ?? null,
       mode: input.mode,
     });
-    await jobQueue.enqueue({ kind: 'batch', runId: run.id, locationId, businessId: input.businessId ?? null, mode: input.mode });
+    await jobQueue.enqueue({
+      kind: 'batch',
+      runId: run.id,
+      locationId,
+      businessId: input.businessId ?? null,
+      mode: input.mode,
+    });
     return run;
   }
 
@@ -183,9 +238,11 @@ export async function createSyncEngine(deps: SyncEngineDeps): Promise<SyncEngine
           ...deps.schedule,
           fire: async (runId) => {
             // One id per scheduled minute and location: replicas firing together queue it once.
-            await startSync({ mode: 'INCREMENTAL', trigger: 'schedule', runId: `${runId}-${deps.locationId}` }).catch((error: unknown) => {
-              deps.logger?.info({ err: error }, 'scheduled sync already queued by another replica');
-            });
+            await startSync({ mode: 'INCREMENTAL', trigger: 'schedule', runId: `${runId}-${deps.locationId}` }).catch(
+              (error: unknown) => {
+                deps.logger?.info({ err: error }, 'scheduled sync already queued by another replica');
+              },
+            );
           },
           onError: (error) => deps.logger?.error({ err: error }, 'scheduled sync failed to start'),
         });

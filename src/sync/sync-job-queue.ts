@@ -39,7 +39,9 @@ export function createStoreSyncJobQueue(repo: SyncJobsRepo, options: StoreQueueO
   async function runOne(handler: SyncJobHandler): Promise<boolean> {
     const job = await repo.claim(options.owner, leaseMs);
     if (job === null) return false;
-    const control: JobControl = { keepGoing: async () => !stopped && (await repo.renew(job.id, options.owner, leaseMs)) };
+    const control: JobControl = {
+      keepGoing: async () => !stopped && (await repo.renew(job.id, options.owner, leaseMs)),
+    };
     try {
       await handler(job.spec, control);
       await repo.complete(job.id);

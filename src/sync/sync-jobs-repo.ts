@@ -48,7 +48,17 @@ export function createSyncJobsRepo(db: Kysely<Database>, now: () => Date = () =>
       const at = iso(now());
       await db
         .insertInto('sync_jobs')
-        .values({ id: spec.runId, spec: JSON.stringify(spec), status: 'pending', attempts: 0, lease_owner: null, lease_expires_at: null, last_error: null, created_at: at, updated_at: at })
+        .values({
+          id: spec.runId,
+          spec: JSON.stringify(spec),
+          status: 'pending',
+          attempts: 0,
+          lease_owner: null,
+          lease_expires_at: null,
+          last_error: null,
+          created_at: at,
+          updated_at: at,
+        })
         .onConflict((oc) => oc.column('id').doNothing())
         .execute();
     },
@@ -61,18 +71,38 @@ export function createSyncJobsRepo(db: Kysely<Database>, now: () => Date = () =>
         const row = await trx
           .selectFrom('sync_jobs')
           .selectAll()
-          .where((eb) => eb.or([eb('status', '=', 'pending'), eb.and([eb('status', '=', 'in_flight'), eb('lease_expires_at', '<=', at)])]))
+          .where((eb) =>
+            eb.or([
+              eb('status', '=', 'pending'),
+              eb.and([eb('status', '=', 'in_flight'), eb('lease_expires_at', '<=', at)]),
+            ]),
+          )
           .orderBy('created_at')
           .limit(1)
           .executeTakeFirst();
         if (row === undefined) return null;
         if (row.attempts >= SYNC_JOB_MAX_ATTEMPTS) {
-          await trx.updateTable('sync_jobs').set({ status: 'dead', lease_owner: null, updated_at: at, last_error: 'claimed too often: the worker crashed every time' }).where('id', '=', row.id).execute();
+          await trx
+            .updateTable('sync_jobs')
+            .set({
+              status: 'dead',
+              lease_owner: null,
+              updated_at: at,
+              last_error: 'claimed too often: the worker crashed every time',
+            })
+            .where('id', '=', row.id)
+            .execute();
           return null;
         }
         const updated = await trx
           .updateTable('sync_jobs')
-          .set({ status: 'in_flight', lease_owner: owner, lease_expires_at: until, attempts: sql<number>`attempts + 1`, updated_at: at })
+          .set({
+            status: 'in_flight',
+            lease_owner: owner,
+            lease_expires_at: until,
+            attempts: sql<number>`attempts + 1`,
+            updated_at: at,
+          })
           .where('id', '=', row.id)
           .where('updated_at', '=', row.updated_at)
           .executeTakeFirst();
@@ -94,13 +124,23 @@ export function createSyncJobsRepo(db: Kysely<Database>, now: () => Date = () =>
     },
 
     async complete(id) {
-      await db.updateTable('sync_jobs').set({ status: 'done', lease_owner: null, lease_expires_at: null, updated_at: iso(now()) }).where('id', '=', id).execute();
+      await db
+        .updateTable('sync_jobs')
+        .set({ status: 'done', lease_owner: null, lease_expires_at: null, updated_at: iso(now()) })
+        .where('id', '=', id)
+        .execute();
     },
 
     async fail(id, error, permanent) {
       await db
         .updateTable('sync_jobs')
-        .set({ status: permanent ? 'dead' : 'pending', last_error: error.slice(0, 2000), lease_owner: null, lease_expires_at: null, updated_at: iso(now()) })
+        .set({
+          status: permanent ? 'dead' : 'pending',
+          last_error: error.slice(0, 2000),
+          lease_owner: null,
+          lease_expires_at: null,
+          updated_at: iso(now()),
+        })
         .where('id', '=', id)
         .execute();
     },

@@ -20,7 +20,9 @@ export function callsPerContact(pageSize: number): number {
   return 1 + 2 / pageSize;
 }
 
-export function etaSeconds(input: Pick<ProgressInput, 'processed' | 'total' | 'callsPerContact' | 'allowedPerSecond'>): number | null {
+export function etaSeconds(
+  input: Pick<ProgressInput, 'processed' | 'total' | 'callsPerContact' | 'allowedPerSecond'>,
+): number | null {
   if (input.total === null || input.allowedPerSecond === null || input.allowedPerSecond <= 0) return null;
   const remaining = Math.max(0, input.total - input.processed);
   return (remaining * input.callsPerContact) / input.allowedPerSecond;
@@ -38,14 +40,18 @@ export function progressLine(input: ProgressInput, width = 24): string {
   const { counts } = input;
   const fraction = input.total !== null && input.total > 0 ? Math.min(1, input.processed / input.total) : null;
   const filled = fraction === null ? 0 : Math.round(fraction * width);
-  const bar = fraction === null ? '' : `[${'#'.repeat(filled)}${'-'.repeat(width - filled)}] ${Math.floor(fraction * 100)}% `;
+  const bar =
+    fraction === null ? '' : `[${'#'.repeat(filled)}${'-'.repeat(width - filled)}] ${Math.floor(fraction * 100)}% `;
   const eta = etaSeconds(input);
   const of = input.total === null ? '' : `/${input.total}`;
   return `${bar}${input.processed}${of} contacts · created ${counts.created} updated ${counts.updated} unchanged ${counts.unchanged} failed ${counts.failed}${eta === null ? '' : ` · ETA ${formatDuration(eta)}`}`;
 }
 
 /** Writes progress to stderr: one redrawn line on a TTY, a line per update otherwise (logs). */
-export function createProgressReporter(stream: NodeJS.WriteStream): { update(line: string): void; done(line: string): void } {
+export function createProgressReporter(stream: NodeJS.WriteStream): {
+  update(line: string): void;
+  done(line: string): void;
+} {
   const tty = stream.isTTY === true;
   return {
     update(line) {

@@ -7,7 +7,11 @@ import { startGateway, type Gateway } from '../../src/gateway.js';
 
 interface Answer {
   status: number;
-  body: { data?: Record<string, unknown> | null; errors?: Array<{ message: string; path?: Array<string | number>; extensions?: Record<string, unknown> }>; extensions?: Record<string, unknown> };
+  body: {
+    data?: Record<string, unknown> | null;
+    errors?: Array<{ message: string; path?: Array<string | number>; extensions?: Record<string, unknown> }>;
+    extensions?: Record<string, unknown>;
+  };
 }
 
 async function post(gateway: Gateway, query: string, variables: Record<string, unknown> = {}): Promise<Answer> {
@@ -22,7 +26,16 @@ async function post(gateway: Gateway, query: string, variables: Record<string, u
 describe('gateway over HTTP (demo mode)', () => {
   let gateway: Gateway;
   beforeAll(async () => {
-    const config = parseConfig({ PORT: '0', HOST: '127.0.0.1', GHL_SIM_PORT: '0', DEMO_CONTACTS: '40', DEMO_SEED: '5', LOG_LEVEL: 'silent', DATABASE_URL: 'sqlite::memory:', ROOFR_SIM_PORT: '0' });
+    const config = parseConfig({
+      PORT: '0',
+      HOST: '127.0.0.1',
+      GHL_SIM_PORT: '0',
+      DEMO_CONTACTS: '40',
+      DEMO_SEED: '5',
+      LOG_LEVEL: 'silent',
+      DATABASE_URL: 'sqlite::memory:',
+      ROOFR_SIM_PORT: '0',
+    });
     gateway = await startGateway(config, { simulator: { rateLimit: { max: 100_000 } } });
   });
   afterAll(async () => {
@@ -36,7 +49,10 @@ describe('gateway over HTTP (demo mode)', () => {
   });
 
   it('when contacts are queried with nested fields, then data and extensions.upstream come back over HTTP', async () => {
-    const answer = await post(gateway, `{ contacts(first: 10) { totalCount edges { cursor node { id name tasks { id } notes { id } appointments { id } } } } }`);
+    const answer = await post(
+      gateway,
+      `{ contacts(first: 10) { totalCount edges { cursor node { id name tasks { id } notes { id } appointments { id } } } } }`,
+    );
     expect(answer.status).toBe(200);
     expect(answer.body.errors).toBeUndefined();
     const connection = answer.body.data?.contacts as { totalCount: number; edges: unknown[] };
@@ -49,11 +65,17 @@ describe('gateway over HTTP (demo mode)', () => {
   it('when contact, task, note and contactsByBusiness are queried, then each answers what the simulator holds', async () => {
     const sim = gateway.simulator;
     if (!sim) throw new Error('demo mode should have started the simulator');
-    const contactId = sim.data.listContactIds().find((id) => sim.data.tasksOf(id).length > 0 && sim.data.notesOf(id).length > 0);
+    const contactId = sim.data
+      .listContactIds()
+      .find((id) => sim.data.tasksOf(id).length > 0 && sim.data.notesOf(id).length > 0);
     if (contactId === undefined) throw new Error('no contact with a task and a note in the demo seed');
     const taskId = String(sim.data.tasksOf(contactId)[0]?.id);
     const noteId = String(sim.data.notesOf(contactId)[0]?.id);
-    const businessId = String(sim.data.getContact(sim.data.listContactIds().find((id) => sim.data.getContact(id)?.businessId !== undefined) ?? '')?.businessId);
+    const businessId = String(
+      sim.data.getContact(
+        sim.data.listContactIds().find((id) => sim.data.getContact(id)?.businessId !== undefined) ?? '',
+      )?.businessId,
+    );
 
     const answer = await post(
       gateway,
@@ -70,16 +92,23 @@ describe('gateway over HTTP (demo mode)', () => {
     expect(answer.body.data?.contact).toEqual({ id: contactId, email: sim.data.getContact(contactId)?.email ?? null });
     expect(answer.body.data?.task).toMatchObject({ id: taskId });
     expect(answer.body.data?.note).toMatchObject({ id: noteId });
-    const business = answer.body.data?.contactsByBusiness as { totalCount: number; edges: Array<{ node: { businessId: string } }> };
+    const business = answer.body.data?.contactsByBusiness as {
+      totalCount: number;
+      edges: Array<{ node: { businessId: string } }>;
+    };
     expect(business.totalCount).toBeGreaterThan(0);
     expect(business.edges.every((edge) => edge.node.businessId === businessId)).toBe(true);
   });
 
   it('when _entities is posted, then Contact entities resolve over HTTP', async () => {
     const ids = gateway.simulator?.data.listContactIds().slice(0, 3) ?? [];
-    const answer = await post(gateway, `query($r: [_Any!]!) { _entities(representations: $r) { ... on Contact { id } } }`, {
-      r: ids.map((id) => ({ __typename: 'Contact', id })),
-    });
+    const answer = await post(
+      gateway,
+      `query($r: [_Any!]!) { _entities(representations: $r) { ... on Contact { id } } }`,
+      {
+        r: ids.map((id) => ({ __typename: 'Contact', id })),
+      },
+    );
     expect(answer.body.data?._entities).toEqual(ids.map((id) => ({ id })));
   });
 

@@ -13,7 +13,10 @@ const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 function waitForLine(child: ChildProcess, pattern: RegExp, timeoutMs: number): Promise<RegExpMatchArray> {
   return new Promise((resolve, reject) => {
     let seen = '';
-    const timer = setTimeout(() => reject(new Error(`no line matching ${pattern} within ${timeoutMs} ms; output so far:\n${seen}`)), timeoutMs);
+    const timer = setTimeout(
+      () => reject(new Error(`no line matching ${pattern} within ${timeoutMs} ms; output so far:\n${seen}`)),
+      timeoutMs,
+    );
     const onData = (chunk: Buffer): void => {
       seen += chunk.toString('utf8');
       const match = seen.match(pattern);
@@ -59,7 +62,17 @@ describe('npm start as a real process', () => {
     let stderr = '';
     child = spawn('npx', ['tsx', 'src/main.ts'], {
       cwd: ROOT,
-      env: { ...process.env, PORT: '0', HOST: '127.0.0.1', GHL_SIM_PORT: '0', DEMO_CONTACTS: '30', LOG_LEVEL: 'info', DATABASE_URL: 'sqlite::memory:', ROOFR_SIM_PORT: '0', NODE_OPTIONS: '' },
+      env: {
+        ...process.env,
+        PORT: '0',
+        HOST: '127.0.0.1',
+        GHL_SIM_PORT: '0',
+        DEMO_CONTACTS: '30',
+        LOG_LEVEL: 'info',
+        DATABASE_URL: 'sqlite::memory:',
+        ROOFR_SIM_PORT: '0',
+        NODE_OPTIONS: '',
+      },
       stdio: ['ignore', 'pipe', 'pipe'],
       detached: true,
     });

@@ -16,9 +16,20 @@ describeIf('GraphQL playground in a browser', () => {
   let gateway: Gateway;
   let browser: Browser;
   beforeAll(async () => {
-    const config = parseConfig({ PORT: '0', HOST: '127.0.0.1', GHL_SIM_PORT: '0', DEMO_CONTACTS: '20', LOG_LEVEL: 'silent', DATABASE_URL: 'sqlite::memory:', ROOFR_SIM_PORT: '0' });
+    const config = parseConfig({
+      PORT: '0',
+      HOST: '127.0.0.1',
+      GHL_SIM_PORT: '0',
+      DEMO_CONTACTS: '20',
+      LOG_LEVEL: 'silent',
+      DATABASE_URL: 'sqlite::memory:',
+      ROOFR_SIM_PORT: '0',
+    });
     gateway = await startGateway(config, { simulator: { rateLimit: { max: 100_000 } } });
-    browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'] });
+    browser = await chromium.launch({
+      executablePath: CHROMIUM,
+      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'],
+    });
   });
   afterAll(async () => {
     await browser?.close();
@@ -40,7 +51,10 @@ describeIf('GraphQL playground in a browser', () => {
     await page.click('#run');
     await page.locator('#result', { hasText: '"totalCount"' }).waitFor({ timeout: 10_000 });
 
-    const shown = JSON.parse((await page.textContent('#result')) ?? '{}') as { data: { contacts: { totalCount: number; edges: unknown[] } }; extensions: { upstream: { calls: number } } };
+    const shown = JSON.parse((await page.textContent('#result')) ?? '{}') as {
+      data: { contacts: { totalCount: number; edges: unknown[] } };
+      extensions: { upstream: { calls: number } };
+    };
     expect(shown.data.contacts.totalCount).toBe(20);
     expect(shown.data.contacts.edges).toHaveLength(5);
     expect(shown.extensions.upstream.calls).toBeGreaterThan(0);

@@ -19,7 +19,9 @@ const REDIS_URL = process.env.REDIS_URL;
 const DATABASE_URL_PG = process.env.DATABASE_URL_PG;
 const describeIf = REDIS_URL && DATABASE_URL_PG ? describe : describe.skip;
 if (!REDIS_URL || !DATABASE_URL_PG) {
-  console.warn('test/e2e/replicas.test.ts skipped: set REDIS_URL (e.g. redis://127.0.0.1:6379) and DATABASE_URL_PG (e.g. postgres://postgres@127.0.0.1:5432/test) to run two gateway processes sharing them');
+  console.warn(
+    'test/e2e/replicas.test.ts skipped: set REDIS_URL (e.g. redis://127.0.0.1:6379) and DATABASE_URL_PG (e.g. postgres://postgres@127.0.0.1:5432/test) to run two gateway processes sharing them',
+  );
 }
 
 const CONTACTS = 16;
@@ -123,9 +125,15 @@ describeIf('two gateway replicas sharing Redis and PostgreSQL', () => {
 
   it('when both replicas take concurrent load, then the shared rate budget keeps HighLevel from answering 429', async () => {
     const ids = ghlSim.data.listContactIds(locationId).slice(1);
-    const answers = await Promise.all(ids.map((id, index) => postGraphQL<ContactAnswer>(replicas[index % 2]?.graphqlUrl ?? '', CONTACT, { id })));
+    const answers = await Promise.all(
+      ids.map((id, index) => postGraphQL<ContactAnswer>(replicas[index % 2]?.graphqlUrl ?? '', CONTACT, { id })),
+    );
     // One expectation, so a failure shows both what clients got and what HighLevel answered.
-    const failed = answers.flatMap((answer, index) => (answer.errors === undefined ? [] : [{ id: ids[index], codes: answer.errors.map((error) => error.extensions?.['code']) }]));
+    const failed = answers.flatMap((answer, index) =>
+      answer.errors === undefined
+        ? []
+        : [{ id: ids[index], codes: answer.errors.map((error) => error.extensions?.['code']) }],
+    );
     expect({ failed, answered429: ghlSim.log.statusCount(429) }).toEqual({ failed: [], answered429: 0 });
     // 15 contacts × 3 calls on a 15-per-second limit: well past one window, yet never refused.
     expect(ghlSim.log.total()).toBeGreaterThan(15);
@@ -133,14 +141,21 @@ describeIf('two gateway replicas sharing Redis and PostgreSQL', () => {
 
   it('when a sync is started through replica A, then it runs once across both workers and Roofr receives each contact once', async () => {
     const [a, b] = replicas;
-    const started = await postGraphQL<{ startSync: { id: string } }>(a?.graphqlUrl ?? '', 'mutation { startSync(mode: FULL) { id } }');
+    const started = await postGraphQL<{ startSync: { id: string } }>(
+      a?.graphqlUrl ?? '',
+      'mutation { startSync(mode: FULL) { id } }',
+    );
     expect(started.errors).toBeUndefined();
     const runId = started.data?.startSync.id ?? '';
     // Read through B: the run record is shared state.
     const run = await waitFor(
       'the sync run to finish',
       async () => {
-        const answer = await postGraphQL<{ syncRun: { status: string; counts: { read: number; failed: number } } | null }>(b?.graphqlUrl ?? '', 'query($id: ID!) { syncRun(id: $id) { status counts { read failed } } }', { id: runId });
+        const answer = await postGraphQL<{
+          syncRun: { status: string; counts: { read: number; failed: number } } | null;
+        }>(b?.graphqlUrl ?? '', 'query($id: ID!) { syncRun(id: $id) { status counts { read failed } } }', {
+          id: runId,
+        });
         const current = answer.data?.syncRun;
         return current && current.status !== 'RUNNING' ? current : undefined;
       },
@@ -150,14 +165,20 @@ describeIf('two gateway replicas sharing Redis and PostgreSQL', () => {
     expect(run).toEqual({ status: 'SUCCEEDED', counts: { read: CONTACTS, failed: 0 } });
 
     const jobsByRef = new Map<string, number>();
-    for (const job of roofrSim.data.jobs.values()) jobsByRef.set(job.external_ref ?? '', (jobsByRef.get(job.external_ref ?? '') ?? 0) + 1);
+    for (const job of roofrSim.data.jobs.values())
+      jobsByRef.set(job.external_ref ?? '', (jobsByRef.get(job.external_ref ?? '') ?? 0) + 1);
     for (const id of ghlSim.data.listContactIds(locationId)) expect(jobsByRef.get(`ghl:contact:${id}`)).toBe(1);
     expect(roofrSim.data.customers.size).toBe(CONTACTS);
     expect(roofrSim.log.count('POST /v1/customers')).toBe(CONTACTS);
 
     // Recorded once: a single FULL run in the shared store.
-    const runs = await postGraphQL<{ syncRuns: { edges: Array<{ node: { id: string; mode: string } }> } }>(a?.graphqlUrl ?? '', '{ syncRuns(first: 50) { edges { node { id mode } } } }');
-    expect(runs.data?.syncRuns.edges.filter((edge) => edge.node.mode === 'FULL').map((edge) => edge.node.id)).toEqual([runId]);
+    const runs = await postGraphQL<{ syncRuns: { edges: Array<{ node: { id: string; mode: string } }> } }>(
+      a?.graphqlUrl ?? '',
+      '{ syncRuns(first: 50) { edges { node { id mode } } } }',
+    );
+    expect(runs.data?.syncRuns.edges.filter((edge) => edge.node.mode === 'FULL').map((edge) => edge.node.id)).toEqual([
+      runId,
+    ]);
     // No replica had to give up on a write.
     expect(roofrSim.log.count('POST /v1/jobs')).toBe(CONTACTS);
   }, 180_000);

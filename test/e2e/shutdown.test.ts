@@ -15,7 +15,8 @@ import { postGraphQL, spawnGateway, waitFor, type GatewayProcess } from '../supp
 
 const CONTACTS = 120;
 const START_SYNC = 'mutation { startSync(mode: FULL) { id status } }';
-const SYNC_RUN = 'query($id: ID!) { syncRun(id: $id) { id status counts { read created updated unchanged failed } errors { code message } } }';
+const SYNC_RUN =
+  'query($id: ID!) { syncRun(id: $id) { id status counts { read created updated unchanged failed } errors { code message } } }';
 
 interface SyncRunView {
   id: string;
@@ -73,19 +74,36 @@ describe('SIGTERM during a sync', () => {
     expect(started.data?.startSync.status).toBe('RUNNING');
 
     // A few contacts in Roofr: the run is under way.
-    await waitFor('the first contacts in Roofr', () => (roofrSim.data.customers.size >= 4 ? true : undefined), 60_000, 20);
+    await waitFor(
+      'the first contacts in Roofr',
+      () => (roofrSim.data.customers.size >= 4 ? true : undefined),
+      60_000,
+      20,
+    );
     const first = gateway;
     // A query in flight when the signal arrives: HighLevel answers its contact read slowly.
     const [contactId] = ghlSim.data.listContactIds();
     ghlSim.faults.setLatency({ ms: 600, method: 'GET', path: '/contacts/*' });
     const readsBefore = ghlSim.log.count('GET', '/contacts/{contactId}');
-    const inFlight = postGraphQL<{ contact: { id: string } | null }>(first.graphqlUrl, 'query($id: ID!) { contact(id: $id) { id } }', { id: contactId });
-    await waitFor('the query to reach HighLevel', () => (ghlSim.log.count('GET', '/contacts/{contactId}') > readsBefore ? true : undefined), 10_000, 5);
+    const inFlight = postGraphQL<{ contact: { id: string } | null }>(
+      first.graphqlUrl,
+      'query($id: ID!) { contact(id: $id) { id } }',
+      { id: contactId },
+    );
+    await waitFor(
+      'the query to reach HighLevel',
+      () => (ghlSim.log.count('GET', '/contacts/{contactId}') > readsBefore ? true : undefined),
+      10_000,
+      5,
+    );
     const exit = await first.stop('SIGTERM');
     ghlSim.faults.setLatency(null);
     // Finished, not cut off: the drain waited for it.
     expect(await inFlight).toMatchObject({ data: { contact: { id: contactId } } });
-    expect({ exit, output: exit.code === 0 ? '' : first.output().slice(-3000) }).toEqual({ exit: { code: 0, signal: null }, output: '' });
+    expect({ exit, output: exit.code === 0 ? '' : first.output().slice(-3000) }).toEqual({
+      exit: { code: 0, signal: null },
+      output: '',
+    });
     gateway = null;
 
     // Stopped at a checkpoint, not finished: the run is still RUNNING in the state database.
@@ -113,7 +131,8 @@ describe('SIGTERM during a sync', () => {
     const ids = ghlSim.data.listContactIds();
     expect(ids).toHaveLength(CONTACTS);
     const jobsByRef = new Map<string, number>();
-    for (const job of roofrSim.data.jobs.values()) jobsByRef.set(job.external_ref ?? '', (jobsByRef.get(job.external_ref ?? '') ?? 0) + 1);
+    for (const job of roofrSim.data.jobs.values())
+      jobsByRef.set(job.external_ref ?? '', (jobsByRef.get(job.external_ref ?? '') ?? 0) + 1);
     for (const id of ids) expect(jobsByRef.get(`ghl:contact:${id}`)).toBe(1);
     expect(roofrSim.data.customers.size).toBe(CONTACTS);
     expect(roofrSim.log.count('POST /v1/customers')).toBe(CONTACTS);

@@ -75,13 +75,32 @@ function roofrState(sim: RoofrSimulator): { duplicates: string[]; jobs: Map<stri
     const ref = job.external_ref ?? `(no ref) ${job.id}`;
     if (jobs.has(ref)) duplicates.push(ref);
     const customer = sim.data.customers.get(job.customer_id);
-    const tasks = [...sim.data.jobTasks.values()].filter((task) => task.job_id === job.id).map(({ title, description, status, assignee, due_at, external_ref }) => ({ title, description, status, assignee, due_at, external_ref }));
-    const notes = [...sim.data.jobNotes.values()].filter((note) => note.job_id === job.id).map(({ body, author, created_at, external_ref }) => ({ body, author, created_at, external_ref }));
+    const tasks = [...sim.data.jobTasks.values()]
+      .filter((task) => task.job_id === job.id)
+      .map(({ title, description, status, assignee, due_at, external_ref }) => ({
+        title,
+        description,
+        status,
+        assignee,
+        due_at,
+        external_ref,
+      }));
+    const notes = [...sim.data.jobNotes.values()]
+      .filter((note) => note.job_id === job.id)
+      .map(({ body, author, created_at, external_ref }) => ({ body, author, created_at, external_ref }));
     const { id: _id, customer_id: _customer, created_at: _created, updated_at: _updated, ...jobFields } = job;
-    const customerFields = customer ? (({ id: _cid, created_at: _cc, updated_at: _cu, ...rest }) => rest)(customer) : null;
-    jobs.set(ref, { job: jobFields, customer: customerFields, tasks: tasks.sort((a, b) => String(a.external_ref).localeCompare(String(b.external_ref))), notes: notes.sort((a, b) => String(a.external_ref).localeCompare(String(b.external_ref))) });
+    const customerFields = customer
+      ? (({ id: _cid, created_at: _cc, updated_at: _cu, ...rest }) => rest)(customer)
+      : null;
+    jobs.set(ref, {
+      job: jobFields,
+      customer: customerFields,
+      tasks: tasks.sort((a, b) => String(a.external_ref).localeCompare(String(b.external_ref))),
+      notes: notes.sort((a, b) => String(a.external_ref).localeCompare(String(b.external_ref))),
+    });
   }
-  if (sim.data.customers.size !== sim.data.jobs.size) duplicates.push(`customers ${sim.data.customers.size} vs jobs ${sim.data.jobs.size}`);
+  if (sim.data.customers.size !== sim.data.jobs.size)
+    duplicates.push(`customers ${sim.data.customers.size} vs jobs ${sim.data.jobs.size}`);
   return { duplicates, jobs };
 }
 
@@ -105,45 +124,59 @@ describe('sync crash safety', () => {
     rmSync(dir, { recursive: true, force: true });
   });
 
-  test('when a FULL sync is SIGKILLed 5 times at random points and restarted, then Roofr ends exactly as after a clean run', async () => {
-    const clean = await runToEnd(startSync(ghlSim, cleanRoofr, join(dir, 'clean.db')));
-    expect(clean).toMatchObject({ code: 0 });
+  test(
+    'when a FULL sync is SIGKILLed 5 times at random points and restarted, then Roofr ends exactly as after a clean run',
+    async () => {
+      const clean = await runToEnd(startSync(ghlSim, cleanRoofr, join(dir, 'clean.db')));
+      expect(clean).toMatchObject({ code: 0 });
 
-    let kills = 0;
-    let finished: { code: number | null; stderr: string } | null = null;
-    for (let attempt = 0; attempt < 30 && finished === null; attempt += 1) {
-      const child = startSync(ghlSim, crashRoofr, join(dir, 'crash.db'));
-      const ended = runToEnd(child);
-      if (kills < KILLS) {
-        // Random points: sometimes during start-up or the first page, otherwise after one or
-        // two checkpointed pages plus a random delay (mid-page). Tied to progress, not to the
-        // clock alone, so the run cannot finish before it was killed five times.
-        const killPoint =
-          Math.random() < 0.2
-            ? new Promise<'kill'>((resolve) => setTimeout(() => resolve('kill'), 200 + Math.floor(Math.random() * 1000)))
-            : afterPages(child, 1 + Math.floor(Math.random() * 2)).then(() => new Promise<'kill'>((resolve) => setTimeout(() => resolve('kill'), Math.floor(Math.random() * 300))));
-        const outcome = await Promise.race([ended, killPoint]);
-        if (outcome === 'kill') {
-          child.kill('SIGKILL');
-          await ended;
-          kills += 1;
-          continue;
+      let kills = 0;
+      let finished: { code: number | null; stderr: string } | null = null;
+      for (let attempt = 0; attempt < 30 && finished === null; attempt += 1) {
+        const child = startSync(ghlSim, crashRoofr, join(dir, 'crash.db'));
+        const ended = runToEnd(child);
+        if (kills < KILLS) {
+          // Random points: sometimes during start-up or the first page, otherwise after one or
+          // two checkpointed pages plus a random delay (mid-page). Tied to progress, not to the
+          // clock alone, so the run cannot finish before it was killed five times.
+          const killPoint =
+            Math.random() < 0.2
+              ? new Promise<'kill'>((resolve) =>
+                  setTimeout(() => resolve('kill'), 200 + Math.floor(Math.random() * 1000)),
+                )
+              : afterPages(child, 1 + Math.floor(Math.random() * 2)).then(
+                  () =>
+                    new Promise<'kill'>((resolve) =>
+                      setTimeout(() => resolve('kill'), Math.floor(Math.random() * 300)),
+                    ),
+                );
+          const outcome = await Promise.race([ended, killPoint]);
+          if (outcome === 'kill') {
+            child.kill('SIGKILL');
+            await ended;
+            kills += 1;
+            continue;
+          }
+          finished = outcome;
+        } else {
+          finished = await ended;
         }
-        finished = outcome;
-      } else {
-        finished = await ended;
       }
-    }
-    expect(kills).toBe(KILLS);
-    expect(finished?.code).toBe(0);
+      expect(kills).toBe(KILLS);
+      expect(finished?.code).toBe(0);
 
-    const expected = roofrState(cleanRoofr);
-    const actual = roofrState(crashRoofr);
-    expect(expected.duplicates).toEqual([]);
-    expect(actual.duplicates).toEqual([]);
-    const refs = ghlSim.data.listContactIds().map((id) => `ghl:contact:${id}`).sort();
-    expect([...expected.jobs.keys()].sort()).toEqual(refs);
-    expect([...actual.jobs.keys()].sort()).toEqual(refs);
-    for (const ref of refs) expect(actual.jobs.get(ref)).toEqual(expected.jobs.get(ref));
-  }, TIMEOUT_MS);
+      const expected = roofrState(cleanRoofr);
+      const actual = roofrState(crashRoofr);
+      expect(expected.duplicates).toEqual([]);
+      expect(actual.duplicates).toEqual([]);
+      const refs = ghlSim.data
+        .listContactIds()
+        .map((id) => `ghl:contact:${id}`)
+        .sort();
+      expect([...expected.jobs.keys()].sort()).toEqual(refs);
+      expect([...actual.jobs.keys()].sort()).toEqual(refs);
+      for (const ref of refs) expect(actual.jobs.get(ref)).toEqual(expected.jobs.get(ref));
+    },
+    TIMEOUT_MS,
+  );
 });

@@ -20,7 +20,10 @@ afterEach(async () => {
 });
 
 async function lowBudgetHarness(): Promise<CacheHarness> {
-  const h = await startCacheHarness({ simulator: { rateLimit: { max: 10, intervalMs: 60_000, dailyMax: 10_000_000 } }, admissionMaxWaitMs: 200 });
+  const h = await startCacheHarness({
+    simulator: { rateLimit: { max: 10, intervalMs: 60_000, dailyMax: 10_000_000 } },
+    admissionMaxWaitMs: 200,
+  });
   // One cheap call teaches the budget HighLevel's limits (10 per minute).
   const [id = ''] = h.sim.data.listContactIds(LOCATION_A);
   await h.execute('query($id: ID!) { contact(id: $id) { id } }', { id });
@@ -35,7 +38,10 @@ describe('admission control', () => {
     expect(harness.upstreamTotal()).toBe(before);
     expect(result.data?.['contacts']).toBeNull();
     expect(result.errors?.[0]?.extensions).toMatchObject({ code: 'RATE_LIMITED', retryAfterMs: expect.any(Number) });
-    expect(result.extensions).toMatchObject({ rateLimit: { cost: { estimated: 10, actual: 0 }, burstRemaining: 9 }, admission: { mode: 'cache-only' } });
+    expect(result.extensions).toMatchObject({
+      rateLimit: { cost: { estimated: 10, actual: 0 }, burstRemaining: 9 },
+      admission: { mode: 'cache-only' },
+    });
     expect(harness.sim.log.snapshot().rateLimited).toBe(0);
   });
 
@@ -44,7 +50,10 @@ describe('admission control', () => {
     const [id = ''] = harness.sim.data.listContactIds(LOCATION_A);
     await harness.execute(CONTACT_NESTED, { id });
     const before = harness.upstreamTotal();
-    const result = await harness.execute(`query($id: ID!) { cached: contact(id: $id) { id name tasks { id } notes { id } appointments { id } } ${EXPENSIVE_LIST.slice(1, -1)} }`, { id });
+    const result = await harness.execute(
+      `query($id: ID!) { cached: contact(id: $id) { id name tasks { id } notes { id } appointments { id } } ${EXPENSIVE_LIST.slice(1, -1)} }`,
+      { id },
+    );
     expect(harness.upstreamTotal()).toBe(before);
     expect(result.data?.['cached']).toMatchObject({ id });
     expect(result.data?.['contacts']).toBeNull();
@@ -71,15 +80,21 @@ describe('admission control', () => {
   });
 
   it('when an operation needs more calls than a whole window holds, then each try spends only what the window has left and retries complete it without a 429', async () => {
-    harness = await startCacheHarness({ simulator: { rateLimit: { max: 10, intervalMs: 1_000, dailyMax: 10_000_000 } }, admissionMaxWaitMs: 200 });
+    harness = await startCacheHarness({
+      simulator: { rateLimit: { max: 10, intervalMs: 1_000, dailyMax: 10_000_000 } },
+      admissionMaxWaitMs: 200,
+    });
     const [id = ''] = harness.sim.data.listContactIds(LOCATION_A);
     await harness.execute('query($id: ID!) { contact(id: $id) { id } }', { id });
     let result = await harness.execute(LARGER_THAN_A_WINDOW);
-    expect(result.extensions).toMatchObject({ admission: { mode: 'partial', grantedCalls: expect.any(Number), retryAfterMs: expect.any(Number) } });
+    expect(result.extensions).toMatchObject({
+      admission: { mode: 'partial', grantedCalls: expect.any(Number), retryAfterMs: expect.any(Number) },
+    });
     expect(result.errors?.[0]?.extensions).toMatchObject({ code: 'RATE_LIMITED' });
     const tries = [result];
     for (let attempt = 0; attempt < 8 && (result.errors?.length ?? 0) > 0; attempt += 1) {
-      const retryAfterMs = (result.extensions?.['admission'] as { retryAfterMs?: number } | undefined)?.retryAfterMs ?? 1_000;
+      const retryAfterMs =
+        (result.extensions?.['admission'] as { retryAfterMs?: number } | undefined)?.retryAfterMs ?? 1_000;
       await new Promise((resolve) => setTimeout(resolve, retryAfterMs + 50));
       result = await harness.execute(LARGER_THAN_A_WINDOW);
       tries.push(result);
@@ -88,15 +103,23 @@ describe('admission control', () => {
     expect((result.data?.['contacts'] as { edges: unknown[] }).edges).toHaveLength(12);
     // 25 calls at 10 a window: at least three tries, each spending no more than its window had.
     expect(tries.length).toBeGreaterThanOrEqual(3);
-    for (const attempt of tries) expect((attempt.extensions?.['rateLimit'] as { cost: { actual: number } }).cost.actual).toBeLessThanOrEqual(10);
+    for (const attempt of tries)
+      expect((attempt.extensions?.['rateLimit'] as { cost: { actual: number } }).cost.actual).toBeLessThanOrEqual(10);
     expect(harness.sim.log.snapshot().rateLimited).toBe(0);
   }, 20_000);
 
   it('when two queries larger than a window arrive together, then together they are granted no more than the window has left', async () => {
     harness = await lowBudgetHarness();
-    const results = await Promise.all([harness.execute(LARGER_THAN_A_WINDOW), harness.execute(LARGER_THAN_A_WINDOW.replace('first: 12', 'first: 11'))]);
-    const granted = results.map((result) => (result.extensions?.['admission'] as { grantedCalls: number }).grantedCalls);
-    const spent = results.map((result) => (result.extensions?.['rateLimit'] as { cost: { actual: number } }).cost.actual);
+    const results = await Promise.all([
+      harness.execute(LARGER_THAN_A_WINDOW),
+      harness.execute(LARGER_THAN_A_WINDOW.replace('first: 12', 'first: 11')),
+    ]);
+    const granted = results.map(
+      (result) => (result.extensions?.['admission'] as { grantedCalls: number }).grantedCalls,
+    );
+    const spent = results.map(
+      (result) => (result.extensions?.['rateLimit'] as { cost: { actual: number } }).cost.actual,
+    );
     expect(granted.reduce((sum, calls) => sum + calls, 0)).toBeLessThanOrEqual(9);
     expect(spent.reduce((sum, calls) => sum + calls, 0)).toBeLessThanOrEqual(9);
     expect(harness.sim.log.snapshot().rateLimited).toBe(0);
@@ -114,4 +137,3 @@ describe('admission control', () => {
     expect(harness.sim.log.snapshot().rateLimited).toBe(0);
   });
 });
-

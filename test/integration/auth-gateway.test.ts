@@ -15,23 +15,39 @@ import { TokenVault } from '../../src/auth/token-vault.js';
 import { parseConfig } from '../../src/config.js';
 import { startGateway, type Gateway } from '../../src/gateway.js';
 import { openStore } from '../../src/store/open-store.js';
-import { DEFAULT_LOCATION_ID, DEFAULT_OAUTH_CLIENT, startGhlSimulator, type GhlSimulator } from '../../src/simulators/ghl/index.js';
+import {
+  DEFAULT_LOCATION_ID,
+  DEFAULT_OAUTH_CLIENT,
+  startGhlSimulator,
+  type GhlSimulator,
+} from '../../src/simulators/ghl/index.js';
 
 const JWT_SECRET = 'gateway-test-secret-at-least-32-characters';
 const OTHER_LOCATION = 'OtherLocation0000001';
 
 interface Answer {
   status: number;
-  body: { data?: Record<string, unknown> | null; errors?: Array<{ message: string; extensions?: Record<string, unknown> }> };
+  body: {
+    data?: Record<string, unknown> | null;
+    errors?: Array<{ message: string; extensions?: Record<string, unknown> }>;
+  };
 }
 
 async function post(url: string, query: string, headers: Record<string, string> = {}): Promise<Answer> {
-  const response = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify({ query }) });
+  const response = await fetch(url, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', ...headers },
+    body: JSON.stringify({ query }),
+  });
   return { status: response.status, body: (await response.json()) as Answer['body'] };
 }
 
 async function jwt(claims: Record<string, unknown>, secret = JWT_SECRET): Promise<string> {
-  return new SignJWT(claims).setProtectedHeader({ alg: 'HS256' }).setSubject('crm-user').setExpirationTime('5m').sign(new TextEncoder().encode(secret));
+  return new SignJWT(claims)
+    .setProtectedHeader({ alg: 'HS256' })
+    .setSubject('crm-user')
+    .setExpirationTime('5m')
+    .sign(new TextEncoder().encode(secret));
 }
 
 async function freePort(): Promise<number> {
@@ -55,8 +71,20 @@ describe('gateway with client auth required (demo upstream)', () => {
     dir = await mkdtemp(join(tmpdir(), 'gw-auth-gateway-'));
     const databaseUrl = `sqlite://${join(dir, 'gateway.db')}`;
     const store = await openStore(databaseUrl);
-    readKey = (await createApiKey(storeApiKeyRepository(store), { name: 'reader', locations: [DEFAULT_LOCATION_ID], roles: ['read'] })).key;
-    readWriteOtherKey = (await createApiKey(storeApiKeyRepository(store), { name: 'other', locations: [OTHER_LOCATION], roles: ['read', 'write'] })).key;
+    readKey = (
+      await createApiKey(storeApiKeyRepository(store), {
+        name: 'reader',
+        locations: [DEFAULT_LOCATION_ID],
+        roles: ['read'],
+      })
+    ).key;
+    readWriteOtherKey = (
+      await createApiKey(storeApiKeyRepository(store), {
+        name: 'other',
+        locations: [OTHER_LOCATION],
+        roles: ['read', 'write'],
+      })
+    ).key;
     await store.close();
     const config = parseConfig({
       PORT: '0',
@@ -93,7 +121,10 @@ describe('gateway with client auth required (demo upstream)', () => {
 
   it('when an API key for location A asks for location B, then 403 FORBIDDEN and nothing of B is read', async () => {
     const before = gateway.simulator?.log.total() ?? 0;
-    const answer = await post(gateway.graphqlUrl, CONTACTS, { 'x-api-key': readWriteOtherKey, 'x-location-id': DEFAULT_LOCATION_ID });
+    const answer = await post(gateway.graphqlUrl, CONTACTS, {
+      'x-api-key': readWriteOtherKey,
+      'x-location-id': DEFAULT_LOCATION_ID,
+    });
     expect(answer.status).toBe(403);
     expect(answer.body.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
     expect(answer.body.data ?? null).toBeNull();
@@ -102,7 +133,9 @@ describe('gateway with client auth required (demo upstream)', () => {
 
   it('when a JWT is signed with the wrong secret, then 401 UNAUTHENTICATED; a good one runs', async () => {
     const claims = { locations: [DEFAULT_LOCATION_ID], roles: ['read'] };
-    const forged = await post(gateway.graphqlUrl, CONTACTS, { authorization: `Bearer ${await jwt(claims, 'not-the-gateway-secret-but-32-chars-long')}` });
+    const forged = await post(gateway.graphqlUrl, CONTACTS, {
+      authorization: `Bearer ${await jwt(claims, 'not-the-gateway-secret-but-32-chars-long')}`,
+    });
     expect(forged.status).toBe(401);
     expect(forged.body.errors?.[0]?.extensions?.code).toBe('UNAUTHENTICATED');
     const good = await post(gateway.graphqlUrl, CONTACTS, { authorization: `Bearer ${await jwt(claims)}` });
@@ -111,7 +144,11 @@ describe('gateway with client auth required (demo upstream)', () => {
   });
 
   it('when a query breaks a limit, the body is too large, or a GET lacks the CSRF header, then the gateway refuses with a coded 4xx', async () => {
-    const deep = await post(gateway.graphqlUrl, '{ contacts(first: 1) { edges { node { tasks { contact { tasks { id } } } } } } }', { 'x-api-key': readKey });
+    const deep = await post(
+      gateway.graphqlUrl,
+      '{ contacts(first: 1) { edges { node { tasks { contact { tasks { id } } } } } } }',
+      { 'x-api-key': readKey },
+    );
     expect(deep.status).toBe(400);
     expect(deep.body.errors?.[0]?.extensions).toMatchObject({ code: 'GRAPHQL_VALIDATION_FAILED', limit: 'depth' });
 
@@ -121,13 +158,23 @@ describe('gateway with client auth required (demo upstream)', () => {
       body: JSON.stringify({ query: `${CONTACTS} # ${'x'.repeat(8192)}` }),
     });
     expect(big.status).toBe(400);
-    expect(((await big.json()) as { errors: Array<{ extensions: { code: string } }> }).errors[0]?.extensions.code).toBe('REQUEST_TOO_LARGE');
+    expect(((await big.json()) as { errors: Array<{ extensions: { code: string } }> }).errors[0]?.extensions.code).toBe(
+      'REQUEST_TOO_LARGE',
+    );
 
-    const malformed = await fetch(gateway.graphqlUrl, { method: 'POST', headers: { 'content-type': 'application/json', 'x-api-key': readKey }, body: '{"query": ' });
+    const malformed = await fetch(gateway.graphqlUrl, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'x-api-key': readKey },
+      body: '{"query": ',
+    });
     expect(malformed.status).toBe(400);
-    expect(((await malformed.json()) as { errors: Array<{ extensions: { code: string } }> }).errors[0]?.extensions.code).toBe('BAD_REQUEST');
+    expect(
+      ((await malformed.json()) as { errors: Array<{ extensions: { code: string } }> }).errors[0]?.extensions.code,
+    ).toBe('BAD_REQUEST');
 
-    const get = await fetch(`${gateway.graphqlUrl}?query=${encodeURIComponent(CONTACTS)}`, { headers: { 'x-api-key': readKey, accept: 'application/json' } });
+    const get = await fetch(`${gateway.graphqlUrl}?query=${encodeURIComponent(CONTACTS)}`, {
+      headers: { 'x-api-key': readKey, accept: 'application/json' },
+    });
     expect(get.status).toBe(400);
   });
 });
@@ -166,7 +213,9 @@ describe('gateway with OAuth installs', () => {
     sim = await startGhlSimulator({ contacts: 4, tokens: [], rateLimit: { max: 100_000 } });
     databaseUrl = `sqlite://${join(dir, 'gateway.db')}`;
     const store = await openStore(databaseUrl);
-    key = (await createApiKey(storeApiKeyRepository(store), { name: 'crm', locations: [sim.locationId], roles: ['read'] })).key;
+    key = (
+      await createApiKey(storeApiKeyRepository(store), { name: 'crm', locations: [sim.locationId], roles: ['read'] })
+    ).key;
     await store.close();
     const port = await freePort();
     const config = parseConfig({
@@ -194,7 +243,10 @@ describe('gateway with OAuth installs', () => {
 
   it('when a location is installed through /oauth/install, then GraphQL serves it with the OAuth token until the grant dies, then UNAUTHENTICATED with installUrl', async () => {
     const before = await post(gateway.graphqlUrl, CONTACTS, { 'x-api-key': key });
-    expect(before.body.errors?.[0]?.extensions).toMatchObject({ code: 'UNAUTHENTICATED', installUrl: `${gateway.url}/oauth/install` });
+    expect(before.body.errors?.[0]?.extensions).toMatchObject({
+      code: 'UNAUTHENTICATED',
+      installUrl: `${gateway.url}/oauth/install`,
+    });
 
     const start = await fetch(`${gateway.url}/oauth/install`, { redirect: 'manual' });
     expect(start.status).toBe(302);
@@ -210,7 +262,10 @@ describe('gateway with OAuth installs', () => {
     // Kill the grant at HighLevel (an admin revoked the app): access and refresh token die.
     const store = await openStore(databaseUrl);
     try {
-      const grant = await new TokenVault(storeTokenRepository(store), parseKeyRing(keyText)).get('location', sim.locationId);
+      const grant = await new TokenVault(storeTokenRepository(store), parseKeyRing(keyText)).get(
+        'location',
+        sim.locationId,
+      );
       expect(sim.tokens.revoke(grant?.accessToken ?? '')).toBe(true);
       expect(sim.tokens.revoke(grant?.refreshToken ?? '')).toBe(true);
     } finally {
@@ -219,6 +274,9 @@ describe('gateway with OAuth installs', () => {
     // A contact no earlier query read, so the shared cache cannot answer for HighLevel.
     const unread = sim.data.listContactIds().filter((id) => !JSON.stringify(served.body).includes(id))[0] ?? '';
     const dead = await post(gateway.graphqlUrl, `{ contact(id: "${unread}") { id name } }`, { 'x-api-key': key });
-    expect(dead.body.errors?.[0]?.extensions).toMatchObject({ code: 'UNAUTHENTICATED', installUrl: `${gateway.url}/oauth/install` });
+    expect(dead.body.errors?.[0]?.extensions).toMatchObject({
+      code: 'UNAUTHENTICATED',
+      installUrl: `${gateway.url}/oauth/install`,
+    });
   });
 });

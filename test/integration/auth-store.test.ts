@@ -57,14 +57,25 @@ describe('auth state in the SQLite store', () => {
 
       const secrets = new SecretVault(storeSecretRepository(store), keyRing);
       await secrets.set(KNOWN_SECRETS.roofrApiKey, 'roofr-live-api-key-0123456789');
-      const { key } = await createApiKey(storeApiKeyRepository(store), { name: 'crm', locations: [harness.sim.locationId], roles: ['read'] });
+      const { key } = await createApiKey(storeApiKeyRepository(store), {
+        name: 'crm',
+        locations: [harness.sim.locationId],
+        roles: ['read'],
+      });
       await store.close();
 
       const bytes = await databaseBytes();
       // The scan reads the data: clear columns are there.
       expect(bytes).toContain(harness.sim.locationId);
       expect(bytes).toContain('contacts.readonly');
-      for (const secret of [first?.accessToken, first?.refreshToken, second?.accessToken, second?.refreshToken, 'roofr-live-api-key-0123456789', key]) {
+      for (const secret of [
+        first?.accessToken,
+        first?.refreshToken,
+        second?.accessToken,
+        second?.refreshToken,
+        'roofr-live-api-key-0123456789',
+        key,
+      ]) {
         expect(typeof secret).toBe('string');
         expect(bytes).not.toContain(secret as string);
       }
@@ -73,9 +84,13 @@ describe('auth state in the SQLite store', () => {
       store = await openStore(databaseUrl);
       const reopened = new TokenVault(storeTokenRepository(store), keyRing);
       expect((await reopened.get('location', harness.sim.locationId))?.accessToken).toBe(second?.accessToken);
-      expect(await new SecretVault(storeSecretRepository(store), keyRing).get(KNOWN_SECRETS.roofrApiKey)).toBe('roofr-live-api-key-0123456789');
+      expect(await new SecretVault(storeSecretRepository(store), keyRing).get(KNOWN_SECRETS.roofrApiKey)).toBe(
+        'roofr-live-api-key-0123456789',
+      );
       // With another key, start-up refuses instead of reading garbage.
-      await expect(new TokenVault(storeTokenRepository(store), parseKeyRing(generateKeyRingEntry('k2'))).assertReadable()).rejects.toThrow(/TOKEN_ENCRYPTION_KEY/);
+      await expect(
+        new TokenVault(storeTokenRepository(store), parseKeyRing(generateKeyRingEntry('k2'))).assertReadable(),
+      ).rejects.toThrow(/TOKEN_ENCRYPTION_KEY/);
     } finally {
       await harness.close();
     }
@@ -94,7 +109,10 @@ describe('auth state in the SQLite store', () => {
       readStdin: async () => 'zapier-hook-url-secret\n',
       out: (line: string) => lines.push(line),
     };
-    await runAuthCommand(parseAuthCommand(['api-key', 'create', '--name', 'crm', '--locations', 'LocA,LocB', '--roles', 'read,write']), deps);
+    await runAuthCommand(
+      parseAuthCommand(['api-key', 'create', '--name', 'crm', '--locations', 'LocA,LocB', '--roles', 'read,write']),
+      deps,
+    );
     const key = /Key \(shown only now.*\): (gk_\S+)/.exec(lines.join('\n'))?.[1];
     const id = /Created API key (\S+)/.exec(lines.join('\n'))?.[1];
     if (key === undefined || id === undefined) throw new Error(`no key printed: ${lines.join('\n')}`);
@@ -116,7 +134,9 @@ describe('auth state in the SQLite store', () => {
     await runAuthCommand(parseAuthCommand(['secret', 'list']), deps);
     expect(lines.join('\n')).toContain('roofr.zapier_hook_url  (key k2)');
     expect(lines.join('\n')).not.toContain('zapier-hook-url-secret');
-    expect(await new SecretVault(deps.secrets, keyRing).get(KNOWN_SECRETS.roofrZapierHookUrl)).toBe('zapier-hook-url-secret');
+    expect(await new SecretVault(deps.secrets, keyRing).get(KNOWN_SECRETS.roofrZapierHookUrl)).toBe(
+      'zapier-hook-url-secret',
+    );
 
     const harness = await startHarness({ repository: deps.tokens, keyRing });
     try {
@@ -142,7 +162,23 @@ describe('auth state in the SQLite store', () => {
   it('when the CLI runs as a process, then it creates a key in the database and prints it once', async () => {
     await store.close();
     const env = { ...process.env, DATABASE_URL: databaseUrl, TOKEN_ENCRYPTION_KEY: keyText, LOG_LEVEL: 'silent' };
-    const created = await run(process.execPath, ['--import', 'tsx', 'src/cli/auth.ts', 'api-key', 'create', '--name', 'ops', '--locations', 'LocA', '--roles', 'sync-admin'], { env });
+    const created = await run(
+      process.execPath,
+      [
+        '--import',
+        'tsx',
+        'src/cli/auth.ts',
+        'api-key',
+        'create',
+        '--name',
+        'ops',
+        '--locations',
+        'LocA',
+        '--roles',
+        'sync-admin',
+      ],
+      { env },
+    );
     const keys = created.stdout.match(/gk_[\w-]+/g) ?? [];
     expect(keys).toHaveLength(1);
 
@@ -150,6 +186,9 @@ describe('auth state in the SQLite store', () => {
     const listed = await storeApiKeyRepository(store).list();
     expect(listed).toMatchObject([{ name: 'ops', locations: ['LocA'], roles: ['sync-admin'], revokedAt: null }]);
     const authenticate = createAuthenticator({ apiKeys: storeApiKeyRepository(store), jwt: null, mode: 'required' });
-    expect(await authenticate({ headers: { authorization: `Bearer ${keys[0]}` } })).toMatchObject({ locationId: 'LocA', roles: ['sync-admin'] });
+    expect(await authenticate({ headers: { authorization: `Bearer ${keys[0]}` } })).toMatchObject({
+      locationId: 'LocA',
+      roles: ['sync-admin'],
+    });
   });
 });

@@ -20,7 +20,11 @@ describe('gateway with the shared cache', () => {
   let contactId: string;
 
   async function post(query: string, variables: Record<string, unknown> = {}): Promise<Body> {
-    const response = await fetch(gateway.graphqlUrl, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query, variables }) });
+    const response = await fetch(gateway.graphqlUrl, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ query, variables }),
+    });
     return (await response.json()) as Body;
   }
 
@@ -49,16 +53,22 @@ describe('gateway with the shared cache', () => {
     await post(READ, { id: contactId });
     const warm = await post(READ, { id: contactId });
     expect(warm.extensions?.upstream?.calls).toBe(0);
-    const updated = await post(`mutation($id: ID!) { updateContact(id: $id, input: { firstName: "Cachebuster" }) { contact { id firstName } } }`, { id: contactId });
+    const updated = await post(
+      `mutation($id: ID!) { updateContact(id: $id, input: { firstName: "Cachebuster" }) { contact { id firstName } } }`,
+      { id: contactId },
+    );
     expect(updated.errors).toBeUndefined();
     const fresh = await post(READ, { id: contactId });
     expect(fresh.data).toMatchObject({ contact: { id: contactId, firstName: 'Cachebuster' } });
     expect(fresh.extensions?.upstream?.calls).toBeGreaterThan(0);
   });
 
-  it('when a note is created through a mutation, then the contact\'s notes are read fresh', async () => {
+  it("when a note is created through a mutation, then the contact's notes are read fresh", async () => {
     await post(READ, { id: contactId });
-    const created = await post(`mutation($id: ID!) { createNote(contactId: $id, input: { body: "fresh note" }) { note { id } } }`, { id: contactId });
+    const created = await post(
+      `mutation($id: ID!) { createNote(contactId: $id, input: { body: "fresh note" }) { note { id } } }`,
+      { id: contactId },
+    );
     expect(created.errors).toBeUndefined();
     const fresh = await post(READ, { id: contactId });
     const notes = (fresh.data?.['contact'] as { notes: Array<{ body: string }> }).notes;
@@ -66,10 +76,23 @@ describe('gateway with the shared cache', () => {
   });
 
   it('when rateLimit is queried, then it reports the learnt limits and every response carries extensions.rateLimit', async () => {
-    const body = await post(`{ rateLimit { locationId limitsKnown burstMax burstRemaining dailyMax dailyRemaining reserve intervalMs resetInMs queued { interactive background } } }`);
+    const body = await post(
+      `{ rateLimit { locationId limitsKnown burstMax burstRemaining dailyMax dailyRemaining reserve intervalMs resetInMs queued { interactive background } } }`,
+    );
     expect(body.errors).toBeUndefined();
-    expect(body.data?.['rateLimit']).toMatchObject({ locationId: gateway.locationId, limitsKnown: true, burstMax: 100, intervalMs: 10_000, reserve: 1000, queued: { interactive: 0, background: 0 } });
-    expect(body.extensions?.rateLimit).toMatchObject({ cost: { estimated: 0, actual: 0 }, burstRemaining: expect.any(Number), dailyRemaining: expect.any(Number) });
+    expect(body.data?.['rateLimit']).toMatchObject({
+      locationId: gateway.locationId,
+      limitsKnown: true,
+      burstMax: 100,
+      intervalMs: 10_000,
+      reserve: 1000,
+      queued: { interactive: 0, background: 0 },
+    });
+    expect(body.extensions?.rateLimit).toMatchObject({
+      cost: { estimated: 0, actual: 0 },
+      burstRemaining: expect.any(Number),
+      dailyRemaining: expect.any(Number),
+    });
   });
 
   it('when rateLimit is asked for another location, then it is FORBIDDEN', async () => {

@@ -62,7 +62,9 @@ describe('shared cache under the loaders', () => {
   });
 
   it('when HighLevel answers 5xx and the cached copies are past their TTL, then they are served with extensions.stale', async () => {
-    harness = await startCacheHarness({ cache: { ttls: { contact: 1, tasksOfContact: 1, notesOfContact: 1, appointmentsOfContact: 1 }, graceMs: 0 } });
+    harness = await startCacheHarness({
+      cache: { ttls: { contact: 1, tasksOfContact: 1, notesOfContact: 1, appointmentsOfContact: 1 }, graceMs: 0 },
+    });
     const id = firstContact(harness);
     const cold = await harness.execute(CONTACT_NESTED, { id });
     await new Promise((resolve) => setTimeout(resolve, 5));
@@ -93,14 +95,16 @@ describe('shared cache under the loaders', () => {
     expect(h.sim.log.count('GET', '/contacts/{contactId}/notes')).toBe(1);
   });
 
-  it('when two locations run the same queries, then neither is answered from the other\'s cache entries', async () => {
+  it("when two locations run the same queries, then neither is answered from the other's cache entries", async () => {
     harness = await startCacheHarness();
     const idA = firstContact(harness, LOCATION_A);
     const listA = await harness.execute(LIST_NESTED, { n: 5 }, LOCATION_A);
     await harness.execute(CONTACT_NESTED, { id: idA }, LOCATION_A);
     const listB = await harness.execute(LIST_NESTED, { n: 5 }, LOCATION_B);
     const idsOf = (result: typeof listA) =>
-      ((result.data?.['contacts'] as { edges: Array<{ node: { id: string } }> }).edges ?? []).map((edge) => edge.node.id);
+      ((result.data?.['contacts'] as { edges: Array<{ node: { id: string } }> }).edges ?? []).map(
+        (edge) => edge.node.id,
+      );
     expect(idsOf(listB)).toHaveLength(5);
     expect(idsOf(listB).filter((id) => idsOf(listA).includes(id))).toEqual([]);
     expect(idsOf(listB).every((id) => harness?.sim.data.listContactIds(LOCATION_B).includes(id))).toBe(true);

@@ -63,7 +63,11 @@ export async function startCacheHarness(options: CacheHarnessOptions = {}): Prom
       { locationId: LOCATION_A, contacts: options.contacts ?? 30 },
       { locationId: LOCATION_B, contacts: options.contacts ?? 30 },
     ],
-    tokens: [LOCATION_A, LOCATION_B].map((locationId) => ({ token: `pit-cache-${locationId}`, locationId, scopes: SCOPES })),
+    tokens: [LOCATION_A, LOCATION_B].map((locationId) => ({
+      token: `pit-cache-${locationId}`,
+      locationId,
+      scopes: SCOPES,
+    })),
     rateLimit: { max: 100_000, dailyMax: 10_000_000 },
     ...options.simulator,
   });
@@ -80,7 +84,10 @@ export async function startCacheHarness(options: CacheHarnessOptions = {}): Prom
     rateBudget,
     ...options.client,
   });
-  const cache = await createCache(options.cacheUrl ?? 'memory://', { logger: recordingLogger().logger, ...options.cache });
+  const cache = await createCache(options.cacheUrl ?? 'memory://', {
+    logger: recordingLogger().logger,
+    ...options.cache,
+  });
   const taskSearch = new TaskSearchCapability(undefined);
   const server = createGraphQLServer({
     plugins: [
@@ -93,7 +100,14 @@ export async function startCacheHarness(options: CacheHarnessOptions = {}): Prom
     ],
   });
   await server.start();
-  const createContext = createContextFactory({ ghl, locationId: LOCATION_A, taskSearch, limiters: new LocationLimiters(8), cache, rateBudget });
+  const createContext = createContextFactory({
+    ghl,
+    locationId: LOCATION_A,
+    taskSearch,
+    limiters: new LocationLimiters(8),
+    cache,
+    rateBudget,
+  });
   return {
     sim,
     cache,
@@ -102,7 +116,10 @@ export async function startCacheHarness(options: CacheHarnessOptions = {}): Prom
     server,
     createContext,
     async execute(query, variables, locationId) {
-      const response = await server.executeOperation({ query, variables }, { contextValue: createContext(locationId === undefined ? {} : { locationId }) });
+      const response = await server.executeOperation(
+        { query, variables },
+        { contextValue: createContext(locationId === undefined ? {} : { locationId }) },
+      );
       if (response.body.kind !== 'single') throw new Error('expected a single (non-incremental) result');
       return response.body.singleResult;
     },

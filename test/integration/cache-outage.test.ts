@@ -11,7 +11,10 @@ describe('shared cache when Redis is not there at all', () => {
 
   it('when CACHE_URL points at a port nothing listens on, then every read is served by the loader and the outage is logged once', async () => {
     const log = recordingLogger();
-    cache = await createCache(`redis://127.0.0.1:${await unusedPort()}`, { logger: log.logger, probeIntervalMs: 60_000 });
+    cache = await createCache(`redis://127.0.0.1:${await unusedPort()}`, {
+      logger: log.logger,
+      probeIntervalMs: 60_000,
+    });
     expect(cache.health()).toMatchObject({ state: 'down', lastError: expect.stringMatching(/ECONNREFUSED/) });
 
     const loader = new ScriptedLoader({ id: 'c1' });
@@ -20,18 +23,29 @@ describe('shared cache when Redis is not there at all', () => {
       expect(result).toEqual({ value: { id: 'c1' }, stale: false, ageMs: 0, fromCache: false, version: null });
     }
     expect(loader.calls).toBe(5);
-    const batch = await cache.readThroughMany([cache.keys.contact('loc1', 'a')], 60_000, async (keys) => new Map(keys.map((key) => [key, 'A'])));
+    const batch = await cache.readThroughMany(
+      [cache.keys.contact('loc1', 'a')],
+      60_000,
+      async (keys) => new Map(keys.map((key) => [key, 'A'])),
+    );
     expect(batch).toEqual([{ value: 'A', stale: false, ageMs: 0, fromCache: false, version: null }]);
     await cache.invalidateContact('loc1', 'c1');
     expect(typeof (await cache.searchKey('loc1', { q: 1 }))).toBe('string');
-    await expect(cache.readThrough(cache.keys.contact('loc1', 'gone'), 60_000, async () => Promise.reject(new GhlNotFoundError('GET /contacts/{contactId}', 'gone')))).rejects.toBeInstanceOf(GhlNotFoundError);
+    await expect(
+      cache.readThrough(cache.keys.contact('loc1', 'gone'), 60_000, async () =>
+        Promise.reject(new GhlNotFoundError('GET /contacts/{contactId}', 'gone')),
+      ),
+    ).rejects.toBeInstanceOf(GhlNotFoundError);
 
     expect(log.warnings()).toHaveLength(1);
     expect(log.warnings()[0]?.msg).toMatch(/unavailable; serving straight from upstream/);
   });
 
   it('when the store is down, then ten concurrent identical reads still make one upstream call', async () => {
-    cache = await createCache(`redis://127.0.0.1:${await unusedPort()}`, { logger: recordingLogger().logger, probeIntervalMs: 60_000 });
+    cache = await createCache(`redis://127.0.0.1:${await unusedPort()}`, {
+      logger: recordingLogger().logger,
+      probeIntervalMs: 60_000,
+    });
     const loader = new ScriptedLoader('v');
     const release = loader.hold();
     const reads = Array.from({ length: 10 }, () => cache?.readThrough('v1:loc:l:contact:c', 60_000, loader.load));
@@ -42,7 +56,10 @@ describe('shared cache when Redis is not there at all', () => {
   });
 
   it('when the store is down, then identical concurrent searches still share one upstream call', async () => {
-    cache = await createCache(`redis://127.0.0.1:${await unusedPort()}`, { logger: recordingLogger().logger, probeIntervalMs: 60_000 });
+    cache = await createCache(`redis://127.0.0.1:${await unusedPort()}`, {
+      logger: recordingLogger().logger,
+      probeIntervalMs: 60_000,
+    });
     const loader = new ScriptedLoader({ contacts: [], total: 0 });
     const release = loader.hold();
     const searches = Array.from({ length: 5 }, async () => {

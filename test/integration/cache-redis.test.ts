@@ -9,7 +9,8 @@ import { TcpProxy } from './cache-tcp-proxy.js';
 
 const REDIS_URL = process.env.REDIS_URL;
 const describeIf = REDIS_URL ? describe : describe.skip;
-if (!REDIS_URL) console.warn('cache-redis.test.ts skipped: set REDIS_URL (e.g. redis://127.0.0.1:6379) to run the Redis cache tests');
+if (!REDIS_URL)
+  console.warn('cache-redis.test.ts skipped: set REDIS_URL (e.g. redis://127.0.0.1:6379) to run the Redis cache tests');
 
 const TTL = 60_000;
 
@@ -57,7 +58,11 @@ describeIf('shared cache on Redis', () => {
     const loader = new ScriptedLoader({ id: 'c1', name: 'Ada' });
 
     expect(await replicaA.readThrough(key, TTL, loader.load)).toMatchObject({ fromCache: false, version: null });
-    expect(await replicaB.readThrough(key, TTL, loader.load)).toMatchObject({ value: { id: 'c1', name: 'Ada' }, fromCache: true, version: expect.any(String) });
+    expect(await replicaB.readThrough(key, TTL, loader.load)).toMatchObject({
+      value: { id: 'c1', name: 'Ada' },
+      fromCache: true,
+      version: expect.any(String),
+    });
     expect(loader.calls).toBe(1);
     expect(await raw.exists(`${namespace}::${key}`)).toBe(1);
     // The store keeps it past its TTL (for max-stale), but not forever.
@@ -75,10 +80,17 @@ describeIf('shared cache on Redis', () => {
 
     await replicaB.invalidateContact('locB', 'c1');
 
-    expect(await replicaA.readThrough(key, TTL, async () => 'v2')).toMatchObject({ value: 'v2', fromCache: false, version: null });
+    expect(await replicaA.readThrough(key, TTL, async () => 'v2')).toMatchObject({
+      value: 'v2',
+      fromCache: false,
+      version: null,
+    });
     const newSearchKey = await replicaA.searchKey('locB', { query: 'ada' });
     expect(newSearchKey).not.toBe(searchKey);
-    expect(await replicaA.readThrough(newSearchKey, TTL, async () => ['c1', 'c9'])).toMatchObject({ fromCache: false, version: null });
+    expect(await replicaA.readThrough(newSearchKey, TTL, async () => ['c1', 'c9'])).toMatchObject({
+      fromCache: false,
+      version: null,
+    });
   });
 
   it('when a batch is read, then cached keys come from one getMany and only the misses are loaded', async () => {
@@ -92,7 +104,11 @@ describeIf('shared cache on Redis', () => {
     await cache.readThroughMany(keys.slice(0, 2), TTL, loadMissing);
     const results = await cache.readThroughMany(keys, TTL, loadMissing);
     expect(batches).toEqual([keys.slice(0, 2), keys.slice(2)]);
-    expect(results.map((result) => (result instanceof Error ? result : result?.fromCache))).toEqual([true, true, false]);
+    expect(results.map((result) => (result instanceof Error ? result : result?.fromCache))).toEqual([
+      true,
+      true,
+      false,
+    ]);
   });
 
   it('when Redis goes away, then reads fall back to the loader, the outage is logged once, and recovery is logged once', async () => {
@@ -100,18 +116,31 @@ describeIf('shared cache on Redis', () => {
     const proxy = new TcpProxy(target.hostname, Number(target.port || 6379));
     const port = await proxy.listen();
     const log = recordingLogger();
-    const cache = await open(`redis://127.0.0.1:${port}`, { logger: log.logger, probeIntervalMs: 50, opTimeoutMs: 200 });
+    const cache = await open(`redis://127.0.0.1:${port}`, {
+      logger: log.logger,
+      probeIntervalMs: 50,
+      opTimeoutMs: 200,
+    });
     try {
       const key = cache.keys.contact('locD', 'c1');
       const loader = new ScriptedLoader('from upstream');
       await cache.readThrough(key, TTL, loader.load);
-      expect(await cache.readThrough(key, TTL, loader.load)).toMatchObject({ fromCache: true, version: expect.any(String) });
+      expect(await cache.readThrough(key, TTL, loader.load)).toMatchObject({
+        fromCache: true,
+        version: expect.any(String),
+      });
       expect(cache.health().state).toBe('up');
 
       const down = nextEvent(cache, 'store_down');
       proxy.cut();
       for (let i = 0; i < 5; i += 1) {
-        expect(await cache.readThrough(key, TTL, loader.load)).toEqual({ value: 'from upstream', stale: false, ageMs: 0, fromCache: false, version: null });
+        expect(await cache.readThrough(key, TTL, loader.load)).toEqual({
+          value: 'from upstream',
+          stale: false,
+          ageMs: 0,
+          fromCache: false,
+          version: null,
+        });
       }
       await down;
       expect(cache.health().state).toBe('down');
@@ -132,7 +161,10 @@ describeIf('shared cache on Redis', () => {
       expect(log.infos().filter((line) => /recovered/.test(line.msg ?? ''))).toHaveLength(1);
       // Back to caching: one load, then hits.
       await cache.readThrough(key, TTL, loader.load);
-      expect(await cache.readThrough(key, TTL, loader.load)).toMatchObject({ fromCache: true, version: expect.any(String) });
+      expect(await cache.readThrough(key, TTL, loader.load)).toMatchObject({
+        fromCache: true,
+        version: expect.any(String),
+      });
       expect(log.warnings()).toHaveLength(1);
     } finally {
       await cache.close();
@@ -157,7 +189,10 @@ describeIf('shared cache on Redis', () => {
       proxy.restore();
       await up;
       await cache.readThrough(key, TTL, loader.load);
-      expect(await cache.readThrough(key, TTL, loader.load)).toMatchObject({ fromCache: true, version: expect.any(String) });
+      expect(await cache.readThrough(key, TTL, loader.load)).toMatchObject({
+        fromCache: true,
+        version: expect.any(String),
+      });
       expect(log.warnings()).toHaveLength(1);
     } finally {
       await cache.close();
@@ -170,7 +205,11 @@ describeIf('shared cache on Redis', () => {
     const proxy = new TcpProxy(target.hostname, Number(target.port || 6379));
     const port = await proxy.listen();
     const log = recordingLogger();
-    const cache = await open(`redis://127.0.0.1:${port}`, { logger: log.logger, probeIntervalMs: 50, opTimeoutMs: 100 });
+    const cache = await open(`redis://127.0.0.1:${port}`, {
+      logger: log.logger,
+      probeIntervalMs: 50,
+      opTimeoutMs: 100,
+    });
     try {
       const key = cache.keys.contact('locE', 'c1');
       const loader = new ScriptedLoader('from upstream');
@@ -179,7 +218,11 @@ describeIf('shared cache on Redis', () => {
       const down = nextEvent(cache, 'store_down');
       proxy.freeze();
       // Without the operation timeout this read would wait for Redis forever (the jest timeout would fail it).
-      expect(await cache.readThrough(key, TTL, loader.load)).toMatchObject({ value: 'from upstream', fromCache: false, version: null });
+      expect(await cache.readThrough(key, TTL, loader.load)).toMatchObject({
+        value: 'from upstream',
+        fromCache: false,
+        version: null,
+      });
       await down;
       expect(cache.health().lastError).toMatch(/did not answer within 100 ms/);
       expect(await cache.readThrough(key, TTL, loader.load)).toMatchObject({ fromCache: false, version: null });
@@ -187,7 +230,11 @@ describeIf('shared cache on Redis', () => {
       const up = nextEvent(cache, 'store_up');
       proxy.restore();
       await up;
-      expect(await cache.readThrough(key, TTL, loader.load)).toMatchObject({ value: 'from upstream', fromCache: true, version: expect.any(String) });
+      expect(await cache.readThrough(key, TTL, loader.load)).toMatchObject({
+        value: 'from upstream',
+        fromCache: true,
+        version: expect.any(String),
+      });
       expect(log.warnings()).toHaveLength(1);
       expect(log.infos().filter((line) => /recovered/.test(line.msg ?? ''))).toHaveLength(1);
     } finally {

@@ -36,7 +36,10 @@ async function startFakeGhl(delayMs: number): Promise<FakeGhl> {
     setTimeout(() => {
       inFlight -= 1;
       if (fake.dailyRemaining !== null) fake.dailyRemaining -= 1;
-      response.writeHead(200, { 'content-type': 'application/json', ...(fake.dailyRemaining === null ? {} : limits(fake.dailyRemaining)) });
+      response.writeHead(200, {
+        'content-type': 'application/json',
+        ...(fake.dailyRemaining === null ? {} : limits(fake.dailyRemaining)),
+      });
       response.end(JSON.stringify({ contact: { id, locationId: 'loc-1' } }));
     }, delayMs);
   });
@@ -109,7 +112,11 @@ describe('GhlClient on the wire', () => {
     await Promise.all(Array.from({ length: 20 }, (_, index) => client.getContact('loc-1', `c${index}`)));
     expect(fake.peakInFlight).toBeGreaterThan(1);
     expect(fake.peakInFlight).toBeLessThanOrEqual(8);
-    expect(client.rateBudget.snapshot('loc-1')).toMatchObject({ limitsKnown: true, burstMax: 1000, intervalMs: 10_000 });
+    expect(client.rateBudget.snapshot('loc-1')).toMatchObject({
+      limitsKnown: true,
+      burstMax: 1000,
+      intervalMs: 10_000,
+    });
   });
 
   it('when the daily remaining reaches the reserve, then calls are refused before being sent', async () => {

@@ -71,13 +71,24 @@ describe('GhlClient against the simulator', () => {
       const id = contactIds[0] ?? '';
       const raw = sim.data.getContact(id);
       const events: Parameters<UpstreamObserver['onRequest']>[0][] = [];
-      const contact = await client.getContact(location, id, { requestId: 'req-1', observer: { onRequest: (event) => events.push(event) } });
+      const contact = await client.getContact(location, id, {
+        requestId: 'req-1',
+        observer: { onRequest: (event) => events.push(event) },
+      });
       expect(contact.id).toBe(id);
       expect(contact.locationId).toBe(location);
       expect(contact.email).toBe(raw?.['email'] ?? null);
       expect(contact.address.line1).toBe(raw?.['address1'] ?? null);
       expect(Array.isArray(contact.tags)).toBe(true);
-      expect(events).toEqual([{ method: 'GET', endpoint: 'GET /contacts/{contactId}', status: 200, durationMs: expect.any(Number), attempt: 1 }]);
+      expect(events).toEqual([
+        {
+          method: 'GET',
+          endpoint: 'GET /contacts/{contactId}',
+          status: 200,
+          durationMs: expect.any(Number),
+          attempt: 1,
+        },
+      ]);
       expect(sim.log.count('GET', '/contacts/{contactId}')).toBe(1);
     });
 
@@ -111,7 +122,8 @@ describe('GhlClient against the simulator', () => {
       const first = await client.listBusinessContacts(location, businessId, { limit: 2 });
       expect(first.count).toBe(expected.length);
       const ids: string[] = [];
-      for await (const contact of client.iterateBusinessContacts(location, businessId, { limit: 2 })) ids.push(contact.id);
+      for await (const contact of client.iterateBusinessContacts(location, businessId, { limit: 2 }))
+        ids.push(contact.id);
       expect(ids.sort()).toEqual(expected);
     });
 
@@ -123,9 +135,17 @@ describe('GhlClient against the simulator', () => {
     });
 
     it('when tasks, notes and appointments of a contact are read, then they match the simulator', async () => {
-      const id = contactIds.find((candidate) => sim.data.tasksOf(candidate).length > 0 && sim.data.notesOf(candidate).length > 0) ?? '';
+      const id =
+        contactIds.find(
+          (candidate) => sim.data.tasksOf(candidate).length > 0 && sim.data.notesOf(candidate).length > 0,
+        ) ?? '';
       const tasks = await client.listTasks(location, id);
-      expect(tasks.map((task) => task.id).sort()).toEqual(sim.data.tasksOf(id).map((task) => String(task['id'])).sort());
+      expect(tasks.map((task) => task.id).sort()).toEqual(
+        sim.data
+          .tasksOf(id)
+          .map((task) => String(task['id']))
+          .sort(),
+      );
       expect(tasks.every((task) => task.contactId === id)).toBe(true);
       const task = await client.getTask(location, id, tasks[0]?.id ?? '');
       expect(task.id).toBe(tasks[0]?.id);
@@ -134,7 +154,12 @@ describe('GhlClient against the simulator', () => {
       expect((await client.getNote(location, id, notes[0]?.id ?? '')).body).toBe(notes[0]?.body);
       const withAppointments = contactIds.find((candidate) => sim.data.appointmentsOf(candidate).length > 0) ?? '';
       const appointments = await client.listAppointments(location, withAppointments);
-      expect(appointments.map((a) => a.id).sort()).toEqual(sim.data.appointmentsOf(withAppointments).map((a) => String(a['id'])).sort());
+      expect(appointments.map((a) => a.id).sort()).toEqual(
+        sim.data
+          .appointmentsOf(withAppointments)
+          .map((a) => String(a['id']))
+          .sort(),
+      );
     });
 
     it('when tasks of several contacts are searched in one call, then they come from the location task search', async () => {
@@ -149,7 +174,12 @@ describe('GhlClient against the simulator', () => {
       const ids = [...contactIds.slice(0, 15), 'noSuchContact0000000'];
       const byContact = await getTasksOfContacts(client, location, ids, { pageSize: 3 });
       for (const id of contactIds.slice(0, 15)) {
-        expect((byContact.get(id) ?? []).map((task) => task.id).sort()).toEqual(sim.data.tasksOf(id).map((task) => String(task['id'])).sort());
+        expect((byContact.get(id) ?? []).map((task) => task.id).sort()).toEqual(
+          sim.data
+            .tasksOf(id)
+            .map((task) => String(task['id']))
+            .sort(),
+        );
       }
       expect(byContact.get('noSuchContact0000000')).toEqual([]);
       const total = contactIds.slice(0, 15).reduce((sum, id) => sum + sim.data.tasksOf(id).length, 0);
@@ -159,7 +189,12 @@ describe('GhlClient against the simulator', () => {
 
   describe('writes', () => {
     it('when a contact is created, updated, tagged, upserted and deleted, then each answer maps and the simulator agrees', async () => {
-      const created = await client.createContact(location, { firstName: 'Ada', lastName: 'Roofer', email: 'ada.roofer@example.com', tags: ['new'] });
+      const created = await client.createContact(location, {
+        firstName: 'Ada',
+        lastName: 'Roofer',
+        email: 'ada.roofer@example.com',
+        tags: ['new'],
+      });
       expect(created).toMatchObject({ firstName: 'Ada', email: 'ada.roofer@example.com', tags: ['new'] });
       const updated = await client.updateContact(location, created.id, { city: 'Austin', address1: '1 Main St' });
       expect(updated.address).toMatchObject({ city: 'Austin', line1: '1 Main St' });
@@ -176,9 +211,14 @@ describe('GhlClient against the simulator', () => {
 
     it('when a task goes through create, update, complete and delete, then each step is reflected', async () => {
       const contactId = contactIds[1] ?? '';
-      const task = await client.createTask(location, contactId, { title: 'Measure roof', dueDate: '2030-01-02T10:00:00.000Z' });
+      const task = await client.createTask(location, contactId, {
+        title: 'Measure roof',
+        dueDate: '2030-01-02T10:00:00.000Z',
+      });
       expect(task).toMatchObject({ title: 'Measure roof', completed: false, contactId });
-      expect(await client.updateTask(location, contactId, task.id, { title: 'Measure roof (north)' })).toMatchObject({ title: 'Measure roof (north)' });
+      expect(await client.updateTask(location, contactId, task.id, { title: 'Measure roof (north)' })).toMatchObject({
+        title: 'Measure roof (north)',
+      });
       expect(await client.completeTask(location, contactId, task.id, true)).toMatchObject({ completed: true });
       await client.deleteTask(location, contactId, task.id);
       expect(sim.data.tasksOf(contactId).some((candidate) => candidate['id'] === task.id)).toBe(false);
@@ -188,13 +228,17 @@ describe('GhlClient against the simulator', () => {
       const contactId = contactIds[2] ?? '';
       const note = await client.createNote(location, contactId, { body: 'Hail damage on the east side' });
       expect(note).toMatchObject({ body: 'Hail damage on the east side', contactId });
-      expect(await client.updateNote(location, contactId, note.id, { body: 'Hail damage, east and south' })).toMatchObject({ body: 'Hail damage, east and south' });
+      expect(
+        await client.updateNote(location, contactId, note.id, { body: 'Hail damage, east and south' }),
+      ).toMatchObject({ body: 'Hail damage, east and south' });
       await client.deleteNote(location, contactId, note.id);
       expect(sim.data.notesOf(contactId).some((candidate) => candidate['id'] === note.id)).toBe(false);
     });
 
     it('when GHL rejects the input (422), then GhlValidationError carries its messages', async () => {
-      const error = await client.createTask(location, contactIds[3] ?? '', { title: 'x', dueDate: 'tomorrow' }).catch((caught: unknown) => caught);
+      const error = await client
+        .createTask(location, contactIds[3] ?? '', { title: 'x', dueDate: 'tomorrow' })
+        .catch((caught: unknown) => caught);
       expect(error).toBeInstanceOf(GhlValidationError);
       expect(error).toMatchObject({ status: 422 });
       expect((error as GhlValidationError).messages.join(' ')).toMatch(/dueDate/);
@@ -204,7 +248,11 @@ describe('GhlClient against the simulator', () => {
       const existing = sim.data.getContact(contactIds[4] ?? '');
       const email = String(existing?.['email']);
       const error = await client.createContact(location, { email }).catch((caught: unknown) => caught);
-      expect(error).toMatchObject({ kind: 'Validation', status: 400, messages: ['This location does not allow duplicated contacts.'] });
+      expect(error).toMatchObject({
+        kind: 'Validation',
+        status: 400,
+        messages: ['This location does not allow duplicated contacts.'],
+      });
     });
   });
 
@@ -212,20 +260,27 @@ describe('GhlClient against the simulator', () => {
     it('when GHL answers 503 twice, then the read is retried and succeeds', async () => {
       sim.faults.failNext(2, 503, { path: '/contacts/*' });
       const events: number[] = [];
-      const contact = await client.getContact(location, contactIds[0] ?? '', { observer: { onRequest: (event) => events.push(event.status ?? 0) } });
+      const contact = await client.getContact(location, contactIds[0] ?? '', {
+        observer: { onRequest: (event) => events.push(event.status ?? 0) },
+      });
       expect(contact.id).toBe(contactIds[0]);
       expect(events).toEqual([503, 503, 200]);
     });
 
     it('when 5xx persists beyond maxRetries, then GhlUnavailableError', async () => {
       sim.faults.failNext(10, 500, { path: '/contacts/*' });
-      await expect(client.getContact(location, contactIds[0] ?? '')).rejects.toMatchObject({ kind: 'Unavailable', status: 500 });
+      await expect(client.getContact(location, contactIds[0] ?? '')).rejects.toMatchObject({
+        kind: 'Unavailable',
+        status: 500,
+      });
       expect(sim.log.count('GET', '/contacts/{contactId}')).toBe(4);
     });
 
     it('when a create answers 500, then it is not retried (it may have been applied)', async () => {
       sim.faults.failNext(1, 500, { method: 'POST', path: '/contacts' });
-      await expect(client.createContact(location, { email: 'once@example.com' })).rejects.toBeInstanceOf(GhlUnavailableError);
+      await expect(client.createContact(location, { email: 'once@example.com' })).rejects.toBeInstanceOf(
+        GhlUnavailableError,
+      );
       expect(sim.log.count('POST', '/contacts/')).toBe(1);
     });
 
@@ -256,7 +311,8 @@ describe('GhlClient against the simulator', () => {
       const controller = new AbortController();
       const pending = client.getContact(location, contactIds[0] ?? '', { signal: controller.signal });
       // Abort once the simulator holds the request, so nothing of this test leaks into the next.
-      while (sim.log.count('GET', '/contacts/{contactId}') === 0) await new Promise((resolve) => setTimeout(resolve, 5));
+      while (sim.log.count('GET', '/contacts/{contactId}') === 0)
+        await new Promise((resolve) => setTimeout(resolve, 5));
       controller.abort(new Error('client went away'));
       await expect(pending).rejects.toThrow('client went away');
     });
@@ -293,7 +349,9 @@ describe('GhlClient against the simulator', () => {
       const token = sim.tokens.issue({ scopes: ['contacts.readonly'] });
       const limited = clientFor(sim, { tokenProvider: new StaticTokenProvider(token, location, null) });
       expect(await limited.hasScope(location, 'locations/tasks.readonly')).toBeNull();
-      const error = await limited.searchTasks(location, { contactIds: contactIds.slice(0, 2) }).catch((caught: unknown) => caught);
+      const error = await limited
+        .searchTasks(location, { contactIds: contactIds.slice(0, 2) })
+        .catch((caught: unknown) => caught);
       expect(error).toBeInstanceOf(GhlMissingScopeError);
       expect(error).toMatchObject({ scope: 'locations/tasks.readonly' });
       expect(await limited.hasScope(location, 'locations/tasks.readonly')).toBe(false);
@@ -302,13 +360,20 @@ describe('GhlClient against the simulator', () => {
     });
 
     it('when the configured scopes exclude a write, then it is refused without a request', async () => {
-      const readOnly = clientFor(sim, { tokenProvider: new StaticTokenProvider(DEMO_TOKEN, location, ['contacts.readonly']) });
-      await expect(readOnly.createContact(location, { email: 'never@example.com' })).rejects.toMatchObject({ kind: 'MissingScope', scope: 'contacts.write' });
+      const readOnly = clientFor(sim, {
+        tokenProvider: new StaticTokenProvider(DEMO_TOKEN, location, ['contacts.readonly']),
+      });
+      await expect(readOnly.createContact(location, { email: 'never@example.com' })).rejects.toMatchObject({
+        kind: 'MissingScope',
+        scope: 'contacts.write',
+      });
       expect(sim.log.count('POST', '/contacts/')).toBe(0);
     });
 
     it('when a location other than the token’s is asked, then GhlUnauthorizedError before any request', async () => {
-      await expect(client.getContact('SomeOtherLocation000', contactIds[0] ?? '')).rejects.toBeInstanceOf(GhlUnauthorizedError);
+      await expect(client.getContact('SomeOtherLocation000', contactIds[0] ?? '')).rejects.toBeInstanceOf(
+        GhlUnauthorizedError,
+      );
       expect(sim.log.total()).toBe(0);
     });
   });
@@ -332,12 +397,19 @@ describe('GhlClient under a tight rate limit and a 429 storm', () => {
     const client = clientFor(sim, { concurrencyPerLocation: 6, rateBudget: budget() });
     const ids = sim.data.listContactIds();
     sim.faults.rateLimitNext(5, { path: '/contacts/*' });
-    const results = await Promise.all(Array.from({ length: 80 }, (_, index) => client.getContact(sim.locationId, ids[index % ids.length] ?? '')));
+    const results = await Promise.all(
+      Array.from({ length: 80 }, (_, index) => client.getContact(sim.locationId, ids[index % ids.length] ?? '')),
+    );
     expect(results).toHaveLength(80);
     expect(sim.log.statusCount(429)).toBe(5);
     expect(sim.log.statusCount(200)).toBe(80);
     const snapshot = client.rateBudget.snapshot(sim.locationId);
-    expect(snapshot).toMatchObject({ limitsKnown: true, burstMax: 15, intervalMs: 300, queued: { interactive: 0, background: 0 } });
+    expect(snapshot).toMatchObject({
+      limitsKnown: true,
+      burstMax: 15,
+      intervalMs: 300,
+      queued: { interactive: 0, background: 0 },
+    });
   });
 
   it('when background sync and interactive calls share the limit, then both complete with no 429', async () => {
@@ -346,8 +418,12 @@ describe('GhlClient under a tight rate limit and a 429 storm', () => {
     sim.log.reset();
     const client = clientFor(sim, { rateBudget: budget() });
     const ids = sim.data.listContactIds();
-    const background = Array.from({ length: 30 }, (_, index) => client.listTasks(sim.locationId, ids[index % ids.length] ?? '', { lane: 'background' }));
-    const interactive = Array.from({ length: 10 }, (_, index) => client.listNotes(sim.locationId, ids[index] ?? '', { lane: 'interactive' }));
+    const background = Array.from({ length: 30 }, (_, index) =>
+      client.listTasks(sim.locationId, ids[index % ids.length] ?? '', { lane: 'background' }),
+    );
+    const interactive = Array.from({ length: 10 }, (_, index) =>
+      client.listNotes(sim.locationId, ids[index] ?? '', { lane: 'interactive' }),
+    );
     await Promise.all([...background, ...interactive]);
     expect(sim.log.statusCount(429)).toBe(0);
     expect(sim.log.statusCount(200)).toBe(40);
@@ -358,7 +434,11 @@ describe('GhlClient paging 12,000 contacts', () => {
   let sim: GhlSimulator;
 
   beforeAll(async () => {
-    sim = await startGhlSimulator({ seed: 3, contacts: 12_000, rateLimit: { max: 100_000, intervalMs: 1000, dailyMax: 1_000_000 } });
+    sim = await startGhlSimulator({
+      seed: 3,
+      contacts: 12_000,
+      rateLimit: { max: 100_000, intervalMs: 1000, dailyMax: 1_000_000 },
+    });
   });
 
   afterAll(async () => {

@@ -19,7 +19,9 @@ function waitForLines(child: ChildProcessWithoutNullStreams, pattern: RegExp): P
     child.stderr.on('data', (chunk: Buffer) => {
       output += chunk.toString('utf8');
     });
-    child.once('exit', (code) => reject(new Error(`simulator exited (${String(code)}) before printing its URL:\n${output}`)));
+    child.once('exit', (code) =>
+      reject(new Error(`simulator exited (${String(code)}) before printing its URL:\n${output}`)),
+    );
   });
 }
 

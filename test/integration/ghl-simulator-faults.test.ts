@@ -68,7 +68,11 @@ describe('GHL simulator: rate limits', () => {
     const limited = await callSim(sim, 'GET', contactPath());
     expect(limited.status).toBe(429);
     expect(limited.headers.get('retry-after')).toBeNull();
-    const admin = await fetch(`${sim.url}/__admin/rate-limit`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ max: 50, resetCounters: true }) });
+    const admin = await fetch(`${sim.url}/__admin/rate-limit`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ max: 50, resetCounters: true }),
+    });
     expect(admin.status).toBe(200);
     expect((await callSim(sim, 'GET', contactPath())).headers.get('x-ratelimit-remaining')).toBe('49');
   });
@@ -83,8 +87,15 @@ describe('GHL simulator: request log', () => {
     expect(sim.log.count('GET', '/contacts/{contactId}')).toBe(2);
     expect(sim.log.counts()).toEqual({ 'GET /contacts/{contactId}': 2, 'POST /contacts/{contactId}/notes': 1 });
     expect(sim.log.total()).toBe(3);
-    expect(sim.log.entries.at(-1)).toMatchObject({ operation: 'POST /contacts/{contactId}/notes', status: 201, body: { body: 'hello' } });
-    const overHttp = (await (await fetch(`${sim.url}/__admin/requests`)).json()) as { total: number; counts: Record<string, number> };
+    expect(sim.log.entries.at(-1)).toMatchObject({
+      operation: 'POST /contacts/{contactId}/notes',
+      status: 201,
+      body: { body: 'hello' },
+    });
+    const overHttp = (await (await fetch(`${sim.url}/__admin/requests`)).json()) as {
+      total: number;
+      counts: Record<string, number>;
+    };
     expect(overHttp.total).toBe(3);
     await fetch(`${sim.url}/__admin/requests`, { method: 'DELETE' });
     expect(sim.log.total()).toBe(0);
@@ -94,7 +105,12 @@ describe('GHL simulator: request log', () => {
 describe('GHL simulator: faults', () => {
   test('when latency exceeds the client timeout, then the client times out', async () => {
     sim.faults.setLatency({ ms: 3_000 });
-    await expect(fetch(`${sim.url}${contactPath()}`, { headers: { authorization: `Bearer ${sim.demoToken ?? ''}`, version: '2021-07-28' }, signal: AbortSignal.timeout(100) })).rejects.toThrow();
+    await expect(
+      fetch(`${sim.url}${contactPath()}`, {
+        headers: { authorization: `Bearer ${sim.demoToken ?? ''}`, version: '2021-07-28' },
+        signal: AbortSignal.timeout(100),
+      }),
+    ).rejects.toThrow();
     sim.faults.setLatency(null);
   });
 
@@ -114,7 +130,11 @@ describe('GHL simulator: faults', () => {
   });
 
   test('when a 429 burst is forced over /__admin/faults, then the next N answer 429 with rate headers', async () => {
-    const admin = await fetch(`${sim.url}/__admin/faults`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ rateLimitNext: { count: 2 } }) });
+    const admin = await fetch(`${sim.url}/__admin/faults`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ rateLimitNext: { count: 2 } }),
+    });
     expect(admin.status).toBe(200);
     const first = await callSim(sim, 'GET', contactPath());
     expect(first.status).toBe(429);
@@ -125,7 +145,12 @@ describe('GHL simulator: faults', () => {
 
   test('when a request is hung, then it never answers, and the next one does', async () => {
     sim.faults.hangNext(1);
-    await expect(fetch(`${sim.url}${contactPath()}`, { headers: { authorization: `Bearer ${sim.demoToken ?? ''}`, version: '2021-07-28' }, signal: AbortSignal.timeout(200) })).rejects.toThrow();
+    await expect(
+      fetch(`${sim.url}${contactPath()}`, {
+        headers: { authorization: `Bearer ${sim.demoToken ?? ''}`, version: '2021-07-28' },
+        signal: AbortSignal.timeout(200),
+      }),
+    ).rejects.toThrow();
     expect((await callSim(sim, 'GET', contactPath())).status).toBe(200);
     expect(sim.log.entries.find((entry) => entry.fault === 'hang')).toBeDefined();
   });
@@ -152,12 +177,23 @@ describe('GHL simulator: faults', () => {
   });
 
   test('when a token is revoked or its scopes changed over /__admin, then the API follows', async () => {
-    const post = (path: string, body: unknown) => fetch(`${sim.url}${path}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
-    const issued = (await (await post('/__admin/tokens', { locationId: sim.locationId, scopes: ['contacts.readonly'] })).json()) as { token: string };
+    const post = (path: string, body: unknown) =>
+      fetch(`${sim.url}${path}`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify(body),
+      });
+    const issued = (await (
+      await post('/__admin/tokens', { locationId: sim.locationId, scopes: ['contacts.readonly'] })
+    ).json()) as { token: string };
     expect((await callSim(sim, 'GET', contactPath(), { token: issued.token })).status).toBe(200);
     await post('/__admin/tokens/scopes', { token: issued.token, scopes: ['contacts.write'] });
-    expect((await callSim(sim, 'GET', contactPath(), { token: issued.token })).body.message).toBe('The token is not authorized for this scope.');
+    expect((await callSim(sim, 'GET', contactPath(), { token: issued.token })).body.message).toBe(
+      'The token is not authorized for this scope.',
+    );
     await post('/__admin/tokens/revoke', { token: issued.token });
-    expect((await callSim(sim, 'GET', contactPath(), { token: issued.token })).body.message).toBe('Invalid token: access token is invalid');
+    expect((await callSim(sim, 'GET', contactPath(), { token: issued.token })).body.message).toBe(
+      'Invalid token: access token is invalid',
+    );
   });
 });

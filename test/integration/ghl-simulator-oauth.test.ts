@@ -31,7 +31,11 @@ interface TokenAnswer {
 }
 
 function exchange(form: Record<string, string>) {
-  return callSim<TokenAnswer & { message?: string; error?: string }>(sim, 'POST', '/oauth/token', { token: null, version: null, form: { client_id: client.clientId, client_secret: client.clientSecret, ...form } });
+  return callSim<TokenAnswer & { message?: string; error?: string }>(sim, 'POST', '/oauth/token', {
+    token: null,
+    version: null,
+    form: { client_id: client.clientId, client_secret: client.clientSecret, ...form },
+  });
 }
 
 const contactPath = (): string => `/contacts/${sim.data.listContactIds()[0] ?? ''}`;
@@ -48,9 +52,21 @@ test('when the consent page is approved, then it redirects with code and state, 
   const location = new URL(redirect.headers.get('location') ?? '');
   expect(`${location.origin}${location.pathname}`).toBe('http://127.0.0.1:9/oauth/callback');
   expect(location.searchParams.get('state')).toBe('xyz');
-  const tokens = await exchange({ grant_type: 'authorization_code', code: location.searchParams.get('code') ?? '', redirect_uri: 'http://127.0.0.1:9/oauth/callback', user_type: 'Location' });
+  const tokens = await exchange({
+    grant_type: 'authorization_code',
+    code: location.searchParams.get('code') ?? '',
+    redirect_uri: 'http://127.0.0.1:9/oauth/callback',
+    user_type: 'Location',
+  });
   expect(tokens.status).toBe(200);
-  expect(tokens.body).toMatchObject({ token_type: 'Bearer', expires_in: 3600, scope: 'contacts.readonly contacts.write', userType: 'Location', locationId: sim.locationId, companyId: sim.companyId });
+  expect(tokens.body).toMatchObject({
+    token_type: 'Bearer',
+    expires_in: 3600,
+    scope: 'contacts.readonly contacts.write',
+    userType: 'Location',
+    locationId: sim.locationId,
+    companyId: sim.companyId,
+  });
   expect(tokens.body.refresh_token).toBeTruthy();
   expect((await callSim(sim, 'GET', contactPath(), { token: tokens.body.access_token })).status).toBe(200);
   const reused = await exchange({ grant_type: 'authorization_code', code: location.searchParams.get('code') ?? '' });
@@ -58,7 +74,11 @@ test('when the consent page is approved, then it redirects with code and state, 
 });
 
 test('when a refresh token is used, then it rotates; a repeat within 30 s gets the same answer, later it is rejected', async () => {
-  const code = sim.oauth.authorize({ clientId: client.clientId, locationId: sim.locationId, scopes: ['contacts.readonly'] });
+  const code = sim.oauth.authorize({
+    clientId: client.clientId,
+    locationId: sim.locationId,
+    scopes: ['contacts.readonly'],
+  });
   const first = (await exchange({ grant_type: 'authorization_code', code })).body;
   const refreshed = await exchange({ grant_type: 'refresh_token', refresh_token: first.refresh_token ?? '' });
   expect(refreshed.status).toBe(200);
@@ -75,7 +95,11 @@ test('when a refresh token is used, then it rotates; a repeat within 30 s gets t
 });
 
 test('when an access token outlives expires_in, then the API answers 401 and a refreshed token works', async () => {
-  const code = sim.oauth.authorize({ clientId: client.clientId, locationId: sim.locationId, scopes: ['contacts.readonly'] });
+  const code = sim.oauth.authorize({
+    clientId: client.clientId,
+    locationId: sim.locationId,
+    scopes: ['contacts.readonly'],
+  });
   const tokens = (await exchange({ grant_type: 'authorization_code', code })).body;
   sim.clock.advance(3_600_000);
   const expired = await callSim(sim, 'GET', contactPath(), { token: tokens.access_token });
@@ -86,31 +110,54 @@ test('when an access token outlives expires_in, then the API answers 401 and a r
 });
 
 test('when a refresh token is revoked, then it is rejected', async () => {
-  const code = sim.oauth.authorize({ clientId: client.clientId, locationId: sim.locationId, scopes: ['contacts.readonly'] });
+  const code = sim.oauth.authorize({
+    clientId: client.clientId,
+    locationId: sim.locationId,
+    scopes: ['contacts.readonly'],
+  });
   const tokens = (await exchange({ grant_type: 'authorization_code', code })).body;
   expect(sim.tokens.revoke(tokens.refresh_token ?? '')).toBe(true);
   expect((await exchange({ grant_type: 'refresh_token', refresh_token: tokens.refresh_token ?? '' })).status).toBe(400);
 });
 
 test('when the client secret is wrong or fields are missing, then 401 and 422', async () => {
-  const wrong = await callSim(sim, 'POST', '/oauth/token', { token: null, version: null, form: { client_id: client.clientId, client_secret: 'nope', grant_type: 'refresh_token', refresh_token: 'x' } });
+  const wrong = await callSim(sim, 'POST', '/oauth/token', {
+    token: null,
+    version: null,
+    form: { client_id: client.clientId, client_secret: 'nope', grant_type: 'refresh_token', refresh_token: 'x' },
+  });
   expect(wrong.status).toBe(401);
-  const missing = await callSim(sim, 'POST', '/oauth/token', { token: null, version: null, form: { client_id: client.clientId } });
+  const missing = await callSim(sim, 'POST', '/oauth/token', {
+    token: null,
+    version: null,
+    form: { client_id: client.clientId },
+  });
   expect(missing.status).toBe(422);
   expect(Array.isArray(missing.body.message)).toBe(true);
 });
 
 test('when a Company token with oauth.write asks /oauth/locationToken, then it gets a Location token without refresh_token', async () => {
-  const code = sim.oauth.authorize({ clientId: client.clientId, companyId: sim.companyId, scopes: ['oauth.write', 'contacts.readonly'] });
+  const code = sim.oauth.authorize({
+    clientId: client.clientId,
+    companyId: sim.companyId,
+    scopes: ['oauth.write', 'contacts.readonly'],
+  });
   const company = (await exchange({ grant_type: 'authorization_code', code, user_type: 'Company' })).body;
   expect(company.userType).toBe('Company');
   expect(company.approvedLocations).toEqual([sim.locationId]);
   expect((await callSim(sim, 'GET', contactPath(), { token: company.access_token })).status).toBe(401);
-  const minted = await callSim<TokenAnswer>(sim, 'POST', '/oauth/locationToken', { token: company.access_token, form: { companyId: sim.companyId, locationId: sim.locationId } });
+  const minted = await callSim<TokenAnswer>(sim, 'POST', '/oauth/locationToken', {
+    token: company.access_token,
+    form: { companyId: sim.companyId, locationId: sim.locationId },
+  });
   expect(minted.status).toBe(200);
   expect(minted.body).toMatchObject({ token_type: 'Bearer', locationId: sim.locationId, scope: 'contacts.readonly' });
   expect(minted.body.refresh_token).toBeUndefined();
   expect((await callSim(sim, 'GET', contactPath(), { token: minted.body.access_token })).status).toBe(200);
-  const noVersion = await callSim(sim, 'POST', '/oauth/locationToken', { token: company.access_token, version: null, form: { companyId: sim.companyId, locationId: sim.locationId } });
+  const noVersion = await callSim(sim, 'POST', '/oauth/locationToken', {
+    token: company.access_token,
+    version: null,
+    form: { companyId: sim.companyId, locationId: sim.locationId },
+  });
   expect(noVersion.status).toBe(401);
 });

@@ -20,7 +20,9 @@ afterAll(async () => {
 type SearchBody = { contacts: ContactJson[]; total: number };
 
 async function search(body: Record<string, unknown>) {
-  const response = await callSim<SearchBody>(sim, 'POST', '/contacts/search', { body: { locationId: sim.locationId, pageLimit: 500, ...body } });
+  const response = await callSim<SearchBody>(sim, 'POST', '/contacts/search', {
+    body: { locationId: sim.locationId, pageLimit: 500, ...body },
+  });
   return response;
 }
 

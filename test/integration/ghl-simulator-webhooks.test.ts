@@ -32,13 +32,20 @@ function signatureValid(hook: ReceivedWebhook): { rsa: boolean; ed25519: boolean
 }
 
 test('when a contact is created, then a signed ContactCreate with timestamp and webhookId arrives', async () => {
-  const created = await callSim<{ contact: { id: string } }>(sim, 'POST', '/contacts/', { body: { locationId: sim.locationId, firstName: 'Hook', email: 'hook@example.com' } });
+  const created = await callSim<{ contact: { id: string } }>(sim, 'POST', '/contacts/', {
+    body: { locationId: sim.locationId, firstName: 'Hook', email: 'hook@example.com' },
+  });
   expect(created.status).toBe(201);
   await sim.webhooks.idle();
   const hook = receiver.ofType('ContactCreate').find((candidate) => candidate.json.id === created.body.contact.id);
   expect(hook).toBeDefined();
   if (!hook) return;
-  expect(hook.json).toMatchObject({ type: 'ContactCreate', locationId: sim.locationId, firstName: 'Hook', email: 'hook@example.com' });
+  expect(hook.json).toMatchObject({
+    type: 'ContactCreate',
+    locationId: sim.locationId,
+    firstName: 'Hook',
+    email: 'hook@example.com',
+  });
   expect(Date.parse(String(hook.json.timestamp))).not.toBeNaN();
   expect(hook.json.webhookId).toMatch(/^[0-9a-f-]{36}$/);
   expect(signatureValid(hook)).toEqual({ rsa: true, ed25519: true });
@@ -56,16 +63,25 @@ test('when a body is tampered with, then neither signature verifies', async () =
 test('when tags, tasks, notes and deletes are written, then the matching events arrive', async () => {
   const contactId = sim.data.listContactIds()[0] ?? '';
   await callSim(sim, 'POST', `/contacts/${contactId}/tags`, { body: { tags: ['storm-damage'] } });
-  const task = await callSim<{ task: { id: string } }>(sim, 'POST', `/contacts/${contactId}/tasks`, { body: { title: 'Call', dueDate: '2026-12-24T09:00:00Z' } });
-  await callSim(sim, 'PUT', `/contacts/${contactId}/tasks/${task.body.task.id}/completed`, { body: { completed: true } });
+  const task = await callSim<{ task: { id: string } }>(sim, 'POST', `/contacts/${contactId}/tasks`, {
+    body: { title: 'Call', dueDate: '2026-12-24T09:00:00Z' },
+  });
+  await callSim(sim, 'PUT', `/contacts/${contactId}/tasks/${task.body.task.id}/completed`, {
+    body: { completed: true },
+  });
   await callSim(sim, 'DELETE', `/contacts/${contactId}/tasks/${task.body.task.id}`);
-  const note = await callSim<{ note: { id: string } }>(sim, 'POST', `/contacts/${contactId}/notes`, { body: { body: 'n1' } });
+  const note = await callSim<{ note: { id: string } }>(sim, 'POST', `/contacts/${contactId}/notes`, {
+    body: { body: 'n1' },
+  });
   await callSim(sim, 'PUT', `/contacts/${contactId}/notes/${note.body.note.id}`, { body: { body: 'n2' } });
   await callSim(sim, 'DELETE', `/contacts/${contactId}/notes/${note.body.note.id}`);
-  await callSim(sim, 'PUT', `/contacts/${contactId}`, { body: { city: 'Tulsa', dnd: !(sim.data.getContact(contactId)?.dnd ?? false) } });
+  await callSim(sim, 'PUT', `/contacts/${contactId}`, {
+    body: { city: 'Tulsa', dnd: !(sim.data.getContact(contactId)?.dnd ?? false) },
+  });
   await callSim(sim, 'DELETE', `/contacts/${contactId}`);
   await sim.webhooks.idle();
-  const about = (type: string, id: string) => receiver.ofType(type).filter((hook) => hook.json.id === id || hook.json.contactId === id);
+  const about = (type: string, id: string) =>
+    receiver.ofType(type).filter((hook) => hook.json.id === id || hook.json.contactId === id);
   expect(about('ContactTagUpdate', contactId)[0]?.json.tags).toContain('storm-damage');
   expect(about('TaskCreate', contactId)[0]?.json).toMatchObject({ id: task.body.task.id, title: 'Call', contactId });
   expect(about('TaskComplete', contactId)[0]?.json.id).toBe(task.body.task.id);
@@ -82,7 +98,9 @@ test('when an arbitrary event (INSTALL) is emitted over /__admin, then it arrive
   const response = await fetch(`${sim.url}/__admin/webhooks/emit`, {
     method: 'POST',
     headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ event: { type: 'INSTALL', appId: 'app1', locationId: sim.locationId, companyId: sim.companyId } }),
+    body: JSON.stringify({
+      event: { type: 'INSTALL', appId: 'app1', locationId: sim.locationId, companyId: sim.companyId },
+    }),
   });
   expect(response.status).toBe(200);
   const hook = receiver.ofType('INSTALL').at(-1);
@@ -101,7 +119,9 @@ test('when the target is unreachable, then the write still succeeds and the fail
   const deadUrl = closed.url;
   await closed.close();
   sim.webhooks.setTarget(deadUrl);
-  const created = await callSim(sim, 'POST', '/contacts/', { body: { locationId: sim.locationId, firstName: 'NoHook' } });
+  const created = await callSim(sim, 'POST', '/contacts/', {
+    body: { locationId: sim.locationId, firstName: 'NoHook' },
+  });
   expect(created.status).toBe(201);
   await sim.webhooks.idle();
   const failure = sim.log.entries.filter((entry) => entry.kind === 'webhook').at(-1);

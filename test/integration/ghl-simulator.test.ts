@@ -14,9 +14,16 @@ let sim: GhlSimulator;
 beforeAll(async () => {
   sim = await startGhlSimulator({
     seed: 7,
-    locations: [{ locationId: 'SimDemoLocation00001', contacts: 300 }, { locationId: OTHER_LOCATION, contacts: 20, allowDuplicateContacts: true }],
+    locations: [
+      { locationId: 'SimDemoLocation00001', contacts: 300 },
+      { locationId: OTHER_LOCATION, contacts: 20, allowDuplicateContacts: true },
+    ],
     tokens: [
-      { token: 'pit-demo', locationId: 'SimDemoLocation00001', scopes: ['contacts.readonly', 'contacts.write', 'locations/tasks.readonly'] },
+      {
+        token: 'pit-demo',
+        locationId: 'SimDemoLocation00001',
+        scopes: ['contacts.readonly', 'contacts.write', 'locations/tasks.readonly'],
+      },
       { token: 'pit-readonly', locationId: 'SimDemoLocation00001', scopes: ['contacts.readonly'] },
       { token: 'pit-other', locationId: OTHER_LOCATION, scopes: ['contacts.readonly', 'contacts.write'] },
     ],
@@ -33,7 +40,12 @@ const firstId = (): string => sim.data.listContactIds()[0] ?? '';
 
 describe('GHL simulator: contacts', () => {
   test('when a seeded contact is fetched, then 200 {contact} carries GHL fields', async () => {
-    const response = await callSim<{ contact: ContactJson & Record<string, unknown> }>(sim, 'GET', `/contacts/${firstId()}`, { token });
+    const response = await callSim<{ contact: ContactJson & Record<string, unknown> }>(
+      sim,
+      'GET',
+      `/contacts/${firstId()}`,
+      { token },
+    );
     expect(response.status).toBe(200);
     const contact = response.body.contact;
     expect(contact.id).toMatch(/^[A-Za-z0-9]{20}$/);
@@ -52,7 +64,14 @@ describe('GHL simulator: contacts', () => {
   test('when a contact is created, then 201 {contact} with a 20-char id, E.164 phone and lowercased tags', async () => {
     const response = await callSim<{ contact: ContactJson }>(sim, 'POST', '/contacts/', {
       token,
-      body: { locationId: sim.locationId, firstName: 'Ada', lastName: 'Roof', email: 'Ada.Roof@example.com', phone: '(214) 555-0101', tags: ['Lead', 'lead'] },
+      body: {
+        locationId: sim.locationId,
+        firstName: 'Ada',
+        lastName: 'Roof',
+        email: 'Ada.Roof@example.com',
+        phone: '(214) 555-0101',
+        tags: ['Lead', 'lead'],
+      },
     });
     expect(response.status).toBe(201);
     expect(response.body.contact.id).toMatch(/^[A-Za-z0-9]{20}$/);
@@ -63,7 +82,10 @@ describe('GHL simulator: contacts', () => {
 
   test('when the location forbids duplicates and the email exists, then 400 with meta naming the match', async () => {
     const existing = sim.data.addContact({ firstName: 'Dup', lastName: 'One', email: 'dup.one@example.com' });
-    const response = await callSim(sim, 'POST', '/contacts/', { token, body: { locationId: sim.locationId, email: 'DUP.one@example.com' } });
+    const response = await callSim(sim, 'POST', '/contacts/', {
+      token,
+      body: { locationId: sim.locationId, email: 'DUP.one@example.com' },
+    });
     expect(response.status).toBe(400);
     expect(response.body).toEqual({
       statusCode: 400,
@@ -99,19 +121,29 @@ describe('GHL simulator: contacts', () => {
 
   test('when a contact is updated, then {succeded: true, contact} with the tags list replaced', async () => {
     const contact = sim.data.addContact({ firstName: 'Upd', tags: ['a', 'b'] });
-    const response = await callSim<{ succeded: boolean; contact: ContactJson }>(sim, 'PUT', `/contacts/${contact.id as string}`, {
-      token,
-      body: { city: 'Austin', tags: ['c'], customFields: [{ key: 'roof_type', field_value: 'Metal' }] },
-    });
+    const response = await callSim<{ succeded: boolean; contact: ContactJson }>(
+      sim,
+      'PUT',
+      `/contacts/${contact.id as string}`,
+      {
+        token,
+        body: { city: 'Austin', tags: ['c'], customFields: [{ key: 'roof_type', field_value: 'Metal' }] },
+      },
+    );
     expect(response.status).toBe(200);
     expect(response.body.succeded).toBe(true);
     expect(response.body.contact.tags).toEqual(['c']);
-    expect(response.body.contact.customFields).toEqual([{ id: sim.data.location().customFields[0]?.id, value: 'Metal' }]);
+    expect(response.body.contact.customFields).toEqual([
+      { id: sim.data.location().customFields[0]?.id, value: 'Metal' },
+    ]);
     expect(sim.data.getContact(contact.id as string)?.city).toBe('Austin');
   });
 
   test('when an update names a property the spec lacks (locationId), then 422 with a message array', async () => {
-    const response = await callSim(sim, 'PUT', `/contacts/${firstId()}`, { token, body: { locationId: sim.locationId, dnd: 'yes' } });
+    const response = await callSim(sim, 'PUT', `/contacts/${firstId()}`, {
+      token,
+      body: { locationId: sim.locationId, dnd: 'yes' },
+    });
     expect(response.status).toBe(422);
     expect(response.body).toEqual({
       statusCode: 422,
@@ -148,16 +180,26 @@ describe('GHL simulator: auth, Version and scopes', () => {
     for (const bearer of [null, 'pit-unknown']) {
       const response = await callSim(sim, 'GET', `/contacts/${firstId()}`, { token: bearer });
       expect(response.status).toBe(401);
-      expect(response.body).toEqual({ statusCode: 401, message: 'Invalid token: access token is invalid', error: 'Unauthorized' });
+      expect(response.body).toEqual({
+        statusCode: 401,
+        message: 'Invalid token: access token is invalid',
+        error: 'Unauthorized',
+      });
     }
   });
 
   test('when a read-only token writes, then 401 "The token is not authorized for this scope." while reads work', async () => {
-    const write = await callSim(sim, 'POST', `/contacts/${firstId()}/notes`, { token: 'pit-readonly', body: { body: 'x' } });
+    const write = await callSim(sim, 'POST', `/contacts/${firstId()}/notes`, {
+      token: 'pit-readonly',
+      body: { body: 'x' },
+    });
     expect(write.status).toBe(401);
     expect(write.body.message).toBe('The token is not authorized for this scope.');
     expect((await callSim(sim, 'GET', `/contacts/${firstId()}/notes`, { token: 'pit-readonly' })).status).toBe(200);
-    const tasks = await callSim(sim, 'POST', `/locations/${sim.locationId}/tasks/search`, { token: 'pit-readonly', body: {} });
+    const tasks = await callSim(sim, 'POST', `/locations/${sim.locationId}/tasks/search`, {
+      token: 'pit-readonly',
+      body: {},
+    });
     expect(tasks.status).toBe(401);
   });
 
@@ -199,7 +241,10 @@ describe('GHL simulator: auth, Version and scopes', () => {
 type SearchBody = { contacts: ContactJson[]; total: number; message?: unknown };
 
 async function search(body: Record<string, unknown>) {
-  return callSim<SearchBody>(sim, 'POST', '/contacts/search', { token, body: { locationId: sim.locationId, pageLimit: 100, ...body } });
+  return callSim<SearchBody>(sim, 'POST', '/contacts/search', {
+    token,
+    body: { locationId: sim.locationId, pageLimit: 100, ...body },
+  });
 }
 
 describe('GHL simulator: POST /contacts/search', () => {
@@ -223,7 +268,9 @@ describe('GHL simulator: POST /contacts/search', () => {
 
   test('when filtering with an OR group of id eq, then exactly those contacts come back', async () => {
     const ids = sim.data.listContactIds().slice(5, 9);
-    const response = await search({ filters: [{ group: 'OR', filters: ids.map((id) => ({ field: 'id', operator: 'eq', value: id })) }] });
+    const response = await search({
+      filters: [{ group: 'OR', filters: ids.map((id) => ({ field: 'id', operator: 'eq', value: id })) }],
+    });
     expect(response.body.total).toBe(4);
     expect(response.body.contacts.map((contact) => contact.id).sort()).toEqual([...ids].sort());
   });
@@ -231,13 +278,18 @@ describe('GHL simulator: POST /contacts/search', () => {
   test('when filtering with exists / not_exists / contains / not_eq, then the sets partition the location', async () => {
     const all = (await search({ pageLimit: 1 })).body.total;
     const withEmail = (await search({ pageLimit: 1, filters: [{ field: 'email', operator: 'exists' }] })).body.total;
-    const withoutEmail = (await search({ pageLimit: 1, filters: [{ field: 'email', operator: 'not_exists' }] })).body.total;
+    const withoutEmail = (await search({ pageLimit: 1, filters: [{ field: 'email', operator: 'not_exists' }] })).body
+      .total;
     expect(withEmail + withoutEmail).toBe(all);
-    const gmail = (await search({ pageLimit: 1, filters: [{ field: 'email', operator: 'contains', value: 'gmail' }] })).body.total;
-    const notGmail = (await search({ pageLimit: 1, filters: [{ field: 'email', operator: 'not_contains', value: 'gmail' }] })).body.total;
+    const gmail = (await search({ pageLimit: 1, filters: [{ field: 'email', operator: 'contains', value: 'gmail' }] }))
+      .body.total;
+    const notGmail = (
+      await search({ pageLimit: 1, filters: [{ field: 'email', operator: 'not_contains', value: 'gmail' }] })
+    ).body.total;
     expect(gmail + notGmail).toBe(all);
     const dnd = (await search({ pageLimit: 1, filters: [{ field: 'dnd', operator: 'eq', value: true }] })).body.total;
-    const notDnd = (await search({ pageLimit: 1, filters: [{ field: 'dnd', operator: 'not_eq', value: true }] })).body.total;
+    const notDnd = (await search({ pageLimit: 1, filters: [{ field: 'dnd', operator: 'not_eq', value: true }] })).body
+      .total;
     expect(dnd + notDnd).toBe(all);
   });
 
@@ -262,7 +314,11 @@ describe('GHL simulator: POST /contacts/search', () => {
       page: 1,
       searchAfter: [1, 'x'],
       query: 'x'.repeat(76),
-      sort: [{ field: 'id', direction: 'asc' }, { field: 'email', direction: 'asc' }, { field: 'dateAdded', direction: 'asc' }],
+      sort: [
+        { field: 'id', direction: 'asc' },
+        { field: 'email', direction: 'asc' },
+        { field: 'dateAdded', direction: 'asc' },
+      ],
     });
     expect(response.status).toBe(422);
     expect(response.body.message).toEqual(
@@ -277,14 +333,19 @@ describe('GHL simulator: POST /contacts/search', () => {
     expect(both.body.message).toEqual(['page and searchAfter cannot be used together']);
     const operator = await search({ filters: [{ field: 'email', operator: 'like', value: 'x' }] });
     expect(operator.status).toBe(422);
-    expect(operator.body.message).toEqual(['filters.0.operator must be one of the following values: eq, not_eq, contains, not_contains, exists, not_exists, range']);
+    expect(operator.body.message).toEqual([
+      'filters.0.operator must be one of the following values: eq, not_eq, contains, not_contains, exists, not_exists, range',
+    ]);
   });
 
   test('when the search index lags, then a new contact shows in search only after the lag, but GET sees it at once', async () => {
     sim.setSearchLag(5_000);
     try {
       await search({ pageLimit: 1 });
-      const created = await callSim<{ contact: ContactJson }>(sim, 'POST', '/contacts/', { token, body: { locationId: sim.locationId, email: 'lagging@example.com' } });
+      const created = await callSim<{ contact: ContactJson }>(sim, 'POST', '/contacts/', {
+        token,
+        body: { locationId: sim.locationId, email: 'lagging@example.com' },
+      });
       const byEmail = { filters: [{ field: 'email', operator: 'eq', value: 'lagging@example.com' }] };
       expect((await search(byEmail)).body.total).toBe(0);
       expect((await callSim(sim, 'GET', `/contacts/${created.body.contact.id}`, { token })).status).toBe(200);
@@ -308,12 +369,19 @@ describe('GHL simulator: legacy and business lists', () => {
     let cursor = '';
     let total = 0;
     for (let page = 0; page < 100; page += 1) {
-      const response = await callSim<{ contacts: ContactJson[]; count: number; meta: Record<string, unknown> }>(sim, 'GET', `/contacts/?locationId=${sim.locationId}&limit=100${cursor}`, { token });
+      const response = await callSim<{ contacts: ContactJson[]; count: number; meta: Record<string, unknown> }>(
+        sim,
+        'GET',
+        `/contacts/?locationId=${sim.locationId}&limit=100${cursor}`,
+        { token },
+      );
       expect(response.status).toBe(200);
       total = response.body.meta.total as number;
       seen.push(...response.body.contacts.map((contact) => contact.id));
       if (response.body.meta.nextPageUrl === null) break;
-      expect(String(response.body.meta.nextPageUrl)).toContain(`startAfterId=${String(response.body.meta.startAfterId)}`);
+      expect(String(response.body.meta.nextPageUrl)).toContain(
+        `startAfterId=${String(response.body.meta.startAfterId)}`,
+      );
       cursor = `&startAfter=${String(response.body.meta.startAfter)}&startAfterId=${String(response.body.meta.startAfterId)}`;
     }
     expect(new Set(seen).size).toBe(seen.length);
@@ -323,10 +391,20 @@ describe('GHL simulator: legacy and business lists', () => {
 
   test('when the lists take a query, then only contacts matching it come back', async () => {
     const contact = sim.data.addContact({ firstName: 'Zebulon', lastName: 'Quartz', companyName: 'Quartz Roofing' });
-    const listed = await callSim<{ contacts: ContactJson[] }>(sim, 'GET', `/contacts/?locationId=${sim.locationId}&query=zebulon`, { token });
+    const listed = await callSim<{ contacts: ContactJson[] }>(
+      sim,
+      'GET',
+      `/contacts/?locationId=${sim.locationId}&query=zebulon`,
+      { token },
+    );
     expect(listed.body.contacts.map((found) => found.id)).toEqual([contact.id]);
     const businessId = sim.data.location().businessIds[0] ?? '';
-    const none = await callSim<{ contacts: ContactJson[]; count: number }>(sim, 'GET', `/contacts/business/${businessId}?locationId=${sim.locationId}&query=zebulon`, { token });
+    const none = await callSim<{ contacts: ContactJson[]; count: number }>(
+      sim,
+      'GET',
+      `/contacts/business/${businessId}?locationId=${sim.locationId}&query=zebulon`,
+      { token },
+    );
     expect(none.body).toEqual({ contacts: [], count: 0 });
   });
 
@@ -340,7 +418,12 @@ describe('GHL simulator: legacy and business lists', () => {
     const seen: string[] = [];
     let count = 0;
     for (let skip = 0; skip < 1000; skip += 7) {
-      const response = await callSim<{ contacts: ContactJson[]; count: number }>(sim, 'GET', `/contacts/business/${businessId}?locationId=${sim.locationId}&limit=7&skip=${skip}`, { token });
+      const response = await callSim<{ contacts: ContactJson[]; count: number }>(
+        sim,
+        'GET',
+        `/contacts/business/${businessId}?locationId=${sim.locationId}&limit=7&skip=${skip}`,
+        { token },
+      );
       expect(response.status).toBe(200);
       count = response.body.count;
       seen.push(...response.body.contacts.map((contact) => contact.id));
@@ -355,17 +438,45 @@ describe('GHL simulator: legacy and business lists', () => {
 describe('GHL simulator: tasks, notes, appointments, tags', () => {
   test('when a task goes through create, get, update, complete and delete, then each answers GHL shapes', async () => {
     const contactId = firstId();
-    const created = await callSim<{ task: Record<string, unknown> }>(sim, 'POST', `/contacts/${contactId}/tasks`, { token, body: { title: 'Inspect roof', dueDate: '2026-12-01T10:00:00Z' } });
+    const created = await callSim<{ task: Record<string, unknown> }>(sim, 'POST', `/contacts/${contactId}/tasks`, {
+      token,
+      body: { title: 'Inspect roof', dueDate: '2026-12-01T10:00:00Z' },
+    });
     expect(created.status).toBe(201);
     const taskId = String(created.body.task.id);
-    expect(created.body.task).toMatchObject({ title: 'Inspect roof', completed: false, contactId, dueDate: '2026-12-01T10:00:00.000Z' });
-    const fetched = await callSim<{ task: Record<string, unknown> }>(sim, 'GET', `/contacts/${contactId}/tasks/${taskId}`, { token });
+    expect(created.body.task).toMatchObject({
+      title: 'Inspect roof',
+      completed: false,
+      contactId,
+      dueDate: '2026-12-01T10:00:00.000Z',
+    });
+    const fetched = await callSim<{ task: Record<string, unknown> }>(
+      sim,
+      'GET',
+      `/contacts/${contactId}/tasks/${taskId}`,
+      { token },
+    );
     expect(fetched.body.task).toEqual(created.body.task);
-    const updated = await callSim<{ task: Record<string, unknown> }>(sim, 'PUT', `/contacts/${contactId}/tasks/${taskId}`, { token, body: { title: 'Inspect roof (north)' } });
+    const updated = await callSim<{ task: Record<string, unknown> }>(
+      sim,
+      'PUT',
+      `/contacts/${contactId}/tasks/${taskId}`,
+      { token, body: { title: 'Inspect roof (north)' } },
+    );
     expect(updated.body.task.title).toBe('Inspect roof (north)');
-    const completed = await callSim<{ task: Record<string, unknown> }>(sim, 'PUT', `/contacts/${contactId}/tasks/${taskId}/completed`, { token, body: { completed: true } });
+    const completed = await callSim<{ task: Record<string, unknown> }>(
+      sim,
+      'PUT',
+      `/contacts/${contactId}/tasks/${taskId}/completed`,
+      { token, body: { completed: true } },
+    );
     expect(completed.body.task.completed).toBe(true);
-    const listed = await callSim<{ tasks: Array<Record<string, unknown>> }>(sim, 'GET', `/contacts/${contactId}/tasks`, { token });
+    const listed = await callSim<{ tasks: Array<Record<string, unknown>> }>(
+      sim,
+      'GET',
+      `/contacts/${contactId}/tasks`,
+      { token },
+    );
     expect(listed.body.tasks.map((task) => task.id)).toContain(taskId);
     const deleted = await callSim(sim, 'DELETE', `/contacts/${contactId}/tasks/${taskId}`, { token });
     expect(deleted.body).toEqual({ succeded: true });
@@ -375,25 +486,51 @@ describe('GHL simulator: tasks, notes, appointments, tags', () => {
   test('when a task lacks title and dueDate, then 422 names both', async () => {
     const response = await callSim(sim, 'POST', `/contacts/${firstId()}/tasks`, { token, body: { body: 'x' } });
     expect(response.status).toBe(422);
-    expect(response.body.message).toEqual(['title should not be empty', 'title must be a string', 'dueDate should not be empty', 'dueDate must be a string']);
+    expect(response.body.message).toEqual([
+      'title should not be empty',
+      'title must be a string',
+      'dueDate should not be empty',
+      'dueDate must be a string',
+    ]);
   });
 
   test('when a note goes through create, get, update and delete, then each answers GHL shapes', async () => {
     const contactId = firstId();
-    const created = await callSim<{ note: Record<string, unknown> }>(sim, 'POST', `/contacts/${contactId}/notes`, { token, body: { body: 'Leak over garage' } });
+    const created = await callSim<{ note: Record<string, unknown> }>(sim, 'POST', `/contacts/${contactId}/notes`, {
+      token,
+      body: { body: 'Leak over garage' },
+    });
     expect(created.status).toBe(201);
     const noteId = String(created.body.note.id);
-    expect((await callSim<{ note: Record<string, unknown> }>(sim, 'GET', `/contacts/${contactId}/notes/${noteId}`, { token })).body.note.body).toBe('Leak over garage');
-    const updated = await callSim<{ note: Record<string, unknown> }>(sim, 'PUT', `/contacts/${contactId}/notes/${noteId}`, { token, body: { body: 'Leak fixed' } });
+    expect(
+      (
+        await callSim<{ note: Record<string, unknown> }>(sim, 'GET', `/contacts/${contactId}/notes/${noteId}`, {
+          token,
+        })
+      ).body.note.body,
+    ).toBe('Leak over garage');
+    const updated = await callSim<{ note: Record<string, unknown> }>(
+      sim,
+      'PUT',
+      `/contacts/${contactId}/notes/${noteId}`,
+      { token, body: { body: 'Leak fixed' } },
+    );
     expect(updated.body.note.body).toBe('Leak fixed');
     expect(sim.data.notesOf(contactId).map((note) => note.body)).toContain('Leak fixed');
-    expect((await callSim(sim, 'DELETE', `/contacts/${contactId}/notes/${noteId}`, { token })).body).toEqual({ succeded: true });
+    expect((await callSim(sim, 'DELETE', `/contacts/${contactId}/notes/${noteId}`, { token })).body).toEqual({
+      succeded: true,
+    });
     expect((await callSim(sim, 'GET', `/contacts/${contactId}/notes/${noteId}`, { token })).status).toBe(400);
   });
 
   test('when appointments are listed, then {events} matches the store and is stable across calls', async () => {
     const withAppointments = sim.data.listContactIds().find((id) => sim.data.appointmentsOf(id).length > 0) ?? '';
-    const response = await callSim<{ events: Array<Record<string, unknown>> }>(sim, 'GET', `/contacts/${withAppointments}/appointments`, { token });
+    const response = await callSim<{ events: Array<Record<string, unknown>> }>(
+      sim,
+      'GET',
+      `/contacts/${withAppointments}/appointments`,
+      { token },
+    );
     expect(response.status).toBe(200);
     expect(response.body.events).toEqual(sim.data.appointmentsOf(withAppointments));
     expect(response.body.events[0]).toMatchObject({ contactId: withAppointments, locationId: sim.locationId });
@@ -401,10 +538,16 @@ describe('GHL simulator: tasks, notes, appointments, tags', () => {
 
   test('when tags are added (201) and removed with a DELETE body (200), then each answers the resulting list', async () => {
     const contact = sim.data.addContact({ firstName: 'Tag', tags: ['lead'] });
-    const added = await callSim(sim, 'POST', `/contacts/${contact.id as string}/tags`, { token, body: { tags: ['Hail', 'lead'] } });
+    const added = await callSim(sim, 'POST', `/contacts/${contact.id as string}/tags`, {
+      token,
+      body: { tags: ['Hail', 'lead'] },
+    });
     expect(added.status).toBe(201);
     expect(added.body).toEqual({ tags: ['lead', 'hail'] });
-    const removed = await callSim(sim, 'DELETE', `/contacts/${contact.id as string}/tags`, { token, body: { tags: ['lead'] } });
+    const removed = await callSim(sim, 'DELETE', `/contacts/${contact.id as string}/tags`, {
+      token,
+      body: { tags: ['lead'] },
+    });
     expect(removed.status).toBe(200);
     expect(removed.body).toEqual({ tags: ['hail'] });
   });
@@ -412,16 +555,26 @@ describe('GHL simulator: tasks, notes, appointments, tags', () => {
   test('when tasks are searched for several contacts, then only their tasks come back, filtered and paged', async () => {
     const ids = sim.data.listContactIds().slice(0, 30);
     const expected = ids.flatMap((id) => sim.data.tasksOf(id)).filter((task) => task.completed === false);
-    const response = await callSim<{ tasks: Array<Record<string, unknown>> }>(sim, 'POST', `/locations/${sim.locationId}/tasks/search`, {
-      token,
-      body: { contactId: ids, completed: false, limit: 1000 },
-    });
+    const response = await callSim<{ tasks: Array<Record<string, unknown>> }>(
+      sim,
+      'POST',
+      `/locations/${sim.locationId}/tasks/search`,
+      {
+        token,
+        body: { contactId: ids, completed: false, limit: 1000 },
+      },
+    );
     expect(response.status).toBe(200);
     expect(response.body.tasks.map((task) => task.id).sort()).toEqual(expected.map((task) => task.id).sort());
-    const paged = await callSim<{ tasks: Array<Record<string, unknown>> }>(sim, 'POST', `/locations/${sim.locationId}/tasks/search`, {
-      token,
-      body: { contactId: ids, completed: false, limit: 2, skip: 1 },
-    });
+    const paged = await callSim<{ tasks: Array<Record<string, unknown>> }>(
+      sim,
+      'POST',
+      `/locations/${sim.locationId}/tasks/search`,
+      {
+        token,
+        body: { contactId: ids, completed: false, limit: 2, skip: 1 },
+      },
+    );
     expect(paged.body.tasks.map((task) => task.id)).toEqual(response.body.tasks.slice(1, 3).map((task) => task.id));
   });
 });

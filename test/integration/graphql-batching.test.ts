@@ -36,7 +36,9 @@ describe('N+1 guard with the locations/tasks.readonly scope', () => {
     expect(log.total()).toBe(102);
     expect(result.extensions?.upstream).toEqual({ calls: 102, batches: 3 });
     // The one task search carried all 50 contact ids.
-    const body = log.entries.find((entry) => entry.operation === 'POST /locations/{locationId}/tasks/search')?.body as { contactId: string[] };
+    const body = log.entries.find((entry) => entry.operation === 'POST /locations/{locationId}/tasks/search')?.body as {
+      contactId: string[];
+    };
     expect(body.contactId).toHaveLength(50);
   });
 
@@ -48,13 +50,18 @@ describe('N+1 guard with the locations/tasks.readonly scope', () => {
     expect(representations).toHaveLength(100);
     harness.sim.log.reset();
 
-    const result = await harness.execute(`query($r: [_Any!]!) { _entities(representations: $r) { ... on Contact { id email } } }`, { r: representations });
+    const result = await harness.execute(
+      `query($r: [_Any!]!) { _entities(representations: $r) { ... on Contact { id email } } }`,
+      { r: representations },
+    );
 
     const entities = result.data?._entities as Array<{ id: string } | null>;
     expect(entities).toHaveLength(100);
     expect(entities.slice(0, 79).map((entity) => entity?.id)).toEqual(contactIds);
     expect(entities[79]).toBeNull();
-    expect(result.errors?.map((error) => [error.extensions?.code, error.path])).toEqual([['NOT_FOUND', ['_entities', 79]]]);
+    expect(result.errors?.map((error) => [error.extensions?.code, error.path])).toEqual([
+      ['NOT_FOUND', ['_entities', 79]],
+    ]);
     expect(harness.sim.log.count(...GET_CONTACT)).toBe(0);
     expect(harness.sim.log.count(...SEARCH)).toBe(1);
     expect(harness.sim.log.total()).toBe(1);
@@ -79,9 +86,15 @@ describe('N+1 guard without the scope (learned after one 401)', () => {
     expect(harness.sim.log.statusCount(401)).toBe(1);
     expect(harness.sim.log.count(...TASKS)).toBe(50);
     expect(harness.sim.log.count(...SEARCH)).toBe(1);
-    const edges = (first.data?.contacts as { edges: Array<{ node: { id: string; tasks: Array<{ id: string }> } }> }).edges;
+    const edges = (first.data?.contacts as { edges: Array<{ node: { id: string; tasks: Array<{ id: string }> } }> })
+      .edges;
     for (const edge of edges) {
-      expect(edge.node.tasks.map((task) => task.id).sort()).toEqual(harness.sim.data.tasksOf(edge.node.id).map((task) => String(task.id)).sort());
+      expect(edge.node.tasks.map((task) => task.id).sort()).toEqual(
+        harness.sim.data
+          .tasksOf(edge.node.id)
+          .map((task) => String(task.id))
+          .sort(),
+      );
     }
 
     harness.sim.log.reset();
@@ -89,14 +102,20 @@ describe('N+1 guard without the scope (learned after one 401)', () => {
     expect(second.errors).toBeUndefined();
     expect(harness.sim.log.count(...TASK_SEARCH)).toBe(0);
     expect(harness.sim.log.count(...TASKS)).toBe(50);
-    expect(harness.sim.log.count(...SEARCH) + harness.sim.log.count(...NOTES) + harness.sim.log.count(...APPOINTMENTS)).toBe(101);
+    expect(
+      harness.sim.log.count(...SEARCH) + harness.sim.log.count(...NOTES) + harness.sim.log.count(...APPOINTMENTS),
+    ).toBe(101);
   });
 });
 
 describe('N+1 guard with scopes declared in GHL_TOKEN_SCOPES', () => {
   let harness: Harness;
   beforeAll(async () => {
-    harness = await startHarness({ contacts: 60, tokenScopes: SCOPES_WITHOUT_TASK_SEARCH, declaredScopes: SCOPES_WITHOUT_TASK_SEARCH });
+    harness = await startHarness({
+      contacts: 60,
+      tokenScopes: SCOPES_WITHOUT_TASK_SEARCH,
+      declaredScopes: SCOPES_WITHOUT_TASK_SEARCH,
+    });
   });
   afterAll(async () => {
     await harness.close();

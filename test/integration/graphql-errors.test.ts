@@ -35,7 +35,9 @@ describe('coded errors from HighLevel outcomes', () => {
 
   it('when a task does not exist, then NOT_FOUND', async () => {
     const contactId = harness.sim.data.listContactIds()[0] ?? '';
-    const result = await harness.execute(`query($c: ID!) { task(contactId: $c, id: "noSuchTask0000000001") { id } }`, { c: contactId });
+    const result = await harness.execute(`query($c: ID!) { task(contactId: $c, id: "noSuchTask0000000001") { id } }`, {
+      c: contactId,
+    });
     expect(result.errors?.[0]?.extensions?.code).toBe('NOT_FOUND');
   });
 
@@ -53,7 +55,10 @@ describe('coded errors from HighLevel outcomes', () => {
     expect(edges[2]?.node.tasks).not.toBeNull();
     for (const index of [0, 1, 3, 4]) expect(edges[index]?.node.notes).not.toBeNull();
     expect(result.errors).toHaveLength(1);
-    expect(result.errors?.[0]).toMatchObject({ path: ['contacts', 'edges', 2, 'node', 'notes'], extensions: { code: 'UPSTREAM_UNAVAILABLE' } });
+    expect(result.errors?.[0]).toMatchObject({
+      path: ['contacts', 'edges', 2, 'node', 'notes'],
+      extensions: { code: 'UPSTREAM_UNAVAILABLE' },
+    });
     expect(JSON.stringify(result.errors)).not.toMatch(/statusCode|stack/);
   });
 
@@ -65,7 +70,12 @@ describe('coded errors from HighLevel outcomes', () => {
     const result = await harness.execute(`{ contacts(first: 3) { edges { node { id notes { id } } } } }`);
 
     expect(edgesOf(result.data).map((edge) => edge.node.notes === null)).toEqual([true, false, false]);
-    expect(result.errors).toEqual([expect.objectContaining({ path: ['contacts', 'edges', 0, 'node', 'notes'], extensions: { code: 'UPSTREAM_UNAVAILABLE' } })]);
+    expect(result.errors).toEqual([
+      expect.objectContaining({
+        path: ['contacts', 'edges', 0, 'node', 'notes'],
+        extensions: { code: 'UPSTREAM_UNAVAILABLE' },
+      }),
+    ]);
   });
 
   it('when the search keeps answering 503, then contacts is null with UPSTREAM_UNAVAILABLE', async () => {
@@ -87,13 +97,21 @@ describe('coded errors from HighLevel outcomes', () => {
     expect(tooMany.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', argumentName: 'first' });
     const badCursor = await harness.execute(`{ contacts(after: "not-a-cursor") { totalCount } }`);
     expect(badCursor.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', argumentName: 'after' });
-    const threeSorts = await harness.execute(`{ contacts(sort: [{ field: EMAIL }, { field: FIRST_NAME }, { field: LAST_NAME }]) { totalCount } }`);
+    const threeSorts = await harness.execute(
+      `{ contacts(sort: [{ field: EMAIL }, { field: FIRST_NAME }, { field: LAST_NAME }]) { totalCount } }`,
+    );
     expect(threeSorts.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', argumentName: 'sort' });
-    const badDate = await harness.execute(`query($d: DateTime) { contacts(filter: { updatedSince: $d }) { totalCount } }`, { d: 'yesterday' });
+    const badDate = await harness.execute(
+      `query($d: DateTime) { contacts(filter: { updatedSince: $d }) { totalCount } }`,
+      { d: 'yesterday' },
+    );
     expect(badDate.errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
     const businessCursor = await harness.execute(`{ contacts(first: 1) { pageInfo { endCursor } } }`);
     const cursor = (businessCursor.data?.contacts as { pageInfo: { endCursor: string } }).pageInfo.endCursor;
-    const crossed = await harness.execute(`query($a: String) { contactsByBusiness(businessId: "b", after: $a) { totalCount } }`, { a: cursor });
+    const crossed = await harness.execute(
+      `query($a: String) { contactsByBusiness(businessId: "b", after: $a) { totalCount } }`,
+      { a: cursor },
+    );
     expect(crossed.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', argumentName: 'after' });
   });
 
@@ -134,16 +152,34 @@ describe('masking of unknown errors', () => {
   it('when a resolver meets an error that is not ours, then the client sees INTERNAL_SERVER_ERROR without its message or stack', async () => {
     const ghl = new FakeGhlApi();
     ghl.contacts.set('c1', makeContact('c1'));
-    ghl.failures.set('listNotes', new Error('socket hang up: Authorization=Bearer pit-secret, body {"internal":"trace"}'));
+    ghl.failures.set(
+      'listNotes',
+      new Error('socket hang up: Authorization=Bearer pit-secret, body {"internal":"trace"}'),
+    );
     const server = createGraphQLServer();
     await server.start();
     try {
-      const createContext = createContextFactory({ ghl, locationId: 'loc-1', taskSearch: new TaskSearchCapability(), limiters: new LocationLimiters(2) });
-      const response = await server.executeOperation({ query: `{ contact(id: "c1") { id notes { id } } }` }, { contextValue: createContext() });
+      const createContext = createContextFactory({
+        ghl,
+        locationId: 'loc-1',
+        taskSearch: new TaskSearchCapability(),
+        limiters: new LocationLimiters(2),
+      });
+      const response = await server.executeOperation(
+        { query: `{ contact(id: "c1") { id notes { id } } }` },
+        { contextValue: createContext() },
+      );
       if (response.body.kind !== 'single') throw new Error('expected a single result');
       const result = response.body.singleResult;
       expect(result.data).toEqual({ contact: { id: 'c1', notes: null } });
-      expect(result.errors).toEqual([{ message: 'Internal server error', locations: expect.any(Array), path: ['contact', 'notes'], extensions: { code: 'INTERNAL_SERVER_ERROR' } }]);
+      expect(result.errors).toEqual([
+        {
+          message: 'Internal server error',
+          locations: expect.any(Array),
+          path: ['contact', 'notes'],
+          extensions: { code: 'INTERNAL_SERVER_ERROR' },
+        },
+      ]);
       expect(JSON.stringify(result)).not.toMatch(/pit-secret|internal|socket/);
     } finally {
       await server.stop();

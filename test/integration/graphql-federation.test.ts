@@ -57,7 +57,11 @@ describe('Apollo Federation subgraph', () => {
     );
     expect(result.errors).toBeUndefined();
     expect(result.data?._entities).toEqual([
-      { id: contactId, email: harness.sim.data.getContact(contactId)?.email ?? null, notes: harness.sim.data.notesOf(contactId).map((note) => ({ id: note.id })) },
+      {
+        id: contactId,
+        email: harness.sim.data.getContact(contactId)?.email ?? null,
+        notes: harness.sim.data.notesOf(contactId).map((note) => ({ id: note.id })),
+      },
     ]);
   });
 });

@@ -13,7 +13,12 @@ import { LocationLimiters } from '../../src/loaders/concurrency-limit.js';
 import { TaskSearchCapability } from '../../src/loaders/task-search-capability.js';
 import { startGhlSimulator, type GhlSimulator, type GhlSimulatorOptions } from '../../src/simulators/ghl/index.js';
 
-export const ALL_SCOPES = ['contacts.readonly', 'contacts.write', 'locations/tasks.readonly', 'calendars/events.readonly'];
+export const ALL_SCOPES = [
+  'contacts.readonly',
+  'contacts.write',
+  'locations/tasks.readonly',
+  'calendars/events.readonly',
+];
 export const SCOPES_WITHOUT_TASK_SEARCH = ALL_SCOPES.filter((scope) => scope !== 'locations/tasks.readonly');
 
 export interface HarnessOptions {
@@ -26,7 +31,6 @@ export interface HarnessOptions {
   simulator?: Partial<GhlSimulatorOptions>;
   client?: Partial<GhlClientOptions>;
 }
-
 
 export interface Harness {
   sim: GhlSimulator;

@@ -27,7 +27,11 @@ describe('contacts paging across the 10,000 boundary', () => {
         { after },
       );
       expect(result.errors).toBeUndefined();
-      const connection = result.data?.contacts as { totalCount: number; pageInfo: { hasNextPage: boolean; endCursor: string }; edges: Array<{ node: { id: string } }> };
+      const connection = result.data?.contacts as {
+        totalCount: number;
+        pageInfo: { hasNextPage: boolean; endCursor: string };
+        edges: Array<{ node: { id: string } }>;
+      };
       expect(connection.totalCount).toBe(CONTACTS);
       for (const edge of connection.edges) seen.add(edge.node.id);
       const request = harness.sim.log.entries.filter((entry) => entry.operation === 'POST /contacts/search').at(-1);
@@ -41,7 +45,9 @@ describe('contacts paging across the 10,000 boundary', () => {
     expect(pages).toBe(21);
     expect(seen.size).toBe(CONTACTS);
     // Pages 1..20 cover results 1..10,000 by page number; page 21 must use searchAfter.
-    expect(bodies.slice(0, 20).every((body) => typeof body.page === 'number' && body.searchAfter === undefined)).toBe(true);
+    expect(bodies.slice(0, 20).every((body) => typeof body.page === 'number' && body.searchAfter === undefined)).toBe(
+      true,
+    );
     expect(bodies[20]?.page).toBeUndefined();
     expect(Array.isArray(bodies[20]?.searchAfter)).toBe(true);
     expect(harness.sim.log.statusCount(400)).toBe(0);
@@ -50,9 +56,13 @@ describe('contacts paging across the 10,000 boundary', () => {
   it('when the page size changes between requests, then paging continues from the same position', async () => {
     const firstPage = await harness.execute(`{ contacts(first: 7) { edges { node { id } } pageInfo { endCursor } } }`);
     const after = (firstPage.data?.contacts as { pageInfo: { endCursor: string } }).pageInfo.endCursor;
-    const next = await harness.execute(`query($after: String) { contacts(first: 5, after: $after) { edges { node { id } } } }`, { after });
+    const next = await harness.execute(
+      `query($after: String) { contacts(first: 5, after: $after) { edges { node { id } } } }`,
+      { after },
+    );
     const reference = await harness.execute(`{ contacts(first: 12) { edges { node { id } } } }`);
-    const idsOf = (data: unknown): string[] => (data as { contacts: { edges: Array<{ node: { id: string } }> } }).contacts.edges.map((edge) => edge.node.id);
+    const idsOf = (data: unknown): string[] =>
+      (data as { contacts: { edges: Array<{ node: { id: string } }> } }).contacts.edges.map((edge) => edge.node.id);
     expect([...idsOf(firstPage.data), ...idsOf(next.data)]).toEqual(idsOf(reference.data));
   });
 });

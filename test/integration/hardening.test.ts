@@ -55,19 +55,38 @@ interface TestContext {
 }
 
 const contact = { id: 'c1', name: 'Ada', tags: [], tasks: [], company: null };
-const settings: HardeningSettings = { maxDepth: 6, maxCost: 500, maxAliases: 3, maxRootFields: 3, operationTimeoutMs: 30_000, introspection: false, bodyLimit: '2kb' };
+const settings: HardeningSettings = {
+  maxDepth: 6,
+  maxCost: 500,
+  maxAliases: 3,
+  maxRootFields: 3,
+  operationTimeoutMs: 30_000,
+  introspection: false,
+  bodyLimit: '2kb',
+};
 
-async function startServer(overrides: Partial<HardeningSettings> = {}, caller?: CallerIdentity): Promise<{ url: string; close(): Promise<void> }> {
-  const hardening = createHardening<TestContext>({ ...settings, ...overrides }, { onOperationStart: (context, signal) => (context.signal = signal) });
+async function startServer(
+  overrides: Partial<HardeningSettings> = {},
+  caller?: CallerIdentity,
+): Promise<{ url: string; close(): Promise<void> }> {
+  const hardening = createHardening<TestContext>(
+    { ...settings, ...overrides },
+    { onOperationStart: (context, signal) => (context.signal = signal) },
+  );
   const schema = buildSchema(typeDefs);
-  const resolvers: Record<string, Record<string, (parent: unknown, args: Record<string, unknown>, context: TestContext) => unknown>> = {
+  const resolvers: Record<
+    string,
+    Record<string, (parent: unknown, args: Record<string, unknown>, context: TestContext) => unknown>
+  > = {
     Query: {
       contacts: () => ({ edges: [{ node: contact }] }),
       contact: () => contact,
       ping: () => 'pong',
       // Waits until the operation's signal fires, as an upstream call given the signal would.
       slow: (_parent, _args, context) =>
-        new Promise((_resolve, reject) => context.signal?.addEventListener('abort', () => reject(context.signal?.reason), { once: true })),
+        new Promise((_resolve, reject) =>
+          context.signal?.addEventListener('abort', () => reject(context.signal?.reason), { once: true }),
+        ),
       slowSecond: () => 'never reached',
       // Ignores the abort and answers late, like code that does not pass the signal on.
       slowThenContact: (_parent, _args, context) =>
@@ -91,12 +110,23 @@ async function startServer(overrides: Partial<HardeningSettings> = {}, caller?: 
     validationRules: hardening.validationRules,
     plugins: [
       ...hardening.plugins,
-      ...(caller !== undefined ? [roleGuardPlugin<TestContext>({ callerOf: (context) => context.caller, fieldRoles: { 'Mutation.startSync': 'sync-admin' } })] : []),
+      ...(caller !== undefined
+        ? [
+            roleGuardPlugin<TestContext>({
+              callerOf: (context) => context.caller,
+              fieldRoles: { 'Mutation.startSync': 'sync-admin' },
+            }),
+          ]
+        : []),
     ],
   });
   await server.start();
   const app = express();
-  app.use('/graphql', express.json({ limit: hardening.bodyLimit }), expressMiddleware(server, { context: async () => (caller !== undefined ? { caller } : {}) }));
+  app.use(
+    '/graphql',
+    express.json({ limit: hardening.bodyLimit }),
+    expressMiddleware(server, { context: async () => (caller !== undefined ? { caller } : {}) }),
+  );
   const listener: Server = app.listen(0, '127.0.0.1');
   await once(listener, 'listening');
   return {
@@ -110,11 +140,18 @@ async function startServer(overrides: Partial<HardeningSettings> = {}, caller?: 
 
 interface GraphQLAnswer {
   status: number;
-  body: { data?: unknown; errors?: Array<{ message: string; path?: Array<string | number>; extensions?: Record<string, unknown> }> };
+  body: {
+    data?: unknown;
+    errors?: Array<{ message: string; path?: Array<string | number>; extensions?: Record<string, unknown> }>;
+  };
 }
 
 async function post(url: string, query: string, variables: Record<string, unknown> = {}): Promise<GraphQLAnswer> {
-  const response = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query, variables }) });
+  const response = await fetch(url, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ query, variables }),
+  });
   return { status: response.status, body: (await response.json()) as GraphQLAnswer['body'] };
 }
 
@@ -136,19 +173,32 @@ describe('GraphQL hardening over HTTP', () => {
   });
 
   it('when a query is deeper than the limit, then 400 GRAPHQL_VALIDATION_FAILED names the depth limit', async () => {
-    const answer = await post(server.url, '{ contacts { edges { node { company { contacts { edges { node { id } } } } } } } }');
+    const answer = await post(
+      server.url,
+      '{ contacts { edges { node { company { contacts { edges { node { id } } } } } } } }',
+    );
     expect(answer.status).toBe(400);
-    expect(answer.body.errors?.[0]?.extensions).toMatchObject({ code: 'GRAPHQL_VALIDATION_FAILED', limit: 'depth', max: 6 });
+    expect(answer.body.errors?.[0]?.extensions).toMatchObject({
+      code: 'GRAPHQL_VALIDATION_FAILED',
+      limit: 'depth',
+      max: 6,
+    });
   });
 
   it('when a fragment hides depth, then it still counts', async () => {
-    const answer = await post(server.url, 'query { contacts { ...Deep } } fragment Deep on ContactConnection { edges { node { company { contacts { edges { node { id } } } } } } }');
+    const answer = await post(
+      server.url,
+      'query { contacts { ...Deep } } fragment Deep on ContactConnection { edges { node { company { contacts { edges { node { id } } } } } } }',
+    );
     expect(answer.status).toBe(400);
     expect(answer.body.errors?.[0]?.extensions?.limit).toBe('depth');
   });
 
   it('when list sizes multiply past the cost limit, then 400 QUERY_TOO_COMPLEX, also when the size comes from a variable', async () => {
-    const literal = await post(server.url, '{ contacts(first: 100) { edges { node { id name tasks { id title } } } } }');
+    const literal = await post(
+      server.url,
+      '{ contacts(first: 100) { edges { node { id name tasks { id title } } } } }',
+    );
     expect(literal.status).toBe(400);
     expect(literal.body.errors?.[0]?.extensions).toMatchObject({ code: 'QUERY_TOO_COMPLEX', limit: 'cost', max: 500 });
 
@@ -162,13 +212,24 @@ describe('GraphQL hardening over HTTP', () => {
   it('when aliases exceed the limit, then 400 names the alias limit', async () => {
     const answer = await post(server.url, '{ contact(id: "1") { a: id b: id c: name d: name } }');
     expect(answer.status).toBe(400);
-    expect(answer.body.errors?.[0]?.extensions).toMatchObject({ code: 'GRAPHQL_VALIDATION_FAILED', limit: 'aliases', actual: 4 });
+    expect(answer.body.errors?.[0]?.extensions).toMatchObject({
+      code: 'GRAPHQL_VALIDATION_FAILED',
+      limit: 'aliases',
+      actual: 4,
+    });
   });
 
   it('when root fields exceed the limit, then 400 names the root-field limit', async () => {
-    const answer = await post(server.url, '{ ping contact(id: "1") { id } contacts { edges { node { id } } } ...More } fragment More on Query { slowSecond }');
+    const answer = await post(
+      server.url,
+      '{ ping contact(id: "1") { id } contacts { edges { node { id } } } ...More } fragment More on Query { slowSecond }',
+    );
     expect(answer.status).toBe(400);
-    expect(answer.body.errors?.[0]?.extensions).toMatchObject({ code: 'GRAPHQL_VALIDATION_FAILED', limit: 'rootFields', actual: 4 });
+    expect(answer.body.errors?.[0]?.extensions).toMatchObject({
+      code: 'GRAPHQL_VALIDATION_FAILED',
+      limit: 'rootFields',
+      actual: 4,
+    });
   });
 
   it('when introspection is off (production), then __schema is refused with 400', async () => {
@@ -179,17 +240,22 @@ describe('GraphQL hardening over HTTP', () => {
   });
 
   it('when a request could be a CSRF (simple content type or GET without preflight header), then 400 BAD_REQUEST', async () => {
-    const simple = await fetch(server.url, { method: 'POST', headers: { 'content-type': 'text/plain' }, body: JSON.stringify({ query: '{ ping }' }) });
+    const simple = await fetch(server.url, {
+      method: 'POST',
+      headers: { 'content-type': 'text/plain' },
+      body: JSON.stringify({ query: '{ ping }' }),
+    });
     expect(simple.status).toBe(400);
     const get = await fetch(`${server.url}?query=${encodeURIComponent('{ ping }')}`);
     expect(get.status).toBe(400);
     expect(await get.text()).toMatch(/CSRF|preflight/i);
-    const withHeader = await fetch(`${server.url}?query=${encodeURIComponent('{ ping }')}`, { headers: { 'apollo-require-preflight': 'true' } });
+    const withHeader = await fetch(`${server.url}?query=${encodeURIComponent('{ ping }')}`, {
+      headers: { 'apollo-require-preflight': 'true' },
+    });
     expect(withHeader.status).toBe(200);
   });
 
   // The body limit and malformed JSON are answered by the gateway's HTTP app: see auth-gateway.test.ts.
-
 });
 
 describe('operation deadline', () => {
@@ -230,7 +296,10 @@ describe('introspection and roles', () => {
   });
 
   it('when a read-only caller runs a mutation or a sync-admin field, then 403 FORBIDDEN; reads pass', async () => {
-    const server = await startServer({}, { subject: 'k', kind: 'api-key', locations: ['L'], roles: ['read', 'write'], locationId: 'L' });
+    const server = await startServer(
+      {},
+      { subject: 'k', kind: 'api-key', locations: ['L'], roles: ['read', 'write'], locationId: 'L' },
+    );
     try {
       expect((await post(server.url, '{ ping }')).status).toBe(200);
       expect((await post(server.url, 'mutation { rename(id: "1", name: "x") { id } }')).status).toBe(200);

@@ -25,30 +25,63 @@ describe('when the input is bad', () => {
 
   test('when email, phone, tags and website are invalid, then BAD_USER_INPUT lists each field and nothing is sent upstream', async () => {
     const before = upstreamRequests(world);
-    const answer = await gql(gateway, `mutation($input: CreateContactInput!) { createContact(input: $input) { contact { id } ${SYNC_FIELDS} } }`, {
-      input: { firstName: 'Bad', email: 'not-an-email', phone: '12', tags: ['ok', '   '], website: 'ftp://example.com', timezone: 'Mars/Olympus', address: { country: 'USA' } },
-    });
+    const answer = await gql(
+      gateway,
+      `mutation($input: CreateContactInput!) { createContact(input: $input) { contact { id } ${SYNC_FIELDS} } }`,
+      {
+        input: {
+          firstName: 'Bad',
+          email: 'not-an-email',
+          phone: '12',
+          tags: ['ok', '   '],
+          website: 'ftp://example.com',
+          timezone: 'Mars/Olympus',
+          address: { country: 'USA' },
+        },
+      },
+    );
 
     expect(answer.data).toBeNull();
     const error = answer.errors?.[0];
     expect(error?.extensions?.code).toBe('BAD_USER_INPUT');
-    const fields = (error?.extensions?.fields as Array<{ field: string; message: string }>).map((entry) => entry.field).sort();
-    expect(fields).toEqual(['input.address.country', 'input.email', 'input.phone', 'input.tags[1]', 'input.timezone', 'input.website']);
-    const phone = (error?.extensions?.fields as Array<{ field: string; message: string }>).find((entry) => entry.field === 'input.phone');
+    const fields = (error?.extensions?.fields as Array<{ field: string; message: string }>)
+      .map((entry) => entry.field)
+      .sort();
+    expect(fields).toEqual([
+      'input.address.country',
+      'input.email',
+      'input.phone',
+      'input.tags[1]',
+      'input.timezone',
+      'input.website',
+    ]);
+    const phone = (error?.extensions?.fields as Array<{ field: string; message: string }>).find(
+      (entry) => entry.field === 'input.phone',
+    );
     expect(phone?.message).toMatch(/E\.164/);
     expect(upstreamRequests(world)).toBe(before);
   });
 
   test('when a task has an empty title and a too long body, or a due date without offset, then BAD_USER_INPUT and nothing is sent', async () => {
     const before = upstreamRequests(world);
-    const answer = await gql(gateway, `mutation($input: CreateTaskInput!) { createTask(contactId: "  ", input: $input) { task { id } } }`, {
-      input: { title: '  ', body: 'x'.repeat(5_001), dueDate: '2026-12-01T10:00:00Z' },
-    });
-    const fields = (answer.errors?.[0]?.extensions?.fields as Array<{ field: string }>).map((entry) => entry.field).sort();
+    const answer = await gql(
+      gateway,
+      `mutation($input: CreateTaskInput!) { createTask(contactId: "  ", input: $input) { task { id } } }`,
+      {
+        input: { title: '  ', body: 'x'.repeat(5_001), dueDate: '2026-12-01T10:00:00Z' },
+      },
+    );
+    const fields = (answer.errors?.[0]?.extensions?.fields as Array<{ field: string }>)
+      .map((entry) => entry.field)
+      .sort();
     expect(fields).toEqual(['contactId', 'input.body', 'input.title']);
     expect(upstreamRequests(world)).toBe(before);
 
-    const badDate = await gql(gateway, 'mutation($input: CreateTaskInput!) { createTask(contactId: "abc", input: $input) { task { id } } }', { input: { title: 't', dueDate: '2026-12-01T10:00:00' } });
+    const badDate = await gql(
+      gateway,
+      'mutation($input: CreateTaskInput!) { createTask(contactId: "abc", input: $input) { task { id } } }',
+      { input: { title: 't', dueDate: '2026-12-01T10:00:00' } },
+    );
     expect(badDate.errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
     expect(upstreamRequests(world)).toBe(before);
   });
@@ -67,13 +100,19 @@ describe('when the input is bad', () => {
     const update = await gql(gateway, 'mutation { updateContact(id: "abc", input: {}) { contact { id } } }');
     expect(update.errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
     const create = await gql(gateway, 'mutation { createContact(input: {companyName: "Acme"}) { contact { id } } }');
-    expect(create.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', fields: [{ field: 'input.email' }] });
+    expect(create.errors?.[0]?.extensions).toMatchObject({
+      code: 'BAD_USER_INPUT',
+      fields: [{ field: 'input.email' }],
+    });
     expect(upstreamRequests(world)).toBe(before);
   });
 
   test('when HighLevel refuses the write, then the error is BAD_USER_INPUT / NOT_FOUND and Roofr is not touched', async () => {
     const roofrBefore = world.roofrSim.log.entries.length;
-    const answer = await gql(gateway, 'mutation { updateContact(id: "NoSuchContact0000001", input: {firstName: "X"}) { contact { id } } }');
+    const answer = await gql(
+      gateway,
+      'mutation { updateContact(id: "NoSuchContact0000001", input: {firstName: "X"}) { contact { id } } }',
+    );
     expect(['BAD_USER_INPUT', 'NOT_FOUND']).toContain(answer.errors?.[0]?.extensions?.code);
     expect(world.roofrSim.log.entries.length).toBe(roofrBefore);
   });

@@ -13,7 +13,12 @@ import { DEFAULT_LOCATION_ID, startGhlSimulator, type GhlSimulator } from '../..
 import { startRoofrSimulator, type RoofrSimulator } from '../../src/simulators/roofr/index.js';
 
 export const WRITE_TOKEN = 'pit-write-path-test-token';
-export const ALL_SCOPES = ['contacts.readonly', 'contacts.write', 'locations/tasks.readonly', 'calendars/events.readonly'];
+export const ALL_SCOPES = [
+  'contacts.readonly',
+  'contacts.write',
+  'locations/tasks.readonly',
+  'calendars/events.readonly',
+];
 
 export interface GraphQLAnswer {
   data?: Record<string, unknown> | null;
@@ -70,7 +75,10 @@ export async function startWriteWorld(options: WorldOptions = {}): Promise<Write
         OUTBOX_POLL_MS: '25',
         ...env,
       });
-      const gateway = await startGateway(config, { ...overrides, writePath: { roofrSimulator: roofrSim, ...overrides.writePath } });
+      const gateway = await startGateway(config, {
+        ...overrides,
+        writePath: { roofrSimulator: roofrSim, ...overrides.writePath },
+      });
       gateways.push(gateway);
       return gateway;
     },
@@ -84,20 +92,33 @@ export async function startWriteWorld(options: WorldOptions = {}): Promise<Write
   };
 }
 
-export async function gql(gateway: Gateway, query: string, variables: Record<string, unknown> = {}): Promise<GraphQLAnswer> {
-  const response = await fetch(gateway.graphqlUrl, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query, variables }) });
+export async function gql(
+  gateway: Gateway,
+  query: string,
+  variables: Record<string, unknown> = {},
+): Promise<GraphQLAnswer> {
+  const response = await fetch(gateway.graphqlUrl, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ query, variables }),
+  });
   return (await response.json()) as GraphQLAnswer;
 }
 
 /** The value at `data[field]`, failing with the errors when there is none. */
 export function dataOf<T>(answer: GraphQLAnswer, field: string): T {
   const value = answer.data?.[field];
-  if (value === undefined || value === null) throw new Error(`no data.${field}: ${JSON.stringify(answer.errors ?? answer)}`);
+  if (value === undefined || value === null)
+    throw new Error(`no data.${field}: ${JSON.stringify(answer.errors ?? answer)}`);
   return value as T;
 }
 
 /** Polls until `check` holds (the outbox worker delivers in the background); never a timing assertion. */
-export async function eventually(check: () => boolean | Promise<boolean>, what: string, timeoutMs = 15_000): Promise<void> {
+export async function eventually(
+  check: () => boolean | Promise<boolean>,
+  what: string,
+  timeoutMs = 15_000,
+): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (!(await check())) {
     if (Date.now() > deadline) throw new Error(`gave up waiting for: ${what}`);

@@ -12,7 +12,15 @@ import { createGhlClient } from '../../src/ghl/from-config.js';
 import { GhlReinstallRequiredError } from '../../src/ghl/oauth-errors.js';
 import { handleInstallEvent, handleUninstallEvent } from '../../src/ghl/oauth-installs.js';
 import { DEFAULT_OAUTH_CLIENT } from '../../src/simulators/ghl/index.js';
-import { MARGIN_MS, TTL_SEC, contactsStatus, install, postRefresh, startHarness, type Harness } from './oauth-harness.js';
+import {
+  MARGIN_MS,
+  TTL_SEC,
+  contactsStatus,
+  install,
+  postRefresh,
+  startHarness,
+  type Harness,
+} from './oauth-harness.js';
 
 describe('OAuth install and token life cycle against the simulator', () => {
   let harness: Harness;
@@ -101,7 +109,9 @@ describe('OAuth install and token life cycle against the simulator', () => {
     harness.sim.clock.advance(TTL_SEC * 1000);
     const before = harness.sim.log.count('POST', '/oauth/token');
 
-    const tokens = await Promise.all(Array.from({ length: 100 }, () => harness.provider.getToken(harness.sim.locationId)));
+    const tokens = await Promise.all(
+      Array.from({ length: 100 }, () => harness.provider.getToken(harness.sim.locationId)),
+    );
 
     expect(harness.sim.log.count('POST', '/oauth/token') - before).toBe(1);
     expect(new Set(tokens.map((token) => token.accessToken)).size).toBe(1);
@@ -143,7 +153,9 @@ describe('OAuth install and token life cycle against the simulator', () => {
     expect((await harness.vault.get('location', harness.sim.locationId))?.status).toBe('needs_reinstall');
     const exchanges = harness.sim.log.count('POST', '/oauth/token');
 
-    await expect(harness.provider.getToken(harness.sim.locationId)).rejects.toMatchObject({ reason: 'marked_needs_reinstall' });
+    await expect(harness.provider.getToken(harness.sim.locationId)).rejects.toMatchObject({
+      reason: 'marked_needs_reinstall',
+    });
     expect(harness.sim.log.count('POST', '/oauth/token')).toBe(exchanges);
 
     // Installing again heals the location.
@@ -154,7 +166,10 @@ describe('OAuth install and token life cycle against the simulator', () => {
 
   it('when the GHL client meets a revoked access token, then it refreshes once through the provider and the request succeeds', async () => {
     await install(harness);
-    const client = createGhlClient(parseConfig({ GHL_MAX_RETRIES: '0' }), { baseUrl: harness.sim.url, tokenProvider: harness.provider });
+    const client = createGhlClient(parseConfig({ GHL_MAX_RETRIES: '0' }), {
+      baseUrl: harness.sim.url,
+      tokenProvider: harness.provider,
+    });
     const contactId = harness.sim.data.listContactIds()[0] ?? '';
     const { accessToken } = await harness.provider.getToken(harness.sim.locationId);
     harness.sim.tokens.revoke(accessToken);
@@ -188,9 +203,22 @@ describe('OAuth install and token life cycle against the simulator', () => {
     await harness.provider.getToken(harness.sim.locationId);
     const second = await harness.vault.get('location', harness.sim.locationId);
     // Log the shapes careless code would log, to prove the redaction catches them.
-    const logger = pino({ redact: redaction }, new Writable({ write: (chunk: Buffer, _e, cb) => (harness.logLines.push(chunk.toString()), cb()) }));
-    logger.info({ grant: first, headers: { authorization: `Bearer ${second?.accessToken}` }, req: { headers: { 'x-api-key': 'gk_secretsecretsecretsecret' } } }, 'careless');
-    logger.info({ options: { form: { refresh_token: second?.refreshToken, client_secret: DEFAULT_OAUTH_CLIENT.clientSecret } } }, 'got error shape');
+    const logger = pino(
+      { redact: redaction },
+      new Writable({ write: (chunk: Buffer, _e, cb) => (harness.logLines.push(chunk.toString()), cb()) }),
+    );
+    logger.info(
+      {
+        grant: first,
+        headers: { authorization: `Bearer ${second?.accessToken}` },
+        req: { headers: { 'x-api-key': 'gk_secretsecretsecretsecret' } },
+      },
+      'careless',
+    );
+    logger.info(
+      { options: { form: { refresh_token: second?.refreshToken, client_secret: DEFAULT_OAUTH_CLIENT.clientSecret } } },
+      'got error shape',
+    );
 
     const logs = harness.logLines.join('');
     expect(logs).toContain('HighLevel OAuth token refreshed');
@@ -241,7 +269,10 @@ describe('Agency (Company) installs', () => {
     expect(again.accessToken).not.toBe(token.accessToken);
     expect(await contactsStatus(harness, again.accessToken)).toBe(200);
 
-    const removed = await handleUninstallEvent({ vault: harness.vault, oauth: harness.oauth }, { type: 'UNINSTALL', locationId: harness.sim.locationId, companyId: harness.sim.companyId });
+    const removed = await handleUninstallEvent(
+      { vault: harness.vault, oauth: harness.oauth },
+      { type: 'UNINSTALL', locationId: harness.sim.locationId, companyId: harness.sim.companyId },
+    );
     expect(removed.removed).toEqual([`location:${harness.sim.locationId}`]);
     expect(await harness.vault.get('location', harness.sim.locationId)).toBeNull();
     const company = await harness.vault.get('company', harness.sim.companyId);
@@ -250,17 +281,29 @@ describe('Agency (Company) installs', () => {
 
   it('when an INSTALL webhook names a location of an installed agency, then its token is minted at once', async () => {
     await install(harness, { companyId: harness.sim.companyId });
-    const outcome = await handleInstallEvent({ vault: harness.vault, oauth: harness.oauth, now: () => harness.sim.clock.now() }, {
-      type: 'INSTALL',
-      installType: 'Location',
+    const outcome = await handleInstallEvent(
+      { vault: harness.vault, oauth: harness.oauth, now: () => harness.sim.clock.now() },
+      {
+        type: 'INSTALL',
+        installType: 'Location',
+        locationId: harness.sim.locationId,
+        companyId: harness.sim.companyId,
+      },
+    );
+    expect(outcome).toEqual({
+      action: 'location-token-minted',
       locationId: harness.sim.locationId,
       companyId: harness.sim.companyId,
     });
-    expect(outcome).toEqual({ action: 'location-token-minted', locationId: harness.sim.locationId, companyId: harness.sim.companyId });
     const grant = await harness.vault.get('location', harness.sim.locationId);
     expect(await contactsStatus(harness, grant?.accessToken ?? '')).toBe(200);
 
-    const gone = await handleUninstallEvent({ vault: harness.vault, oauth: harness.oauth }, { type: 'UNINSTALL', companyId: harness.sim.companyId });
-    expect(gone.removed.sort()).toEqual([`company:${harness.sim.companyId}`, `location:${harness.sim.locationId}`].sort());
+    const gone = await handleUninstallEvent(
+      { vault: harness.vault, oauth: harness.oauth },
+      { type: 'UNINSTALL', companyId: harness.sim.companyId },
+    );
+    expect(gone.removed.sort()).toEqual(
+      [`company:${harness.sim.companyId}`, `location:${harness.sim.locationId}`].sort(),
+    );
   });
 });

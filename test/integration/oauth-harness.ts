@@ -64,8 +64,19 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     timeoutMs: 5000,
     now,
   });
-  const vault = new TokenVault(options.repository ?? new InMemoryOAuthTokenRepository(), options.keyRing ?? parseKeyRing(generateKeyRingEntry('k1')), () => new Date(now()));
-  const provider = new OAuthTokenProvider({ vault, oauth, refreshMarginMs: MARGIN_MS, installUrl: `${baseUrl}/oauth/install`, now, log: logger });
+  const vault = new TokenVault(
+    options.repository ?? new InMemoryOAuthTokenRepository(),
+    options.keyRing ?? parseKeyRing(generateKeyRingEntry('k1')),
+    () => new Date(now()),
+  );
+  const provider = new OAuthTokenProvider({
+    vault,
+    oauth,
+    refreshMarginMs: MARGIN_MS,
+    installUrl: `${baseUrl}/oauth/install`,
+    now,
+    log: logger,
+  });
   app.use(
     createOAuthRouter({
       consent: {
@@ -98,7 +109,10 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
 }
 
 /** Follows install → consent → callback by hand (manual redirects), as a browser would. */
-export async function install(harness: Harness, consentQuery: Record<string, string> = {}): Promise<{ consentUrl: URL; callbackUrl: URL; page: Response }> {
+export async function install(
+  harness: Harness,
+  consentQuery: Record<string, string> = {},
+): Promise<{ consentUrl: URL; callbackUrl: URL; page: Response }> {
   const start = await fetch(`${harness.baseUrl}/oauth/install`, { redirect: 'manual' });
   expect(start.status).toBe(302);
   const consentUrl = new URL(start.headers.get('location') ?? '');
@@ -117,7 +131,10 @@ export async function contactsStatus(harness: Harness, accessToken: string): Pro
   return response.status;
 }
 
-export async function postRefresh(harness: Harness, refreshToken: string): Promise<{ status: number; body: Record<string, unknown> }> {
+export async function postRefresh(
+  harness: Harness,
+  refreshToken: string,
+): Promise<{ status: number; body: Record<string, unknown> }> {
   const response = await fetch(`${harness.sim.url}/oauth/token`, {
     method: 'POST',
     headers: { 'content-type': 'application/x-www-form-urlencoded' },

@@ -8,7 +8,8 @@ import { PgAdvisoryRefreshLock } from '../../src/ghl/oauth-refresh-lock.js';
 
 const databaseUrl = process.env.DATABASE_URL_PG;
 const describeIf = databaseUrl ? describe : describe.skip;
-if (!databaseUrl) console.warn('oauth-refresh-lock.test.ts: set DATABASE_URL_PG to run the PostgreSQL advisory lock tests');
+if (!databaseUrl)
+  console.warn('oauth-refresh-lock.test.ts: set DATABASE_URL_PG to run the PostgreSQL advisory lock tests');
 
 describeIf('PgAdvisoryRefreshLock', () => {
   const databases: Kysely<object>[] = [];
@@ -18,7 +19,9 @@ describeIf('PgAdvisoryRefreshLock', () => {
   });
 
   function replica(): PgAdvisoryRefreshLock<object> {
-    const db = new Kysely<object>({ dialect: new PostgresDialect({ pool: new pg.Pool({ connectionString: databaseUrl, max: 2 }) }) });
+    const db = new Kysely<object>({
+      dialect: new PostgresDialect({ pool: new pg.Pool({ connectionString: databaseUrl, max: 2 }) }),
+    });
     databases.push(db);
     return new PgAdvisoryRefreshLock(db);
   }

@@ -24,7 +24,9 @@ describeIf('RedisNonceStore', () => {
     const state = replicaA.issue();
     expect(await replicaB.verifyAndConsume(state)).toEqual({ ok: true });
     expect(await replicaA.verifyAndConsume(state)).toEqual({ ok: false, reason: 'replayed' });
-    const ttl = await redis.pttl(`${prefix}${JSON.parse(Buffer.from(state.split('.')[0] ?? '', 'base64url').toString()).n}`);
+    const ttl = await redis.pttl(
+      `${prefix}${JSON.parse(Buffer.from(state.split('.')[0] ?? '', 'base64url').toString()).n}`,
+    );
     expect(ttl).toBeGreaterThan(0);
   });
 });

@@ -23,9 +23,14 @@ async function freePort(): Promise<number> {
   return address.port;
 }
 
-async function readiness(gateway: Gateway): Promise<{ status: number; body: { failed?: string[]; checks: Record<string, string> } }> {
+async function readiness(
+  gateway: Gateway,
+): Promise<{ status: number; body: { failed?: string[]; checks: Record<string, string> } }> {
   const response = await fetch(`${gateway.url}/readyz`);
-  return { status: response.status, body: (await response.json()) as { failed?: string[]; checks: Record<string, string> } };
+  return {
+    status: response.status,
+    body: (await response.json()) as { failed?: string[]; checks: Record<string, string> },
+  };
 }
 
 describe('readiness with OAuth installs', () => {
@@ -73,7 +78,9 @@ describe('readiness with OAuth installs', () => {
     const installed = await readiness(gateway);
     expect(installed).toMatchObject({ status: 200, body: { checks: { token: 'ok', database: 'ok' } } });
 
-    expect(await gateway.writePath.store.tokens.markNeedsReinstall({ kind: 'location', id: sim.locationId })).toBe(true);
+    expect(await gateway.writePath.store.tokens.markNeedsReinstall({ kind: 'location', id: sim.locationId })).toBe(
+      true,
+    );
     const dead = await readiness(gateway);
     expect(dead.status).toBe(503);
     expect(dead.body.failed).toEqual(['token']);

@@ -30,10 +30,13 @@ async function startRecordingProxy(target: string): Promise<RecordingProxy> {
   const upstream = new URL(target);
   const server: Server = createServer((req, res) => {
     seen.push({ method: req.method ?? 'GET', path: req.url ?? '/', headers: req.headers });
-    const forward = httpRequest({ host: upstream.hostname, port: upstream.port, method: req.method, path: req.url, headers: req.headers }, (answer) => {
-      res.writeHead(answer.statusCode ?? 502, answer.headers);
-      answer.pipe(res);
-    });
+    const forward = httpRequest(
+      { host: upstream.hostname, port: upstream.port, method: req.method, path: req.url, headers: req.headers },
+      (answer) => {
+        res.writeHead(answer.statusCode ?? 502, answer.headers);
+        answer.pipe(res);
+      },
+    );
     forward.on('error', () => res.destroy());
     req.pipe(forward);
   });
@@ -51,14 +54,27 @@ async function startRecordingProxy(target: string): Promise<RecordingProxy> {
 class LogLines extends Writable {
   readonly lines: Array<Record<string, unknown>> = [];
   override _write(chunk: Buffer, _encoding: BufferEncoding, done: () => void): void {
-    for (const line of chunk.toString('utf8').split('\n')) if (line.trim() !== '') this.lines.push(JSON.parse(line) as Record<string, unknown>);
+    for (const line of chunk.toString('utf8').split('\n'))
+      if (line.trim() !== '') this.lines.push(JSON.parse(line) as Record<string, unknown>);
     done();
   }
 }
 
-async function graphql(gateway: Gateway, body: unknown, headers: Record<string, string> = {}): Promise<{ status: number; requestId: string | null; json: Record<string, unknown> }> {
-  const response = await fetch(gateway.graphqlUrl, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify(body) });
-  return { status: response.status, requestId: response.headers.get('x-request-id'), json: (await response.json()) as Record<string, unknown> };
+async function graphql(
+  gateway: Gateway,
+  body: unknown,
+  headers: Record<string, string> = {},
+): Promise<{ status: number; requestId: string | null; json: Record<string, unknown> }> {
+  const response = await fetch(gateway.graphqlUrl, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', ...headers },
+    body: JSON.stringify(body),
+  });
+  return {
+    status: response.status,
+    requestId: response.headers.get('x-request-id'),
+    json: (await response.json()) as Record<string, unknown>,
+  };
 }
 
 async function scrape(gateway: Gateway): Promise<string> {
@@ -110,18 +126,28 @@ describe('gateway observability over HTTP', () => {
   });
 
   it('when a query carries x-request-id, then the response echoes it, HighLevel receives it and the log line carries it', async () => {
-    const answer = await graphql(gateway, { query: 'query ObsContacts { contacts(first: 2) { totalCount } }', operationName: 'ObsContacts' }, { 'x-request-id': 'obs-test-1' });
+    const answer = await graphql(
+      gateway,
+      { query: 'query ObsContacts { contacts(first: 2) { totalCount } }', operationName: 'ObsContacts' },
+      { 'x-request-id': 'obs-test-1' },
+    );
     expect(answer.status).toBe(200);
     expect(answer.json['errors']).toBeUndefined();
     expect(answer.requestId).toBe('obs-test-1');
     const upstream = proxy.seen.filter((entry) => entry.headers['x-request-id'] === 'obs-test-1');
     expect(upstream.length).toBeGreaterThan(0);
-    const line = logs.lines.find((entry) => entry['requestId'] === 'obs-test-1' && entry['msg'] === 'graphql operation');
+    const line = logs.lines.find(
+      (entry) => entry['requestId'] === 'obs-test-1' && entry['msg'] === 'graphql operation',
+    );
     expect(line).toMatchObject({ operation: 'ObsContacts', type: 'query', outcome: 'ok' });
   });
 
   it('when a query carries no (or a malformed) x-request-id, then a fresh one is made up and used upstream', async () => {
-    const answer = await graphql(gateway, { query: '{ contacts(first: 1) { totalCount } }' }, { 'x-request-id': 'bad id with spaces' });
+    const answer = await graphql(
+      gateway,
+      { query: '{ contacts(first: 1) { totalCount } }' },
+      { 'x-request-id': 'bad id with spaces' },
+    );
     expect(answer.requestId).toMatch(/^[0-9a-f-]{36}$/);
     expect(proxy.seen.some((entry) => entry.headers['x-request-id'] === answer.requestId)).toBe(true);
   });
@@ -129,11 +155,32 @@ describe('gateway observability over HTTP', () => {
   it('when traffic went upstream, then /metrics counts it by upstream, endpoint and status, with latency and the rate budget', async () => {
     await graphql(gateway, { query: 'query ObsAgain { contacts(first: 2) { totalCount } }' });
     const text = await scrape(gateway);
-    expect(sample(text, 'gateway_upstream_requests_total', { upstream: 'ghl', endpoint: 'POST /contacts/search', status: '200' })).toBeGreaterThanOrEqual(2);
-    expect(sample(text, 'gateway_upstream_request_duration_seconds_count', { upstream: 'ghl', endpoint: 'POST /contacts/search' })).toBeGreaterThanOrEqual(2);
-    expect(sample(text, 'gateway_rate_budget_remaining', { location: sim.locationId, window: 'burst' })).toEqual(expect.any(Number));
-    expect(sample(text, 'gateway_rate_budget_remaining', { location: sim.locationId, window: 'daily' })).toBeGreaterThan(0);
-    expect(sample(text, 'gateway_graphql_operation_duration_seconds_count', { operation: 'ObsAgain', type: 'query', outcome: 'ok' })).toBe(1);
+    expect(
+      sample(text, 'gateway_upstream_requests_total', {
+        upstream: 'ghl',
+        endpoint: 'POST /contacts/search',
+        status: '200',
+      }),
+    ).toBeGreaterThanOrEqual(2);
+    expect(
+      sample(text, 'gateway_upstream_request_duration_seconds_count', {
+        upstream: 'ghl',
+        endpoint: 'POST /contacts/search',
+      }),
+    ).toBeGreaterThanOrEqual(2);
+    expect(sample(text, 'gateway_rate_budget_remaining', { location: sim.locationId, window: 'burst' })).toEqual(
+      expect.any(Number),
+    );
+    expect(
+      sample(text, 'gateway_rate_budget_remaining', { location: sim.locationId, window: 'daily' }),
+    ).toBeGreaterThan(0);
+    expect(
+      sample(text, 'gateway_graphql_operation_duration_seconds_count', {
+        operation: 'ObsAgain',
+        type: 'query',
+        outcome: 'ok',
+      }),
+    ).toBe(1);
     // Default process metrics come from the same (per-gateway) registry.
     expect(text).toContain('process_cpu_user_seconds_total');
   });
@@ -147,17 +194,26 @@ describe('gateway observability over HTTP', () => {
     expect(answer.json['errors']).toBeUndefined();
     const text = await scrape(gateway);
     expect(sample(text, 'gateway_upstream_429_total', { upstream: 'ghl' })).toBe(before + 1);
-    expect(sample(text, 'gateway_upstream_requests_total', { upstream: 'ghl', endpoint: 'GET /contacts/{contactId}', status: '429' })).toBe(1);
+    expect(
+      sample(text, 'gateway_upstream_requests_total', {
+        upstream: 'ghl',
+        endpoint: 'GET /contacts/{contactId}',
+        status: '429',
+      }),
+    ).toBe(1);
   });
 
   it('when a mutation writes to Roofr, then /metrics counts the Roofr requests by endpoint and status', async () => {
     const answer = await graphql(gateway, {
-      query: 'mutation ObsCreate($input: CreateContactInput!) { createContact(input: $input) { contact { id } roofrSync { status } } }',
+      query:
+        'mutation ObsCreate($input: CreateContactInput!) { createContact(input: $input) { contact { id } roofrSync { status } } }',
       variables: { input: { firstName: 'Obs', lastName: 'Erver', email: 'obs@example.com' } },
     });
     expect(answer.json['errors']).toBeUndefined();
     const text = await scrape(gateway);
-    const roofrLines = text.split('\n').filter((line) => line.startsWith('gateway_upstream_requests_total{') && line.includes('upstream="roofr"'));
+    const roofrLines = text
+      .split('\n')
+      .filter((line) => line.startsWith('gateway_upstream_requests_total{') && line.includes('upstream="roofr"'));
     expect(roofrLines.length).toBeGreaterThan(0);
     expect(roofrLines.some((line) => /status="2\d\d"/.test(line))).toBe(true);
   });
@@ -165,8 +221,12 @@ describe('gateway observability over HTTP', () => {
   it('when an operation fails, then the error counter names the operation and the code', async () => {
     await graphql(gateway, { query: 'query ObsBroken { noSuchField }', operationName: 'ObsBroken' });
     const text = await scrape(gateway);
-    expect(sample(text, 'gateway_graphql_errors_total', { operation: 'ObsBroken', code: 'GRAPHQL_VALIDATION_FAILED' })).toBe(1);
-    expect(sample(text, 'gateway_graphql_operation_duration_seconds_count', { operation: 'ObsBroken', outcome: 'error' })).toBe(1);
+    expect(
+      sample(text, 'gateway_graphql_errors_total', { operation: 'ObsBroken', code: 'GRAPHQL_VALIDATION_FAILED' }),
+    ).toBe(1);
+    expect(
+      sample(text, 'gateway_graphql_operation_duration_seconds_count', { operation: 'ObsBroken', outcome: 'error' }),
+    ).toBe(1);
   });
 
   it('when scraped, then outbox depth, dead letters and sync runs come from the store', async () => {
@@ -186,8 +246,10 @@ describe('gateway observability over HTTP', () => {
     await graphql(gateway, query);
     await graphql(gateway, query);
     const after = await scrape(gateway);
-    const hits = (text: string): number => sample(text, 'gateway_cache_events_total', { outcome: 'hit', entity: 'contact' }) ?? 0;
-    const misses = (text: string): number => sample(text, 'gateway_cache_events_total', { outcome: 'miss', entity: 'contact' }) ?? 0;
+    const hits = (text: string): number =>
+      sample(text, 'gateway_cache_events_total', { outcome: 'hit', entity: 'contact' }) ?? 0;
+    const misses = (text: string): number =>
+      sample(text, 'gateway_cache_events_total', { outcome: 'miss', entity: 'contact' }) ?? 0;
     expect(misses(after) - misses(before)).toBe(1);
     expect(hits(after) - hits(before)).toBe(1);
   });
@@ -198,7 +260,10 @@ describe('gateway observability over HTTP', () => {
     expect(await health.json()).toMatchObject({ status: 'ok', locationId: sim.locationId });
     const ready = await fetch(`${gateway.url}/readyz`);
     expect(ready.status).toBe(200);
-    expect(await ready.json()).toEqual({ status: 'ready', checks: expect.objectContaining({ database: 'ok', token: 'ok' }) });
+    expect(await ready.json()).toEqual({
+      status: 'ready',
+      checks: expect.objectContaining({ database: 'ok', token: 'ok' }),
+    });
   });
 });
 
@@ -213,7 +278,15 @@ describe('readiness when a dependency fails', () => {
   });
 
   it('when the state database is gone, then /readyz answers 503 naming "database" while /healthz stays 200', async () => {
-    const config = parseConfig({ NODE_ENV: 'test', PORT: '0', HOST: '127.0.0.1', DATABASE_URL: 'sqlite::memory:', GHL_SIM_PORT: '0', DEMO_CONTACTS: '3', SYNC_SCHEDULE: 'off' });
+    const config = parseConfig({
+      NODE_ENV: 'test',
+      PORT: '0',
+      HOST: '127.0.0.1',
+      DATABASE_URL: 'sqlite::memory:',
+      GHL_SIM_PORT: '0',
+      DEMO_CONTACTS: '3',
+      SYNC_SCHEDULE: 'off',
+    });
     gateway = await startGateway(config);
     await gateway.writePath.store.close();
     const ready = await fetch(`${gateway.url}/readyz`);
@@ -250,7 +323,10 @@ describe('readiness when a dependency fails', () => {
 });
 
 const describeRedis = process.env.REDIS_URL ? describe : describe.skip;
-if (!process.env.REDIS_URL) console.warn('observability.test.ts: the Redis readiness case is skipped; set REDIS_URL (e.g. redis://127.0.0.1:6379) to run it');
+if (!process.env.REDIS_URL)
+  console.warn(
+    'observability.test.ts: the Redis readiness case is skipped; set REDIS_URL (e.g. redis://127.0.0.1:6379) to run it',
+  );
 
 describeRedis('readiness with Redis', () => {
   it('when Redis answers PING, then the check passes', async () => {
@@ -268,15 +344,30 @@ describe('log lines', () => {
       {
         token: 'pit-secret-1',
         oauth: { refresh_token: 'refresh-secret-2', client_secret: 'client-secret-3' },
-        req: { headers: { authorization: 'Bearer secret-4', 'x-api-key': 'key-secret-5', 'x-request-id': 'req-redact-1' } },
+        req: {
+          headers: { authorization: 'Bearer secret-4', 'x-api-key': 'key-secret-5', 'x-request-id': 'req-redact-1' },
+        },
         headers: { 'x-ghl-signature': 'sig-secret-6' },
       },
       'something happened',
     );
     const [line] = sink.lines;
     const text = JSON.stringify(line);
-    for (const secret of ['pit-secret-1', 'refresh-secret-2', 'client-secret-3', 'secret-4', 'key-secret-5', 'sig-secret-6']) expect(text).not.toContain(secret);
-    expect(line).toMatchObject({ requestId: 'req-redact-1', token: '[redacted]', level: 30, msg: 'something happened' });
+    for (const secret of [
+      'pit-secret-1',
+      'refresh-secret-2',
+      'client-secret-3',
+      'secret-4',
+      'key-secret-5',
+      'sig-secret-6',
+    ])
+      expect(text).not.toContain(secret);
+    expect(line).toMatchObject({
+      requestId: 'req-redact-1',
+      token: '[redacted]',
+      level: 30,
+      msg: 'something happened',
+    });
     expect(typeof line?.['time']).toBe('string');
   });
 });

@@ -11,7 +11,10 @@ import { DEMO_SCOPES, startGhlSimulator, type GhlSimulator } from '../../src/sim
 
 const REDIS_URL = process.env.REDIS_URL;
 const describeIf = REDIS_URL ? describe : describe.skip;
-if (!REDIS_URL) console.warn('replicas-gateway.test.ts skipped: set REDIS_URL (e.g. redis://127.0.0.1:6379) to run two gateway processes sharing Redis');
+if (!REDIS_URL)
+  console.warn(
+    'replicas-gateway.test.ts skipped: set REDIS_URL (e.g. redis://127.0.0.1:6379) to run two gateway processes sharing Redis',
+  );
 
 const TOKEN = 'pit-replicas-test';
 const QUERY = `query($id: ID!) { contact(id: $id) { id name tasks { id } notes { id } appointments { id } } }`;
@@ -53,7 +56,9 @@ function startReplica(sim: GhlSimulator, locationId: string): Promise<Replica> {
     child.stderr?.on('data', (chunk: Buffer) => {
       err += chunk.toString();
     });
-    child.once('exit', (code) => reject(new Error(`gateway process exited (${code}) before listening: ${err.slice(0, 2000)}`)));
+    child.once('exit', (code) =>
+      reject(new Error(`gateway process exited (${code}) before listening: ${err.slice(0, 2000)}`)),
+    );
   });
 }
 
@@ -64,7 +69,11 @@ interface Answer {
 }
 
 async function query(replica: Replica, id: string, text = QUERY): Promise<Answer> {
-  const response = await fetch(replica.graphqlUrl, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query: text, variables: { id } }) });
+  const response = await fetch(replica.graphqlUrl, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ query: text, variables: { id } }),
+  });
   return (await response.json()) as Answer;
 }
 
@@ -91,7 +100,12 @@ describeIf('two gateway processes sharing Redis', () => {
 
   it('when both serve concurrent load against a small burst limit, then HighLevel never answers 429 and every query succeeds', async () => {
     const ids = sim.data.listContactIds(locationId).slice(0, 12);
-    const results = await Promise.all(ids.flatMap((id, index) => [query(replicas[index % 2] as Replica, id), query(replicas[(index + 1) % 2] as Replica, id)]));
+    const results = await Promise.all(
+      ids.flatMap((id, index) => [
+        query(replicas[index % 2] as Replica, id),
+        query(replicas[(index + 1) % 2] as Replica, id),
+      ]),
+    );
     expect(results.filter((result) => result.errors !== undefined)).toEqual([]);
     expect(sim.log.snapshot().rateLimited).toBe(0);
     expect(sim.log.snapshot().total).toBeGreaterThanOrEqual(4 * ids.length);
@@ -111,9 +125,14 @@ describeIf('two gateway processes sharing Redis', () => {
   it('when one replica reuses a whole response and the other changes the contact, then the first executes again and shows the change', async () => {
     const [id = ''] = sim.data.listContactIds(locationId).slice(17, 18);
     let reused = false;
-    for (let attempt = 0; attempt < 4 && !reused; attempt += 1) reused = (await query(replicas[0] as Replica, id)).extensions?.responseCache?.hit === true;
+    for (let attempt = 0; attempt < 4 && !reused; attempt += 1)
+      reused = (await query(replicas[0] as Replica, id)).extensions?.responseCache?.hit === true;
     expect(reused).toBe(true);
-    const updated = await query(replicas[1] as Replica, id, `mutation($id: ID!) { updateContact(id: $id, input: { firstName: "Replicated", lastName: "Change" }) { contact { id } } }`);
+    const updated = await query(
+      replicas[1] as Replica,
+      id,
+      `mutation($id: ID!) { updateContact(id: $id, input: { firstName: "Replicated", lastName: "Change" }) { contact { id } } }`,
+    );
     expect(updated.errors).toBeUndefined();
     const next = await query(replicas[0] as Replica, id);
     expect(next.extensions?.responseCache).toBeUndefined();

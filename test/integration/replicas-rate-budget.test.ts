@@ -13,12 +13,22 @@ import { DEMO_SCOPES, DEMO_TOKEN, startGhlSimulator, type GhlSimulator } from '.
 
 const REDIS_URL = process.env.REDIS_URL;
 const describeIf = REDIS_URL ? describe : describe.skip;
-if (!REDIS_URL) console.warn('replicas-rate-budget.test.ts: Redis tests skipped; set REDIS_URL (e.g. redis://127.0.0.1:6379) to run them');
+if (!REDIS_URL)
+  console.warn(
+    'replicas-rate-budget.test.ts: Redis tests skipped; set REDIS_URL (e.g. redis://127.0.0.1:6379) to run them',
+  );
 
 const LOCATION = 'loc-replicas';
 
 function headers(partial: Partial<RateLimitHeaders> = {}): RateLimitHeaders {
-  return { burstMax: 10, burstRemaining: 10, intervalMs: 60_000, dailyMax: 200_000, dailyRemaining: 150_000, ...partial };
+  return {
+    burstMax: 10,
+    burstRemaining: 10,
+    intervalMs: 60_000,
+    dailyMax: 200_000,
+    dailyRemaining: 150_000,
+    ...partial,
+  };
 }
 
 function recordingLogger() {
@@ -34,7 +44,13 @@ function recordingLogger() {
 
 const opened: RedisRateBudget[] = [];
 function budget(options: Partial<RedisRateBudgetOptions> & { keyPrefix: string }): RedisRateBudget {
-  const created = new RedisRateBudget({ redisUrl: REDIS_URL ?? '', dailyReserve: 0, interactiveShare: 0.3, replicasHint: 2, ...options });
+  const created = new RedisRateBudget({
+    redisUrl: REDIS_URL ?? '',
+    dailyReserve: 0,
+    interactiveShare: 0.3,
+    replicasHint: 2,
+    ...options,
+  });
   opened.push(created);
   return created;
 }
@@ -46,7 +62,13 @@ afterEach(async () => {
 describe('RedisRateBudget without Redis', () => {
   it('when Redis cannot be reached, then it falls back to 1/GHL_REPLICAS_HINT of the reported limits and logs once', async () => {
     const { logger, lines } = recordingLogger();
-    const replica = budget({ redisUrl: 'redis://127.0.0.1:1', keyPrefix: 'unreachable', replicasHint: 2, interactiveShare: 0, logger });
+    const replica = budget({
+      redisUrl: 'redis://127.0.0.1:1',
+      keyPrefix: 'unreachable',
+      replicasHint: 2,
+      interactiveShare: 0,
+      logger,
+    });
     replica.record(LOCATION, headers({ burstMax: 10 }));
     const outcomes = [];
     for (let index = 0; index < 8; index += 1) outcomes.push(await replica.tryReserve(LOCATION, 'interactive'));
@@ -82,7 +104,9 @@ describeIf('RedisRateBudget shared by replicas', () => {
     const [a, b] = [budget({ keyPrefix, interactiveShare: 0 }), budget({ keyPrefix, interactiveShare: 0 })];
     a.record(LOCATION, headers({ burstMax: 12, burstRemaining: 12 }));
     await a.refresh(LOCATION);
-    const outcomes = await Promise.all(Array.from({ length: 40 }, (_, index) => (index % 2 === 0 ? a : b).tryReserve(LOCATION, 'interactive')));
+    const outcomes = await Promise.all(
+      Array.from({ length: 40 }, (_, index) => (index % 2 === 0 ? a : b).tryReserve(LOCATION, 'interactive')),
+    );
     expect(outcomes.filter((outcome) => outcome.kind === 'granted')).toHaveLength(12);
     await b.refresh(LOCATION);
     expect(b.snapshot(LOCATION)).toMatchObject({ limitsKnown: true, burstMax: 12, burstRemaining: 0 });
@@ -106,7 +130,9 @@ describeIf('RedisRateBudget shared by replicas', () => {
         }),
     );
     const contactId = simulator.data.listContactIds()[0] ?? '';
-    const calls = Array.from({ length: 24 }, (_, index) => clients[index % 2]?.getContact(simulator.locationId, contactId));
+    const calls = Array.from({ length: 24 }, (_, index) =>
+      clients[index % 2]?.getContact(simulator.locationId, contactId),
+    );
     const contacts = await Promise.all(calls);
     expect(contacts.every((contact) => contact?.id === contactId)).toBe(true);
     expect(simulator.log.snapshot().rateLimited).toBe(0);
@@ -118,7 +144,9 @@ describeIf('RedisRateBudget shared by replicas', () => {
     const [a, b] = [budget({ keyPrefix }), budget({ keyPrefix })];
     a.record(LOCATION, headers({ burstMax: 10 }));
     await a.refresh(LOCATION);
-    const background = await Promise.all(Array.from({ length: 20 }, (_, index) => (index % 2 === 0 ? a : b).tryReserve(LOCATION, 'background')));
+    const background = await Promise.all(
+      Array.from({ length: 20 }, (_, index) => (index % 2 === 0 ? a : b).tryReserve(LOCATION, 'background')),
+    );
     expect(background.filter((outcome) => outcome.kind === 'granted')).toHaveLength(7);
     expect(background.find((outcome) => outcome.kind === 'wait')).toMatchObject({ reason: 'lane-share' });
     const interactive = await Promise.all([a, b, a, b].map((replica) => replica.tryReserve(LOCATION, 'interactive')));
@@ -126,7 +154,7 @@ describeIf('RedisRateBudget shared by replicas', () => {
     expect(interactive.filter((outcome) => outcome.kind === 'wait')).toHaveLength(1);
   });
 
-  it('when one replica has interactive work waiting, then the other replica\'s background work yields a freed slot to it', async () => {
+  it("when one replica has interactive work waiting, then the other replica's background work yields a freed slot to it", async () => {
     const keyPrefix = prefix();
     const [a, b] = [budget({ keyPrefix, interactiveShare: 0 }), budget({ keyPrefix, interactiveShare: 0 })];
     a.record(LOCATION, headers({ burstMax: 2, intervalMs: 150 }));
@@ -165,7 +193,11 @@ describeIf('RedisRateBudget shared by replicas', () => {
     expect(b.snapshot(LOCATION)).toMatchObject({ limitsKnown: true, burstMax: 50, dailyMax: 1000, dailyRemaining: 5 });
     expect((await b.tryReserve(LOCATION, 'interactive')).kind).toBe('granted');
     expect((await a.tryReserve(LOCATION, 'interactive')).kind).toBe('granted');
-    expect(await b.tryReserve(LOCATION, 'interactive')).toMatchObject({ kind: 'refused', dailyRemaining: 3, reserve: 3 });
+    expect(await b.tryReserve(LOCATION, 'interactive')).toMatchObject({
+      kind: 'refused',
+      dailyRemaining: 3,
+      reserve: 3,
+    });
     expect(a.canAfford(LOCATION, 1, 'interactive').ok).toBe(false);
   });
 });

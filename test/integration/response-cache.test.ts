@@ -29,14 +29,28 @@ interface Body {
 const READ = `query($id: ID!) { contact(id: $id) { id firstName tasks { id title } notes { id body } appointments { id } } }`;
 const PAGE = `{ contacts(first: 3) { totalCount edges { node { id firstName } } } }`;
 
-async function post(gateway: Gateway, query: string, variables: Record<string, unknown> = {}, headers: Record<string, string> = {}): Promise<Body> {
-  const response = await fetch(gateway.graphqlUrl, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify({ query, variables }) });
+async function post(
+  gateway: Gateway,
+  query: string,
+  variables: Record<string, unknown> = {},
+  headers: Record<string, string> = {},
+): Promise<Body> {
+  const response = await fetch(gateway.graphqlUrl, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', ...headers },
+    body: JSON.stringify({ query, variables }),
+  });
   expect(response.status).toBe(200);
   return (await response.json()) as Body;
 }
 
 /** Reads until the answer is reused whole (cold: executed and loaded; then executed from the cache and kept; then reused). */
-async function warmUntilReused(gateway: Gateway, query: string, variables: Record<string, unknown> = {}, headers: Record<string, string> = {}): Promise<Body> {
+async function warmUntilReused(
+  gateway: Gateway,
+  query: string,
+  variables: Record<string, unknown> = {},
+  headers: Record<string, string> = {},
+): Promise<Body> {
   for (let attempt = 0; attempt < 4; attempt += 1) {
     const body = await post(gateway, query, variables, headers);
     if (body.extensions?.responseCache?.hit === true) return body;
@@ -103,7 +117,11 @@ describe('whole-response cache', () => {
   it('when the contact is changed by a mutation, then the next identical query executes and shows the change', async () => {
     const id = ids[3] ?? '';
     await warmUntilReused(gateway, READ, { id });
-    const updated = await post(gateway, `mutation($id: ID!) { updateContact(id: $id, input: { firstName: "Reissued" }) { contact { id } } }`, { id });
+    const updated = await post(
+      gateway,
+      `mutation($id: ID!) { updateContact(id: $id, input: { firstName: "Reissued" }) { contact { id } } }`,
+      { id },
+    );
     expect(updated.errors).toBeUndefined();
     const next = await post(gateway, READ, { id });
     expect(next.extensions?.responseCache).toBeUndefined();
@@ -112,7 +130,10 @@ describe('whole-response cache', () => {
 
   it('when a contact is created, then a cached search page is not reused (the search generation moved on)', async () => {
     await warmUntilReused(gateway, PAGE);
-    const created = await post(gateway, `mutation { createContact(input: { firstName: "Newcomer", email: "newcomer@example.com" }) { contact { id } } }`);
+    const created = await post(
+      gateway,
+      `mutation { createContact(input: { firstName: "Newcomer", email: "newcomer@example.com" }) { contact { id } } }`,
+    );
     expect(created.errors).toBeUndefined();
     const next = await post(gateway, PAGE);
     expect(next.extensions?.responseCache).toBeUndefined();
@@ -158,23 +179,37 @@ describe('reused answers in front of the app', () => {
     await gateway.close();
   });
 
-  async function raw(body: string, headers: Record<string, string>): Promise<{ status: number; type: string | null; requestId: string | null; text: string }> {
+  async function raw(
+    body: string,
+    headers: Record<string, string>,
+  ): Promise<{ status: number; type: string | null; requestId: string | null; text: string }> {
     const response = await fetch(gateway.graphqlUrl, { method: 'POST', headers, body });
-    return { status: response.status, type: response.headers.get('content-type'), requestId: response.headers.get('x-request-id'), text: await response.text() };
+    return {
+      status: response.status,
+      type: response.headers.get('content-type'),
+      requestId: response.headers.get('x-request-id'),
+      text: await response.text(),
+    };
   }
 
-  it('when a reused answer is sent, then it carries the caller\'s request id (or a new one) and a JSON content type', async () => {
+  it("when a reused answer is sent, then it carries the caller's request id (or a new one) and a JSON content type", async () => {
     const body = JSON.stringify({ query: READ, variables: { id } });
     const mine = await raw(body, { 'content-type': 'application/json', 'x-request-id': 'trace-123' });
     expect(mine).toMatchObject({ status: 200, type: 'application/json; charset=utf-8', requestId: 'trace-123' });
-    expect(JSON.parse(mine.text)).toMatchObject({ data: { contact: { id } }, extensions: { responseCache: { hit: true } } });
+    expect(JSON.parse(mine.text)).toMatchObject({
+      data: { contact: { id } },
+      extensions: { responseCache: { hit: true } },
+    });
     const fresh = await raw(body, { 'content-type': 'application/json; charset=utf-8' });
     expect(fresh.requestId).toMatch(/^[0-9a-f-]{36}$/);
     expect(JSON.parse(fresh.text)).toMatchObject({ extensions: { responseCache: { hit: true } } });
   });
 
   it('when the client prefers application/graphql-response+json, then Apollo answers it in that type', async () => {
-    const answer = await raw(JSON.stringify({ query: READ, variables: { id } }), { 'content-type': 'application/json', accept: 'application/graphql-response+json' });
+    const answer = await raw(JSON.stringify({ query: READ, variables: { id } }), {
+      'content-type': 'application/json',
+      accept: 'application/graphql-response+json',
+    });
     expect(answer.status).toBe(200);
     expect(answer.type).toContain('application/graphql-response+json');
     expect(JSON.parse(answer.text)).toMatchObject({ data: { contact: { id } } });
@@ -184,19 +219,25 @@ describe('reused answers in front of the app', () => {
     for (const body of ['{"query": ', '"just a string"']) {
       const answer = await raw(body, { 'content-type': 'application/json' });
       expect(answer.status).toBe(400);
-      expect(JSON.parse(answer.text)).toEqual({ errors: [{ message: 'Bad request: the body must be valid JSON', extensions: { code: 'BAD_REQUEST' } }] });
+      expect(JSON.parse(answer.text)).toEqual({
+        errors: [{ message: 'Bad request: the body must be valid JSON', extensions: { code: 'BAD_REQUEST' } }],
+      });
     }
   });
 
   it('when the body is streamed without a content-length, then the app executes it as before', async () => {
     const text = JSON.stringify({ query: READ, variables: { id } });
     const answer = await new Promise<{ status: number; body: string }>((resolve, reject) => {
-      const outgoing = request(gateway.graphqlUrl, { method: 'POST', headers: { 'content-type': 'application/json' } }, (response) => {
-        let body = '';
-        response.setEncoding('utf8');
-        response.on('data', (chunk: string) => (body += chunk));
-        response.on('end', () => resolve({ status: response.statusCode ?? 0, body }));
-      });
+      const outgoing = request(
+        gateway.graphqlUrl,
+        { method: 'POST', headers: { 'content-type': 'application/json' } },
+        (response) => {
+          let body = '';
+          response.setEncoding('utf8');
+          response.on('data', (chunk: string) => (body += chunk));
+          response.on('end', () => resolve({ status: response.statusCode ?? 0, body }));
+        },
+      );
       outgoing.on('error', reject);
       // Two writes without a length: chunked transfer encoding.
       outgoing.write(text.slice(0, 10));
@@ -211,9 +252,20 @@ describe('reused answers in front of the app', () => {
 
 describe('whole-response cache with TTLs and settings', () => {
   it('when the values a response was built from pass their TTL, then it is not reused', async () => {
-    const gateway = await startGateway(baseConfig({ CACHE_TTLS: JSON.stringify({ contact: 300, tasksOfContact: 300, notesOfContact: 300, appointmentsOfContact: 300 }), CACHE_STALE_GRACE_MS: '0' }), {
-      simulator: { rateLimit: { max: 100_000 } },
-    });
+    const gateway = await startGateway(
+      baseConfig({
+        CACHE_TTLS: JSON.stringify({
+          contact: 300,
+          tasksOfContact: 300,
+          notesOfContact: 300,
+          appointmentsOfContact: 300,
+        }),
+        CACHE_STALE_GRACE_MS: '0',
+      }),
+      {
+        simulator: { rateLimit: { max: 100_000 } },
+      },
+    );
     try {
       const id = gateway.simulator?.data.listContactIds()[0] ?? '';
       await warmUntilReused(gateway, READ, { id });
@@ -227,10 +279,13 @@ describe('whole-response cache with TTLs and settings', () => {
   });
 
   it('when RESPONSE_CACHE_MAX_ENTRIES is 0, then every query executes', async () => {
-    const gateway = await startGateway(baseConfig({ RESPONSE_CACHE_MAX_ENTRIES: '0' }), { simulator: { rateLimit: { max: 100_000 } } });
+    const gateway = await startGateway(baseConfig({ RESPONSE_CACHE_MAX_ENTRIES: '0' }), {
+      simulator: { rateLimit: { max: 100_000 } },
+    });
     try {
       const id = gateway.simulator?.data.listContactIds()[0] ?? '';
-      for (let attempt = 0; attempt < 4; attempt += 1) expect((await post(gateway, READ, { id })).extensions?.responseCache).toBeUndefined();
+      for (let attempt = 0; attempt < 4; attempt += 1)
+        expect((await post(gateway, READ, { id })).extensions?.responseCache).toBeUndefined();
     } finally {
       await gateway.close();
     }
@@ -247,10 +302,24 @@ describe('whole-response cache with client auth', () => {
     dir = await mkdtemp(join(tmpdir(), 'gw-response-cache-'));
     const databaseUrl = `sqlite://${join(dir, 'gateway.db')}`;
     const store = await openStore(databaseUrl);
-    firstKey = (await createApiKey(storeApiKeyRepository(store), { name: 'first', locations: [DEFAULT_LOCATION_ID], roles: ['read'] })).key;
-    secondKey = (await createApiKey(storeApiKeyRepository(store), { name: 'second', locations: [DEFAULT_LOCATION_ID], roles: ['read'] })).key;
+    firstKey = (
+      await createApiKey(storeApiKeyRepository(store), {
+        name: 'first',
+        locations: [DEFAULT_LOCATION_ID],
+        roles: ['read'],
+      })
+    ).key;
+    secondKey = (
+      await createApiKey(storeApiKeyRepository(store), {
+        name: 'second',
+        locations: [DEFAULT_LOCATION_ID],
+        roles: ['read'],
+      })
+    ).key;
     await store.close();
-    gateway = await startGateway(baseConfig({ DATABASE_URL: databaseUrl, CLIENT_AUTH: 'required' }), { simulator: { rateLimit: { max: 100_000 } } });
+    gateway = await startGateway(baseConfig({ DATABASE_URL: databaseUrl, CLIENT_AUTH: 'required' }), {
+      simulator: { rateLimit: { max: 100_000 } },
+    });
   });
   afterAll(async () => {
     await gateway.close();
@@ -263,7 +332,11 @@ describe('whole-response cache with client auth', () => {
     const other = await post(gateway, READ, { id }, { 'x-api-key': secondKey });
     expect(other.extensions?.responseCache).toBeUndefined();
     expect(other.data).toMatchObject({ contact: { id } });
-    const refused = await fetch(gateway.graphqlUrl, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query: READ, variables: { id } }) });
+    const refused = await fetch(gateway.graphqlUrl, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ query: READ, variables: { id } }),
+    });
     expect(refused.status).toBe(401);
   });
 });

@@ -41,21 +41,31 @@ describe('default mapping through the Roofr simulator over HTTP', () => {
   it.each(REALISTIC_CONTACTS.map((source) => [source.id, source] as const))(
     'when contact %s is written to Roofr and read back, then mapping it to GHL reproduces the contact fields',
     async (_id, source) => {
-      const tasks = [task({ id: `${source.id}-t`, title: 'Inspect roof', dueDate: '2026-03-02T15:00:00.000Z', assignedTo: 'usrA' })];
+      const tasks = [
+        task({ id: `${source.id}-t`, title: 'Inspect roof', dueDate: '2026-03-02T15:00:00.000Z', assignedTo: 'usrA' }),
+      ];
       const notes = [note({ id: `${source.id}-n`, body: 'Gate code 4321', userId: 'usrA' })];
       const records = toRoofr(mapping, { contact: source, tasks, notes });
       const key = contentHash(records);
       const pair = await adapter.upsertCustomerAndJob(records.customer, records.job, { idempotencyKey: key });
       const jobId = idOf(pair.job);
-      for (const [index, jobTask] of records.jobTasks.entries()) await adapter.upsertJobTask(jobId, jobTask, { idempotencyKey: `${key}:task:${index}` });
-      for (const [index, jobNote] of records.jobNotes.entries()) await adapter.upsertJobNote(jobId, jobNote, { idempotencyKey: `${key}:note:${index}` });
+      for (const [index, jobTask] of records.jobTasks.entries())
+        await adapter.upsertJobTask(jobId, jobTask, { idempotencyKey: `${key}:task:${index}` });
+      for (const [index, jobNote] of records.jobNotes.entries())
+        await adapter.upsertJobNote(jobId, jobNote, { idempotencyKey: `${key}:note:${index}` });
 
       const customer = await adapter.getCustomer(idOf(pair.customer));
       const job = await adapter.getJob(jobId);
       const jobTasks = await adapter.listJobTasks(jobId);
       const jobNotes = await adapter.listJobNotes(jobId);
-      if (customer.status !== 'OK' || job.status !== 'OK' || jobTasks.status !== 'OK' || jobNotes.status !== 'OK') throw new Error('expected reads');
-      const back = toGhl(mapping, { customer: customer.value, job: job.value, jobTasks: jobTasks.value, jobNotes: jobNotes.value });
+      if (customer.status !== 'OK' || job.status !== 'OK' || jobTasks.status !== 'OK' || jobNotes.status !== 'OK')
+        throw new Error('expected reads');
+      const back = toGhl(mapping, {
+        customer: customer.value,
+        job: job.value,
+        jobTasks: jobTasks.value,
+        jobNotes: jobNotes.value,
+      });
 
       expect(back.contact).toEqual({
         firstName: source.firstName,
@@ -71,8 +81,22 @@ describe('default mapping through the Roofr simulator over HTTP', () => {
         tags: source.tags,
         assignedTo: source.assignedTo,
       });
-      expect(back.tasks).toEqual([{ ghlId: `${source.id}-t`, roofrId: expect.any(String), write: { title: 'Inspect roof', body: null, dueDate: '2026-03-02T15:00:00.000Z', completed: false, assignedTo: 'usrA' } }]);
-      expect(back.notes).toEqual([{ ghlId: `${source.id}-n`, roofrId: expect.any(String), write: { body: 'Gate code 4321', userId: 'usrA' } }]);
+      expect(back.tasks).toEqual([
+        {
+          ghlId: `${source.id}-t`,
+          roofrId: expect.any(String),
+          write: {
+            title: 'Inspect roof',
+            body: null,
+            dueDate: '2026-03-02T15:00:00.000Z',
+            completed: false,
+            assignedTo: 'usrA',
+          },
+        },
+      ]);
+      expect(back.notes).toEqual([
+        { ghlId: `${source.id}-n`, roofrId: expect.any(String), write: { body: 'Gate code 4321', userId: 'usrA' } },
+      ]);
     },
   );
 
@@ -81,8 +105,12 @@ describe('default mapping through the Roofr simulator over HTTP', () => {
     if (!source) throw new Error('fixture missing');
     const records = toRoofr(mapping, { contact: source });
     const before = simulator.data.jobs.size;
-    const first = await adapter.upsertCustomerAndJob(records.customer, records.job, { idempotencyKey: `again:${contentHash(records)}` });
-    const second = await adapter.upsertCustomerAndJob(records.customer, records.job, { idempotencyKey: `again:${contentHash(toRoofr(mapping, { contact: { ...source } }))}` });
+    const first = await adapter.upsertCustomerAndJob(records.customer, records.job, {
+      idempotencyKey: `again:${contentHash(records)}`,
+    });
+    const second = await adapter.upsertCustomerAndJob(records.customer, records.job, {
+      idempotencyKey: `again:${contentHash(toRoofr(mapping, { contact: { ...source } }))}`,
+    });
     expect(idOf(second.job)).toBe(idOf(first.job));
     expect(simulator.data.jobs.size).toBe(before + 1);
   });

@@ -19,16 +19,34 @@ for (const backend of storeBackends()) {
     });
 
     test('when an entity has a pending write, then it is seen by its own entity key only (no LIKE wildcards: "_" is literal)', async () => {
-      await store.outbox.enqueue({ locationId: 'L1', kind: 'contact.upsert', payload: {}, idempotencyKey: 'g2r:L1:contact:c_1:contact.upsert:aaa', entityKey: 'g2r:L1:contact:c_1:' });
+      await store.outbox.enqueue({
+        locationId: 'L1',
+        kind: 'contact.upsert',
+        payload: {},
+        idempotencyKey: 'g2r:L1:contact:c_1:contact.upsert:aaa',
+        entityKey: 'g2r:L1:contact:c_1:',
+      });
       expect(await hasPendingWrite(store.db, 'g2r:L1:contact:c_1:')).toBe(true);
       expect(await hasPendingWrite(store.db, 'g2r:L1:contact:cx1:')).toBe(false);
       expect(await hasPendingWrite(store.db, 'g2r:L1:contact:c_10:')).toBe(false);
     });
 
     test('when a newer write of the entity exists (pending or done), then the older is superseded; a dead newer one does not count', async () => {
-      const older = await store.outbox.enqueue({ locationId: 'L1', kind: 'contact.upsert', payload: {}, idempotencyKey: 'g2r:L1:contact:c2:contact.upsert:old', entityKey: 'g2r:L1:contact:c2:' });
+      const older = await store.outbox.enqueue({
+        locationId: 'L1',
+        kind: 'contact.upsert',
+        payload: {},
+        idempotencyKey: 'g2r:L1:contact:c2:contact.upsert:old',
+        entityKey: 'g2r:L1:contact:c2:',
+      });
       expect(await hasNewerWrite(store.db, 'g2r:L1:contact:c2:', older.entry.id)).toBe(false);
-      const newer = await store.outbox.enqueue({ locationId: 'L1', kind: 'contact.upsert', payload: {}, idempotencyKey: 'g2r:L1:contact:c2:contact.upsert:new', entityKey: 'g2r:L1:contact:c2:' });
+      const newer = await store.outbox.enqueue({
+        locationId: 'L1',
+        kind: 'contact.upsert',
+        payload: {},
+        idempotencyKey: 'g2r:L1:contact:c2:contact.upsert:new',
+        entityKey: 'g2r:L1:contact:c2:',
+      });
       expect(await hasNewerWrite(store.db, 'g2r:L1:contact:c2:', older.entry.id)).toBe(true);
       expect(await hasNewerWrite(store.db, 'g2r:L1:contact:c2:', newer.entry.id)).toBe(false);
 

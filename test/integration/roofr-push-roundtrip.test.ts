@@ -7,7 +7,15 @@ import { toGhl } from '../../src/domain/mapping/to-ghl.js';
 import { GhlClient } from '../../src/ghl/client.js';
 import { loadMappingFile } from '../../src/roofr/mapping-file.js';
 import { StaticTokenProvider } from '../../src/ghl/token-provider.js';
-import { dataOf, gql, startWriteWorld, SYNC_FIELDS, WRITE_TOKEN, type RoofrSyncAnswer, type WriteWorld } from './mutations-harness.js';
+import {
+  dataOf,
+  gql,
+  startWriteWorld,
+  SYNC_FIELDS,
+  WRITE_TOKEN,
+  type RoofrSyncAnswer,
+  type WriteWorld,
+} from './mutations-harness.js';
 
 describe('default mapping round trip GHL → Roofr → GHL via the simulators', () => {
   let world: WriteWorld;
@@ -34,7 +42,11 @@ describe('default mapping round trip GHL → Roofr → GHL via the simulators', 
       ...(assignee === null ? {} : { assignedTo: assignee }),
     };
     const created = dataOf<{ contact: { id: string }; roofrSync: RoofrSyncAnswer }>(
-      await gql(gateway, `mutation($input: CreateContactInput!) { createContact(input: $input) { contact { id } ${SYNC_FIELDS} } }`, { input }),
+      await gql(
+        gateway,
+        `mutation($input: CreateContactInput!) { createContact(input: $input) { contact { id } ${SYNC_FIELDS} } }`,
+        { input },
+      ),
       'createContact',
     );
     expect(created.roofrSync.status).toBe('SYNCED');
@@ -46,7 +58,15 @@ describe('default mapping round trip GHL → Roofr → GHL via the simulators', 
     const mapping = await loadMappingFile('mapping/default.yaml');
     const back = toGhl(mapping, { customer: customer.value, job: job.value });
 
-    const ghl = new GhlClient({ baseUrl: world.ghlSim.url, tokenProvider: new StaticTokenProvider(WRITE_TOKEN, world.ghlSim.locationId, null), timeoutMs: 2000, maxRetries: 0, concurrencyPerLocation: 4, dailyReserve: 0, interactiveShare: 0.3 });
+    const ghl = new GhlClient({
+      baseUrl: world.ghlSim.url,
+      tokenProvider: new StaticTokenProvider(WRITE_TOKEN, world.ghlSim.locationId, null),
+      timeoutMs: 2000,
+      maxRetries: 0,
+      concurrencyPerLocation: 4,
+      dailyReserve: 0,
+      interactiveShare: 0.3,
+    });
     const before = await ghl.getContact(world.ghlSim.locationId, created.contact.id);
     expect(back.contact).toMatchObject({
       firstName: before.firstName,
@@ -67,6 +87,9 @@ describe('default mapping round trip GHL → Roofr → GHL via the simulators', 
     const after = await ghl.getContact(world.ghlSim.locationId, created.contact.id);
     const { dateUpdated: _beforeUpdated, ...beforeFields } = before;
     const { dateUpdated: _afterUpdated, ...afterFields } = after;
-    expect({ ...afterFields, tags: [...afterFields.tags].sort() }).toEqual({ ...beforeFields, tags: [...beforeFields.tags].sort() });
+    expect({ ...afterFields, tags: [...afterFields.tags].sort() }).toEqual({
+      ...beforeFields,
+      tags: [...beforeFields.tags].sort(),
+    });
   });
 });

@@ -34,8 +34,19 @@ describe('roofr push and outbox delivery', () => {
     roofrSim = await startRoofrSimulator({ rateLimit: { limit: 100_000 } });
     ghlSim = await startGhlSimulator({ contacts: 2, rateLimit: { max: 100_000, dailyMax: 10_000_000 } });
     mapping = await loadMappingFile('mapping/default.yaml');
-    roofr = createRoofrPort(parseConfig({ ROOFR_ADAPTER: 'simulator', ROOFR_MAX_RETRIES: '0', ROOFR_REQUEST_TIMEOUT_MS: '2000' }), { simulator: roofrSim });
-    ghl = new GhlClient({ baseUrl: ghlSim.url, tokenProvider: new StaticTokenProvider(DEMO_TOKEN, LOCATION, null), timeoutMs: 2000, maxRetries: 0, concurrencyPerLocation: 4, dailyReserve: 0, interactiveShare: 0.3 });
+    roofr = createRoofrPort(
+      parseConfig({ ROOFR_ADAPTER: 'simulator', ROOFR_MAX_RETRIES: '0', ROOFR_REQUEST_TIMEOUT_MS: '2000' }),
+      { simulator: roofrSim },
+    );
+    ghl = new GhlClient({
+      baseUrl: ghlSim.url,
+      tokenProvider: new StaticTokenProvider(DEMO_TOKEN, LOCATION, null),
+      timeoutMs: 2000,
+      maxRetries: 0,
+      concurrencyPerLocation: 4,
+      dailyReserve: 0,
+      interactiveShare: 0.3,
+    });
   });
 
   beforeEach(async () => {
@@ -53,7 +64,13 @@ describe('roofr push and outbox delivery', () => {
   });
 
   function pushWith(options: { links?: LinksRepo; deletePolicy?: DeletePolicy } = {}): RoofrPush {
-    return createRoofrPush({ ghl, store: { ...store, links: options.links ?? store.links }, roofr, mapping, deletePolicy: options.deletePolicy ?? 'archive' });
+    return createRoofrPush({
+      ghl,
+      store: { ...store, links: options.links ?? store.links },
+      roofr,
+      mapping,
+      deletePolicy: options.deletePolicy ?? 'archive',
+    });
   }
 
   test('when a contact goes A → B → A, then each change is written and Roofr ends with A (no replay of the first A)', async () => {
@@ -65,16 +82,24 @@ describe('roofr push and outbox delivery', () => {
     const first = await push.pushContact(LOCATION, source);
     const second = await push.pushContact(LOCATION, { ...source, firstName: 'Beta' });
     const third = await push.pushContact(LOCATION, source);
-    expect([created.status, first.status, second.status, third.status]).toEqual(['SYNCED', 'SYNCED', 'SYNCED', 'SYNCED']);
+    expect([created.status, first.status, second.status, third.status]).toEqual([
+      'SYNCED',
+      'SYNCED',
+      'SYNCED',
+      'SYNCED',
+    ]);
     expect(roofrSim.log.entries.filter((logged) => logged.replayed)).toHaveLength(replays);
     expect(roofrSim.data.customers.get(created.roofrId ?? '')?.first_name).toBe('Alpha');
     const fourth = await push.pushContact(LOCATION, source);
     expect(fourth).toMatchObject({ status: 'SKIPPED', error: 'unchanged' });
   });
 
-  test('when the process dies between Roofr confirming a create and recording it, then the repeat under the same key gets Roofr\'s replay: one customer', async () => {
+  test("when the process dies between Roofr confirming a create and recording it, then the repeat under the same key gets Roofr's replay: one customer", async () => {
     await roofrSim.faults.down();
-    const queued = await pushWith().pushContact(LOCATION, contact({ id: 'crashContact0000001', firstName: 'Crash', email: 'crash@example.com' }));
+    const queued = await pushWith().pushContact(
+      LOCATION,
+      contact({ id: 'crashContact0000001', firstName: 'Crash', email: 'crash@example.com' }),
+    );
     expect(queued.status).toBe('QUEUED');
     await roofrSim.faults.up();
 
@@ -90,16 +115,27 @@ describe('roofr push and outbox delivery', () => {
         return store.links.upsert(input, trx);
       },
     };
-    const deliver = createOutboxDelivery({ db: store.db, store: { links: crashingLinks, hashes: store.hashes }, roofr });
+    const deliver = createOutboxDelivery({
+      db: store.db,
+      store: { links: crashingLinks, hashes: store.hashes },
+      roofr,
+    });
     const [entry] = await store.outbox.claimDue('test-owner', 10, 60_000);
     if (entry === undefined) throw new Error('expected the queued entry');
     await expect(deliver(entry)).rejects.toThrow(/simulated crash/);
     const replaysBefore = roofrSim.log.entries.filter((logged) => logged.replayed).length;
     await deliver(entry);
 
-    expect([...roofrSim.data.customers.values()].filter((customer) => customer.email === 'crash@example.com')).toHaveLength(1);
+    expect(
+      [...roofrSim.data.customers.values()].filter((customer) => customer.email === 'crash@example.com'),
+    ).toHaveLength(1);
     expect(roofrSim.log.entries.filter((logged) => logged.replayed).length).toBe(replaysBefore + 1);
-    const link = await store.links.findByGhl({ locationId: LOCATION, ghlKind: 'contact', ghlId: 'crashContact0000001', roofrKind: 'job' });
+    const link = await store.links.findByGhl({
+      locationId: LOCATION,
+      ghlKind: 'contact',
+      ghlId: 'crashContact0000001',
+      roofrKind: 'job',
+    });
     expect(link?.status).toBe('active');
   });
 
@@ -120,14 +156,19 @@ describe('roofr push and outbox delivery', () => {
     const requests = roofrSim.log.entries.length;
     await deliver(olderEntry);
     expect(roofrSim.log.entries.length).toBe(requests);
-    const customers = [...roofrSim.data.customers.values()].filter((customer) => customer.email === 'order@example.com');
+    const customers = [...roofrSim.data.customers.values()].filter(
+      (customer) => customer.email === 'order@example.com',
+    );
     expect(customers.map((customer) => customer.first_name)).toEqual(['New']);
   });
 
   test('when the store fails during a push, then the result is FAILED with what to do, not an exception', async () => {
     const push = pushWith();
     await store.close();
-    const result = await push.pushContact(LOCATION, contact({ id: 'storeDown0000000001', firstName: 'X', email: 'x@example.com' }));
+    const result = await push.pushContact(
+      LOCATION,
+      contact({ id: 'storeDown0000000001', firstName: 'X', email: 'x@example.com' }),
+    );
     expect(result.status).toBe('FAILED');
     expect(result.error).toMatch(/internal error while syncing the contact to Roofr; see the gateway log/);
   });
@@ -155,7 +196,10 @@ describe('roofr push and outbox delivery', () => {
     const push = pushWith();
     const owner = contact({ id: 'taskDelContact00001', firstName: 'Td', email: 'task-delete@example.com' });
     const ownerSynced = await push.pushContact(LOCATION, owner);
-    const pushed = await push.pushTask(LOCATION, task({ id: 'taskDel000000000001', contactId: owner.id, title: 'Measure roof' }));
+    const pushed = await push.pushTask(
+      LOCATION,
+      task({ id: 'taskDel000000000001', contactId: owner.id, title: 'Measure roof' }),
+    );
     expect(pushed.status).toBe('SYNCED');
     const roofrTaskId = pushed.roofrId ?? '';
     expect(roofrSim.data.jobTasks.get(roofrTaskId)?.job_id).toBe(ownerSynced.roofrJobId);
@@ -169,7 +213,12 @@ describe('roofr push and outbox delivery', () => {
     expect(entry.kind).toBe('task.delete');
     await createOutboxDelivery({ db: store.db, store, roofr })(entry);
     expect(roofrSim.data.jobTasks.has(roofrTaskId)).toBe(false);
-    const link = await store.links.findByGhl({ locationId: LOCATION, ghlKind: 'task', ghlId: 'taskDel000000000001', roofrKind: 'job_task' });
+    const link = await store.links.findByGhl({
+      locationId: LOCATION,
+      ghlKind: 'task',
+      ghlId: 'taskDel000000000001',
+      roofrKind: 'job_task',
+    });
     expect(link?.status).toBe('deleted');
     expect(roofrSim.log.counts()[`DELETE /v1/jobs/{jobId}/tasks/{taskId}`]).toBeGreaterThanOrEqual(1);
   });
@@ -177,12 +226,20 @@ describe('roofr push and outbox delivery', () => {
   test('when a note is deleted under the ignore policy, then the Roofr note is kept and the link is retired', async () => {
     const owner = contact({ id: 'noteKeepContact0001', firstName: 'Nk', email: 'note-keep@example.com' });
     await pushWith().pushContact(LOCATION, owner);
-    const pushed = await pushWith().pushNote(LOCATION, note({ id: 'noteKeep00000000001', contactId: owner.id, body: 'Keep me' }));
+    const pushed = await pushWith().pushNote(
+      LOCATION,
+      note({ id: 'noteKeep00000000001', contactId: owner.id, body: 'Keep me' }),
+    );
     const removed = await pushWith({ deletePolicy: 'ignore' }).removeNote(LOCATION, 'noteKeep00000000001', owner.id);
     expect(removed).toMatchObject({ status: 'SKIPPED', roofrId: pushed.roofrId });
     expect(removed.error).toMatch(/ROOFR_DELETE_POLICY=ignore/);
     expect(roofrSim.data.jobNotes.has(pushed.roofrId ?? '')).toBe(true);
-    const link = await store.links.findByGhl({ locationId: LOCATION, ghlKind: 'note', ghlId: 'noteKeep00000000001', roofrKind: 'job_note' });
+    const link = await store.links.findByGhl({
+      locationId: LOCATION,
+      ghlKind: 'note',
+      ghlId: 'noteKeep00000000001',
+      roofrKind: 'job_note',
+    });
     expect(link?.status).toBe('deleted');
   });
 });

@@ -1,5 +1,13 @@
 import { resolveRoofrPaths } from '../../src/roofr/api-paths.js';
-import { RoofrContractError, RoofrNotFoundError, RoofrRateLimitedError, RoofrTimeoutError, RoofrUnauthorizedError, RoofrUnavailableError, RoofrValidationError } from '../../src/roofr/errors.js';
+import {
+  RoofrContractError,
+  RoofrNotFoundError,
+  RoofrRateLimitedError,
+  RoofrTimeoutError,
+  RoofrUnauthorizedError,
+  RoofrUnavailableError,
+  RoofrValidationError,
+} from '../../src/roofr/errors.js';
 import { RoofrRestAdapter, type RestAdapterOptions } from '../../src/roofr/rest-adapter.js';
 import type { RoofrRequestEvent } from '../../src/roofr/rest-transport.js';
 import type { WriteOutcome } from '../../src/roofr/roofr-port.js';
@@ -39,13 +47,23 @@ describe('Roofr REST adapter against the Roofr simulator', () => {
 
   it('when a customer is upserted without id, then it is created and reads back with the same fields', async () => {
     const outcome = await adapter.upsertCustomer(
-      { first_name: 'Ada', last_name: 'Lovelace', email: 'ada@example.com', phone: '+14155550101', address: { street: '1 Main St', city: 'Austin', state: 'TX', postal_code: '73301', country: 'US' } },
+      {
+        first_name: 'Ada',
+        last_name: 'Lovelace',
+        email: 'ada@example.com',
+        phone: '+14155550101',
+        address: { street: '1 Main St', city: 'Austin', state: 'TX', postal_code: '73301', country: 'US' },
+      },
       { idempotencyKey: 'c-1' },
     );
     expect(outcome).toMatchObject({ status: 'APPLIED', created: true });
     const read = await adapter.getCustomer(appliedId(outcome));
     expect(read.status).toBe('OK');
-    expect(read.status === 'OK' && read.value).toMatchObject({ first_name: 'Ada', email: 'ada@example.com', address: { city: 'Austin', postal_code: '73301' } });
+    expect(read.status === 'OK' && read.value).toMatchObject({
+      first_name: 'Ada',
+      email: 'ada@example.com',
+      address: { city: 'Austin', postal_code: '73301' },
+    });
   });
 
   it('when a customer is upserted with its id, then it is updated, not duplicated', async () => {
@@ -67,19 +85,40 @@ describe('Roofr REST adapter against the Roofr simulator', () => {
 
   it('when a job, its contact, task and note are upserted, then each lists back from Roofr', async () => {
     const customerId = appliedId(await adapter.upsertCustomer({ first_name: 'Lin' }, { idempotencyKey: 'c' }));
-    const jobOutcome = await adapter.upsertJob(customerId, { name: 'Lin roof', tags: ['storm'], workflow_stage: 'New Incoming Leads', external_ref: 'ghl:contact:1' }, { idempotencyKey: 'j' });
+    const jobOutcome = await adapter.upsertJob(
+      customerId,
+      { name: 'Lin roof', tags: ['storm'], workflow_stage: 'New Incoming Leads', external_ref: 'ghl:contact:1' },
+      { idempotencyKey: 'j' },
+    );
     const jobId = appliedId(jobOutcome);
-    await adapter.upsertJobContact(jobId, { contact_type: 'insurance', first_name: 'Adjuster' }, { idempotencyKey: 'jc' });
-    const taskId = appliedId(await adapter.upsertJobTask(jobId, { title: 'Inspect', status: 'open', due_at: '2026-12-01T10:00:00.000Z' }, { idempotencyKey: 't' }));
+    await adapter.upsertJobContact(
+      jobId,
+      { contact_type: 'insurance', first_name: 'Adjuster' },
+      { idempotencyKey: 'jc' },
+    );
+    const taskId = appliedId(
+      await adapter.upsertJobTask(
+        jobId,
+        { title: 'Inspect', status: 'open', due_at: '2026-12-01T10:00:00.000Z' },
+        { idempotencyKey: 't' },
+      ),
+    );
     await adapter.upsertJobTask(jobId, { id: taskId, status: 'completed' }, { idempotencyKey: 't2' });
     await adapter.upsertJobNote(jobId, { body: 'Called the customer', author: 'u1' }, { idempotencyKey: 'n' });
 
     const job = await adapter.getJob(jobId);
-    expect(job.status === 'OK' && job.value).toMatchObject({ customer_id: customerId, name: 'Lin roof', tags: ['storm'], archived: false });
+    expect(job.status === 'OK' && job.value).toMatchObject({
+      customer_id: customerId,
+      name: 'Lin roof',
+      tags: ['storm'],
+      archived: false,
+    });
     const contacts = await adapter.listJobContacts(jobId);
     expect(contacts.status === 'OK' && contacts.value.map((contact) => contact.contact_type)).toEqual(['insurance']);
     const tasks = await adapter.listJobTasks(jobId);
-    expect(tasks.status === 'OK' && tasks.value).toEqual([expect.objectContaining({ id: taskId, title: 'Inspect', status: 'completed' })]);
+    expect(tasks.status === 'OK' && tasks.value).toEqual([
+      expect.objectContaining({ id: taskId, title: 'Inspect', status: 'completed' }),
+    ]);
     const notes = await adapter.listJobNotes(jobId);
     expect(notes.status === 'OK' && notes.value.map((note) => note.body)).toEqual(['Called the customer']);
   });
@@ -109,7 +148,11 @@ describe('Roofr REST adapter against the Roofr simulator', () => {
     const jobId = appliedId(await adapter.upsertJob(customerId, { name: 'Old' }, { idempotencyKey: 'j' }));
     await adapter.archiveJob(jobId, { idempotencyKey: 'archive' });
     expect(simulator.data.jobs.get(jobId)?.archived).toBe(true);
-    await expect(adapter.deleteCustomer(customerId, { idempotencyKey: 'delete' })).resolves.toEqual({ status: 'APPLIED', id: customerId, created: false });
+    await expect(adapter.deleteCustomer(customerId, { idempotencyKey: 'delete' })).resolves.toEqual({
+      status: 'APPLIED',
+      id: customerId,
+      created: false,
+    });
     await expect(adapter.getCustomer(customerId)).rejects.toBeInstanceOf(RoofrNotFoundError);
   });
 
@@ -119,8 +162,16 @@ describe('Roofr REST adapter against the Roofr simulator', () => {
     const taskId = appliedId(await adapter.upsertJobTask(jobId, { title: 'Gone soon' }, { idempotencyKey: 'dt' }));
     const noteId = appliedId(await adapter.upsertJobNote(jobId, { body: 'Gone soon' }, { idempotencyKey: 'dn' }));
     for (const attempt of ['first', 'second']) {
-      await expect(adapter.deleteJobTask(jobId, taskId, { idempotencyKey: `task-${attempt}` })).resolves.toEqual({ status: 'APPLIED', id: taskId, created: false });
-      await expect(adapter.deleteJobNote(jobId, noteId, { idempotencyKey: `note-${attempt}` })).resolves.toEqual({ status: 'APPLIED', id: noteId, created: false });
+      await expect(adapter.deleteJobTask(jobId, taskId, { idempotencyKey: `task-${attempt}` })).resolves.toEqual({
+        status: 'APPLIED',
+        id: taskId,
+        created: false,
+      });
+      await expect(adapter.deleteJobNote(jobId, noteId, { idempotencyKey: `note-${attempt}` })).resolves.toEqual({
+        status: 'APPLIED',
+        id: noteId,
+        created: false,
+      });
     }
     expect(simulator.data.jobTasks.has(taskId)).toBe(false);
     expect(simulator.data.jobNotes.has(noteId)).toBe(false);
@@ -135,12 +186,18 @@ describe('Roofr REST adapter against the Roofr simulator', () => {
     const taskId = appliedId(await adapter.upsertJobTask(jobId, { title: 'Once' }, { idempotencyKey: 'rt' }));
     await adapter.deleteJobTask(jobId, taskId, { idempotencyKey: 'same-delete' });
     await adapter.deleteJobTask(jobId, taskId, { idempotencyKey: 'same-delete' });
-    const deletes = simulator.log.entries.filter((entry) => entry.route === 'DELETE /v1/jobs/{jobId}/tasks/{taskId}' && entry.idempotencyKey === 'same-delete');
+    const deletes = simulator.log.entries.filter(
+      (entry) => entry.route === 'DELETE /v1/jobs/{jobId}/tasks/{taskId}' && entry.idempotencyKey === 'same-delete',
+    );
     expect(deletes.map((entry) => entry.replayed)).toEqual([false, true]);
   });
 
   it('when upsertCustomerAndJob runs, then the job belongs to the customer it created', async () => {
-    const outcome = await adapter.upsertCustomerAndJob({ first_name: 'Pat' }, { name: 'Pat roof' }, { idempotencyKey: 'pair' });
+    const outcome = await adapter.upsertCustomerAndJob(
+      { first_name: 'Pat' },
+      { name: 'Pat roof' },
+      { idempotencyKey: 'pair' },
+    );
     const customerId = appliedId(outcome.customer);
     const jobId = appliedId(outcome.job);
     expect(simulator.data.jobs.get(jobId)?.customer_id).toBe(customerId);
@@ -222,16 +279,22 @@ describe('Roofr REST adapter against the Roofr simulator', () => {
     const custom = await startRoofrSimulator({ authHeader: 'X-Api-Key', authScheme: '' });
     try {
       const customAdapter = adapterFor(custom, { authHeader: 'X-Api-Key', authScheme: '' });
-      await expect(customAdapter.upsertCustomer({ first_name: 'Key' }, { idempotencyKey: 'k' })).resolves.toMatchObject({ status: 'APPLIED' });
+      await expect(customAdapter.upsertCustomer({ first_name: 'Key' }, { idempotencyKey: 'k' })).resolves.toMatchObject(
+        { status: 'APPLIED' },
+      );
     } finally {
       await custom.close();
     }
   });
 
   it('when a write is invalid, then RoofrValidationError names the field', async () => {
-    const error = await adapter.upsertJob('does-not-exist', { name: 'Orphan' }, { idempotencyKey: 'k' }).catch((caught: unknown) => caught);
+    const error = await adapter
+      .upsertJob('does-not-exist', { name: 'Orphan' }, { idempotencyKey: 'k' })
+      .catch((caught: unknown) => caught);
     expect(error).toBeInstanceOf(RoofrValidationError);
-    expect(error instanceof RoofrValidationError && error.messages).toEqual(['customer_id: The selected customer id is invalid.']);
+    expect(error instanceof RoofrValidationError && error.messages).toEqual([
+      'customer_id: The selected customer id is invalid.',
+    ]);
   });
 
   it('when the path map points elsewhere, then the adapter calls the configured path', async () => {

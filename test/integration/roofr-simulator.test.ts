@@ -1,6 +1,10 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { ROOFR_SIGNATURE_HEADER, verifyRoofrWebhook, type RoofrWebhookVerification } from '../../src/roofr/webhook-signature.js';
+import {
+  ROOFR_SIGNATURE_HEADER,
+  verifyRoofrWebhook,
+  type RoofrWebhookVerification,
+} from '../../src/roofr/webhook-signature.js';
 import { parseRoofrWebhookEvent } from '../../src/roofr/webhook-events.js';
 import { startRoofrSimulator, type RoofrSimulator } from '../../src/simulators/roofr/index.js';
 
@@ -21,23 +25,41 @@ async function startReceiver(status = 200): Promise<{ url: string; received: Rec
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;
-  return { url: `http://127.0.0.1:${port}/webhooks/roofr`, received, close: () => new Promise((resolve) => server.close(() => resolve())) };
+  return {
+    url: `http://127.0.0.1:${port}/webhooks/roofr`,
+    received,
+    close: () => new Promise((resolve) => server.close(() => resolve())),
+  };
 }
 
-async function api(simulator: RoofrSimulator, method: string, path: string, body?: unknown, headers: Record<string, string> = {}) {
+async function api(
+  simulator: RoofrSimulator,
+  method: string,
+  path: string,
+  body?: unknown,
+  headers: Record<string, string> = {},
+) {
   const response = await fetch(`${simulator.apiBaseUrl}${path}`, {
     method,
     headers: { authorization: `Bearer ${simulator.apiKey}`, 'content-type': 'application/json', ...headers },
     ...(body === undefined ? {} : { body: JSON.stringify(body) }),
   });
   const text = await response.text();
-  return { status: response.status, headers: response.headers, body: text === '' ? null : (JSON.parse(text) as Record<string, unknown>) };
+  return {
+    status: response.status,
+    headers: response.headers,
+    body: text === '' ? null : (JSON.parse(text) as Record<string, unknown>),
+  };
 }
 
 function verify(received: Received | undefined, secret: string): RoofrWebhookVerification {
   if (!received) throw new Error('no webhook received');
   const signature = received.headers[ROOFR_SIGNATURE_HEADER];
-  return verifyRoofrWebhook({ secret, rawBody: received.raw, signature: Array.isArray(signature) ? signature[0] : signature });
+  return verifyRoofrWebhook({
+    secret,
+    rawBody: received.raw,
+    signature: Array.isArray(signature) ? signature[0] : signature,
+  });
 }
 
 describe('Roofr simulator', () => {
@@ -91,7 +113,10 @@ describe('Roofr simulator', () => {
     await api(simulator, 'GET', `/customers/${customer.id}`);
     await api(simulator, 'GET', '/customers/unknown');
     await api(simulator, 'PATCH', `/customers/${customer.id}`, { last_name: 'B' });
-    expect(simulator.log.counts()).toEqual({ 'GET /v1/customers/{customerId}': 2, 'PATCH /v1/customers/{customerId}': 1 });
+    expect(simulator.log.counts()).toEqual({
+      'GET /v1/customers/{customerId}': 2,
+      'PATCH /v1/customers/{customerId}': 1,
+    });
   });
 
   it('when a 5xx rate is set, then a seeded share of requests fail and clearing it heals the server', async () => {
@@ -102,7 +127,10 @@ describe('Roofr simulator', () => {
   });
 
   it('when faults are set over the admin endpoint, then API requests see them', async () => {
-    const set = await fetch(`${simulator.url}/__admin/faults`, { method: 'POST', body: JSON.stringify({ force429: true, retryAfterSeconds: 3 }) });
+    const set = await fetch(`${simulator.url}/__admin/faults`, {
+      method: 'POST',
+      body: JSON.stringify({ force429: true, retryAfterSeconds: 3 }),
+    });
     expect(set.status).toBe(200);
     const response = await api(simulator, 'GET', '/customers');
     expect(response.status).toBe(429);
@@ -113,10 +141,20 @@ describe('Roofr simulator', () => {
     const receiver = await startReceiver();
     try {
       simulator.webhooks.configure({ url: receiver.url, secret: 'shh' });
-      const delivery = await simulator.webhooks.fire('proposal.signed', { proposal: { id: 'p1', job_id: '1001', total: 12500 } });
+      const delivery = await simulator.webhooks.fire('proposal.signed', {
+        proposal: { id: 'p1', job_id: '1001', total: 12500 },
+      });
       expect(delivery).toMatchObject({ status: 200, event: 'proposal.signed' });
       const result = verify(receiver.received[0], 'shh');
-      expect(result).toEqual({ ok: true, envelope: { id: delivery.eventId, event: 'proposal.signed', timestamp: expect.any(String), data: { proposal: { id: 'p1', job_id: '1001', total: 12500 } } } });
+      expect(result).toEqual({
+        ok: true,
+        envelope: {
+          id: delivery.eventId,
+          event: 'proposal.signed',
+          timestamp: expect.any(String),
+          data: { proposal: { id: 'p1', job_id: '1001', total: 12500 } },
+        },
+      });
       expect(receiver.received[0]?.headers['x-roofr-event-id']).toBe(delivery.eventId);
       expect(verify(receiver.received[0], 'wrong-secret')).toMatchObject({ ok: false, reason: 'bad-signature' });
     } finally {
@@ -178,11 +216,22 @@ describe('Roofr simulator scripted events', () => {
   }
 
   it('when a lead arrives, then a customer and job exist and exactly one typed lead.created is delivered', async () => {
-    const { job } = await simulator.events.leadCreated({ first_name: 'Rita', last_name: 'Moreno', email: 'rita@example.com' });
-    expect(job).toMatchObject({ name: 'Rita Moreno', workflow_stage: 'New Incoming Leads', lead_source: 'Instant Estimator' });
+    const { job } = await simulator.events.leadCreated({
+      first_name: 'Rita',
+      last_name: 'Moreno',
+      email: 'rita@example.com',
+    });
+    expect(job).toMatchObject({
+      name: 'Rita Moreno',
+      workflow_stage: 'New Incoming Leads',
+      lead_source: 'Instant Estimator',
+    });
     const delivered = events();
     expect(delivered.map((event) => event.event)).toEqual(['lead.created']);
-    expect(delivered[0]?.event === 'lead.created' && delivered[0].data.lead).toMatchObject({ email: 'rita@example.com', source: 'Instant Estimator' });
+    expect(delivered[0]?.event === 'lead.created' && delivered[0].data.lead).toMatchObject({
+      email: 'rita@example.com',
+      source: 'Instant Estimator',
+    });
   });
 
   it('when a stage changes and a proposal is signed, then each fires once with typed data', async () => {
@@ -193,8 +242,14 @@ describe('Roofr simulator scripted events', () => {
     const delivered = events();
     expect(delivered.map((event) => event.event)).toEqual(['job.stage_changed', 'proposal.signed']);
     const [stage, proposal] = delivered;
-    expect(stage?.event === 'job.stage_changed' && [stage.data.previous_stage, stage.data.stage]).toEqual(['New Incoming Leads', 'Qualified Leads']);
-    expect(proposal?.event === 'proposal.signed' && proposal.data.proposal).toMatchObject({ job_id: job.id, total: 18250 });
+    expect(stage?.event === 'job.stage_changed' && [stage.data.previous_stage, stage.data.stage]).toEqual([
+      'New Incoming Leads',
+      'Qualified Leads',
+    ]);
+    expect(proposal?.event === 'proposal.signed' && proposal.data.proposal).toMatchObject({
+      job_id: job.id,
+      total: 18250,
+    });
     expect(simulator.data.jobs.get(job.id)?.workflow_stage).toBe('Won Jobs');
   });
 });

@@ -74,7 +74,10 @@ function postgresBackend(): StoreBackend {
       schemas.push(schema);
       return {
         async open(options) {
-          const store = await openStore(pgUrl, { ...options, postgres: { max: 4, ...options?.postgres, searchPath: schema } });
+          const store = await openStore(pgUrl, {
+            ...options,
+            postgres: { max: 4, ...options?.postgres, searchPath: schema },
+          });
           stores.push(store);
           return store;
         },
@@ -92,7 +95,9 @@ let warned = false;
 export function storeBackends(): StoreBackend[] {
   if (pgUrl === undefined && !warned) {
     warned = true;
-    console.warn('PostgreSQL store tests skipped: set DATABASE_URL_PG (e.g. postgres://postgres@127.0.0.1:5432/test) to run them');
+    console.warn(
+      'PostgreSQL store tests skipped: set DATABASE_URL_PG (e.g. postgres://postgres@127.0.0.1:5432/test) to run them',
+    );
   }
   return [sqliteBackend(), postgresBackend()];
 }

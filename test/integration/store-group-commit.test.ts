@@ -17,7 +17,12 @@ for (const backend of storeBackends()) {
       await backend.cleanup();
     });
 
-    const key = (id: string) => ({ locationId: 'L', direction: 'ghl_to_roofr' as const, entityKind: 'job_task', entityId: id });
+    const key = (id: string) => ({
+      locationId: 'L',
+      direction: 'ghl_to_roofr' as const,
+      entityKind: 'job_task',
+      entityId: id,
+    });
 
     test('when writes are issued together, then each resolves with its own result after its commit', async () => {
       const results = await Promise.all(
@@ -39,7 +44,10 @@ for (const backend of storeBackends()) {
         // The Roofr task is already linked to another GHL task: LinkConflictError, after a write of its own.
         store.commits.run(async (trx) => {
           await store.hashes.put(key('conflicting'), 'h2', trx);
-          await store.links.upsert({ locationId: 'L', ghlKind: 'task', ghlId: 't2', roofrKind: 'job_task', roofrId: 'r1' }, trx);
+          await store.links.upsert(
+            { locationId: 'L', ghlKind: 'task', ghlId: 't2', roofrKind: 'job_task', roofrId: 'r1' },
+            trx,
+          );
         }),
         store.commits.run((trx) => store.hashes.put(key('after'), 'h3', trx)),
       ]);

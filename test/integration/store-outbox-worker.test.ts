@@ -18,12 +18,18 @@ function deferred<T = void>(): { promise: Promise<T>; resolve: (value: T) => voi
 
 function recordingLogger(): WorkerLogger & { lines: string[] } {
   const lines: string[] = [];
-  const record = (level: string) => (_fields: Record<string, unknown>, message: string) => void lines.push(`${level}: ${message}`);
+  const record = (level: string) => (_fields: Record<string, unknown>, message: string) =>
+    void lines.push(`${level}: ${message}`);
   return { lines, debug: record('debug'), info: record('info'), warn: record('warn'), error: record('error') };
 }
 
 /** A stand-in Roofr endpoint that honours Idempotency-Key: a repeated key creates nothing new. */
-async function startIdempotentServer(): Promise<{ server: Server; url: string; requests: string[]; created: Map<string, unknown> }> {
+async function startIdempotentServer(): Promise<{
+  server: Server;
+  url: string;
+  requests: string[];
+  created: Map<string, unknown>;
+}> {
   const requests: string[] = [];
   const created = new Map<string, unknown>();
   const server = createServer((request, response) => {
@@ -33,7 +39,9 @@ async function startIdempotentServer(): Promise<{ server: Server; url: string; r
       const key = String(request.headers['idempotency-key'] ?? '');
       requests.push(key);
       if (!created.has(key)) created.set(key, JSON.parse(Buffer.concat(chunks).toString('utf8')));
-      response.writeHead(key === '' ? 400 : 201, { 'content-type': 'application/json' }).end(JSON.stringify({ id: `cu-${created.size}` }));
+      response
+        .writeHead(key === '' ? 400 : 201, { 'content-type': 'application/json' })
+        .end(JSON.stringify({ id: `cu-${created.size}` }));
     });
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
@@ -51,13 +59,25 @@ for (const backend of storeBackends()) {
       return { clock, database, store };
     }
 
-    const write = (key: string) => ({ locationId: 'L', kind: 'customer.upsert', payload: { key }, idempotencyKey: key });
+    const write = (key: string) => ({
+      locationId: 'L',
+      kind: 'customer.upsert',
+      payload: { key },
+      idempotencyKey: key,
+    });
 
     test('when the handler resolves, then each entry is delivered once, in order, and marked done', async () => {
       const { store, clock } = await setup();
       for (const key of ['a', 'b', 'c']) await store.outbox.enqueue(write(key));
       const delivered: string[] = [];
-      const worker = createOutboxWorker({ store, owner: 'w1', backoff, leaseMs: LEASE_MS, now: clock.now, handler: async (entry) => void delivered.push(entry.idempotencyKey) });
+      const worker = createOutboxWorker({
+        store,
+        owner: 'w1',
+        backoff,
+        leaseMs: LEASE_MS,
+        now: clock.now,
+        handler: async (entry) => void delivered.push(entry.idempotencyKey),
+      });
       expect(await worker.drainOnce()).toMatchObject({ claimed: 3, completed: 3, retried: 0, dead: 0 });
       expect(delivered).toEqual(['a', 'b', 'c']);
       expect(await store.outbox.counts()).toMatchObject({ done: 3, pending: 0, in_flight: 0 });
@@ -83,12 +103,16 @@ for (const backend of storeBackends()) {
         },
       });
       expect(await worker.drainOnce()).toMatchObject({ retried: 1 });
-      expect((await store.outbox.get(entry.id))?.nextAttemptAt).toBe(new Date(clock.now().getTime() + 1000).toISOString());
+      expect((await store.outbox.get(entry.id))?.nextAttemptAt).toBe(
+        new Date(clock.now().getTime() + 1000).toISOString(),
+      );
       clock.advance(999);
       expect(await worker.drainOnce()).toMatchObject({ claimed: 0 });
       clock.advance(1);
       expect(await worker.drainOnce()).toMatchObject({ retried: 1 });
-      expect((await store.outbox.get(entry.id))?.nextAttemptAt).toBe(new Date(clock.now().getTime() + 2000).toISOString());
+      expect((await store.outbox.get(entry.id))?.nextAttemptAt).toBe(
+        new Date(clock.now().getTime() + 2000).toISOString(),
+      );
       clock.advance(2000);
       expect(await worker.drainOnce()).toMatchObject({ dead: 1 });
       expect(attempts).toEqual([1, 2, 3]);
@@ -109,7 +133,9 @@ for (const backend of storeBackends()) {
         },
       });
       await worker.drainOnce();
-      expect((await store.outbox.get(entry.id))?.nextAttemptAt).toBe(new Date(clock.now().getTime() + 45_000).toISOString());
+      expect((await store.outbox.get(entry.id))?.nextAttemptAt).toBe(
+        new Date(clock.now().getTime() + 45_000).toISOString(),
+      );
     });
 
     test('when the handler reports a permanent failure, then the entry is dead at once', async () => {
@@ -147,7 +173,14 @@ for (const backend of storeBackends()) {
       expect(await first.drainOnce()).toMatchObject({ completed: 0, unmarked: 1 });
 
       const restarted = await database.open({ now: clock.now });
-      const second = createOutboxWorker({ store: restarted, owner: 'replica-2', backoff, leaseMs: LEASE_MS, now: clock.now, handler: async (entry) => void roofrReceived.push(entry.idempotencyKey) });
+      const second = createOutboxWorker({
+        store: restarted,
+        owner: 'replica-2',
+        backoff,
+        leaseMs: LEASE_MS,
+        now: clock.now,
+        handler: async (entry) => void roofrReceived.push(entry.idempotencyKey),
+      });
       expect(await second.drainOnce()).toMatchObject({ claimed: 0 });
       clock.advance(LEASE_MS);
       expect(await second.drainOnce()).toMatchObject({ claimed: 1, completed: 1 });
@@ -159,9 +192,18 @@ for (const backend of storeBackends()) {
       const roofr = await startIdempotentServer();
       try {
         const { store: crashing, clock, database } = await setup();
-        await crashing.outbox.enqueue({ locationId: 'L', kind: 'customer.upsert', payload: { email: 'a@example.com' }, idempotencyKey: 'ghl:L:contact:c1:v1' });
+        await crashing.outbox.enqueue({
+          locationId: 'L',
+          kind: 'customer.upsert',
+          payload: { email: 'a@example.com' },
+          idempotencyKey: 'ghl:L:contact:c1:v1',
+        });
         const post = async (entry: OutboxEntry) => {
-          const response = await fetch(roofr.url, { method: 'POST', headers: { 'content-type': 'application/json', 'idempotency-key': entry.idempotencyKey }, body: JSON.stringify(entry.payload) });
+          const response = await fetch(roofr.url, {
+            method: 'POST',
+            headers: { 'content-type': 'application/json', 'idempotency-key': entry.idempotencyKey },
+            body: JSON.stringify(entry.payload),
+          });
           if (!response.ok) throw new Error(`Roofr answered ${response.status}`);
         };
         const first = createOutboxWorker({
@@ -178,7 +220,14 @@ for (const backend of storeBackends()) {
         await first.drainOnce();
         const restarted = await database.open({ now: clock.now });
         clock.advance(LEASE_MS);
-        const second = createOutboxWorker({ store: restarted, owner: 'replica-2', backoff, leaseMs: LEASE_MS, now: clock.now, handler: post });
+        const second = createOutboxWorker({
+          store: restarted,
+          owner: 'replica-2',
+          backoff,
+          leaseMs: LEASE_MS,
+          now: clock.now,
+          handler: post,
+        });
         expect(await second.drainOnce()).toMatchObject({ completed: 1 });
         expect(roofr.requests).toEqual(['ghl:L:contact:c1:v1', 'ghl:L:contact:c1:v1']);
         expect([...roofr.created.values()]).toEqual([{ email: 'a@example.com' }]);
@@ -225,7 +274,14 @@ for (const backend of storeBackends()) {
     test('when the worker runs and is nudged after an enqueue, then it delivers without waiting for the next poll', async () => {
       const { store, clock } = await setup();
       const delivered = deferred<string>();
-      const worker = createOutboxWorker({ store, owner: 'w1', backoff, pollMs: 60_000, now: clock.now, handler: async (entry) => delivered.resolve(entry.idempotencyKey) });
+      const worker = createOutboxWorker({
+        store,
+        owner: 'w1',
+        backoff,
+        pollMs: 60_000,
+        now: clock.now,
+        handler: async (entry) => delivered.resolve(entry.idempotencyKey),
+      });
       worker.start();
       try {
         await store.outbox.enqueue(write('nudged'));

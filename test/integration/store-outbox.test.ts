@@ -13,7 +13,12 @@ for (const backend of storeBackends()) {
       return { clock, database, store };
     }
 
-    const entry = (key: string, locationId = 'loc-1') => ({ locationId, kind: 'customer.upsert', payload: { name: key, tags: ['a'] }, idempotencyKey: key });
+    const entry = (key: string, locationId = 'loc-1') => ({
+      locationId,
+      kind: 'customer.upsert',
+      payload: { name: key, tags: ['a'] },
+      idempotencyKey: key,
+    });
 
     test('when the same idempotency key is enqueued twice, then one row is kept and the second call returns it', async () => {
       const { store } = await setup();
@@ -84,7 +89,12 @@ for (const backend of storeBackends()) {
       const retryAt = new Date(clock.now().getTime() + 2_000);
       expect(await store.outbox.fail(claimed?.id ?? -1, 'Roofr 503', retryAt, { owner: 'w1' })).toBe('pending');
       const failed = await store.outbox.get(claimed?.id ?? -1);
-      expect(failed).toMatchObject({ status: 'pending', lastError: 'Roofr 503', nextAttemptAt: retryAt.toISOString(), leaseOwner: null });
+      expect(failed).toMatchObject({
+        status: 'pending',
+        lastError: 'Roofr 503',
+        nextAttemptAt: retryAt.toISOString(),
+        leaseOwner: null,
+      });
       expect(await store.outbox.claimDue('w1', 10, LEASE_MS)).toEqual([]);
       clock.advance(2_000);
       expect(await store.outbox.claimDue('w1', 10, LEASE_MS)).toHaveLength(1);
@@ -97,7 +107,8 @@ for (const backend of storeBackends()) {
       for (let attempt = 1; attempt <= 3; attempt += 1) {
         const claimed = await store.outbox.claimDue('w1', 10, LEASE_MS);
         expect(claimed).toHaveLength(3);
-        for (const e of claimed) statuses.push(await store.outbox.fail(e.id, `boom ${attempt}`, new Date(0), { owner: 'w1' }));
+        for (const e of claimed)
+          statuses.push(await store.outbox.fail(e.id, `boom ${attempt}`, new Date(0), { owner: 'w1' }));
       }
       expect(statuses).toEqual([...Array(6).fill('pending'), 'dead', 'dead', 'dead']);
       expect(await store.outbox.depth()).toBe(0);
@@ -121,7 +132,9 @@ for (const backend of storeBackends()) {
       const { store, clock } = await setup(5);
       await store.outbox.enqueue(entry('a'));
       const [claimed] = await store.outbox.claimDue('w1', 10, LEASE_MS);
-      expect(await store.outbox.fail(claimed?.id ?? -1, '422 invalid email', clock.now(), { permanent: true })).toBe('dead');
+      expect(await store.outbox.fail(claimed?.id ?? -1, '422 invalid email', clock.now(), { permanent: true })).toBe(
+        'dead',
+      );
       expect((await store.outbox.listDead(10)).items).toHaveLength(1);
     });
 

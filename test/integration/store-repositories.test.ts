@@ -17,48 +17,115 @@ for (const backend of storeBackends()) {
     describe('links', () => {
       test('when a contact is linked to a customer and a job, then both links are found from either side', async () => {
         const { store } = await setup();
-        await store.links.upsert({ locationId: 'L', ghlKind: 'contact', ghlId: 'c1', roofrKind: 'customer', roofrId: 'cu1' });
+        await store.links.upsert({
+          locationId: 'L',
+          ghlKind: 'contact',
+          ghlId: 'c1',
+          roofrKind: 'customer',
+          roofrId: 'cu1',
+        });
         await store.links.upsert({ locationId: 'L', ghlKind: 'contact', ghlId: 'c1', roofrKind: 'job', roofrId: 'j1' });
-        expect((await store.links.listForGhl('L', 'contact', 'c1')).map((l) => `${l.roofrKind}:${l.roofrId}`)).toEqual(['customer:cu1', 'job:j1']);
-        expect(await store.links.findByRoofr({ locationId: 'L', roofrKind: 'job', roofrId: 'j1', ghlKind: 'contact' })).toMatchObject({ ghlId: 'c1', status: 'active' });
-        expect(await store.links.findByGhl({ locationId: 'other', ghlKind: 'contact', ghlId: 'c1', roofrKind: 'customer' })).toBeNull();
+        expect((await store.links.listForGhl('L', 'contact', 'c1')).map((l) => `${l.roofrKind}:${l.roofrId}`)).toEqual([
+          'customer:cu1',
+          'job:j1',
+        ]);
+        expect(
+          await store.links.findByRoofr({ locationId: 'L', roofrKind: 'job', roofrId: 'j1', ghlKind: 'contact' }),
+        ).toMatchObject({ ghlId: 'c1', status: 'active' });
+        expect(
+          await store.links.findByGhl({ locationId: 'other', ghlKind: 'contact', ghlId: 'c1', roofrKind: 'customer' }),
+        ).toBeNull();
       });
 
       test('when a Roofr entity is already linked to another contact, then linking it again is a LinkConflictError', async () => {
         const { store } = await setup();
-        await store.links.upsert({ locationId: 'L', ghlKind: 'contact', ghlId: 'c1', roofrKind: 'customer', roofrId: 'cu1' });
-        await expect(store.links.upsert({ locationId: 'L', ghlKind: 'contact', ghlId: 'c2', roofrKind: 'customer', roofrId: 'cu1' })).rejects.toBeInstanceOf(LinkConflictError);
+        await store.links.upsert({
+          locationId: 'L',
+          ghlKind: 'contact',
+          ghlId: 'c1',
+          roofrKind: 'customer',
+          roofrId: 'cu1',
+        });
+        await expect(
+          store.links.upsert({
+            locationId: 'L',
+            ghlKind: 'contact',
+            ghlId: 'c2',
+            roofrKind: 'customer',
+            roofrId: 'cu1',
+          }),
+        ).rejects.toBeInstanceOf(LinkConflictError);
       });
 
       test('when a link is deleted, then it stays findable as deleted and relinking reactivates it', async () => {
         const { store, clock } = await setup();
-        const link = await store.links.upsert({ locationId: 'L', ghlKind: 'task', ghlId: 't1', roofrKind: 'job_task', roofrId: 'jt1' });
+        const link = await store.links.upsert({
+          locationId: 'L',
+          ghlKind: 'task',
+          ghlId: 't1',
+          roofrKind: 'job_task',
+          roofrId: 'jt1',
+        });
         clock.advance(1000);
         expect(await store.links.markDeleted(link.id)).toBe(true);
         expect(await store.links.markDeleted(link.id)).toBe(false);
-        const deleted = await store.links.findByGhl({ locationId: 'L', ghlKind: 'task', ghlId: 't1', roofrKind: 'job_task' });
+        const deleted = await store.links.findByGhl({
+          locationId: 'L',
+          ghlKind: 'task',
+          ghlId: 't1',
+          roofrKind: 'job_task',
+        });
         expect(deleted).toMatchObject({ status: 'deleted', updatedAt: '2026-01-01T00:00:01.000Z' });
-        const relinked = await store.links.upsert({ locationId: 'L', ghlKind: 'task', ghlId: 't1', roofrKind: 'job_task', roofrId: 'jt9' });
+        const relinked = await store.links.upsert({
+          locationId: 'L',
+          ghlKind: 'task',
+          ghlId: 't1',
+          roofrKind: 'job_task',
+          roofrId: 'jt9',
+        });
         expect(relinked).toMatchObject({ id: link.id, roofrId: 'jt9', status: 'active' });
       });
 
       test('when a deleted link held a Roofr entity, then another GHL entity may take it over', async () => {
         const { store } = await setup();
-        const link = await store.links.upsert({ locationId: 'L', ghlKind: 'task', ghlId: 't1', roofrKind: 'job_task', roofrId: 'jt1' });
+        const link = await store.links.upsert({
+          locationId: 'L',
+          ghlKind: 'task',
+          ghlId: 't1',
+          roofrKind: 'job_task',
+          roofrId: 'jt1',
+        });
         await store.links.markDeleted(link.id);
-        const taken = await store.links.upsert({ locationId: 'L', ghlKind: 'task', ghlId: 't2', roofrKind: 'job_task', roofrId: 'jt1' });
+        const taken = await store.links.upsert({
+          locationId: 'L',
+          ghlKind: 'task',
+          ghlId: 't2',
+          roofrKind: 'job_task',
+          roofrId: 'jt1',
+        });
         expect(await store.links.listForRoofr('L', 'job_task', 'jt1')).toEqual([taken]);
-        expect(await store.links.findByGhl({ locationId: 'L', ghlKind: 'task', ghlId: 't1', roofrKind: 'job_task' })).toBeNull();
+        expect(
+          await store.links.findByGhl({ locationId: 'L', ghlKind: 'task', ghlId: 't1', roofrKind: 'job_task' }),
+        ).toBeNull();
       });
 
       test('when links are listed with first=2, then pages follow the cursor and a foreign cursor is refused', async () => {
         const { store } = await setup();
-        for (const id of ['n1', 'n2', 'n3']) await store.links.upsert({ locationId: 'L', ghlKind: 'note', ghlId: id, roofrKind: 'job_note', roofrId: `r-${id}` });
+        for (const id of ['n1', 'n2', 'n3'])
+          await store.links.upsert({
+            locationId: 'L',
+            ghlKind: 'note',
+            ghlId: id,
+            roofrKind: 'job_note',
+            roofrId: `r-${id}`,
+          });
         const page1 = await store.links.list('L', { first: 2 });
         const page2 = await store.links.list('L', { first: 2, after: page1.endCursor });
         expect([...page1.items, ...page2.items].map((l) => l.ghlId)).toEqual(['n1', 'n2', 'n3']);
         expect([page1.hasNextPage, page2.hasNextPage]).toEqual([true, false]);
-        await expect(store.links.list('L', { first: 2, after: 'not-a-cursor' })).rejects.toBeInstanceOf(InvalidCursorError);
+        await expect(store.links.list('L', { first: 2, after: 'not-a-cursor' })).rejects.toBeInstanceOf(
+          InvalidCursorError,
+        );
       });
     });
 
@@ -78,7 +145,13 @@ for (const backend of storeBackends()) {
     });
 
     describe('webhooks', () => {
-      const hook = (webhookId: string) => ({ source: 'ghl' as const, webhookId, locationId: 'L', eventType: 'ContactUpdate', payload: { id: 'c1', type: 'ContactUpdate' } });
+      const hook = (webhookId: string) => ({
+        source: 'ghl' as const,
+        webhookId,
+        locationId: 'L',
+        eventType: 'ContactUpdate',
+        payload: { id: 'c1', type: 'ContactUpdate' },
+      });
 
       test('when a webhookId arrives twice, then the second is a duplicate and only one event is queued', async () => {
         const { store } = await setup();
@@ -101,7 +174,11 @@ for (const backend of storeBackends()) {
           ['w-2', { id: 'c1', type: 'ContactUpdate' }],
         ]);
         expect(await store.webhooks.completeEvent(claimed[0]?.id ?? -1)).toBe(true);
-        expect(await store.webhooks.failEvent(claimed[1]?.id ?? -1, 'GHL 500', new Date(clock.now().getTime() + 1000), { owner: 'p1' })).toBe('pending');
+        expect(
+          await store.webhooks.failEvent(claimed[1]?.id ?? -1, 'GHL 500', new Date(clock.now().getTime() + 1000), {
+            owner: 'p1',
+          }),
+        ).toBe('pending');
         expect(await store.webhooks.eventCounts()).toEqual({ pending: 1, in_flight: 0, done: 1, dead: 0 });
       });
 
@@ -121,13 +198,28 @@ for (const backend of storeBackends()) {
       test('when a run reports progress and finishes, then counts add up, errors append and the cursor moves', async () => {
         const { store, clock } = await setup();
         const run = await store.syncRuns.start({ trigger: 'manual', locationId: 'L', businessId: 'B', mode: 'full' });
-        expect(run).toMatchObject({ status: 'running', counts: { read: 0, created: 0, updated: 0, unchanged: 0, failed: 0 }, errors: [], cursor: null });
+        expect(run).toMatchObject({
+          status: 'running',
+          counts: { read: 0, created: 0, updated: 0, unchanged: 0, failed: 0 },
+          errors: [],
+          cursor: null,
+        });
         await Promise.all([
-          store.syncRuns.recordProgress(run.id, { counts: { read: 10, created: 3 }, errors: [{ message: 'missing name', entityId: 'c8' }] }),
-          store.syncRuns.recordProgress(run.id, { counts: { read: 5, unchanged: 4, failed: 1 }, errors: [{ message: 'bad phone', entityId: 'c9' }] }),
+          store.syncRuns.recordProgress(run.id, {
+            counts: { read: 10, created: 3 },
+            errors: [{ message: 'missing name', entityId: 'c8' }],
+          }),
+          store.syncRuns.recordProgress(run.id, {
+            counts: { read: 5, unchanged: 4, failed: 1 },
+            errors: [{ message: 'bad phone', entityId: 'c9' }],
+          }),
         ]);
         clock.advance(2_000);
-        const finished = await store.syncRuns.finish(run.id, { status: 'partial', counts: { updated: 2 }, cursor: '2026-01-01T00:00:00Z' });
+        const finished = await store.syncRuns.finish(run.id, {
+          status: 'partial',
+          counts: { updated: 2 },
+          cursor: '2026-01-01T00:00:00Z',
+        });
         expect(finished).toMatchObject({
           status: 'partial',
           counts: { read: 15, created: 3, updated: 2, unchanged: 4, failed: 1 },
@@ -182,10 +274,27 @@ for (const backend of storeBackends()) {
       test('when two replicas refresh the same token, then only the first write wins', async () => {
         const { store, clock } = await setup();
         const subject = { kind: 'location' as const, id: 'L' };
-        const installed = await store.tokens.save({ subject, companyId: 'C', encrypted: sealed('v1'), scopes: ['contacts.readonly'], expiresAt: new Date(clock.now().getTime() + 3_600_000) });
-        expect(installed).toMatchObject({ version: 1, status: 'active', scopes: ['contacts.readonly'], encrypted: sealed('v1') });
-        const winner = await store.tokens.replaceIfVersion(subject, 1, { encrypted: sealed('v2'), expiresAt: new Date(clock.now().getTime() + 7_200_000) });
-        const loser = await store.tokens.replaceIfVersion(subject, 1, { encrypted: sealed('v2b'), expiresAt: new Date(clock.now().getTime() + 7_200_000) });
+        const installed = await store.tokens.save({
+          subject,
+          companyId: 'C',
+          encrypted: sealed('v1'),
+          scopes: ['contacts.readonly'],
+          expiresAt: new Date(clock.now().getTime() + 3_600_000),
+        });
+        expect(installed).toMatchObject({
+          version: 1,
+          status: 'active',
+          scopes: ['contacts.readonly'],
+          encrypted: sealed('v1'),
+        });
+        const winner = await store.tokens.replaceIfVersion(subject, 1, {
+          encrypted: sealed('v2'),
+          expiresAt: new Date(clock.now().getTime() + 7_200_000),
+        });
+        const loser = await store.tokens.replaceIfVersion(subject, 1, {
+          encrypted: sealed('v2b'),
+          expiresAt: new Date(clock.now().getTime() + 7_200_000),
+        });
         expect(winner).toMatchObject({ version: 2, encrypted: sealed('v2'), lastRefreshAt: clock.now().toISOString() });
         expect(loser).toBeNull();
         expect((await store.tokens.get(subject))?.encrypted).toEqual(sealed('v2'));
@@ -195,21 +304,46 @@ for (const backend of storeBackends()) {
       test('when a token needs reinstalling, then it leaves the refresh list until saved again', async () => {
         const { store, clock } = await setup();
         const soon = new Date(clock.now().getTime() + 60_000);
-        await store.tokens.save({ subject: { kind: 'location', id: 'L1' }, encrypted: sealed('a'), scopes: [], expiresAt: soon });
-        await store.tokens.save({ subject: { kind: 'company', id: 'C1' }, encrypted: sealed('b'), scopes: [], expiresAt: new Date(soon.getTime() + 1) });
+        await store.tokens.save({
+          subject: { kind: 'location', id: 'L1' },
+          encrypted: sealed('a'),
+          scopes: [],
+          expiresAt: soon,
+        });
+        await store.tokens.save({
+          subject: { kind: 'company', id: 'C1' },
+          encrypted: sealed('b'),
+          scopes: [],
+          expiresAt: new Date(soon.getTime() + 1),
+        });
         const horizon = new Date(clock.now().getTime() + 300_000);
         expect((await store.tokens.listExpiringBefore(horizon, 10)).map((t) => t.subject.id)).toEqual(['L1', 'C1']);
         expect(await store.tokens.markNeedsReinstall({ kind: 'location', id: 'L1' })).toBe(true);
         expect((await store.tokens.listExpiringBefore(horizon, 10)).map((t) => t.subject.id)).toEqual(['C1']);
-        const reinstalled = await store.tokens.save({ subject: { kind: 'location', id: 'L1' }, encrypted: sealed('c'), scopes: ['x'], expiresAt: soon });
+        const reinstalled = await store.tokens.save({
+          subject: { kind: 'location', id: 'L1' },
+          encrypted: sealed('c'),
+          scopes: ['x'],
+          expiresAt: soon,
+        });
         expect(reinstalled).toMatchObject({ status: 'active', version: 3 });
         expect(await store.tokens.delete({ kind: 'company', id: 'C1' })).toBe(true);
       });
 
       test('when an API key is revoked, then it is no longer found by its hash', async () => {
         const { store } = await setup();
-        const key = await store.apiKeys.create({ keyHash: 'sha256:abc', name: 'ci', locations: ['L1', 'L2'], roles: ['read'] });
-        expect(await store.apiKeys.findActiveByHash('sha256:abc')).toMatchObject({ id: key.id, locations: ['L1', 'L2'], roles: ['read'], revokedAt: null });
+        const key = await store.apiKeys.create({
+          keyHash: 'sha256:abc',
+          name: 'ci',
+          locations: ['L1', 'L2'],
+          roles: ['read'],
+        });
+        expect(await store.apiKeys.findActiveByHash('sha256:abc')).toMatchObject({
+          id: key.id,
+          locations: ['L1', 'L2'],
+          roles: ['read'],
+          revokedAt: null,
+        });
         expect(await store.apiKeys.revoke(key.id)).toBe(true);
         expect(await store.apiKeys.findActiveByHash('sha256:abc')).toBeNull();
         expect(await store.apiKeys.list()).toEqual([]);

@@ -25,8 +25,15 @@ for (const backend of storeBackends()) {
       const earlier = await database.open();
       // What an earlier release left: the table (created by the jobs repository), a job in it,
       // neither the migration's record nor its index.
-      await createSyncJobsRepo(earlier.db).enqueue({ kind: 'contact', runId: 'run-1', locationId: 'L', contactId: 'c1' });
-      await sql`delete from kysely_migration where name in ('0002_sync_jobs', '0003_outbox_entity_key')`.execute(earlier.db);
+      await createSyncJobsRepo(earlier.db).enqueue({
+        kind: 'contact',
+        runId: 'run-1',
+        locationId: 'L',
+        contactId: 'c1',
+      });
+      await sql`delete from kysely_migration where name in ('0002_sync_jobs', '0003_outbox_entity_key')`.execute(
+        earlier.db,
+      );
       await sql`drop index sync_jobs_claim`.execute(earlier.db);
       await sql`drop index outbox_entity`.execute(earlier.db);
       await sql`alter table outbox drop column entity_key`.execute(earlier.db);
@@ -41,7 +48,12 @@ for (const backend of storeBackends()) {
     test('when outbox rows were queued before the entity key existed, then the migration derives it from their idempotency keys', async () => {
       const database = await backend.createDatabase();
       const earlier = await database.open();
-      await earlier.outbox.enqueue({ locationId: 'L', kind: 'task.upsert', payload: {}, idempotencyKey: 'g2r:L:task:t:1:task.upsert:abc' });
+      await earlier.outbox.enqueue({
+        locationId: 'L',
+        kind: 'task.upsert',
+        payload: {},
+        idempotencyKey: 'g2r:L:task:t:1:task.upsert:abc',
+      });
       await earlier.outbox.enqueue({ locationId: 'L', kind: 'job.create', payload: {}, idempotencyKey: 'k-other' });
       // The schema before 0003: no entity key column, no index, no record of the migration.
       await sql`delete from kysely_migration where name = '0003_outbox_entity_key'`.execute(earlier.db);
@@ -51,7 +63,11 @@ for (const backend of storeBackends()) {
 
       const upgraded = await database.open();
       expect(upgraded.appliedMigrations).toEqual(['0003_outbox_entity_key']);
-      const rows = await upgraded.db.selectFrom('outbox').select(['idempotency_key', 'entity_key']).orderBy('id').execute();
+      const rows = await upgraded.db
+        .selectFrom('outbox')
+        .select(['idempotency_key', 'entity_key'])
+        .orderBy('id')
+        .execute();
       expect(rows).toEqual([
         { idempotency_key: 'g2r:L:task:t:1:task.upsert:abc', entity_key: 'g2r:L:task:t:1:' },
         { idempotency_key: 'k-other', entity_key: null },
@@ -61,9 +77,25 @@ for (const backend of storeBackends()) {
     test('when the process restarts, then pending outbox entries, links and cursors are still there', async () => {
       const database = await backend.createDatabase();
       const before = await database.open();
-      await before.outbox.enqueue({ locationId: 'L', kind: 'customer.upsert', payload: { email: 'a@example.com' }, idempotencyKey: 'k-1' });
-      await before.outbox.enqueue({ locationId: 'L', kind: 'job.create', payload: { name: 'Roof' }, idempotencyKey: 'k-2' });
-      await before.links.upsert({ locationId: 'L', ghlKind: 'contact', ghlId: 'c1', roofrKind: 'customer', roofrId: 'cu1' });
+      await before.outbox.enqueue({
+        locationId: 'L',
+        kind: 'customer.upsert',
+        payload: { email: 'a@example.com' },
+        idempotencyKey: 'k-1',
+      });
+      await before.outbox.enqueue({
+        locationId: 'L',
+        kind: 'job.create',
+        payload: { name: 'Roof' },
+        idempotencyKey: 'k-2',
+      });
+      await before.links.upsert({
+        locationId: 'L',
+        ghlKind: 'contact',
+        ghlId: 'c1',
+        roofrKind: 'customer',
+        roofrId: 'cu1',
+      });
       await before.cursors.set('L', 'ghl.contacts', '2026-01-01T00:00:00.000Z');
       await before.close();
 
@@ -73,7 +105,10 @@ for (const backend of storeBackends()) {
         ['k-1', { email: 'a@example.com' }],
         ['k-2', { name: 'Roof' }],
       ]);
-      expect((await after.links.findByGhl({ locationId: 'L', ghlKind: 'contact', ghlId: 'c1', roofrKind: 'customer' }))?.roofrId).toBe('cu1');
+      expect(
+        (await after.links.findByGhl({ locationId: 'L', ghlKind: 'contact', ghlId: 'c1', roofrKind: 'customer' }))
+          ?.roofrId,
+      ).toBe('cu1');
       expect((await after.cursors.get('L', 'ghl.contacts'))?.value).toBe('2026-01-01T00:00:00.000Z');
     });
   });
@@ -109,7 +144,9 @@ describe('sqlite files', () => {
 describe('unreachable PostgreSQL', () => {
   test('when nothing listens at DATABASE_URL, then openStore fails naming the URL without its password', async () => {
     const failure = openStore('postgres://gateway:hunter2@127.0.0.1:1/gateway', { postgres: { max: 1 } });
-    await expect(failure).rejects.toThrow(/Could not open the database postgres:\/\/gateway:\*\*\*@127\.0\.0\.1:1\/gateway.*Check DATABASE_URL/);
+    await expect(failure).rejects.toThrow(
+      /Could not open the database postgres:\/\/gateway:\*\*\*@127\.0\.0\.1:1\/gateway.*Check DATABASE_URL/,
+    );
     await expect(failure).rejects.not.toThrow(/hunter2/);
   });
 });

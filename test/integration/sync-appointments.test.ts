@@ -19,18 +19,27 @@ describe('appointments to Roofr', () => {
 
   function contactWithAppointments(): { contactId: string; appointmentIds: string[] } {
     for (const contactId of harness.ghlSim.data.listContactIds()) {
-      const appointmentIds = harness.ghlSim.data.appointmentsOf(contactId).map((appointment) => String(appointment['id']));
+      const appointmentIds = harness.ghlSim.data
+        .appointmentsOf(contactId)
+        .map((appointment) => String(appointment['id']));
       if (appointmentIds.length > 0) return { contactId, appointmentIds };
     }
     throw new Error('the seeded simulator has no contact with appointments');
   }
 
   function roofrTasksFor(appointmentId: string) {
-    return [...harness.roofrSim.data.jobTasks.values()].filter((task) => task.external_ref === `ghl:appointment:${appointmentId}`);
+    return [...harness.roofrSim.data.jobTasks.values()].filter(
+      (task) => task.external_ref === `ghl:appointment:${appointmentId}`,
+    );
   }
 
   async function jobOf(contactId: string): Promise<string> {
-    const link = await harness.store.links.findByGhl({ locationId: harness.locationId, ghlKind: 'contact', ghlId: contactId, roofrKind: 'job' });
+    const link = await harness.store.links.findByGhl({
+      locationId: harness.locationId,
+      ghlKind: 'contact',
+      ghlId: contactId,
+      roofrKind: 'job',
+    });
     if (link === null) throw new Error(`contact ${contactId} has no Roofr job`);
     return link.roofrId;
   }
@@ -46,7 +55,12 @@ describe('appointments to Roofr', () => {
       expect(tasks).toHaveLength(1);
       expect(tasks[0]).toMatchObject({ job_id: jobId });
       expect(tasks[0]?.title).toMatch(/^Appointment/);
-      const link = await harness.store.links.findByGhl({ locationId: harness.locationId, ghlKind: 'appointment', ghlId: appointmentId, roofrKind: 'job_task' });
+      const link = await harness.store.links.findByGhl({
+        locationId: harness.locationId,
+        ghlKind: 'appointment',
+        ghlId: appointmentId,
+        roofrKind: 'job_task',
+      });
       expect(link?.roofrId).toBe(tasks[0]?.id);
     }
 
@@ -71,12 +85,20 @@ describe('appointments to Roofr', () => {
     expect(tasks).toHaveLength(1);
     expect(tasks[0]).toMatchObject({ job_id: jobId });
     const runs = await harness.store.syncRuns.list({ first: 10, locationId: harness.locationId });
-    expect(runs.items.filter((run) => run.trigger === 'ghl-webhook').map((run) => run.status)).toEqual(['succeeded', 'succeeded']);
+    expect(runs.items.filter((run) => run.trigger === 'ghl-webhook').map((run) => run.status)).toEqual([
+      'succeeded',
+      'succeeded',
+    ]);
 
     await harness.ghlSim.webhooks.emit({ type: 'AppointmentDelete', ...event });
     await harness.settle();
     expect(roofrTasksFor(appointmentId)).toHaveLength(0);
-    const link = await harness.store.links.findByGhl({ locationId: harness.locationId, ghlKind: 'appointment', ghlId: appointmentId, roofrKind: 'job_task' });
+    const link = await harness.store.links.findByGhl({
+      locationId: harness.locationId,
+      ghlKind: 'appointment',
+      ghlId: appointmentId,
+      roofrKind: 'job_task',
+    });
     expect(link?.status).toBe('deleted');
   });
 });

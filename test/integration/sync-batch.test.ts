@@ -28,7 +28,12 @@ describe('batch sync', () => {
     expect(queued.status).toBe('running');
     expect(await harness.engine.drainJobs()).toBe(1);
     const run = await harness.store.syncRuns.get(queued.id);
-    expect(run).toMatchObject({ status: 'succeeded', trigger: 'manual', mode: 'FULL', counts: { read: 25, created: 25, failed: 0 } });
+    expect(run).toMatchObject({
+      status: 'succeeded',
+      trigger: 'manual',
+      mode: 'FULL',
+      counts: { read: 25, created: 25, failed: 0 },
+    });
     const refs = jobsByRef(harness);
     const ids = harness.ghlSim.data.listContactIds();
     expect(ids).toHaveLength(25);
@@ -41,12 +46,20 @@ describe('batch sync', () => {
 
   test('when a second FULL sync runs over unchanged data, then it writes nothing to Roofr and counts every contact unchanged', async () => {
     const queued = await harness.engine.startSync({ mode: 'FULL' });
-    const first = await harness.engine.runBatch({ runId: queued.id, locationId: harness.locationId, businessId: null, mode: 'FULL' });
+    const first = await harness.engine.runBatch({
+      runId: queued.id,
+      locationId: harness.locationId,
+      businessId: null,
+      mode: 'FULL',
+    });
     expect(first.status).toBe('succeeded');
     const before = harness.writes().roofr;
     const second = await harness.engine.startSync({ mode: 'FULL' });
     await harness.engine.drainJobs();
-    expect(await harness.store.syncRuns.get(second.id)).toMatchObject({ status: 'succeeded', counts: { read: 25, unchanged: 25, created: 0, updated: 0 } });
+    expect(await harness.store.syncRuns.get(second.id)).toMatchObject({
+      status: 'succeeded',
+      counts: { read: 25, unchanged: 25, created: 0, updated: 0 },
+    });
     expect(harness.writes().roofr).toBe(before);
   });
 
@@ -61,7 +74,9 @@ describe('batch sync', () => {
     expect(done).toMatchObject({ status: 'succeeded', trigger: 'schedule', counts: { updated: 1, failed: 0 } });
     // Only the changed contact and those sharing the watermark instant are read again.
     expect(done?.counts.read).toBeLessThan(25);
-    const job = [...harness.roofrSim.data.jobs.values()].find((candidate) => candidate.external_ref === `ghl:contact:${id}`);
+    const job = [...harness.roofrSim.data.jobs.values()].find(
+      (candidate) => candidate.external_ref === `ghl:contact:${id}`,
+    );
     expect(job?.name?.startsWith('Incrementa')).toBe(true);
   });
 
@@ -69,21 +84,32 @@ describe('batch sync', () => {
     let businessId = '';
     let members: string[] = [];
     for (const candidate of harness.ghlSim.data.location().businessIds) {
-      members = (await harness.ghl.listBusinessContacts(harness.locationId, candidate, { limit: 100 })).contacts.map((contact) => contact.id);
+      members = (await harness.ghl.listBusinessContacts(harness.locationId, candidate, { limit: 100 })).contacts.map(
+        (contact) => contact.id,
+      );
       businessId = candidate;
       if (members.length > 0) break;
     }
     expect(members.length).toBeGreaterThan(0);
     const run = await harness.engine.startSync({ mode: 'FULL', businessId });
     await harness.engine.drainJobs();
-    expect(await harness.store.syncRuns.get(run.id)).toMatchObject({ status: 'succeeded', businessId, counts: { read: members.length, created: members.length } });
+    expect(await harness.store.syncRuns.get(run.id)).toMatchObject({
+      status: 'succeeded',
+      businessId,
+      counts: { read: members.length, created: members.length },
+    });
     expect([...jobsByRef(harness).keys()].sort()).toEqual(members.map((id) => `ghl:contact:${id}`).sort());
   });
 
   test('when syncContact is called, then that contact is synced now and recorded as a manual run', async () => {
     const [id] = harness.ghlSim.data.listContactIds();
     const run = await harness.engine.syncContact(id ?? '');
-    expect(run).toMatchObject({ status: 'succeeded', trigger: 'manual', mode: 'contact', counts: { read: 1, created: 1 } });
+    expect(run).toMatchObject({
+      status: 'succeeded',
+      trigger: 'manual',
+      mode: 'contact',
+      counts: { read: 1, created: 1 },
+    });
     expect(jobsByRef(harness).get(`ghl:contact:${id}`)).toBe(1);
   });
 });

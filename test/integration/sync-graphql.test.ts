@@ -11,7 +11,8 @@ import { LocationLimiters } from '../../src/loaders/concurrency-limit.js';
 import { TaskSearchCapability } from '../../src/loaders/task-search-capability.js';
 import { startSyncHarness, type SyncHarness } from '../support/sync-harness.js';
 
-const RUN_FIELDS = 'id trigger mode status businessId durationMs startedAt finishedAt counts { read created updated unchanged failed } errors { code message entityId }';
+const RUN_FIELDS =
+  'id trigger mode status businessId durationMs startedAt finishedAt counts { read created updated unchanged failed } errors { code message entityId }';
 
 describe('sync over GraphQL', () => {
   let harness: SyncHarness;
@@ -49,27 +50,48 @@ describe('sync over GraphQL', () => {
     expect(run).toMatchObject({ status: 'RUNNING', trigger: 'manual', mode: 'FULL' });
     await harness.engine.drainJobs();
     const result = await execute(`query($id: ID!) { syncRun(id: $id) { ${RUN_FIELDS} } }`, { id: run.id });
-    expect(result.data?.syncRun).toMatchObject({ status: 'SUCCEEDED', counts: { read: 12, created: 12, failed: 0 }, errors: [] });
+    expect(result.data?.syncRun).toMatchObject({
+      status: 'SUCCEEDED',
+      counts: { read: 12, created: 12, failed: 0 },
+      errors: [],
+    });
     expect((result.data?.syncRun as { finishedAt: string | null }).finishedAt).not.toBeNull();
   });
 
   test('when syncContact fails for an unknown contact, then the run is FAILED with the reason, and syncRuns(status: FAILED) lists only such runs', async () => {
     const failed = await execute(`mutation { syncContact(id: "NoSuchContact000000x") { ${RUN_FIELDS} } }`);
-    expect(failed.data?.syncContact).toMatchObject({ status: 'FAILED', trigger: 'manual', mode: 'contact', counts: { failed: 1 } });
+    expect(failed.data?.syncContact).toMatchObject({
+      status: 'FAILED',
+      trigger: 'manual',
+      mode: 'contact',
+      counts: { failed: 1 },
+    });
     const [id] = harness.ghlSim.data.listContactIds();
     const ok = await execute(`mutation($id: ID!) { syncContact(id: $id) { ${RUN_FIELDS} } }`, { id });
     expect(ok.data?.syncContact).toMatchObject({ status: 'SUCCEEDED', counts: { read: 1 } });
-    const list = await execute(`{ syncRuns(first: 10, status: FAILED) { edges { node { id status mode } } pageInfo { hasNextPage } } }`);
-    const nodes = (list.data?.syncRuns as { edges: Array<{ node: { status: string } }> }).edges.map((edge) => edge.node);
+    const list = await execute(
+      `{ syncRuns(first: 10, status: FAILED) { edges { node { id status mode } } pageInfo { hasNextPage } } }`,
+    );
+    const nodes = (list.data?.syncRuns as { edges: Array<{ node: { status: string } }> }).edges.map(
+      (edge) => edge.node,
+    );
     expect(nodes.length).toBeGreaterThan(0);
     expect(nodes.every((node) => node.status === 'FAILED')).toBe(true);
   });
 
   test('when syncRuns is paged, then the pages join without repeats', async () => {
-    const first = await execute(`{ syncRuns(first: 1) { edges { node { id } cursor } pageInfo { hasNextPage endCursor } } }`);
-    const page = first.data?.syncRuns as { edges: Array<{ node: { id: string } }>; pageInfo: { hasNextPage: boolean; endCursor: string } };
+    const first = await execute(
+      `{ syncRuns(first: 1) { edges { node { id } cursor } pageInfo { hasNextPage endCursor } } }`,
+    );
+    const page = first.data?.syncRuns as {
+      edges: Array<{ node: { id: string } }>;
+      pageInfo: { hasNextPage: boolean; endCursor: string };
+    };
     expect(page.pageInfo.hasNextPage).toBe(true);
-    const second = await execute(`query($after: String) { syncRuns(first: 1, after: $after) { edges { node { id } } } }`, { after: page.pageInfo.endCursor });
+    const second = await execute(
+      `query($after: String) { syncRuns(first: 1, after: $after) { edges { node { id } } } }`,
+      { after: page.pageInfo.endCursor },
+    );
     const next = (second.data?.syncRuns as { edges: Array<{ node: { id: string } }> }).edges;
     expect(next).toHaveLength(1);
     expect(next[0]?.node.id).not.toBe(page.edges[0]?.node.id);

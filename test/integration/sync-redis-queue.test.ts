@@ -14,7 +14,10 @@ if (!redisUrl) console.warn('sync-redis-queue.test.ts skipped: set REDIS_URL (e.
 describeIf('sync jobs on BullMQ', () => {
   test('when two workers share one Redis queue, then each of several runs is processed exactly once', async () => {
     const queueName = `sync-test-${randomUUID()}`;
-    const queues: SyncJobQueue[] = [createBullmqSyncJobQueue({ redisUrl: redisUrl ?? '', queueName }), createBullmqSyncJobQueue({ redisUrl: redisUrl ?? '', queueName })];
+    const queues: SyncJobQueue[] = [
+      createBullmqSyncJobQueue({ redisUrl: redisUrl ?? '', queueName }),
+      createBullmqSyncJobQueue({ redisUrl: redisUrl ?? '', queueName }),
+    ];
     const harness: SyncHarness = await startSyncHarness({ contacts: 6, pageSize: 3, jobQueue: queues[0] });
     const handled: string[] = [];
     try {
@@ -22,7 +25,11 @@ describeIf('sync jobs on BullMQ', () => {
       harness.engine.start();
       queues[1]?.consume(async (spec) => {
         handled.push(spec.runId);
-        await harness.engine.runBatch(spec.kind === 'batch' ? spec : { runId: spec.runId, locationId: spec.locationId, businessId: null, mode: 'FULL' });
+        await harness.engine.runBatch(
+          spec.kind === 'batch'
+            ? spec
+            : { runId: spec.runId, locationId: spec.locationId, businessId: null, mode: 'FULL' },
+        );
       });
       const runs = await Promise.all([1, 2, 3, 4].map(() => harness.engine.startSync({ mode: 'FULL' })));
       const deadline = Date.now() + 20_000;

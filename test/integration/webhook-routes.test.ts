@@ -7,13 +7,28 @@ import { signWebhookBody } from '../../src/simulators/ghl/webhook-signer.js';
 import { signRoofrWebhook } from '../../src/roofr/webhook-signature.js';
 import { ROOFR_SECRET, startSyncHarness, type SyncHarness } from '../support/sync-harness.js';
 
-async function post(url: string, body: string, headers: Record<string, string>): Promise<{ status: number; json: Record<string, unknown> }> {
-  const response = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body });
+async function post(
+  url: string,
+  body: string,
+  headers: Record<string, string>,
+): Promise<{ status: number; json: Record<string, unknown> }> {
+  const response = await fetch(url, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', ...headers },
+    body,
+  });
   return { status: response.status, json: (await response.json()) as Record<string, unknown> };
 }
 
 function ghlEvent(overrides: Record<string, unknown> = {}): string {
-  return JSON.stringify({ type: 'ContactUpdate', locationId: 'SimDemoLocation00001', id: 'abc', webhookId: `wh-${Math.random()}`, timestamp: new Date().toISOString(), ...overrides });
+  return JSON.stringify({
+    type: 'ContactUpdate',
+    locationId: 'SimDemoLocation00001',
+    id: 'abc',
+    webhookId: `wh-${Math.random()}`,
+    timestamp: new Date().toISOString(),
+    ...overrides,
+  });
 }
 
 function roofrEvent(overrides: Record<string, unknown> = {}): string {
@@ -21,7 +36,20 @@ function roofrEvent(overrides: Record<string, unknown> = {}): string {
     id: `evt_${Math.random()}`,
     event: 'customer.updated',
     timestamp: new Date().toISOString(),
-    data: { customer: { id: 'c1', first_name: 'A', last_name: 'B', email: 'a@example.com', phone: null, company_name: null, address: { street: null, city: null, state: null, postal_code: null, country: null }, custom_fields: {}, created_at: null, updated_at: null } },
+    data: {
+      customer: {
+        id: 'c1',
+        first_name: 'A',
+        last_name: 'B',
+        email: 'a@example.com',
+        phone: null,
+        company_name: null,
+        address: { street: null, city: null, state: null, postal_code: null, country: null },
+        custom_fields: {},
+        created_at: null,
+        updated_at: null,
+      },
+    },
     ...overrides,
   });
 }
@@ -80,14 +108,20 @@ describe('webhook routes', () => {
     const headers = signWebhookBody(Buffer.from(body));
     expect((await post(`${harness.url}/webhooks/ghl`, body, headers)).status).toBe(200);
     const before = await queued();
-    expect(await post(`${harness.url}/webhooks/ghl`, body, headers)).toMatchObject({ status: 409, json: { reason: 'duplicate' } });
+    expect(await post(`${harness.url}/webhooks/ghl`, body, headers)).toMatchObject({
+      status: 409,
+      json: { reason: 'duplicate' },
+    });
     expect(await queued()).toBe(before);
   });
 
   test('when a signed GHL body is malformed, then 400 names the reason and nothing is queued', async () => {
     const before = await queued();
     const notJson = '{"type":';
-    expect(await post(`${harness.url}/webhooks/ghl`, notJson, signWebhookBody(Buffer.from(notJson)))).toMatchObject({ status: 400, json: { reason: 'malformed-body', detail: 'the body is not JSON' } });
+    expect(await post(`${harness.url}/webhooks/ghl`, notJson, signWebhookBody(Buffer.from(notJson)))).toMatchObject({
+      status: 400,
+      json: { reason: 'malformed-body', detail: 'the body is not JSON' },
+    });
     const noId = JSON.stringify({ type: 'ContactCreate', timestamp: new Date().toISOString() });
     const answer = await post(`${harness.url}/webhooks/ghl`, noId, signWebhookBody(Buffer.from(noId)));
     expect(answer.status).toBe(400);
@@ -97,14 +131,34 @@ describe('webhook routes', () => {
 
   test('when a Roofr webhook is signed with the shared secret, then it is queued; bad, stale, repeated and malformed ones are not', async () => {
     const body = roofrEvent({ id: 'evt_roofr_once' });
-    expect((await post(`${harness.url}/webhooks/roofr`, body, { 'x-roofr-signature': signRoofrWebhook(ROOFR_SECRET, body) })).status).toBe(200);
+    expect(
+      (await post(`${harness.url}/webhooks/roofr`, body, { 'x-roofr-signature': signRoofrWebhook(ROOFR_SECRET, body) }))
+        .status,
+    ).toBe(200);
     const before = await queued();
-    expect((await post(`${harness.url}/webhooks/roofr`, body, { 'x-roofr-signature': signRoofrWebhook(ROOFR_SECRET, body) })).json.reason).toBe('duplicate');
-    expect((await post(`${harness.url}/webhooks/roofr`, body, { 'x-roofr-signature': signRoofrWebhook('wrong-secret', body) })).status).toBe(401);
+    expect(
+      (await post(`${harness.url}/webhooks/roofr`, body, { 'x-roofr-signature': signRoofrWebhook(ROOFR_SECRET, body) }))
+        .json.reason,
+    ).toBe('duplicate');
+    expect(
+      (
+        await post(`${harness.url}/webhooks/roofr`, body, {
+          'x-roofr-signature': signRoofrWebhook('wrong-secret', body),
+        })
+      ).status,
+    ).toBe(401);
     const stale = roofrEvent({ timestamp: new Date(Date.now() - 10 * 60_000).toISOString() });
-    expect((await post(`${harness.url}/webhooks/roofr`, stale, { 'x-roofr-signature': signRoofrWebhook(ROOFR_SECRET, stale) })).json.reason).toBe('stale-timestamp');
+    expect(
+      (
+        await post(`${harness.url}/webhooks/roofr`, stale, {
+          'x-roofr-signature': signRoofrWebhook(ROOFR_SECRET, stale),
+        })
+      ).json.reason,
+    ).toBe('stale-timestamp');
     const malformed = roofrEvent({ data: { job: 'not a customer' } });
-    const answer = await post(`${harness.url}/webhooks/roofr`, malformed, { 'x-roofr-signature': signRoofrWebhook(ROOFR_SECRET, malformed) });
+    const answer = await post(`${harness.url}/webhooks/roofr`, malformed, {
+      'x-roofr-signature': signRoofrWebhook(ROOFR_SECRET, malformed),
+    });
     expect(answer).toMatchObject({ status: 400, json: { reason: 'malformed-body' } });
     expect(String(answer.json.detail)).toContain('data.customer');
     expect(await queued()).toBe(before);
@@ -118,7 +172,11 @@ describe('webhook overload', () => {
       const first = ghlEvent();
       expect((await post(`${harness.url}/webhooks/ghl`, first, signWebhookBody(Buffer.from(first)))).status).toBe(200);
       const second = ghlEvent();
-      const response = await fetch(`${harness.url}/webhooks/ghl`, { method: 'POST', headers: { 'content-type': 'application/json', ...signWebhookBody(Buffer.from(second)) }, body: second });
+      const response = await fetch(`${harness.url}/webhooks/ghl`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', ...signWebhookBody(Buffer.from(second)) },
+        body: second,
+      });
       expect(response.status).toBe(429);
       expect(response.headers.get('retry-after')).toBe('60');
       expect(await harness.store.webhooks.eventDepth()).toBe(1);

@@ -23,7 +23,9 @@ export async function startAnswerDroppingProxy(upstreamUrl: string): Promise<Ans
 
   function shouldDrop(req: IncomingMessage): boolean {
     const path = new URL(req.url ?? '/', 'http://proxy').pathname;
-    const rule = rules.find((candidate) => candidate.remaining > 0 && candidate.method === req.method && candidate.path === path);
+    const rule = rules.find(
+      (candidate) => candidate.remaining > 0 && candidate.method === req.method && candidate.path === path,
+    );
     if (!rule) return false;
     rule.remaining -= 1;
     return true;
@@ -32,7 +34,13 @@ export async function startAnswerDroppingProxy(upstreamUrl: string): Promise<Ans
   const server = createServer((req: IncomingMessage, res: ServerResponse) => {
     const drop = shouldDrop(req);
     const forward = httpRequest(
-      { host: upstream.hostname, port: upstream.port, method: req.method, path: req.url, headers: { ...req.headers, host: upstream.host } },
+      {
+        host: upstream.hostname,
+        port: upstream.port,
+        method: req.method,
+        path: req.url,
+        headers: { ...req.headers, host: upstream.host },
+      },
       (answer) => {
         if (drop) {
           // Read the answer (the upstream finished its work) and keep the client waiting.

@@ -21,7 +21,12 @@ export interface SimResponse<T = Record<string, unknown>> {
   text: string;
 }
 
-export async function callSim<T = Record<string, unknown>>(sim: GhlSimulator, method: string, path: string, options: SimCallOptions = {}): Promise<SimResponse<T>> {
+export async function callSim<T = Record<string, unknown>>(
+  sim: GhlSimulator,
+  method: string,
+  path: string,
+  options: SimCallOptions = {},
+): Promise<SimResponse<T>> {
   const headers: Record<string, string> = { ...options.headers };
   const token = options.token === undefined ? sim.demoToken : options.token;
   if (token !== null) headers.authorization = `Bearer ${token}`;

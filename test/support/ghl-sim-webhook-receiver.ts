@@ -23,7 +23,11 @@ export async function startWebhookReceiver(status = 200): Promise<WebhookReceive
     request.on('data', (chunk: Buffer) => chunks.push(chunk));
     request.on('end', () => {
       const raw = Buffer.concat(chunks);
-      received.push({ raw, headers: request.headers, json: JSON.parse(raw.toString('utf8')) as Record<string, unknown> });
+      received.push({
+        raw,
+        headers: request.headers,
+        json: JSON.parse(raw.toString('utf8')) as Record<string, unknown>,
+      });
       response.writeHead(status).end();
     });
   });

@@ -62,13 +62,27 @@ export interface SyncHarness {
 }
 
 export async function startSyncHarness(options: SyncHarnessOptions = {}): Promise<SyncHarness> {
-  const ghlSim = await startGhlSimulator({ contacts: options.contacts ?? 20, rateLimit: { max: 100_000, dailyMax: 10_000_000 } });
+  const ghlSim = await startGhlSimulator({
+    contacts: options.contacts ?? 20,
+    rateLimit: { max: 100_000, dailyMax: 10_000_000 },
+  });
   const roofrSim = await startRoofrSimulator({ rateLimit: { limit: 1_000_000 } });
   const store = await openStore(options.databaseUrl ?? 'sqlite::memory:', { outboxMaxAttempts: 3 });
   const mapping = await loadMappingFile('mapping/default.yaml');
-  const roofr = createRoofrPort(parseConfig({ ROOFR_ADAPTER: 'simulator', ROOFR_MAX_RETRIES: '1', ROOFR_REQUEST_TIMEOUT_MS: '3000' }), { simulator: roofrSim });
+  const roofr = createRoofrPort(
+    parseConfig({ ROOFR_ADAPTER: 'simulator', ROOFR_MAX_RETRIES: '1', ROOFR_REQUEST_TIMEOUT_MS: '3000' }),
+    { simulator: roofrSim },
+  );
   const locationId = ghlSim.locationId;
-  const ghl = new GhlClient({ baseUrl: ghlSim.url, tokenProvider: new StaticTokenProvider(DEMO_TOKEN, locationId, null), timeoutMs: 3000, maxRetries: 1, concurrencyPerLocation: 4, dailyReserve: 0, interactiveShare: 0 });
+  const ghl = new GhlClient({
+    baseUrl: ghlSim.url,
+    tokenProvider: new StaticTokenProvider(DEMO_TOKEN, locationId, null),
+    timeoutMs: 3000,
+    maxRetries: 1,
+    concurrencyPerLocation: 4,
+    dailyReserve: 0,
+    interactiveShare: 0,
+  });
   const push = createRoofrPush({ ghl, store, roofr, mapping, deletePolicy: options.deletePolicy ?? 'archive' });
   const engine = await createSyncEngine({
     ghl,
@@ -100,7 +114,9 @@ export async function startSyncHarness(options: SyncHarnessOptions = {}): Promis
 
   function deliverWebhooks(on: boolean): void {
     ghlSim.webhooks.setTarget(on ? `${url}/webhooks/ghl` : null);
-    roofrSim.webhooks.configure(on ? { url: `${url}/webhooks/roofr`, secret: ROOFR_SECRET, autoEmit: options.roofrAutoEmit ?? false } : null);
+    roofrSim.webhooks.configure(
+      on ? { url: `${url}/webhooks/roofr`, secret: ROOFR_SECRET, autoEmit: options.roofrAutoEmit ?? false } : null,
+    );
   }
 
   async function settle(): Promise<number> {
@@ -131,7 +147,9 @@ export async function startSyncHarness(options: SyncHarnessOptions = {}): Promis
     deliverWebhooks,
     settle,
     writes: () => ({
-      ghl: ghlSim.log.entries.filter((entry) => entry.kind === 'request' && isWrite(entry.method) && !entry.operation.includes('search')).length,
+      ghl: ghlSim.log.entries.filter(
+        (entry) => entry.kind === 'request' && isWrite(entry.method) && !entry.operation.includes('search'),
+      ).length,
       roofr: roofrSim.log.entries.filter((entry) => isWrite(entry.method)).length,
     }),
     async close() {

@@ -32,23 +32,39 @@ export class GhlDataSource extends RESTDataSource {
   }
 
   async contact(id: string): Promise<GhlContact> {
-    const body = await this.get<{ contact: GhlContact }>(`contacts/${encodeURIComponent(id)}`, { cacheOptions: { ttl: 300 } });
+    const body = await this.get<{ contact: GhlContact }>(`contacts/${encodeURIComponent(id)}`, {
+      cacheOptions: { ttl: 300 },
+    });
     return body.contact;
   }
 
   async search(pageLimit: number, page: number): Promise<{ contacts: GhlContact[]; total: number }> {
-    return this.post<{ contacts: GhlContact[]; total: number }>('contacts/search', { body: { locationId: this.locationId, pageLimit, page } });
+    return this.post<{ contacts: GhlContact[]; total: number }>('contacts/search', {
+      body: { locationId: this.locationId, pageLimit, page },
+    });
   }
 
   async tasks(contactId: string): Promise<Listed[]> {
-    return (await this.get<{ tasks: Listed[] }>(`contacts/${encodeURIComponent(contactId)}/tasks`, { cacheOptions: { ttl: 120 } })).tasks;
+    return (
+      await this.get<{ tasks: Listed[] }>(`contacts/${encodeURIComponent(contactId)}/tasks`, {
+        cacheOptions: { ttl: 120 },
+      })
+    ).tasks;
   }
 
   async notes(contactId: string): Promise<Listed[]> {
-    return (await this.get<{ notes: Listed[] }>(`contacts/${encodeURIComponent(contactId)}/notes`, { cacheOptions: { ttl: 120 } })).notes;
+    return (
+      await this.get<{ notes: Listed[] }>(`contacts/${encodeURIComponent(contactId)}/notes`, {
+        cacheOptions: { ttl: 120 },
+      })
+    ).notes;
   }
 
   async appointments(contactId: string): Promise<Listed[]> {
-    return (await this.get<{ events: Listed[] }>(`contacts/${encodeURIComponent(contactId)}/appointments`, { cacheOptions: { ttl: 120 } })).events;
+    return (
+      await this.get<{ events: Listed[] }>(`contacts/${encodeURIComponent(contactId)}/appointments`, {
+        cacheOptions: { ttl: 120 },
+      })
+    ).events;
   }
 }

@@ -10,9 +10,22 @@ import { startStandaloneServer } from '@apollo/server/standalone';
 import { GhlDataSource, type GhlContact } from './ghl-data-source.js';
 
 const typeDefs = /* GraphQL */ `
-  type Task { id: ID! title: String completed: Boolean dueDate: String }
-  type Note { id: ID! body: String dateAdded: String }
-  type Appointment { id: ID! title: String startTime: String }
+  type Task {
+    id: ID!
+    title: String
+    completed: Boolean
+    dueDate: String
+  }
+  type Note {
+    id: ID!
+    body: String
+    dateAdded: String
+  }
+  type Appointment {
+    id: ID!
+    title: String
+    startTime: String
+  }
   type Contact {
     id: ID!
     name: String
@@ -24,8 +37,14 @@ const typeDefs = /* GraphQL */ `
     notes: [Note!]
     appointments: [Appointment!]
   }
-  type ContactEdge { node: Contact! cursor: String! }
-  type ContactConnection { edges: [ContactEdge!]! totalCount: Int! }
+  type ContactEdge {
+    node: Contact!
+    cursor: String!
+  }
+  type ContactConnection {
+    edges: [ContactEdge!]!
+    totalCount: Int!
+  }
   type Query {
     contact(id: ID!): Contact
     "after is an offset (the number of contacts before the page)."

@@ -20,9 +20,23 @@ export const SECTION_SOURCES: Record<MappedEntity, { ghl: GhlEntity; roofr: 'cus
 const ADDRESS_PARTS = ['street', 'city', 'state', 'postal_code', 'country'];
 
 export const ROOFR_FIELDS: Record<'customer' | 'job' | 'task' | 'note', readonly string[]> = {
-  customer: ['first_name', 'last_name', 'email', 'phone', 'company_name', ...ADDRESS_PARTS.map((part) => `address.${part}`)],
+  customer: [
+    'first_name',
+    'last_name',
+    'email',
+    'phone',
+    'company_name',
+    ...ADDRESS_PARTS.map((part) => `address.${part}`),
+  ],
   // external_ref is not mappable: the engine sets it to the GHL record it mirrors.
-  job: ['name', 'workflow_stage', 'lead_source', 'tags', 'assignees', ...ADDRESS_PARTS.map((part) => `address.${part}`)],
+  job: [
+    'name',
+    'workflow_stage',
+    'lead_source',
+    'tags',
+    'assignees',
+    ...ADDRESS_PARTS.map((part) => `address.${part}`),
+  ],
   task: ['title', 'description', 'status', 'assignee', 'due_at'],
   note: ['body', 'author', 'created_at'],
 };
@@ -80,10 +94,29 @@ const NOTE_FIELDS: Record<string, string | null> = {
 
 // The gateway writes no appointments: every appointment field is read-only.
 const APPOINTMENT_FIELDS: Record<string, string | null> = Object.fromEntries(
-  ['id', 'calendarId', 'contactId', 'title', 'status', 'appointmentStatus', 'startTime', 'endTime', 'address', 'assignedUserId', 'notes', 'dateAdded', 'dateUpdated'].map((field) => [field, null]),
+  [
+    'id',
+    'calendarId',
+    'contactId',
+    'title',
+    'status',
+    'appointmentStatus',
+    'startTime',
+    'endTime',
+    'address',
+    'assignedUserId',
+    'notes',
+    'dateAdded',
+    'dateUpdated',
+  ].map((field) => [field, null]),
 );
 
-const GHL_FIELDS: Record<GhlEntity, Record<string, string | null>> = { contact: CONTACT_FIELDS, task: TASK_FIELDS, note: NOTE_FIELDS, appointment: APPOINTMENT_FIELDS };
+const GHL_FIELDS: Record<GhlEntity, Record<string, string | null>> = {
+  contact: CONTACT_FIELDS,
+  task: TASK_FIELDS,
+  note: NOTE_FIELDS,
+  appointment: APPOINTMENT_FIELDS,
+};
 
 const CUSTOM_FIELD_PREFIX = 'customFields.';
 const ROOFR_CUSTOM_PREFIX = 'custom_fields.';
@@ -92,19 +125,30 @@ export type PathCheck = { ok: true; writable: boolean } | { ok: false; reason: s
 
 export function checkGhlPath(entity: GhlEntity, path: string): PathCheck {
   if (entity === 'contact' && path.startsWith(CUSTOM_FIELD_PREFIX)) {
-    return path.length > CUSTOM_FIELD_PREFIX.length ? { ok: true, writable: true } : { ok: false, reason: 'name the custom field id after "customFields."' };
+    return path.length > CUSTOM_FIELD_PREFIX.length
+      ? { ok: true, writable: true }
+      : { ok: false, reason: 'name the custom field id after "customFields."' };
   }
   const fields = GHL_FIELDS[entity];
-  if (!(path in fields)) return { ok: false, reason: `unknown HighLevel ${entity} field "${path}"; known: ${Object.keys(fields).join(', ')}${entity === 'contact' ? ', customFields.<id>' : ''}` };
+  if (!(path in fields))
+    return {
+      ok: false,
+      reason: `unknown HighLevel ${entity} field "${path}"; known: ${Object.keys(fields).join(', ')}${entity === 'contact' ? ', customFields.<id>' : ''}`,
+    };
   return { ok: true, writable: fields[path] !== null };
 }
 
 export function checkRoofrPath(entity: 'customer' | 'job' | 'task' | 'note', path: string): PathCheck {
   if (ROOFR_CUSTOM_FIELDS.has(entity) && path.startsWith(ROOFR_CUSTOM_PREFIX)) {
-    return path.length > ROOFR_CUSTOM_PREFIX.length ? { ok: true, writable: true } : { ok: false, reason: 'name the custom field key after "custom_fields."' };
+    return path.length > ROOFR_CUSTOM_PREFIX.length
+      ? { ok: true, writable: true }
+      : { ok: false, reason: 'name the custom field key after "custom_fields."' };
   }
   if (!ROOFR_FIELDS[entity].includes(path)) {
-    return { ok: false, reason: `unknown Roofr ${entity} field "${path}"; known: ${ROOFR_FIELDS[entity].join(', ')}${ROOFR_CUSTOM_FIELDS.has(entity) ? ', custom_fields.<key>' : ''}` };
+    return {
+      ok: false,
+      reason: `unknown Roofr ${entity} field "${path}"; known: ${ROOFR_FIELDS[entity].join(', ')}${ROOFR_CUSTOM_FIELDS.has(entity) ? ', custom_fields.<key>' : ''}`,
+    };
   }
   return { ok: true, writable: true };
 }

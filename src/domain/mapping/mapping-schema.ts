@@ -11,7 +11,11 @@ import { checkGhlPath, checkRoofrPath, ghlWriteKey, SECTION_SOURCES, type Mapped
 const scalar = z.union([z.string(), z.number(), z.boolean(), z.null()]);
 export type MappingScalar = z.infer<typeof scalar>;
 
-const country = z.string().refine((value) => isSupportedCountry(value), { message: 'not an ISO 3166-1 alpha-2 country libphonenumber supports (e.g. US, CA, GB)' });
+const country = z
+  .string()
+  .refine((value) => isSupportedCountry(value), {
+    message: 'not an ISO 3166-1 alpha-2 country libphonenumber supports (e.g. US, CA, GB)',
+  });
 
 export const TransformSchema = z.discriminatedUnion('type', [
   /** Lowercase both ways (emails: HighLevel stores them lowercased). */
@@ -58,7 +62,8 @@ export type Direction = FieldRule['direction'];
 /** A section's rules, each checked on its own so one bad rule does not hide another's problems. */
 function section(entity: MappedEntity) {
   const rule = FieldRuleSchema.superRefine((parsed, context) => {
-    for (const issue of ruleIssues(entity, parsed)) context.addIssue({ code: 'custom', path: issue.path, message: issue.message });
+    for (const issue of ruleIssues(entity, parsed))
+      context.addIssue({ code: 'custom', path: issue.path, message: issue.message });
   });
   return z.array(rule).default([]);
 }
@@ -84,7 +89,11 @@ export const MappingSchema = z
           const key = `${ghlEntity}:${ghlWriteKey(ghlEntity, path) ?? path}`;
           const earlier = writers.get(key);
           if (earlier !== undefined) {
-            context.addIssue({ code: 'custom', path: [entity, index, 'ghl'], message: `HighLevel ${ghlEntity} field "${path}" is already written back by ${earlier}; set direction: to_roofr on one of them` });
+            context.addIssue({
+              code: 'custom',
+              path: [entity, index, 'ghl'],
+              message: `HighLevel ${ghlEntity} field "${path}" is already written back by ${earlier}; set direction: to_roofr on one of them`,
+            });
           } else {
             writers.set(key, `${entity}[${index}]`);
           }
@@ -111,38 +120,55 @@ function ruleIssues(entity: MappedEntity, rule: FieldRule): RuleIssue[] {
 
   roofrPaths.forEach((path, index) => {
     const check = checkRoofrPath(roofrEntity, path);
-    if (!check.ok) issues.push({ path: Array.isArray(rule.roofr) ? ['roofr', index] : ['roofr'], message: check.reason });
+    if (!check.ok)
+      issues.push({ path: Array.isArray(rule.roofr) ? ['roofr', index] : ['roofr'], message: check.reason });
   });
   ghlPaths.forEach((path, index) => {
     const at = Array.isArray(rule.ghl) ? ['ghl', index] : ['ghl'];
     const check = checkGhlPath(ghlEntity, path);
     if (!check.ok) issues.push({ path: at, message: check.reason });
-    else if (writesBack && !check.writable) issues.push({ path: at, message: `HighLevel ${ghlEntity} field "${path}" cannot be written; use direction: to_roofr` });
+    else if (writesBack && !check.writable)
+      issues.push({
+        path: at,
+        message: `HighLevel ${ghlEntity} field "${path}" cannot be written; use direction: to_roofr`,
+      });
   });
 
   const transform = rule.transform?.type;
   if (transform === 'constant') {
     if (rule.ghl !== undefined) issues.push({ path: ['ghl'], message: 'a constant takes no ghl field' });
-    if (rule.direction !== 'to_roofr') issues.push({ path: ['direction'], message: 'a constant only goes to Roofr; use direction: to_roofr' });
+    if (rule.direction !== 'to_roofr')
+      issues.push({ path: ['direction'], message: 'a constant only goes to Roofr; use direction: to_roofr' });
   } else if (rule.ghl === undefined) {
     issues.push({ path: ['ghl'], message: 'required (or use transform: {type: constant, value: …})' });
   }
   if (transform === 'join') {
-    if (!Array.isArray(rule.ghl)) issues.push({ path: ['ghl'], message: 'join needs a list of at least two ghl fields' });
+    if (!Array.isArray(rule.ghl))
+      issues.push({ path: ['ghl'], message: 'join needs a list of at least two ghl fields' });
     if (Array.isArray(rule.roofr)) issues.push({ path: ['roofr'], message: 'join writes one roofr field' });
   } else if (transform === 'split') {
-    if (!Array.isArray(rule.roofr)) issues.push({ path: ['roofr'], message: 'split needs a list of at least two roofr fields' });
+    if (!Array.isArray(rule.roofr))
+      issues.push({ path: ['roofr'], message: 'split needs a list of at least two roofr fields' });
     if (Array.isArray(rule.ghl)) issues.push({ path: ['ghl'], message: 'split reads one ghl field' });
   } else {
-    if (Array.isArray(rule.ghl)) issues.push({ path: ['ghl'], message: 'several ghl fields need transform: {type: join}' });
-    if (Array.isArray(rule.roofr)) issues.push({ path: ['roofr'], message: 'several roofr fields need transform: {type: split}' });
+    if (Array.isArray(rule.ghl))
+      issues.push({ path: ['ghl'], message: 'several ghl fields need transform: {type: join}' });
+    if (Array.isArray(rule.roofr))
+      issues.push({ path: ['roofr'], message: 'several roofr fields need transform: {type: split}' });
   }
   if (rule.transform?.type === 'map' && writesBack) {
     const roofrValues = rule.transform.values.map((pair) => JSON.stringify(pair.roofr));
     if (new Set(roofrValues).size !== roofrValues.length) {
-      issues.push({ path: ['transform', 'values'], message: 'roofr values repeat, so the way back to HighLevel is ambiguous; use direction: to_roofr' });
+      issues.push({
+        path: ['transform', 'values'],
+        message: 'roofr values repeat, so the way back to HighLevel is ambiguous; use direction: to_roofr',
+      });
     }
   }
-  if (rule.default !== undefined && !reads) issues.push({ path: ['default'], message: 'a default only applies on the way to Roofr (direction to_roofr or both)' });
+  if (rule.default !== undefined && !reads)
+    issues.push({
+      path: ['default'],
+      message: 'a default only applies on the way to Roofr (direction to_roofr or both)',
+    });
   return issues;
 }

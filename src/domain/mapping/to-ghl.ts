@@ -31,7 +31,12 @@ export interface GhlWrites {
   notes: Array<GhlChildWrite<NoteWrite>>;
 }
 
-function applyRules(rules: readonly FieldRule[], entity: GhlEntity, source: object, target: Record<string, unknown>): void {
+function applyRules(
+  rules: readonly FieldRule[],
+  entity: GhlEntity,
+  source: object,
+  target: Record<string, unknown>,
+): void {
   for (const rule of rules) {
     if (rule.direction === 'to_roofr' || rule.ghl === undefined) continue;
     const roofrPaths = [rule.roofr].flat();
@@ -71,7 +76,11 @@ export function toGhl(mapping: Mapping, records: RoofrRecordsIn): GhlWrites {
     const write: Record<string, unknown> = {};
     applyRules(mapping.note, 'note', note, write);
     const ref = parseExternalRef(note.external_ref);
-    return { ghlId: ref?.kind === 'note' ? ref.id : null, roofrId: note.id ?? null, write: write as unknown as NoteWrite };
+    return {
+      ghlId: ref?.kind === 'note' ? ref.id : null,
+      roofrId: note.id ?? null,
+      write: write as unknown as NoteWrite,
+    };
   });
   return { contact: contact as ContactWrite, tasks, notes };
 }

@@ -39,7 +39,9 @@ export const EXTERNAL_REF = {
 } as const;
 
 /** "ghl:task:abc" → {kind: 'task', id: 'abc'}; null for refs this gateway did not write. */
-export function parseExternalRef(ref: string | null | undefined): { kind: keyof typeof EXTERNAL_REF; id: string } | null {
+export function parseExternalRef(
+  ref: string | null | undefined,
+): { kind: keyof typeof EXTERNAL_REF; id: string } | null {
   const match = /^ghl:(contact|task|note|appointment):(.+)$/.exec(ref ?? '');
   if (!match || match[1] === undefined || match[2] === undefined) return null;
   return { kind: match[1] as keyof typeof EXTERNAL_REF, id: match[2] };
@@ -58,14 +60,23 @@ export interface CreateAndUpdate<T> {
 }
 
 /** Both shapes in one pass: each rule's value is computed once (a sync writes both for every record). */
-function applyRulesBoth(rules: readonly FieldRule[], source: object, context: TransformContext): CreateAndUpdate<Record<string, unknown>> {
+function applyRulesBoth(
+  rules: readonly FieldRule[],
+  source: object,
+  context: TransformContext,
+): CreateAndUpdate<Record<string, unknown>> {
   const create: Record<string, unknown> = {};
   const update: Record<string, unknown> = {};
   for (const rule of rules) {
     if (rule.direction === 'to_ghl') continue;
     const ghlPaths = rule.ghl === undefined ? [] : [rule.ghl].flat();
     const roofrPaths = [rule.roofr].flat();
-    const values = forward(rule.transform, ghlPaths.map((path) => readGhl(source, path)), roofrPaths.length, context);
+    const values = forward(
+      rule.transform,
+      ghlPaths.map((path) => readGhl(source, path)),
+      roofrPaths.length,
+      context,
+    );
     roofrPaths.forEach((path, index) => {
       const value = values[index] ?? null;
       const written = isEmptyValue(value) && rule.default !== undefined ? rule.default : value;
@@ -76,7 +87,12 @@ function applyRulesBoth(rules: readonly FieldRule[], source: object, context: Tr
   return { create, update };
 }
 
-function applyRules(rules: readonly FieldRule[], source: object, context: TransformContext, forCreate: boolean): Record<string, unknown> {
+function applyRules(
+  rules: readonly FieldRule[],
+  source: object,
+  context: TransformContext,
+  forCreate: boolean,
+): Record<string, unknown> {
   const both = applyRulesBoth(rules, source, context);
   return forCreate ? both.create : both.update;
 }
@@ -90,10 +106,16 @@ function withRef<T>(both: CreateAndUpdate<Record<string, unknown>>, ref: string)
 }
 
 /** A contact's customer and job, both shapes (toRoofr's, without mapping twice). */
-export function contactToRoofr(mapping: Mapping, contact: Contact): { customer: CreateAndUpdate<RoofrCustomerWrite>; job: CreateAndUpdate<RoofrJobWrite> } {
+export function contactToRoofr(
+  mapping: Mapping,
+  contact: Contact,
+): { customer: CreateAndUpdate<RoofrCustomerWrite>; job: CreateAndUpdate<RoofrJobWrite> } {
   const context = contextOf(mapping);
   const customer = applyRulesBoth(mapping.customer, contact, context) as CreateAndUpdate<RoofrCustomerWrite>;
-  return { customer, job: withRef<RoofrJobWrite>(applyRulesBoth(mapping.job, contact, context), EXTERNAL_REF.contact(contact.id)) };
+  return {
+    customer,
+    job: withRef<RoofrJobWrite>(applyRulesBoth(mapping.job, contact, context), EXTERNAL_REF.contact(contact.id)),
+  };
 }
 
 /** One task as a job task, both shapes. */
@@ -107,9 +129,15 @@ export function noteToRoofr(mapping: Mapping, note: Note): CreateAndUpdate<Roofr
 }
 
 /** One appointment as a job task, both shapes; null when the mapping has no appointment rules. */
-export function appointmentToRoofr(mapping: Mapping, appointment: Appointment): CreateAndUpdate<RoofrJobTaskWrite> | null {
+export function appointmentToRoofr(
+  mapping: Mapping,
+  appointment: Appointment,
+): CreateAndUpdate<RoofrJobTaskWrite> | null {
   if (mapping.appointment.length === 0) return null;
-  return withRef(applyRulesBoth(mapping.appointment, appointment, contextOf(mapping)), EXTERNAL_REF.appointment(appointment.id));
+  return withRef(
+    applyRulesBoth(mapping.appointment, appointment, contextOf(mapping)),
+    EXTERNAL_REF.appointment(appointment.id),
+  );
 }
 
 export function toRoofr(mapping: Mapping, records: GhlRecords, options: ToRoofrOptions = {}): RoofrRecords {
@@ -118,13 +146,32 @@ export function toRoofr(mapping: Mapping, records: GhlRecords, options: ToRoofrO
   const { contact } = records;
 
   const customer = applyRules(mapping.customer, contact, context, forCreate) as RoofrCustomerWrite;
-  const job = { ...applyRules(mapping.job, contact, context, forCreate), external_ref: EXTERNAL_REF.contact(contact.id) } as RoofrJobWrite;
+  const job = {
+    ...applyRules(mapping.job, contact, context, forCreate),
+    external_ref: EXTERNAL_REF.contact(contact.id),
+  } as RoofrJobWrite;
   const jobTasks = [
-    ...(records.tasks ?? []).map((task) => ({ ...applyRules(mapping.task, task, context, forCreate), external_ref: EXTERNAL_REF.task(task.id) }) as RoofrJobTaskWrite),
+    ...(records.tasks ?? []).map(
+      (task) =>
+        ({
+          ...applyRules(mapping.task, task, context, forCreate),
+          external_ref: EXTERNAL_REF.task(task.id),
+        }) as RoofrJobTaskWrite,
+    ),
     ...(mapping.appointment.length === 0 ? [] : (records.appointments ?? [])).map(
-      (appointment) => ({ ...applyRules(mapping.appointment, appointment, context, forCreate), external_ref: EXTERNAL_REF.appointment(appointment.id) }) as RoofrJobTaskWrite,
+      (appointment) =>
+        ({
+          ...applyRules(mapping.appointment, appointment, context, forCreate),
+          external_ref: EXTERNAL_REF.appointment(appointment.id),
+        }) as RoofrJobTaskWrite,
     ),
   ];
-  const jobNotes = (records.notes ?? []).map((note) => ({ ...applyRules(mapping.note, note, context, forCreate), external_ref: EXTERNAL_REF.note(note.id) }) as RoofrJobNoteWrite);
+  const jobNotes = (records.notes ?? []).map(
+    (note) =>
+      ({
+        ...applyRules(mapping.note, note, context, forCreate),
+        external_ref: EXTERNAL_REF.note(note.id),
+      }) as RoofrJobNoteWrite,
+  );
   return { customer, job, jobTasks, jobNotes };
 }

@@ -51,7 +51,12 @@ function mapValue(transform: Extract<Transform, { type: 'map' }>, value: unknown
 }
 
 /** GHL values (one per ghl path) → Roofr values (one per roofr path). */
-export function forward(transform: Transform | undefined, values: unknown[], roofrCount: number, context: TransformContext): unknown[] {
+export function forward(
+  transform: Transform | undefined,
+  values: unknown[],
+  roofrCount: number,
+  context: TransformContext,
+): unknown[] {
   const [first] = values;
   switch (transform?.type) {
     case undefined:

@@ -10,17 +10,28 @@ import { DEFAULT_COST_SETTINGS, operationCost, type CostSettings } from './query
 
 export const QUERY_TOO_COMPLEX = 'QUERY_TOO_COMPLEX';
 
-export function costLimitPlugin<Context extends object>(maxCost: number, settings: CostSettings = DEFAULT_COST_SETTINGS): ApolloServerPlugin<Context> {
+export function costLimitPlugin<Context extends object>(
+  maxCost: number,
+  settings: CostSettings = DEFAULT_COST_SETTINGS,
+): ApolloServerPlugin<Context> {
   return {
     async requestDidStart() {
       return {
         async didResolveOperation(requestContext) {
           // Apollo has already refused a document without a resolvable operation.
           if (requestContext.operation === undefined) return;
-          const cost = operationCost(requestContext.schema, requestContext.document, requestContext.operation, requestContext.request.variables ?? {}, settings);
+          const cost = operationCost(
+            requestContext.schema,
+            requestContext.document,
+            requestContext.operation,
+            requestContext.request.variables ?? {},
+            settings,
+          );
           if (cost > maxCost) {
             const error = limitError('cost', cost, maxCost, 'GRAPHQL_MAX_COST');
-            throw new GraphQLError(error.message, { extensions: { ...error.extensions, code: QUERY_TOO_COMPLEX, http: { status: 400 } } });
+            throw new GraphQLError(error.message, {
+              extensions: { ...error.extensions, code: QUERY_TOO_COMPLEX, http: { status: 400 } },
+            });
           }
         },
       };

@@ -16,7 +16,9 @@ export function depthLimitRule(max: number): ValidationRule {
       onReject: [
         (_ctx, error) => {
           const found = /found (\d+)/.exec(error.message)?.[1];
-          context.reportError(limitError('depth', found === undefined ? max + 1 : Number(found), max, 'GRAPHQL_MAX_DEPTH'));
+          context.reportError(
+            limitError('depth', found === undefined ? max + 1 : Number(found), max, 'GRAPHQL_MAX_DEPTH'),
+          );
         },
       ],
     })(context);

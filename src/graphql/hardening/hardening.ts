@@ -17,7 +17,13 @@ import { DEFAULT_COST_SETTINGS } from './query-cost.js';
 import { rootFieldLimitRule } from './root-field-limit.js';
 
 /** Codes the hardening raises on purpose; the error formatter must let them through unmasked. */
-export const HARDENING_ERROR_CODES = [QUERY_TOO_COMPLEX, OPERATION_TIMEOUT, 'UNAUTHENTICATED', 'FORBIDDEN', 'BAD_REQUEST'] as const;
+export const HARDENING_ERROR_CODES = [
+  QUERY_TOO_COMPLEX,
+  OPERATION_TIMEOUT,
+  'UNAUTHENTICATED',
+  'FORBIDDEN',
+  'BAD_REQUEST',
+] as const;
 
 export interface HardeningSettings {
   maxDepth: number;
@@ -51,11 +57,21 @@ export interface Hardening<Context extends object> {
   bodyLimit: string;
 }
 
-export function createHardening<Context extends object>(settings: HardeningSettings, options: { onOperationStart?: (context: Context, signal: AbortSignal) => void } = {}): Hardening<Context> {
+export function createHardening<Context extends object>(
+  settings: HardeningSettings,
+  options: { onOperationStart?: (context: Context, signal: AbortSignal) => void } = {},
+): Hardening<Context> {
   return {
-    validationRules: [depthLimitRule(settings.maxDepth), aliasLimitRule(settings.maxAliases), rootFieldLimitRule(settings.maxRootFields)],
+    validationRules: [
+      depthLimitRule(settings.maxDepth),
+      aliasLimitRule(settings.maxAliases),
+      rootFieldLimitRule(settings.maxRootFields),
+    ],
     plugins: [
-      costLimitPlugin<Context>(settings.maxCost, { ...DEFAULT_COST_SETTINGS, defaultListSize: settings.defaultListSize ?? DEFAULT_COST_SETTINGS.defaultListSize }),
+      costLimitPlugin<Context>(settings.maxCost, {
+        ...DEFAULT_COST_SETTINGS,
+        defaultListSize: settings.defaultListSize ?? DEFAULT_COST_SETTINGS.defaultListSize,
+      }),
       operationTimeoutPlugin<Context>(settings.operationTimeoutMs, options.onOperationStart),
     ],
     introspection: settings.introspection,

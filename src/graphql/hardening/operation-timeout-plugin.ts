@@ -11,12 +11,18 @@ import { GraphQLError } from 'graphql';
 export const OPERATION_TIMEOUT = 'OPERATION_TIMEOUT';
 
 export function operationTimeoutError(timeoutMs: number): GraphQLError {
-  return new GraphQLError(`The operation ran longer than ${timeoutMs} ms and was stopped (GRAPHQL_OPERATION_TIMEOUT_MS)`, {
-    extensions: { code: OPERATION_TIMEOUT, timeoutMs },
-  });
+  return new GraphQLError(
+    `The operation ran longer than ${timeoutMs} ms and was stopped (GRAPHQL_OPERATION_TIMEOUT_MS)`,
+    {
+      extensions: { code: OPERATION_TIMEOUT, timeoutMs },
+    },
+  );
 }
 
-export function operationTimeoutPlugin<Context extends object>(timeoutMs: number, onStart?: (context: Context, signal: AbortSignal) => void): ApolloServerPlugin<Context> {
+export function operationTimeoutPlugin<Context extends object>(
+  timeoutMs: number,
+  onStart?: (context: Context, signal: AbortSignal) => void,
+): ApolloServerPlugin<Context> {
   return {
     async requestDidStart({ contextValue }) {
       const controller = new AbortController();

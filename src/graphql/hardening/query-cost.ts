@@ -34,8 +34,13 @@ export const DEFAULT_COST_SETTINGS: CostSettings = {
   listSizeArguments: ['first', 'last', 'limit', 'pageLimit', 'pageSize'],
 };
 
-export function findOperation(document: DocumentNode, operationName: string | null | undefined): OperationDefinitionNode | undefined {
-  const operations = document.definitions.filter((definition): definition is OperationDefinitionNode => definition.kind === Kind.OPERATION_DEFINITION);
+export function findOperation(
+  document: DocumentNode,
+  operationName: string | null | undefined,
+): OperationDefinitionNode | undefined {
+  const operations = document.definitions.filter(
+    (definition): definition is OperationDefinitionNode => definition.kind === Kind.OPERATION_DEFINITION,
+  );
   if (operationName === undefined || operationName === null) return operations.length === 1 ? operations[0] : undefined;
   return operations.find((operation) => operation.name?.value === operationName);
 }
@@ -47,9 +52,15 @@ export function operationCost(
   variables: Readonly<Record<string, unknown>>,
   settings: CostSettings = DEFAULT_COST_SETTINGS,
 ): number {
-  const fragments = new Map(document.definitions.flatMap((definition) => (definition.kind === Kind.FRAGMENT_DEFINITION ? [[definition.name.value, definition] as const] : [])));
+  const fragments = new Map(
+    document.definitions.flatMap((definition) =>
+      definition.kind === Kind.FRAGMENT_DEFINITION ? [[definition.name.value, definition] as const] : [],
+    ),
+  );
   const variableDefaults = new Map(
-    (operation.variableDefinitions ?? []).flatMap((definition) => (definition.defaultValue !== undefined ? [[definition.variable.name.value, definition.defaultValue] as const] : [])),
+    (operation.variableDefinitions ?? []).flatMap((definition) =>
+      definition.defaultValue !== undefined ? [[definition.variable.name.value, definition.defaultValue] as const] : [],
+    ),
   );
 
   const listSize = (node: FieldNode, field: GraphQLField<unknown, unknown>): number | undefined => {
@@ -62,7 +73,12 @@ export function operationCost(
         if (given.value.kind === Kind.VARIABLE) {
           const variable = given.value.name.value;
           const fallback = variableDefaults.get(variable);
-          value = variable in variables ? variables[variable] : fallback !== undefined ? valueFromAST(fallback, argument.type) : argument.defaultValue;
+          value =
+            variable in variables
+              ? variables[variable]
+              : fallback !== undefined
+                ? valueFromAST(fallback, argument.type)
+                : argument.defaultValue;
         } else {
           value = valueFromAST(given.value, argument.type);
         }
@@ -72,11 +88,19 @@ export function operationCost(
     return undefined;
   };
 
-  const costOf = (selectionSet: SelectionSetNode, parent: GraphQLNamedType, parentSized: boolean, seen: ReadonlySet<string>): number => {
+  const costOf = (
+    selectionSet: SelectionSetNode,
+    parent: GraphQLNamedType,
+    parentSized: boolean,
+    seen: ReadonlySet<string>,
+  ): number => {
     let total = 0;
     for (const selection of selectionSet.selections) {
       if (selection.kind === Kind.INLINE_FRAGMENT) {
-        const typed = selection.typeCondition !== undefined ? (schema.getType(selection.typeCondition.name.value) ?? parent) : parent;
+        const typed =
+          selection.typeCondition !== undefined
+            ? (schema.getType(selection.typeCondition.name.value) ?? parent)
+            : parent;
         total += costOf(selection.selectionSet, typed, parentSized, seen);
         continue;
       }
@@ -94,13 +118,21 @@ export function operationCost(
       const sized = listSize(selection, field);
       const isList = isListType(getNullableType(field.type));
       const multiplier = sized ?? (isList && !parentSized ? settings.defaultListSize : 1);
-      const children = selection.selectionSet === undefined ? 0 : costOf(selection.selectionSet, getNamedType(field.type), sized !== undefined, seen);
+      const children =
+        selection.selectionSet === undefined
+          ? 0
+          : costOf(selection.selectionSet, getNamedType(field.type), sized !== undefined, seen);
       total += 1 + multiplier * children;
     }
     return total;
   };
 
-  const root = operation.operation === 'query' ? schema.getQueryType() : operation.operation === 'mutation' ? schema.getMutationType() : schema.getSubscriptionType();
+  const root =
+    operation.operation === 'query'
+      ? schema.getQueryType()
+      : operation.operation === 'mutation'
+        ? schema.getMutationType()
+        : schema.getSubscriptionType();
   if (root === null || root === undefined) return 0;
   return costOf(operation.selectionSet, root, false, new Set());
 }

@@ -13,7 +13,12 @@ export interface RoleGuardOptions<Context> {
   fieldRoles?: Readonly<Record<string, Role>>;
 }
 
-function rootFieldNames(selectionSet: SelectionSetNode, fragments: ReadonlyMap<string, FragmentDefinitionNode>, seen: Set<string>, into: Set<string>): Set<string> {
+function rootFieldNames(
+  selectionSet: SelectionSetNode,
+  fragments: ReadonlyMap<string, FragmentDefinitionNode>,
+  seen: Set<string>,
+  into: Set<string>,
+): Set<string> {
   for (const selection of selectionSet.selections) {
     if (selection.kind === Kind.FIELD) into.add(selection.name.value);
     else if (selection.kind === Kind.INLINE_FRAGMENT) rootFieldNames(selection.selectionSet, fragments, seen, into);
@@ -27,7 +32,9 @@ function rootFieldNames(selectionSet: SelectionSetNode, fragments: ReadonlyMap<s
   return into;
 }
 
-export function roleGuardPlugin<Context extends object>(options: RoleGuardOptions<Context>): ApolloServerPlugin<Context> {
+export function roleGuardPlugin<Context extends object>(
+  options: RoleGuardOptions<Context>,
+): ApolloServerPlugin<Context> {
   return {
     async requestDidStart() {
       return {
@@ -35,18 +42,32 @@ export function roleGuardPlugin<Context extends object>(options: RoleGuardOption
           if (operation === undefined) return;
           const caller = options.callerOf(contextValue);
           if (caller === undefined) {
-            throw new GraphQLError('No caller identity for this request', { extensions: { code: 'UNAUTHENTICATED', http: { status: 401 } } });
+            throw new GraphQLError('No caller identity for this request', {
+              extensions: { code: 'UNAUTHENTICATED', http: { status: 401 } },
+            });
           }
-          const typeName = operation.operation === 'mutation' ? 'Mutation' : operation.operation === 'subscription' ? 'Subscription' : 'Query';
+          const typeName =
+            operation.operation === 'mutation'
+              ? 'Mutation'
+              : operation.operation === 'subscription'
+                ? 'Subscription'
+                : 'Query';
           const fallback: Role = operation.operation === 'mutation' ? 'write' : 'read';
-          const fragments = new Map(document.definitions.flatMap((definition) => (definition.kind === Kind.FRAGMENT_DEFINITION ? [[definition.name.value, definition] as const] : [])));
+          const fragments = new Map(
+            document.definitions.flatMap((definition) =>
+              definition.kind === Kind.FRAGMENT_DEFINITION ? [[definition.name.value, definition] as const] : [],
+            ),
+          );
           for (const field of rootFieldNames(operation.selectionSet, fragments, new Set(), new Set())) {
             if (field.startsWith('__')) continue;
             const role = options.fieldRoles?.[`${typeName}.${field}`] ?? fallback;
             if (!caller.roles.includes(role)) {
-              throw new GraphQLError(`${typeName}.${field} needs the "${role}" role; this caller has ${caller.roles.join(', ') || 'none'}`, {
-                extensions: { code: 'FORBIDDEN', requiredRole: role, http: { status: 403 } },
-              });
+              throw new GraphQLError(
+                `${typeName}.${field} needs the "${role}" role; this caller has ${caller.roles.join(', ') || 'none'}`,
+                {
+                  extensions: { code: 'FORBIDDEN', requiredRole: role, http: { status: 403 } },
+                },
+              );
             }
           }
         },

@@ -7,7 +7,16 @@ import type { CountryCode } from 'libphonenumber-js';
 import { z } from 'zod';
 import type { ContactWrite } from '../../ghl/ghl-api.js';
 import { INPUT_LIMITS } from './input-limits.js';
-import { CountrySchema, EmailSchema, IdSchema, optionalText, phoneSchema, TagListSchema, TimeZoneSchema, WebsiteSchema } from './text-fields.js';
+import {
+  CountrySchema,
+  EmailSchema,
+  IdSchema,
+  optionalText,
+  phoneSchema,
+  TagListSchema,
+  TimeZoneSchema,
+  WebsiteSchema,
+} from './text-fields.js';
 
 const AddressInputSchema = z.object({
   line1: optionalText(INPUT_LIMITS.addressLine),
@@ -34,7 +43,10 @@ function contactFields(defaultCountry: CountryCode) {
     source: optionalText(INPUT_LIMITS.source),
     dnd: z.boolean().nullish(),
     assignedTo: IdSchema.nullish(),
-    customFields: z.array(CustomFieldInputSchema).max(INPUT_LIMITS.customFields, `at most ${INPUT_LIMITS.customFields} custom fields`).nullish(),
+    customFields: z
+      .array(CustomFieldInputSchema)
+      .max(INPUT_LIMITS.customFields, `at most ${INPUT_LIMITS.customFields} custom fields`)
+      .nullish(),
   });
 }
 
@@ -58,7 +70,11 @@ function toContactWrite(fields: ContactFields): ContactWrite {
   // GHL takes no null for these: null means "empty list" / "off".
   if (fields.tags !== undefined) write.tags = fields.tags ?? [];
   if (fields.dnd !== undefined) write.dnd = fields.dnd ?? false;
-  if (fields.customFields !== undefined) write.customFields = (fields.customFields ?? []).map((field) => ({ id: field.id, field_value: field.value ?? null }));
+  if (fields.customFields !== undefined)
+    write.customFields = (fields.customFields ?? []).map((field) => ({
+      id: field.id,
+      field_value: field.value ?? null,
+    }));
   if (fields.address !== undefined) {
     const address = fields.address;
     if (address === null) {
@@ -81,7 +97,11 @@ export function createContactInputSchema(defaultCountry: CountryCode) {
   return contactFields(defaultCountry)
     .superRefine((fields, context) => {
       if (IDENTIFYING.every((key) => fields[key] === undefined || fields[key] === null)) {
-        context.addIssue({ code: 'custom', path: ['email'], message: 'a new contact needs at least one of email, phone, firstName, lastName or name' });
+        context.addIssue({
+          code: 'custom',
+          path: ['email'],
+          message: 'a new contact needs at least one of email, phone, firstName, lastName or name',
+        });
       }
     })
     .transform(toContactWrite);
@@ -91,7 +111,8 @@ export type CreateContactInput = z.output<ReturnType<typeof createContactInputSc
 export function updateContactInputSchema(defaultCountry: CountryCode) {
   return contactFields(defaultCountry)
     .superRefine((fields, context) => {
-      if (Object.values(fields).every((value) => value === undefined)) context.addIssue({ code: 'custom', path: [], message: 'name at least one field to change' });
+      if (Object.values(fields).every((value) => value === undefined))
+        context.addIssue({ code: 'custom', path: [], message: 'name at least one field to change' });
     })
     .transform(toContactWrite);
 }
@@ -102,7 +123,11 @@ export function upsertContactInputSchema(defaultCountry: CountryCode) {
   return contactFields(defaultCountry)
     .superRefine((fields, context) => {
       if ((fields.email ?? null) === null && (fields.phone ?? null) === null) {
-        context.addIssue({ code: 'custom', path: ['email'], message: 'an upsert matches on email or phone: give at least one' });
+        context.addIssue({
+          code: 'custom',
+          path: ['email'],
+          message: 'an upsert matches on email or phone: give at least one',
+        });
       }
     })
     .transform(toContactWrite);

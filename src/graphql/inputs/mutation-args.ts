@@ -10,11 +10,15 @@ import { CreateTaskInputSchema, UpdateTaskInputSchema } from './task-input.js';
 import { IdSchema, TagListSchema } from './text-fields.js';
 
 export const createContactArgsSchema = (country: CountryCode) => z.object({ input: createContactInputSchema(country) });
-export const updateContactArgsSchema = (country: CountryCode) => z.object({ id: IdSchema, input: updateContactInputSchema(country) });
+export const updateContactArgsSchema = (country: CountryCode) =>
+  z.object({ id: IdSchema, input: updateContactInputSchema(country) });
 export const upsertContactArgsSchema = (country: CountryCode) => z.object({ input: upsertContactInputSchema(country) });
 
 export const ContactIdArgsSchema = z.object({ id: IdSchema });
-export const ContactTagsArgsSchema = z.object({ contactId: IdSchema, tags: TagListSchema.min(1, 'name at least one tag') });
+export const ContactTagsArgsSchema = z.object({
+  contactId: IdSchema,
+  tags: TagListSchema.min(1, 'name at least one tag'),
+});
 
 export const CreateTaskArgsSchema = z.object({ contactId: IdSchema, input: CreateTaskInputSchema });
 export const UpdateTaskArgsSchema = z.object({ contactId: IdSchema, id: IdSchema, input: UpdateTaskInputSchema });

@@ -6,5 +6,8 @@ import { IdSchema, requiredText } from './text-fields.js';
 
 export const NoteInputSchema = z
   .object({ body: requiredText(INPUT_LIMITS.noteBody), userId: IdSchema.nullish() })
-  .transform((fields): NoteWrite => ({ body: fields.body, ...(fields.userId === undefined || fields.userId === null ? {} : { userId: fields.userId }) }));
+  .transform((fields): NoteWrite => ({
+    body: fields.body,
+    ...(fields.userId === undefined || fields.userId === null ? {} : { userId: fields.userId }),
+  }));
 export type NoteInput = z.output<typeof NoteInputSchema>;

@@ -30,7 +30,10 @@ export const UpdateTaskInputSchema = z
     completed: z.boolean().optional(),
     assignedTo: IdSchema.nullish(),
   })
-  .refine((fields) => Object.values(fields).some((value) => value !== undefined), { message: 'name at least one field to change', path: [] })
+  .refine((fields) => Object.values(fields).some((value) => value !== undefined), {
+    message: 'name at least one field to change',
+    path: [],
+  })
   .transform((fields): TaskWrite => {
     const write: TaskWrite = {};
     if (fields.title !== undefined) write.title = fields.title;

@@ -9,11 +9,7 @@ import { INPUT_LIMITS } from './input-limits.js';
 
 /** Trimmed; empty after trimming is refused (use null to clear a field). */
 export function requiredText(max: number) {
-  return z
-    .string()
-    .trim()
-    .min(1, 'must not be empty')
-    .max(max, `must be at most ${max} characters`);
+  return z.string().trim().min(1, 'must not be empty').max(max, `must be at most ${max} characters`);
 }
 
 /** Optional and nullable: undefined leaves the field alone, null clears it. */
@@ -21,14 +17,21 @@ export function optionalText(max: number) {
   return requiredText(max).nullish();
 }
 
-export const IdSchema = z.string().trim().min(1, 'must not be empty').max(INPUT_LIMITS.id, `must be at most ${INPUT_LIMITS.id} characters`);
+export const IdSchema = z
+  .string()
+  .trim()
+  .min(1, 'must not be empty')
+  .max(INPUT_LIMITS.id, `must be at most ${INPUT_LIMITS.id} characters`);
 
 /** ISO-8601 date-time with an offset or Z, as GHL stores due dates; normalised to UTC. */
 const ISO_DATE_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:?\d{2})$/;
 export const IsoDateTimeSchema = z
   .string()
   .trim()
-  .refine((value) => ISO_DATE_TIME.test(value) && !Number.isNaN(Date.parse(value)), 'must be an ISO-8601 date-time with an offset, e.g. 2026-01-31T09:30:00Z')
+  .refine(
+    (value) => ISO_DATE_TIME.test(value) && !Number.isNaN(Date.parse(value)),
+    'must be an ISO-8601 date-time with an offset, e.g. 2026-01-31T09:30:00Z',
+  )
   .transform((value) => new Date(value).toISOString());
 
 /** Lowercased: HighLevel stores and matches e-mails lowercased. */
@@ -46,7 +49,10 @@ export function phoneSchema(defaultCountry: CountryCode) {
     .transform((value, context) => {
       const parsed = parsePhoneNumberFromString(value, defaultCountry);
       if (!parsed?.isValid()) {
-        context.addIssue({ code: 'custom', message: `is not a phone number that can be written as E.164 (numbers without +country are read as ${defaultCountry})` });
+        context.addIssue({
+          code: 'custom',
+          message: `is not a phone number that can be written as E.164 (numbers without +country are read as ${defaultCountry})`,
+        });
         return z.NEVER;
       }
       return parsed.number;
@@ -75,4 +81,6 @@ export const CountrySchema = z
 /** One tag: trimmed, non-empty. GHL lowercases tags itself, so case is left alone here. */
 export const TagSchema = requiredText(INPUT_LIMITS.tag);
 
-export const TagListSchema = z.array(TagSchema).max(INPUT_LIMITS.tagsPerCall, `at most ${INPUT_LIMITS.tagsPerCall} tags`);
+export const TagListSchema = z
+  .array(TagSchema)
+  .max(INPUT_LIMITS.tagsPerCall, `at most ${INPUT_LIMITS.tagsPerCall} tags`);

@@ -64,7 +64,11 @@ async function uncachedCalls(cache: SharedCache, locationId: string, root: RootF
 }
 
 /** `extensions.rateLimit`: what the operation cost and what the location's budget has left. */
-export function rateLimitExtension(rateBudget: RateBudget | null, locationId: string, cost: { estimated: number | null; actual: number }): Record<string, unknown> {
+export function rateLimitExtension(
+  rateBudget: RateBudget | null,
+  locationId: string,
+  cost: { estimated: number | null; actual: number },
+): Record<string, unknown> {
   const snapshot = rateBudget?.snapshot(locationId);
   return {
     cost,
@@ -73,7 +77,9 @@ export function rateLimitExtension(rateBudget: RateBudget | null, locationId: st
   };
 }
 
-export function admissionPlugin<TContext extends AdmissionContext>(deps: AdmissionPluginDeps): ApolloServerPlugin<TContext> {
+export function admissionPlugin<TContext extends AdmissionContext>(
+  deps: AdmissionPluginDeps,
+): ApolloServerPlugin<TContext> {
   const admitted = new AdmittedCalls();
   return {
     async requestDidStart() {
@@ -101,19 +107,32 @@ export function admissionPlugin<TContext extends AdmissionContext>(deps: Admissi
             release = admitted.hold(locationId, calls, sent);
             return;
           }
-          const reason = affordable.ok ? `${calls} calls (${ahead} more admitted before) need ~${affordable.waitMs} ms of budget (${affordable.reason})` : affordable.reason;
+          const reason = affordable.ok
+            ? `${calls} calls (${ahead} more admitted before) need ~${affordable.waitMs} ms of budget (${affordable.reason})`
+            : affordable.reason;
           if (operation.operation === 'mutation') {
-            throw new GraphQLError(`Not sent: HighLevel's rate budget cannot take this mutation now (${reason}); retry in ${affordable.waitMs} ms`, {
-              extensions: { code: ErrorCode.RateLimited, retryAfterMs: affordable.waitMs },
-            });
+            throw new GraphQLError(
+              `Not sent: HighLevel's rate budget cannot take this mutation now (${reason}); retry in ${affordable.waitMs} ms`,
+              {
+                extensions: { code: ErrorCode.RateLimited, retryAfterMs: affordable.waitMs },
+              },
+            );
           }
           const snapshot = budget.snapshot(locationId);
           if (snapshot.limitsKnown && calls > snapshot.burstMax) {
             // No wait would ever fit it whole: spend what the window has left now, so what loads is
             // cached and each retry (after the window resets) gets further, instead of never.
-            const free = Math.min(snapshot.burstRemaining - snapshot.queued.interactive, snapshot.dailyRemaining - snapshot.dailyReserve) - ahead;
+            const free =
+              Math.min(
+                snapshot.burstRemaining - snapshot.queued.interactive,
+                snapshot.dailyRemaining - snapshot.dailyReserve,
+              ) - ahead;
             const now = Math.max(0, free);
-            admission.grantPartially(now, Math.max(snapshot.resetInMs, 1), `${calls} calls exceed a whole burst window of ${snapshot.burstMax}; ${now} granted now`);
+            admission.grantPartially(
+              now,
+              Math.max(snapshot.resetInMs, 1),
+              `${calls} calls exceed a whole burst window of ${snapshot.burstMax}; ${now} granted now`,
+            );
             release = admitted.hold(locationId, now, sent);
             return;
           }
@@ -129,10 +148,19 @@ export function admissionPlugin<TContext extends AdmissionContext>(deps: Admissi
           if (admission === undefined || upstream === undefined) return;
           const extensions: Record<string, unknown> = {
             ...result.extensions,
-            rateLimit: rateLimitExtension(deps.rateBudget, locationId, { estimated: admission.estimatedCalls, actual: upstream.snapshot().calls }),
+            rateLimit: rateLimitExtension(deps.rateBudget, locationId, {
+              estimated: admission.estimatedCalls,
+              actual: upstream.snapshot().calls,
+            }),
           };
-          if (admission.mode === 'cache-only') extensions['admission'] = { mode: admission.mode, retryAfterMs: admission.retryAfterMs };
-          if (admission.mode === 'partial') extensions['admission'] = { mode: admission.mode, retryAfterMs: admission.retryAfterMs, grantedCalls: admission.grantedCalls };
+          if (admission.mode === 'cache-only')
+            extensions['admission'] = { mode: admission.mode, retryAfterMs: admission.retryAfterMs };
+          if (admission.mode === 'partial')
+            extensions['admission'] = {
+              mode: admission.mode,
+              retryAfterMs: admission.retryAfterMs,
+              grantedCalls: admission.grantedCalls,
+            };
           const stale = admission.stale;
           if (stale.count > 0) {
             extensions['stale'] = true;

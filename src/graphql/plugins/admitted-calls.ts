@@ -32,7 +32,8 @@ export class AdmittedCalls {
   /** Calls admitted operations of the location have not sent yet. */
   unsent(locationId: string): number {
     let total = 0;
-    for (const admitted of this.byLocation.get(locationId) ?? []) total += Math.max(0, admitted.calls - admitted.sent());
+    for (const admitted of this.byLocation.get(locationId) ?? [])
+      total += Math.max(0, admitted.calls - admitted.sent());
     return total;
   }
 }

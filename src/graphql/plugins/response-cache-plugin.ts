@@ -11,11 +11,21 @@ import type { ResponseCache } from '../../cache/response-cache.js';
 import type { GraphQLContext } from '../context.js';
 
 /** Root fields answered only from the shared entity cache (or upstream, which spoils reuse). */
-const REUSABLE_ROOT_FIELDS: ReadonlySet<string> = new Set(['contact', 'contacts', 'contactsByBusiness', 'task', 'note', '_entities', '__typename']);
+const REUSABLE_ROOT_FIELDS: ReadonlySet<string> = new Set([
+  'contact',
+  'contacts',
+  'contactsByBusiness',
+  'task',
+  'note',
+  '_entities',
+  '__typename',
+]);
 
 function onlyReusableRootFields(operation: OperationDefinitionNode): boolean {
   // Fragments at the root could hide any field: such operations simply always execute.
-  return operation.selectionSet.selections.every((selection) => selection.kind === Kind.FIELD && REUSABLE_ROOT_FIELDS.has(selection.name.value));
+  return operation.selectionSet.selections.every(
+    (selection) => selection.kind === Kind.FIELD && REUSABLE_ROOT_FIELDS.has(selection.name.value),
+  );
 }
 
 export function responseCachePlugin(cache: ResponseCache): ApolloServerPlugin<GraphQLContext> {

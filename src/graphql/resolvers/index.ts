@@ -32,7 +32,18 @@ import { DateTime, JSON } from './scalars.js';
 export const resolvers: Resolvers = {
   DateTime,
   JSON,
-  Query: { contact, contacts, contactsByBusiness, task, note, deadLetters, previewRoofrRecord, syncRun, syncRuns, rateLimit },
+  Query: {
+    contact,
+    contacts,
+    contactsByBusiness,
+    task,
+    note,
+    deadLetters,
+    previewRoofrRecord,
+    syncRun,
+    syncRuns,
+    rateLimit,
+  },
   Mutation: {
     createContact,
     updateContact,

@@ -17,7 +17,12 @@ export const createContact: NonNullable<MutationResolvers['createContact']> = as
           async () => (await context.ghl.upsertContact(context.locationId, input, context.callOptions)).contact,
         )
       : { value: await create() };
-  await announceChange(writePath, { kind: 'contact', change: 'created', locationId: context.locationId, contactId: contact.id });
+  await announceChange(writePath, {
+    kind: 'contact',
+    change: 'created',
+    locationId: context.locationId,
+    contactId: contact.id,
+  });
   const roofrSync = await writePath.push.pushContact(context.locationId, contact, { callOptions: context.callOptions });
   return { contact, created: true, roofrSync };
 };

@@ -11,7 +11,13 @@ export const createNote: NonNullable<MutationResolvers['createNote']> = async (_
     () => context.ghl.createNote(context.locationId, contactId, input, context.callOptions),
     () => findNoteLike(context.ghl, context.locationId, contactId, input, context.callOptions),
   );
-  await announceChange(writePath, { kind: 'note', change: 'created', locationId: context.locationId, contactId, id: note.id });
+  await announceChange(writePath, {
+    kind: 'note',
+    change: 'created',
+    locationId: context.locationId,
+    contactId,
+    id: note.id,
+  });
   const roofrSync = await writePath.push.pushNote(context.locationId, note, { callOptions: context.callOptions });
   return { note, roofrSync };
 };

@@ -11,7 +11,13 @@ export const createTask: NonNullable<MutationResolvers['createTask']> = async (_
     () => context.ghl.createTask(context.locationId, contactId, input, context.callOptions),
     () => findTaskLike(context.ghl, context.locationId, contactId, input, context.callOptions),
   );
-  await announceChange(writePath, { kind: 'task', change: 'created', locationId: context.locationId, contactId, id: task.id });
+  await announceChange(writePath, {
+    kind: 'task',
+    change: 'created',
+    locationId: context.locationId,
+    contactId,
+    id: task.id,
+  });
   const roofrSync = await writePath.push.pushTask(context.locationId, task, { callOptions: context.callOptions });
   return { task, roofrSync };
 };

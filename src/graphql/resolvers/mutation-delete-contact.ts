@@ -7,7 +7,12 @@ export const deleteContact: NonNullable<MutationResolvers['deleteContact']> = as
   const { id } = parseInput(ContactIdArgsSchema, args);
   const writePath = await requireWriteAccess(context);
   await context.ghl.deleteContact(context.locationId, id, context.callOptions);
-  await announceChange(writePath, { kind: 'contact', change: 'deleted', locationId: context.locationId, contactId: id });
+  await announceChange(writePath, {
+    kind: 'contact',
+    change: 'deleted',
+    locationId: context.locationId,
+    contactId: id,
+  });
   const roofrSync = await writePath.push.removeContact(context.locationId, id);
   return { deletedId: id, roofrSync };
 };

@@ -3,7 +3,11 @@ import { parseInput } from '../inputs/field-errors.js';
 import type { MutationResolvers } from '../resolvers-types.generated.js';
 import { announceChange, requireWriteAccess } from '../write-path.js';
 
-export const removeContactTags: NonNullable<MutationResolvers['removeContactTags']> = async (_parent, args, context) => {
+export const removeContactTags: NonNullable<MutationResolvers['removeContactTags']> = async (
+  _parent,
+  args,
+  context,
+) => {
   const { contactId, tags } = parseInput(ContactTagsArgsSchema, args);
   const writePath = await requireWriteAccess(context);
   const result = await context.ghl.removeTags(context.locationId, contactId, tags, context.callOptions);

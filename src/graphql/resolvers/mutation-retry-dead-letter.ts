@@ -3,7 +3,9 @@ import { parseInput } from '../inputs/field-errors.js';
 import type { MutationResolvers } from '../resolvers-types.generated.js';
 import { writePathOf } from '../write-path.js';
 
-const RetryDeadLetterArgsSchema = z.object({ id: z.string().regex(/^\d{1,15}$/, 'must be a dead letter id from deadLetters') });
+const RetryDeadLetterArgsSchema = z.object({
+  id: z.string().regex(/^\d{1,15}$/, 'must be a dead letter id from deadLetters'),
+});
 
 export const retryDeadLetter: NonNullable<MutationResolvers['retryDeadLetter']> = async (_parent, args, context) => {
   const { id } = parseInput(RetryDeadLetterArgsSchema, args);

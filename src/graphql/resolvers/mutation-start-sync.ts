@@ -2,8 +2,20 @@ import type { MutationResolvers } from '../resolvers-types.generated.js';
 import { userInputError } from '../errors.js';
 import { syncOf, syncRunView } from './query-sync-run-model.js';
 
-export const startSync: NonNullable<MutationResolvers['startSync']> = async (_parent, { businessId, mode }, context) => {
-  if (businessId != null && !/^[A-Za-z0-9_-]{1,64}$/.test(businessId)) throw userInputError('businessId is not a HighLevel id', { fields: [{ field: 'businessId', message: 'not a HighLevel id' }] });
-  const run = await syncOf(context).engine.startSync({ locationId: context.locationId, businessId: businessId ?? null, mode: mode ?? 'INCREMENTAL', trigger: 'manual' });
+export const startSync: NonNullable<MutationResolvers['startSync']> = async (
+  _parent,
+  { businessId, mode },
+  context,
+) => {
+  if (businessId != null && !/^[A-Za-z0-9_-]{1,64}$/.test(businessId))
+    throw userInputError('businessId is not a HighLevel id', {
+      fields: [{ field: 'businessId', message: 'not a HighLevel id' }],
+    });
+  const run = await syncOf(context).engine.startSync({
+    locationId: context.locationId,
+    businessId: businessId ?? null,
+    mode: mode ?? 'INCREMENTAL',
+    trigger: 'manual',
+  });
   return syncRunView(run);
 };

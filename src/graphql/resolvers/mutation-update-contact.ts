@@ -7,7 +7,12 @@ export const updateContact: NonNullable<MutationResolvers['updateContact']> = as
   const { id, input } = parseInput(updateContactArgsSchema(writePathOf(context).defaultPhoneCountry), args);
   const writePath = await requireWriteAccess(context);
   const contact = await context.ghl.updateContact(context.locationId, id, input, context.callOptions);
-  await announceChange(writePath, { kind: 'contact', change: 'updated', locationId: context.locationId, contactId: contact.id });
+  await announceChange(writePath, {
+    kind: 'contact',
+    change: 'updated',
+    locationId: context.locationId,
+    contactId: contact.id,
+  });
   const roofrSync = await writePath.push.pushContact(context.locationId, contact, { callOptions: context.callOptions });
   return { contact, created: false, roofrSync };
 };

@@ -8,7 +8,12 @@ export const upsertContact: NonNullable<MutationResolvers['upsertContact']> = as
   const { input } = parseInput(upsertContactArgsSchema(writePathOf(context).defaultPhoneCountry), args);
   const writePath = await requireWriteAccess(context);
   const { contact, created } = await context.ghl.upsertContact(context.locationId, input, context.callOptions);
-  await announceChange(writePath, { kind: 'contact', change: created ? 'created' : 'updated', locationId: context.locationId, contactId: contact.id });
+  await announceChange(writePath, {
+    kind: 'contact',
+    change: created ? 'created' : 'updated',
+    locationId: context.locationId,
+    contactId: contact.id,
+  });
   const roofrSync = await writePath.push.pushContact(context.locationId, contact, { callOptions: context.callOptions });
   return { contact, created, roofrSync };
 };

@@ -22,7 +22,11 @@ export const contactsByBusiness: NonNullable<QueryResolvers['contactsByBusiness'
       ? await load('interactive')
       : await cachedRead(
           layer,
-          { cacheKey: await layer.cache.businessListKey(context.locationId, args.businessId, request), ttlMs: layer.cache.ttls.businessList, endpoint: 'GET /contacts/business/{businessId}' },
+          {
+            cacheKey: await layer.cache.businessListKey(context.locationId, args.businessId, request),
+            ttlMs: layer.cache.ttls.businessList,
+            endpoint: 'GET /contacts/business/{businessId}',
+          },
           load,
         );
   const edges = result.contacts.slice(0, first).map((node, index) => {

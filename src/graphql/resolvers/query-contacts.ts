@@ -34,13 +34,20 @@ export const contacts: NonNullable<QueryResolvers['contacts']> = async (_parent,
 /** One search page through the shared cache (keyed by the request and the location's search generation). */
 async function search(context: GraphQLContext, request: SearchContactsRequest): Promise<SearchContactsResult> {
   const layer = context.cacheLayer;
-  const load = (lane: 'interactive' | 'background') => context.ghl.searchContacts(context.locationId, request, withLane(context.callOptions, lane));
+  const load = (lane: 'interactive' | 'background') =>
+    context.ghl.searchContacts(context.locationId, request, withLane(context.callOptions, lane));
   if (layer === undefined) return load('interactive');
   const cacheKey = await layer.cache.searchKey(context.locationId, request);
   return cachedRead(layer, { cacheKey, ttlMs: layer.cache.ttls.search, endpoint: 'POST /contacts/search' }, load);
 }
 
-function toConnection(context: GraphQLContext, hits: SearchedContact[], start: number, first: number, total: number): Connection {
+function toConnection(
+  context: GraphQLContext,
+  hits: SearchedContact[],
+  start: number,
+  first: number,
+  total: number,
+): Connection {
   const edges = hits.map((hit, index) => {
     prime(context, hit.contact);
     return { node: hit.contact, cursor: encodeCursor({ k: 'search', n: start + index + 1, sa: hit.searchAfter }) };

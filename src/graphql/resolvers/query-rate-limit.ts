@@ -10,11 +10,24 @@ import type { QueryResolvers } from '../resolvers-types.generated.js';
 export const rateLimit: NonNullable<QueryResolvers['rateLimit']> = async (_parent, args, context) => {
   const locationId = args.locationId ?? context.locationId;
   if (locationId !== context.locationId) {
-    throw new GraphQLError(`rateLimit: this request acts for location ${context.locationId} only`, { extensions: { code: ErrorCode.Forbidden } });
+    throw new GraphQLError(`rateLimit: this request acts for location ${context.locationId} only`, {
+      extensions: { code: ErrorCode.Forbidden },
+    });
   }
   const budget = context.rateBudget;
   if (budget === null) {
-    return { locationId, limitsKnown: false, burstMax: 0, burstRemaining: 0, intervalMs: 0, dailyMax: 0, dailyRemaining: 0, reserve: 0, resetInMs: 0, queued: { interactive: 0, background: 0 } };
+    return {
+      locationId,
+      limitsKnown: false,
+      burstMax: 0,
+      burstRemaining: 0,
+      intervalMs: 0,
+      dailyMax: 0,
+      dailyRemaining: 0,
+      reserve: 0,
+      resetInMs: 0,
+      queued: { interactive: 0, background: 0 },
+    };
   }
   await budget.refresh?.(locationId);
   const snapshot = budget.snapshot(locationId);

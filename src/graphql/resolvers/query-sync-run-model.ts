@@ -6,7 +6,12 @@ import type { GraphQLContext } from '../context.js';
 import { ErrorCode } from '../errors.js';
 import type { SyncRun, SyncRunStatus } from '../resolvers-types.generated.js';
 
-const STATUS: Record<StoredRun['status'], SyncRunStatus> = { running: 'RUNNING', succeeded: 'SUCCEEDED', partial: 'PARTIAL', failed: 'FAILED' };
+const STATUS: Record<StoredRun['status'], SyncRunStatus> = {
+  running: 'RUNNING',
+  succeeded: 'SUCCEEDED',
+  partial: 'PARTIAL',
+  failed: 'FAILED',
+};
 
 export function toStoredStatus(status: SyncRunStatus): StoredRun['status'] {
   return status.toLowerCase() as StoredRun['status'];
@@ -25,11 +30,20 @@ export function syncRunView(run: StoredRun, now: number = Date.now()): SyncRun {
     startedAt: run.startedAt,
     finishedAt: run.finishedAt,
     durationMs: Math.max(0, end - Date.parse(run.startedAt)),
-    errors: run.errors.map((entry) => ({ message: entry.message, code: entry.code ?? null, entityKind: entry.entityKind ?? null, entityId: entry.entityId ?? null, at: entry.at ?? null })),
+    errors: run.errors.map((entry) => ({
+      message: entry.message,
+      code: entry.code ?? null,
+      entityKind: entry.entityKind ?? null,
+      entityId: entry.entityId ?? null,
+      at: entry.at ?? null,
+    })),
   };
 }
 
 export function syncOf(context: GraphQLContext): SyncService {
-  if (context.sync === undefined) throw new GraphQLError('Sync is not configured on this gateway (no store was given to startGateway)', { extensions: { code: ErrorCode.Forbidden } });
+  if (context.sync === undefined)
+    throw new GraphQLError('Sync is not configured on this gateway (no store was given to startGateway)', {
+      extensions: { code: ErrorCode.Forbidden },
+    });
   return context.sync;
 }

@@ -6,7 +6,10 @@ import { syncOf, syncRunView, toStoredStatus } from './query-sync-run-model.js';
 
 export const syncRuns: NonNullable<QueryResolvers['syncRuns']> = async (_parent, { first, after, status }, context) => {
   const size = first ?? 20;
-  if (size < 1 || size > 100) throw userInputError('first must be between 1 and 100', { fields: [{ field: 'first', message: 'must be between 1 and 100' }] });
+  if (size < 1 || size > 100)
+    throw userInputError('first must be between 1 and 100', {
+      fields: [{ field: 'first', message: 'must be between 1 and 100' }],
+    });
   const wanted = status == null ? null : toStoredStatus(status);
   const runs = syncOf(context).runs;
   // The store pages by start time only; a status filter reads on until the page is full.
@@ -28,14 +31,20 @@ export const syncRuns: NonNullable<QueryResolvers['syncRuns']> = async (_parent,
       cursor = page.endCursor;
     }
   } catch (error) {
-    if (error instanceof InvalidCursorError) throw userInputError(error.message, { fields: [{ field: 'after', message: error.message }] });
+    if (error instanceof InvalidCursorError)
+      throw userInputError(error.message, { fields: [{ field: 'after', message: error.message }] });
     throw error;
   }
   const firstRun = items[0];
   const last = items[items.length - 1];
   return {
     edges: items.map((run) => ({ node: syncRunView(run), cursor: encodeRunCursor(run) })),
-    pageInfo: { hasNextPage, hasPreviousPage: after != null, startCursor: firstRun ? encodeRunCursor(firstRun) : null, endCursor: last ? encodeRunCursor(last) : null },
+    pageInfo: {
+      hasNextPage,
+      hasPreviousPage: after != null,
+      startCursor: firstRun ? encodeRunCursor(firstRun) : null,
+      endCursor: last ? encodeRunCursor(last) : null,
+    },
   };
 };
 

@@ -19,9 +19,16 @@ import type { SimClock } from './clock.js';
 const Scope = { path: z.string().optional(), method: z.string().optional() };
 const Counted = z.object({ count: z.number().int().min(0), ...Scope });
 export const AdminFaultsBody = z.strictObject({
-  latency: z.object({ ms: z.number().min(0), jitterMs: z.number().min(0).optional(), ...Scope }).nullable().optional(),
+  latency: z
+    .object({ ms: z.number().min(0), jitterMs: z.number().min(0).optional(), ...Scope })
+    .nullable()
+    .optional(),
   errorRate: z
-    .object({ rate: z.number().min(0).max(1), statuses: z.array(z.union([z.literal(500), z.literal(502), z.literal(503)])).optional(), ...Scope })
+    .object({
+      rate: z.number().min(0).max(1),
+      statuses: z.array(z.union([z.literal(500), z.literal(502), z.literal(503)])).optional(),
+      ...Scope,
+    })
     .nullable()
     .optional(),
   failNext: Counted.extend({ status: z.union([z.literal(500), z.literal(502), z.literal(503)]).optional() }).optional(),
@@ -65,7 +72,11 @@ export const AdminAuthorizeBody = z.strictObject({
 export type AdminAuthorizeBody = z.infer<typeof AdminAuthorizeBody>;
 export const AdminWebhookTargetBody = z.strictObject({ url: z.url().nullable() });
 export type AdminWebhookTargetBody = z.infer<typeof AdminWebhookTargetBody>;
-export const AdminEmitBody = z.strictObject({ event: z.record(z.string(), z.unknown()).refine((event) => typeof event.type === 'string', { message: 'event.type must be a string' }) });
+export const AdminEmitBody = z.strictObject({
+  event: z
+    .record(z.string(), z.unknown())
+    .refine((event) => typeof event.type === 'string', { message: 'event.type must be a string' }),
+});
 export type AdminEmitBody = z.infer<typeof AdminEmitBody>;
 export const AdminClockBody = z.strictObject({ ms: z.number().min(0) });
 export const AdminSearchLagBody = z.strictObject({ ms: z.number().int().min(0) });
@@ -138,7 +149,8 @@ export function createAdminHandler(deps: AdminDeps): AdminHandler {
       deps.webhooks.setTarget(parse(AdminWebhookTargetBody, raw).url);
       return ok({ url: deps.webhooks.getTarget() });
     },
-    'POST /__admin/webhooks/emit': async (raw) => ok({ ...(await deps.webhooks.publish(parse(AdminEmitBody, raw).event)) }),
+    'POST /__admin/webhooks/emit': async (raw) =>
+      ok({ ...(await deps.webhooks.publish(parse(AdminEmitBody, raw).event)) }),
     'POST /__admin/search-lag': (raw) => {
       const { ms } = parse(AdminSearchLagBody, raw);
       deps.setSearchLag(ms);
@@ -152,7 +164,12 @@ export function createAdminHandler(deps: AdminDeps): AdminHandler {
   return {
     handle(method, url, body) {
       const route = routes[`${method} ${url.pathname.replace(/\/+$/, '')}`];
-      if (!route) throw new SimHttpError(404, { statusCode: 404, message: `No admin route ${method} ${url.pathname}`, routes: Object.keys(routes) });
+      if (!route)
+        throw new SimHttpError(404, {
+          statusCode: 404,
+          message: `No admin route ${method} ${url.pathname}`,
+          routes: Object.keys(routes),
+        });
       return route(body);
     },
   };

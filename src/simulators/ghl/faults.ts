@@ -48,7 +48,14 @@ function globToRegExp(glob: string): RegExp {
   const escaped = glob
     .replace(/\/+$/, '')
     .split('/')
-    .map((segment) => (segment === '**' ? '.*' : segment.split('*').map((part) => part.replace(/[.+?^${}()|[\]\\]/g, '\\$&')).join('[^/]*')))
+    .map((segment) =>
+      segment === '**'
+        ? '.*'
+        : segment
+            .split('*')
+            .map((part) => part.replace(/[.+?^${}()|[\]\\]/g, '\\$&'))
+            .join('[^/]*'),
+    )
     .join('/');
   return new RegExp(`^${escaped}/?$`);
 }
@@ -56,7 +63,11 @@ function globToRegExp(glob: string): RegExp {
 function matcher(scope: FaultScope = {}): Matcher {
   const pattern = scope.path === undefined ? null : globToRegExp(scope.path);
   const method = scope.method?.toUpperCase();
-  return { scope, test: (requestMethod, path) => (method === undefined || method === requestMethod) && (pattern === null || pattern.test(path)) };
+  return {
+    scope,
+    test: (requestMethod, path) =>
+      (method === undefined || method === requestMethod) && (pattern === null || pattern.test(path)),
+  };
 }
 
 export class Faults {
@@ -109,11 +120,20 @@ export class Faults {
     this.counted = [];
   }
 
-  describe(): { latency: LatencyFault | null; errorRate: ErrorRateFault | null; pending: Array<{ kind: CountedFaultKind; remaining: number; scope: FaultScope; status?: number }> } {
+  describe(): {
+    latency: LatencyFault | null;
+    errorRate: ErrorRateFault | null;
+    pending: Array<{ kind: CountedFaultKind; remaining: number; scope: FaultScope; status?: number }>;
+  } {
     return {
       latency: this.latency?.fault ?? null,
       errorRate: this.errorRate?.fault ?? null,
-      pending: this.counted.map((fault) => ({ kind: fault.kind, remaining: fault.remaining, scope: fault.matcher.scope, status: fault.status })),
+      pending: this.counted.map((fault) => ({
+        kind: fault.kind,
+        remaining: fault.remaining,
+        scope: fault.matcher.scope,
+        status: fault.status,
+      })),
     };
   }
 
@@ -132,12 +152,18 @@ export class Faults {
         break;
       }
     }
-    if (plan.action === 'none' && this.errorRate && this.errorRate.matcher.test(method, path) && this.random() < this.errorRate.fault.rate) {
+    if (
+      plan.action === 'none' &&
+      this.errorRate &&
+      this.errorRate.matcher.test(method, path) &&
+      this.random() < this.errorRate.fault.rate
+    ) {
       const statuses = this.errorRate.fault.statuses ?? [500, 502, 503];
       plan.action = 'serverError';
       plan.serverErrorStatus = statuses[Math.floor(this.random() * statuses.length)] ?? 500;
     }
-    if (plan.action !== 'reset' && plan.action !== 'hang' && this.consume('malformed', method, path)) plan.malformed = true;
+    if (plan.action !== 'reset' && plan.action !== 'hang' && this.consume('malformed', method, path))
+      plan.malformed = true;
     return plan;
   }
 
@@ -146,7 +172,9 @@ export class Faults {
   }
 
   private consume(kind: CountedFaultKind, method: string, path: string): CountedFault | undefined {
-    const fault = this.counted.find((candidate) => candidate.kind === kind && candidate.remaining > 0 && candidate.matcher.test(method, path));
+    const fault = this.counted.find(
+      (candidate) => candidate.kind === kind && candidate.remaining > 0 && candidate.matcher.test(method, path),
+    );
     if (!fault) return undefined;
     fault.remaining -= 1;
     if (fault.remaining === 0) this.counted = this.counted.filter((candidate) => candidate !== fault);

@@ -167,13 +167,29 @@ export async function startGhlSimulator(options: GhlSimulatorOptions = {}): Prom
   const tokenOptions = options.tokens ?? [{ token: DEMO_TOKEN, locationId: defaultLocation, scopes: DEMO_SCOPES }];
   for (const token of tokenOptions) tokens.issue({ ...token, kind: token.token.startsWith('pit-') ? 'pit' : 'oauth' });
   const oauthClients = options.oauthClients ?? [DEFAULT_OAUTH_CLIENT];
-  const oauth = new OAuthService(oauthClients, options.accessTokenTtlSec ?? DEFAULT_ACCESS_TOKEN_TTL_SEC, tokens, store, clock, companyId);
+  const oauth = new OAuthService(
+    oauthClients,
+    options.accessTokenTtlSec ?? DEFAULT_ACCESS_TOKEN_TTL_SEC,
+    tokens,
+    store,
+    clock,
+    companyId,
+  );
   const webhooks = new WebhookDispatcher(options.webhookUrl, log, clock);
   const faults = new Faults(seed, options.latencyMs ?? 0);
   const rateLimiter = new RateLimiter(options.rateLimit ?? {}, clock);
   const services: SimServices = { store, views: new ContactViews(store), tokens, webhooks, oauth, clock };
   const revoke = (token: string): boolean => tokens.revoke(token) || oauth.revokeRefreshToken(token);
-  const router = new Router([...searchRoutes, ...contactRoutes, ...taskRoutes, ...noteRoutes, ...appointmentRoutes, ...tagRoutes, ...locationTaskRoutes, ...oauthRoutes]);
+  const router = new Router([
+    ...searchRoutes,
+    ...contactRoutes,
+    ...taskRoutes,
+    ...noteRoutes,
+    ...appointmentRoutes,
+    ...tagRoutes,
+    ...locationTaskRoutes,
+    ...oauthRoutes,
+  ]);
   const setSearchLag = (ms: number): void => {
     store.searchLagMs = ms;
   };
@@ -210,7 +226,10 @@ export async function startGhlSimulator(options: GhlSimulatorOptions = {}): Prom
         businessIds: record.businesses.map((business) => business.id),
         userIds: [...record.userIds],
         calendarIds: [...record.calendarIds],
-        customFields: record.customFieldIds.map((id, index) => ({ id, key: ['roof_type', 'roof_age_years', 'insurance_carrier', 'lead_quality'][index] ?? id })),
+        customFields: record.customFieldIds.map((id, index) => ({
+          id,
+          key: ['roof_type', 'roof_age_years', 'insurance_carrier', 'lead_quality'][index] ?? id,
+        })),
       };
     },
     setAllowDuplicateContacts: (allow, locationId) => {
@@ -234,7 +253,8 @@ export async function startGhlSimulator(options: GhlSimulatorOptions = {}): Prom
     log,
     data,
     tokens: {
-      issue: (input) => tokens.issue({ locationId: input.userType === 'Company' ? undefined : defaultLocation, ...input }).token,
+      issue: (input) =>
+        tokens.issue({ locationId: input.userType === 'Company' ? undefined : defaultLocation, ...input }).token,
       revoke,
       setScopes: (token, scopes) => tokens.setScopes(token, scopes),
       get: (token) => tokens.get(token),

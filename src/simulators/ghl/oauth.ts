@@ -6,7 +6,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import type { SimClock } from './clock.js';
-import type { SimHttpError} from './errors.js';
+import type { SimHttpError } from './errors.js';
 import { badRequest, forbidden, MESSAGES, unauthorized } from './errors.js';
 import type { SimStore } from './store.js';
 import type { TokenRecord, TokenRegistry, UserType } from './tokens.js';
@@ -97,7 +97,8 @@ export class OAuthService {
   authorize(request: AuthorizeRequest): string {
     if (!this.clients.has(request.clientId)) throw badRequest(`Unknown client_id ${request.clientId}`);
     const location = request.locationId === undefined ? undefined : this.store.location(request.locationId);
-    if (request.locationId !== undefined && location === undefined) throw badRequest(`Unknown location ${request.locationId}`);
+    if (request.locationId !== undefined && location === undefined)
+      throw badRequest(`Unknown location ${request.locationId}`);
     const companyId = location?.record.companyId ?? request.companyId ?? this.defaultCompanyId;
     const code = opaque('code-');
     this.codes.set(code, {
@@ -107,7 +108,13 @@ export class OAuthService {
       companyId,
       scopes: [...request.scopes],
       userId: request.userId ?? 'SimUser0000000000001',
-      approvedLocations: request.locationId === undefined ? this.store.locations().filter((l) => l.companyId === companyId).map((l) => l.id) : undefined,
+      approvedLocations:
+        request.locationId === undefined
+          ? this.store
+              .locations()
+              .filter((l) => l.companyId === companyId)
+              .map((l) => l.id)
+          : undefined,
       redirectUri: request.redirectUri,
       expiresAt: this.clock.now() + CODE_TTL_MS,
       used: false,
@@ -136,7 +143,11 @@ export class OAuthService {
     if (companyToken.companyId !== form.companyId) throw forbidden(MESSAGES.locationAccess);
     const location = this.store.location(form.locationId);
     const approved = companyToken.approvedLocations ?? [];
-    if (!location || location.record.companyId !== form.companyId || (approved.length > 0 && !approved.includes(form.locationId))) {
+    if (
+      !location ||
+      location.record.companyId !== form.companyId ||
+      (approved.length > 0 && !approved.includes(form.locationId))
+    ) {
       throw badRequest(`Location ${form.locationId} is not approved for this app`);
     }
     const scopes = [...companyToken.scopes].filter((scope) => scope !== 'oauth.write' && scope !== 'oauth.readonly');
@@ -167,7 +178,11 @@ export class OAuthService {
     if (!record || record.used || record.expiresAt < this.clock.now() || record.clientId !== form.client_id) {
       throw invalidGrant('Invalid grant: authorization code is invalid or expired');
     }
-    if (record.redirectUri !== undefined && form.redirect_uri !== undefined && form.redirect_uri !== record.redirectUri) {
+    if (
+      record.redirectUri !== undefined &&
+      form.redirect_uri !== undefined &&
+      form.redirect_uri !== record.redirectUri
+    ) {
       throw invalidGrant('Invalid grant: redirect_uri does not match');
     }
     record.used = true;

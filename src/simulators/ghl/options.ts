@@ -56,7 +56,12 @@ export interface GhlSimulatorOptions {
 export const DEFAULT_LOCATION_ID = 'SimDemoLocation00001';
 export const DEFAULT_COMPANY_ID = 'SimDemoCompany000001';
 export const DEMO_TOKEN = 'pit-sim-demo-token';
-export const DEMO_SCOPES = ['contacts.readonly', 'contacts.write', 'locations/tasks.readonly', 'calendars/events.readonly'];
+export const DEMO_SCOPES = [
+  'contacts.readonly',
+  'contacts.write',
+  'locations/tasks.readonly',
+  'calendars/events.readonly',
+];
 export const DEFAULT_OAUTH_CLIENT: OAuthClient = { clientId: 'sim-oauth-client', clientSecret: 'sim-oauth-secret' };
 export const DEFAULT_ACCESS_TOKEN_TTL_SEC = 86_399;
 export const DEFAULT_CONTACTS = 200;

@@ -12,7 +12,12 @@ export interface RateLimitConfig {
   sendRetryAfter: boolean;
 }
 
-export const DEFAULT_RATE_LIMIT: RateLimitConfig = { max: 100, intervalMs: 10_000, dailyMax: 200_000, sendRetryAfter: true };
+export const DEFAULT_RATE_LIMIT: RateLimitConfig = {
+  max: 100,
+  intervalMs: 10_000,
+  dailyMax: 200_000,
+  sendRetryAfter: true,
+};
 
 export interface RateDecision {
   allowed: boolean;
@@ -66,7 +71,11 @@ export class RateLimiter {
     }
     const burstWait = burst.count >= this.config.max ? burst.start + this.config.intervalMs - now : 0;
     const dailyWait = daily.count >= this.config.dailyMax ? daily.start + DAY_MS - now : 0;
-    return { allowed, headers: this.headers(burst, daily), retryAfterSec: Math.max(1, Math.ceil(Math.max(burstWait, dailyWait) / 1000)) };
+    return {
+      allowed,
+      headers: this.headers(burst, daily),
+      retryAfterSec: Math.max(1, Math.ceil(Math.max(burstWait, dailyWait) / 1000)),
+    };
   }
 
   /** Headers without counting, for answers forced by fault injection. */
@@ -74,7 +83,11 @@ export class RateLimiter {
     const now = this.clock.now();
     const burst = this.window(this.bursts, `${burstKey}|${locationKey}`, now, this.config.intervalMs);
     const daily = this.window(this.dailies, locationKey, now, DAY_MS);
-    return { allowed: true, headers: this.headers(burst, daily), retryAfterSec: Math.max(1, Math.ceil((burst.start + this.config.intervalMs - now) / 1000)) };
+    return {
+      allowed: true,
+      headers: this.headers(burst, daily),
+      retryAfterSec: Math.max(1, Math.ceil((burst.start + this.config.intervalMs - now) / 1000)),
+    };
   }
 
   private window(windows: Map<string, Window>, key: string, now: number, length: number): Window {

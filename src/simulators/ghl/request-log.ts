@@ -33,7 +33,8 @@ export class RequestLog {
   }
 
   finish(entry: LogEntry): void {
-    if (entry.kind === 'request' && entry.status !== null) this.statuses.set(entry.status, (this.statuses.get(entry.status) ?? 0) + 1);
+    if (entry.kind === 'request' && entry.status !== null)
+      this.statuses.set(entry.status, (this.statuses.get(entry.status) ?? 0) + 1);
     this.recent.push(entry);
     if (this.recent.length > MAX_ENTRIES) this.recent = this.recent.slice(-MAX_ENTRIES);
   }
@@ -66,7 +67,13 @@ export class RequestLog {
     this.requests = 0;
   }
 
-  snapshot(): { total: number; counts: Record<string, number>; statuses: Record<string, number>; rateLimited: number; entries: readonly LogEntry[] } {
+  snapshot(): {
+    total: number;
+    counts: Record<string, number>;
+    statuses: Record<string, number>;
+    rateLimited: number;
+    entries: readonly LogEntry[];
+  } {
     return {
       total: this.requests,
       counts: this.counts(),

@@ -61,7 +61,12 @@ function isRecord(value: unknown): value is Record<string, unknown> {
 }
 
 /** Filter values as the field compares them: dates as epoch ms, text lowercased, phones E.164. */
-function normaliseValue(kind: FieldKind, value: unknown, path: string, problems: string[]): string | number | boolean | undefined {
+function normaliseValue(
+  kind: FieldKind,
+  value: unknown,
+  path: string,
+  problems: string[],
+): string | number | boolean | undefined {
   if (kind === 'date') {
     const epoch = typeof value === 'number' ? value : typeof value === 'string' ? Date.parse(value) : Number.NaN;
     if (Number.isNaN(epoch)) problems.push(`${path} must be a date (ISO 8601 string or epoch milliseconds)`);
@@ -93,13 +98,21 @@ function compileLeaf(filter: Record<string, unknown>, path: string, problems: st
     problems.push(`${path}.operator must be one of the following values: ${FILTER_OPERATORS.join(', ')}`);
   }
   for (const key of Object.keys(filter)) {
-    if (key !== 'field' && key !== 'operator' && key !== 'value') problems.push(`property ${path}.${key} should not exist`);
+    if (key !== 'field' && key !== 'operator' && key !== 'value')
+      problems.push(`property ${path}.${key} should not exist`);
   }
-  if (spec === undefined || typeof operator !== 'string' || !(FILTER_OPERATORS as readonly string[]).includes(operator)) return () => false;
+  if (spec === undefined || typeof operator !== 'string' || !(FILTER_OPERATORS as readonly string[]).includes(operator))
+    return () => false;
   return compileOperator(spec, operator as Operator, filter.value, `${path}.value`, problems);
 }
 
-function compileOperator(spec: FieldSpec, operator: Operator, value: unknown, path: string, problems: string[]): Predicate {
+function compileOperator(
+  spec: FieldSpec,
+  operator: Operator,
+  value: unknown,
+  path: string,
+  problems: string[],
+): Predicate {
   const present = (contact: ContactRecord): boolean => {
     const actual = spec.get(contact);
     return Array.isArray(actual) ? actual.length > 0 : actual !== undefined && actual !== '';
@@ -138,10 +151,15 @@ function compileOperator(spec: FieldSpec, operator: Operator, value: unknown, pa
   if (operator === 'eq' || operator === 'not_eq') {
     const matches = (contact: ContactRecord): boolean => {
       const actual = spec.get(contact);
-      if (Array.isArray(actual)) return wanted.some((item) => typeof item === 'string' && actual.includes(item.toLowerCase()));
+      if (Array.isArray(actual))
+        return wanted.some((item) => typeof item === 'string' && actual.includes(item.toLowerCase()));
       if (spec.kind === 'date' && typeof actual === 'number') {
         // A date equals when it falls on the same millisecond or, for a date-only value, the same UTC day.
-        return wanted.some((item) => typeof item === 'number' && (actual === item || (item % 86_400_000 === 0 && actual - item >= 0 && actual - item < 86_400_000)));
+        return wanted.some(
+          (item) =>
+            typeof item === 'number' &&
+            (actual === item || (item % 86_400_000 === 0 && actual - item >= 0 && actual - item < 86_400_000)),
+        );
       }
       return wanted.includes(actual as string | number | boolean);
     };
@@ -171,7 +189,9 @@ function compileNode(node: unknown, path: string, problems: string[]): Predicate
       return () => false;
     }
     const children = node.filters.map((child, index) => compileNode(child, `${path}.filters.${index}`, problems));
-    return group === 'OR' ? (contact) => children.some((child) => child(contact)) : (contact) => children.every((child) => child(contact));
+    return group === 'OR'
+      ? (contact) => children.some((child) => child(contact))
+      : (contact) => children.every((child) => child(contact));
   }
   return compileLeaf(node, path, problems);
 }
@@ -253,7 +273,8 @@ function sortColumnsInto(records: ContactRecord[], sort: readonly SortSpec[]): S
   const count = records.length;
   const specs = sort.map((spec) => {
     const getter = SORT_GETTERS[spec.field];
-    if (!getter) throw unprocessable([`sort.field must be one of the following values: ${Object.keys(SORT_GETTERS).join(', ')}`]);
+    if (!getter)
+      throw unprocessable([`sort.field must be one of the following values: ${Object.keys(SORT_GETTERS).join(', ')}`]);
     const numeric = spec.field === 'dateAdded' || spec.field === 'dateUpdated';
     const column: Float64Array | string[] = numeric ? new Float64Array(count) : new Array<string>(count);
     for (let index = 0; index < count; index += 1) column[index] = getter(records[index] as ContactRecord) as never;
@@ -308,7 +329,14 @@ export class ContactViews {
 
   sorted(locationId: string, request: ViewRequest): SortedView {
     const source = request.source === 'search' ? this.store.searchable(locationId) : this.store.live(locationId);
-    const cacheKey = JSON.stringify([locationId, request.source ?? 'live', request.filters ?? null, request.query ?? null, request.sort, request.scope?.key ?? null]);
+    const cacheKey = JSON.stringify([
+      locationId,
+      request.source ?? 'live',
+      request.filters ?? null,
+      request.query ?? null,
+      request.sort,
+      request.scope?.key ?? null,
+    ]);
     const cached = this.cache.get(cacheKey);
     if (cached && cached.stamp === source.stamp) {
       this.cache.delete(cacheKey);

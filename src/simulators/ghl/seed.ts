@@ -3,7 +3,15 @@
  * their tasks, notes and appointments generated lazily from a per-contact seed, so 100,000
  * contacts stay well within memory until someone asks for their children.
  */
-import type { AppointmentRecord, ContactChildren, ContactRecord, CustomFieldRecord, LocationRecord, NoteRecord, TaskRecord } from './model.js';
+import type {
+  AppointmentRecord,
+  ContactChildren,
+  ContactRecord,
+  CustomFieldRecord,
+  LocationRecord,
+  NoteRecord,
+  TaskRecord,
+} from './model.js';
 import { firebaseId, hashString, hexId, intBetween, mulberry32, pick } from '../prng.js';
 import type { Random } from '../prng.js';
 import {
@@ -28,7 +36,9 @@ import {
 const DAY_MS = 86_400_000;
 
 /** Email-safe lowercase forms of the vocabulary names, computed once rather than per contact. */
-const EMAIL_NAMES = new Map<string, string>([...FIRST_NAMES, ...LAST_NAMES].map((name) => [name, name.toLowerCase().replace(/[^a-z0-9]/g, '')]));
+const EMAIL_NAMES = new Map<string, string>(
+  [...FIRST_NAMES, ...LAST_NAMES].map((name) => [name, name.toLowerCase().replace(/[^a-z0-9]/g, '')]),
+);
 const TWO_DIGITS = Array.from({ length: 100 }, (_, index) => String(index).padStart(2, '0'));
 const WEBSITES = new Map<string, string>();
 function websiteOf(businessName: string): string {
@@ -76,7 +86,12 @@ function uniqueLine(index: number, salt: number): string {
   return `${exchange}${String(line).padStart(4, '0')}`;
 }
 
-export function seedContacts(seed: number, location: LocationRecord, count: number, referenceTime: number): ContactRecord[] {
+export function seedContacts(
+  seed: number,
+  location: LocationRecord,
+  count: number,
+  referenceTime: number,
+): ContactRecord[] {
   const random = mulberry32(seed ^ hashString(`contacts:${location.id}`));
   const salt = hashString(location.id) % 8_000_000;
   const contacts: ContactRecord[] = new Array<ContactRecord>(count);
@@ -94,18 +109,29 @@ const CUSTOM_FIELD_CHOICES = new WeakMap<LocationRecord, CustomFieldRecord[][]>(
 function customFieldChoices(location: LocationRecord): CustomFieldRecord[][] {
   let choices = CUSTOM_FIELD_CHOICES.get(location);
   if (!choices) {
-    choices = CUSTOM_FIELDS.map((field, index) => field.values.map((value) => Object.freeze({ id: location.customFieldIds[index] ?? '', value })));
+    choices = CUSTOM_FIELDS.map((field, index) =>
+      field.values.map((value) => Object.freeze({ id: location.customFieldIds[index] ?? '', value })),
+    );
     CUSTOM_FIELD_CHOICES.set(location, choices);
   }
   return choices;
 }
 
-function seedContact(random: Random, location: LocationRecord, index: number, salt: number, referenceTime: number): ContactRecord {
+function seedContact(
+  random: Random,
+  location: LocationRecord,
+  index: number,
+  salt: number,
+  referenceTime: number,
+): ContactRecord {
   const firstName = pick(random, FIRST_NAMES);
   const lastName = pick(random, LAST_NAMES);
   const place = pick(random, CITIES);
   const dateAdded = referenceTime - Math.floor(random() * TWO_YEARS_MS);
-  const dateUpdated = Math.min(referenceTime, dateAdded + Math.floor(random() * random() * (referenceTime - dateAdded)));
+  const dateUpdated = Math.min(
+    referenceTime,
+    dateAdded + Math.floor(random() * random() * (referenceTime - dateAdded)),
+  );
   const tagCount = intBetween(random, 0, 3);
   const tags: string[] = [];
   for (let t = 0; t < tagCount; t += 1) {
@@ -125,7 +151,9 @@ function seedContact(random: Random, location: LocationRecord, index: number, sa
     locationId: location.id,
     firstName,
     lastName,
-    email: hasEmail ? `${EMAIL_NAMES.get(firstName) ?? 'contact'}.${EMAIL_NAMES.get(lastName) ?? 'contact'}${index + 1}@${pick(random, EMAIL_DOMAINS)}` : undefined,
+    email: hasEmail
+      ? `${EMAIL_NAMES.get(firstName) ?? 'contact'}.${EMAIL_NAMES.get(lastName) ?? 'contact'}${index + 1}@${pick(random, EMAIL_DOMAINS)}`
+      : undefined,
     phone: hasPhone ? `+1${place.area}${uniqueLine(index, salt)}` : undefined,
     companyName: business?.name,
     businessId: business?.id,

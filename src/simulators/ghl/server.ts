@@ -32,7 +32,8 @@ export interface ServerDeps {
 const SECRET_FIELDS = new Set(['client_secret', 'refresh_token', 'code']);
 
 /** A Company token on a Location route, or the reverse (wording unverified). */
-const AUTH_CLASS_MESSAGE = 'This authClass type is not allowed to access this scope. Please reach out to the Platform team to get it added.';
+const AUTH_CLASS_MESSAGE =
+  'This authClass type is not allowed to access this scope. Please reach out to the Platform team to get it added.';
 
 function readBody(request: IncomingMessage): Promise<Buffer> {
   return new Promise((resolve, reject) => {
@@ -56,7 +57,11 @@ function parseBody(kind: RouteDefinition['body'] | 'admin', request: IncomingMes
     try {
       return JSON.parse(text) as unknown;
     } catch (error) {
-      throw new SimHttpError(400, { statusCode: 400, message: error instanceof Error ? error.message : 'Invalid JSON', error: 'Bad Request' });
+      throw new SimHttpError(400, {
+        statusCode: 400,
+        message: error instanceof Error ? error.message : 'Invalid JSON',
+        error: 'Bad Request',
+      });
     }
   }
   // NestJS parses only the content types it knows; anything else reaches validation as empty.
@@ -65,7 +70,9 @@ function parseBody(kind: RouteDefinition['body'] | 'admin', request: IncomingMes
 
 function redact(body: unknown): unknown {
   if (typeof body !== 'object' || body === null || Array.isArray(body)) return body;
-  return Object.fromEntries(Object.entries(body).map(([key, value]) => [key, SECRET_FIELDS.has(key) ? '[redacted]' : value]));
+  return Object.fromEntries(
+    Object.entries(body).map(([key, value]) => [key, SECRET_FIELDS.has(key) ? '[redacted]' : value]),
+  );
 }
 
 function sleep(ms: number): Promise<void> {
@@ -78,7 +85,8 @@ export class GhlSimServer {
   constructor(private readonly deps: ServerDeps) {
     this.server = createServer((request, response) => {
       this.handle(request, response).catch((error: unknown) => {
-        if (!response.headersSent) this.send(response, { status: 500, body: { statusCode: 500, message: 'Internal server error' } }, {}, false);
+        if (!response.headersSent)
+          this.send(response, { status: 500, body: { statusCode: 500, message: 'Internal server error' } }, {}, false);
         this.deps.log.finish({
           at: new Date(this.deps.services.clock.now()).toISOString(),
           kind: 'request',
@@ -122,7 +130,10 @@ export class GhlSimServer {
       try {
         result = await this.deps.admin.handle(method, url, parseBody('admin', request, await readBody(request)));
       } catch (error) {
-        result = error instanceof SimHttpError ? { status: error.status, body: error.body } : { status: 500, body: { statusCode: 500, message: String(error) } };
+        result =
+          error instanceof SimHttpError
+            ? { status: error.status, body: error.body }
+            : { status: 500, body: { statusCode: 500, message: String(error) } };
       }
       this.send(response, result, {}, false);
       return;
@@ -144,7 +155,15 @@ export class GhlSimServer {
     try {
       raw = await readBody(request);
     } catch (error) {
-      log.finish({ at: startedAt, kind: 'request', method, path, operation, status: null, error: error instanceof Error ? error.message : String(error) });
+      log.finish({
+        at: startedAt,
+        kind: 'request',
+        method,
+        path,
+        operation,
+        status: null,
+        error: error instanceof Error ? error.message : String(error),
+      });
       return;
     }
     let rateHeaders: Record<string, string> = {};
@@ -153,7 +172,8 @@ export class GhlSimServer {
     try {
       if (plan.action === 'serverError') {
         const status = plan.serverErrorStatus;
-        const message = status === 502 ? 'Bad Gateway' : status === 503 ? 'Service Unavailable' : 'Internal server error';
+        const message =
+          status === 502 ? 'Bad Gateway' : status === 503 ? 'Service Unavailable' : 'Internal server error';
         throw new SimHttpError(status, { statusCode: status, message });
       }
       if (!match) throw routeNotFound(method, path);
@@ -165,14 +185,26 @@ export class GhlSimServer {
         rateHeaders = decision.headers;
         const forced = plan.action === 'rateLimit';
         if (!decision.allowed || forced) {
-          const retry = forced ? this.deps.rateLimiter.peek(token.rateKey, token.locationId ?? `company:${token.companyId}`).retryAfterSec : decision.retryAfterSec;
-          const headers: Record<string, string> = this.deps.rateLimiter.settings().sendRetryAfter ? { 'Retry-After': String(retry) } : {};
+          const retry = forced
+            ? this.deps.rateLimiter.peek(token.rateKey, token.locationId ?? `company:${token.companyId}`).retryAfterSec
+            : decision.retryAfterSec;
+          const headers: Record<string, string> = this.deps.rateLimiter.settings().sendRetryAfter
+            ? { 'Retry-After': String(retry) }
+            : {};
           throw new SimHttpError(429, { statusCode: 429, message: MESSAGES.tooManyRequests }, headers);
         }
         if (route.scope !== undefined && !token.scopes.has(route.scope)) throw unauthorized(MESSAGES.scope);
       }
       body = parseBody(route.body, request, raw);
-      result = await route.handle({ params, query: url.searchParams, body, token, services, request, baseUrl: url.origin });
+      result = await route.handle({
+        params,
+        query: url.searchParams,
+        body,
+        token,
+        services,
+        request,
+        baseUrl: url.origin,
+      });
     } catch (error) {
       if (!(error instanceof SimHttpError)) throw error;
       result = { status: error.status, body: error.body, headers: error.headers };
@@ -195,7 +227,8 @@ export class GhlSimServer {
     const header = request.headers.version;
     const version = Array.isArray(header) ? header[0] : header;
     if (version === undefined || version === '') throw unauthorized(MESSAGES.versionMissing);
-    if (!KNOWN_VERSIONS.includes(version) || !route.versions.includes(version)) throw unauthorized(MESSAGES.versionInvalid);
+    if (!KNOWN_VERSIONS.includes(version) || !route.versions.includes(version))
+      throw unauthorized(MESSAGES.versionInvalid);
   }
 
   private authenticate(route: RouteDefinition, request: IncomingMessage): TokenRecord {
@@ -203,13 +236,19 @@ export class GhlSimServer {
     const bearer = /^Bearer\s+(\S+)$/i.exec(header)?.[1];
     const token = bearer === undefined ? undefined : this.deps.services.tokens.get(bearer);
     if (!token || token.revoked) throw unauthorized(MESSAGES.invalidToken);
-    if (token.expiresAt !== null && token.expiresAt <= this.deps.services.clock.now()) throw unauthorized(MESSAGES.expiredToken);
+    if (token.expiresAt !== null && token.expiresAt <= this.deps.services.clock.now())
+      throw unauthorized(MESSAGES.expiredToken);
     const wanted = route.auth === 'company' ? 'Company' : 'Location';
     if (token.userType !== wanted) throw unauthorized(AUTH_CLASS_MESSAGE);
     return token;
   }
 
-  private send(response: ServerResponse, result: RouteResult, rateHeaders: Record<string, string>, malformed: boolean): void {
+  private send(
+    response: ServerResponse,
+    result: RouteResult,
+    rateHeaders: Record<string, string>,
+    malformed: boolean,
+  ): void {
     const headers: Record<string, string> = { ...rateHeaders, ...result.headers };
     let payload: Buffer | null = null;
     if (result.body !== null) {

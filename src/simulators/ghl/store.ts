@@ -36,8 +36,21 @@ export interface ContactPatch {
 }
 
 const OPTIONAL_TEXT_FIELDS = [
-  'firstName', 'lastName', 'name', 'email', 'companyName', 'address1', 'city', 'state', 'postalCode',
-  'country', 'website', 'timezone', 'source', 'assignedTo', 'dateOfBirth',
+  'firstName',
+  'lastName',
+  'name',
+  'email',
+  'companyName',
+  'address1',
+  'city',
+  'state',
+  'postalCode',
+  'country',
+  'website',
+  'timezone',
+  'source',
+  'assignedTo',
+  'dateOfBirth',
 ] as const;
 
 export interface LocationState {
@@ -95,7 +108,8 @@ export class SimStore {
       version: 0,
       searchSnapshot: null,
     };
-    for (const contact of seedContacts(this.seed, record, spec.contacts, this.referenceTime)) state.contacts.set(contact.id, contact);
+    for (const contact of seedContacts(this.seed, record, spec.contacts, this.referenceTime))
+      state.contacts.set(contact.id, contact);
     this.locationStates.set(record.id, state);
     return record;
   }
@@ -132,7 +146,11 @@ export class SimStore {
     const now = this.clock.now();
     let snapshot = state.searchSnapshot;
     if (!snapshot || (snapshot.version !== state.version && now - snapshot.takenAt >= this.searchLagMs)) {
-      const records = [...state.contacts.values()].map((contact) => ({ ...contact, tags: [...contact.tags], customFields: [...contact.customFields] }));
+      const records = [...state.contacts.values()].map((contact) => ({
+        ...contact,
+        tags: [...contact.tags],
+        customFields: [...contact.customFields],
+      }));
       snapshot = { takenAt: now, version: state.version, records };
       state.searchSnapshot = snapshot;
     }
@@ -148,7 +166,12 @@ export class SimStore {
     return undefined;
   }
 
-  findDuplicate(locationId: string, email: string | null | undefined, phone: string | null | undefined, excludeId?: string): DuplicateMatch | undefined {
+  findDuplicate(
+    locationId: string,
+    email: string | null | undefined,
+    phone: string | null | undefined,
+    excludeId?: string,
+  ): DuplicateMatch | undefined {
     const state = this.requireLocation(locationId);
     const { byEmail, byPhone } = this.indexes(state);
     if (email) {
@@ -258,7 +281,8 @@ export class SimStore {
   }
 
   private unindex(state: LocationState, contact: ContactRecord): void {
-    if (contact.email && state.byEmail?.get(contact.email.toLowerCase()) === contact.id) state.byEmail.delete(contact.email.toLowerCase());
+    if (contact.email && state.byEmail?.get(contact.email.toLowerCase()) === contact.id)
+      state.byEmail.delete(contact.email.toLowerCase());
     if (contact.phone && state.byPhone?.get(contact.phone) === contact.id) state.byPhone.delete(contact.phone);
   }
 }
@@ -284,7 +308,8 @@ function applyPatch(contact: ContactRecord, patch: ContactPatch, location: Locat
   if (patch.dnd !== undefined) contact.dnd = patch.dnd;
   // `tags` replaces the whole list (FACTS: update/upsert), deduplicated as GHL does.
   if (patch.tags !== undefined) contact.tags = uniqueTags(patch.tags);
-  if (patch.customFields !== undefined) contact.customFields = mergeCustomFields(contact.customFields, patch.customFields, location);
+  if (patch.customFields !== undefined)
+    contact.customFields = mergeCustomFields(contact.customFields, patch.customFields, location);
 }
 
 export function uniqueTags(tags: readonly string[]): string[] {
@@ -304,7 +329,10 @@ function mergeCustomFields(
 ): CustomFieldRecord[] {
   const merged = new Map(current.map((field) => [field.id, field.value]));
   for (const field of incoming) {
-    const keyIndex = field.key === undefined ? -1 : CUSTOM_FIELDS.findIndex((known) => known.key === field.key || `contact.${known.key}` === field.key);
+    const keyIndex =
+      field.key === undefined
+        ? -1
+        : CUSTOM_FIELDS.findIndex((known) => known.key === field.key || `contact.${known.key}` === field.key);
     const id = field.id ?? (keyIndex >= 0 ? location.customFieldIds[keyIndex] : undefined);
     if (id === undefined) continue;
     if (field.field_value === null || field.field_value === undefined || field.field_value === '') merged.delete(id);

@@ -9,9 +9,24 @@ import { unprocessable } from './errors.js';
 const nullableText = z.string().nullable().optional();
 const customFieldInput = z
   .strictObject({ id: z.string().optional(), key: z.string().optional(), field_value: z.unknown().optional() })
-  .refine((field) => field.id !== undefined || field.key !== undefined, { message: 'customFields each need an id or a key' });
-const dndSetting = z.object({ status: z.enum(['active', 'inactive', 'permanent']), message: z.string().optional(), code: z.string().optional() });
-const dndSettings = z.object({ Call: dndSetting, Email: dndSetting, SMS: dndSetting, WhatsApp: dndSetting, GMB: dndSetting, FB: dndSetting }).partial();
+  .refine((field) => field.id !== undefined || field.key !== undefined, {
+    message: 'customFields each need an id or a key',
+  });
+const dndSetting = z.object({
+  status: z.enum(['active', 'inactive', 'permanent']),
+  message: z.string().optional(),
+  code: z.string().optional(),
+});
+const dndSettings = z
+  .object({
+    Call: dndSetting,
+    Email: dndSetting,
+    SMS: dndSetting,
+    WhatsApp: dndSetting,
+    GMB: dndSetting,
+    FB: dndSetting,
+  })
+  .partial();
 
 const contactFields = {
   firstName: nullableText,
@@ -27,7 +42,10 @@ const contactFields = {
   timezone: nullableText,
   dnd: z.boolean().optional(),
   dndSettings: dndSettings.optional(),
-  inboundDndSettings: z.object({ all: z.object({ status: z.enum(['active', 'inactive']), message: z.string().optional() }) }).partial().optional(),
+  inboundDndSettings: z
+    .object({ all: z.object({ status: z.enum(['active', 'inactive']), message: z.string().optional() }) })
+    .partial()
+    .optional(),
   tags: z.array(z.string()).optional(),
   customFields: z.array(customFieldInput).optional(),
   source: nullableText,
@@ -37,7 +55,11 @@ const contactFields = {
   assignedTo: nullableText,
 };
 
-export const CreateContactBody = z.strictObject({ ...contactFields, locationId: z.string().min(1), gender: z.string().optional() });
+export const CreateContactBody = z.strictObject({
+  ...contactFields,
+  locationId: z.string().min(1),
+  gender: z.string().optional(),
+});
 export type CreateContactBody = z.infer<typeof CreateContactBody>;
 
 /**
@@ -55,9 +77,14 @@ export const UpsertContactBody = z.strictObject({
 });
 export type UpsertContactBody = z.infer<typeof UpsertContactBody>;
 
-const isoDate = z.string().refine((value) => /^\d{4}-\d{2}-\d{2}(T[\d:.]+(Z|[+-]\d{2}:?\d{2})?)?$/.test(value) && !Number.isNaN(Date.parse(value)), {
-  message: 'must be a valid ISO 8601 date string',
-});
+const isoDate = z
+  .string()
+  .refine(
+    (value) => /^\d{4}-\d{2}-\d{2}(T[\d:.]+(Z|[+-]\d{2}:?\d{2})?)?$/.test(value) && !Number.isNaN(Date.parse(value)),
+    {
+      message: 'must be a valid ISO 8601 date string',
+    },
+  );
 
 /** The spec also marks `completed` required; GHL defaults it to false, so it is optional here (unverified). */
 export const CreateTaskBody = z.strictObject({
@@ -107,16 +134,33 @@ export const TaskSearchBody = z.strictObject({
 });
 export type TaskSearchBody = z.infer<typeof TaskSearchBody>;
 
-export const SORT_FIELDS = ['dateAdded', 'dateUpdated', 'firstName', 'lastName', 'email', 'id', 'firstNameLowerCase', 'lastNameLowerCase', 'fullNameLowerCase', 'companyName'] as const;
+export const SORT_FIELDS = [
+  'dateAdded',
+  'dateUpdated',
+  'firstName',
+  'lastName',
+  'email',
+  'id',
+  'firstNameLowerCase',
+  'lastNameLowerCase',
+  'fullNameLowerCase',
+  'companyName',
+] as const;
 
 export const SearchBody = z
   .strictObject({
     locationId: z.string().min(1),
     pageLimit: z.number().int().min(1).max(500),
     page: z.number().int().min(1).optional(),
-    searchAfter: z.array(z.union([z.string(), z.number()])).min(1).optional(),
+    searchAfter: z
+      .array(z.union([z.string(), z.number()]))
+      .min(1)
+      .optional(),
     filters: z.array(z.unknown()).optional(),
-    sort: z.array(z.strictObject({ field: z.enum(SORT_FIELDS), direction: z.enum(['asc', 'desc']) })).max(2).optional(),
+    sort: z
+      .array(z.strictObject({ field: z.enum(SORT_FIELDS), direction: z.enum(['asc', 'desc']) }))
+      .max(2)
+      .optional(),
     query: z.string().max(75).optional(),
   })
   .refine((body) => body.page === undefined || body.searchAfter === undefined, {

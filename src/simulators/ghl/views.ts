@@ -94,7 +94,27 @@ export function appointmentView(appointment: AppointmentRecord): Json {
 export function contactEventPayload(type: string, contact: ContactRecord): Json {
   const view = contactView(contact);
   const payload: Json = { type, locationId: contact.locationId, id: contact.id };
-  for (const key of ['address1', 'city', 'state', 'companyName', 'country', 'source', 'dateAdded', 'dateOfBirth', 'dnd', 'email', 'name', 'firstName', 'lastName', 'phone', 'postalCode', 'tags', 'website', 'assignedTo', 'customFields']) {
+  for (const key of [
+    'address1',
+    'city',
+    'state',
+    'companyName',
+    'country',
+    'source',
+    'dateAdded',
+    'dateOfBirth',
+    'dnd',
+    'email',
+    'name',
+    'firstName',
+    'lastName',
+    'phone',
+    'postalCode',
+    'tags',
+    'website',
+    'assignedTo',
+    'customFields',
+  ]) {
     put(payload, key, view[key]);
   }
   payload.attachments = [];
@@ -113,5 +133,12 @@ export function taskEventPayload(type: string, locationId: string, task: TaskRec
 }
 
 export function noteEventPayload(type: string, locationId: string, note: NoteRecord): Json {
-  return { type, locationId, id: note.id, body: note.body, contactId: note.contactId, dateAdded: new Date(note.dateAdded).toISOString() };
+  return {
+    type,
+    locationId,
+    id: note.id,
+    body: note.body,
+    contactId: note.contactId,
+    dateAdded: new Date(note.dateAdded).toISOString(),
+  };
 }

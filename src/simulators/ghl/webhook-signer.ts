@@ -22,17 +22,25 @@ let pendingKeys: Promise<KeySet> | null = null;
 
 const generate = promisify(generateKeyPair);
 
-function keySet(rsa: { privateKey: KeyObject; publicKey: KeyObject }, ed25519: { privateKey: KeyObject; publicKey: KeyObject }): KeySet {
+function keySet(
+  rsa: { privateKey: KeyObject; publicKey: KeyObject },
+  ed25519: { privateKey: KeyObject; publicKey: KeyObject },
+): KeySet {
   return {
     rsa: { privateKey: rsa.privateKey, publicPem: rsa.publicKey.export({ type: 'spki', format: 'pem' }).toString() },
-    ed25519: { privateKey: ed25519.privateKey, publicPem: ed25519.publicKey.export({ type: 'spki', format: 'pem' }).toString() },
+    ed25519: {
+      privateKey: ed25519.privateKey,
+      publicPem: ed25519.publicKey.export({ type: 'spki', format: 'pem' }).toString(),
+    },
   };
 }
 
 /** Generates the key pairs off the event loop (called at start, overlapping with seeding). */
 export async function prepareWebhookKeys(): Promise<void> {
   if (processKeys) return;
-  pendingKeys ??= Promise.all([generate('rsa', { modulusLength: 2048 }), generate('ed25519')]).then(([rsa, ed25519]) => keySet(rsa, ed25519));
+  pendingKeys ??= Promise.all([generate('rsa', { modulusLength: 2048 }), generate('ed25519')]).then(([rsa, ed25519]) =>
+    keySet(rsa, ed25519),
+  );
   const generated = await pendingKeys;
   processKeys ??= generated;
 }

@@ -52,7 +52,11 @@ export class WebhookDispatcher {
 
   /** Queues an event; resolves once delivered (or failed). Callers on the write path ignore the promise. */
   publish(event: Json): Promise<WebhookDelivery> {
-    const payload: Json = { ...event, timestamp: event.timestamp ?? new Date(this.clock.now()).toISOString(), webhookId: event.webhookId ?? randomUUID() };
+    const payload: Json = {
+      ...event,
+      timestamp: event.timestamp ?? new Date(this.clock.now()).toISOString(),
+      webhookId: event.webhookId ?? randomUUID(),
+    };
     const promise = new Promise<void>((resolve) => setImmediate(resolve)).then(() => this.deliver(payload));
     this.pending.add(promise);
     void promise.finally(() => this.pending.delete(promise));
@@ -65,7 +69,11 @@ export class WebhookDispatcher {
   }
 
   private async deliver(payload: Json): Promise<WebhookDelivery> {
-    const delivery: WebhookDelivery = { webhookId: String(payload.webhookId), type: String(payload.type), status: null };
+    const delivery: WebhookDelivery = {
+      webhookId: String(payload.webhookId),
+      type: String(payload.type),
+      status: null,
+    };
     const target = this.target;
     if (target === null) return delivery;
     const body = Buffer.from(JSON.stringify(payload));

@@ -49,7 +49,11 @@ export function compileRoute(method: string, template: string, handle: (context:
   return { method, template, pattern: new RegExp(`^${source}$`), paramNames, handle };
 }
 
-export function matchRoute(routes: readonly Route[], method: string, path: string): { route: Route; params: Record<string, string> } | null {
+export function matchRoute(
+  routes: readonly Route[],
+  method: string,
+  path: string,
+): { route: Route; params: Record<string, string> } | null {
   for (const route of routes) {
     if (route.method !== method) continue;
     const match = route.pattern.exec(path);
@@ -64,7 +68,10 @@ export function matchRoute(routes: readonly Route[], method: string, path: strin
 }
 
 const notFound = (what: string): RouteResult => ({ status: 404, body: { message: `${what} not found.` } });
-const invalid = (errors: Record<string, string[]>): RouteResult => ({ status: 422, body: { message: 'The given data was invalid.', errors } });
+const invalid = (errors: Record<string, string[]>): RouteResult => ({
+  status: 422,
+  body: { message: 'The given data was invalid.', errors },
+});
 
 function validate<T>(schema: z.ZodType<T>, body: unknown): { ok: true; value: T } | { ok: false; result: RouteResult } {
   const parsed = schema.safeParse(body ?? {});
@@ -95,7 +102,8 @@ function page<T>(items: T[], context: RouteContext): RouteResult {
 
 export function apiRoutes(store: RoofrSimStore, basePath: string): Route[] {
   const jobOr404 = (jobId: string) => store.jobs.get(jobId) ?? null;
-  const route = (method: string, template: string, handle: (context: RouteContext) => RouteResult) => compileRoute(method, `${basePath}${template}`, handle);
+  const route = (method: string, template: string, handle: (context: RouteContext) => RouteResult) =>
+    compileRoute(method, `${basePath}${template}`, handle);
 
   return [
     route('POST', '/customers', ({ body }) => {
@@ -106,7 +114,10 @@ export function apiRoutes(store: RoofrSimStore, basePath: string): Route[] {
     route('GET', '/customers', (context) => {
       const email = context.query.get('email') ?? undefined;
       const phone = context.query.get('phone') ?? undefined;
-      const found = store.findCustomers({ ...(email === undefined ? {} : { email }), ...(phone === undefined ? {} : { phone }) });
+      const found = store.findCustomers({
+        ...(email === undefined ? {} : { email }),
+        ...(phone === undefined ? {} : { phone }),
+      });
       return page(found, context);
     }),
     route('GET', '/customers/{customerId}', ({ params }) => {
@@ -119,7 +130,9 @@ export function apiRoutes(store: RoofrSimStore, basePath: string): Route[] {
       const customer = store.updateCustomer(params.customerId ?? '', input.value);
       return customer ? { status: 200, body: { data: customer } } : notFound('Customer');
     }),
-    route('DELETE', '/customers/{customerId}', ({ params }) => (store.deleteCustomer(params.customerId ?? '') ? { status: 204, body: null } : notFound('Customer'))),
+    route('DELETE', '/customers/{customerId}', ({ params }) =>
+      store.deleteCustomer(params.customerId ?? '') ? { status: 204, body: null } : notFound('Customer'),
+    ),
 
     route('POST', '/jobs', ({ body }) => {
       const input = validate(JobCreateBodySchema, body);
@@ -182,7 +195,9 @@ export function apiRoutes(store: RoofrSimStore, basePath: string): Route[] {
       return task ? { status: 200, body: { data: task } } : notFound('Job task');
     }),
     route('DELETE', '/jobs/{jobId}/tasks/{taskId}', ({ params }) =>
-      store.deleteChild(store.jobTasks, params.jobId ?? '', params.taskId ?? '') ? { status: 204, body: null } : notFound('Job task'),
+      store.deleteChild(store.jobTasks, params.jobId ?? '', params.taskId ?? '')
+        ? { status: 204, body: null }
+        : notFound('Job task'),
     ),
 
     route('GET', '/jobs/{jobId}/notes', (context) => {
@@ -203,7 +218,9 @@ export function apiRoutes(store: RoofrSimStore, basePath: string): Route[] {
       return note ? { status: 200, body: { data: note } } : notFound('Job note');
     }),
     route('DELETE', '/jobs/{jobId}/notes/{noteId}', ({ params }) =>
-      store.deleteChild(store.jobNotes, params.jobId ?? '', params.noteId ?? '') ? { status: 204, body: null } : notFound('Job note'),
+      store.deleteChild(store.jobNotes, params.jobId ?? '', params.noteId ?? '')
+        ? { status: 204, body: null }
+        : notFound('Job note'),
     ),
   ];
 }

@@ -25,10 +25,30 @@ export class RoofrSimEvents {
 
   /** An Instant Estimator lead: a customer and a job in "New Incoming Leads", then lead.created. */
   async leadCreated(input: LeadInput): Promise<{ customer: RoofrCustomer; job: RoofrJob; delivery: WebhookDelivery }> {
-    const lead = { first_name: null, last_name: null, email: null, phone: null, address: null, ...input, source: 'Instant Estimator' };
+    const lead = {
+      first_name: null,
+      last_name: null,
+      email: null,
+      phone: null,
+      address: null,
+      ...input,
+      source: 'Instant Estimator',
+    };
     const { customer, job } = this.webhooks.withoutAutoEmit(() => {
-      const created = this.store.createCustomer({ first_name: lead.first_name, last_name: lead.last_name, email: lead.email, phone: lead.phone, address: { street: lead.address } });
-      return { customer: created, job: this.store.createJob(created.id, { name: [lead.first_name, lead.last_name].filter(Boolean).join(' ') || null, lead_source: 'Instant Estimator' }) };
+      const created = this.store.createCustomer({
+        first_name: lead.first_name,
+        last_name: lead.last_name,
+        email: lead.email,
+        phone: lead.phone,
+        address: { street: lead.address },
+      });
+      return {
+        customer: created,
+        job: this.store.createJob(created.id, {
+          name: [lead.first_name, lead.last_name].filter(Boolean).join(' ') || null,
+          lead_source: 'Instant Estimator',
+        }),
+      };
     });
     const delivery = await this.webhooks.fire('lead.created', { lead, customer, job });
     return { customer, job, delivery };
@@ -39,7 +59,11 @@ export class RoofrSimEvents {
     const previous = this.store.jobs.get(jobId);
     if (!previous) throw new Error(`No simulated job ${jobId}`);
     const job = this.webhooks.withoutAutoEmit(() => this.store.updateJob(jobId, { workflow_stage: stage })) ?? previous;
-    const delivery = await this.webhooks.fire('job.stage_changed', { job, previous_stage: previous.workflow_stage, stage });
+    const delivery = await this.webhooks.fire('job.stage_changed', {
+      job,
+      previous_stage: previous.workflow_stage,
+      stage,
+    });
     return { job, delivery };
   }
 
@@ -47,7 +71,8 @@ export class RoofrSimEvents {
   async proposalSigned(jobId: string, total: number): Promise<{ job: RoofrJob; delivery: WebhookDelivery }> {
     const existing = this.store.jobs.get(jobId);
     if (!existing) throw new Error(`No simulated job ${jobId}`);
-    const job = this.webhooks.withoutAutoEmit(() => this.store.updateJob(jobId, { workflow_stage: 'Won Jobs' })) ?? existing;
+    const job =
+      this.webhooks.withoutAutoEmit(() => this.store.updateJob(jobId, { workflow_stage: 'Won Jobs' })) ?? existing;
     const proposal = { id: `prop_${randomUUID()}`, job_id: jobId, total, signed_at: new Date().toISOString() };
     const delivery = await this.webhooks.fire('proposal.signed', { proposal, job });
     return { job, delivery };

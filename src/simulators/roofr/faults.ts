@@ -99,7 +99,8 @@ export class RoofrFaults {
     if (this.current.hang) return { kind: 'hang' };
     if (this.current.reset) return { kind: 'reset' };
     if (this.current.force429) return { kind: 'rate-limit', retryAfterSeconds: this.current.retryAfterSeconds };
-    if (this.current.errorRate > 0 && this.random() < this.current.errorRate) return { kind: 'error', status: this.current.errorStatus };
+    if (this.current.errorRate > 0 && this.random() < this.current.errorRate)
+      return { kind: 'error', status: this.current.errorStatus };
     return { kind: 'none' };
   }
 }

@@ -18,7 +18,11 @@ export class IdempotencyStore {
     return createHash('sha256').update(`${method}\n${path}\n${rawBody}`).digest('hex');
   }
 
-  lookup(scope: string, key: string, fingerprint: string): { kind: 'miss' } | { kind: 'replay'; response: StoredResponse } | { kind: 'conflict' } {
+  lookup(
+    scope: string,
+    key: string,
+    fingerprint: string,
+  ): { kind: 'miss' } | { kind: 'replay'; response: StoredResponse } | { kind: 'conflict' } {
     const entry = this.entries.get(`${scope}\u0000${key}`);
     if (!entry) return { kind: 'miss' };
     return entry.fingerprint === fingerprint ? { kind: 'replay', response: entry.response } : { kind: 'conflict' };

@@ -20,17 +20,22 @@ import { RoofrSimStore } from './store.js';
 import { fieldErrors } from './validation.js';
 import { RoofrWebhookSender, type WebhookTarget } from './webhooks.js';
 
-const FaultSettingsPatchSchema = z.strictObject({
-  latencyMs: z.number().int().min(0),
-  errorRate: z.number().min(0).max(1),
-  errorStatus: z.number().int().min(500).max(599),
-  force429: z.boolean(),
-  retryAfterSeconds: z.number().min(0),
-  hang: z.boolean(),
-  reset: z.boolean(),
-}).partial();
+const FaultSettingsPatchSchema = z
+  .strictObject({
+    latencyMs: z.number().int().min(0),
+    errorRate: z.number().min(0).max(1),
+    errorStatus: z.number().int().min(500).max(599),
+    force429: z.boolean(),
+    retryAfterSeconds: z.number().min(0),
+    hang: z.boolean(),
+    reset: z.boolean(),
+  })
+  .partial();
 const WebhookTargetSchema = z.object({ url: z.url(), secret: z.string().min(1), autoEmit: z.boolean().optional() });
-const FireWebhookSchema = z.object({ event: z.enum(ROOFR_WEBHOOK_EVENTS), data: z.record(z.string(), z.unknown()).default({}) });
+const FireWebhookSchema = z.object({
+  event: z.enum(ROOFR_WEBHOOK_EVENTS),
+  data: z.record(z.string(), z.unknown()).default({}),
+});
 
 export { RoofrSimStore } from './store.js';
 export { RoofrFaults, type RoofrFaultSettings } from './faults.js';
@@ -99,7 +104,10 @@ export async function startRoofrSimulator(options: RoofrSimulatorOptions = {}): 
   const data = new RoofrSimStore();
   const log = new RoofrRequestLog();
   const idempotency = new IdempotencyStore();
-  const limiter = new FixedWindowLimiter({ limit: options.rateLimit?.limit ?? 100, windowMs: options.rateLimit?.windowMs ?? 10_000 });
+  const limiter = new FixedWindowLimiter({
+    limit: options.rateLimit?.limit ?? 100,
+    windowMs: options.rateLimit?.windowMs ?? 10_000,
+  });
   const webhooks = new RoofrWebhookSender();
   if (options.webhook) webhooks.configure(options.webhook);
   data.onChange((event) => webhooks.onStoreEvent(event));
@@ -113,7 +121,8 @@ export async function startRoofrSimulator(options: RoofrSimulatorOptions = {}): 
 
   const server = createServer((request, response) => {
     void handle(request, response).catch((error: unknown) => {
-      if (!response.headersSent) send(response, 500, { message: error instanceof Error ? error.message : 'internal error' });
+      if (!response.headersSent)
+        send(response, 500, { message: error instanceof Error ? error.message : 'internal error' });
     });
   });
   server.on('connection', (socket) => {
@@ -143,9 +152,21 @@ export async function startRoofrSimulator(options: RoofrSimulatorOptions = {}): 
 
     const zapierMatch = matchRoute([zapierRoute], method, url.pathname);
     const apiMatch = zapierMatch ? null : matchRoute(routes, method, url.pathname);
-    const routeName = zapierMatch ? `POST ${ZAPIER_HOOK}` : apiMatch ? `${apiMatch.route.method} ${apiMatch.route.template}` : 'unmatched';
+    const routeName = zapierMatch
+      ? `POST ${ZAPIER_HOOK}`
+      : apiMatch
+        ? `${apiMatch.route.method} ${apiMatch.route.template}`
+        : 'unmatched';
     const idempotencyKey = headerValue(request, 'idempotency-key');
-    const entry = { at: new Date().toISOString(), method, path: url.pathname, route: routeName, idempotencyKey, replayed: false, fault: null as string | null };
+    const entry = {
+      at: new Date().toISOString(),
+      method,
+      path: url.pathname,
+      route: routeName,
+      idempotencyKey,
+      replayed: false,
+      fault: null as string | null,
+    };
 
     const { latencyMs } = faults.settings;
     if (latencyMs > 0) await new Promise((resolve) => setTimeout(resolve, latencyMs));
@@ -159,7 +180,12 @@ export async function startRoofrSimulator(options: RoofrSimulatorOptions = {}): 
       const receipt = runZap(url.pathname, raw);
       zapier.received.push(receipt);
       log.record({ ...entry, status: 200 });
-      send(response, 200, { status: 'success', attempt: receipt.requestId, id: receipt.requestId, request_id: receipt.requestId });
+      send(response, 200, {
+        status: 'success',
+        attempt: receipt.requestId,
+        id: receipt.requestId,
+        request_id: receipt.requestId,
+      });
       return;
     }
 
@@ -209,7 +235,12 @@ export async function startRoofrSimulator(options: RoofrSimulatorOptions = {}): 
         return;
       }
     }
-    const result: RouteResult = apiMatch.route.handle({ params: apiMatch.params, query: url.searchParams, body, selfUrl: `${url.origin}${url.pathname}` });
+    const result: RouteResult = apiMatch.route.handle({
+      params: apiMatch.params,
+      query: url.searchParams,
+      body,
+      selfUrl: `${url.origin}${url.pathname}`,
+    });
     if (useKey && result.status < 500) idempotency.remember(apiKey, idempotencyKey, fingerprint, result);
     log.record({ ...entry, status: result.status });
     send(response, result.status, result.body);
@@ -225,7 +256,13 @@ export async function startRoofrSimulator(options: RoofrSimulatorOptions = {}): 
       return { requestId, hookPath, body: raw, outcome: { error: 'the body is not JSON' } };
     }
     const parsed = ZapierJobAndCustomerSchema.safeParse(json);
-    if (!parsed.success) return { requestId, hookPath, body: json, outcome: { error: parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`).join('; ') } };
+    if (!parsed.success)
+      return {
+        requestId,
+        hookPath,
+        body: json,
+        outcome: { error: parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`).join('; ') },
+      };
     const payload: ZapierJobAndCustomer = parsed.data;
     const customer = data.createCustomer(payload.customer);
     const job = data.createJob(customer.id, payload.job);
@@ -241,13 +278,20 @@ export async function startRoofrSimulator(options: RoofrSimulatorOptions = {}): 
       return send(response, 400, { message: 'The body is not valid JSON.' });
     }
     const path = url.pathname;
-    if (method === 'GET' && path === '/__admin/log') return send(response, 200, { counts: log.counts(), entries: log.entries.slice(-200) });
+    if (method === 'GET' && path === '/__admin/log')
+      return send(response, 200, { counts: log.counts(), entries: log.entries.slice(-200) });
     if (method === 'GET' && path === '/__admin/data') {
-      return send(response, 200, { customers: data.customers.size, jobs: data.jobs.size, tasks: data.jobTasks.size, notes: data.jobNotes.size });
+      return send(response, 200, {
+        customers: data.customers.size,
+        jobs: data.jobs.size,
+        tasks: data.jobTasks.size,
+        notes: data.jobNotes.size,
+      });
     }
     if (method === 'POST' && path === '/__admin/faults') {
       const parsed = FaultSettingsPatchSchema.safeParse(body);
-      if (!parsed.success) return send(response, 422, { message: 'invalid fault settings', errors: fieldErrors(parsed.error) });
+      if (!parsed.success)
+        return send(response, 422, { message: 'invalid fault settings', errors: fieldErrors(parsed.error) });
       faults.set(parsed.data);
       return send(response, 200, { faults: faults.settings });
     }
@@ -257,7 +301,8 @@ export async function startRoofrSimulator(options: RoofrSimulatorOptions = {}): 
     }
     if (method === 'POST' && path === '/__admin/webhooks') {
       const parsed = WebhookTargetSchema.safeParse(body);
-      if (!parsed.success) return send(response, 422, { message: 'invalid webhook target', errors: fieldErrors(parsed.error) });
+      if (!parsed.success)
+        return send(response, 422, { message: 'invalid webhook target', errors: fieldErrors(parsed.error) });
       webhooks.configure(parsed.data);
       return send(response, 200, { configured: true });
     }
@@ -314,7 +359,11 @@ export async function startRoofrSimulator(options: RoofrSimulatorOptions = {}): 
 }
 
 /** Applies a fault; returns what it did, or null to go on normally. */
-async function applyFault(action: FaultAction, request: IncomingMessage, response: ServerResponse): Promise<{ name: string; status: number | null } | null> {
+async function applyFault(
+  action: FaultAction,
+  request: IncomingMessage,
+  response: ServerResponse,
+): Promise<{ name: string; status: number | null } | null> {
   switch (action.kind) {
     case 'none':
       return null;

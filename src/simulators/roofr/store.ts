@@ -151,12 +151,22 @@ export class RoofrSimStore {
       updated_at: this.stamp(),
     };
     this.jobs.set(id, job);
-    if (job.workflow_stage !== existing.workflow_stage) this.emit({ type: 'job.stage_changed', job, previousStage: existing.workflow_stage });
+    if (job.workflow_stage !== existing.workflow_stage)
+      this.emit({ type: 'job.stage_changed', job, previousStage: existing.workflow_stage });
     return job;
   }
 
   createJobContact(jobId: string, fields: Partial<RoofrJobContactFields>): RoofrJobContact {
-    const contact: RoofrJobContact = { id: this.id(), job_id: jobId, contact_type: 'other', first_name: null, last_name: null, email: null, phone: null, ...fields };
+    const contact: RoofrJobContact = {
+      id: this.id(),
+      job_id: jobId,
+      contact_type: 'other',
+      first_name: null,
+      last_name: null,
+      email: null,
+      phone: null,
+      ...fields,
+    };
     this.jobContacts.set(contact.id, contact);
     return contact;
   }
@@ -197,7 +207,15 @@ export class RoofrSimStore {
 
   createJobNote(jobId: string, fields: Partial<RoofrJobNoteFields> & { body: string }): RoofrJobNote {
     const at = this.stamp();
-    const note: RoofrJobNote = { id: this.id(), job_id: jobId, author: null, external_ref: null, created_at: at, ...fields, updated_at: at };
+    const note: RoofrJobNote = {
+      id: this.id(),
+      job_id: jobId,
+      author: null,
+      external_ref: null,
+      created_at: at,
+      ...fields,
+      updated_at: at,
+    };
     if (note.created_at === null) note.created_at = at;
     this.jobNotes.set(note.id, note);
     return note;

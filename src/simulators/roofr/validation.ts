@@ -36,12 +36,23 @@ const jobFields = {
   custom_fields: customFields,
 };
 
-export const JobCreateBodySchema = z.object({ customer_id: z.union([z.string(), z.number()]).transform(String), ...z.object(jobFields).partial().shape });
+export const JobCreateBodySchema = z.object({
+  customer_id: z.union([z.string(), z.number()]).transform(String),
+  ...z.object(jobFields).partial().shape,
+});
 export type JobCreateBody = z.infer<typeof JobCreateBodySchema>;
-export const JobUpdateBodySchema = z.object({ customer_id: z.union([z.string(), z.number()]).transform(String), ...jobFields }).partial();
+export const JobUpdateBodySchema = z
+  .object({ customer_id: z.union([z.string(), z.number()]).transform(String), ...jobFields })
+  .partial();
 export type JobUpdateBody = z.infer<typeof JobUpdateBodySchema>;
 
-const contactFields = { contact_type: z.string().min(1), first_name: text, last_name: text, email: z.email().nullable(), phone: text };
+const contactFields = {
+  contact_type: z.string().min(1),
+  first_name: text,
+  last_name: text,
+  email: z.email().nullable(),
+  phone: text,
+};
 export const JobContactCreateBodySchema = z.object(contactFields).partial().required({ contact_type: true });
 export const JobContactUpdateBodySchema = z.object(contactFields).partial();
 

@@ -44,7 +44,11 @@ export class RoofrWebhookSender {
   }
 
   /** Signs and posts one event; resolves with the receiver's status (never rejects). */
-  fire(event: RoofrWebhookEventType, data: Record<string, unknown>, options: { id?: string; timestamp?: string; secret?: string } = {}): Promise<WebhookDelivery> {
+  fire(
+    event: RoofrWebhookEventType,
+    data: Record<string, unknown>,
+    options: { id?: string; timestamp?: string; secret?: string } = {},
+  ): Promise<WebhookDelivery> {
     const target = this.target;
     const eventId = options.id ?? `evt_${randomUUID()}`;
     if (!target) {
@@ -52,7 +56,12 @@ export class RoofrWebhookSender {
       this.deliveries.push(delivery);
       return Promise.resolve(delivery);
     }
-    const envelope: RoofrWebhookEnvelope = { id: eventId, event, timestamp: options.timestamp ?? new Date().toISOString(), data };
+    const envelope: RoofrWebhookEnvelope = {
+      id: eventId,
+      event,
+      timestamp: options.timestamp ?? new Date().toISOString(),
+      data,
+    };
     const raw = JSON.stringify(envelope);
     const promise = post(target.url, raw, {
       'content-type': 'application/json',
@@ -61,7 +70,12 @@ export class RoofrWebhookSender {
       [ROOFR_TIMESTAMP_HEADER]: envelope.timestamp,
     }).then(
       (status) => ({ eventId, event, status, error: null }),
-      (error: unknown) => ({ eventId, event, status: null, error: error instanceof Error ? error.message : String(error) }),
+      (error: unknown) => ({
+        eventId,
+        event,
+        status: null,
+        error: error instanceof Error ? error.message : String(error),
+      }),
     );
     const tracked = promise.then((delivery) => {
       this.deliveries.push(delivery);
@@ -96,7 +110,11 @@ export class RoofrWebhookSender {
         void this.fire('job.created', { job: event.job });
         break;
       case 'job.stage_changed':
-        void this.fire('job.stage_changed', { job: event.job, previous_stage: event.previousStage, stage: event.job.workflow_stage });
+        void this.fire('job.stage_changed', {
+          job: event.job,
+          previous_stage: event.previousStage,
+          stage: event.job.workflow_stage,
+        });
         break;
     }
   }
@@ -109,10 +127,14 @@ export class RoofrWebhookSender {
 
 function post(url: string, body: string, headers: Record<string, string>): Promise<number> {
   return new Promise((resolve, reject) => {
-    const request = httpRequest(url, { method: 'POST', headers: { ...headers, 'content-length': Buffer.byteLength(body) }, timeout: 10_000 }, (response) => {
-      response.resume();
-      response.on('end', () => resolve(response.statusCode ?? 0));
-    });
+    const request = httpRequest(
+      url,
+      { method: 'POST', headers: { ...headers, 'content-length': Buffer.byteLength(body) }, timeout: 10_000 },
+      (response) => {
+        response.resume();
+        response.on('end', () => resolve(response.statusCode ?? 0));
+      },
+    );
     request.on('timeout', () => request.destroy(new Error('webhook receiver timed out')));
     request.on('error', reject);
     request.end(body);

@@ -12,7 +12,12 @@ import { parseConfig } from '../../../src/config.js';
 const SECRET = 'a-test-secret-that-is-at-least-32-chars';
 
 async function hsToken(claims: Record<string, unknown>, secret = SECRET, expiresIn = '5m'): Promise<string> {
-  return new SignJWT(claims).setProtectedHeader({ alg: 'HS256' }).setSubject('user-1').setIssuedAt().setExpirationTime(expiresIn).sign(new TextEncoder().encode(secret));
+  return new SignJWT(claims)
+    .setProtectedHeader({ alg: 'HS256' })
+    .setSubject('user-1')
+    .setIssuedAt()
+    .setExpirationTime(expiresIn)
+    .sign(new TextEncoder().encode(secret));
 }
 
 function expectCaller(result: CallerIdentity | AuthError): CallerIdentity {
@@ -36,7 +41,13 @@ describe('authenticateRequest with API keys', () => {
 
     const authenticate = createAuthenticator({ apiKeys: repository, jwt: null, mode: 'required' });
     const viaHeader = expectCaller(await authenticate({ headers: { 'x-api-key': key } }));
-    expect(viaHeader).toEqual({ subject: record.id, kind: 'api-key', locations: ['LocA'], roles: ['read'], locationId: 'LocA' });
+    expect(viaHeader).toEqual({
+      subject: record.id,
+      kind: 'api-key',
+      locations: ['LocA'],
+      roles: ['read'],
+      locationId: 'LocA',
+    });
     const viaBearer = expectCaller(await authenticate({ headers: { authorization: `Bearer ${key}` } }));
     expect(viaBearer.locationId).toBe('LocA');
   });
@@ -53,7 +64,9 @@ describe('authenticateRequest with API keys', () => {
     const { key } = await createApiKey(repository, { name: 'crm', locations: ['LocA', 'LocB'], roles: ['read'] });
     const authenticate = createAuthenticator({ apiKeys: repository, jwt: null, mode: 'required' });
     expectError(await authenticate({ headers: { 'x-api-key': key } }), 'BAD_REQUEST');
-    expect(expectCaller(await authenticate({ headers: { 'x-api-key': key, 'x-location-id': 'LocB' } })).locationId).toBe('LocB');
+    expect(
+      expectCaller(await authenticate({ headers: { 'x-api-key': key, 'x-location-id': 'LocB' } })).locationId,
+    ).toBe('LocB');
   });
 
   it('when a key is revoked or unknown, then it is UNAUTHENTICATED even in demo mode', async () => {
@@ -68,14 +81,26 @@ describe('authenticateRequest with API keys', () => {
   it('when no credentials are sent, then demo mode yields the demo caller and required mode refuses', async () => {
     const repository = new InMemoryApiKeyRepository();
     const demo = createAuthenticator({ apiKeys: repository, jwt: null, mode: 'demo', demoLocationId: 'DemoLoc' });
-    expect(expectCaller(await demo({ headers: {} }))).toEqual({ subject: 'demo', kind: 'demo', locations: ['DemoLoc'], roles: ['read', 'write', 'sync-admin'], locationId: 'DemoLoc' });
+    expect(expectCaller(await demo({ headers: {} }))).toEqual({
+      subject: 'demo',
+      kind: 'demo',
+      locations: ['DemoLoc'],
+      roles: ['read', 'write', 'sync-admin'],
+      locationId: 'DemoLoc',
+    });
     expectError(await demo({ headers: { 'x-location-id': 'OtherLoc' } }), 'FORBIDDEN');
     const required = createAuthenticator({ apiKeys: repository, jwt: null, mode: 'required' });
     expectError(await required({ headers: {} }), 'UNAUTHENTICATED');
   });
 
   it('when a caller lacks a role, then assertRole is FORBIDDEN', () => {
-    const caller: CallerIdentity = { subject: 'k', kind: 'api-key', locations: ['L'], roles: ['read'], locationId: 'L' };
+    const caller: CallerIdentity = {
+      subject: 'k',
+      kind: 'api-key',
+      locations: ['L'],
+      roles: ['read'],
+      locationId: 'L',
+    };
     expect(() => assertRole(caller, 'read')).not.toThrow();
     expect(() => assertRole(caller, 'write')).toThrow(expect.objectContaining({ code: 'FORBIDDEN' }));
   });
@@ -90,14 +115,42 @@ describe('authenticateRequest with JWTs', () => {
     const claims = { locations: ['LocA'], roles: ['read', 'write'], iss: 'idp', aud: 'gateway' };
 
     const caller = expectCaller(await authenticate({ headers: { authorization: `Bearer ${await hsToken(claims)}` } }));
-    expect(caller).toEqual({ subject: 'user-1', kind: 'jwt', locations: ['LocA'], roles: ['read', 'write'], locationId: 'LocA' });
+    expect(caller).toEqual({
+      subject: 'user-1',
+      kind: 'jwt',
+      locations: ['LocA'],
+      roles: ['read', 'write'],
+      locationId: 'LocA',
+    });
 
-    expectError(await authenticate({ headers: { authorization: `Bearer ${await hsToken(claims, 'another-secret-that-is-32-chars-long!!')}` } }), 'UNAUTHENTICATED');
-    expectError(await authenticate({ headers: { authorization: `Bearer ${await hsToken(claims, SECRET, '-1m')}` } }), 'UNAUTHENTICATED');
-    expectError(await authenticate({ headers: { authorization: `Bearer ${await hsToken({ ...claims, aud: 'other' })}` } }), 'UNAUTHENTICATED');
-    expectError(await authenticate({ headers: { authorization: `Bearer ${await hsToken({ roles: ['read'], iss: 'idp', aud: 'gateway' })}` } }), 'UNAUTHENTICATED');
-    expectError(await authenticate({ headers: { authorization: `Bearer ${await hsToken({ ...claims, roles: ['root'] })}` } }), 'UNAUTHENTICATED');
-    expectError(await authenticate({ headers: { authorization: `Bearer ${await hsToken(claims)}`, 'x-location-id': 'LocB' } }), 'FORBIDDEN');
+    expectError(
+      await authenticate({
+        headers: { authorization: `Bearer ${await hsToken(claims, 'another-secret-that-is-32-chars-long!!')}` },
+      }),
+      'UNAUTHENTICATED',
+    );
+    expectError(
+      await authenticate({ headers: { authorization: `Bearer ${await hsToken(claims, SECRET, '-1m')}` } }),
+      'UNAUTHENTICATED',
+    );
+    expectError(
+      await authenticate({ headers: { authorization: `Bearer ${await hsToken({ ...claims, aud: 'other' })}` } }),
+      'UNAUTHENTICATED',
+    );
+    expectError(
+      await authenticate({
+        headers: { authorization: `Bearer ${await hsToken({ roles: ['read'], iss: 'idp', aud: 'gateway' })}` },
+      }),
+      'UNAUTHENTICATED',
+    );
+    expectError(
+      await authenticate({ headers: { authorization: `Bearer ${await hsToken({ ...claims, roles: ['root'] })}` } }),
+      'UNAUTHENTICATED',
+    );
+    expectError(
+      await authenticate({ headers: { authorization: `Bearer ${await hsToken(claims)}`, 'x-location-id': 'LocB' } }),
+      'FORBIDDEN',
+    );
     expectError(await authenticate({ headers: { authorization: 'Basic dXNlcjpwYXNz' } }), 'UNAUTHENTICATED');
   });
 
@@ -111,16 +164,25 @@ describe('authenticateRequest with JWTs', () => {
     server.listen(0, '127.0.0.1');
     await once(server, 'listening');
     try {
-      const jwt = createJwtVerifier({ jwksUrl: `http://127.0.0.1:${(server.address() as AddressInfo).port}/jwks.json` });
+      const jwt = createJwtVerifier({
+        jwksUrl: `http://127.0.0.1:${(server.address() as AddressInfo).port}/jwks.json`,
+      });
       const authenticate = createAuthenticator({ apiKeys, jwt, mode: 'required' });
       const token = await new SignJWT({ locations: ['LocA'], roles: ['sync-admin'] })
         .setProtectedHeader({ alg: 'RS256', kid: 'k1' })
         .setSubject('svc')
         .setExpirationTime('5m')
         .sign(privateKey);
-      expect(expectCaller(await authenticate({ headers: { authorization: `Bearer ${token}` } })).roles).toEqual(['sync-admin']);
+      expect(expectCaller(await authenticate({ headers: { authorization: `Bearer ${token}` } })).roles).toEqual([
+        'sync-admin',
+      ]);
       // An HS256 token "signed" with the public key must not pass (algorithm confusion).
-      expectError(await authenticate({ headers: { authorization: `Bearer ${await hsToken({ locations: ['LocA'], roles: ['read'] })}` } }), 'UNAUTHENTICATED');
+      expectError(
+        await authenticate({
+          headers: { authorization: `Bearer ${await hsToken({ locations: ['LocA'], roles: ['read'] })}` },
+        }),
+        'UNAUTHENTICATED',
+      );
     } finally {
       server.close();
     }
@@ -133,7 +195,9 @@ describe('client auth start-up policy', () => {
     expect(() => checkClientAuth(production, 0)).toThrow(ClientAuthConfigError);
     expect(checkClientAuth(production, 1).mode).toBe('required');
     expect(checkClientAuth(parseConfig({ NODE_ENV: 'production', JWT_SECRET: SECRET }), 0).mode).toBe('required');
-    expect(() => parseConfig({ NODE_ENV: 'production', CLIENT_AUTH: 'demo' })).toThrow(/CLIENT_AUTH=demo is refused in production/);
+    expect(() => parseConfig({ NODE_ENV: 'production', CLIENT_AUTH: 'demo' })).toThrow(
+      /CLIENT_AUTH=demo is refused in production/,
+    );
   });
 
   it('when developing without auth settings, then the mode is demo and the notice says so', () => {

@@ -33,7 +33,9 @@ describe('key ring', () => {
 
   it('when the same text is sealed twice, then the ciphertexts differ (fresh IV)', () => {
     const ring = parseKeyRing(k1);
-    expect(ring.seal('x').ciphertext === ring.seal('x').ciphertext && ring.seal('x').iv === ring.seal('x').iv).toBe(false);
+    expect(ring.seal('x').ciphertext === ring.seal('x').ciphertext && ring.seal('x').iv === ring.seal('x').iv).toBe(
+      false,
+    );
   });
 
   it('when the ring is rotated to k2,k1, then old values still open and new ones use k2', () => {
@@ -65,7 +67,11 @@ describe('key ring', () => {
   });
 
   it('when OAuth is configured without a key or with a bad one, then parseConfig lists the problem', () => {
-    const base = { GHL_CLIENT_ID: 'id', GHL_CLIENT_SECRET: 'secret', GHL_REDIRECT_URI: 'https://gw.example/oauth/callback' };
+    const base = {
+      GHL_CLIENT_ID: 'id',
+      GHL_CLIENT_SECRET: 'secret',
+      GHL_REDIRECT_URI: 'https://gw.example/oauth/callback',
+    };
     expect(() => parseConfig(base)).toThrow(/TOKEN_ENCRYPTION_KEY: required with GHL_CLIENT_ID/);
     expect(() => parseConfig({ ...base, TOKEN_ENCRYPTION_KEY: 'k1:short' })).toThrow(/TOKEN_ENCRYPTION_KEY/);
     expect(parseConfig({ ...base, TOKEN_ENCRYPTION_KEY: k1 }).GHL_CLIENT_ID).toBe('id');
@@ -97,7 +103,9 @@ describe('token vault', () => {
   it('when the store was written with another key, then assertReadable stops start-up naming the variable', async () => {
     const repository = new InMemoryOAuthTokenRepository();
     await new TokenVault(repository, parseKeyRing(k1)).put(grant('at-1'));
-    await expect(new TokenVault(repository, parseKeyRing(k2)).assertReadable()).rejects.toThrow(/TOKEN_ENCRYPTION_KEY has no key "k1"/);
+    await expect(new TokenVault(repository, parseKeyRing(k2)).assertReadable()).rejects.toThrow(
+      /TOKEN_ENCRYPTION_KEY has no key "k1"/,
+    );
   });
 
   it('when two refreshes race on the same version, then only one swap wins', async () => {

@@ -21,8 +21,14 @@ describe('OAuth state', () => {
     const [body, signature] = signer.issue().split('.');
     const forgedBody = Buffer.from(JSON.stringify({ n: 'a'.repeat(24), exp: Date.now() + 1e9 })).toString('base64url');
     expect(await signer.verifyAndConsume(`${forgedBody}.${signature}`)).toEqual({ ok: false, reason: 'bad-signature' });
-    expect(await signer.verifyAndConsume(`${body}.x${signature?.slice(1)}`)).toEqual({ ok: false, reason: 'bad-signature' });
-    expect(await signer.verifyAndConsume(new OAuthStateSigner('other', 60_000).issue())).toEqual({ ok: false, reason: 'bad-signature' });
+    expect(await signer.verifyAndConsume(`${body}.x${signature?.slice(1)}`)).toEqual({
+      ok: false,
+      reason: 'bad-signature',
+    });
+    expect(await signer.verifyAndConsume(new OAuthStateSigner('other', 60_000).issue())).toEqual({
+      ok: false,
+      reason: 'bad-signature',
+    });
     expect(await signer.verifyAndConsume(undefined)).toEqual({ ok: false, reason: 'malformed' });
     expect(await signer.verifyAndConsume('a.b.c')).toEqual({ ok: false, reason: 'malformed' });
   });

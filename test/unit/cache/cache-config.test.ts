@@ -11,12 +11,23 @@ describe('CACHE_URL', () => {
   });
 
   it('when memory bounds are given in the query string, then they are used', () => {
-    expect(parseCacheUrl('memory://?maxEntries=10&maxBytes=2048')).toEqual({ kind: 'memory', maxEntries: 10, maxBytes: 2048 });
+    expect(parseCacheUrl('memory://?maxEntries=10&maxBytes=2048')).toEqual({
+      kind: 'memory',
+      maxEntries: 10,
+      maxBytes: 2048,
+    });
   });
 
   it('when sqlite paths are relative, absolute or in-memory, then each is kept as the file path', () => {
-    expect(parseCacheUrl('sqlite://data/cache.db')).toMatchObject({ kind: 'sqlite', path: 'data/cache.db', purgeIntervalMs: 60_000 });
-    expect(parseCacheUrl('sqlite:///var/lib/gw/cache.db?purgeIntervalMs=5000')).toMatchObject({ path: '/var/lib/gw/cache.db', purgeIntervalMs: 5000 });
+    expect(parseCacheUrl('sqlite://data/cache.db')).toMatchObject({
+      kind: 'sqlite',
+      path: 'data/cache.db',
+      purgeIntervalMs: 60_000,
+    });
+    expect(parseCacheUrl('sqlite:///var/lib/gw/cache.db?purgeIntervalMs=5000')).toMatchObject({
+      path: '/var/lib/gw/cache.db',
+      purgeIntervalMs: 5000,
+    });
     expect(parseCacheUrl('sqlite://:memory:')).toMatchObject({ path: ':memory:' });
   });
 
@@ -26,7 +37,9 @@ describe('CACHE_URL', () => {
 
   it('when the URL is wrong, then start-up lists the problem with what is accepted', () => {
     expect(() => parseConfig({ CACHE_URL: 'memcached://x' })).toThrow(ConfigError);
-    expect(() => parseConfig({ CACHE_URL: 'memcached://x' })).toThrow(/CACHE_URL.*memory:\/\/, sqlite:\/\/<path> or redis:\/\//);
+    expect(() => parseConfig({ CACHE_URL: 'memcached://x' })).toThrow(
+      /CACHE_URL.*memory:\/\/, sqlite:\/\/<path> or redis:\/\//,
+    );
     expect(() => parseConfig({ CACHE_URL: 'memory://?maxEntries=0' })).toThrow(/maxEntries/);
     expect(() => parseConfig({ CACHE_URL: 'memory://?maxItems=5' })).toThrow(/maxItems/);
     expect(() => parseConfig({ CACHE_URL: 'sqlite://' })).toThrow(/needs a file path/);

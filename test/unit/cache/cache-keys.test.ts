@@ -41,10 +41,20 @@ describe('cache keys', () => {
   });
 
   it('when two requests differ only in key order, then they hash the same; otherwise not', () => {
-    const a = hashRequest({ pageLimit: 20, query: 'smith', filters: [{ field: 'tags', operator: 'eq', value: 'vip' }] });
-    const b = hashRequest({ filters: [{ value: 'vip', operator: 'eq', field: 'tags' }], query: 'smith', pageLimit: 20 });
+    const a = hashRequest({
+      pageLimit: 20,
+      query: 'smith',
+      filters: [{ field: 'tags', operator: 'eq', value: 'vip' }],
+    });
+    const b = hashRequest({
+      filters: [{ value: 'vip', operator: 'eq', field: 'tags' }],
+      query: 'smith',
+      pageLimit: 20,
+    });
     expect(a).toBe(b);
-    expect(hashRequest({ pageLimit: 20, query: 'smith', page: undefined })).toBe(hashRequest({ query: 'smith', pageLimit: 20 }));
+    expect(hashRequest({ pageLimit: 20, query: 'smith', page: undefined })).toBe(
+      hashRequest({ query: 'smith', pageLimit: 20 }),
+    );
     expect(hashRequest({ pageLimit: 20, query: 'smith' })).not.toBe(hashRequest({ pageLimit: 21, query: 'smith' }));
     expect(hashRequest({ sort: ['a', 'b'] })).not.toBe(hashRequest({ sort: ['b', 'a'] }));
   });

@@ -14,7 +14,12 @@ const LogLineSchema = z.looseObject({ level: z.number(), msg: z.string().optiona
 export type LogLine = z.infer<typeof LogLineSchema>;
 
 /** A real pino logger writing JSON lines into memory, so tests can count what was logged. */
-export function recordingLogger(): { logger: pino.Logger; lines: LogLine[]; warnings: () => LogLine[]; infos: () => LogLine[] } {
+export function recordingLogger(): {
+  logger: pino.Logger;
+  lines: LogLine[];
+  warnings: () => LogLine[];
+  infos: () => LogLine[];
+} {
   const lines: LogLine[] = [];
   const logger = pino(
     { level: 'debug', base: null, timestamp: false },

@@ -20,7 +20,10 @@ describe('invalidation', () => {
     cache = await createCache('memory://', { logger: recordingLogger().logger });
     const search = { query: 'smith', pageLimit: 20 };
     await cache.readThrough(cache.keys.contact(L, 'c1'), TTL, async () => ({ id: 'c1' }));
-    await cache.readThrough(cache.keys.tasksOfContact(L, 'c1'), TTL, async () => [{ id: 't1', title: 'call' }, { id: 't2', title: 'visit' }]);
+    await cache.readThrough(cache.keys.tasksOfContact(L, 'c1'), TTL, async () => [
+      { id: 't1', title: 'call' },
+      { id: 't2', title: 'visit' },
+    ]);
     await cache.readThrough(cache.keys.notesOfContact(L, 'c1'), TTL, async () => [{ id: 'n1', body: 'hi' }]);
     await cache.readThrough(cache.keys.appointmentsOfContact(L, 'c1'), TTL, async () => []);
     await cache.readThrough(cache.keys.task(L, 't1'), TTL, async () => ({ id: 't1' }));
@@ -84,7 +87,10 @@ describe('invalidation', () => {
     const searchKey = await cache.searchKey(L, { q: 1 });
 
     const report = await cache.invalidateTask(L, 'c1', 't1');
-    expect(report).toEqual({ evicted: [cache.keys.task(L, 't1'), cache.keys.tasksOfContact(L, 'c1')], searchGeneration: null });
+    expect(report).toEqual({
+      evicted: [cache.keys.task(L, 't1'), cache.keys.tasksOfContact(L, 'c1')],
+      searchGeneration: null,
+    });
     expect(await cached(cache.keys.task(L, 't1'))).toBe(false);
     expect(await cached(cache.keys.tasksOfContact(L, 'c1'))).toBe(false);
     expect(await cached(cache.keys.contact(L, 'c1'))).toBe(true);

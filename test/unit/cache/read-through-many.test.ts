@@ -44,13 +44,29 @@ describe('readThroughMany', () => {
 
   async function setup(): Promise<void> {
     clock = new FakeClock();
-    cache = await createCache('memory://', { logger: recordingLogger().logger, now: clock.now, graceMs: GRACE, maxStaleMs: 60_000 });
+    cache = await createCache('memory://', {
+      logger: recordingLogger().logger,
+      now: clock.now,
+      graceMs: GRACE,
+      maxStaleMs: 60_000,
+    });
   }
 
   it('when some keys are cached, then only the misses are loaded, in one batch, and results keep key order', async () => {
     await setup();
-    const [a, b, c, d] = ['a', 'b', 'c', 'd'].map((id) => cache.keys.contact('loc1', id)) as [string, string, string, string];
-    const upstream = new RecordingBatchUpstream(new Map([[a, 'A'], [b, 'B'], [c, 'C']]));
+    const [a, b, c, d] = ['a', 'b', 'c', 'd'].map((id) => cache.keys.contact('loc1', id)) as [
+      string,
+      string,
+      string,
+      string,
+    ];
+    const upstream = new RecordingBatchUpstream(
+      new Map([
+        [a, 'A'],
+        [b, 'B'],
+        [c, 'C'],
+      ]),
+    );
     await cache.readThroughMany([a], TTL, upstream.loadMissing);
 
     const results = await cache.readThroughMany([c, a, d, b, c], TTL, upstream.loadMissing);
@@ -64,7 +80,9 @@ describe('readThroughMany', () => {
     ]);
 
     const again = await cache.readThroughMany([a, b, c], TTL, upstream.loadMissing);
-    expect(again.map((result) => (result instanceof Error || result === undefined ? result : result.fromCache))).toEqual([true, true, true]);
+    expect(
+      again.map((result) => (result instanceof Error || result === undefined ? result : result.fromCache)),
+    ).toEqual([true, true, true]);
     expect(upstream.batches).toHaveLength(2);
   });
 
@@ -77,7 +95,9 @@ describe('readThroughMany', () => {
     clock.advance(TTL + 1);
 
     const stale = await cache.readThroughMany(keys, TTL, upstream.loadMissing);
-    expect(stale).toEqual(keys.map(() => ({ value: 'old', stale: true, ageMs: TTL + 1, fromCache: true, version: expect.any(String) })));
+    expect(stale).toEqual(
+      keys.map(() => ({ value: 'old', stale: true, ageMs: TTL + 1, fromCache: true, version: expect.any(String) })),
+    );
     await cache.idle();
     expect(upstream.batches).toEqual([keys, keys]);
     expect(upstream.lanes).toEqual(['interactive', 'background']);
@@ -95,7 +115,13 @@ describe('readThroughMany', () => {
     clock.advance(TTL + GRACE + 1);
 
     const [first, second] = await cache.readThroughMany([a, b], TTL, upstream.loadMissing);
-    expect(first).toEqual({ value: 'A', stale: true, ageMs: TTL + GRACE + 1, fromCache: true, version: expect.any(String) });
+    expect(first).toEqual({
+      value: 'A',
+      stale: true,
+      ageMs: TTL + GRACE + 1,
+      fromCache: true,
+      version: expect.any(String),
+    });
     expect(second).toBe(failure);
   });
 
@@ -128,7 +154,13 @@ describe('readThroughMany', () => {
   it('when two batches overlap while the first is in flight, then the shared keys are loaded once', async () => {
     await setup();
     const [a, b, c] = ['a', 'b', 'c'].map((id) => cache.keys.contact('loc1', id)) as [string, string, string];
-    const upstream = new RecordingBatchUpstream(new Map([[a, 'A'], [b, 'B'], [c, 'C']]));
+    const upstream = new RecordingBatchUpstream(
+      new Map([
+        [a, 'A'],
+        [b, 'B'],
+        [c, 'C'],
+      ]),
+    );
     const release = upstream.hold();
     const first = cache.readThroughMany([a, b], TTL, upstream.loadMissing);
     await new Promise((resolve) => setImmediate(resolve));
@@ -137,6 +169,11 @@ describe('readThroughMany', () => {
     release();
     const [one, two] = await Promise.all([first, second]);
     expect(upstream.batches).toEqual([[a, b], [c]]);
-    expect([...one, ...two].map((result) => (result instanceof Error ? result : result?.value))).toEqual(['A', 'B', 'B', 'C']);
+    expect([...one, ...two].map((result) => (result instanceof Error ? result : result?.value))).toEqual([
+      'A',
+      'B',
+      'B',
+      'C',
+    ]);
   });
 });

@@ -41,12 +41,24 @@ describe('readThrough', () => {
     const key = cache.keys.contact('loc1', 'c1');
     const loader = new ScriptedLoader({ id: 'c1', name: 'Ada' });
     const first = await cache.readThrough(key, TTL, loader.load);
-    expect(first).toEqual({ value: { id: 'c1', name: 'Ada' }, stale: false, ageMs: 0, fromCache: false, version: null });
+    expect(first).toEqual({
+      value: { id: 'c1', name: 'Ada' },
+      stale: false,
+      ageMs: 0,
+      fromCache: false,
+      version: null,
+    });
     expect(loader.lanes).toEqual(['interactive']);
 
     clock.advance(TTL - 1);
     const second = await cache.readThrough(key, TTL, loader.load);
-    expect(second).toEqual({ value: { id: 'c1', name: 'Ada' }, stale: false, ageMs: TTL - 1, fromCache: true, version: expect.any(String) });
+    expect(second).toEqual({
+      value: { id: 'c1', name: 'Ada' },
+      stale: false,
+      ageMs: TTL - 1,
+      fromCache: true,
+      version: expect.any(String),
+    });
     expect(loader.calls).toBe(1);
     expect(cache.stats.misses).toBe(1);
     expect(cache.stats.hits).toBe(1);
@@ -62,7 +74,13 @@ describe('readThrough', () => {
     clock.advance(TTL + 1000);
 
     const stale = await cache.readThrough(key, TTL, loader.load);
-    expect(stale).toEqual({ value: 'v1', stale: true, ageMs: TTL + 1000, fromCache: true, version: expect.any(String) });
+    expect(stale).toEqual({
+      value: 'v1',
+      stale: true,
+      ageMs: TTL + 1000,
+      fromCache: true,
+      version: expect.any(String),
+    });
     await cache.idle();
     expect(loader.calls).toBe(2);
     expect(loader.lanes).toEqual(['interactive', 'background']);
@@ -92,18 +110,27 @@ describe('readThrough', () => {
     ['RateLimited', new GhlRateLimitedError(endpoint, 2000)],
     ['Timeout', new GhlTimeoutError(endpoint, 15000)],
     ['BudgetReserve', new GhlBudgetReserveError(endpoint, 60_000, 900, 1000)],
-  ])('when past the grace window the loader fails with %s, then the stale value is served with its age', async (_kind, error) => {
-    await setup();
-    const key = cache.keys.contact('loc1', 'c1');
-    const loader = new ScriptedLoader('old');
-    await cache.readThrough(key, TTL, loader.load);
-    loader.throws(error);
-    clock.advance(TTL + GRACE + 30_000);
-    const result = await cache.readThrough(key, TTL, loader.load);
-    expect(result).toEqual({ value: 'old', stale: true, ageMs: TTL + GRACE + 30_000, fromCache: true, version: expect.any(String) });
-    expect(cache.stats.count('stale_on_error')).toBe(1);
-    expect(cache.stats.staleServes).toBe(1);
-  });
+  ])(
+    'when past the grace window the loader fails with %s, then the stale value is served with its age',
+    async (_kind, error) => {
+      await setup();
+      const key = cache.keys.contact('loc1', 'c1');
+      const loader = new ScriptedLoader('old');
+      await cache.readThrough(key, TTL, loader.load);
+      loader.throws(error);
+      clock.advance(TTL + GRACE + 30_000);
+      const result = await cache.readThrough(key, TTL, loader.load);
+      expect(result).toEqual({
+        value: 'old',
+        stale: true,
+        ageMs: TTL + GRACE + 30_000,
+        fromCache: true,
+        version: expect.any(String),
+      });
+      expect(cache.stats.count('stale_on_error')).toBe(1);
+      expect(cache.stats.staleServes).toBe(1);
+    },
+  );
 
   it('when the stale value is older than max-stale, then the upstream failure propagates', async () => {
     await setup();
@@ -168,8 +195,16 @@ describe('readThrough', () => {
     await cache.readThrough(key, TTL, async () => ({ id: 'c1' }));
     const Schema = z.object({ id: z.string(), name: z.string() });
     const result = await cache.readThrough(key, TTL, async () => ({ id: 'c1', name: 'Ada' }), { schema: Schema });
-    expect(result).toEqual({ value: { id: 'c1', name: 'Ada' }, stale: false, ageMs: 0, fromCache: false, version: null });
-    expect(await cache.readThrough(key, TTL, async () => ({ id: 'x', name: 'never' }), { schema: Schema })).toMatchObject({ fromCache: true, version: expect.any(String) });
+    expect(result).toEqual({
+      value: { id: 'c1', name: 'Ada' },
+      stale: false,
+      ageMs: 0,
+      fromCache: false,
+      version: null,
+    });
+    expect(
+      await cache.readThrough(key, TTL, async () => ({ id: 'x', name: 'never' }), { schema: Schema }),
+    ).toMatchObject({ fromCache: true, version: expect.any(String) });
   });
 
   it('when ten reads of one key arrive together, then the loader runs once and all get its value', async () => {
@@ -193,7 +228,9 @@ describe('readThrough', () => {
     const failure = new GhlUnavailableError(endpoint, 502);
     const loader = new ScriptedLoader('x').throws(failure);
     const release = loader.hold();
-    const reads = Array.from({ length: 10 }, () => cache.readThrough(key, TTL, loader.load).catch((error: unknown) => error));
+    const reads = Array.from({ length: 10 }, () =>
+      cache.readThrough(key, TTL, loader.load).catch((error: unknown) => error),
+    );
     await new Promise((resolve) => setImmediate(resolve));
     release();
     expect(new Set(await Promise.all(reads))).toEqual(new Set([failure]));
@@ -211,7 +248,10 @@ describe('readThrough edge cases', () => {
     expect(cache.health().state).toBe('up');
     expect(log.warnings().map((line) => line.msg)).toEqual(['A value could not be cached; it is served uncached']);
     await cache.readThrough(cache.keys.contact('loc1', 'c2'), TTL, async () => 'ok');
-    expect(await cache.readThrough(cache.keys.contact('loc1', 'c2'), TTL, async () => 'never')).toMatchObject({ fromCache: true, version: expect.any(String) });
+    expect(await cache.readThrough(cache.keys.contact('loc1', 'c2'), TTL, async () => 'never')).toMatchObject({
+      fromCache: true,
+      version: expect.any(String),
+    });
     await cache.close();
   });
 
@@ -221,7 +261,11 @@ describe('readThrough edge cases', () => {
     await cache.readThrough(key, TTL, async () => ({ name: 'old' }));
     await cache.invalidateContact('loc1', 'c1');
     await cache.prime(key, TTL, { name: 'new' });
-    expect(await cache.readThrough(key, TTL, async () => ({ name: 'never' }))).toMatchObject({ value: { name: 'new' }, fromCache: true, version: expect.any(String) });
+    expect(await cache.readThrough(key, TTL, async () => ({ name: 'never' }))).toMatchObject({
+      value: { name: 'new' },
+      fromCache: true,
+      version: expect.any(String),
+    });
     await cache.close();
   });
 });

@@ -110,7 +110,10 @@ describe('ResilientStore', () => {
     const { backing, store } = build({ probeIntervalMs: 60_000, opTimeoutMs: 20 });
     backing.mode = 'hanging';
     expect(await store.get('k')).toBeUndefined();
-    expect(store.health()).toMatchObject({ state: 'down', lastError: expect.stringMatching(/did not answer within 20 ms/) });
+    expect(store.health()).toMatchObject({
+      state: 'down',
+      lastError: expect.stringMatching(/did not answer within 20 ms/),
+    });
   });
 });
 

@@ -15,7 +15,12 @@ describe('whole-response cache over the shared cache', () => {
 
   async function setup(): Promise<void> {
     clock = new FakeClock();
-    cache = await createCache('memory://', { logger: recordingLogger().logger, now: clock.now, graceMs: 5_000, maxStaleMs: 60_000 });
+    cache = await createCache('memory://', {
+      logger: recordingLogger().logger,
+      now: clock.now,
+      graceMs: 5_000,
+      maxStaleMs: 60_000,
+    });
   }
   afterEach(async () => cache.close());
 
@@ -40,7 +45,7 @@ describe('whole-response cache over the shared cache', () => {
     expect(cache.stats.snapshot().outdated).toBe(1);
   });
 
-  it('when the store is this process\'s own and nothing was written since the last check, then a reuse does not read the store again', async () => {
+  it("when the store is this process's own and nothing was written since the last check, then a reuse does not read the store again", async () => {
     await setup();
     const responses = new ResponseCache(cache, { maxEntries: 10, maxBytes: 1_000_000, now: clock.now });
     const dependencies = new ResponseDependencies();
@@ -82,7 +87,12 @@ describe('whole-response cache over the shared cache', () => {
     const dependencies = new ResponseDependencies();
     const key = await cache.searchKey(LOCATION, { pageLimit: 3 });
     await cachedRead(dependencies, key, { contacts: [] });
-    expect(dependencies.list()?.map((dependency) => dependency.kind).sort()).toEqual(['entry', 'generation']);
+    expect(
+      dependencies
+        .list()
+        ?.map((dependency) => dependency.kind)
+        .sort(),
+    ).toEqual(['entry', 'generation']);
     responses.store('page', { contacts: [] }, dependencies.list() ?? []);
     expect(await responses.lookup('page')).not.toBeNull();
     await cache.invalidateSearches(LOCATION);
@@ -108,7 +118,12 @@ describe('whole-response cache over the shared cache', () => {
 
   it('when responses exceed the entry or byte budget, then the least recently used go first and an oversized one is not kept', async () => {
     await setup();
-    const responses = new ResponseCache(cache, { maxEntries: 2, maxBytes: 16_000, maxResponseBytes: 2_000, now: clock.now });
+    const responses = new ResponseCache(cache, {
+      maxEntries: 2,
+      maxBytes: 16_000,
+      maxResponseBytes: 2_000,
+      now: clock.now,
+    });
     const dependencies = new ResponseDependencies();
     await cachedRead(dependencies, cacheKeys.contact(LOCATION, 'c1'), 'v');
     const list = dependencies.list() ?? [];
@@ -125,7 +140,13 @@ describe('whole-response cache over the shared cache', () => {
 
 describe('response keys', () => {
   it('when caller, location, text, operation name or variables differ, then the keys differ; role order does not matter', () => {
-    const base = { locationId: 'L1', caller: { subject: 'k1', kind: 'api-key', roles: ['read', 'write'] }, query: '{ a }', operationName: null, variables: { id: '1' } };
+    const base = {
+      locationId: 'L1',
+      caller: { subject: 'k1', kind: 'api-key', roles: ['read', 'write'] },
+      query: '{ a }',
+      operationName: null,
+      variables: { id: '1' },
+    };
     const variants = [
       { ...base, locationId: 'L2' },
       { ...base, caller: { ...base.caller, subject: 'k2' } },
@@ -140,8 +161,14 @@ describe('response keys', () => {
   });
 
   it('when a key is a search or list key, then its generation key and token are derived; otherwise none', () => {
-    expect(generationOfKey(cacheKeys.search(LOCATION, 'gen:1', 'h'))).toEqual({ key: cacheKeys.searchGeneration(LOCATION), token: 'gen:1' });
-    expect(generationOfKey(cacheKeys.businessList(LOCATION, 'b1', 'g2', 'h'))).toEqual({ key: cacheKeys.searchGeneration(LOCATION), token: 'g2' });
+    expect(generationOfKey(cacheKeys.search(LOCATION, 'gen:1', 'h'))).toEqual({
+      key: cacheKeys.searchGeneration(LOCATION),
+      token: 'gen:1',
+    });
+    expect(generationOfKey(cacheKeys.businessList(LOCATION, 'b1', 'g2', 'h'))).toEqual({
+      key: cacheKeys.searchGeneration(LOCATION),
+      token: 'g2',
+    });
     expect(generationOfKey(cacheKeys.contact(LOCATION, 'c1'))).toBeNull();
   });
 });

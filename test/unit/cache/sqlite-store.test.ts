@@ -27,7 +27,11 @@ describe('SqliteStore', () => {
     const second = new SqliteStore({ path, purgeIntervalMs: 60_000 });
     const reopened = new Keyv(second, { namespace: 'gw' });
     expect(await reopened.get('contact')).toEqual({ id: 'c1', name: 'Ada' });
-    expect(await reopened.getMany(['forever', 'absent', 'contact'])).toEqual(['kept', undefined, { id: 'c1', name: 'Ada' }]);
+    expect(await reopened.getMany(['forever', 'absent', 'contact'])).toEqual([
+      'kept',
+      undefined,
+      { id: 'c1', name: 'Ada' },
+    ]);
     await second.disconnect();
   });
 

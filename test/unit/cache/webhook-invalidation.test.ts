@@ -46,18 +46,20 @@ describe('invalidateForGhlEvent', () => {
     }
   });
 
-  it('when a TaskComplete arrives, then the task and its contact\'s task list are evicted and the contact stays', async () => {
+  it("when a TaskComplete arrives, then the task and its contact's task list are evicted and the contact stays", async () => {
     const event = example('TaskComplete');
     const locationId = String(event['locationId']);
     const contactId = String(event['contactId']);
     const cache = await primed(locationId, contactId);
-    expect(await invalidateForGhlEvent(cache, event)).toMatchObject({ evicted: [cache.keys.task(locationId, String(event['id'])), cache.keys.tasksOfContact(locationId, contactId)] });
+    expect(await invalidateForGhlEvent(cache, event)).toMatchObject({
+      evicted: [cache.keys.task(locationId, String(event['id'])), cache.keys.tasksOfContact(locationId, contactId)],
+    });
     expect(await cached(cache, cache.keys.tasksOfContact(locationId, contactId))).toBe(false);
     expect(await cached(cache, cache.keys.contact(locationId, contactId))).toBe(true);
     await cache.close();
   });
 
-  it('when a NoteCreate arrives, then the contact\'s note list is evicted', async () => {
+  it("when a NoteCreate arrives, then the contact's note list is evicted", async () => {
     const event = example('NoteCreate');
     const locationId = String(event['locationId']);
     const contactId = String(event['contactId']);

@@ -20,7 +20,10 @@ function outcome(status: number, body: unknown, retryAfterMs = 10_000) {
 
 describe('errorFromResponse', () => {
   it('when GHL answers 400 "Contact with id … not found", then it is NotFound (GHL uses 400 for unknown ids)', () => {
-    const error = errorFromResponse(getContact, outcome(400, { statusCode: 400, message: 'Contact with id abc not found' }));
+    const error = errorFromResponse(
+      getContact,
+      outcome(400, { statusCode: 400, message: 'Contact with id abc not found' }),
+    );
     expect(error).toBeInstanceOf(GhlNotFoundError);
     expect(error.endpoint).toBe('GET /contacts/{contactId}');
   });
@@ -30,30 +33,56 @@ describe('errorFromResponse', () => {
   });
 
   it('when a 401 says the token is not authorized for this scope, then it is MissingScope naming the endpoint scope', () => {
-    const error = errorFromResponse(ENDPOINTS.searchTasks, outcome(401, { statusCode: 401, message: 'The token is not authorized for this scope.' }));
+    const error = errorFromResponse(
+      ENDPOINTS.searchTasks,
+      outcome(401, { statusCode: 401, message: 'The token is not authorized for this scope.' }),
+    );
     expect(error).toBeInstanceOf(GhlMissingScopeError);
-    expect(error).toMatchObject({ scope: 'locations/tasks.readonly', endpoint: 'POST /locations/{locationId}/tasks/search' });
+    expect(error).toMatchObject({
+      scope: 'locations/tasks.readonly',
+      endpoint: 'POST /locations/{locationId}/tasks/search',
+    });
   });
 
   it('when any other 401 arrives, then it is Unauthorized and carries no upstream wording', () => {
-    const error = errorFromResponse(getContact, outcome(401, { statusCode: 401, message: 'Invalid JWT secret-ish detail', error: 'Unauthorized' }));
+    const error = errorFromResponse(
+      getContact,
+      outcome(401, { statusCode: 401, message: 'Invalid JWT secret-ish detail', error: 'Unauthorized' }),
+    );
     expect(error).toBeInstanceOf(GhlUnauthorizedError);
     expect(error.message).not.toContain('secret-ish');
   });
 
   it('when a 422 carries an array of messages, then Validation keeps every one', () => {
-    const error = errorFromResponse(ENDPOINTS.createContact, outcome(422, { statusCode: 422, message: ['email must be an email', 'phone is invalid'], error: 'Unprocessable Entity' }));
+    const error = errorFromResponse(
+      ENDPOINTS.createContact,
+      outcome(422, {
+        statusCode: 422,
+        message: ['email must be an email', 'phone is invalid'],
+        error: 'Unprocessable Entity',
+      }),
+    );
     expect(error).toBeInstanceOf(GhlValidationError);
     expect(error).toMatchObject({ messages: ['email must be an email', 'phone is invalid'], status: 422 });
   });
 
   it('when a 400 carries a single string message, then Validation wraps it', () => {
-    const error = errorFromResponse(ENDPOINTS.createContact, outcome(400, { statusCode: 400, message: 'This location does not allow duplicated contacts.' }));
-    expect(error).toMatchObject({ kind: 'Validation', messages: ['This location does not allow duplicated contacts.'], status: 400 });
+    const error = errorFromResponse(
+      ENDPOINTS.createContact,
+      outcome(400, { statusCode: 400, message: 'This location does not allow duplicated contacts.' }),
+    );
+    expect(error).toMatchObject({
+      kind: 'Validation',
+      messages: ['This location does not allow duplicated contacts.'],
+      status: 400,
+    });
   });
 
   it('when a 4xx has no JSON body, then Validation says the status', () => {
-    expect(errorFromResponse(ENDPOINTS.createContact, outcome(409, '<html>'))).toMatchObject({ kind: 'Validation', messages: ['HTTP 409'] });
+    expect(errorFromResponse(ENDPOINTS.createContact, outcome(409, '<html>'))).toMatchObject({
+      kind: 'Validation',
+      messages: ['HTTP 409'],
+    });
   });
 
   it('when GHL answers 429, then it is RateLimited with the wait it was given', () => {
@@ -63,19 +92,30 @@ describe('errorFromResponse', () => {
   });
 
   it('when GHL answers 5xx, then it is Unavailable with the status', () => {
-    expect(errorFromResponse(getContact, outcome(502, '<html>bad gateway</html>'))).toMatchObject({ kind: 'Unavailable', status: 502 });
+    expect(errorFromResponse(getContact, outcome(502, '<html>bad gateway</html>'))).toMatchObject({
+      kind: 'Unavailable',
+      status: 502,
+    });
   });
 });
 
 describe('errorFromNetwork and malformed bodies', () => {
   it('when got times out, then it is Timeout with the configured timeout', () => {
-    const error = errorFromNetwork(getContact, Object.assign(new Error('Timeout awaiting request'), { code: 'ETIMEDOUT' }), 1500);
+    const error = errorFromNetwork(
+      getContact,
+      Object.assign(new Error('Timeout awaiting request'), { code: 'ETIMEDOUT' }),
+      1500,
+    );
     expect(error).toBeInstanceOf(GhlTimeoutError);
     expect(error).toMatchObject({ timeoutMs: 1500 });
   });
 
   it('when the connection resets, then it is Unavailable without status', () => {
-    const error = errorFromNetwork(getContact, Object.assign(new Error('socket hang up'), { code: 'ECONNRESET' }), 1500);
+    const error = errorFromNetwork(
+      getContact,
+      Object.assign(new Error('socket hang up'), { code: 'ECONNRESET' }),
+      1500,
+    );
     expect(error).toBeInstanceOf(GhlUnavailableError);
     expect(error).toMatchObject({ status: null });
     expect(error.message).toContain('ECONNRESET');
@@ -103,7 +143,13 @@ describe('rate-limit headers', () => {
 
   it('when a burst header is missing or garbage, then no limits are read (the budget keeps probing)', () => {
     expect(parseRateLimitHeaders({ 'x-ratelimit-max': '100', 'x-ratelimit-remaining': '5' })).toBeNull();
-    expect(parseRateLimitHeaders({ 'x-ratelimit-max': 'lots', 'x-ratelimit-remaining': '5', 'x-ratelimit-interval-milliseconds': '1000' })).toBeNull();
+    expect(
+      parseRateLimitHeaders({
+        'x-ratelimit-max': 'lots',
+        'x-ratelimit-remaining': '5',
+        'x-ratelimit-interval-milliseconds': '1000',
+      }),
+    ).toBeNull();
   });
 
   it('when Retry-After is seconds or a date, then it becomes milliseconds', () => {
@@ -123,7 +169,10 @@ describe('spec', () => {
   });
 
   it('when only creates and add-tags are POSTs with side effects, then only they are non-idempotent', () => {
-    const nonIdempotent = Object.entries(ENDPOINTS).filter(([, spec]) => !spec.idempotent).map(([name]) => name).sort();
+    const nonIdempotent = Object.entries(ENDPOINTS)
+      .filter(([, spec]) => !spec.idempotent)
+      .map(([name]) => name)
+      .sort();
     expect(nonIdempotent).toEqual(['addTags', 'createContact', 'createNote', 'createTask']);
   });
 

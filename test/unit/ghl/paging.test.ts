@@ -10,12 +10,15 @@ function contact(id: string, dateAdded: number): Contact {
 /** A fake search endpoint with GHL's rules: sort by dateAdded then id, pages stop at 10,000, cursors after. */
 function fakeSearch(count: number) {
   // Many contacts share a dateAdded, so only the id tiebreak keeps the order total.
-  const rows = Array.from({ length: count }, (_, index) => ({ id: `c${String(index).padStart(6, '0')}`, at: 1_600_000_000_000 + Math.floor(index / 7) * 1000 }))
-    .sort((a, b) => a.at - b.at || a.id.localeCompare(b.id));
+  const rows = Array.from({ length: count }, (_, index) => ({
+    id: `c${String(index).padStart(6, '0')}`,
+    at: 1_600_000_000_000 + Math.floor(index / 7) * 1000,
+  })).sort((a, b) => a.at - b.at || a.id.localeCompare(b.id));
   const requests: SearchContactsRequest[] = [];
   const fetch = async (request: SearchContactsRequest) => {
     requests.push(request);
-    if ((request.page === undefined) === (request.searchAfter === undefined)) throw new Error('exactly one of page / searchAfter');
+    if ((request.page === undefined) === (request.searchAfter === undefined))
+      throw new Error('exactly one of page / searchAfter');
     let start: number;
     if (request.page !== undefined) {
       if (request.page * request.pageLimit > 10_000) throw new Error('400: page window exceeded');
@@ -25,7 +28,9 @@ function fakeSearch(count: number) {
       start = rows.findIndex((row) => row.at > Number(at) || (row.at === Number(at) && row.id > String(id)));
       if (start < 0) start = rows.length;
     }
-    const contacts: SearchedContact[] = rows.slice(start, start + request.pageLimit).map((row) => ({ contact: contact(row.id, row.at), searchAfter: [row.at, row.id] }));
+    const contacts: SearchedContact[] = rows
+      .slice(start, start + request.pageLimit)
+      .map((row) => ({ contact: contact(row.id, row.at), searchAfter: [row.at, row.id] }));
     return { contacts, total: rows.length };
   };
   return { rows, requests, fetch };
@@ -86,7 +91,10 @@ describe('walkSearch', () => {
 
   it('when a hit past the page window lacks a cursor, then the walk fails loudly instead of looping', async () => {
     const fetch = async (request: SearchContactsRequest) => ({
-      contacts: Array.from({ length: request.pageLimit }, (_, index) => ({ contact: contact(`x${request.page}-${index}`, 0), searchAfter: null })),
+      contacts: Array.from({ length: request.pageLimit }, (_, index) => ({
+        contact: contact(`x${request.page}-${index}`, 0),
+        searchAfter: null,
+      })),
       total: 20_000,
     });
     await expect(collect(walkSearch(fetch, { pageLimit: 500 }))).rejects.toThrow(/searchAfter/);
@@ -95,11 +103,14 @@ describe('walkSearch', () => {
 
 describe('walkList', () => {
   it('when the legacy list has 250 contacts, then the startAfter cursor walks all of them once', async () => {
-    const rows = Array.from({ length: 250 }, (_, index) => contact(`l${String(index).padStart(4, '0')}`, 1_600_000_000_000 + Math.floor(index / 3)));
+    const rows = Array.from({ length: 250 }, (_, index) =>
+      contact(`l${String(index).padStart(4, '0')}`, 1_600_000_000_000 + Math.floor(index / 3)),
+    );
     const requests: ListContactsRequest[] = [];
     const fetch = async (request: ListContactsRequest) => {
       requests.push(request);
-      const start = request.startAfterId === undefined ? 0 : rows.findIndex((row) => row.id === request.startAfterId) + 1;
+      const start =
+        request.startAfterId === undefined ? 0 : rows.findIndex((row) => row.id === request.startAfterId) + 1;
       const page = rows.slice(start, start + (request.limit ?? 20));
       const last = page[page.length - 1];
       return {
@@ -121,10 +132,16 @@ describe('walkBusiness', () => {
     const rows = Array.from({ length: 45 }, (_, index) => contact(`b${index}`, 0));
     const skips: number[] = [];
     const contacts = await collect(
-      walkBusiness(async (request) => {
-        skips.push(request.skip ?? 0);
-        return { contacts: rows.slice(request.skip ?? 0, (request.skip ?? 0) + (request.limit ?? 0)), count: rows.length };
-      }, { limit: 20 }),
+      walkBusiness(
+        async (request) => {
+          skips.push(request.skip ?? 0);
+          return {
+            contacts: rows.slice(request.skip ?? 0, (request.skip ?? 0) + (request.limit ?? 0)),
+            count: rows.length,
+          };
+        },
+        { limit: 20 },
+      ),
     );
     expect(contacts.map((c) => c.id)).toEqual(rows.map((row) => row.id));
     expect(skips).toEqual([0, 20, 40]);
@@ -134,10 +151,16 @@ describe('walkBusiness', () => {
     const rows = Array.from({ length: 40 }, (_, index) => contact(`b${index}`, 0));
     const skips: number[] = [];
     await collect(
-      walkBusiness(async (request) => {
-        skips.push(request.skip ?? 0);
-        return { contacts: rows.slice(request.skip ?? 0, (request.skip ?? 0) + (request.limit ?? 0)), count: rows.length };
-      }, { limit: 20 }),
+      walkBusiness(
+        async (request) => {
+          skips.push(request.skip ?? 0);
+          return {
+            contacts: rows.slice(request.skip ?? 0, (request.skip ?? 0) + (request.limit ?? 0)),
+            count: rows.length,
+          };
+        },
+        { limit: 20 },
+      ),
     );
     expect(skips).toEqual([0, 20]);
   });

@@ -13,7 +13,13 @@ function headers(partial: Partial<RateLimitHeaders> = {}): RateLimitHeaders {
 
 function setup(options: { share?: number; reserve?: number } = {}) {
   const clock = new FakeClock();
-  const budget = new InMemoryRateBudget({ dailyReserve: options.reserve ?? 0, interactiveShare: options.share ?? 0, clock, minMarginMs: 50, marginRatio: 0 });
+  const budget = new InMemoryRateBudget({
+    dailyReserve: options.reserve ?? 0,
+    interactiveShare: options.share ?? 0,
+    clock,
+    minMarginMs: 50,
+    marginRatio: 0,
+  });
   const granted: Array<{ label: string; at: number }> = [];
   const failures: Array<{ label: string; error: unknown }> = [];
   const request = (label: string, lane: Lane = 'interactive', signal?: AbortSignal): Promise<void> =>
@@ -122,7 +128,7 @@ describe('InMemoryRateBudget', () => {
     expect(granted).toHaveLength(1);
   });
 
-  it('when a 429 arrives anyway, then that location\'s margin widens (doubling, at most a tenth of the interval) so the window is spread wider', async () => {
+  it("when a 429 arrives anyway, then that location's margin widens (doubling, at most a tenth of the interval) so the window is spread wider", async () => {
     const { clock, budget, granted, request } = setup();
     void request('probe');
     await settle();

@@ -1,7 +1,20 @@
-import { GhlContractError, GhlNotFoundError, GhlRateLimitedError, GhlTimeoutError, GhlUnavailableError, GhlValidationError } from '../../../src/ghl/errors.js';
+import {
+  GhlContractError,
+  GhlNotFoundError,
+  GhlRateLimitedError,
+  GhlTimeoutError,
+  GhlUnavailableError,
+  GhlValidationError,
+} from '../../../src/ghl/errors.js';
 import { backoffDelay, decideRetry, type RetryInput, type RetryPolicyOptions } from '../../../src/ghl/retry-policy.js';
 
-const options: RetryPolicyOptions = { maxRetries: 3, maxRateLimitRetries: 5, baseDelayMs: 100, maxDelayMs: 1000, random: () => 0.5 };
+const options: RetryPolicyOptions = {
+  maxRetries: 3,
+  maxRateLimitRetries: 5,
+  baseDelayMs: 100,
+  maxDelayMs: 1000,
+  random: () => 0.5,
+};
 const endpoint = 'GET /contacts/{contactId}';
 
 function input(partial: Partial<RetryInput> & Pick<RetryInput, 'error'>): RetryInput {
@@ -25,13 +38,18 @@ describe('decideRetry', () => {
   });
 
   it('when a create (non-idempotent POST) answers 500, then it is not retried and the reason says why', () => {
-    const decision = decideRetry(input({ idempotent: false, error: new GhlUnavailableError('POST /contacts/', 500) }), options);
+    const decision = decideRetry(
+      input({ idempotent: false, error: new GhlUnavailableError('POST /contacts/', 500) }),
+      options,
+    );
     expect(decision.retry).toBe(false);
     expect(decision.reason).toContain('non-idempotent');
   });
 
   it('when a create times out, then it is not retried', () => {
-    expect(decideRetry(input({ idempotent: false, error: new GhlTimeoutError('POST /contacts/', 100) }), options).retry).toBe(false);
+    expect(
+      decideRetry(input({ idempotent: false, error: new GhlTimeoutError('POST /contacts/', 100) }), options).retry,
+    ).toBe(false);
   });
 
   it('when an idempotent request times out, then it is retried', () => {
@@ -59,19 +77,33 @@ describe('decideRetry', () => {
   });
 
   it('when a 429 arrives, then even a create is retried after Retry-After plus jitter, pausing the location', () => {
-    const decision = decideRetry(input({ idempotent: false, error: new GhlRateLimitedError('POST /contacts/', 2000) }), options);
+    const decision = decideRetry(
+      input({ idempotent: false, error: new GhlRateLimitedError('POST /contacts/', 2000) }),
+      options,
+    );
     expect(decision).toMatchObject({ retry: true, pauseLocation: true });
     expect(decision.delayMs).toBeGreaterThanOrEqual(2000);
     expect(decision.delayMs).toBeLessThanOrEqual(2200);
   });
 
   it('when 429s exceed their own cap, then it stops, independently of other retries', () => {
-    expect(decideRetry(input({ error: new GhlRateLimitedError(endpoint, 10), rateLimitRetries: 5 }), options).retry).toBe(false);
-    expect(decideRetry(input({ error: new GhlRateLimitedError(endpoint, 10), otherRetries: 3, rateLimitRetries: 4 }), options).retry).toBe(true);
+    expect(
+      decideRetry(input({ error: new GhlRateLimitedError(endpoint, 10), rateLimitRetries: 5 }), options).retry,
+    ).toBe(false);
+    expect(
+      decideRetry(
+        input({ error: new GhlRateLimitedError(endpoint, 10), otherRetries: 3, rateLimitRetries: 4 }),
+        options,
+      ).retry,
+    ).toBe(true);
   });
 
   it('when the error is a 4xx or a contract error, then it is never retried', () => {
-    for (const error of [new GhlNotFoundError(endpoint, 'x'), new GhlValidationError(endpoint, ['bad'], 422), new GhlContractError(endpoint, 'contact.id', 'missing')]) {
+    for (const error of [
+      new GhlNotFoundError(endpoint, 'x'),
+      new GhlValidationError(endpoint, ['bad'], 422),
+      new GhlContractError(endpoint, 'contact.id', 'missing'),
+    ]) {
       const decision = decideRetry(input({ error }), options);
       expect(decision.retry).toBe(false);
       expect(decision.reason).toContain('not transient');

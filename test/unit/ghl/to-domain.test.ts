@@ -1,5 +1,10 @@
 import { GhlContractError } from '../../../src/ghl/errors.js';
-import { ContactEnvelopeDto, parseResponse, SearchContactsResponseDto, TasksResponseDto } from '../../../src/ghl/schemas.js';
+import {
+  ContactEnvelopeDto,
+  parseResponse,
+  SearchContactsResponseDto,
+  TasksResponseDto,
+} from '../../../src/ghl/schemas.js';
 import { toAppointment, toContact, toNote, toSearchedContact, toTask } from '../../../src/ghl/to-domain.js';
 
 describe('toContact', () => {
@@ -50,12 +55,28 @@ describe('toContact', () => {
   });
 
   it('when GHL omits tags, dnd and custom fields or sends nulls, then defaults apply ([] / false / null)', () => {
-    const contact = toContact(parseResponse(ContactEnvelopeDto, { contact: { id: 'x1', email: null, tags: null } }, 'GET /contacts/{contactId}').contact, 'loc-9');
-    expect(contact).toMatchObject({ id: 'x1', locationId: 'loc-9', tags: [], dnd: false, customFields: [], email: null, name: null });
+    const contact = toContact(
+      parseResponse(ContactEnvelopeDto, { contact: { id: 'x1', email: null, tags: null } }, 'GET /contacts/{contactId}')
+        .contact,
+      'loc-9',
+    );
+    expect(contact).toMatchObject({
+      id: 'x1',
+      locationId: 'loc-9',
+      tags: [],
+      dnd: false,
+      customFields: [],
+      email: null,
+      name: null,
+    });
   });
 
   it('when a search hit carries a cursor, then it is kept beside the contact', () => {
-    const parsed = parseResponse(SearchContactsResponseDto, { contacts: [{ id: 'a', searchAfter: [1700000000000, 'a'] }], total: 1 }, 'POST /contacts/search');
+    const parsed = parseResponse(
+      SearchContactsResponseDto,
+      { contacts: [{ id: 'a', searchAfter: [1700000000000, 'a'] }], total: 1 },
+      'POST /contacts/search',
+    );
     const hit = parsed.contacts[0];
     expect(hit && toSearchedContact(hit, 'loc').searchAfter).toEqual([1700000000000, 'a']);
   });
@@ -63,7 +84,12 @@ describe('toContact', () => {
 
 describe('parseResponse', () => {
   it('when a required field has the wrong type, then a GhlContractError names the endpoint and the field path', () => {
-    const attempt = () => parseResponse(SearchContactsResponseDto, { contacts: [{ id: 'a' }, { id: 7 }], total: 2 }, 'POST /contacts/search');
+    const attempt = () =>
+      parseResponse(
+        SearchContactsResponseDto,
+        { contacts: [{ id: 'a' }, { id: 7 }], total: 2 },
+        'POST /contacts/search',
+      );
     expect(attempt).toThrow(GhlContractError);
     expect(attempt).toThrow(/POST \/contacts\/search.*contacts\.1\.id/);
   });
@@ -75,17 +101,42 @@ describe('parseResponse', () => {
 
 describe('tasks, notes, appointments', () => {
   it('when a task comes from the location task search with _id and no title, then it maps with defaults', () => {
-    const parsed = parseResponse(TasksResponseDto, { tasks: [{ _id: 't1', contactId: 'c1', completed: true }] }, 'POST /locations/{locationId}/tasks/search');
+    const parsed = parseResponse(
+      TasksResponseDto,
+      { tasks: [{ _id: 't1', contactId: 'c1', completed: true }] },
+      'POST /locations/{locationId}/tasks/search',
+    );
     const dto = parsed.tasks[0];
-    expect(dto && toTask(dto, null)).toEqual({ id: 't1', contactId: 'c1', title: '', body: null, dueDate: null, completed: true, assignedTo: null });
+    expect(dto && toTask(dto, null)).toEqual({
+      id: 't1',
+      contactId: 'c1',
+      title: '',
+      body: null,
+      dueDate: null,
+      completed: true,
+      assignedTo: null,
+    });
   });
 
   it('when a task has neither id nor _id, then it is a contract error', () => {
-    expect(() => parseResponse(TasksResponseDto, { tasks: [{ title: 'x' }] }, 'GET /contacts/{contactId}/tasks')).toThrow(/tasks\.0\.id/);
+    expect(() =>
+      parseResponse(TasksResponseDto, { tasks: [{ title: 'x' }] }, 'GET /contacts/{contactId}/tasks'),
+    ).toThrow(/tasks\.0\.id/);
   });
 
   it('when a note or appointment lacks its contactId, then the path contact fills it', () => {
-    expect(toNote({ id: 'n1', body: 'hello' }, 'c9')).toMatchObject({ id: 'n1', contactId: 'c9', body: 'hello', pinned: false, title: null });
-    expect(toAppointment({ id: 'e1', startTime: '2021-07-16 11:00:00' }, 'c9')).toMatchObject({ id: 'e1', contactId: 'c9', startTime: '2021-07-16 11:00:00', calendarId: null });
+    expect(toNote({ id: 'n1', body: 'hello' }, 'c9')).toMatchObject({
+      id: 'n1',
+      contactId: 'c9',
+      body: 'hello',
+      pinned: false,
+      title: null,
+    });
+    expect(toAppointment({ id: 'e1', startTime: '2021-07-16 11:00:00' }, 'c9')).toMatchObject({
+      id: 'e1',
+      contactId: 'c9',
+      startTime: '2021-07-16 11:00:00',
+      calendarId: null,
+    });
   });
 });

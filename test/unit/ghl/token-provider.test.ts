@@ -11,7 +11,9 @@ describe('StaticTokenProvider', () => {
   });
 
   it('when asked for another location, then it refuses naming GHL_LOCATION_ID', async () => {
-    await expect(new StaticTokenProvider('pit-abc', 'loc-1', null).getToken('loc-2')).rejects.toThrow(/GHL_LOCATION_ID/);
+    await expect(new StaticTokenProvider('pit-abc', 'loc-1', null).getToken('loc-2')).rejects.toThrow(
+      /GHL_LOCATION_ID/,
+    );
   });
 
   it('when GHL rejects the token, then a retry is pointless (a PIT never refreshes)', async () => {
@@ -25,7 +27,11 @@ describe('StaticTokenProvider', () => {
 
 describe('createGhlClient', () => {
   it('when the configuration holds a PIT, then the client uses it with the configured scopes', async () => {
-    const config = parseConfig({ GHL_PRIVATE_INTEGRATION_TOKEN: 'pit-xyz', GHL_LOCATION_ID: 'loc-9', GHL_TOKEN_SCOPES: 'contacts.readonly contacts.write' });
+    const config = parseConfig({
+      GHL_PRIVATE_INTEGRATION_TOKEN: 'pit-xyz',
+      GHL_LOCATION_ID: 'loc-9',
+      GHL_TOKEN_SCOPES: 'contacts.readonly contacts.write',
+    });
     const provider = staticTokenProviderFrom(config);
     expect((await provider.getToken('loc-9')).scopes).toEqual(new Set(['contacts.readonly', 'contacts.write']));
     const client = createGhlClient(config);

@@ -7,7 +7,12 @@ describe('planPage', () => {
   });
 
   it('when the cursor lines up with first inside 10,000 results, then a page number', () => {
-    expect(planPage(500, { k: 'search', n: 9500, sa: ['x'] })).toEqual({ position: { page: 20 }, pageLimit: 500, skip: 0, pages: 1 });
+    expect(planPage(500, { k: 'search', n: 9500, sa: ['x'] })).toEqual({
+      position: { page: 20 },
+      pageLimit: 500,
+      skip: 0,
+      pages: 1,
+    });
   });
 
   it('when the next page would reach past 10,000 results, then the edge searchAfter', () => {
@@ -20,11 +25,18 @@ describe('planPage', () => {
   });
 
   it('when first changed and GHL sent no searchAfter, then two page-number pages are read and sliced', () => {
-    expect(planPage(5, { k: 'search', n: 7, sa: null })).toEqual({ position: { page: 2 }, pageLimit: 5, skip: 2, pages: 2 });
+    expect(planPage(5, { k: 'search', n: 7, sa: null })).toEqual({
+      position: { page: 2 },
+      pageLimit: 5,
+      skip: 2,
+      pages: 2,
+    });
   });
 
   it('when past 10,000 results without searchAfter, then BAD_USER_INPUT', () => {
-    expect(() => planPage(300, { k: 'search', n: 10_050, sa: null })).toThrow(expect.objectContaining({ extensions: expect.objectContaining({ code: 'BAD_USER_INPUT' }) }));
+    expect(() => planPage(300, { k: 'search', n: 10_050, sa: null })).toThrow(
+      expect.objectContaining({ extensions: expect.objectContaining({ code: 'BAD_USER_INPUT' }) }),
+    );
   });
 });
 
@@ -42,13 +54,23 @@ describe('cursors', () => {
 
   it('when the cursor is not ours, then BAD_USER_INPUT', () => {
     expect(() => decodeSearchCursor('bm90IGpzb24')).toThrow('not a cursor');
-    expect(() => decodeSearchCursor(Buffer.from('{"k":"search","n":-1,"sa":null}').toString('base64url'))).toThrow('not a cursor');
+    expect(() => decodeSearchCursor(Buffer.from('{"k":"search","n":-1,"sa":null}').toString('base64url'))).toThrow(
+      'not a cursor',
+    );
   });
 });
 
 describe('filters and sort', () => {
   it('when every filter is set, then each becomes one ANDed GHL condition', () => {
-    expect(toSearchFilters({ tags: ['a', 'b'], email: 'x@y.z', phone: '+15550100', businessId: 'biz', updatedSince: '2026-01-01T00:00:00Z' })).toEqual([
+    expect(
+      toSearchFilters({
+        tags: ['a', 'b'],
+        email: 'x@y.z',
+        phone: '+15550100',
+        businessId: 'biz',
+        updatedSince: '2026-01-01T00:00:00Z',
+      }),
+    ).toEqual([
       { field: 'tags', operator: 'eq', value: 'a' },
       { field: 'tags', operator: 'eq', value: 'b' },
       { field: 'email', operator: 'eq', value: 'x@y.z' },
@@ -59,10 +81,21 @@ describe('filters and sort', () => {
   });
 
   it('when sort has three keys, then BAD_USER_INPUT (GHL takes two)', () => {
-    expect(toSearchSort([{ field: 'EMAIL', direction: 'ASC' }, { field: 'DATE_ADDED', direction: 'DESC' }])).toEqual([
+    expect(
+      toSearchSort([
+        { field: 'EMAIL', direction: 'ASC' },
+        { field: 'DATE_ADDED', direction: 'DESC' },
+      ]),
+    ).toEqual([
       { field: 'email', direction: 'asc' },
       { field: 'dateAdded', direction: 'desc' },
     ]);
-    expect(() => toSearchSort([{ field: 'EMAIL', direction: 'ASC' }, { field: 'EMAIL', direction: 'ASC' }, { field: 'EMAIL', direction: 'ASC' }])).toThrow('at most 2');
+    expect(() =>
+      toSearchSort([
+        { field: 'EMAIL', direction: 'ASC' },
+        { field: 'EMAIL', direction: 'ASC' },
+        { field: 'EMAIL', direction: 'ASC' },
+      ]),
+    ).toThrow('at most 2');
   });
 });

@@ -25,7 +25,9 @@ describe('estimateOperationCost', () => {
   });
 
   it('when `first` comes from a variable or the schema default, then that size is used', () => {
-    expect(estimate('query Q($n: Int) { contacts(first: $n) { edges { node { notes { id } } } } }', { n: 7 }).calls).toBe(8);
+    expect(
+      estimate('query Q($n: Int) { contacts(first: $n) { edges { node { notes { id } } } } }', { n: 7 }).calls,
+    ).toBe(8);
     expect(estimate('{ contacts { totalCount edges { node { notes { id } } } } }').calls).toBe(21);
   });
 
@@ -35,7 +37,14 @@ describe('estimateOperationCost', () => {
       fragment F on Contact { notes { id } appointments { id } }
     `);
     expect(result.calls).toBe(4);
-    expect(result.roots).toEqual([{ responseKey: 'c', field: 'contact', calls: 4, probe: { contactId: 'abc', lists: ['tasks', 'notes', 'appointments'] } }]);
+    expect(result.roots).toEqual([
+      {
+        responseKey: 'c',
+        field: 'contact',
+        calls: 4,
+        probe: { contactId: 'abc', lists: ['tasks', 'notes', 'appointments'] },
+      },
+    ]);
   });
 
   it('when federation asks for 150 entities with notes, then it costs 2 searches + 150', () => {

@@ -16,10 +16,23 @@ import { createFormatError, extensionsForGhlError } from '../../../src/graphql/e
 const E = 'GET /contacts/{contactId}';
 
 /** graphql-js wraps what a resolver throws in a located GraphQLError; Apollo renders it. */
-function located(original: Error): { formatted: { message: string; path: string[]; extensions: Record<string, unknown> }; error: GraphQLError } {
+function located(original: Error): {
+  formatted: { message: string; path: string[]; extensions: Record<string, unknown> };
+  error: GraphQLError;
+} {
   const error = new GraphQLError(original.message, { path: ['contact'], originalError: original });
-  const extensions = original instanceof GraphQLError && typeof original.extensions.code === 'string' ? original.extensions : { code: 'INTERNAL_SERVER_ERROR' };
-  return { formatted: { message: original.message, path: ['contact'], extensions: { ...extensions, stacktrace: ['at secret.ts:1'] } }, error };
+  const extensions =
+    original instanceof GraphQLError && typeof original.extensions.code === 'string'
+      ? original.extensions
+      : { code: 'INTERNAL_SERVER_ERROR' };
+  return {
+    formatted: {
+      message: original.message,
+      path: ['contact'],
+      extensions: { ...extensions, stacktrace: ['at secret.ts:1'] },
+    },
+    error,
+  };
 }
 
 describe('extensionsForGhlError', () => {
@@ -53,12 +66,24 @@ describe('formatError', () => {
 
   it('when a resolver threw a plain Error, then it is masked as INTERNAL_SERVER_ERROR', () => {
     const { formatted, error } = located(new Error('ECONNRESET while sending Bearer pit-123'));
-    expect(formatError(formatted, error)).toEqual({ message: 'Internal server error', path: ['contact'], extensions: { code: 'INTERNAL_SERVER_ERROR' } });
+    expect(formatError(formatted, error)).toEqual({
+      message: 'Internal server error',
+      path: ['contact'],
+      extensions: { code: 'INTERNAL_SERVER_ERROR' },
+    });
   });
 
   it('when a resolver threw a coded GraphQLError, then its message and extensions pass without the stacktrace', () => {
-    const { formatted, error } = located(new GraphQLError('first must be between 1 and 500', { extensions: { code: 'BAD_USER_INPUT', argumentName: 'first' } }));
-    expect(formatError(formatted, error)).toEqual({ message: 'first must be between 1 and 500', path: ['contact'], extensions: { code: 'BAD_USER_INPUT', argumentName: 'first' } });
+    const { formatted, error } = located(
+      new GraphQLError('first must be between 1 and 500', {
+        extensions: { code: 'BAD_USER_INPUT', argumentName: 'first' },
+      }),
+    );
+    expect(formatError(formatted, error)).toEqual({
+      message: 'first must be between 1 and 500',
+      path: ['contact'],
+      extensions: { code: 'BAD_USER_INPUT', argumentName: 'first' },
+    });
   });
 
   it('when a resolver threw a GraphQLError without a code, then it is masked (Apollo marks it INTERNAL_SERVER_ERROR)', () => {

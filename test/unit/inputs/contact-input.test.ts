@@ -1,5 +1,9 @@
 import { GraphQLError } from 'graphql';
-import { createContactArgsSchema, updateContactArgsSchema, upsertContactArgsSchema } from '../../../src/graphql/inputs/mutation-args.js';
+import {
+  createContactArgsSchema,
+  updateContactArgsSchema,
+  upsertContactArgsSchema,
+} from '../../../src/graphql/inputs/mutation-args.js';
 import { parseInput, type FieldError } from '../../../src/graphql/inputs/field-errors.js';
 import { INPUT_LIMITS } from '../../../src/graphql/inputs/input-limits.js';
 
@@ -7,7 +11,8 @@ function fieldsOf(run: () => unknown): FieldError[] {
   try {
     run();
   } catch (error) {
-    if (error instanceof GraphQLError && error.extensions.code === 'BAD_USER_INPUT') return error.extensions.fields as FieldError[];
+    if (error instanceof GraphQLError && error.extensions.code === 'BAD_USER_INPUT')
+      return error.extensions.fields as FieldError[];
     throw error;
   }
   throw new Error('expected BAD_USER_INPUT');
@@ -25,45 +30,92 @@ describe('contact inputs', () => {
   });
 
   test('when the phone cannot be normalised, then the error names input.phone and says why', () => {
-    const fields = fieldsOf(() => parseInput(createContactArgsSchema('US'), { input: { firstName: 'A', phone: '555' } }));
+    const fields = fieldsOf(() =>
+      parseInput(createContactArgsSchema('US'), { input: { firstName: 'A', phone: '555' } }),
+    );
     expect(fields).toEqual([{ field: 'input.phone', message: expect.stringMatching(/E\.164.*US/) }]);
   });
 
   test('when the email has capitals and spaces, then it is trimmed and lowercased; when it is not an address, then it is refused', () => {
-    expect(parseInput(createContactArgsSchema('US'), { input: { email: '  Ada@Example.COM ' } }).input.email).toBe('ada@example.com');
-    expect(fieldsOf(() => parseInput(createContactArgsSchema('US'), { input: { email: 'ada@' } })).map((entry) => entry.field)).toEqual(['input.email']);
+    expect(parseInput(createContactArgsSchema('US'), { input: { email: '  Ada@Example.COM ' } }).input.email).toBe(
+      'ada@example.com',
+    );
+    expect(
+      fieldsOf(() => parseInput(createContactArgsSchema('US'), { input: { email: 'ada@' } })).map(
+        (entry) => entry.field,
+      ),
+    ).toEqual(['input.email']);
   });
 
   test('when tags are padded, then they are trimmed; when one is blank or too long, then its index is named', () => {
-    expect(parseInput(createContactArgsSchema('US'), { input: { name: 'A', tags: [' storm '] } }).input.tags).toEqual(['storm']);
-    const fields = fieldsOf(() => parseInput(createContactArgsSchema('US'), { input: { name: 'A', tags: ['ok', ' ', 'x'.repeat(INPUT_LIMITS.tag + 1)] } }));
+    expect(parseInput(createContactArgsSchema('US'), { input: { name: 'A', tags: [' storm '] } }).input.tags).toEqual([
+      'storm',
+    ]);
+    const fields = fieldsOf(() =>
+      parseInput(createContactArgsSchema('US'), {
+        input: { name: 'A', tags: ['ok', ' ', 'x'.repeat(INPUT_LIMITS.tag + 1)] },
+      }),
+    );
     expect(fields.map((entry) => entry.field)).toEqual(['input.tags[1]', 'input.tags[2]']);
   });
 
   test('when a name is longer than the limit, then it is refused with the limit in the message', () => {
-    const fields = fieldsOf(() => parseInput(createContactArgsSchema('US'), { input: { firstName: 'x'.repeat(INPUT_LIMITS.personName + 1) } }));
-    expect(fields).toEqual([{ field: 'input.firstName', message: `must be at most ${INPUT_LIMITS.personName} characters` }]);
+    const fields = fieldsOf(() =>
+      parseInput(createContactArgsSchema('US'), { input: { firstName: 'x'.repeat(INPUT_LIMITS.personName + 1) } }),
+    );
+    expect(fields).toEqual([
+      { field: 'input.firstName', message: `must be at most ${INPUT_LIMITS.personName} characters` },
+    ]);
   });
 
   test('when an update sets null, then the field is cleared; address null clears every address field', () => {
-    const { id, input } = parseInput(updateContactArgsSchema('US'), { id: ' c1 ', input: { companyName: null, address: null } });
+    const { id, input } = parseInput(updateContactArgsSchema('US'), {
+      id: ' c1 ',
+      input: { companyName: null, address: null },
+    });
     expect(id).toBe('c1');
-    expect(input).toEqual({ companyName: null, address1: null, city: null, state: null, postalCode: null, country: null });
+    expect(input).toEqual({
+      companyName: null,
+      address1: null,
+      city: null,
+      state: null,
+      postalCode: null,
+      country: null,
+    });
   });
 
   test('when the address and custom fields are given, then they take GHL write shape', () => {
     const { input } = parseInput(createContactArgsSchema('US'), {
-      input: { email: 'a@example.com', address: { line1: '1 Main', country: 'us' }, customFields: [{ id: 'cf1', value: 3 }], dnd: null },
+      input: {
+        email: 'a@example.com',
+        address: { line1: '1 Main', country: 'us' },
+        customFields: [{ id: 'cf1', value: 3 }],
+        dnd: null,
+      },
     });
-    expect(input).toEqual({ email: 'a@example.com', address1: '1 Main', country: 'US', customFields: [{ id: 'cf1', field_value: 3 }], dnd: false });
+    expect(input).toEqual({
+      email: 'a@example.com',
+      address1: '1 Main',
+      country: 'US',
+      customFields: [{ id: 'cf1', field_value: 3 }],
+      dnd: false,
+    });
   });
 
   test('when a new contact has no name, email or phone, or an upsert has neither email nor phone, then it is refused', () => {
-    expect(fieldsOf(() => parseInput(createContactArgsSchema('US'), { input: { companyName: 'Acme' } })).map((entry) => entry.field)).toEqual(['input.email']);
-    expect(fieldsOf(() => parseInput(upsertContactArgsSchema('US'), { input: { firstName: 'Ada' } }))[0]?.message).toMatch(/email or phone/);
+    expect(
+      fieldsOf(() => parseInput(createContactArgsSchema('US'), { input: { companyName: 'Acme' } })).map(
+        (entry) => entry.field,
+      ),
+    ).toEqual(['input.email']);
+    expect(
+      fieldsOf(() => parseInput(upsertContactArgsSchema('US'), { input: { firstName: 'Ada' } }))[0]?.message,
+    ).toMatch(/email or phone/);
   });
 
   test('when an update names nothing, then it is refused', () => {
-    expect(fieldsOf(() => parseInput(updateContactArgsSchema('US'), { id: 'c1', input: {} }))).toEqual([{ field: 'input', message: 'name at least one field to change' }]);
+    expect(fieldsOf(() => parseInput(updateContactArgsSchema('US'), { id: 'c1', input: {} }))).toEqual([
+      { field: 'input', message: 'name at least one field to change' },
+    ]);
   });
 });

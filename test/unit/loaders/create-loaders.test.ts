@@ -8,11 +8,19 @@ import { FakeGhlApi, makeAppointment, makeContact, makeNote, makeTask } from './
 
 function setup(options: { taskSearch?: TaskSearchCapability; contacts?: number } = {}) {
   const ghl = new FakeGhlApi();
-  for (let index = 1; index <= (options.contacts ?? 5); index += 1) ghl.contacts.set(`c${index}`, makeContact(`c${index}`));
+  for (let index = 1; index <= (options.contacts ?? 5); index += 1)
+    ghl.contacts.set(`c${index}`, makeContact(`c${index}`));
   const tally = new UpstreamTally();
   const callOptions: CallOptions = { lane: 'interactive', observer: tally.observer };
   const taskSearch = options.taskSearch ?? new TaskSearchCapability();
-  const deps: LoaderDeps = { ghl, locationId: 'loc-1', taskSearch, limiters: new LocationLimiters(4), callOptions, onBatch: () => tally.countBatch() };
+  const deps: LoaderDeps = {
+    ghl,
+    locationId: 'loc-1',
+    taskSearch,
+    limiters: new LocationLimiters(4),
+    callOptions,
+    onBatch: () => tally.countBatch(),
+  };
   return { ghl, tally, taskSearch, deps, loaders: createLoaders(deps) };
 }
 
@@ -92,12 +100,16 @@ describe('tasksByContactId', () => {
 
   it('when the contacts have more tasks than one search page, then the search pages with skip until a short page', async () => {
     const { ghl, loaders } = setup();
-    for (let index = 0; index < TASK_SEARCH_PAGE_SIZE + 3; index += 1) ghl.tasks.push(makeTask(`t${index}`, index % 2 === 0 ? 'c1' : 'c2'));
+    for (let index = 0; index < TASK_SEARCH_PAGE_SIZE + 3; index += 1)
+      ghl.tasks.push(makeTask(`t${index}`, index % 2 === 0 ? 'c1' : 'c2'));
 
     const [c1, c2] = await Promise.all([loaders.tasksByContactId.load('c1'), loaders.tasksByContactId.load('c2')]);
 
     expect((c1?.length ?? 0) + (c2?.length ?? 0)).toBe(TASK_SEARCH_PAGE_SIZE + 3);
-    expect(ghl.callsOf('searchTasks').map((call) => (call.args[1] as { skip: number }).skip)).toEqual([0, TASK_SEARCH_PAGE_SIZE]);
+    expect(ghl.callsOf('searchTasks').map((call) => (call.args[1] as { skip: number }).skip)).toEqual([
+      0,
+      TASK_SEARCH_PAGE_SIZE,
+    ]);
   });
 
   it('when the task search answers "not authorized for this scope", then the batch falls back to one call per contact and later requests skip the search', async () => {
@@ -152,7 +164,10 @@ describe('notes, appointments and single children', () => {
   it('when appointments are loaded, then they come per contact', async () => {
     const { ghl, loaders } = setup();
     ghl.appointments.push(makeAppointment('a1', 'c2'));
-    const [c1, c2] = await Promise.all([loaders.appointmentsByContactId.load('c1'), loaders.appointmentsByContactId.load('c2')]);
+    const [c1, c2] = await Promise.all([
+      loaders.appointmentsByContactId.load('c1'),
+      loaders.appointmentsByContactId.load('c2'),
+    ]);
     expect(c1).toEqual([]);
     expect(c2?.map((appointment) => appointment.id)).toEqual(['a1']);
   });

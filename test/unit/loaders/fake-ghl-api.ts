@@ -65,7 +65,9 @@ export function makeAppointment(id: string, contactId: string): Appointment {
 function idsOfOrGroup(filters: SearchFilter[] | undefined): string[] | null {
   const group = filters?.[0];
   if (!group || !('group' in group)) return null;
-  return group.filters.flatMap((leaf) => ('field' in leaf && leaf.field === 'id' && typeof leaf.value === 'string' ? [leaf.value] : []));
+  return group.filters.flatMap((leaf) =>
+    'field' in leaf && leaf.field === 'id' && typeof leaf.value === 'string' ? [leaf.value] : [],
+  );
 }
 
 export class FakeGhlApi implements GhlApi {
@@ -102,7 +104,11 @@ export class FakeGhlApi implements GhlApi {
     return contact;
   }
 
-  async searchContacts(locationId: string, request: SearchContactsRequest, options?: CallOptions): Promise<SearchContactsResult> {
+  async searchContacts(
+    locationId: string,
+    request: SearchContactsRequest,
+    options?: CallOptions,
+  ): Promise<SearchContactsResult> {
     this.record('searchContacts', [locationId, request], options);
     const ids = idsOfOrGroup(request.filters);
     const all = [...this.contacts.values()].filter((contact) => ids === null || ids.includes(contact.id));
@@ -125,7 +131,8 @@ export class FakeGhlApi implements GhlApi {
 
   async searchTasks(locationId: string, request: TaskSearchRequest, options?: CallOptions): Promise<Task[]> {
     this.record('searchTasks', [locationId, request], options);
-    if (!this.taskSearchAllowed) throw new GhlMissingScopeError('POST /locations/{locationId}/tasks/search', 'locations/tasks.readonly');
+    if (!this.taskSearchAllowed)
+      throw new GhlMissingScopeError('POST /locations/{locationId}/tasks/search', 'locations/tasks.readonly');
     const matching = this.tasks.filter((task) => request.contactIds.includes(task.contactId));
     const skip = request.skip ?? 0;
     return matching.slice(skip, skip + (request.limit ?? 25));
@@ -148,7 +155,12 @@ export class FakeGhlApi implements GhlApi {
     return this.appointments.filter((appointment) => appointment.contactId === contactId);
   }
 
-  async listBusinessContacts(locationId: string, businessId: string, request: { limit?: number; skip?: number }, options?: CallOptions): Promise<BusinessContactsResult> {
+  async listBusinessContacts(
+    locationId: string,
+    businessId: string,
+    request: { limit?: number; skip?: number },
+    options?: CallOptions,
+  ): Promise<BusinessContactsResult> {
     this.record('listBusinessContacts', [locationId, businessId, request], options);
     const all = [...this.contacts.values()].filter((contact) => contact.businessId === businessId);
     const skip = request.skip ?? 0;

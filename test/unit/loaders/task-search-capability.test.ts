@@ -4,7 +4,10 @@ import { TaskSearchCapability } from '../../../src/loaders/task-search-capabilit
 
 describe('TaskSearchCapability', () => {
   it('when locations hold different grants, then each gets the mode its own scopes allow, looked up once a minute', async () => {
-    const grants: Record<string, string[]> = { withSearch: ['contacts.readonly', GHL_SCOPES.tasksSearch], withoutSearch: ['contacts.readonly'] };
+    const grants: Record<string, string[]> = {
+      withSearch: ['contacts.readonly', GHL_SCOPES.tasksSearch],
+      withoutSearch: ['contacts.readonly'],
+    };
     const lookups: string[] = [];
     let now = 0;
     const capability = new TaskSearchCapability(

@@ -55,11 +55,30 @@ export const REALISTIC_CONTACTS: Contact[] = [
 ];
 
 export function task(overrides: Partial<Task>): Task {
-  return { id: 'tsk1', contactId: 'seD4PfOuKoVMLkEZqohJ', title: 'Call back', body: null, dueDate: null, completed: false, assignedTo: null, ...overrides };
+  return {
+    id: 'tsk1',
+    contactId: 'seD4PfOuKoVMLkEZqohJ',
+    title: 'Call back',
+    body: null,
+    dueDate: null,
+    completed: false,
+    assignedTo: null,
+    ...overrides,
+  };
 }
 
 export function note(overrides: Partial<Note>): Note {
-  return { id: 'nte1', contactId: 'seD4PfOuKoVMLkEZqohJ', body: 'Left a voicemail', title: null, userId: null, pinned: false, color: null, dateAdded: '2026-01-07T09:30:00.000Z', ...overrides };
+  return {
+    id: 'nte1',
+    contactId: 'seD4PfOuKoVMLkEZqohJ',
+    body: 'Left a voicemail',
+    title: null,
+    userId: null,
+    pinned: false,
+    color: null,
+    dateAdded: '2026-01-07T09:30:00.000Z',
+    ...overrides,
+  };
 }
 
 export function appointment(overrides: Partial<Appointment>): Appointment {

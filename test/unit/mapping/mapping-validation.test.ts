@@ -2,7 +2,12 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseConfig } from '../../../src/config.js';
-import { loadConfiguredMapping, loadMappingFile, MappingFileError, parseMapping } from '../../../src/roofr/mapping-file.js';
+import {
+  loadConfiguredMapping,
+  loadMappingFile,
+  MappingFileError,
+  parseMapping,
+} from '../../../src/roofr/mapping-file.js';
 
 function problemsOf(text: string): Array<{ path: string; line: number | null; reason: string }> {
   try {
@@ -33,7 +38,13 @@ describe('mapping file validation', () => {
     expect(error).toBeInstanceOf(MappingFileError);
     const mappingError = error as MappingFileError;
     expect(mappingError.file).toBe('mapping/custom.yaml');
-    expect(mappingError.problems).toEqual([{ path: 'customer[0].ghl', line: 4, reason: expect.stringContaining('unknown HighLevel contact field "frstName"') }]);
+    expect(mappingError.problems).toEqual([
+      {
+        path: 'customer[0].ghl',
+        line: 4,
+        reason: expect.stringContaining('unknown HighLevel contact field "frstName"'),
+      },
+    ]);
     expect(mappingError.message).toContain('mapping/custom.yaml: customer[0].ghl (line 4)');
   });
 
@@ -43,7 +54,9 @@ describe('mapping file validation', () => {
   });
 
   it('when a transform type is unknown, then its path is named', () => {
-    const [problem] = problemsOf('version: 1\ncustomer:\n  - { roofr: email, ghl: email, transform: { type: lowercse } }\n');
+    const [problem] = problemsOf(
+      'version: 1\ncustomer:\n  - { roofr: email, ghl: email, transform: { type: lowercse } }\n',
+    );
     expect(problem?.path).toBe('customer[0].transform.type');
   });
 
@@ -53,17 +66,25 @@ describe('mapping file validation', () => {
   });
 
   it('when two rules write the same GHL field back, then the second is rejected naming the first', () => {
-    const problems = problemsOf('version: 1\ncustomer:\n  - { roofr: address.city, ghl: address.city }\njob:\n  - { roofr: address.city, ghl: address.city }\n');
-    expect(problems).toEqual([{ path: 'job[0].ghl', line: 5, reason: expect.stringContaining('already written back by customer[0]') }]);
+    const problems = problemsOf(
+      'version: 1\ncustomer:\n  - { roofr: address.city, ghl: address.city }\njob:\n  - { roofr: address.city, ghl: address.city }\n',
+    );
+    expect(problems).toEqual([
+      { path: 'job[0].ghl', line: 5, reason: expect.stringContaining('already written back by customer[0]') },
+    ]);
   });
 
   it('when a join has one GHL field, then the cardinality problem is reported', () => {
-    const [problem] = problemsOf('version: 1\njob:\n  - { roofr: name, ghl: firstName, transform: { type: join }, direction: to_roofr }\n');
+    const [problem] = problemsOf(
+      'version: 1\njob:\n  - { roofr: name, ghl: firstName, transform: { type: join }, direction: to_roofr }\n',
+    );
     expect(problem).toMatchObject({ path: 'job[0].ghl', reason: 'join needs a list of at least two ghl fields' });
   });
 
   it('when a constant is written back, then the direction is rejected', () => {
-    const [problem] = problemsOf('version: 1\njob:\n  - { roofr: lead_source, transform: { type: constant, value: Web } }\n');
+    const [problem] = problemsOf(
+      'version: 1\njob:\n  - { roofr: lead_source, transform: { type: constant, value: Web } }\n',
+    );
     expect(problem).toMatchObject({ path: 'job[0].direction' });
   });
 
@@ -73,12 +94,16 @@ describe('mapping file validation', () => {
   });
 
   it('when a map table repeats a Roofr value on a two-way rule, then it is ambiguous', () => {
-    const [problem] = problemsOf('version: 1\njob:\n  - roofr: lead_source\n    ghl: source\n    transform: { type: map, values: [{ ghl: a, roofr: X }, { ghl: b, roofr: X }] }\n');
+    const [problem] = problemsOf(
+      'version: 1\njob:\n  - roofr: lead_source\n    ghl: source\n    transform: { type: map, values: [{ ghl: a, roofr: X }, { ghl: b, roofr: X }] }\n',
+    );
     expect(problem?.path).toBe('job[0].transform.values');
   });
 
   it('when several rules are bad, then every problem is listed', () => {
-    const problems = problemsOf('version: 1\ncustomer:\n  - { roofr: nope, ghl: firstName }\n  - { roofr: email, ghl: mail }\n');
+    const problems = problemsOf(
+      'version: 1\ncustomer:\n  - { roofr: nope, ghl: firstName }\n  - { roofr: email, ghl: mail }\n',
+    );
     expect(problems.map((problem) => problem.path)).toEqual(['customer[0].roofr', 'customer[1].ghl']);
   });
 
@@ -106,7 +131,10 @@ describe('mapping file validation', () => {
     const dir = await mkdtemp(join(tmpdir(), 'mapping-'));
     try {
       const file = join(dir, 'mapping.json');
-      await writeFile(file, JSON.stringify({ version: 1, customer: [{ roofr: 'phone', ghl: 'phone', transform: { type: 'e164' } }] }));
+      await writeFile(
+        file,
+        JSON.stringify({ version: 1, customer: [{ roofr: 'phone', ghl: 'phone', transform: { type: 'e164' } }] }),
+      );
       const mapping = await loadMappingFile(file, { defaultPhoneCountry: 'CA' });
       expect(mapping.phone?.default_country).toBe('CA');
     } finally {
@@ -115,7 +143,9 @@ describe('mapping file validation', () => {
   });
 
   it('when the configuration names the mapping file, then loadConfiguredMapping loads it', async () => {
-    const mapping = await loadConfiguredMapping(parseConfig({ MAPPING_FILE: 'mapping/default.yaml', PHONE_DEFAULT_COUNTRY: 'CA' }));
+    const mapping = await loadConfiguredMapping(
+      parseConfig({ MAPPING_FILE: 'mapping/default.yaml', PHONE_DEFAULT_COUNTRY: 'CA' }),
+    );
     expect(mapping.phone?.default_country).toBe('US');
   });
 });

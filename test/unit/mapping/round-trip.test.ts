@@ -31,11 +31,14 @@ describe('default mapping round trip GHL → Roofr → GHL', () => {
     mapping = await loadMappingFile('mapping/default.yaml');
   });
 
-  it.each(REALISTIC_CONTACTS.map((source) => [source.id, source] as const))('when contact %s goes to Roofr and back, then every mapped field is unchanged', (_id, source) => {
-    const roofr = toRoofr(mapping, { contact: source });
-    const back = toGhl(mapping, { customer: roofr.customer, job: roofr.job });
-    expect(back.contact).toEqual(mappedFields(source));
-  });
+  it.each(REALISTIC_CONTACTS.map((source) => [source.id, source] as const))(
+    'when contact %s goes to Roofr and back, then every mapped field is unchanged',
+    (_id, source) => {
+      const roofr = toRoofr(mapping, { contact: source });
+      const back = toGhl(mapping, { customer: roofr.customer, job: roofr.job });
+      expect(back.contact).toEqual(mappedFields(source));
+    },
+  );
 
   it('when a contact goes to Roofr, then customer and job carry the Roofr field names', () => {
     const [maria] = REALISTIC_CONTACTS;
@@ -71,23 +74,52 @@ describe('default mapping round trip GHL → Roofr → GHL', () => {
 
   it('when tasks and notes go to Roofr and back, then each maps to the same GHL write and names its GHL id', () => {
     const tasks = [
-      task({ id: 'tsk1', title: 'Send estimate', body: 'Use the 30-year shingle quote', dueDate: '2026-02-03T17:00:00.000Z', completed: false, assignedTo: 'usrA' }),
+      task({
+        id: 'tsk1',
+        title: 'Send estimate',
+        body: 'Use the 30-year shingle quote',
+        dueDate: '2026-02-03T17:00:00.000Z',
+        completed: false,
+        assignedTo: 'usrA',
+      }),
       task({ id: 'tsk2', title: 'Order materials', completed: true }),
     ];
-    const notes = [note({ id: 'nte1', body: 'Customer prefers mornings', userId: 'usrA' }), note({ id: 'nte2', body: 'Insurance adjuster visits Friday' })];
+    const notes = [
+      note({ id: 'nte1', body: 'Customer prefers mornings', userId: 'usrA' }),
+      note({ id: 'nte2', body: 'Insurance adjuster visits Friday' }),
+    ];
     const roofr = toRoofr(mapping, { contact: contact({ id: 'c1' }), tasks, notes });
     expect(roofr.jobTasks.map((jobTask) => jobTask.status)).toEqual(['open', 'completed']);
     const back = toGhl(mapping, { jobTasks: roofr.jobTasks, jobNotes: roofr.jobNotes });
     expect(back.tasks).toEqual(
-      tasks.map((source) => ({ ghlId: source.id, roofrId: null, write: { title: source.title, body: source.body, dueDate: source.dueDate, completed: source.completed, assignedTo: source.assignedTo } })),
+      tasks.map((source) => ({
+        ghlId: source.id,
+        roofrId: null,
+        write: {
+          title: source.title,
+          body: source.body,
+          dueDate: source.dueDate,
+          completed: source.completed,
+          assignedTo: source.assignedTo,
+        },
+      })),
     );
-    expect(back.notes).toEqual(notes.map((source) => ({ ghlId: source.id, roofrId: null, write: { body: source.body, userId: source.userId } })));
+    expect(back.notes).toEqual(
+      notes.map((source) => ({ ghlId: source.id, roofrId: null, write: { body: source.body, userId: source.userId } })),
+    );
   });
 
   it('when an appointment goes to Roofr, then it becomes an open job task that never comes back as a GHL task', () => {
     const roofr = toRoofr(mapping, { contact: contact({ id: 'c1' }), appointments: [appointment({ id: 'apt9' })] });
     expect(roofr.jobTasks).toEqual([
-      { title: 'Appointment: Roof inspection', due_at: '2026-02-01T15:00:00.000Z', assignee: 'usr0000000000000000A', description: 'Bring the ladder', status: 'open', external_ref: 'ghl:appointment:apt9' },
+      {
+        title: 'Appointment: Roof inspection',
+        due_at: '2026-02-01T15:00:00.000Z',
+        assignee: 'usr0000000000000000A',
+        description: 'Bring the ladder',
+        status: 'open',
+        external_ref: 'ghl:appointment:apt9',
+      },
     ]);
     expect(toGhl(mapping, { jobTasks: roofr.jobTasks }).tasks).toEqual([]);
   });

@@ -21,19 +21,25 @@ describe('createRoofrPort', () => {
   });
 
   it('when ROOFR_ADAPTER is rest with credentials, then a REST adapter with every capability is built', () => {
-    const port = createRoofrPort(parseConfig({ ROOFR_ADAPTER: 'rest', ROOFR_API_BASE_URL: 'http://127.0.0.1:9/v1', ROOFR_API_KEY: 'key' }));
+    const port = createRoofrPort(
+      parseConfig({ ROOFR_ADAPTER: 'rest', ROOFR_API_BASE_URL: 'http://127.0.0.1:9/v1', ROOFR_API_KEY: 'key' }),
+    );
     expect(port.adapter).toBe('rest');
     expect(Object.values(port.capabilities).every(Boolean)).toBe(true);
   });
 
   it('when ROOFR_ADAPTER is zapier, then the Zapier adapter is built', () => {
-    const port = createRoofrPort(parseConfig({ ROOFR_ADAPTER: 'zapier', ROOFR_ZAPIER_HOOK_URL: 'http://127.0.0.1:9/hooks/catch/1/2' }));
+    const port = createRoofrPort(
+      parseConfig({ ROOFR_ADAPTER: 'zapier', ROOFR_ZAPIER_HOOK_URL: 'http://127.0.0.1:9/hooks/catch/1/2' }),
+    );
     expect(port.adapter).toBe('zapier');
     expect(port.capabilities.upsertJobTask).toBe(false);
   });
 
   it('when ROOFR_ADAPTER is rest without credentials, then start-up config parsing names both variables', () => {
-    expect(() => parseConfig({ ROOFR_ADAPTER: 'rest' })).toThrow(/ROOFR_API_BASE_URL: required[\s\S]*ROOFR_API_KEY: required/);
+    expect(() => parseConfig({ ROOFR_ADAPTER: 'rest' })).toThrow(
+      /ROOFR_API_BASE_URL: required[\s\S]*ROOFR_API_KEY: required/,
+    );
   });
 
   it('when ROOFR_API_PATHS is not JSON, then config parsing names the variable', () => {

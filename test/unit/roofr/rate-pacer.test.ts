@@ -2,7 +2,9 @@ import { RatePacer, readRateHeaders } from '../../../src/roofr/rate-pacer.js';
 
 describe('Roofr rate pacer', () => {
   it('when the headers are read, then reset seconds become milliseconds', () => {
-    expect(readRateHeaders({ 'x-ratelimit-limit': '100', 'x-ratelimit-remaining': '7', 'x-ratelimit-reset': '1.5' })).toEqual({ limit: 100, remaining: 7, resetMs: 1500 });
+    expect(
+      readRateHeaders({ 'x-ratelimit-limit': '100', 'x-ratelimit-remaining': '7', 'x-ratelimit-reset': '1.5' }),
+    ).toEqual({ limit: 100, remaining: 7, resetMs: 1500 });
     expect(readRateHeaders({})).toEqual({ limit: null, remaining: null, resetMs: null });
   });
 

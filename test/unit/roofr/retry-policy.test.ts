@@ -17,31 +17,48 @@ describe('Roofr retry policy', () => {
   });
 
   it('when a write without a key gets a 503, then it is not retried because it may have been applied', () => {
-    expect(decideRetry({ ...base, hasIdempotencyKey: false })).toMatchObject({ retry: false, reason: expect.stringContaining('may have been applied') });
+    expect(decideRetry({ ...base, hasIdempotencyKey: false })).toMatchObject({
+      retry: false,
+      reason: expect.stringContaining('may have been applied'),
+    });
   });
 
   it('when a write without a key gets a 429, then it is retried after Retry-After because nothing was processed', () => {
-    expect(decideRetry({ ...base, hasIdempotencyKey: false, result: { kind: 'response', status: 429, retryAfterMs: 2000 } })).toMatchObject({ retry: true, delayMs: 2000 });
+    expect(
+      decideRetry({ ...base, hasIdempotencyKey: false, result: { kind: 'response', status: 429, retryAfterMs: 2000 } }),
+    ).toMatchObject({ retry: true, delayMs: 2000 });
   });
 
   it('when Retry-After exceeds the ceiling, then the decision is to give up and say why', () => {
-    expect(decideRetry({ ...base, result: { kind: 'response', status: 429, retryAfterMs: 60_000 } })).toMatchObject({ retry: false, reason: 'Retry-After 60000 ms exceeds 10000 ms' });
+    expect(decideRetry({ ...base, result: { kind: 'response', status: 429, retryAfterMs: 60_000 } })).toMatchObject({
+      retry: false,
+      reason: 'Retry-After 60000 ms exceeds 10000 ms',
+    });
   });
 
   it('when a GET times out, then it is retried', () => {
-    expect(decideRetry({ ...base, method: 'GET', hasIdempotencyKey: false, result: { kind: 'timeout' } })).toMatchObject({ retry: true, reason: 'timeout' });
+    expect(
+      decideRetry({ ...base, method: 'GET', hasIdempotencyKey: false, result: { kind: 'timeout' } }),
+    ).toMatchObject({ retry: true, reason: 'timeout' });
   });
 
   it('when a keyless POST meets a refused connection, then it is retried because nothing was sent', () => {
-    expect(decideRetry({ ...base, hasIdempotencyKey: false, result: { kind: 'network', code: 'ECONNREFUSED' } })).toMatchObject({ retry: true });
+    expect(
+      decideRetry({ ...base, hasIdempotencyKey: false, result: { kind: 'network', code: 'ECONNREFUSED' } }),
+    ).toMatchObject({ retry: true });
   });
 
   it('when a keyless POST meets a reset, then it is not retried', () => {
-    expect(decideRetry({ ...base, hasIdempotencyKey: false, result: { kind: 'network', code: 'ECONNRESET' } })).toMatchObject({ retry: false });
+    expect(
+      decideRetry({ ...base, hasIdempotencyKey: false, result: { kind: 'network', code: 'ECONNRESET' } }),
+    ).toMatchObject({ retry: false });
   });
 
   it('when the status is a 4xx other than 429, then it is final', () => {
-    expect(decideRetry({ ...base, result: { kind: 'response', status: 422, retryAfterMs: null } })).toEqual({ retry: false, reason: 'status 422 is final' });
+    expect(decideRetry({ ...base, result: { kind: 'response', status: 422, retryAfterMs: null } })).toEqual({
+      retry: false,
+      reason: 'status 422 is final',
+    });
   });
 
   it('when the retries are spent, then it gives up', () => {

@@ -17,9 +17,14 @@ describe('withStatementCache', () => {
   test('when the same query runs many times with other parameters, then SQLite prepares it once and each run sees its own parameters', async () => {
     const { raw, db } = open();
     const prepare = jest.spyOn(raw, 'prepare');
-    for (let id = 1; id <= 5; id += 1) await db.insertInto('items').values({ id, name: `n${id}` }).execute();
+    for (let id = 1; id <= 5; id += 1)
+      await db
+        .insertInto('items')
+        .values({ id, name: `n${id}` })
+        .execute();
     const names: string[] = [];
-    for (let id = 1; id <= 5; id += 1) names.push((await db.selectFrom('items').select('name').where('id', '=', id).executeTakeFirstOrThrow()).name);
+    for (let id = 1; id <= 5; id += 1)
+      names.push((await db.selectFrom('items').select('name').where('id', '=', id).executeTakeFirstOrThrow()).name);
     expect(names).toEqual(['n1', 'n2', 'n3', 'n4', 'n5']);
     expect(prepare).toHaveBeenCalledTimes(2);
     await db.destroy();
@@ -30,7 +35,11 @@ describe('withStatementCache', () => {
     const prepare = jest.spyOn(raw, 'prepare');
     const byId = () => db.selectFrom('items').selectAll().where('id', '=', 1).execute();
     const byName = () => db.selectFrom('items').selectAll().where('name', '=', 'a').execute();
-    const count = () => db.selectFrom('items').select((eb) => eb.fn.countAll().as('n')).execute();
+    const count = () =>
+      db
+        .selectFrom('items')
+        .select((eb) => eb.fn.countAll().as('n'))
+        .execute();
     await byId();
     await byName();
     await byId(); // most recent: byName is the oldest now
@@ -44,7 +53,13 @@ describe('withStatementCache', () => {
 
   test('when a query is streamed, then it reads every row and the same query still runs from the cache afterwards', async () => {
     const { db } = open();
-    await db.insertInto('items').values([{ id: 1, name: 'a' }, { id: 2, name: 'b' }]).execute();
+    await db
+      .insertInto('items')
+      .values([
+        { id: 1, name: 'a' },
+        { id: 2, name: 'b' },
+      ])
+      .execute();
     const seen: string[] = [];
     for await (const row of db.selectFrom('items').selectAll().orderBy('id').stream()) {
       seen.push(row.name);

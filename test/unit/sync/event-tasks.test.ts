@@ -2,7 +2,9 @@ import { EventTasksConfigError, parseEventTasks } from '../../../src/sync/event-
 
 describe('SYNC_EVENT_TASKS', () => {
   test('when it names a Roofr event with a title, then the due offset defaults to one day', () => {
-    expect(parseEventTasks('{"proposal.signed":{"title":"Schedule the install"}}')).toEqual({ 'proposal.signed': { title: 'Schedule the install', dueInDays: 1 } });
+    expect(parseEventTasks('{"proposal.signed":{"title":"Schedule the install"}}')).toEqual({
+      'proposal.signed': { title: 'Schedule the install', dueInDays: 1 },
+    });
   });
 
   test('when it names an unknown event or is not JSON, then start-up fails naming the problem', () => {

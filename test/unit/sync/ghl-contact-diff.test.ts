@@ -17,7 +17,12 @@ function contact(fields: Partial<Contact>): Contact {
 
 describe('diffContactWrite', () => {
   test('when the write carries what the contact already has (an echo), then nothing is written', () => {
-    const diff = diffContactWrite(contact({}), { firstName: 'Ada', email: 'ADA@example.com', tags: ['b', 'a'], address1: '1 Main St' }, new Set(), '2026-01-03T00:00:00.000Z');
+    const diff = diffContactWrite(
+      contact({}),
+      { firstName: 'Ada', email: 'ADA@example.com', tags: ['b', 'a'], address1: '1 Main St' },
+      new Set(),
+      '2026-01-03T00:00:00.000Z',
+    );
     expect(diff).toEqual({ write: {}, applied: [], kept: [] });
   });
 
@@ -28,13 +33,23 @@ describe('diffContactWrite', () => {
   });
 
   test('when HighLevel changed a shared field later, then HighLevel keeps it; a Roofr-owned field is written anyway', () => {
-    const diff = diffContactWrite(contact({}), { firstName: 'Augusta', city: 'London' }, new Set(['city']), '2026-01-01T00:00:00.000Z');
+    const diff = diffContactWrite(
+      contact({}),
+      { firstName: 'Augusta', city: 'London' },
+      new Set(['city']),
+      '2026-01-01T00:00:00.000Z',
+    );
     expect(diff.write).toEqual({ city: 'London' });
     expect(diff.kept).toEqual([{ field: 'firstName', from: 'Ada', to: 'Augusta' }]);
   });
 
   test('when a custom field differs, then it is written by id', () => {
-    const diff = diffContactWrite(contact({ customFields: [{ id: 'cf1', value: 'x' }] }), { customFields: [{ id: 'cf1', field_value: 'y' }] }, new Set(), null);
+    const diff = diffContactWrite(
+      contact({ customFields: [{ id: 'cf1', value: 'x' }] }),
+      { customFields: [{ id: 'cf1', field_value: 'y' }] },
+      new Set(),
+      null,
+    );
     expect(diff.write).toEqual({ customFields: [{ id: 'cf1', field_value: 'y' }] });
   });
 });

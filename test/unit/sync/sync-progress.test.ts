@@ -4,7 +4,9 @@ const counts = { read: 50, created: 40, updated: 5, unchanged: 5, failed: 0 };
 
 describe('sync progress', () => {
   test('when 50 of 250 contacts are done at 10 calls/s and ~1.02 calls per contact, then the ETA is the rate-budget time of the 200 left', () => {
-    expect(etaSeconds({ processed: 50, total: 250, callsPerContact: callsPerContact(100), allowedPerSecond: 10 })).toBeCloseTo((200 * 1.02) / 10, 5);
+    expect(
+      etaSeconds({ processed: 50, total: 250, callsPerContact: callsPerContact(100), allowedPerSecond: 10 }),
+    ).toBeCloseTo((200 * 1.02) / 10, 5);
   });
 
   test('when the total or the rate is unknown, then there is no ETA', () => {

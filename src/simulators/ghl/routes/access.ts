@@ -14,10 +14,16 @@ export function tokenLocation(context: RouteContext): string {
 }
 
 /** A locationId named by the request (query or body) must be the token's own. */
-export function requireOwnLocation(context: RouteContext, locationId: string | null | undefined, field = 'locationId'): string {
-  if (locationId === null || locationId === undefined || locationId === '') throw unprocessable([`${field} should not be empty`, `${field} must be a string`]);
+export function requireOwnLocation(
+  context: RouteContext,
+  locationId: string | null | undefined,
+  field = 'locationId',
+): string {
+  if (locationId === null || locationId === undefined || locationId === '')
+    throw unprocessable([`${field} should not be empty`, `${field} must be a string`]);
   const own = tokenLocation(context);
-  if (locationId !== own || context.services.store.location(locationId) === undefined) throw forbidden(MESSAGES.locationAccess);
+  if (locationId !== own || context.services.store.location(locationId) === undefined)
+    throw forbidden(MESSAGES.locationAccess);
   return own;
 }
 
@@ -33,7 +39,8 @@ export function intQuery(context: RouteContext, name: string, fallback: number, 
   const raw = context.query.get(name);
   if (raw === null || raw === '') return fallback;
   const value = Number(raw);
-  if (!Number.isInteger(value) || value < 0) throw unprocessable([`${name} must be a number conforming to the specified constraints`]);
+  if (!Number.isInteger(value) || value < 0)
+    throw unprocessable([`${name} must be a number conforming to the specified constraints`]);
   if (max !== undefined && value > max) throw unprocessable([`${name} must not be greater than ${max}`]);
   return value;
 }

@@ -10,5 +10,13 @@ function listAppointments(context: RouteContext): RouteResult {
 }
 
 export const appointmentRoutes: RouteDefinition[] = [
-  { method: 'GET', template: '/contacts/{contactId}/appointments', versions: [VERSION_CONTACTS], auth: 'location', scope: 'contacts.readonly', body: 'none', handle: listAppointments },
+  {
+    method: 'GET',
+    template: '/contacts/{contactId}/appointments',
+    versions: [VERSION_CONTACTS],
+    auth: 'location',
+    scope: 'contacts.readonly',
+    body: 'none',
+    handle: listAppointments,
+  },
 ];

@@ -24,7 +24,9 @@ function toPatch(body: UpdateContactBody): ContactPatch {
 }
 
 function duplicateError(contact: ContactRecord, field: 'email' | 'phone'): never {
-  throw badRequest(MESSAGES.duplicate, { meta: { contactId: contact.id, contactName: contactName(contact) ?? '', matchingField: field } });
+  throw badRequest(MESSAGES.duplicate, {
+    meta: { contactId: contact.id, contactName: contactName(contact) ?? '', matchingField: field },
+  });
 }
 
 function publishContact(context: RouteContext, type: string, contact: ContactRecord): void {
@@ -49,7 +51,8 @@ function listContacts(context: RouteContext): RouteResult {
   const startAfterId = context.query.get('startAfterId');
   const query = context.query.get('query') ?? undefined;
   const startAfter = startAfterRaw === null || startAfterRaw === '' ? null : Number(startAfterRaw);
-  if (startAfter !== null && !Number.isFinite(startAfter)) throw unprocessable(['startAfter must be a number conforming to the specified constraints']);
+  if (startAfter !== null && !Number.isFinite(startAfter))
+    throw unprocessable(['startAfter must be a number conforming to the specified constraints']);
   // Oldest first by dateAdded, id breaking ties: the cursor (startAfter, startAfterId) is a total order.
   const view = context.services.views.sorted(locationId, { query, sort: [{ field: 'dateAdded', direction: 'asc' }] });
   const cursor: SortValue[] | null = startAfter === null ? null : [startAfter, startAfterId ?? ''];
@@ -94,7 +97,10 @@ function listBusinessContacts(context: RouteContext): RouteResult {
     sort: [{ field: 'dateAdded', direction: 'asc' }],
     scope: { key: `business:${businessId}`, predicate: (contact) => contact.businessId === businessId },
   });
-  return { status: 200, body: { contacts: view.records.slice(skip, skip + limit).map(contactView), count: view.records.length } };
+  return {
+    status: 200,
+    body: { contacts: view.records.slice(skip, skip + limit).map(contactView), count: view.records.length },
+  };
 }
 
 function createContact(context: RouteContext): RouteResult {
@@ -122,7 +128,10 @@ function upsertContact(context: RouteContext): RouteResult {
   const existing = skipMatching ? undefined : store.findDuplicate(locationId, body.email, body.phone);
   if (existing) {
     const contact = updateAndPublish(context, existing.contact, toPatch(fields));
-    return { status: 200, body: { new: false, contact: contactView(contact), traceId: context.services.store.newId() } };
+    return {
+      status: 200,
+      body: { new: false, contact: contactView(contact), traceId: context.services.store.newId() },
+    };
   }
   const contact = store.createContact(locationId, toPatch(fields));
   publishContact(context, 'ContactCreate', contact);
@@ -154,11 +163,67 @@ function deleteContact(context: RouteContext): RouteResult {
 }
 
 export const contactRoutes: RouteDefinition[] = [
-  { method: 'GET', template: '/contacts/', versions, auth: 'location', scope: READ, body: 'none', handle: listContacts },
-  { method: 'POST', template: '/contacts/', versions, auth: 'location', scope: WRITE, body: 'json', handle: createContact },
-  { method: 'POST', template: '/contacts/upsert', versions, auth: 'location', scope: WRITE, body: 'json', handle: upsertContact },
-  { method: 'GET', template: '/contacts/business/{businessId}', versions, auth: 'location', scope: READ, body: 'none', handle: listBusinessContacts },
-  { method: 'GET', template: '/contacts/{contactId}', versions, auth: 'location', scope: READ, body: 'none', handle: getContact },
-  { method: 'PUT', template: '/contacts/{contactId}', versions, auth: 'location', scope: WRITE, body: 'json', handle: updateContact },
-  { method: 'DELETE', template: '/contacts/{contactId}', versions, auth: 'location', scope: WRITE, body: 'none', handle: deleteContact },
+  {
+    method: 'GET',
+    template: '/contacts/',
+    versions,
+    auth: 'location',
+    scope: READ,
+    body: 'none',
+    handle: listContacts,
+  },
+  {
+    method: 'POST',
+    template: '/contacts/',
+    versions,
+    auth: 'location',
+    scope: WRITE,
+    body: 'json',
+    handle: createContact,
+  },
+  {
+    method: 'POST',
+    template: '/contacts/upsert',
+    versions,
+    auth: 'location',
+    scope: WRITE,
+    body: 'json',
+    handle: upsertContact,
+  },
+  {
+    method: 'GET',
+    template: '/contacts/business/{businessId}',
+    versions,
+    auth: 'location',
+    scope: READ,
+    body: 'none',
+    handle: listBusinessContacts,
+  },
+  {
+    method: 'GET',
+    template: '/contacts/{contactId}',
+    versions,
+    auth: 'location',
+    scope: READ,
+    body: 'none',
+    handle: getContact,
+  },
+  {
+    method: 'PUT',
+    template: '/contacts/{contactId}',
+    versions,
+    auth: 'location',
+    scope: WRITE,
+    body: 'json',
+    handle: updateContact,
+  },
+  {
+    method: 'DELETE',
+    template: '/contacts/{contactId}',
+    versions,
+    auth: 'location',
+    scope: WRITE,
+    body: 'none',
+    handle: deleteContact,
+  },
 ];

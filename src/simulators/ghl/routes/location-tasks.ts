@@ -19,26 +19,53 @@ function searchTasks(context: RouteContext): RouteResult {
   const contacts: ContactRecord[] =
     body.contactId === undefined
       ? [...state.contacts.values()]
-      : body.contactId.map((id) => state.contacts.get(id)).filter((contact): contact is ContactRecord => contact !== undefined);
+      : body.contactId
+          .map((id) => state.contacts.get(id))
+          .filter((contact): contact is ContactRecord => contact !== undefined);
   const needle = body.query?.trim().toLowerCase();
   const matches: TaskRecord[] = [];
   for (const contact of contacts) {
     if (body.businessId !== undefined && contact.businessId !== body.businessId) continue;
     for (const task of store.children(contact).tasks) {
       if (body.completed !== undefined && task.completed !== body.completed) continue;
-      if (body.assignedTo !== undefined && (task.assignedTo === undefined || !body.assignedTo.includes(task.assignedTo))) continue;
-      if (needle && !task.title.toLowerCase().includes(needle) && !(task.body?.toLowerCase().includes(needle) ?? false)) continue;
+      if (
+        body.assignedTo !== undefined &&
+        (task.assignedTo === undefined || !body.assignedTo.includes(task.assignedTo))
+      )
+        continue;
+      if (needle && !task.title.toLowerCase().includes(needle) && !(task.body?.toLowerCase().includes(needle) ?? false))
+        continue;
       matches.push(task);
     }
   }
   // Due date then id: a stable order, so skip-based paging neither repeats nor misses a task.
-  matches.sort((left, right) => (left.dueDate < right.dueDate ? -1 : left.dueDate > right.dueDate ? 1 : left.id < right.id ? -1 : left.id > right.id ? 1 : 0));
+  matches.sort((left, right) =>
+    left.dueDate < right.dueDate
+      ? -1
+      : left.dueDate > right.dueDate
+        ? 1
+        : left.id < right.id
+          ? -1
+          : left.id > right.id
+            ? 1
+            : 0,
+  );
   const skip = body.skip ?? 0;
   const limit = body.limit ?? 25;
-  const tasks = matches.slice(skip, skip + limit).map((task) => ({ ...taskView(task), locationId, dateAdded: new Date(task.dateAdded).toISOString() }));
+  const tasks = matches
+    .slice(skip, skip + limit)
+    .map((task) => ({ ...taskView(task), locationId, dateAdded: new Date(task.dateAdded).toISOString() }));
   return { status: 200, body: { tasks } };
 }
 
 export const locationTaskRoutes: RouteDefinition[] = [
-  { method: 'POST', template: '/locations/{locationId}/tasks/search', versions: [VERSION_CONTACTS], auth: 'location', scope: 'locations/tasks.readonly', body: 'json', handle: searchTasks },
+  {
+    method: 'POST',
+    template: '/locations/{locationId}/tasks/search',
+    versions: [VERSION_CONTACTS],
+    auth: 'location',
+    scope: 'locations/tasks.readonly',
+    body: 'json',
+    handle: searchTasks,
+  },
 ];

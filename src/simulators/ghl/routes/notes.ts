@@ -9,7 +9,10 @@ import { requireContact } from './access.js';
 
 const versions = [VERSION_CONTACTS];
 
-function findNote(context: RouteContext, forWrite: boolean): { notes: NoteRecord[]; note: NoteRecord; locationId: string } {
+function findNote(
+  context: RouteContext,
+  forWrite: boolean,
+): { notes: NoteRecord[]; note: NoteRecord; locationId: string } {
   const contact = requireContact(context, context.params.contactId);
   const { store } = context.services;
   const notes = (forWrite ? store.mutableChildren(contact) : store.children(contact)).notes;
@@ -71,9 +74,49 @@ function deleteNote(context: RouteContext): RouteResult {
 }
 
 export const noteRoutes: RouteDefinition[] = [
-  { method: 'GET', template: '/contacts/{contactId}/notes', versions, auth: 'location', scope: 'contacts.readonly', body: 'none', handle: listNotes },
-  { method: 'POST', template: '/contacts/{contactId}/notes', versions, auth: 'location', scope: 'contacts.write', body: 'json', handle: createNote },
-  { method: 'GET', template: '/contacts/{contactId}/notes/{id}', versions, auth: 'location', scope: 'contacts.readonly', body: 'none', handle: getNote },
-  { method: 'PUT', template: '/contacts/{contactId}/notes/{id}', versions, auth: 'location', scope: 'contacts.write', body: 'json', handle: updateNote },
-  { method: 'DELETE', template: '/contacts/{contactId}/notes/{id}', versions, auth: 'location', scope: 'contacts.write', body: 'none', handle: deleteNote },
+  {
+    method: 'GET',
+    template: '/contacts/{contactId}/notes',
+    versions,
+    auth: 'location',
+    scope: 'contacts.readonly',
+    body: 'none',
+    handle: listNotes,
+  },
+  {
+    method: 'POST',
+    template: '/contacts/{contactId}/notes',
+    versions,
+    auth: 'location',
+    scope: 'contacts.write',
+    body: 'json',
+    handle: createNote,
+  },
+  {
+    method: 'GET',
+    template: '/contacts/{contactId}/notes/{id}',
+    versions,
+    auth: 'location',
+    scope: 'contacts.readonly',
+    body: 'none',
+    handle: getNote,
+  },
+  {
+    method: 'PUT',
+    template: '/contacts/{contactId}/notes/{id}',
+    versions,
+    auth: 'location',
+    scope: 'contacts.write',
+    body: 'json',
+    handle: updateNote,
+  },
+  {
+    method: 'DELETE',
+    template: '/contacts/{contactId}/notes/{id}',
+    versions,
+    auth: 'location',
+    scope: 'contacts.write',
+    body: 'none',
+    handle: deleteNote,
+  },
 ];

@@ -32,7 +32,8 @@ function chooseLocation(context: RouteContext): RouteResult {
     throw badRequest('redirect_uri must be an absolute URL');
   }
   const companyId = query.get('companyId') ?? undefined;
-  const locationId = query.get('locationId') ?? (companyId === undefined ? context.services.store.locations()[0]?.id : undefined);
+  const locationId =
+    query.get('locationId') ?? (companyId === undefined ? context.services.store.locations()[0]?.id : undefined);
   const code = context.services.oauth.authorize({
     clientId,
     scopes: (query.get('scope') ?? '').split(/\s+/).filter((scope) => scope !== ''),
@@ -48,7 +49,29 @@ function chooseLocation(context: RouteContext): RouteResult {
 
 export const oauthRoutes: RouteDefinition[] = [
   { method: 'POST', template: '/oauth/token', versions: null, auth: 'none', body: 'form', handle: token },
-  { method: 'POST', template: '/oauth/locationToken', versions: [VERSION_CONTACTS], auth: 'company', scope: 'oauth.write', body: 'form', handle: locationToken },
-  { method: 'GET', template: '/oauth/chooselocation', versions: null, auth: 'none', body: 'none', handle: chooseLocation },
-  { method: 'GET', template: '/v2/oauth/chooselocation', versions: null, auth: 'none', body: 'none', handle: chooseLocation },
+  {
+    method: 'POST',
+    template: '/oauth/locationToken',
+    versions: [VERSION_CONTACTS],
+    auth: 'company',
+    scope: 'oauth.write',
+    body: 'form',
+    handle: locationToken,
+  },
+  {
+    method: 'GET',
+    template: '/oauth/chooselocation',
+    versions: null,
+    auth: 'none',
+    body: 'none',
+    handle: chooseLocation,
+  },
+  {
+    method: 'GET',
+    template: '/v2/oauth/chooselocation',
+    versions: null,
+    auth: 'none',
+    body: 'none',
+    handle: chooseLocation,
+  },
 ];

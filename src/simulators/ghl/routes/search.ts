@@ -19,7 +19,12 @@ function searchContacts(context: RouteContext): RouteResult {
   const body = parseBody(SearchBody, context.body);
   const locationId = requireOwnLocation(context, body.locationId);
   const sort = body.sort && body.sort.length > 0 ? body.sort : DEFAULT_SORT;
-  const view = context.services.views.sorted(locationId, { filters: body.filters, query: body.query, sort, source: 'search' });
+  const view = context.services.views.sorted(locationId, {
+    filters: body.filters,
+    query: body.query,
+    sort,
+    source: 'search',
+  });
   let start = 0;
   if (body.searchAfter !== undefined) {
     const cursor = body.searchAfter;
@@ -27,7 +32,9 @@ function searchContacts(context: RouteContext): RouteResult {
     const sample = view.records.length > 0 ? keyAt(view, 0) : undefined;
     const typesMatch = sample === undefined || cursor.every((value, index) => typeof value === typeof sample[index]);
     if (cursor.length !== expected || !typesMatch) {
-      throw unprocessable([`searchAfter must hold ${expected} values: the sort values and the id of the last contact seen`]);
+      throw unprocessable([
+        `searchAfter must hold ${expected} values: the sort values and the id of the last contact seen`,
+      ]);
     }
     start = indexAfter(view, cursor);
   } else {
@@ -36,10 +43,21 @@ function searchContacts(context: RouteContext): RouteResult {
     start = (page - 1) * body.pageLimit;
   }
   const records = view.records.slice(start, start + body.pageLimit);
-  const contacts = records.map((record, offset) => ({ ...contactView(record), searchAfter: keyAt(view, start + offset) }));
+  const contacts = records.map((record, offset) => ({
+    ...contactView(record),
+    searchAfter: keyAt(view, start + offset),
+  }));
   return { status: 200, body: { contacts, total: view.records.length } };
 }
 
 export const searchRoutes: RouteDefinition[] = [
-  { method: 'POST', template: '/contacts/search', versions: [VERSION_CONTACTS], auth: 'location', scope: 'contacts.readonly', body: 'json', handle: searchContacts },
+  {
+    method: 'POST',
+    template: '/contacts/search',
+    versions: [VERSION_CONTACTS],
+    auth: 'location',
+    scope: 'contacts.readonly',
+    body: 'json',
+    handle: searchContacts,
+  },
 ];

@@ -14,7 +14,8 @@ function changeTags(context: RouteContext, mode: 'add' | 'remove'): RouteResult 
   const contact = requireContact(context, context.params.contactId);
   const changed = uniqueTags(body.tags);
   const before = contact.tags.join('\n');
-  contact.tags = mode === 'add' ? uniqueTags([...contact.tags, ...changed]) : contact.tags.filter((tag) => !changed.includes(tag));
+  contact.tags =
+    mode === 'add' ? uniqueTags([...contact.tags, ...changed]) : contact.tags.filter((tag) => !changed.includes(tag));
   if (contact.tags.join('\n') !== before) {
     context.services.store.touch(contact);
     void context.services.webhooks.publish(contactEventPayload('ContactTagUpdate', contact));
@@ -23,6 +24,22 @@ function changeTags(context: RouteContext, mode: 'add' | 'remove'): RouteResult 
 }
 
 export const tagRoutes: RouteDefinition[] = [
-  { method: 'POST', template: '/contacts/{contactId}/tags', versions: [VERSION_CONTACTS], auth: 'location', scope: 'contacts.write', body: 'json', handle: (context) => changeTags(context, 'add') },
-  { method: 'DELETE', template: '/contacts/{contactId}/tags', versions: [VERSION_CONTACTS], auth: 'location', scope: 'contacts.write', body: 'json', handle: (context) => changeTags(context, 'remove') },
+  {
+    method: 'POST',
+    template: '/contacts/{contactId}/tags',
+    versions: [VERSION_CONTACTS],
+    auth: 'location',
+    scope: 'contacts.write',
+    body: 'json',
+    handle: (context) => changeTags(context, 'add'),
+  },
+  {
+    method: 'DELETE',
+    template: '/contacts/{contactId}/tags',
+    versions: [VERSION_CONTACTS],
+    auth: 'location',
+    scope: 'contacts.write',
+    body: 'json',
+    handle: (context) => changeTags(context, 'remove'),
+  },
 ];

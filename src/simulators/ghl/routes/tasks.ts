@@ -12,7 +12,10 @@ import { requireContact } from './access.js';
 
 const versions = [VERSION_CONTACTS];
 
-function findTask(context: RouteContext, forWrite: boolean): { tasks: TaskRecord[]; task: TaskRecord; locationId: string } {
+function findTask(
+  context: RouteContext,
+  forWrite: boolean,
+): { tasks: TaskRecord[]; task: TaskRecord; locationId: string } {
   const contact = requireContact(context, context.params.contactId);
   const { store } = context.services;
   const tasks = (forWrite ? store.mutableChildren(contact) : store.children(contact)).tasks;
@@ -85,10 +88,58 @@ function deleteTask(context: RouteContext): RouteResult {
 }
 
 export const taskRoutes: RouteDefinition[] = [
-  { method: 'GET', template: '/contacts/{contactId}/tasks', versions, auth: 'location', scope: 'contacts.readonly', body: 'none', handle: listTasks },
-  { method: 'POST', template: '/contacts/{contactId}/tasks', versions, auth: 'location', scope: 'contacts.write', body: 'json', handle: createTask },
-  { method: 'GET', template: '/contacts/{contactId}/tasks/{taskId}', versions, auth: 'location', scope: 'contacts.readonly', body: 'none', handle: getTask },
-  { method: 'PUT', template: '/contacts/{contactId}/tasks/{taskId}', versions, auth: 'location', scope: 'contacts.write', body: 'json', handle: updateTask },
-  { method: 'DELETE', template: '/contacts/{contactId}/tasks/{taskId}', versions, auth: 'location', scope: 'contacts.write', body: 'none', handle: deleteTask },
-  { method: 'PUT', template: '/contacts/{contactId}/tasks/{taskId}/completed', versions, auth: 'location', scope: 'contacts.write', body: 'json', handle: completeTask },
+  {
+    method: 'GET',
+    template: '/contacts/{contactId}/tasks',
+    versions,
+    auth: 'location',
+    scope: 'contacts.readonly',
+    body: 'none',
+    handle: listTasks,
+  },
+  {
+    method: 'POST',
+    template: '/contacts/{contactId}/tasks',
+    versions,
+    auth: 'location',
+    scope: 'contacts.write',
+    body: 'json',
+    handle: createTask,
+  },
+  {
+    method: 'GET',
+    template: '/contacts/{contactId}/tasks/{taskId}',
+    versions,
+    auth: 'location',
+    scope: 'contacts.readonly',
+    body: 'none',
+    handle: getTask,
+  },
+  {
+    method: 'PUT',
+    template: '/contacts/{contactId}/tasks/{taskId}',
+    versions,
+    auth: 'location',
+    scope: 'contacts.write',
+    body: 'json',
+    handle: updateTask,
+  },
+  {
+    method: 'DELETE',
+    template: '/contacts/{contactId}/tasks/{taskId}',
+    versions,
+    auth: 'location',
+    scope: 'contacts.write',
+    body: 'none',
+    handle: deleteTask,
+  },
+  {
+    method: 'PUT',
+    template: '/contacts/{contactId}/tasks/{taskId}/completed',
+    versions,
+    auth: 'location',
+    scope: 'contacts.write',
+    body: 'json',
+    handle: completeTask,
+  },
 ];
