@@ -19,8 +19,8 @@ export default tseslint.config(
     },
   },
   {
-    // Layering (STYLE.md): resolvers never import got; domain imports nothing.
+    // Layering (STYLE.md): only src/upstream sends HTTP; resolvers, loaders and the domain never do.
     files: ['src/graphql/**/*.ts', 'src/loaders/**/*.ts', 'src/domain/**/*.ts'],
-    rules: { 'no-restricted-imports': ['error', { paths: ['got'] }] },
+    rules: { 'no-restricted-imports': ['error', { paths: ['got', 'undici', 'node:http', 'node:https'] }] },
   },
 );

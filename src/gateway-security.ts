@@ -7,6 +7,7 @@
  *    the /graphql limits and role guard, and the /oauth routes.
  * Start-up errors name the variable to fix (KeyRingError, ClientAuthConfigError).
  */
+import type { OperationStart } from './graphql/hardening/operation-timeout-plugin.js';
 import type { ApolloServerPlugin } from '@apollo/server';
 import type { Router } from 'express';
 import type { RequestLike } from './auth/authenticate-request.js';
@@ -65,7 +66,7 @@ export interface GatewaySecurity {
     demoLocationId: string | undefined;
     callerOf: (context: Context) => CallerIdentity | null | undefined;
     /** Where the operation deadline's AbortSignal goes (e.g. context.callOptions.signal). */
-    onOperationStart?: (context: Context, signal: AbortSignal) => void;
+    onOperationStart?: OperationStart<Context>;
   }): Promise<HttpSecurity<Context>>;
 }
 

@@ -197,8 +197,9 @@ export async function startGateway(config: Config, overrides: GatewayOverrides =
     httpSecurity = await security.finish<GraphQLContext>({
       demoLocationId: upstream.simulator !== null ? upstream.locationId : config.GHL_LOCATION_ID,
       callerOf: (context) => context.caller,
-      onOperationStart: (context, signal) => {
+      onOperationStart: (context, signal, upstreamDeadlineAt) => {
         context.callOptions.signal = signal;
+        context.callOptions.deadlineAt = upstreamDeadlineAt;
       },
     });
   } catch (error) {

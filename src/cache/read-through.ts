@@ -12,7 +12,7 @@
  * serving cached data to a caller upstream just refused would bypass that refusal.
  */
 import type { z } from 'zod';
-import { isGhlError, type GhlErrorKind } from '../ghl/errors.js';
+import { isTransientUpstreamFailure, isUpstreamError } from '../upstream/errors.js';
 import type { Lane } from '../ghl/ghl-api.js';
 import { freshnessOf, newEntryVersion, parseEntry, type CacheEntry, type Freshness } from './cache-entry.js';
 import { entityOfKey } from './cache-keys.js';
@@ -53,19 +53,12 @@ export interface ReadThroughOptions<T> {
 }
 
 /** Upstream failures that say "try later", not "no": a stale value is better than an error for them. */
-const SERVE_STALE_KINDS: ReadonlySet<GhlErrorKind> = new Set([
-  'RateLimited',
-  'Unavailable',
-  'Timeout',
-  'BudgetReserve',
-]);
-
 export function isServeStaleFailure(error: unknown): boolean {
-  return isGhlError(error) && SERVE_STALE_KINDS.has(error.kind);
+  return isTransientUpstreamFailure(error);
 }
 
 function isNotFound(error: unknown): boolean {
-  return isGhlError(error) && error.kind === 'NotFound';
+  return isUpstreamError(error) && error.kind === 'NotFound';
 }
 
 /** A value served from the cache: its age at `at`, and the entry's version. */

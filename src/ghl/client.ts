@@ -1,18 +1,20 @@
 /**
- * The HighLevel client: the only code that sends HTTP to GHL (STYLE rule 5). One got instance
- * with a timeout on every request and got's own retry off: this file's loop decides retries with
- * the pure retry policy, waits on the per-location concurrency cap and rate budget before every
- * attempt, and feeds each response's X-RateLimit-* headers back to the budget.
+ * The HighLevel client: every GHL endpoint the gateway uses, typed (STYLE rule 5). Requests go
+ * through the one upstream request loop (src/upstream/upstream-client.ts): HighLevel plugs in
+ * its pacing (the per-location concurrency cap, then the header-learning rate budget:
+ * ghl-pacing.ts), its credentials (the token provider; a 401 refreshes once), its error
+ * classification (http-errors.ts: GHL's quirks) and its retry numbers. Responses are zod-checked
+ * and mapped to domain types once, here.
  *
- * Order per attempt: concurrency slot → rate slot → send. The rate slot is taken last so the
- * budget's grant time is the send time.
+ * Deadlines: CallOptions.deadlineAt (the GraphQL operation's) bounds every wait and attempt of a
+ * call; an idempotent read that hangs is cut at `timeoutMs` and retried within it.
  */
-import got, { type Got, type Response } from 'got';
-
 import type { Appointment, Contact, Note, SearchedContact, Task } from '../domain/types.js';
-import { sleep as defaultSleep } from './clock.js';
+import { createUndiciTransport, type Transport } from '../upstream/transport.js';
+import { UpstreamClient, type AttemptObserver } from '../upstream/upstream-client.js';
+import type { RetryPolicy } from '../upstream/retry-policy.js';
 import { LocationConcurrency } from './concurrency.js';
-import { GhlMissingScopeError, GhlUnauthorizedError, isGhlError, type GhlError } from './errors.js';
+import { GhlContractError, GhlMissingScopeError, GhlUnauthorizedError, isGhlError } from './errors.js';
 import type {
   BusinessContactsRequest,
   BusinessContactsResult,
@@ -30,11 +32,10 @@ import type {
   TokenProvider,
   UpstreamObserver,
 } from './ghl-api.js';
-import { errorFromNetwork, errorFromResponse, malformedBodyError } from './http-errors.js';
+import { ghlPacing, type GhlScope } from './ghl-pacing.js';
+import { errorFromResponse } from './http-errors.js';
 import { walkBusiness, walkList, walkSearch } from './paging.js';
 import { InMemoryRateBudget, type RateBudget } from './rate-budget.js';
-import { parseRateLimitHeaders, parseRetryAfter } from './rate-limit-headers.js';
-import { DEFAULT_RETRY_POLICY, decideRetry, type RetryPolicyOptions } from './retry-policy.js';
 import {
   AppointmentsResponseDto,
   BusinessContactsResponseDto,
@@ -72,8 +73,14 @@ export interface GhlLogger {
 export interface GhlClientOptions {
   baseUrl: string;
   tokenProvider: TokenProvider;
-  /** GHL_REQUEST_TIMEOUT_MS: applies to every attempt. */
+  /** GHL_REQUEST_TIMEOUT_MS: one attempt of a request that may be repeated (reads, PUT, DELETE, searches). */
   timeoutMs: number;
+  /** GHL_WRITE_TIMEOUT_MS: one attempt of a create, which is not repeated after a timeout; default max(timeoutMs, 10 s). */
+  writeTimeoutMs?: number;
+  /** Largest response body read (default 16 MiB): a broken upstream cannot make us buffer without end. */
+  maxBodyBytes?: number;
+  /** Default: an undici transport of its own. */
+  transport?: Transport;
   /** GHL_MAX_RETRIES: retries of idempotent requests on 5xx, resets and timeouts. */
   maxRetries: number;
   concurrencyPerLocation: number;
@@ -94,6 +101,17 @@ export interface GhlClientOptions {
   retryMaxDelayMs?: number;
 }
 
+/** HighLevel's retry numbers (the shape is the upstream layer's). */
+export const GHL_RETRY_DEFAULTS = {
+  maxRateLimitRetries: 10,
+  baseDelayMs: 250,
+  maxDelayMs: 10_000,
+  // A pause longer than this is not waited out by one call (GHL's burst window is 10 s).
+  maxRetryAfterMs: 120_000,
+} as const;
+
+const DEFAULT_MAX_BODY_BYTES = 16 * 1024 * 1024;
+
 /** What the client knows about a location's token scopes. */
 export interface ScopeKnowledge {
   /** From the token provider (GHL_TOKEN_SCOPES for a PIT); null when not declared. */
@@ -103,18 +121,6 @@ export interface ScopeKnowledge {
   /** Scopes GHL refused with "not authorized for this scope". */
   missing: ReadonlySet<string>;
 }
-
-/** Fallback pause on a 429 that names no wait, when no response has told us the window yet (FACTS: 10 s). */
-const UNKNOWN_WINDOW_MS = 10_000;
-
-/** Per-attempt state the auth hook fills; passed through got's `context`. */
-class AttemptContext {
-  token: string | null = null;
-  tokenError: unknown = null;
-  constructor(readonly locationId: string) {}
-}
-
-type Outcome = { ok: true; body: unknown } | { ok: false; error: GhlError; token: string | null };
 
 interface RequestPlan<T> {
   name: EndpointName;
@@ -128,60 +134,64 @@ interface RequestPlan<T> {
   allowEmptyBody?: boolean;
 }
 
+/** Maps an endpoint label back to its spec (the classifier names the missing scope from it). */
+const SPEC_BY_LABEL: ReadonlyMap<string, EndpointSpec> = new Map(
+  Object.values(ENDPOINTS).map((spec: EndpointSpec) => [endpointLabel(spec), spec]),
+);
+
 export class GhlClient implements GhlApi {
-  private readonly http: Got;
+  private readonly http: UpstreamClient<GhlScope>;
+  private readonly baseUrl: URL;
   private readonly tokenProvider: TokenProvider;
   private readonly budget: RateBudget;
   private readonly concurrency: LocationConcurrency;
-  private readonly retryOptions: RetryPolicyOptions;
-  private readonly sleep: (ms: number, signal?: AbortSignal) => Promise<void>;
-  private readonly logger: GhlLogger | undefined;
-  private readonly observer: UpstreamObserver | undefined;
-  private readonly timeoutMs: number;
   private readonly learnedScopes = new Map<string, { granted: Set<string>; missing: Set<string> }>();
 
   constructor(options: GhlClientOptions) {
     this.tokenProvider = options.tokenProvider;
-    this.timeoutMs = options.timeoutMs;
-    this.logger = options.logger;
-    this.observer = options.observer;
-    this.sleep = options.sleep ?? defaultSleep;
+    this.baseUrl = new URL(normaliseBaseUrl(options.baseUrl));
     this.budget =
       options.rateBudget ??
       new InMemoryRateBudget({ dailyReserve: options.dailyReserve, interactiveShare: options.interactiveShare });
     this.concurrency = new LocationConcurrency(options.concurrencyPerLocation, options.interactiveShare);
-    this.retryOptions = {
+    const retry: RetryPolicy = {
       maxRetries: options.maxRetries,
-      maxRateLimitRetries: options.maxRateLimitRetries ?? DEFAULT_RETRY_POLICY.maxRateLimitRetries,
-      baseDelayMs: options.retryBaseDelayMs ?? DEFAULT_RETRY_POLICY.baseDelayMs,
-      maxDelayMs: options.retryMaxDelayMs ?? DEFAULT_RETRY_POLICY.maxDelayMs,
-      random: options.random ?? Math.random,
+      maxRateLimitRetries: options.maxRateLimitRetries ?? GHL_RETRY_DEFAULTS.maxRateLimitRetries,
+      baseDelayMs: options.retryBaseDelayMs ?? GHL_RETRY_DEFAULTS.baseDelayMs,
+      maxDelayMs: options.retryMaxDelayMs ?? GHL_RETRY_DEFAULTS.maxDelayMs,
+      maxRetryAfterMs: GHL_RETRY_DEFAULTS.maxRetryAfterMs,
     };
     const tokenProvider = this.tokenProvider;
-    this.http = got.extend({
-      prefixUrl: normaliseBaseUrl(options.baseUrl),
-      timeout: { request: options.timeoutMs },
-      retry: { limit: 0 },
-      throwHttpErrors: false,
-      followRedirect: false,
-      responseType: 'text',
-      headers: { accept: 'application/json', 'user-agent': 'ghl-roofr-gateway' },
-      hooks: {
-        beforeRequest: [
-          async (requestOptions) => {
-            const context = requestOptions.context['ghl'];
-            if (!(context instanceof AttemptContext)) return;
-            try {
-              const { accessToken } = await tokenProvider.getToken(context.locationId);
-              context.token = accessToken;
-              requestOptions.headers['authorization'] = `Bearer ${accessToken}`;
-            } catch (error) {
-              context.tokenError = error;
-              throw error;
-            }
-          },
-        ],
+    const observer: AttemptObserver | undefined = options.observer;
+    this.http = new UpstreamClient<GhlScope>({
+      upstream: 'HighLevel',
+      transport:
+        options.transport ?? createUndiciTransport({ maxBodyBytes: options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES }),
+      retry,
+      attemptTimeoutMs: options.timeoutMs,
+      writeTimeoutMs: options.writeTimeoutMs ?? Math.max(options.timeoutMs, 10_000),
+      pacing: ghlPacing(this.concurrency, this.budget),
+      credentials: {
+        async forAttempt(scope) {
+          const { accessToken } = await tokenProvider.getToken(scope.locationId);
+          return { headers: { authorization: `Bearer ${accessToken}` }, credential: accessToken };
+        },
+        renew: (scope, credential) => tokenProvider.onUnauthorized(scope.locationId, credential),
       },
+      classify: (answer, endpoint) => {
+        const spec = SPEC_BY_LABEL.get(endpoint);
+        if (spec === undefined) throw new Error(`no HighLevel endpoint is named ${endpoint}`);
+        return errorFromResponse(spec, {
+          status: answer.status,
+          bodyText: answer.body,
+          retryAfterMs: answer.retryAfterMs,
+        });
+      },
+      baseHeaders: { accept: 'application/json', 'user-agent': 'ghl-roofr-gateway' },
+      ...(observer === undefined ? {} : { observer }),
+      ...(options.logger === undefined ? {} : { logger: options.logger }),
+      ...(options.random === undefined ? {} : { random: options.random }),
+      ...(options.sleep === undefined ? {} : { sleep: options.sleep }),
     });
   }
 
@@ -600,151 +610,52 @@ export class GhlClient implements GhlApi {
     );
   }
 
-  // ---- the request loop -----------------------------------------------------------------
+  // ---- the request ----------------------------------------------------------------------
 
   private async call<T>(plan: RequestPlan<T>, options: CallOptions = {}): Promise<T> {
     const spec = ENDPOINTS[plan.name];
     const endpoint = endpointLabel(spec);
     const lane: Lane = options.lane ?? 'interactive';
     await this.checkDeclaredScope(plan.locationId, spec);
-    let attempt = 0;
-    let rateLimitRetries = 0;
-    let otherRetries = 0;
-    let triedNewToken = false;
-    for (;;) {
-      attempt += 1;
-      const outcome = await this.attempt(plan, spec, lane, options, attempt);
-      if (outcome.ok) {
-        const value = plan.parse(outcome.body, endpoint);
-        this.learnedOf(plan.locationId).granted.add(spec.scope);
-        return value;
-      }
-      const { error } = outcome;
-      if (error.kind === 'Unauthorized' && !triedNewToken && outcome.token !== null) {
-        // FACTS / official SDK: on 401 refresh and retry once.
-        triedNewToken = true;
-        if (await this.tokenProvider.onUnauthorized(plan.locationId, outcome.token)) continue;
-      }
-      if (error.kind === 'MissingScope') this.learnedOf(plan.locationId).missing.add(spec.scope);
-      const decision = decideRetry(
-        { error, idempotent: spec.idempotent, attempt, rateLimitRetries, otherRetries },
-        this.retryOptions,
-      );
-      const log = {
+    const url = new URL(buildPath(spec, plan.pathParams ?? {}), this.baseUrl);
+    for (const [name, value] of Object.entries(plan.searchParams ?? {})) url.searchParams.set(name, String(value));
+    let text: string;
+    try {
+      ({ body: text } = await this.http.request({
+        scope: { locationId: plan.locationId, lane },
+        method: spec.method,
+        url,
         endpoint,
-        locationId: plan.locationId,
-        requestId: options.requestId,
-        attempt,
-        kind: error.kind,
-        reason: decision.reason,
-      };
-      if (!decision.retry) {
-        this.logger?.debug(log, 'GHL request failed');
-        throw error;
-      }
-      this.logger?.warn({ ...log, delayMs: decision.delayMs }, 'GHL request will be retried');
-      if (decision.pauseLocation) {
-        // Everyone waits, not only this caller: the budget holds the location's queue.
-        rateLimitRetries += 1;
-        this.budget.pause(plan.locationId, decision.delayMs);
-      } else {
-        otherRetries += 1;
-        await this.sleep(decision.delayMs, options.signal);
-      }
-    }
-  }
-
-  private async attempt<T>(
-    plan: RequestPlan<T>,
-    spec: EndpointSpec,
-    lane: Lane,
-    options: CallOptions,
-    attempt: number,
-  ): Promise<Outcome> {
-    const endpoint = endpointLabel(spec);
-    const release = await this.concurrency.acquire(plan.locationId, lane, options.signal);
-    let recorded = false;
-    let granted = false;
-    let status: number | null = null;
-    const started = performance.now();
-    const context = new AttemptContext(plan.locationId);
-    try {
-      await this.budget.acquire(plan.locationId, lane, { endpoint, signal: options.signal });
-      granted = true;
-      const headers: Record<string, string> = { version: versionFor(spec.path) };
-      if (options.requestId !== undefined) headers['x-request-id'] = options.requestId;
-      let response: Response<string>;
-      try {
-        response = await this.http(buildPath(spec, plan.pathParams ?? {}), {
-          method: spec.method,
-          headers,
-          searchParams: plan.searchParams,
-          json: plan.json,
-          context: { ghl: context },
-          signal: options.signal,
-        });
-      } catch (error) {
-        if (options.signal?.aborted) throw options.signal.reason;
-        if (context.tokenError !== null) {
-          const message = context.tokenError instanceof Error ? context.tokenError.message : 'no token';
-          return {
-            ok: false,
-            error: new GhlUnauthorizedError(endpoint, `No HighLevel token for location ${plan.locationId}: ${message}`),
-            token: null,
-          };
-        }
-        return { ok: false, error: errorFromNetwork(spec, error, this.timeoutMs), token: context.token };
-      }
-      status = response.statusCode;
-      const limits = parseRateLimitHeaders(response.headers);
-      this.budget.record(plan.locationId, limits);
-      recorded = true;
-      if (status >= 200 && status < 300) return this.readBody(plan, spec, response.body);
-      const retryAfterMs =
-        parseRetryAfter(response.headers, Date.now()) ??
-        limits?.intervalMs ??
-        this.budget.intervalMs(plan.locationId) ??
-        UNKNOWN_WINDOW_MS;
-      return {
-        ok: false,
-        error: errorFromResponse(spec, { status, bodyText: response.body, retryAfterMs }),
-        token: context.token,
-      };
-    } finally {
-      if (granted && !recorded) this.budget.record(plan.locationId, null);
-      release();
-      if (granted) {
-        const durationMs = performance.now() - started;
-        options.observer?.onRequest({ method: spec.method, endpoint, status, durationMs, attempt });
-        this.observer?.onRequest({ method: spec.method, endpoint, status, durationMs, attempt });
-        this.logger?.debug(
-          {
-            endpoint,
-            locationId: plan.locationId,
-            requestId: options.requestId,
-            status,
-            attempt,
-            durationMs: Math.round(durationMs),
-          },
-          'GHL request',
-        );
-      }
-    }
-  }
-
-  private readBody<T>(plan: RequestPlan<T>, spec: EndpointSpec, text: string): Outcome {
-    if (text.trim() === '') {
-      if (plan.allowEmptyBody === true) return { ok: true, body: {} };
-      return { ok: false, error: malformedBodyError(spec, 'empty body'), token: null };
-    }
-    try {
-      return { ok: true, body: JSON.parse(text) as unknown };
+        headers: { version: versionFor(spec.path) },
+        ...(plan.json === undefined ? {} : { body: JSON.stringify(plan.json) }),
+        idempotent: spec.idempotent,
+        deadlineAt: options.deadlineAt ?? null,
+        ...(options.signal === undefined ? {} : { signal: options.signal }),
+        ...(options.observer === undefined ? {} : { observer: options.observer }),
+        ...(options.requestId === undefined ? {} : { requestId: options.requestId }),
+      }));
     } catch (error) {
-      return {
-        ok: false,
-        error: malformedBodyError(spec, error instanceof Error ? error.message : 'unparseable'),
-        token: null,
-      };
+      if (error instanceof GhlMissingScopeError) this.learnedOf(plan.locationId).missing.add(spec.scope);
+      throw error;
+    }
+    const value = plan.parse(this.readBody(plan, endpoint, text), endpoint);
+    this.learnedOf(plan.locationId).granted.add(spec.scope);
+    return value;
+  }
+
+  private readBody<T>(plan: RequestPlan<T>, endpoint: string, text: string): unknown {
+    if (text.trim() === '') {
+      if (plan.allowEmptyBody === true) return {};
+      throw new GhlContractError(endpoint, '', 'body is not JSON (empty body)');
+    }
+    try {
+      return JSON.parse(text) as unknown;
+    } catch (error) {
+      throw new GhlContractError(
+        endpoint,
+        '',
+        `body is not JSON (${error instanceof Error ? error.message : 'unparseable'})`,
+      );
     }
   }
 

@@ -6,6 +6,15 @@
  * every slot while the interactive share of the window sat unused.
  */
 import type { Lane } from './ghl-api.js';
+import { GhlTimeoutError } from './errors.js';
+
+export interface SlotRequest {
+  signal?: AbortSignal;
+  /** Epoch ms: a caller still waiting then is answered GhlTimeoutError (every slot stayed busy). */
+  deadlineAt?: number | null;
+  /** Names the request in that error. */
+  endpoint?: string;
+}
 
 interface Waiter {
   lane: Lane;
@@ -35,20 +44,49 @@ export class LocationConcurrency {
   }
 
   /** Resolves with the slot's release function (call it exactly once). */
-  acquire(locationId: string, lane: Lane, signal?: AbortSignal): Promise<() => void> {
+  acquire(locationId: string, lane: Lane, request: SlotRequest = {}): Promise<() => void> {
+    const { signal } = request;
     if (signal?.aborted) return Promise.reject(signal.reason);
     const slots = this.slotsOf(locationId);
     // Interactive callers only queue behind interactive ones; background behind everyone.
     const queuedAhead = slots.waiting.some((waiter) => lane === 'background' || waiter.lane === 'interactive');
     if (!queuedAhead && this.fits(slots, lane)) return Promise.resolve(this.take(locationId, slots, lane));
     return new Promise((resolve, reject) => {
-      const onAbort = (): void => {
+      const leave = (reason: unknown): void => {
         const index = slots.waiting.indexOf(waiter);
-        if (index >= 0) slots.waiting.splice(index, 1);
-        reject(signal?.reason);
+        if (index < 0) return;
+        slots.waiting.splice(index, 1);
+        waiter.detach();
+        reject(reason);
         this.drain(locationId, slots);
       };
-      const waiter: Waiter = { lane, resolve, reject, detach: () => signal?.removeEventListener('abort', onAbort) };
+      const onAbort = (): void => leave(signal?.reason);
+      const deadlineAt = request.deadlineAt ?? null;
+      // Slots are held by requests in flight (each bounded by its attempt timeout); a caller
+      // with a deadline does not wait past it for one to free up.
+      const timer =
+        deadlineAt === null
+          ? null
+          : setTimeout(
+              () => {
+                const endpoint = request.endpoint ?? 'HighLevel';
+                leave(
+                  new GhlTimeoutError(endpoint, Math.max(0, Math.round(deadlineAt - Date.now())), {
+                    message: `every HighLevel request slot of this location stayed busy until the deadline (${endpoint})`,
+                  }),
+                );
+              },
+              Math.max(0, deadlineAt - Date.now()),
+            );
+      const waiter: Waiter = {
+        lane,
+        resolve,
+        reject,
+        detach: () => {
+          signal?.removeEventListener('abort', onAbort);
+          if (timer !== null) clearTimeout(timer);
+        },
+      };
       signal?.addEventListener('abort', onAbort, { once: true });
       slots.waiting.push(waiter);
     });

@@ -1,122 +1,93 @@
 /**
- * Typed errors of the HighLevel client. The GraphQL layer maps each to an `extensions.code`;
- * none of them carries an upstream body that could leak to a client (only our own words and
- * GHL's validation messages, which name fields and are safe to show).
+ * HighLevel's errors: the upstream error family (src/upstream/errors.ts) with `upstream` fixed
+ * to HighLevel, so retry, serve-stale and the GraphQL mapping treat them like every other
+ * upstream's while code that speaks HighLevel can still name them. None carries an upstream
+ * body (only our words and GHL's validation messages, which name fields).
  */
-export type GhlErrorKind =
-  | 'NotFound'
-  | 'Unauthorized'
-  | 'MissingScope'
-  | 'RateLimited'
-  | 'Unavailable'
-  | 'Validation'
-  | 'Timeout'
-  | 'ContractError'
-  | 'BudgetReserve';
+import {
+  UpstreamBudgetReserveError,
+  UpstreamContractError,
+  UpstreamMissingScopeError,
+  UpstreamNotFoundError,
+  UpstreamRateLimitedError,
+  UpstreamTimeoutError,
+  UpstreamUnauthorizedError,
+  UpstreamUnavailableError,
+  UpstreamValidationError,
+  isUpstreamError,
+  type UpstreamError,
+  type UpstreamErrorKind,
+} from '../upstream/errors.js';
 
-export abstract class GhlError extends Error {
-  abstract readonly kind: GhlErrorKind;
-  /** "GET /contacts/{contactId}": the operation, never the concrete URL with ids or tokens. */
-  readonly endpoint: string;
+export type GhlErrorKind = UpstreamErrorKind;
+export type GhlError = UpstreamError;
+
+const GHL = 'HighLevel' as const;
+
+export class GhlNotFoundError extends UpstreamNotFoundError {
   constructor(endpoint: string, message: string, options?: { cause?: unknown }) {
-    super(message, options);
-    this.endpoint = endpoint;
-    this.name = new.target.name;
+    super(GHL, endpoint, message, options);
   }
 }
 
-export class GhlNotFoundError extends GhlError {
-  readonly kind = 'NotFound' as const;
-}
-
-export class GhlUnauthorizedError extends GhlError {
-  readonly kind = 'Unauthorized' as const;
-}
-
-export class GhlMissingScopeError extends GhlError {
-  readonly kind = 'MissingScope' as const;
-  constructor(
-    endpoint: string,
-    readonly scope: string | null,
-    message?: string,
-  ) {
-    super(endpoint, message ?? `The token is not authorized for ${scope ?? 'this scope'} (${endpoint})`);
+export class GhlUnauthorizedError extends UpstreamUnauthorizedError {
+  constructor(endpoint: string, message: string, options?: { cause?: unknown }) {
+    super(GHL, endpoint, message, options);
   }
 }
 
-export class GhlRateLimitedError extends GhlError {
-  readonly kind = 'RateLimited' as const;
-  constructor(
-    endpoint: string,
-    readonly retryAfterMs: number,
-    message?: string,
-  ) {
-    super(endpoint, message ?? `HighLevel rate limit reached for ${endpoint}; retry in ${retryAfterMs} ms`);
+export class GhlMissingScopeError extends UpstreamMissingScopeError {
+  constructor(endpoint: string, scope: string | null, message?: string) {
+    super(GHL, endpoint, scope, message);
+  }
+}
+
+export class GhlRateLimitedError extends UpstreamRateLimitedError {
+  constructor(endpoint: string, retryAfterMs: number, message?: string) {
+    super(GHL, endpoint, retryAfterMs, message);
   }
 }
 
 /** The daily budget's configured reserve would be spent: refused before sending. */
-export class GhlBudgetReserveError extends GhlError {
-  readonly kind = 'BudgetReserve' as const;
-  constructor(
-    endpoint: string,
-    readonly retryAfterMs: number,
-    readonly dailyRemaining: number,
-    readonly reserve: number,
-  ) {
+export class GhlBudgetReserveError extends UpstreamBudgetReserveError {
+  constructor(endpoint: string, retryAfterMs: number, dailyRemaining: number, reserve: number) {
     super(
+      GHL,
       endpoint,
+      retryAfterMs,
+      dailyRemaining,
+      reserve,
       `Refusing ${endpoint}: only ${dailyRemaining} HighLevel requests remain today and ${reserve} are reserved (GHL_DAILY_RESERVE)`,
     );
   }
 }
 
-export class GhlUnavailableError extends GhlError {
-  readonly kind = 'Unavailable' as const;
-  constructor(
-    endpoint: string,
-    readonly status: number | null,
-    message?: string,
-    options?: { cause?: unknown },
-  ) {
-    super(endpoint, message ?? `HighLevel is unavailable (${status ?? 'network error'}) for ${endpoint}`, options);
+export class GhlUnavailableError extends UpstreamUnavailableError {
+  constructor(endpoint: string, status: number | null, message?: string, options?: { cause?: unknown }) {
+    super(GHL, endpoint, status, message, options);
   }
 }
 
-export class GhlValidationError extends GhlError {
-  readonly kind = 'Validation' as const;
-  constructor(
-    endpoint: string,
-    readonly messages: string[],
-    readonly status: number,
-  ) {
-    super(endpoint, `HighLevel rejected the request to ${endpoint}: ${messages.join('; ')}`);
+export class GhlValidationError extends UpstreamValidationError {
+  constructor(endpoint: string, messages: string[], status: number) {
+    super(GHL, endpoint, messages, status);
   }
 }
 
-export class GhlTimeoutError extends GhlError {
-  readonly kind = 'Timeout' as const;
-  constructor(
-    endpoint: string,
-    readonly timeoutMs: number,
-    options?: { cause?: unknown },
-  ) {
-    super(endpoint, `HighLevel did not answer ${endpoint} within ${timeoutMs} ms`, options);
+export class GhlTimeoutError extends UpstreamTimeoutError {
+  constructor(endpoint: string, timeoutMs: number, options?: { cause?: unknown; message?: string }) {
+    super(GHL, endpoint, timeoutMs, options);
   }
 }
 
 /** The response did not match what we rely on: names the endpoint and the field path. */
-export class GhlContractError extends GhlError {
-  readonly kind = 'ContractError' as const;
-  constructor(
-    endpoint: string,
-    readonly fieldPath: string,
-    detail: string,
-  ) {
-    super(endpoint, `HighLevel response of ${endpoint} broke the contract at ${fieldPath || '(root)'}: ${detail}`);
+export class GhlContractError extends UpstreamContractError {
+  constructor(endpoint: string, fieldPath: string, detail: string) {
+    super(GHL, endpoint, fieldPath, detail);
   }
 }
 
-export function isGhlError(error: unknown): error is GhlError {
-  return error instanceof GhlError;
+/** An error of the HighLevel client (any kind). */
+export function isGhlError(error: unknown): error is UpstreamError {
+  return isUpstreamError(error) && error.upstream === GHL;
 }

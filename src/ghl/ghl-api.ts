@@ -27,7 +27,14 @@ export interface CallOptions {
   /** Carried into logs and the upstream request as `x-request-id`. */
   requestId?: string;
   observer?: UpstreamObserver;
+  /** Aborts the call at once (the operation's hard stop, a shutdown). */
   signal?: AbortSignal;
+  /**
+   * Epoch ms by which the call must have settled (the GraphQL operation's deadline, less the
+   * time it needs to answer): every wait and attempt of the call fits before it; past it the
+   * call fails Timeout (or RateLimited when it was waiting for a rate slot).
+   */
+  deadlineAt?: number;
 }
 
 export type SearchFilter =

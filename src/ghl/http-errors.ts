@@ -1,5 +1,6 @@
 /**
- * HTTP outcomes → the typed errors of errors.ts. GHL quirks (FACTS): an unknown id answers 400
+ * HighLevel's answers → the upstream error family (the classifier the request loop calls for a
+ * non-2xx; network failures and timeouts are classified by the loop itself). GHL quirks (FACTS): an unknown id answers 400
  * "... not found", not 404; a missing scope answers 401 "not authorized for this scope"; 422
  * carries `message` as an array. Only GHL's validation messages are kept (they name fields);
  * no other upstream body is carried onward.
@@ -9,7 +10,6 @@ import {
   GhlMissingScopeError,
   GhlNotFoundError,
   GhlRateLimitedError,
-  GhlTimeoutError,
   GhlUnauthorizedError,
   GhlUnavailableError,
   GhlValidationError,
@@ -64,31 +64,4 @@ export function errorFromResponse(spec: EndpointSpec, outcome: HttpOutcome): Ghl
     return new GhlValidationError(endpoint, messages.length > 0 ? messages : [`HTTP ${status}`], status);
   // 1xx/3xx reaching us means a redirect or protocol surprise we do not follow.
   return new GhlContractError(endpoint, '', `unexpected HTTP status ${status}`);
-}
-
-/** Network-level failures, by Node / got error code. */
-const TIMEOUT_CODES = new Set(['ETIMEDOUT']);
-
-export function errorCodeOf(error: unknown): string | null {
-  if (typeof error === 'object' && error !== null && 'code' in error && typeof error.code === 'string')
-    return error.code;
-  return null;
-}
-
-/** The error of a request that got no HTTP response at all. */
-export function errorFromNetwork(spec: EndpointSpec, error: unknown, timeoutMs: number): GhlError {
-  const endpoint = endpointLabel(spec);
-  const code = errorCodeOf(error);
-  if (code !== null && TIMEOUT_CODES.has(code)) return new GhlTimeoutError(endpoint, timeoutMs, { cause: error });
-  return new GhlUnavailableError(
-    endpoint,
-    null,
-    `HighLevel could not be reached for ${endpoint} (${code ?? 'network error'})`,
-    { cause: error },
-  );
-}
-
-/** A 2xx whose body is not JSON. */
-export function malformedBodyError(spec: EndpointSpec, detail: string): GhlContractError {
-  return new GhlContractError(endpointLabel(spec), '', `body is not JSON (${detail})`);
 }

@@ -4,9 +4,11 @@
  * declares no Version header, /oauth/locationToken takes 2021-07-28. These POSTs are never
  * retried here: a refresh that reached GHL has spent its refresh token, so the decision to try
  * again belongs to the token provider, which knows GHL answers a repeat within 30 s alike.
+ * They go out through the upstream layer's one transport (src/upstream/transport.ts), bounded
+ * in time and body size, but not through its request loop: no retries, no rate budget.
  */
-import got, { type Got } from 'got';
 import { z } from 'zod';
+import { createUndiciTransport, networkCodeOf, TransportTimeoutError, type Transport } from '../upstream/transport.js';
 import { GHL_API_VERSIONS } from './spec.js';
 
 export const OAuthTokenResponseSchema = z.object({
@@ -67,6 +69,8 @@ export interface OAuthClientSettings {
   redirectUri: string;
   timeoutMs: number;
   now?: () => number;
+  /** Default: an undici transport of its own. */
+  transport?: Transport;
 }
 
 export interface OAuthApi {
@@ -77,18 +81,15 @@ export interface OAuthApi {
 }
 
 export class OAuthClient implements OAuthApi {
-  private readonly http: Got;
+  private readonly transport: Transport;
+  private readonly base: URL;
   private readonly now: () => number;
 
   constructor(private readonly settings: OAuthClientSettings) {
     this.now = settings.now ?? Date.now;
-    this.http = got.extend({
-      prefixUrl: settings.baseUrl.replace(/\/+$/, ''),
-      timeout: { request: settings.timeoutMs },
-      retry: { limit: 0 },
-      throwHttpErrors: false,
-      headers: { accept: 'application/json' },
-    });
+    this.base = new URL(`${settings.baseUrl.replace(/\/+$/, '')}/`);
+    // A token answer is a few hundred bytes; anything near this is not one.
+    this.transport = settings.transport ?? createUndiciTransport({ maxBodyBytes: 256 * 1024 });
   }
 
   exchangeCode(code: string, userType: UserType): Promise<IssuedGrant> {
@@ -143,10 +144,16 @@ export class OAuthClient implements OAuthApi {
   ): Promise<{ status: number; body: unknown }> {
     let response;
     try {
-      response = await this.http.post(path, { form, headers, responseType: 'text' });
+      response = await this.transport.send({
+        url: new URL(path, this.base),
+        method: 'POST',
+        headers: { accept: 'application/json', 'content-type': 'application/x-www-form-urlencoded', ...headers },
+        body: new URLSearchParams(form).toString(),
+        timeoutMs: this.settings.timeoutMs,
+      });
     } catch (error) {
-      // got's message names the URL only (no form body), but keep ours to the endpoint.
-      const reason = error instanceof Error && 'code' in error ? String(error.code) : 'network error';
+      // Our words and the endpoint only: never the URL or the form (it holds secrets).
+      const reason = error instanceof TransportTimeoutError ? 'timeout' : (networkCodeOf(error) ?? 'network error');
       throw new OAuthRequestError('unavailable', endpoint, null, `HighLevel ${endpoint} failed: ${reason}`);
     }
     let body: unknown = null;
@@ -155,8 +162,8 @@ export class OAuthClient implements OAuthApi {
     } catch {
       body = null;
     }
-    if (response.statusCode >= 200 && response.statusCode < 300) return { status: response.statusCode, body };
-    throw classifyFailure(endpoint, response.statusCode, body);
+    if (response.status >= 200 && response.status < 300) return { status: response.status, body };
+    throw classifyFailure(endpoint, response.status, body);
   }
 
   private toGrant(endpoint: string, response: { body: unknown }, sentAt: number, requestedType: UserType): IssuedGrant {

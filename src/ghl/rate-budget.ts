@@ -23,7 +23,7 @@
  */
 import type { Lane, RateBudgetSnapshot } from './ghl-api.js';
 import { systemClock, type Clock } from './clock.js';
-import { RateBudgetQueue } from './rate-budget-queue.js';
+import { RateBudgetQueue, type AcquireOptions } from './rate-budget-queue.js';
 import type { RateLimitHeaders } from './rate-limit-headers.js';
 
 export type ReserveOutcome =
@@ -41,8 +41,11 @@ export interface Affordability {
 export interface RateBudget {
   /** Atomic core: reserve one slot for `locationId` in `lane` now, or say how long to wait. */
   tryReserve(locationId: string, lane: Lane): Promise<ReserveOutcome>;
-  /** Waits (FIFO per lane) for a slot; rejects with GhlBudgetReserveError rather than spend the daily reserve. */
-  acquire(locationId: string, lane: Lane, options: { endpoint: string; signal?: AbortSignal }): Promise<void>;
+  /**
+   * Waits (FIFO per lane) for a slot; rejects with GhlBudgetReserveError rather than spend the daily
+   * reserve, and with GhlRateLimitedError at once when the wait would pass `deadlineAt`.
+   */
+  acquire(locationId: string, lane: Lane, options: AcquireOptions): Promise<void>;
   /** After every attempt that was granted a slot: the response's limits, or null when none came back. */
   record(locationId: string, headers: RateLimitHeaders | null): void;
   /** A 429 arrived anyway: nobody sends for this location for `ms`. */
@@ -119,7 +122,7 @@ export class InMemoryRateBudget implements RateBudget {
     return this.reserveNow(locationId, lane);
   }
 
-  acquire(locationId: string, lane: Lane, options: { endpoint: string; signal?: AbortSignal }): Promise<void> {
+  acquire(locationId: string, lane: Lane, options: AcquireOptions): Promise<void> {
     return this.queue.acquire(locationId, lane, options);
   }
 

@@ -1,7 +1,6 @@
 /**
  * Reading GHL's rate-limit headers. Every response carries X-RateLimit-*; the limits differ per
- * app and plan, so they are always read, never assumed (FACTS). Retry-After on a 429 is
- * unverified for GHL: honoured when present, in either of its HTTP forms.
+ * app and plan, so they are always read, never assumed (FACTS).
  */
 export interface RateLimitHeaders {
   burstMax: number;
@@ -39,14 +38,4 @@ export function parseRateLimitHeaders(headers: HeaderBag): RateLimitHeaders | nu
     dailyMax: count(headers, 'x-ratelimit-limit-daily'),
     dailyRemaining: count(headers, 'x-ratelimit-daily-remaining'),
   };
-}
-
-/** Retry-After as milliseconds from `nowMs`: delta-seconds or an HTTP date; null when absent or unusable. */
-export function parseRetryAfter(headers: HeaderBag, nowMs: number): number | null {
-  const raw = header(headers, 'retry-after')?.trim();
-  if (raw === undefined || raw === '') return null;
-  if (/^\d+(\.\d+)?$/.test(raw)) return Math.round(Number(raw) * 1000);
-  const date = Date.parse(raw);
-  if (Number.isNaN(date)) return null;
-  return Math.max(0, date - nowMs);
 }

@@ -28,7 +28,7 @@ import {
   type RateBudget,
   type ReserveOutcome,
 } from './rate-budget.js';
-import { RateBudgetQueue } from './rate-budget-queue.js';
+import { RateBudgetQueue, type AcquireOptions } from './rate-budget-queue.js';
 import type { RateLimitHeaders } from './rate-limit-headers.js';
 import { PAUSE_SCRIPT, PEEK_SCRIPT, RECORD_SCRIPT, RESERVE_SCRIPT } from './redis-rate-budget-scripts.js';
 
@@ -221,7 +221,7 @@ export class RedisRateBudget implements RateBudget {
     return { kind: 'wait', waitMs: Math.max(1, waitMs), reason: waitReason };
   }
 
-  acquire(locationId: string, lane: Lane, options: { endpoint: string; signal?: AbortSignal }): Promise<void> {
+  acquire(locationId: string, lane: Lane, options: AcquireOptions): Promise<void> {
     return this.queue.acquire(locationId, lane, options);
   }
 

@@ -6,8 +6,8 @@
 import { unwrapResolverError } from '@apollo/server/errors';
 import { GraphQLError, type GraphQLFormattedError } from 'graphql';
 import type { Logger } from 'pino';
-import { isGhlError, type GhlError } from '../ghl/errors.js';
 import { GhlReinstallRequiredError } from '../ghl/oauth-errors.js';
+import { isUpstreamError, type UpstreamError } from '../upstream/errors.js';
 
 export const ErrorCode = {
   NotFound: 'NOT_FOUND',
@@ -22,12 +22,17 @@ export const ErrorCode = {
 
 export type ErrorCodeValue = (typeof ErrorCode)[keyof typeof ErrorCode];
 
-/** `extensions` (code first) a typed HighLevel error maps to. */
-export function extensionsForGhlError(error: GhlError): { code: ErrorCodeValue } & Record<string, unknown> {
+/**
+ * `extensions` (code first) an upstream error maps to. A refused credential is the caller's
+ * concern only for HighLevel (the location's grant); Roofr refusing our key is an outage to them.
+ */
+export function extensionsForUpstreamError(error: UpstreamError): { code: ErrorCodeValue } & Record<string, unknown> {
   switch (error.kind) {
     case 'NotFound':
       return { code: ErrorCode.NotFound };
     case 'Unauthorized':
+      if (error.upstream !== 'HighLevel')
+        return { code: ErrorCode.UpstreamUnavailable, upstream: error.upstream, reason: 'UNAUTHORIZED' };
       // A dead or missing OAuth grant: tell the client where an admin installs the app again.
       return error instanceof GhlReinstallRequiredError
         ? { ...error.extensions, code: ErrorCode.Unauthenticated }
@@ -40,9 +45,13 @@ export function extensionsForGhlError(error: GhlError): { code: ErrorCodeValue }
       return { code: ErrorCode.RateLimited, retryAfterMs: 'retryAfterMs' in error ? error.retryAfterMs : null };
     case 'Unavailable':
     case 'Timeout':
-      return { code: ErrorCode.UpstreamUnavailable };
+      return {
+        code: ErrorCode.UpstreamUnavailable,
+        upstream: error.upstream,
+        reason: 'reason' in error ? error.reason : 'UNREACHABLE',
+      };
     case 'ContractError':
-      return { code: ErrorCode.UpstreamContract };
+      return { code: ErrorCode.UpstreamContract, upstream: error.upstream };
     case 'Validation':
       return { code: ErrorCode.BadUserInput };
   }
@@ -70,10 +79,10 @@ export function createFormatError(
       ...(formatted.locations ? { locations: formatted.locations } : {}),
       ...(formatted.path ? { path: formatted.path } : {}),
     };
-    if (isGhlError(original)) {
-      const extensions = extensionsForGhlError(original);
+    if (isUpstreamError(original)) {
+      const extensions = extensionsForUpstreamError(original);
       if (extensions.code === ErrorCode.UpstreamContract)
-        logger?.warn({ err: original }, 'HighLevel broke the response contract');
+        logger?.warn({ err: original }, `${original.upstream} broke the response contract`);
       return { message: original.message, ...where, extensions };
     }
     // A GraphQLError carrying a code was raised on purpose (by our resolvers, plugins or Apollo

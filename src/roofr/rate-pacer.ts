@@ -3,7 +3,11 @@
  * down before Roofr answers 429: `X-RateLimit-Remaining` requests are left until
  * `X-RateLimit-Reset` seconds from the response. A 429's Retry-After blocks every caller.
  * Also caps requests in flight, since the remaining count is only known after a response.
+ * Waiting counts against the caller's deadline: a wait for the window or a 429 block that would
+ * pass it is refused at once with RoofrRateLimitedError (its retryAfterMs says how long), and a
+ * wait for an in-flight slot ends at the deadline with RoofrTimeoutError.
  */
+import { RoofrRateLimitedError, RoofrTimeoutError } from './errors.js';
 export interface RateHeaders {
   limit: number | null;
   remaining: number | null;
@@ -18,22 +22,15 @@ export interface RateSnapshot {
   waiting: number;
 }
 
-function sleep(ms: number, signal?: AbortSignal): Promise<void> {
-  return new Promise((resolve, reject) => {
-    if (signal?.aborted) return reject(signal.reason);
-    const timer = setTimeout(() => {
-      signal?.removeEventListener('abort', onAbort);
-      resolve();
-    }, ms);
-    const onAbort = () => {
-      clearTimeout(timer);
-      reject(signal?.reason);
-    };
-    signal?.addEventListener('abort', onAbort, { once: true });
-  });
-}
+import { sleep } from '../upstream/sleep.js';
 
-export { sleep as pacerSleep };
+export interface PaceRequest {
+  /** Names the request in a refusal. */
+  endpoint: string;
+  signal?: AbortSignal;
+  /** Epoch ms (the pacer's clock) by which the caller must be answered; null / absent: none. */
+  deadlineAt?: number | null;
+}
 
 function headerNumber(value: string | string[] | undefined): number | null {
   const text = Array.isArray(value) ? value[0] : value;
@@ -66,21 +63,32 @@ export class RatePacer {
   ) {}
 
   /** Resolves when a request may go out; pair with `release`. */
-  async acquire(signal?: AbortSignal): Promise<void> {
+  async acquire(request: PaceRequest): Promise<void> {
+    const { signal } = request;
+    const deadlineAt = request.deadlineAt ?? null;
     this.waiting += 1;
     try {
       for (;;) {
         const now = this.now();
-        if (this.blockedUntil > now) {
-          await sleep(this.blockedUntil - now, signal);
-          continue;
-        }
-        if (this.remaining !== null && this.resetAt > now && this.remaining - this.inFlight <= 0) {
-          await sleep(this.resetAt - now, signal);
+        const waitUntil =
+          this.blockedUntil > now
+            ? this.blockedUntil
+            : this.remaining !== null && this.resetAt > now && this.remaining - this.inFlight <= 0
+              ? this.resetAt
+              : null;
+        if (waitUntil !== null) {
+          if (deadlineAt !== null && waitUntil > deadlineAt) {
+            throw new RoofrRateLimitedError(
+              request.endpoint,
+              waitUntil - now,
+              `Roofr's rate limit leaves no slot for ${request.endpoint} before the deadline; retry in ${waitUntil - now} ms`,
+            );
+          }
+          await sleep(waitUntil - now, signal);
           continue;
         }
         if (this.inFlight >= this.maxInFlight) {
-          await new Promise<void>((resolve) => this.slotWaiters.push(resolve));
+          await this.slotFreed(request, deadlineAt);
           continue;
         }
         break;
@@ -89,6 +97,39 @@ export class RatePacer {
       this.waiting -= 1;
     }
     this.inFlight += 1;
+  }
+
+  /** Resolves when an in-flight slot frees up; rejects at the deadline or on abort. */
+  private slotFreed(request: PaceRequest, deadlineAt: number | null): Promise<void> {
+    const { signal } = request;
+    if (signal?.aborted) return Promise.reject(signal.reason);
+    return new Promise<void>((resolve, reject) => {
+      const leave = (settle: () => void): void => {
+        const index = this.slotWaiters.indexOf(wake);
+        if (index >= 0) this.slotWaiters.splice(index, 1);
+        if (timer !== null) clearTimeout(timer);
+        signal?.removeEventListener('abort', onAbort);
+        settle();
+      };
+      const wake = (): void => leave(resolve);
+      const onAbort = (): void => leave(() => reject(signal?.reason));
+      const timer =
+        deadlineAt === null
+          ? null
+          : setTimeout(
+              () =>
+                leave(() =>
+                  reject(
+                    new RoofrTimeoutError(request.endpoint, 0, {
+                      message: `every Roofr request slot stayed busy until the deadline (${request.endpoint})`,
+                    }),
+                  ),
+                ),
+              Math.max(0, deadlineAt - this.now()),
+            );
+      signal?.addEventListener('abort', onAbort, { once: true });
+      this.slotWaiters.push(wake);
+    });
   }
 
   release(headers: RateHeaders | null): void {

@@ -258,8 +258,15 @@ export class RoofrRestAdapter implements RoofrPort {
   }
 }
 
-function signalOf(options: { signal?: AbortSignal }): { signal?: AbortSignal } {
-  return options.signal === undefined ? {} : { signal: options.signal };
+/** The signal and deadline of a port call, as the transport takes them. */
+function signalOf(options: { signal?: AbortSignal; deadlineAt?: number }): {
+  signal?: AbortSignal;
+  deadlineAt?: number;
+} {
+  return {
+    ...(options.signal === undefined ? {} : { signal: options.signal }),
+    ...(options.deadlineAt === undefined ? {} : { deadlineAt: options.deadlineAt }),
+  };
 }
 
 function parse<T>(schema: z.ZodType<T>, body: unknown, endpoint: RoofrEndpointName): T {

@@ -1,41 +1,27 @@
 /**
- * The one module that sends HTTP to Roofr's REST API (STYLE rule 5): requests over keep-alive
- * node:http (http-exchange.ts; got's per-request overhead was the sync's largest HTTP cost) with
- * a timeout, the API key on every request, pacing from the rate-limit headers, retries decided
- * by retry-policy.ts, and every failure turned into a typed RoofrError. Callers name an endpoint
- * (api-paths.ts); the concrete URL never reaches an error message or a log.
+ * Roofr's side of the upstream layer (STYLE rule 5): the API key on every request, Roofr's
+ * pacing (the header-driven RatePacer: rate-pacer.ts), Roofr's error classification and retry
+ * numbers, plugged into the one request loop (src/upstream/upstream-client.ts) over the one
+ * transport. Callers name an endpoint (api-paths.ts); the concrete URL never reaches an error
+ * message or a log. A call's `deadlineAt` (an inline push's) bounds every wait and attempt.
  */
+import { createUndiciTransport, type Transport } from '../upstream/transport.js';
+import { UpstreamClient, type AttemptEvent, type FailedAnswer, type Pacing } from '../upstream/upstream-client.js';
 import { fillTemplate, type HttpMethod, type RoofrEndpointName, type RoofrPaths } from './api-paths.js';
-import {
-  createHttpExchange,
-  ExchangeTimeoutError,
-  networkCodeOf,
-  type ExchangeResponse,
-  type HttpExchange,
-} from './http-exchange.js';
 import {
   RoofrContractError,
   RoofrNotFoundError,
   RoofrRateLimitedError,
-  RoofrTimeoutError,
   RoofrUnauthorizedError,
   RoofrUnavailableError,
   RoofrValidationError,
+  type RoofrError,
 } from './errors.js';
-import type { RoofrError } from './errors.js';
-import { pacerSleep, RatePacer, readRateHeaders, type RateSnapshot } from './rate-pacer.js';
+import { RatePacer, readRateHeaders, type RateSnapshot } from './rate-pacer.js';
 import { RoofrErrorBodySchema } from './rest-schemas.js';
-import { decideRetry, parseRetryAfterMs, type AttemptResult } from './retry-policy.js';
 
-export interface RoofrRequestEvent {
-  method: string;
-  /** "GET /jobs/{jobId}" */
-  endpoint: string;
-  status: number | null;
-  durationMs: number;
-  attempt: number;
-  retryReason: string | null;
-}
+/** One Roofr HTTP attempt, for metrics. */
+export type RoofrRequestEvent = AttemptEvent;
 
 export interface RoofrTransportOptions {
   baseUrl: string;
@@ -45,6 +31,7 @@ export interface RoofrTransportOptions {
   /** Prefix of the key in that header, e.g. `Bearer`; empty sends the bare key. */
   authScheme: string;
   paths: RoofrPaths;
+  /** ROOFR_REQUEST_TIMEOUT_MS: one attempt. */
   timeoutMs: number;
   maxRetries: number;
   /** First retry backoff; doubles per retry. */
@@ -59,6 +46,10 @@ export interface RoofrTransportOptions {
    * does not). When false, writes are retried only where nothing was processed (429, refused).
    */
   honoursIdempotencyKey?: boolean;
+  /** Largest response body read (default 4 MiB). */
+  maxBodyBytes?: number;
+  /** Default: an undici transport of its own. */
+  transport?: Transport;
 }
 
 export interface RoofrRequest {
@@ -68,6 +59,8 @@ export interface RoofrRequest {
   body?: unknown;
   idempotencyKey?: string;
   signal?: AbortSignal;
+  /** Epoch ms by which the call must have settled (an inline push's budget). */
+  deadlineAt?: number;
   /** An absolute `links.next` URL from a previous page, used instead of the endpoint's path. */
   nextUrl?: string;
 }
@@ -77,28 +70,107 @@ export interface RoofrResponse {
   body: unknown;
 }
 
+const DEFAULT_MAX_BODY_BYTES = 4 * 1024 * 1024;
+
+/** Roofr has one pacer for the whole adapter: its limits are per API key. */
+function roofrPacing(pacer: RatePacer): Pacing<null> {
+  return {
+    async acquire(_scope, request) {
+      await pacer.acquire(request);
+      let done = false;
+      return {
+        release(headers) {
+          if (done) return;
+          done = true;
+          pacer.release(headers === null ? null : readRateHeaders(headers));
+        },
+      };
+    },
+    pause(_scope, ms) {
+      pacer.block(ms);
+    },
+  };
+}
+
+/** Roofr's own validation words (field names and rules), never the raw body. */
+function validationMessages(body: string, status: number): string[] {
+  let parsed: unknown = null;
+  try {
+    parsed = body === '' ? null : JSON.parse(body);
+  } catch {
+    parsed = null;
+  }
+  const result = RoofrErrorBodySchema.safeParse(parsed);
+  if (!result.success) return [`status ${status}`];
+  const fieldMessages = Object.entries(result.data.errors ?? {}).flatMap(([field, messages]) =>
+    messages.map((message) => `${field}: ${message}`),
+  );
+  if (fieldMessages.length > 0) return fieldMessages;
+  return [result.data.message ?? `status ${status}`];
+}
+
+function classifyRoofr(answer: FailedAnswer, endpoint: string): RoofrError {
+  const { status } = answer;
+  if (status === 401 || status === 403) return new RoofrUnauthorizedError(endpoint, status);
+  if (status === 404) return new RoofrNotFoundError(endpoint, `Roofr has no such record (${endpoint})`);
+  if (status === 429) return new RoofrRateLimitedError(endpoint, answer.retryAfterMs);
+  if (status >= 400 && status < 500)
+    return new RoofrValidationError(endpoint, validationMessages(answer.body, status), status);
+  if (status >= 500) return new RoofrUnavailableError(endpoint, status);
+  // 1xx/3xx: a redirect or protocol surprise we do not follow.
+  return new RoofrContractError(endpoint, '', `unexpected HTTP status ${status}`);
+}
+
+function parseJson(body: string, label: string): unknown {
+  if (body.trim() === '') return null;
+  try {
+    return JSON.parse(body) as unknown;
+  } catch {
+    throw new RoofrContractError(label, '', 'the body is not JSON');
+  }
+}
+
 export class RoofrTransport {
-  private readonly http: HttpExchange;
+  private readonly http: UpstreamClient<null>;
+  private readonly transport: Transport;
   private readonly pacer: RatePacer;
   private readonly base: URL;
-  /** Sent with every request; redirects are not followed (a 3xx is final, like any status). */
-  private readonly baseHeaders: Readonly<Record<string, string>>;
 
   constructor(private readonly options: RoofrTransportOptions) {
     this.base = new URL(options.baseUrl.endsWith('/') ? options.baseUrl : `${options.baseUrl}/`);
     this.pacer = new RatePacer(options.maxInFlight ?? 4);
-    this.http = createHttpExchange();
+    this.transport =
+      options.transport ?? createUndiciTransport({ maxBodyBytes: options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES });
     const authValue = options.authScheme === '' ? options.apiKey : `${options.authScheme} ${options.apiKey}`;
-    this.baseHeaders = {
-      accept: 'application/json',
-      'user-agent': 'ghl-roofr-gateway',
-      ...(options.apiKey === '' ? {} : { [options.authHeader.toLowerCase()]: authValue }),
-    };
+    this.http = new UpstreamClient<null>({
+      upstream: 'Roofr',
+      transport: this.transport,
+      retry: {
+        maxRetries: options.maxRetries,
+        // 429s are paced from Retry-After; the same cap as other failures keeps a write's total bounded.
+        maxRateLimitRetries: options.maxRetries,
+        baseDelayMs: options.retryBaseDelayMs ?? 250,
+        maxDelayMs: 30_000,
+        maxRetryAfterMs: options.maxRetryAfterMs ?? 60_000,
+      },
+      // Roofr writes carry idempotency keys, so every attempt may be repeated: one timeout for all.
+      attemptTimeoutMs: options.timeoutMs,
+      writeTimeoutMs: options.timeoutMs,
+      pacing: roofrPacing(this.pacer),
+      classify: classifyRoofr,
+      baseHeaders: {
+        accept: 'application/json',
+        'user-agent': 'ghl-roofr-gateway',
+        ...(options.apiKey === '' ? {} : { [options.authHeader.toLowerCase()]: authValue }),
+      },
+      ...(options.onRequest === undefined ? {} : { observer: { onRequest: options.onRequest } }),
+      ...(options.random === undefined ? {} : { random: options.random }),
+    });
   }
 
   /** Closes the idle kept-alive connections (they never hold the process open). */
   close(): void {
-    this.http.close();
+    void this.transport.close();
   }
 
   rateSnapshot(): RateSnapshot {
@@ -119,7 +191,7 @@ export class RoofrTransport {
     url: string,
     label: string,
     body: unknown,
-    options: { idempotencyKey?: string; signal?: AbortSignal } = {},
+    options: { idempotencyKey?: string; signal?: AbortSignal; deadlineAt?: number } = {},
   ): Promise<RoofrResponse> {
     return this.send(new URL(url), 'POST', label, { body, ...options });
   }
@@ -130,79 +202,21 @@ export class RoofrTransport {
     label: string,
     request: Omit<RoofrRequest, 'endpoint'>,
   ): Promise<RoofrResponse> {
-    const random = this.options.random ?? Math.random;
-    const headers: Record<string, string> = { ...this.baseHeaders };
-    if (request.idempotencyKey !== undefined) headers['idempotency-key'] = request.idempotencyKey;
-    if (request.body !== undefined) headers['content-type'] = 'application/json';
-    const body = request.body === undefined ? undefined : JSON.stringify(request.body);
     const honoured = this.options.honoursIdempotencyKey ?? true;
-
-    for (let retriesSoFar = 0; ; retriesSoFar += 1) {
-      await this.pacer.acquire(request.signal);
-      const started = Date.now();
-      let result: AttemptResult;
-      let response: ExchangeResponse | null = null;
-      let failure: unknown = null;
-      try {
-        response = await this.http.send({
-          url,
-          method,
-          headers,
-          timeoutMs: this.options.timeoutMs,
-          ...(body === undefined ? {} : { body }),
-          ...(request.signal === undefined ? {} : { signal: request.signal }),
-        });
-        const retryAfterHeader = response.headers['retry-after'];
-        result = {
-          kind: 'response',
-          status: response.statusCode,
-          retryAfterMs: parseRetryAfterMs(
-            Array.isArray(retryAfterHeader) ? retryAfterHeader[0] : retryAfterHeader,
-            Date.now(),
-          ),
-        };
-      } catch (error) {
-        if (request.signal?.aborted) {
-          this.pacer.release(null);
-          // The caller's reason, as when the abort lands while pacing or backing off.
-          throw request.signal.reason ?? error;
-        }
-        failure = error;
-        result =
-          error instanceof ExchangeTimeoutError ? { kind: 'timeout' } : { kind: 'network', code: networkCodeOf(error) };
-      }
-      this.pacer.release(response === null ? null : readRateHeaders(response.headers));
-      if (result.kind === 'response' && result.status === 429) this.pacer.block(result.retryAfterMs ?? 1000);
-
-      const ok = result.kind === 'response' && result.status >= 200 && result.status < 300;
-      const decision = ok
-        ? null
-        : decideRetry({
-            method,
-            hasIdempotencyKey: honoured && request.idempotencyKey !== undefined,
-            result,
-            retriesSoFar,
-            maxRetries: this.options.maxRetries,
-            baseDelayMs: this.options.retryBaseDelayMs ?? 250,
-            maxRetryAfterMs: this.options.maxRetryAfterMs ?? 60_000,
-            random: random(),
-          });
-      this.options.onRequest?.({
-        method,
-        endpoint: label,
-        status: result.kind === 'response' ? result.status : null,
-        durationMs: Date.now() - started,
-        attempt: retriesSoFar + 1,
-        retryReason: decision?.retry ? decision.reason : null,
-      });
-
-      if (response !== null && ok) return { status: response.statusCode, body: parseJson(response.body, label) };
-      if (decision?.retry) {
-        await pacerSleep(decision.delayMs, request.signal);
-        continue;
-      }
-      throw this.toError(label, result, response?.body ?? null, failure);
-    }
+    const keyed = honoured && request.idempotencyKey !== undefined;
+    const response = await this.http.request({
+      scope: null,
+      method,
+      url,
+      endpoint: label,
+      headers: request.idempotencyKey === undefined ? {} : { 'idempotency-key': request.idempotencyKey },
+      ...(request.body === undefined ? {} : { body: JSON.stringify(request.body) }),
+      // A write Roofr dedupes by its key cannot be applied twice, so it may be repeated.
+      idempotent: method === 'GET' || method === 'PUT' || method === 'DELETE' || keyed,
+      deadlineAt: request.deadlineAt ?? null,
+      ...(request.signal === undefined ? {} : { signal: request.signal }),
+    });
+    return { status: response.status, body: parseJson(response.body, label) };
   }
 
   private urlFor(request: RoofrRequest, template: string, label: string): URL {
@@ -219,47 +233,4 @@ export class RoofrTransport {
     }
     return url;
   }
-
-  private toError(label: string, result: AttemptResult, body: string | null, cause: unknown): RoofrError {
-    if (result.kind === 'timeout') return new RoofrTimeoutError(label, this.options.timeoutMs, { cause });
-    if (result.kind === 'network')
-      return new RoofrUnavailableError(
-        label,
-        null,
-        `Roofr could not be reached for ${label} (${result.code ?? 'network error'})`,
-        { cause },
-      );
-    const { status } = result;
-    if (status === 401 || status === 403) return new RoofrUnauthorizedError(label, status);
-    if (status === 404) return new RoofrNotFoundError(label, `Roofr has no such record (${label})`);
-    if (status === 429) return new RoofrRateLimitedError(label, result.retryAfterMs ?? 1000);
-    if (status >= 400 && status < 500) return new RoofrValidationError(label, validationMessages(body, status), status);
-    return new RoofrUnavailableError(label, status);
-  }
-}
-
-function parseJson(body: string, label: string): unknown {
-  if (body.trim() === '') return null;
-  try {
-    return JSON.parse(body) as unknown;
-  } catch {
-    throw new RoofrContractError(label, '', 'the body is not JSON');
-  }
-}
-
-/** Roofr's own validation words (field names and rules), never the raw body. */
-function validationMessages(body: string | null, status: number): string[] {
-  let parsed: unknown = null;
-  try {
-    parsed = body === null || body === '' ? null : JSON.parse(body);
-  } catch {
-    parsed = null;
-  }
-  const result = RoofrErrorBodySchema.safeParse(parsed);
-  if (!result.success) return [`status ${status}`];
-  const fieldMessages = Object.entries(result.data.errors ?? {}).flatMap(([field, messages]) =>
-    messages.map((message) => `${field}: ${message}`),
-  );
-  if (fieldMessages.length > 0) return fieldMessages;
-  return [result.data.message ?? `status ${status}`];
 }

@@ -82,10 +82,13 @@ export interface WriteOptions {
    */
   idempotencyKey: string;
   signal?: AbortSignal;
+  /** Epoch ms by which the write must have settled (an inline push during a mutation). */
+  deadlineAt?: number;
 }
 
 export interface ReadOptions {
   signal?: AbortSignal;
+  deadlineAt?: number;
 }
 
 export interface CustomerQuery {

@@ -106,6 +106,7 @@ export class RoofrZapierAdapter implements RoofrPort {
     const response = await this.transport.postTo(this.options.hookUrl, HOOK_LABEL, payload, {
       idempotencyKey: options.idempotencyKey,
       ...(options.signal === undefined ? {} : { signal: options.signal }),
+      ...(options.deadlineAt === undefined ? {} : { deadlineAt: options.deadlineAt }),
     });
     const parsed = ZapierHookResponseSchema.safeParse(response.body);
     if (!parsed.success)

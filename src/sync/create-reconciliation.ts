@@ -6,7 +6,7 @@
  * matches is the create sent once more. A second ambiguous failure is reported, not retried.
  */
 import type { CallOptions, GhlApi, NoteWrite, TaskWrite } from '../ghl/ghl-api.js';
-import { GhlTimeoutError, GhlUnavailableError } from '../ghl/errors.js';
+import { isGhlError } from '../ghl/errors.js';
 import type { Contact, Note, Task } from '../domain/types.js';
 
 export interface Reconciled<T> {
@@ -17,9 +17,8 @@ export interface Reconciled<T> {
 
 /** A failure after which the create may or may not have been stored. */
 export function isAmbiguousCreateFailure(error: unknown): boolean {
-  if (error instanceof GhlTimeoutError) return true;
-  // A reset / 5xx after the body was sent: GHL may have stored it before failing to answer.
-  return error instanceof GhlUnavailableError;
+  // A timeout, reset or 5xx after the body was sent: GHL may have stored it before failing to answer.
+  return isGhlError(error) && (error.kind === 'Timeout' || error.kind === 'Unavailable');
 }
 
 /**

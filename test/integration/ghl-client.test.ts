@@ -9,7 +9,6 @@ import {
   GhlContractError,
   GhlMissingScopeError,
   GhlNotFoundError,
-  GhlTimeoutError,
   GhlUnauthorizedError,
   GhlUnavailableError,
   GhlValidationError,
@@ -87,6 +86,7 @@ describe('GhlClient against the simulator', () => {
           status: 200,
           durationMs: expect.any(Number),
           attempt: 1,
+          retryReason: null,
         },
       ]);
       expect(sim.log.count('GET', '/contacts/{contactId}')).toBe(1);
@@ -293,7 +293,10 @@ describe('GhlClient against the simulator', () => {
     it('when a request hangs past the timeout, then GhlTimeoutError (or success after a retry)', async () => {
       const impatient = clientFor(sim, { timeoutMs: 200, maxRetries: 0 });
       sim.faults.hangNext(1, { path: '/contacts/*' });
-      await expect(impatient.getContact(location, contactIds[0] ?? '')).rejects.toBeInstanceOf(GhlTimeoutError);
+      await expect(impatient.getContact(location, contactIds[0] ?? '')).rejects.toMatchObject({
+        kind: 'Timeout',
+        upstream: 'HighLevel',
+      });
       const patient = clientFor(sim, { timeoutMs: 200, maxRetries: 1 });
       sim.faults.hangNext(1, { path: '/contacts/*' });
       await expect(patient.getContact(location, contactIds[0] ?? '')).resolves.toMatchObject({ id: contactIds[0] });

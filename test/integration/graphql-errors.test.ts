@@ -73,7 +73,7 @@ describe('coded errors from HighLevel outcomes', () => {
     expect(result.errors).toEqual([
       expect.objectContaining({
         path: ['contacts', 'edges', 0, 'node', 'notes'],
-        extensions: { code: 'UPSTREAM_UNAVAILABLE' },
+        extensions: { code: 'UPSTREAM_UNAVAILABLE', upstream: 'HighLevel', reason: 'TIMEOUT' },
       }),
     ]);
   });
@@ -82,7 +82,11 @@ describe('coded errors from HighLevel outcomes', () => {
     harness.sim.faults.failNext(2, 503, { path: '/contacts/search' });
     const result = await harness.execute(`{ contacts(first: 5) { totalCount } }`);
     expect(result.data).toEqual({ contacts: null });
-    expect(result.errors?.[0]?.extensions).toEqual({ code: 'UPSTREAM_UNAVAILABLE' });
+    expect(result.errors?.[0]?.extensions).toEqual({
+      code: 'UPSTREAM_UNAVAILABLE',
+      upstream: 'HighLevel',
+      reason: 'SERVER_ERROR',
+    });
   });
 
   it('when HighLevel answers a truncated body, then UPSTREAM_CONTRACT', async () => {

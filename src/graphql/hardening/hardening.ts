@@ -12,7 +12,7 @@ import type { Config } from '../../config.js';
 import { aliasLimitRule } from './alias-limit.js';
 import { QUERY_TOO_COMPLEX, costLimitPlugin } from './cost-limit-plugin.js';
 import { depthLimitRule } from './depth-limit.js';
-import { OPERATION_TIMEOUT, operationTimeoutPlugin } from './operation-timeout-plugin.js';
+import { OPERATION_TIMEOUT, operationTimeoutPlugin, type OperationStart } from './operation-timeout-plugin.js';
 import { DEFAULT_COST_SETTINGS } from './query-cost.js';
 import { rootFieldLimitRule } from './root-field-limit.js';
 
@@ -59,7 +59,7 @@ export interface Hardening<Context extends object> {
 
 export function createHardening<Context extends object>(
   settings: HardeningSettings,
-  options: { onOperationStart?: (context: Context, signal: AbortSignal) => void } = {},
+  options: { onOperationStart?: OperationStart<Context> } = {},
 ): Hardening<Context> {
   return {
     validationRules: [

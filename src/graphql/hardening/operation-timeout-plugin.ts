@@ -1,8 +1,14 @@
 /**
- * A deadline per operation (GRAPHQL_OPERATION_TIMEOUT_MS). When it passes, the operation's
- * AbortSignal fires (hand it to upstream calls through `onStart`, e.g. into
- * `context.callOptions.signal`, so in-flight HighLevel requests stop) and every field not yet
- * started fails with OPERATION_TIMEOUT instead of starting more upstream work.
+ * A deadline per operation (GRAPHQL_OPERATION_TIMEOUT_MS), in two steps:
+ * - The upstream deadline, a little before the operation's: every upstream call made for the
+ *   operation (through loaders, the rate budget's queue, retries, an inline Roofr push) gets the
+ *   time left until it, never more (`onStart` hands it to `context.callOptions.deadlineAt`). A
+ *   field whose upstream read cannot finish by then fails alone (UPSTREAM_UNAVAILABLE with
+ *   reason TIMEOUT, or RATE_LIMITED), or is served stale from the cache, and the margin left is
+ *   the time to assemble and send the rest of the answer.
+ * - The operation's hard stop: only what truly cannot be split is still running then. Its
+ *   AbortSignal fires (in-flight requests stop) and every field not yet started fails with
+ *   OPERATION_TIMEOUT instead of starting more upstream work.
  */
 import { setMaxListeners } from 'node:events';
 import type { ApolloServerPlugin } from '@apollo/server';
@@ -19,9 +25,16 @@ export function operationTimeoutError(timeoutMs: number): GraphQLError {
   );
 }
 
+/** Time kept between the upstream deadline and the operation's: a tenth, at least 200 ms, at most 1 s. */
+export function answerMarginMs(timeoutMs: number): number {
+  return Math.min(1000, Math.max(200, Math.round(timeoutMs / 10)), Math.floor(timeoutMs / 2));
+}
+
+export type OperationStart<Context> = (context: Context, signal: AbortSignal, upstreamDeadlineAt: number) => void;
+
 export function operationTimeoutPlugin<Context extends object>(
   timeoutMs: number,
-  onStart?: (context: Context, signal: AbortSignal) => void,
+  onStart?: OperationStart<Context>,
 ): ApolloServerPlugin<Context> {
   return {
     async requestDidStart({ contextValue }) {
@@ -32,7 +45,7 @@ export function operationTimeoutPlugin<Context extends object>(
       const timer = setTimeout(() => controller.abort(operationTimeoutError(timeoutMs)), timeoutMs);
       // A forgotten timer must not keep a shutting-down process alive.
       timer.unref();
-      onStart?.(contextValue, controller.signal);
+      onStart?.(contextValue, controller.signal, Date.now() + timeoutMs - answerMarginMs(timeoutMs));
       return {
         async executionDidStart() {
           return {

@@ -47,9 +47,18 @@ describe('LocationConcurrency', () => {
     const concurrency = new LocationConcurrency(1, 0);
     const release = await concurrency.acquire('L', 'interactive');
     const controller = new AbortController();
-    const waiting = concurrency.acquire('L', 'interactive', controller.signal);
+    const waiting = concurrency.acquire('L', 'interactive', { signal: controller.signal });
     controller.abort(new Error('gone'));
     await expect(waiting).rejects.toThrow('gone');
+    release();
+    expect(concurrency.inFlight('L')).toBe(0);
+  });
+
+  it("when every slot stays busy until a waiting caller's deadline, then it is answered Timeout and takes no slot", async () => {
+    const concurrency = new LocationConcurrency(1, 0);
+    const release = await concurrency.acquire('L', 'interactive');
+    const waiting = concurrency.acquire('L', 'interactive', { deadlineAt: Date.now() + 30, endpoint: 'GET /x' });
+    await expect(waiting).rejects.toMatchObject({ kind: 'Timeout', endpoint: 'GET /x' });
     release();
     expect(concurrency.inFlight('L')).toBe(0);
   });

@@ -1,15 +1,12 @@
 import {
-  GhlContractError,
   GhlMissingScopeError,
   GhlNotFoundError,
   GhlRateLimitedError,
-  GhlTimeoutError,
   GhlUnauthorizedError,
-  GhlUnavailableError,
   GhlValidationError,
 } from '../../../src/ghl/errors.js';
-import { errorFromNetwork, errorFromResponse, malformedBodyError } from '../../../src/ghl/http-errors.js';
-import { parseRateLimitHeaders, parseRetryAfter } from '../../../src/ghl/rate-limit-headers.js';
+import { errorFromResponse } from '../../../src/ghl/http-errors.js';
+import { parseRateLimitHeaders } from '../../../src/ghl/rate-limit-headers.js';
 import { buildPath, ENDPOINTS, endpointLabel, normaliseBaseUrl, versionFor } from '../../../src/ghl/spec.js';
 
 const getContact = ENDPOINTS.getContact;
@@ -99,35 +96,6 @@ describe('errorFromResponse', () => {
   });
 });
 
-describe('errorFromNetwork and malformed bodies', () => {
-  it('when got times out, then it is Timeout with the configured timeout', () => {
-    const error = errorFromNetwork(
-      getContact,
-      Object.assign(new Error('Timeout awaiting request'), { code: 'ETIMEDOUT' }),
-      1500,
-    );
-    expect(error).toBeInstanceOf(GhlTimeoutError);
-    expect(error).toMatchObject({ timeoutMs: 1500 });
-  });
-
-  it('when the connection resets, then it is Unavailable without status', () => {
-    const error = errorFromNetwork(
-      getContact,
-      Object.assign(new Error('socket hang up'), { code: 'ECONNRESET' }),
-      1500,
-    );
-    expect(error).toBeInstanceOf(GhlUnavailableError);
-    expect(error).toMatchObject({ status: null });
-    expect(error.message).toContain('ECONNRESET');
-  });
-
-  it('when a 2xx body is not JSON, then it is a ContractError naming the endpoint', () => {
-    const error = malformedBodyError(getContact, 'Unexpected end of JSON input');
-    expect(error).toBeInstanceOf(GhlContractError);
-    expect(error.message).toContain('GET /contacts/{contactId}');
-  });
-});
-
 describe('rate-limit headers', () => {
   it('when every X-RateLimit header is present, then they are read as numbers', () => {
     expect(
@@ -150,12 +118,6 @@ describe('rate-limit headers', () => {
         'x-ratelimit-interval-milliseconds': '1000',
       }),
     ).toBeNull();
-  });
-
-  it('when Retry-After is seconds or a date, then it becomes milliseconds', () => {
-    expect(parseRetryAfter({ 'retry-after': '3' }, 0)).toBe(3000);
-    expect(parseRetryAfter({ 'retry-after': new Date(5000).toUTCString() }, 1000)).toBe(4000);
-    expect(parseRetryAfter({}, 0)).toBeNull();
   });
 });
 

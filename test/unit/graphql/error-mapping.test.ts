@@ -9,9 +9,10 @@ import {
   GhlUnauthorizedError,
   GhlUnavailableError,
   GhlValidationError,
-  type GhlError,
 } from '../../../src/ghl/errors.js';
-import { createFormatError, extensionsForGhlError } from '../../../src/graphql/errors.js';
+import { RoofrTimeoutError, RoofrUnauthorizedError } from '../../../src/roofr/errors.js';
+import type { UpstreamError } from '../../../src/upstream/errors.js';
+import { createFormatError, extensionsForUpstreamError } from '../../../src/graphql/errors.js';
 
 const E = 'GET /contacts/{contactId}';
 
@@ -35,20 +36,29 @@ function located(original: Error): {
   };
 }
 
-describe('extensionsForGhlError', () => {
-  const cases: Array<[GhlError, Record<string, unknown>]> = [
+describe('extensionsForUpstreamError', () => {
+  const cases: Array<[UpstreamError, Record<string, unknown>]> = [
     [new GhlNotFoundError(E, 'Contact with id x not found'), { code: 'NOT_FOUND' }],
     [new GhlUnauthorizedError(E, 'refused'), { code: 'UNAUTHENTICATED' }],
     [new GhlMissingScopeError(E, 'contacts.readonly'), { code: 'FORBIDDEN', missingScope: 'contacts.readonly' }],
     [new GhlRateLimitedError(E, 1500), { code: 'RATE_LIMITED', retryAfterMs: 1500 }],
     [new GhlBudgetReserveError(E, 60_000, 900, 1000), { code: 'RATE_LIMITED', retryAfterMs: 60_000 }],
-    [new GhlUnavailableError(E, 503), { code: 'UPSTREAM_UNAVAILABLE' }],
-    [new GhlTimeoutError(E, 15_000), { code: 'UPSTREAM_UNAVAILABLE' }],
-    [new GhlContractError(E, 'contact.id', 'expected string'), { code: 'UPSTREAM_CONTRACT' }],
+    [new GhlUnavailableError(E, 503), { code: 'UPSTREAM_UNAVAILABLE', upstream: 'HighLevel', reason: 'SERVER_ERROR' }],
+    [new GhlUnavailableError(E, null), { code: 'UPSTREAM_UNAVAILABLE', upstream: 'HighLevel', reason: 'UNREACHABLE' }],
+    [new GhlTimeoutError(E, 15_000), { code: 'UPSTREAM_UNAVAILABLE', upstream: 'HighLevel', reason: 'TIMEOUT' }],
+    [
+      new RoofrTimeoutError('POST /v1/customers', 5000),
+      { code: 'UPSTREAM_UNAVAILABLE', upstream: 'Roofr', reason: 'TIMEOUT' },
+    ],
+    [
+      new RoofrUnauthorizedError('POST /v1/customers', 401),
+      { code: 'UPSTREAM_UNAVAILABLE', upstream: 'Roofr', reason: 'UNAUTHORIZED' },
+    ],
+    [new GhlContractError(E, 'contact.id', 'expected string'), { code: 'UPSTREAM_CONTRACT', upstream: 'HighLevel' }],
     [new GhlValidationError(E, ['email must be an email'], 422), { code: 'BAD_USER_INPUT' }],
   ];
   it.each(cases)('when the client throws %s, then the extensions are %j', (error, expected) => {
-    expect(extensionsForGhlError(error)).toEqual(expected);
+    expect(extensionsForUpstreamError(error)).toEqual(expected);
   });
 });
 

@@ -10,10 +10,10 @@ describe('Roofr rate pacer', () => {
 
   it('when the last response left no requests, then the next acquire waits for the reset before resolving', async () => {
     const pacer = new RatePacer(4);
-    await pacer.acquire();
+    await pacer.acquire({ endpoint: 'GET /x' });
     pacer.release({ limit: 10, remaining: 0, resetMs: 50 });
     let acquired = false;
-    const pending = pacer.acquire().then(() => {
+    const pending = pacer.acquire({ endpoint: 'GET /x' }).then(() => {
       acquired = true;
     });
     await new Promise((resolve) => setImmediate(resolve));
@@ -27,7 +27,7 @@ describe('Roofr rate pacer', () => {
     const pacer = new RatePacer(4);
     pacer.block(30);
     let acquired = false;
-    const pending = pacer.acquire().then(() => {
+    const pending = pacer.acquire({ endpoint: 'GET /x' }).then(() => {
       acquired = true;
     });
     await new Promise((resolve) => setImmediate(resolve));
@@ -38,9 +38,9 @@ describe('Roofr rate pacer', () => {
 
   it('when the in-flight cap is reached, then the next request waits for a release', async () => {
     const pacer = new RatePacer(1);
-    await pacer.acquire();
+    await pacer.acquire({ endpoint: 'GET /x' });
     let second = false;
-    const pending = pacer.acquire().then(() => {
+    const pending = pacer.acquire({ endpoint: 'GET /x' }).then(() => {
       second = true;
     });
     await new Promise((resolve) => setImmediate(resolve));

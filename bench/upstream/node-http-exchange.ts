@@ -1,8 +1,7 @@
 /**
- * One HTTP request/response over node:http(s) with keep-alive agents, for the Roofr transport
- * (rest-transport.ts, which owns retries, pacing and error mapping). got cost the batch sync
- * more CPU than the Roofr writes themselves (options merging, hooks and streams per request;
- * bench/sync profile); the transport needs none of it: a text body, a total timeout, an abort.
+ * The node:http exchange the Roofr transport used before the upstream layer (kept here only as
+ * a candidate of the transport benchmark): one request/response over keep-alive agents, a
+ * text body, a total timeout, an abort.
  */
 import http, { type IncomingHttpHeaders } from 'node:http';
 import https from 'node:https';
