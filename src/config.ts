@@ -48,7 +48,14 @@ const entries = {
     'scopes the Private Integration Token holds, space separated; unset: learned (tasks search) / contacts.readonly only (writes)',
   ],
   GHL_SIM_PORT: [port.default(4010), 'port of the HighLevel simulator (npm run simulate, demo mode)'],
-  GHL_REQUEST_TIMEOUT_MS: [positiveInt.default(15000), 'timeout of every HighLevel request'],
+  GHL_REQUEST_TIMEOUT_MS: [
+    positiveInt.default(4000),
+    'timeout of one attempt of a HighLevel request that may be repeated (reads, searches, PUT, DELETE): a hung read is retried within the operation; never more than the time left before its deadline',
+  ],
+  GHL_WRITE_TIMEOUT_MS: [
+    positiveInt.default(10000),
+    'timeout of one attempt of a HighLevel create, which is not repeated after a timeout (it is reconciled instead); never more than the time left before its deadline',
+  ],
   GHL_MAX_RETRIES: [nonNegativeInt.default(4), 'retries of idempotent HighLevel requests on 5xx, resets and timeouts'],
   GHL_CONCURRENCY_PER_LOCATION: [positiveInt.default(8), 'HighLevel requests in flight at once per location'],
   GHL_DAILY_RESERVE: [
@@ -148,7 +155,10 @@ const entries = {
     RoofrPathsEnvSchema,
     'JSON overriding Roofr REST routes by endpoint, e.g. {"jobs.archive":"PATCH /jobs/{jobId}/archive"}; defaults in docs/roofr-api.md',
   ],
-  ROOFR_REQUEST_TIMEOUT_MS: [positiveInt.default(15000), 'timeout of every Roofr (REST or Zapier) request'],
+  ROOFR_REQUEST_TIMEOUT_MS: [
+    positiveInt.default(5000),
+    'timeout of one attempt of a Roofr (REST or Zapier) request; a mutation tries Roofr for at most this long before it queues the write in the outbox (roofrSync QUEUED)',
+  ],
   ROOFR_MAX_RETRIES: [
     nonNegativeInt.default(3),
     'retries of Roofr requests on 429, 5xx, resets and timeouts (writes only with an Idempotency-Key; Zapier posts only on 429 or refused connections)',
@@ -278,7 +288,7 @@ const entries = {
   ],
   GRAPHQL_OPERATION_TIMEOUT_MS: [
     positiveInt.default(15000),
-    'an operation still running after this long is aborted with OPERATION_TIMEOUT',
+    'deadline of an operation: its upstream calls get the time left (less a margin of a tenth, 0.2 to 1 s, to answer), fields that cannot finish fail alone or are served stale; what still runs at the deadline is aborted with OPERATION_TIMEOUT',
   ],
 } as const;
 

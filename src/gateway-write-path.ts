@@ -108,6 +108,7 @@ export async function startWritePath(
       deletePolicy: config.ROOFR_DELETE_POLICY,
       logger: deps.logger.child({ component: 'roofr-push' }),
       onQueued: () => worker?.nudge(),
+      inlineTimeoutMs: config.ROOFR_REQUEST_TIMEOUT_MS,
     });
     worker = createOutboxWorker({
       store,

@@ -144,6 +144,7 @@ async function connectUpstream(
     baseUrl,
     tokenProvider,
     timeoutMs: config.GHL_REQUEST_TIMEOUT_MS,
+    writeTimeoutMs: config.GHL_WRITE_TIMEOUT_MS,
     maxRetries: config.GHL_MAX_RETRIES,
     concurrencyPerLocation: config.GHL_CONCURRENCY_PER_LOCATION,
     dailyReserve: config.GHL_DAILY_RESERVE,
@@ -352,6 +353,7 @@ export async function startGateway(config: Config, overrides: GatewayOverrides =
               contextRequestOf,
               bodyLimitBytes: bodyLimitBytes(httpSecurity.bodyLimit),
               rejectMalformedBody: rejectMalformedJson,
+              operations: observability.operations,
             },
             root,
           ),
@@ -408,6 +410,7 @@ export async function startGateway(config: Config, overrides: GatewayOverrides =
         await closeOwnStore();
         await cache.close();
         await upstream.closeRateBudget();
+        await upstream.ghl.close?.();
         await upstream.simulator?.close();
         await observability.close();
       })();

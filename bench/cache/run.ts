@@ -319,6 +319,7 @@ async function mixedRun(store: string, cacheUrl: string, log: (line: string) => 
       baseUrl: ready.url,
       tokenProvider: new StaticTokenProvider(ready.token, ready.locationId, config.GHL_TOKEN_SCOPES ?? null),
       timeoutMs: config.GHL_REQUEST_TIMEOUT_MS,
+      writeTimeoutMs: config.GHL_WRITE_TIMEOUT_MS,
       maxRetries: config.GHL_MAX_RETRIES,
       concurrencyPerLocation: config.GHL_CONCURRENCY_PER_LOCATION,
       dailyReserve: config.GHL_DAILY_RESERVE,

@@ -31,14 +31,19 @@ export class SingleFlight {
 
   /**
    * Starts one call for many keys and registers each key as in flight, so single-key and
-   * batched callers for any of those keys join it. `work` resolves to a per-key result.
+   * batched callers for any of those keys join it. `work` resolves to a per-key result; a key
+   * whose result is an Error rejects with it alone (its neighbours in the batch still resolve).
    */
-  runMany<T>(keys: string[], work: () => Promise<Map<string, T>>): Map<string, Promise<T | undefined>> {
+  runMany<T>(keys: string[], work: () => Promise<Map<string, T | Error>>): Map<string, Promise<T | undefined>> {
     const batch = Promise.resolve().then(work);
     const perKey = new Map<string, Promise<T | undefined>>();
     for (const key of keys) {
       const flight = batch
-        .then((results) => results.get(key))
+        .then((results) => {
+          const result = results.get(key);
+          if (result instanceof Error) throw result;
+          return result;
+        })
         .finally(() => {
           if (this.flights.get(key) === flight) this.flights.delete(key);
         });

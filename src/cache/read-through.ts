@@ -40,8 +40,12 @@ export interface LoaderContext {
 
 export type Loader<T> = (context: LoaderContext) => Promise<T>;
 
-/** Loads the values of `missingKeys`; a key left out of the map does not exist upstream. */
-export type LoadMissing<T> = (missingKeys: string[], context: LoaderContext) => Promise<Map<string, T>>;
+/**
+ * Loads the values of `missingKeys`. A key left out of the map does not exist upstream (any
+ * cached copy is evicted); a key mapped to an Error failed on its own: a transient failure is
+ * answered with that key's stale copy when one exists, and never fails the batch's other keys.
+ */
+export type LoadMissing<T> = (missingKeys: string[], context: LoaderContext) => Promise<Map<string, T | Error>>;
 
 export interface ReadThroughOptions<T> {
   /** How long past its TTL a value is still served while refreshed in the background; default CACHE_STALE_GRACE_MS. */
@@ -313,7 +317,10 @@ export class ReadThrough {
       try {
         const loaded = await loadMissing(fresh, { lane });
         const storedAt = this.deps.now();
-        const found = fresh.filter((key) => loaded.has(key) && !this.tainted.has(key));
+        // A key that failed alone is neither stored nor evicted: its stale copy may stand in.
+        const found = fresh.filter(
+          (key) => loaded.has(key) && !(loaded.get(key) instanceof Error) && !this.tainted.has(key),
+        );
         const absent = fresh.filter((key) => !loaded.has(key));
         await Promise.all([
           this.deps.store.setMany(

@@ -21,6 +21,8 @@ import type { SharedCache } from './shared-cache.js';
 
 interface CachedResponse {
   dataJson: string;
+  /** The operation's name as Apollo resolved it, so a reuse is recorded under the same name. */
+  operationName: string | null;
   dependencies: ResponseDependency[];
   storedAt: number;
   /**
@@ -81,7 +83,7 @@ export class ResponseCache {
   }
 
   /** The response's data (JSON) and age when all it was built from is unchanged; null otherwise. */
-  async lookup(key: string): Promise<{ dataJson: string; ageMs: number } | null> {
+  async lookup(key: string): Promise<{ dataJson: string; ageMs: number; operationName: string | null } | null> {
     const cached = this.lru.get(key);
     if (cached === undefined) {
       this.stats.record('miss', 'response');
@@ -102,18 +104,18 @@ export class ResponseCache {
       cached.checked = writes === null ? null : { atWrites: writes, freshUntil };
     }
     this.stats.record('hit', 'response');
-    return { dataJson: cached.dataJson, ageMs: this.now() - cached.storedAt };
+    return { dataJson: cached.dataJson, ageMs: this.now() - cached.storedAt, operationName: cached.operationName };
   }
 
   /** Keeps a response's data; false when it is too large to keep. */
-  store(key: string, data: unknown, dependencies: ResponseDependency[]): boolean {
+  store(key: string, data: unknown, dependencies: ResponseDependency[], operationName: string | null = null): boolean {
     const dataJson = JSON.stringify(data);
     // UTF-16 in memory: two bytes a character, plus the dependency keys.
     const bytes =
       2 *
       (key.length + dataJson.length + dependencies.reduce((sum, dependency) => sum + dependency.key.length + 24, 0));
     if (bytes > this.maxResponseBytes) return false;
-    return this.lru.set(key, { dataJson, dependencies, storedAt: this.now(), checked: null }, bytes);
+    return this.lru.set(key, { dataJson, operationName, dependencies, storedAt: this.now(), checked: null }, bytes);
   }
 
   clear(): void {

@@ -107,6 +107,7 @@ async function main(): Promise<number> {
     mapping,
     deletePolicy: config.ROOFR_DELETE_POLICY,
     onQueued: () => outbox.nudge(),
+    inlineTimeoutMs: config.ROOFR_REQUEST_TIMEOUT_MS,
   });
   const engine = await createSyncEngine({
     ghl,

@@ -141,6 +141,7 @@ const SPEC_BY_LABEL: ReadonlyMap<string, EndpointSpec> = new Map(
 
 export class GhlClient implements GhlApi {
   private readonly http: UpstreamClient<GhlScope>;
+  private readonly transport: Transport;
   private readonly baseUrl: URL;
   private readonly tokenProvider: TokenProvider;
   private readonly budget: RateBudget;
@@ -163,10 +164,11 @@ export class GhlClient implements GhlApi {
     };
     const tokenProvider = this.tokenProvider;
     const observer: AttemptObserver | undefined = options.observer;
+    this.transport =
+      options.transport ?? createUndiciTransport({ maxBodyBytes: options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES });
     this.http = new UpstreamClient<GhlScope>({
       upstream: 'HighLevel',
-      transport:
-        options.transport ?? createUndiciTransport({ maxBodyBytes: options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES }),
+      transport: this.transport,
       retry,
       attemptTimeoutMs: options.timeoutMs,
       writeTimeoutMs: options.writeTimeoutMs ?? Math.max(options.timeoutMs, 10_000),
@@ -193,6 +195,10 @@ export class GhlClient implements GhlApi {
       ...(options.random === undefined ? {} : { random: options.random }),
       ...(options.sleep === undefined ? {} : { sleep: options.sleep }),
     });
+  }
+
+  async close(): Promise<void> {
+    await this.transport.close();
   }
 
   /** The budget in use, e.g. for `snapshot()` in health output or admission control. */

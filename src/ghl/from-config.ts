@@ -22,6 +22,7 @@ export function createGhlClient(config: Config, deps: GhlClientDeps = {}): GhlCl
     baseUrl: deps.baseUrl ?? config.GHL_API_BASE_URL,
     tokenProvider: deps.tokenProvider ?? staticTokenProviderFrom(config),
     timeoutMs: config.GHL_REQUEST_TIMEOUT_MS,
+    writeTimeoutMs: config.GHL_WRITE_TIMEOUT_MS,
     maxRetries: config.GHL_MAX_RETRIES,
     concurrencyPerLocation: config.GHL_CONCURRENCY_PER_LOCATION,
     dailyReserve: config.GHL_DAILY_RESERVE,

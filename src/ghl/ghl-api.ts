@@ -179,6 +179,9 @@ export interface GhlApi {
   deleteNote(locationId: string, contactId: string, noteId: string, options?: CallOptions): Promise<void>;
 
   listAppointments(locationId: string, contactId: string, options?: CallOptions): Promise<Appointment[]>;
+
+  /** Closes kept-alive connections at shutdown (clients without any need not implement it). */
+  close?(): Promise<void>;
 }
 
 /** Supplies the bearer token for a location; the OAuth issue adds a refreshing implementation. */

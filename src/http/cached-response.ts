@@ -14,11 +14,14 @@
  * here with the app's own 400.
  *
  * The caller is authenticated by the same `contextRequestOf` the app uses (memoized per
- * request): a reused answer is only ever given to the caller it was computed for.
+ * request): a reused answer is only ever given to the caller it was computed for. Each answer
+ * given here is recorded like any other operation (`operations`: metrics and one log line with
+ * the operation's name, duration and request id).
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { responseKey, type ResponseCache } from '../cache/response-cache.js';
 import type { ContextRequest } from '../graphql/context.js';
+import type { OperationRecorder } from '../observability/graphql-metrics-plugin.js';
 import { ensureRequestId } from './request-id.js';
 
 export interface FastPathOptions {
@@ -31,6 +34,8 @@ export interface FastPathOptions {
   bodyLimitBytes: number;
   /** Answers a body that is not JSON the way the app does. */
   rejectMalformedBody: (res: ServerResponse) => void;
+  /** Records each answer given here like any operation Apollo answers (metrics, one log line). */
+  operations?: OperationRecorder;
 }
 
 const GRAPHQL_PATH = '/graphql';
@@ -115,6 +120,7 @@ export function cachedResponseFastPath(
     res: ServerResponse,
     handOver: (req: IncomingMessage, res: ServerResponse) => void,
   ): Promise<void> => {
+    const started = performance.now();
     const length = Number(req.headers['content-length']);
     let text: string;
     try {
@@ -162,6 +168,14 @@ export function cachedResponseFastPath(
       'x-request-id': requestId,
     });
     res.end(payload);
+    options.operations?.record({
+      operationName: hit.operationName ?? request.operationName,
+      type: 'query',
+      durationMs: performance.now() - started,
+      errors: [],
+      requestId,
+      servedBy: 'response-cache',
+    });
   };
   return (req, res) => {
     if (!takes(req, options.bodyLimitBytes)) return handOver(req, res);

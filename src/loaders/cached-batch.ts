@@ -4,10 +4,11 @@
  * through the cache's single-flight (identical loads in flight from other requests are joined,
  * not repeated). Per key the DataLoader contract holds: a value, or an Error for that key.
  *
- * Upstream failures: when any missed key failed retryably (rate limited, unavailable, timeout),
- * the whole load counts as failed so the cache can stand in with stale copies (serve-stale);
- * the keys that did load are still stored for the next request. A key that failed otherwise
- * (NotFound, missing scope…) keeps its own Error and only its own cached copy is evicted.
+ * Upstream failures stay with their key: a key that failed retryably (rate limited,
+ * unavailable, timeout) is answered with its stale copy when the cache has one, else with its
+ * error, while the keys of the same batch that did load are stored and answered; a key that
+ * failed otherwise (NotFound, missing scope…) keeps its own Error and only its own cached copy
+ * is evicted. One hung contact never fails its neighbours' fields.
  * In cache-only admission mode misses never reach upstream: they fail RATE_LIMITED (or are
  * answered stale); in partial mode only as many as the request's grant allows do.
  */
@@ -56,21 +57,15 @@ export function cachedBatch<K, V>(
       admission.guardUpstream(options.endpoint);
       const wanted = missing.map((cacheKey) => byCacheKey.get(cacheKey) as K);
       const answers = await upstream(wanted, context.lane);
-      const found = new Map<string, V>();
-      let retryable: Error | null = null;
+      const loaded = new Map<string, V | Error>();
       answers.forEach((answer, index) => {
         const cacheKey = missing[index] ?? '';
-        if (answer instanceof Error) {
-          if (isServeStaleFailure(answer)) retryable ??= answer;
-          else failures.set(cacheKey, answer);
-        } else found.set(cacheKey, answer);
+        // A retryable failure stays with its key (a stale copy may answer it); any other is the
+        // key's own answer and evicts its cached copy (it is left out of the map).
+        if (answer instanceof Error && !isServeStaleFailure(answer)) failures.set(cacheKey, answer);
+        else loaded.set(cacheKey, answer);
       });
-      if (retryable !== null) {
-        // Keep what did load for the next request, then fail the load so stale copies stand in.
-        await Promise.all([...found].map(([cacheKey, value]) => cache.prime(cacheKey, options.ttlMs, value)));
-        throw retryable;
-      }
-      return found;
+      return loaded;
     };
     const results =
       admission.mode === 'partial'

@@ -14,7 +14,7 @@ import type { HealthRoutesOptions } from '../http/health-routes.js';
 import { createMetricsRouter } from '../http/metrics-route.js';
 import type { RoofrRequestEvent } from '../roofr/rest-transport.js';
 import { watchCache, type CacheEventSource } from './cache-metrics.js';
-import { graphqlMetricsPlugin } from './graphql-metrics-plugin.js';
+import { createOperationRecorder, graphqlMetricsPlugin, type OperationRecorder } from './graphql-metrics-plugin.js';
 import { Metrics } from './metrics.js';
 import { collectRateBudget, type ObservedRateBudget } from './rate-budget-collector.js';
 import { databaseCheck, redisCheck, type ReadinessCheck, type RedisCheck } from './readiness-checks.js';
@@ -28,6 +28,8 @@ export interface GatewayObservability {
   onRoofrRequest: (event: RoofrRequestEvent) => void;
   /** Add to the GraphQL server's plugins. */
   graphqlPlugin<Context extends { requestId?: string }>(): ApolloServerPlugin<Context>;
+  /** Records an operation answered outside Apollo (the whole-response cache) like every other. */
+  operations: OperationRecorder;
   /** Outbox, dead letters, webhook queue and sync runs at scrape time; the database readiness check. */
   attachStore(store: CollectedStore): void;
   /** Remaining budget of these locations at scrape time. */
@@ -76,11 +78,15 @@ export function createGatewayObservability(
     closers.push(() => redis.close());
   }
 
+  // One recorder for every answered operation: Apollo's plugin and the response-cache fast path.
+  const operations = createOperationRecorder({ metrics, logger: logger.child({ component: 'graphql' }) });
+
   return {
     metrics,
+    operations,
     ghlObserver: { onRequest: (event) => metrics.recordUpstream('ghl', event) },
     onRoofrRequest: (event) => metrics.recordUpstream('roofr', event),
-    graphqlPlugin: () => graphqlMetricsPlugin({ metrics, logger: logger.child({ component: 'graphql' }) }),
+    graphqlPlugin: () => graphqlMetricsPlugin(operations),
     attachStore(store) {
       checks['database'] = databaseCheck(store.db);
       metrics.onScrape('store', () => collectStoreMetrics(metrics, store));

@@ -81,8 +81,8 @@ export class Metrics {
 
   readonly graphqlErrors = new Counter({
     name: 'gateway_graphql_errors_total',
-    help: 'Errors in GraphQL responses by operation and extensions.code',
-    labelNames: ['operation', 'code'] as const,
+    help: 'Errors in GraphQL responses by operation, the extensions.code the client received, and source (client: the caller must act; upstream: HighLevel/Roofr failed or refused; gateway: ours)',
+    labelNames: ['operation', 'code', 'source'] as const,
     registers: [this.registry],
   });
 

@@ -21,6 +21,7 @@ import {
 } from '../domain/mapping/to-roofr.js';
 import type { Appointment, Contact, Note, Task } from '../domain/types.js';
 import { isRoofrError } from '../roofr/errors.js';
+import { portWithDeadline } from '../roofr/deadline-port.js';
 import type { RoofrPort } from '../roofr/roofr-port.js';
 import type { GroupCommit } from '../store/group-commit.js';
 import type { HashesRepo } from '../store/hashes-repo.js';
@@ -68,11 +69,19 @@ export interface RoofrPushDeps {
   logger?: RoofrPushLogger;
   /** Called after a write was queued, e.g. to nudge the outbox worker. */
   onQueued?: () => void;
+  /**
+   * How long a push tries Roofr before the write waits in the outbox (ROOFR_REQUEST_TIMEOUT_MS;
+   * default 5 s), and never past the caller's deadline: a mutation answers QUEUED in time.
+   */
+  inlineTimeoutMs?: number;
 }
 
 export interface PushOptions {
+  /** The caller's lane, request id and deadline (`deadlineAt` bounds the inline Roofr attempt). */
   callOptions?: CallOptions;
 }
+
+const DEFAULT_INLINE_TIMEOUT_MS = 5000;
 
 /** What previewRoofrRecord shows. */
 export interface RoofrPreview extends RoofrRecords {
@@ -87,11 +96,16 @@ export interface RoofrPush {
   pushNote(locationId: string, note: Note, options?: PushOptions): Promise<RoofrSyncResult>;
   /** An appointment becomes a job task of its contact's job (the mapping's `appointment:` rules). */
   pushAppointment(locationId: string, appointment: Appointment, options?: PushOptions): Promise<RoofrSyncResult>;
-  removeContact(locationId: string, contactId: string): Promise<RoofrSyncResult>;
+  removeContact(locationId: string, contactId: string, options?: PushOptions): Promise<RoofrSyncResult>;
   /** `contactId` locates the Roofr job the task is on; without it the Roofr task is kept. */
-  removeTask(locationId: string, taskId: string, contactId?: string): Promise<RoofrSyncResult>;
-  removeNote(locationId: string, noteId: string, contactId?: string): Promise<RoofrSyncResult>;
-  removeAppointment(locationId: string, appointmentId: string, contactId?: string): Promise<RoofrSyncResult>;
+  removeTask(locationId: string, taskId: string, contactId?: string, options?: PushOptions): Promise<RoofrSyncResult>;
+  removeNote(locationId: string, noteId: string, contactId?: string, options?: PushOptions): Promise<RoofrSyncResult>;
+  removeAppointment(
+    locationId: string,
+    appointmentId: string,
+    contactId?: string,
+    options?: PushOptions,
+  ): Promise<RoofrSyncResult>;
   /** The records a push of this contact (with its tasks and notes) would write; writes nothing. */
   preview(locationId: string, contactId: string, options?: PushOptions): Promise<RoofrPreview>;
   /** A push for the writes of one contact in a row, remembering its link reads meanwhile (links-memo.ts). */
@@ -149,8 +163,20 @@ export function createRoofrPush(deps: RoofrPushDeps): RoofrPush {
     return syncResult('QUEUED', { error: why, outboxId: String(entry.id) });
   }
 
+  /** Until when a push tries Roofr itself: its own budget, and never past the caller's deadline. */
+  function inlineDeadline(options: PushOptions): number {
+    const own = Date.now() + (deps.inlineTimeoutMs ?? DEFAULT_INLINE_TIMEOUT_MS);
+    const caller = options.callOptions?.deadlineAt;
+    return caller === undefined ? own : Math.min(own, caller);
+  }
+
   /** Direct attempt, else the outbox; never throws for a Roofr failure (the GHL write stands). */
-  async function submit(locationId: string, write: RoofrWrite, previousHash: string | null): Promise<RoofrSyncResult> {
+  async function submit(
+    locationId: string,
+    write: RoofrWrite,
+    previousHash: string | null,
+    options: PushOptions,
+  ): Promise<RoofrSyncResult> {
     const idempotencyKey = idempotencyKeyOf(locationId, write, previousHash);
     try {
       if (await hasPendingWrite(store.db, entityKeyPrefix(locationId, entityOf(write)))) {
@@ -161,7 +187,8 @@ export function createRoofrPush(deps: RoofrPushDeps): RoofrPush {
           'an earlier change of this record is still queued for Roofr; this one follows it',
         );
       }
-      return fromExecuted(await executeRoofrWrite(deps, locationId, write, idempotencyKey));
+      const roofrInTime = portWithDeadline(roofr, inlineDeadline(options));
+      return fromExecuted(await executeRoofrWrite({ ...deps, roofr: roofrInTime }, locationId, write, idempotencyKey));
     } catch (error) {
       if (isTransient(error)) {
         const why = error instanceof Error ? error.message : 'Roofr is unavailable';
@@ -180,7 +207,7 @@ export function createRoofrPush(deps: RoofrPushDeps): RoofrPush {
     }
   }
 
-  async function pushContact(locationId: string, contact: Contact): Promise<RoofrSyncResult> {
+  async function pushContact(locationId: string, contact: Contact, options: PushOptions): Promise<RoofrSyncResult> {
     const { customer, job } = contactToRoofr(mapping, contact);
     const customerHash = contentHash(customer.update);
     const jobHash = contentHash(job.update);
@@ -227,6 +254,7 @@ export function createRoofrPush(deps: RoofrPushDeps): RoofrPush {
         jobHash,
       },
       previous,
+      options,
     );
   }
 
@@ -235,7 +263,7 @@ export function createRoofrPush(deps: RoofrPushDeps): RoofrPush {
     if (await activeLink(store.links, locationId, 'contact', contactId, 'job')) return;
     if (await hasPendingWrite(store.db, entityKeyPrefix(locationId, { kind: 'contact', id: contactId }))) return;
     const contact = await deps.ghl.getContact(locationId, contactId, options.callOptions);
-    await pushContact(locationId, contact);
+    await pushContact(locationId, contact, options);
   }
 
   /** Only the child's own rules: its contact's are mapped when the contact is pushed. */
@@ -290,10 +318,11 @@ export function createRoofrPush(deps: RoofrPushDeps): RoofrPush {
       locationId,
       childWrite(child, { create: asRecord(createRecord), update: asRecord(updateRecord) }, hash),
       stored?.hash ?? null,
+      options,
     );
   }
 
-  async function removeContact(locationId: string, contactId: string): Promise<RoofrSyncResult> {
+  async function removeContact(locationId: string, contactId: string, options: PushOptions): Promise<RoofrSyncResult> {
     const customerLink = await activeLink(store.links, locationId, 'contact', contactId, 'customer');
     const jobLink = await activeLink(store.links, locationId, 'contact', contactId, 'job');
     const pending = await hasPendingWrite(store.db, entityKeyPrefix(locationId, { kind: 'contact', id: contactId }));
@@ -309,6 +338,7 @@ export function createRoofrPush(deps: RoofrPushDeps): RoofrPush {
         jobId: jobLink?.roofrId ?? null,
       },
       null,
+      options,
     );
   }
 
@@ -322,6 +352,7 @@ export function createRoofrPush(deps: RoofrPushDeps): RoofrPush {
     kind: Child['kind'],
     id: string,
     contactId: string | undefined,
+    options: PushOptions,
   ): Promise<RoofrSyncResult> {
     const roofrKind = kind === 'note' ? 'job_note' : 'job_task';
     const link = await activeLink(store.links, locationId, kind, id, roofrKind);
@@ -352,7 +383,7 @@ export function createRoofrPush(deps: RoofrPushDeps): RoofrPush {
         : kind === 'note'
           ? { kind: 'note.delete', ghlNoteId: id, ...target }
           : { kind: 'appointment.delete', ghlAppointmentId: id, ...target };
-    return submit(locationId, write, null);
+    return submit(locationId, write, null, options);
   }
 
   /**
@@ -371,20 +402,22 @@ export function createRoofrPush(deps: RoofrPushDeps): RoofrPush {
   }
 
   return {
-    pushContact: (locationId, contact) => guarded('contact', () => pushContact(locationId, contact)),
+    pushContact: (locationId, contact, options = {}) =>
+      guarded('contact', () => pushContact(locationId, contact, options)),
     pushTask: (locationId, task, options = {}) =>
       guarded('task', () => pushChild(locationId, { kind: 'task', value: task }, options)),
     pushNote: (locationId, note, options = {}) =>
       guarded('note', () => pushChild(locationId, { kind: 'note', value: note }, options)),
     pushAppointment: (locationId, appointment, options = {}) =>
       guarded('appointment', () => pushChild(locationId, { kind: 'appointment', value: appointment }, options)),
-    removeContact: (locationId, id) => guarded('contact delete', () => removeContact(locationId, id)),
-    removeTask: (locationId, id, contactId) =>
-      guarded('task delete', () => removeChild(locationId, 'task', id, contactId)),
-    removeNote: (locationId, id, contactId) =>
-      guarded('note delete', () => removeChild(locationId, 'note', id, contactId)),
-    removeAppointment: (locationId, id, contactId) =>
-      guarded('appointment delete', () => removeChild(locationId, 'appointment', id, contactId)),
+    removeContact: (locationId, id, options = {}) =>
+      guarded('contact delete', () => removeContact(locationId, id, options)),
+    removeTask: (locationId, id, contactId, options = {}) =>
+      guarded('task delete', () => removeChild(locationId, 'task', id, contactId, options)),
+    removeNote: (locationId, id, contactId, options = {}) =>
+      guarded('note delete', () => removeChild(locationId, 'note', id, contactId, options)),
+    removeAppointment: (locationId, id, contactId, options = {}) =>
+      guarded('appointment delete', () => removeChild(locationId, 'appointment', id, contactId, options)),
     forContact: () => createRoofrPush({ ...deps, store: { ...store, links: memoizedLinks(store.links) } }),
     findLink: (key) => store.links.findByGhl(key),
     async preview(locationId, contactId, options = {}) {

@@ -5,7 +5,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
-import type { GhlApi } from '../ghl/ghl-api.js';
+import type { CallOptions, GhlApi } from '../ghl/ghl-api.js';
 import type { Mapping } from '../domain/mapping/mapping-schema.js';
 import type { RoofrPort } from '../roofr/roofr-port.js';
 import type { Store } from '../store/open-store.js';
@@ -64,8 +64,16 @@ export interface SyncEngine {
   startSync(input: StartSyncInput): Promise<SyncRun>;
   /** Runs a batch in this process now (the CLI), resuming the run when it exists. */
   runBatch(spec: BatchSpec, hooks?: BatchHooks): Promise<SyncRun>;
-  /** Syncs one contact (with tasks and notes) to Roofr now; the run records it. */
-  syncContact(contactId: string, locationId?: string): Promise<SyncRun>;
+  /**
+   * Syncs one contact (with tasks and notes) to Roofr now; the run records it. `within` bounds it
+   * by a caller's deadline (a GraphQL mutation's): reads and the inline Roofr writes get the time
+   * left, and what Roofr cannot take in time waits in the outbox.
+   */
+  syncContact(
+    contactId: string,
+    locationId?: string,
+    within?: Pick<CallOptions, 'deadlineAt' | 'signal'>,
+  ): Promise<SyncRun>;
   /** Processes queued webhook events until none is due; resolves with how many were handled. */
   drainInbound(): Promise<number>;
   /** Runs queued sync jobs (store queue) until none is due. */
@@ -139,9 +147,14 @@ export async function createSyncEngine(deps: SyncEngineDeps): Promise<SyncEngine
     }
   };
 
-  async function runContact(runId: string, locationId: string, contactId: string): Promise<SyncRun> {
+  async function runContact(
+    runId: string,
+    locationId: string,
+    contactId: string,
+    within: Pick<CallOptions, 'deadlineAt' | 'signal'> = {},
+  ): Promise<SyncRun> {
     try {
-      const callOptions = { lane: 'background' as const, requestId: `sync-${runId}` };
+      const callOptions: CallOptions = { ...within, lane: 'background', requestId: `sync-${runId}` };
       const contact = await deps.ghl.getContact(locationId, contactId, callOptions);
       const children = await fetchChildren(deps.ghl, locationId, contactId, callOptions);
       const outcome = await syncContactRecords(
@@ -222,9 +235,9 @@ export async function createSyncEngine(deps: SyncEngineDeps): Promise<SyncEngine
   return {
     startSync,
     runBatch: (spec, hooks) => runBatchSync(batchDeps, spec, hooks),
-    async syncContact(contactId, locationId = deps.locationId) {
+    async syncContact(contactId, locationId = deps.locationId, within = {}) {
       const run = await store.syncRuns.start({ trigger: 'manual', locationId, mode: 'contact' });
-      return runContact(run.id, locationId, contactId);
+      return runContact(run.id, locationId, contactId, within);
     },
     drainInbound,
     drainJobs: () => (jobQueue.drainOnce ? jobQueue.drainOnce(handleJob) : Promise.resolve(0)),

@@ -16,6 +16,7 @@
 import { sleep as defaultSleep } from './sleep.js';
 import {
   UpstreamContractError,
+  UpstreamRateLimitedError,
   UpstreamTimeoutError,
   UpstreamUnauthorizedError,
   UpstreamUnavailableError,
@@ -206,6 +207,10 @@ export class UpstreamClient<Scope> {
         reason: decision.reason,
       };
       if (!decision.retry) {
+        // A 429 says the scope is refused for a while even when this call does not wait it out
+        // (its deadline is too near): everyone of the scope holds back, and the next caller
+        // learns it from the pacing instead of earning another 429.
+        if (error instanceof UpstreamRateLimitedError) options.pacing.pause(call.scope, error.retryAfterMs);
         options.logger?.debug(log, 'upstream request failed');
         throw error;
       }

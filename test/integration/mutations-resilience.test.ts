@@ -152,7 +152,11 @@ describe('when a HighLevel create times out', () => {
   });
 
   test('when the create was stored but its answer lost, then the contact is found by email and not created again', async () => {
-    const gateway = await world.startGateway({ GHL_API_BASE_URL: proxy.url, GHL_REQUEST_TIMEOUT_MS: '400' });
+    const gateway = await world.startGateway({
+      GHL_API_BASE_URL: proxy.url,
+      GHL_REQUEST_TIMEOUT_MS: '400',
+      GHL_WRITE_TIMEOUT_MS: '400',
+    });
     const createsBefore = world.ghlSim.log.count('POST', '/contacts/');
     proxy.dropNextAnswers('POST', '/contacts/');
 
@@ -168,7 +172,11 @@ describe('when a HighLevel create times out', () => {
   });
 
   test('when the answer is lost and search lags behind writes, then the upsert retry matches the stored contact: still one', async () => {
-    const gateway = await world.startGateway({ GHL_API_BASE_URL: proxy.url, GHL_REQUEST_TIMEOUT_MS: '400' });
+    const gateway = await world.startGateway({
+      GHL_API_BASE_URL: proxy.url,
+      GHL_REQUEST_TIMEOUT_MS: '400',
+      GHL_WRITE_TIMEOUT_MS: '400',
+    });
     world.ghlSim.setSearchLag(60_000);
     try {
       proxy.dropNextAnswers('POST', '/contacts/');
@@ -183,7 +191,7 @@ describe('when a HighLevel create times out', () => {
   });
 
   test('when the create hung before it was stored (simulator hang fault), then it is looked up, not found, and sent once more as an upsert: one contact', async () => {
-    const gateway = await world.startGateway({ GHL_REQUEST_TIMEOUT_MS: '400' });
+    const gateway = await world.startGateway({ GHL_REQUEST_TIMEOUT_MS: '400', GHL_WRITE_TIMEOUT_MS: '400' });
     const createsBefore = world.ghlSim.log.count('POST', '/contacts/');
     const upsertsBefore = world.ghlSim.log.count('POST', '/contacts/upsert');
     world.ghlSim.faults.hangNext(1, { method: 'POST', path: '/contacts/' });
@@ -201,7 +209,11 @@ describe('when a HighLevel create times out', () => {
   });
 
   test('when a task or note create loses its answer, then the listing finds it and exactly one of each exists', async () => {
-    const gateway = await world.startGateway({ GHL_API_BASE_URL: proxy.url, GHL_REQUEST_TIMEOUT_MS: '400' });
+    const gateway = await world.startGateway({
+      GHL_API_BASE_URL: proxy.url,
+      GHL_REQUEST_TIMEOUT_MS: '400',
+      GHL_WRITE_TIMEOUT_MS: '400',
+    });
     const contact = dataOf<ContactPayload>(
       await gql(gateway, CREATE_CONTACT, { input: { firstName: 'Kids', email: 'kids@example.com' } }),
       'createContact',

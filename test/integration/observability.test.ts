@@ -229,6 +229,77 @@ describe('gateway observability over HTTP', () => {
     ).toBe(1);
   });
 
+  it('when HighLevel knows no such contact, then the error counts as NOT_FOUND from the client, never INTERNAL_SERVER_ERROR, and logs at info', async () => {
+    const answer = await graphql(gateway, {
+      query: 'query ObsMissing { contact(id: "noSuchContact000000000") { id } }',
+      operationName: 'ObsMissing',
+    });
+    expect((answer.json['errors'] as Array<{ extensions: { code: string } }>)[0]?.extensions.code).toBe('NOT_FOUND');
+    const text = await scrape(gateway);
+    expect(
+      sample(text, 'gateway_graphql_errors_total', { operation: 'ObsMissing', code: 'NOT_FOUND', source: 'client' }),
+    ).toBe(1);
+    expect(
+      sample(text, 'gateway_graphql_errors_total', { operation: 'ObsMissing', code: 'INTERNAL_SERVER_ERROR' }),
+    ).toBeNull();
+    const line = logs.lines.find(
+      (entry) => entry['requestId'] === answer.requestId && entry['operation'] === 'ObsMissing',
+    );
+    expect(line).toMatchObject({ level: 30, errors: ['NOT_FOUND'] });
+  });
+
+  it('when HighLevel keeps failing, then the error counts as UPSTREAM_UNAVAILABLE from upstream and logs at warn', async () => {
+    const [, second] = sim.data.listContactIds(sim.locationId);
+    sim.faults.failNext(3, 503, { path: `/contacts/${second ?? ''}` });
+    const answer = await graphql(gateway, {
+      query: 'query ObsDown($id: ID!) { contact(id: $id) { id } }',
+      operationName: 'ObsDown',
+      variables: { id: second },
+    });
+    expect((answer.json['errors'] as Array<{ extensions: { code: string } }>)[0]?.extensions.code).toBe(
+      'UPSTREAM_UNAVAILABLE',
+    );
+    const text = await scrape(gateway);
+    expect(
+      sample(text, 'gateway_graphql_errors_total', {
+        operation: 'ObsDown',
+        code: 'UPSTREAM_UNAVAILABLE',
+        source: 'upstream',
+      }),
+    ).toBe(1);
+    const line = logs.lines.find(
+      (entry) => entry['requestId'] === answer.requestId && entry['operation'] === 'ObsDown',
+    );
+    expect(line).toMatchObject({ level: 40, errors: ['UPSTREAM_UNAVAILABLE'] });
+  });
+
+  it('when the whole-response cache answers a repeated query, then it is counted and logged like any operation, with its request id', async () => {
+    const [, , third] = sim.data.listContactIds(sim.locationId);
+    const query = {
+      query: 'query ObsRepeat($id: ID!) { contact(id: $id) { id name } }',
+      operationName: 'ObsRepeat',
+      variables: { id: third },
+    };
+    // Loaded upstream, then built from the entity cache (and kept whole), then reused whole.
+    await graphql(gateway, query);
+    await graphql(gateway, query);
+    const reused = await graphql(gateway, query, { 'x-request-id': 'obs-reused-1' });
+    expect((reused.json['extensions'] as { responseCache?: { hit: boolean } }).responseCache?.hit).toBe(true);
+    const text = await scrape(gateway);
+    expect(
+      sample(text, 'gateway_graphql_operation_duration_seconds_count', { operation: 'ObsRepeat', outcome: 'ok' }),
+    ).toBe(3);
+    const line = logs.lines.find((entry) => entry['requestId'] === 'obs-reused-1');
+    expect(line).toMatchObject({
+      level: 30,
+      operation: 'ObsRepeat',
+      type: 'query',
+      outcome: 'ok',
+      servedBy: 'response-cache',
+    });
+    expect(line?.['durationMs']).toEqual(expect.any(Number));
+  });
+
   it('when scraped, then outbox depth, dead letters and sync runs come from the store', async () => {
     await gateway.writePath.store.syncRuns.start({ trigger: 'manual', locationId: sim.locationId, mode: 'FULL' });
     const text = await scrape(gateway);

@@ -32,7 +32,7 @@ export function responseCachePlugin(cache: ResponseCache): ApolloServerPlugin<Gr
   return {
     async requestDidStart() {
       return {
-        async willSendResponse({ response, contextValue, operation }) {
+        async willSendResponse({ response, contextValue, operation, operationName }) {
           const reuse = contextValue.responseCache;
           if (reuse === undefined || response.body.kind !== 'single' || operation === undefined) return;
           if (operation.operation !== 'query' || !onlyReusableRootFields(operation)) return;
@@ -44,7 +44,7 @@ export function responseCachePlugin(cache: ResponseCache): ApolloServerPlugin<Gr
           // a cache-only or partial answer is exactly what a normal one would have been.
           if (admission.stale.count > 0 || upstream.snapshot().calls > 0) return;
           const dependencies = reuse.dependencies.list();
-          if (dependencies !== null) cache.store(reuse.key, result.data, dependencies);
+          if (dependencies !== null) cache.store(reuse.key, result.data, dependencies, operationName ?? null);
         },
       };
     },

@@ -13,6 +13,8 @@ export const deleteContact: NonNullable<MutationResolvers['deleteContact']> = as
     locationId: context.locationId,
     contactId: id,
   });
-  const roofrSync = await writePath.push.removeContact(context.locationId, id);
+  const roofrSync = await writePath.push.removeContact(context.locationId, id, {
+    callOptions: context.callOptions,
+  });
   return { deletedId: id, roofrSync };
 };

@@ -8,6 +8,8 @@ export const deleteNote: NonNullable<MutationResolvers['deleteNote']> = async (_
   const writePath = await requireWriteAccess(context);
   await context.ghl.deleteNote(context.locationId, contactId, id, context.callOptions);
   await announceChange(writePath, { kind: 'note', change: 'deleted', locationId: context.locationId, contactId, id });
-  const roofrSync = await writePath.push.removeNote(context.locationId, id, contactId);
+  const roofrSync = await writePath.push.removeNote(context.locationId, id, contactId, {
+    callOptions: context.callOptions,
+  });
   return { deletedId: id, roofrSync };
 };

@@ -8,6 +8,8 @@ export const deleteTask: NonNullable<MutationResolvers['deleteTask']> = async (_
   const writePath = await requireWriteAccess(context);
   await context.ghl.deleteTask(context.locationId, contactId, id, context.callOptions);
   await announceChange(writePath, { kind: 'task', change: 'deleted', locationId: context.locationId, contactId, id });
-  const roofrSync = await writePath.push.removeTask(context.locationId, id, contactId);
+  const roofrSync = await writePath.push.removeTask(context.locationId, id, contactId, {
+    callOptions: context.callOptions,
+  });
   return { deletedId: id, roofrSync };
 };

@@ -5,5 +5,11 @@ import { syncOf, syncRunView } from './query-sync-run-model.js';
 export const syncContact: NonNullable<MutationResolvers['syncContact']> = async (_parent, { id }, context) => {
   if (id.trim() === '')
     throw userInputError('id must not be empty', { fields: [{ field: 'id', message: 'must not be empty' }] });
-  return syncRunView(await syncOf(context).engine.syncContact(id, context.locationId));
+  const { deadlineAt, signal } = context.callOptions;
+  return syncRunView(
+    await syncOf(context).engine.syncContact(id, context.locationId, {
+      ...(deadlineAt === undefined ? {} : { deadlineAt }),
+      ...(signal === undefined ? {} : { signal }),
+    }),
+  );
 };

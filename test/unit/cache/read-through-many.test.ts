@@ -176,4 +176,23 @@ describe('readThroughMany', () => {
       'C',
     ]);
   });
+
+  it('when one key of a batch fails retryably, then only that key is answered from its stale copy (or its error) and the others load and are stored', async () => {
+    await setup();
+    const [a, b, c] = ['a', 'b', 'c'].map((id) => cache.keys.contact('loc1', id)) as [string, string, string];
+    const first = new RecordingBatchUpstream(new Map([[a, 'A1']]));
+    await cache.readThroughMany([a], TTL, first.loadMissing);
+    clock.advance(TTL + GRACE + 1);
+    const timedOut = new GhlRateLimitedError('GET /contacts/{contactId}', 1000);
+    const loadMissing = async (keys: string[]): Promise<Map<string, string | Error>> =>
+      new Map(keys.map((key) => [key, key === a || key === c ? timedOut : 'B2']));
+
+    const results = await cache.readThroughMany([a, b, c], TTL, loadMissing);
+
+    expect(results[0]).toMatchObject({ value: 'A1', stale: true });
+    expect(results[1]).toMatchObject({ value: 'B2', stale: false });
+    expect(results[2]).toBe(timedOut);
+    const again = await cache.readThroughMany([b], TTL, async () => new Map());
+    expect(again[0]).toMatchObject({ value: 'B2', fromCache: true });
+  });
 });

@@ -38,7 +38,11 @@ describe('whole-response cache over the shared cache', () => {
     await cachedRead(dependencies, key, { id: 'c1', name: 'Ada' });
     expect(responses.store('q1', { contact: { id: 'c1' } }, dependencies.list() ?? [])).toBe(true);
     clock.advance(10);
-    expect(await responses.lookup('q1')).toEqual({ dataJson: '{"contact":{"id":"c1"}}', ageMs: 10 });
+    expect(await responses.lookup('q1')).toEqual({
+      dataJson: '{"contact":{"id":"c1"}}',
+      ageMs: 10,
+      operationName: null,
+    });
     // Same clock reading: only the entry's version tells the write apart.
     await cache.prime(key, TTL, { id: 'c1', name: 'Grace' });
     expect(await responses.lookup('q1')).toBeNull();
