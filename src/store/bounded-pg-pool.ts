@@ -6,6 +6,7 @@
  * - A query takes at most `timeoutMs` once the schema is migrated (migrations may run long DDL,
  *   so they are not cut short). A query past it is abandoned and its connection DESTROYED, not
  *   returned to the pool: a hung connection must not serve the next query.
+ * - A checked-out connection that breaks is marked and destroyed on release, never pooled.
  * - Every failure that says "the database cannot serve now" (refused, reset, timed out,
  *   terminated; SQLSTATE classes 08, 53 and 57P) becomes a DependencyUnavailableError('postgres'),
  *   which GraphQL answers UNAVAILABLE_DEPENDENCY and webhook intake 503; an error about the
@@ -60,6 +61,12 @@ export function boundedPool(pool: pg.Pool, timeoutMs: number): BoundedPool {
   /** One wrapper per checkout: `broken` is about this use of the connection. */
   function wrap(client: pg.PoolClient): PostgresPoolClient {
     let broken = false;
+    // pg-pool listens for errors of idle clients only; a checked-out client whose connection
+    // breaks would otherwise emit an unhandled 'error' and crash the process.
+    const onError = (): void => {
+      broken = true;
+    };
+    client.on('error', onError);
     async function query<R>(text: string, parameters: ReadonlyArray<unknown>): Promise<PostgresQueryResult<R>> {
       const running = client.query(text, [...parameters]) as unknown as Promise<PostgresQueryResult<R>>;
       let timer: NodeJS.Timeout | undefined;
@@ -85,6 +92,7 @@ export function boundedPool(pool: pg.Pool, timeoutMs: number): BoundedPool {
     return {
       query,
       release(destroy?: boolean) {
+        client.off('error', onError);
         client.release(destroy === true || broken ? true : undefined);
       },
     } as PostgresPoolClient;
