@@ -34,7 +34,7 @@ const NETWORK_CODES = new Set([
 const CONNECTION_FAILURE =
   /Connection terminated|not queryable|timeout exceeded when trying to connect|Connection ended|connect ETIMEDOUT/i;
 
-export function isPostgresUnavailable(error: unknown): boolean {
+function isPostgresUnavailable(error: unknown): boolean {
   if (error instanceof DependencyUnavailableError) return true;
   if (error instanceof pg.DatabaseError) return UNAVAILABLE_SQLSTATE.test(error.code ?? '');
   if (!(error instanceof Error)) return false;

@@ -57,7 +57,7 @@ export type QueueTable = keyof QueueDatabase;
 export type Transition = 'claim' | 'renew' | 'complete' | 'fail' | 'release' | 'expire' | 'retry';
 
 /** The transition table above, as data: the one place each change is allowed. */
-export const TRANSITIONS: Readonly<
+const TRANSITIONS: Readonly<
   Record<Transition, { from: readonly QueueStatus[]; to: readonly QueueStatus[]; ownerOnly: boolean }>
 > = {
   // in_flight only under an expired lease with attempts left (claimable() below).
@@ -78,9 +78,9 @@ export const TRANSITIONS: Readonly<
  */
 export const DEFAULT_LEASE_MS = 8000;
 
-export const MAX_ERROR_LENGTH = 2000;
+const MAX_ERROR_LENGTH = 2000;
 
-export function truncateError(error: string): string {
+function truncateError(error: string): string {
   return error.length <= MAX_ERROR_LENGTH ? error : `${error.slice(0, MAX_ERROR_LENGTH - 1)}…`;
 }
 

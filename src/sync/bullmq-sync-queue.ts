@@ -30,7 +30,7 @@ export interface BullmqQueueOptions {
   onError?: (error: unknown) => void;
 }
 
-export const DEFAULT_ENQUEUE_TIMEOUT_MS = 3000;
+const DEFAULT_ENQUEUE_TIMEOUT_MS = 3000;
 
 /** Rejects with `onTimeout()` when `work` has not settled within `ms`. */
 function within<T>(work: Promise<T>, ms: number, onTimeout: () => Error): Promise<T> {
