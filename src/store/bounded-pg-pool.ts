@@ -5,7 +5,9 @@
  *   (pg-pool's connectionTimeoutMillis).
  * - A query takes at most `timeoutMs` once the schema is migrated (migrations may run long DDL,
  *   so they are not cut short). A query past it is abandoned and its connection DESTROYED, not
- *   returned to the pool: a hung connection must not serve the next query.
+ *   returned to the pool: a hung connection must not serve the next query. One exception: a
+ *   session advisory lock (`pg_advisory_lock`, the OAuth refresh lock) waits for another holder
+ *   whose own work is bounded; cutting it would report a busy peer as a database outage.
  * - A checked-out connection that breaks is marked and destroyed on release, never pooled.
  * - Every failure that says "the database cannot serve now" (refused, reset, timed out,
  *   terminated; SQLSTATE classes 08, 53 and 57P) becomes a DependencyUnavailableError('postgres'),
@@ -31,6 +33,8 @@ const NETWORK_CODES = new Set([
   'EAI_AGAIN',
 ]);
 /** pg's and pg-pool's own words for a connection that failed, broke or timed out. */
+/** Statements that wait for another session on purpose (see the header). */
+const WAITS_FOR_A_PEER = /\bpg_advisory_lock\(/i;
 const CONNECTION_FAILURE =
   /Connection terminated|not queryable|timeout exceeded when trying to connect|Connection ended|connect ETIMEDOUT/i;
 
@@ -71,7 +75,7 @@ export function boundedPool(pool: pg.Pool, timeoutMs: number): BoundedPool {
       const running = client.query(text, [...parameters]) as unknown as Promise<PostgresQueryResult<R>>;
       let timer: NodeJS.Timeout | undefined;
       try {
-        if (!queriesBounded) return await running;
+        if (!queriesBounded || WAITS_FOR_A_PEER.test(text)) return await running;
         const timeout = new Promise<never>((_resolve, reject) => {
           timer = setTimeout(() => {
             broken = true;
