@@ -5,6 +5,7 @@
  * (trigger "ghl-webhook" / "roofr-webhook") and completes the event, or fails it with backoff so
  * the queue retries it (dead-lettered after the attempt limit). An event whose lease passed to
  * another worker (this one stalled) is left to that worker: not started here, and not marked.
+ * A stopping worker finishes the event in progress and releases the rest of its batch.
  */
 import { createLeaseHeartbeat } from '../store/lease-heartbeat.js';
 import { DEFAULT_LEASE_MS } from '../store/leased-queue.js';
@@ -18,7 +19,7 @@ import type { RoofrEventLocations } from './roofr-event-location.js';
 import { describeError, logEntry, type RunTally } from './run-tally.js';
 
 export interface InboundWorkerDeps {
-  webhooks: Pick<WebhooksRepo, 'claimEvents' | 'renewEvents' | 'completeEvent' | 'failEvent'>;
+  webhooks: Pick<WebhooksRepo, 'claimEvents' | 'renewEvents' | 'completeEvent' | 'failEvent' | 'releaseEvent'>;
   syncRuns: SyncRunsRepo;
   ghlHandler: GhlEventHandlerDeps;
   roofrHandler: RoofrEventHandlerDeps;
@@ -33,6 +34,8 @@ export interface InboundWorkerDeps {
   now?: () => number;
   onError?: (error: unknown, event: InboundEvent) => void;
   onLeaseLost?: (eventId: number) => void;
+  /** True once the worker is stopping: unstarted events of the batch are released. */
+  stopping?: () => boolean;
 }
 
 class PermanentEventError extends Error {}
@@ -89,7 +92,12 @@ export async function drainInboundOnce(deps: InboundWorkerDeps): Promise<number>
     claimedAt,
   );
   try {
-    for (const event of events) {
+    for (const [index, event] of events.entries()) {
+      if (deps.stopping?.() === true) {
+        for (const unstarted of events.slice(index))
+          await deps.webhooks.releaseEvent(unstarted.id, deps.owner).catch(() => false);
+        break;
+      }
       // Between events: one whose lease passed to another worker is that worker's now.
       if (!heartbeat.holds(event.id)) continue;
       await processOne(deps, event);

@@ -115,6 +115,7 @@ export async function createSyncEngine(deps: SyncEngineDeps): Promise<SyncEngine
     ...(deps.leaseMs !== undefined ? { leaseMs: deps.leaseMs } : {}),
     ...(deps.roofrLocations ? { roofrLocations: deps.roofrLocations } : {}),
     onLeaseLost: onLeaseLost('webhook event'),
+    stopping: () => stopped,
     ghlHandler: {
       ghl: deps.ghl,
       push: deps.push,
