@@ -220,7 +220,7 @@ const entries = {
   ],
   WEBHOOK_QUEUE_MAX: [
     positiveInt.default(10000),
-    'queued webhook events above which POST /webhooks/* answers 429 (HighLevel retries only then)',
+    'webhook events waiting at which POST /webhooks/* answers 429 with Retry-After (HighLevel retries only then); exact under concurrent deliveries',
   ],
   GHL_WEBHOOK_ED25519_PUBLIC_KEY: [
     optionalText,
