@@ -209,16 +209,28 @@ const entries = {
     positiveInt.default(500),
     'how often the sync workers look for queued webhook events and sync jobs',
   ],
+  SYNC_QUEUE: [
+    z.enum(['store', 'bullmq']).default('store'),
+    'where sync jobs queue: store (rows of DATABASE_URL, shared by replicas on PostgreSQL; works while Redis is down) or bullmq (Redis at REDIS_URL)',
+  ],
   SYNC_QUEUE_NAME: [
     z
       .string()
       .regex(/^[\w-]{1,100}$/, 'letters, digits, _ and - only')
       .default('sync-jobs'),
-    'BullMQ queue of sync jobs when REDIS_URL is set; every replica of one deployment uses the same name, deployments sharing a Redis use different ones',
+    'BullMQ queue of sync jobs with SYNC_QUEUE=bullmq; every replica of one deployment uses the same name, deployments sharing a Redis use different ones',
+  ],
+  QUEUE_LEASE_MS: [
+    z.coerce.number().int().min(1000).default(8000),
+    "lease of claimed queue work (webhook events, Roofr writes, sync jobs), renewed every quarter of it while the work runs; a killed worker's work resumes elsewhere within it",
+  ],
+  DEPENDENCY_TIMEOUT_MS: [
+    positiveInt.default(3000),
+    'longest one PostgreSQL connection attempt or query, or one BullMQ enqueue, may take; past it the operation answers UNAVAILABLE_DEPENDENCY (webhooks: 503)',
   ],
   WEBHOOK_QUEUE_MAX: [
     positiveInt.default(10000),
-    'queued webhook events above which POST /webhooks/* answers 429 (HighLevel retries only then)',
+    'webhook events waiting at which POST /webhooks/* answers 429 with Retry-After (HighLevel retries only then); exact under concurrent deliveries',
   ],
   GHL_WEBHOOK_ED25519_PUBLIC_KEY: [
     optionalText,
@@ -333,6 +345,8 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
       'GHL_PRIVATE_INTEGRATION_TOKEN and GHL_LOCATION_ID: set both (real HighLevel) or neither (demo mode)',
     );
   }
+  if (config.SYNC_QUEUE === 'bullmq' && config.REDIS_URL === undefined)
+    problems.push('SYNC_QUEUE: bullmq needs REDIS_URL (or use the default, store)');
   problems.push(...authConfigProblems(config));
   // With an encryption key, Roofr credentials may come from the encrypted store instead: the
   // gateway checks them once it has read the store (auth/stored-roofr-credentials.ts).

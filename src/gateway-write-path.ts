@@ -75,7 +75,10 @@ export async function startWritePath(
     const mapping = overrides.mapping ?? (await loadConfiguredMapping(config));
     let store = overrides.store;
     if (store === undefined) {
-      const ownStore = await openStore(config.DATABASE_URL, { outboxMaxAttempts: config.OUTBOX_MAX_ATTEMPTS });
+      const ownStore = await openStore(config.DATABASE_URL, {
+        outboxMaxAttempts: config.OUTBOX_MAX_ATTEMPTS,
+        postgres: { timeoutMs: config.DEPENDENCY_TIMEOUT_MS },
+      });
       opened.push(() => ownStore.close());
       store = ownStore;
     }
@@ -115,6 +118,7 @@ export async function startWritePath(
       handler: createOutboxDelivery({ db: store.db, store, roofr, logger }),
       owner: `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`,
       pollMs: overrides.outboxPollMs ?? config.OUTBOX_POLL_MS,
+      leaseMs: config.QUEUE_LEASE_MS,
       logger,
     });
     const outboxWorker = worker;

@@ -179,7 +179,10 @@ export async function startGateway(config: Config, overrides: GatewayOverrides =
   const ownsStore = overrides.writePath?.store === undefined;
   const store =
     overrides.writePath?.store ??
-    (await openStore(config.DATABASE_URL, { outboxMaxAttempts: config.OUTBOX_MAX_ATTEMPTS }));
+    (await openStore(config.DATABASE_URL, {
+      outboxMaxAttempts: config.OUTBOX_MAX_ATTEMPTS,
+      postgres: { timeoutMs: config.DEPENDENCY_TIMEOUT_MS },
+    }));
   const closeOwnStore = async () => {
     if (ownsStore) await store.close();
   };
@@ -256,6 +259,7 @@ export async function startGateway(config: Config, overrides: GatewayOverrides =
       logger,
       ...(upstream.simulator ? { demoWebhookKeys: upstream.simulator.webhooks.publicKeys } : {}),
       ...(security.installs ? { installs: security.installs } : {}),
+      ...(security.vaults ? { installRegistry: security.vaults.tokens } : {}),
       invalidate: async (event) => {
         await invalidateForGhlEvent(cache, event);
       },

@@ -84,7 +84,10 @@ async function main(): Promise<number> {
     );
     return 1;
   }
-  const store = await openStore(config.DATABASE_URL, { outboxMaxAttempts: config.OUTBOX_MAX_ATTEMPTS });
+  const store = await openStore(config.DATABASE_URL, {
+    outboxMaxAttempts: config.OUTBOX_MAX_ATTEMPTS,
+    postgres: { timeoutMs: config.DEPENDENCY_TIMEOUT_MS },
+  });
   const owner = `sync-cli:${hostname()}:${process.pid}`;
   // Without a shared (Redis) budget this process is the only HighLevel caller of its budget:
   // no interactive traffic to keep a share for.
@@ -99,6 +102,7 @@ async function main(): Promise<number> {
     handler: createOutboxDelivery({ store, roofr, db: store.db }),
     owner,
     pollMs: config.OUTBOX_POLL_MS,
+    leaseMs: config.QUEUE_LEASE_MS,
   });
   const push = createRoofrPush({
     ghl,

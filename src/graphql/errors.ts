@@ -6,6 +6,7 @@
 import { unwrapResolverError } from '@apollo/server/errors';
 import { GraphQLError, type GraphQLFormattedError } from 'graphql';
 import type { Logger } from 'pino';
+import { isDependencyUnavailable } from '../domain/dependency-unavailable.js';
 import { GhlReinstallRequiredError } from '../ghl/oauth-errors.js';
 import { isUpstreamError, type UpstreamError } from '../upstream/errors.js';
 
@@ -17,6 +18,8 @@ export const ErrorCode = {
   UpstreamUnavailable: 'UPSTREAM_UNAVAILABLE',
   UpstreamContract: 'UPSTREAM_CONTRACT',
   BadUserInput: 'BAD_USER_INPUT',
+  /** The state database or the job queue's Redis did not answer in time (`dependency` names it). */
+  UnavailableDependency: 'UNAVAILABLE_DEPENDENCY',
   Internal: 'INTERNAL_SERVER_ERROR',
 } as const;
 
@@ -85,6 +88,16 @@ export function createFormatError(
         logger?.warn({ err: original }, `${original.upstream} broke the response contract`);
       return { message: original.message, ...where, extensions };
     }
+    if (isDependencyUnavailable(original))
+      return {
+        message: original.message,
+        ...where,
+        extensions: {
+          code: ErrorCode.UnavailableDependency,
+          dependency: original.dependency,
+          retryAfterMs: original.retryAfterMs,
+        },
+      };
     // A GraphQLError carrying a code was raised on purpose (by our resolvers, plugins or Apollo
     // itself: parse, validation, variables); its message was written for the client. Apollo
     // gives everything else INTERNAL_SERVER_ERROR.

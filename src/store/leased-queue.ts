@@ -1,22 +1,41 @@
 /**
- * The lease protocol shared by the two durable queues (outbox, inbound_events).
+ * The one leased-queue protocol of the store. Three queues follow it: the outbox (Roofr writes),
+ * inbound_events (accepted webhooks) and sync_jobs (batch and contact runs). Every status change
+ * of a queue row goes through `createLeasedQueue`, and each change is guarded here, in
+ * TRANSITIONS, by the status it may start from and, where it says so, by the lease owner:
  *
- * A row is claimable when it is pending and due, or in flight with an expired lease (its
- * claimer crashed or hung). Claiming sets the lease and counts an attempt, so a row whose
- * handler crashes the process every time still reaches the attempt limit and is dead-lettered
- * instead of looping forever. PostgreSQL claims with `FOR UPDATE SKIP LOCKED`, so replicas
- * never claim the same row and never wait on each other; SQLite runs the same statement in a
- * transaction, which serialises writers on the one file.
- * Completion is unconditional (the remote side confirmed, that is the truth even if our lease
- * lapsed); failure only applies for the current lease holder, so a late failure from a replica
- * that lost its lease cannot undo the new holder's claim.
+ * | transition | from                                   | to                       | by                            |
+ * |------------|----------------------------------------|--------------------------|-------------------------------|
+ * | claim      | pending, due                           | in_flight                | any worker; attempts + 1      |
+ * | claim      | in_flight, lease expired, attempts<max | in_flight                | any worker (the holder died)  |
+ * | renew      | in_flight                              | in_flight                | the lease owner only          |
+ * | complete   | in_flight                              | done                     | the lease owner only          |
+ * | fail       | in_flight                              | pending (due later)      | the lease owner only          |
+ * | fail       | in_flight, permanent or attempts>=max  | dead                     | the lease owner only          |
+ * | release    | in_flight                              | pending (due now)        | the lease owner only          |
+ * | expire     | in_flight, lease expired, attempts>=max| dead                     | the next claim                |
+ * | retry      | dead                                   | pending (attempts 0)     | an operator                   |
+ *
+ * Invariants:
+ * - A lease is short (QUEUE_LEASE_MS) and renewed by a heartbeat while the work runs
+ *   (lease-heartbeat.ts), so a killed worker's rows are claimable again within one lease.
+ * - Only the lease owner moves its row out of in_flight. A worker whose lease passed to another
+ *   (it stalled, the other claimed) finds every later renew, complete, fail or release refused:
+ *   it cannot clobber the new holder, and it stops between steps once a renew is refused.
+ * - Claiming counts an attempt, so work that crashes its process every time still reaches the
+ *   attempt limit (expire) instead of looping for ever. Release gives the attempt back: nothing
+ *   was attempted (a stopping worker hands back what it claimed but did not start, or a sync job
+ *   that checkpointed and stopped for a shutdown).
+ * - PostgreSQL claims with `FOR UPDATE SKIP LOCKED`: replicas never claim the same row and never
+ *   wait on each other. SQLite claims with one UPDATE statement, atomic on the one file.
  */
 import { sql, type ExpressionBuilder, type Kysely } from 'kysely';
 import type { QueueStatus } from './schema.js';
 import { isoAt, type StoreContext } from './store-context.js';
 
+/** The columns the protocol reads and writes, the same in every queue table (schema.ts). */
 interface LeasedColumns {
-  id: number;
+  id: number | string;
   status: QueueStatus;
   attempts: number;
   next_attempt_at: string;
@@ -30,191 +49,275 @@ interface LeasedColumns {
 interface QueueDatabase {
   outbox: LeasedColumns;
   inbound_events: LeasedColumns;
+  sync_jobs: LeasedColumns;
 }
 
 export type QueueTable = keyof QueueDatabase;
 
-export const MAX_ERROR_LENGTH = 2000;
+export type Transition = 'claim' | 'renew' | 'complete' | 'fail' | 'release' | 'expire' | 'retry';
 
-export function truncateError(error: string): string {
+/** The transition table above, as data: the one place each change is allowed. */
+const TRANSITIONS: Readonly<
+  Record<Transition, { from: readonly QueueStatus[]; to: readonly QueueStatus[]; ownerOnly: boolean }>
+> = {
+  // in_flight only under an expired lease with attempts left (claimable() below).
+  claim: { from: ['pending', 'in_flight'], to: ['in_flight'], ownerOnly: false },
+  renew: { from: ['in_flight'], to: ['in_flight'], ownerOnly: true },
+  complete: { from: ['in_flight'], to: ['done'], ownerOnly: true },
+  fail: { from: ['in_flight'], to: ['pending', 'dead'], ownerOnly: true },
+  release: { from: ['in_flight'], to: ['pending'], ownerOnly: true },
+  // Only under an expired lease on the last permitted attempt (expire() below).
+  expire: { from: ['in_flight'], to: ['dead'], ownerOnly: false },
+  retry: { from: ['dead'], to: ['pending'], ownerOnly: false },
+};
+
+/**
+ * The default lease (QUEUE_LEASE_MS): renewed every quarter of it while work runs, so a killed
+ * worker's rows are claimable again 6 to 8 s after the kill, and a worker must stall for 6 s
+ * (three missed beats) before it could lose a lease it still works under.
+ */
+export const DEFAULT_LEASE_MS = 8000;
+
+const MAX_ERROR_LENGTH = 2000;
+
+function truncateError(error: string): string {
   return error.length <= MAX_ERROR_LENGTH ? error : `${error.slice(0, MAX_ERROR_LENGTH - 1)}…`;
 }
 
-function queueDb(ctx: StoreContext): Kysely<QueueDatabase> {
-  // Both tables carry every LeasedColumns column with the same type (see schema.ts), so this
-  // narrower view of the same connection is sound.
-  return ctx.db as unknown as Kysely<QueueDatabase>;
-}
-
-/** Pending and due, or in flight under an expired lease. */
-function claimableAt(nowIso: string) {
-  return (eb: ExpressionBuilder<QueueDatabase, QueueTable>) =>
-    eb.or([
-      eb.and([eb('status', '=', 'pending'), eb('next_attempt_at', '<=', nowIso)]),
-      eb.and([eb('status', '=', 'in_flight'), eb('lease_expires_at', '<=', nowIso)]),
-    ]);
-}
-
-/** Claims up to `limit` claimable rows for `owner`; returns their ids in claim (FIFO) order. */
-export async function claimRows(
-  ctx: StoreContext,
-  table: QueueTable,
-  options: { owner: string; limit: number; leaseMs: number; maxAttempts: number },
-): Promise<number[]> {
-  if (options.limit < 1) return [];
-  const now = ctx.now();
-  const nowIso = isoAt(now);
-  const leaseUntil = isoAt(new Date(now.getTime() + options.leaseMs));
-  return queueDb(ctx)
-    .transaction()
-    .execute(async (trx) => {
-      // A lease that expired on its last permitted attempt: the claimer died every time.
-      await trx
-        .updateTable(table)
-        .set({
-          status: 'dead',
-          last_error: sql<string>`coalesce(last_error || '; ', '') || ${`lease expired on attempt ${options.maxAttempts} (the worker crashed or hung)`}`,
-          lease_owner: null,
-          lease_expires_at: null,
-          updated_at: nowIso,
-        })
-        .where('status', '=', 'in_flight')
-        .where('lease_expires_at', '<=', nowIso)
-        .where('attempts', '>=', options.maxAttempts)
-        .execute();
-
-      const candidates = trx
-        .selectFrom(table)
-        .select('id')
-        .where(claimableAt(nowIso))
-        .orderBy('id')
-        .limit(options.limit);
-      // PostgreSQL: lock the candidates first, in their own statement. Inside an UPDATE … IN
-      // (subquery LIMIT n FOR UPDATE SKIP LOCKED) the planner may re-run the subquery and claim
-      // more than n rows. SQLite: one statement; the file lock already makes it exclusive.
-      const target =
-        ctx.dialect === 'postgres'
-          ? (await candidates.forUpdate().skipLocked().execute()).map((row) => row.id)
-          : candidates;
-      if (Array.isArray(target) && target.length === 0) return [];
-
-      const claimed = await trx
-        .updateTable(table)
-        .set((eb) => ({
-          status: 'in_flight',
-          lease_owner: options.owner,
-          lease_expires_at: leaseUntil,
-          attempts: eb('attempts', '+', 1),
-          updated_at: nowIso,
-        }))
-        .where('id', 'in', target)
-        // Re-checked on the locked row: under READ COMMITTED the subquery's view may be stale.
-        .where(claimableAt(nowIso))
-        .returning('id')
-        .execute();
-      return claimed.map((row) => row.id).sort((a, b) => a - b);
-    });
-}
-
-/** Marks a row done whatever its lease; false if it was already done or does not exist. */
-export async function completeRow(ctx: StoreContext, table: QueueTable, id: number): Promise<boolean> {
-  const result = await queueDb(ctx)
-    .updateTable(table)
-    .set({ status: 'done', lease_owner: null, lease_expires_at: null, last_error: null, updated_at: isoAt(ctx.now()) })
-    .where('id', '=', id)
-    .where('status', '!=', 'done')
-    .executeTakeFirst();
-  return Number(result.numUpdatedRows) > 0;
-}
-
-export interface FailOptions {
-  /** Apply only while this owner holds the lease (guards against a replica that lost it). */
-  owner?: string;
+export interface FailInput {
+  error: string;
+  /** When the row is due again (ignored when it goes dead). */
+  nextAttemptAt: Date;
   /** A failure no retry can fix (e.g. the remote side rejected the payload): dead at once. */
   permanent?: boolean;
 }
 
-/**
- * Records a failed attempt: back to pending until `nextAttemptAt`, or dead once the attempts
- * reached `maxAttempts` (or the failure is permanent). Returns the new status, or null when the
- * row was not in flight (under that owner).
- */
-export async function failRow(
+/** How the repositories' `fail` names the holder and the kind of failure. */
+export interface FailOptions {
+  /** The lease owner: a failure applies only while it still holds the row. */
+  owner: string;
+  permanent?: boolean;
+}
+
+export interface LeasedQueue<Id extends number | string> {
+  readonly maxAttempts: number;
+  /** Claims up to `limit` claimable rows for `owner`, oldest first; returns their ids in that order. */
+  claim(owner: string, limit: number, leaseMs: number): Promise<Id[]>;
+  /** The heartbeat: extends the leases `owner` still holds; returns the ids it still holds. */
+  renew(ids: readonly Id[], owner: string, leaseMs: number): Promise<Id[]>;
+  /** Done; false when `owner` no longer holds the row. */
+  complete(id: Id, owner: string): Promise<boolean>;
+  /** Back to pending until nextAttemptAt, or dead; null when `owner` no longer holds the row. */
+  fail(id: Id, owner: string, failure: FailInput): Promise<QueueStatus | null>;
+  /** Gives a claimed row back unattempted: pending, due now, its attempt given back. */
+  release(id: Id, owner: string): Promise<boolean>;
+  /** Puts a dead row back with a fresh attempt budget. */
+  retryDead(id: Id): Promise<boolean>;
+  /** Row counts per status (every status present, zero when none). */
+  counts(): Promise<Record<QueueStatus, number>>;
+}
+
+export interface LeasedQueueSpec {
+  table: QueueTable;
+  /** FIFO order of claims: the serial id, or the creation time where ids are not serial. */
+  orderBy: 'id' | 'created_at';
+  maxAttempts: number;
+}
+
+function queueDb(ctx: StoreContext): Kysely<QueueDatabase> {
+  // Every queue table carries every LeasedColumns column with the same type (see schema.ts;
+  // ids are serial numbers except sync_jobs' run ids), so this narrower view is sound.
+  return ctx.db as unknown as Kysely<QueueDatabase>;
+}
+
+export function createLeasedQueue<Id extends number | string>(
   ctx: StoreContext,
-  table: QueueTable,
-  id: number,
-  failure: { error: string; nextAttemptAt: Date; maxAttempts: number } & FailOptions,
-): Promise<QueueStatus | null> {
-  let query = queueDb(ctx)
-    .updateTable(table)
-    .set({
-      status:
-        failure.permanent === true
-          ? 'dead'
-          : sql<QueueStatus>`case when attempts >= ${failure.maxAttempts} then 'dead' else 'pending' end`,
-      last_error: truncateError(failure.error),
-      next_attempt_at: isoAt(failure.nextAttemptAt),
-      lease_owner: null,
-      lease_expires_at: null,
-      updated_at: isoAt(ctx.now()),
-    })
-    .where('id', '=', id)
-    .where('status', '=', 'in_flight');
-  if (failure.owner !== undefined) query = query.where('lease_owner', '=', failure.owner);
-  const row = await query.returning('status').executeTakeFirst();
-  return row?.status ?? null;
-}
+  spec: LeasedQueueSpec,
+): LeasedQueue<Id> {
+  const { table, maxAttempts } = spec;
+  const db = queueDb(ctx);
 
-/**
- * Gives an unstarted claimed row back (a stopping worker): pending again, due now, and the
- * attempt counted by the claim is taken back since nothing was attempted.
- */
-export async function releaseRow(ctx: StoreContext, table: QueueTable, id: number, owner: string): Promise<boolean> {
-  const nowIso = isoAt(ctx.now());
-  const result = await queueDb(ctx)
-    .updateTable(table)
-    .set((eb) => ({
-      status: 'pending',
-      attempts: eb('attempts', '-', 1),
-      next_attempt_at: nowIso,
-      lease_owner: null,
-      lease_expires_at: null,
-      updated_at: nowIso,
-    }))
-    .where('id', '=', id)
-    .where('status', '=', 'in_flight')
-    .where('lease_owner', '=', owner)
-    .executeTakeFirst();
-  return Number(result.numUpdatedRows) > 0;
-}
+  /** An UPDATE of rows in the transition's starting status, held by `owner` when it must be. */
+  function transition(name: Transition, owner?: string, executor: Kysely<QueueDatabase> = db) {
+    const rule = TRANSITIONS[name];
+    if (rule.ownerOnly && owner === undefined) throw new Error(`queue ${table}: ${name} needs the lease owner`);
+    let query = executor.updateTable(table).where('status', 'in', [...rule.from]);
+    if (rule.ownerOnly) query = query.where('lease_owner', '=', owner ?? '');
+    return query;
+  }
 
-/** Puts a dead row back in the queue with a fresh attempt budget. */
-export async function retryDeadRow(ctx: StoreContext, table: QueueTable, id: number): Promise<boolean> {
-  const nowIso = isoAt(ctx.now());
-  const result = await queueDb(ctx)
-    .updateTable(table)
-    .set({
-      status: 'pending',
-      attempts: 0,
-      next_attempt_at: nowIso,
-      lease_owner: null,
-      lease_expires_at: null,
-      updated_at: nowIso,
-    })
-    .where('id', '=', id)
-    .where('status', '=', 'dead')
-    .executeTakeFirst();
-  return Number(result.numUpdatedRows) > 0;
-}
+  /** Pending and due, or in flight under an expired lease with attempts left. */
+  const claimable = (nowIso: string) => (eb: ExpressionBuilder<QueueDatabase, QueueTable>) =>
+    eb.or([
+      eb.and([eb('status', '=', 'pending'), eb('next_attempt_at', '<=', nowIso)]),
+      eb.and([eb('status', '=', 'in_flight'), eb('lease_expires_at', '<=', nowIso), eb('attempts', '<', maxAttempts)]),
+    ]);
 
-/** Row counts per status (every status present, zero when none). */
-export async function countByStatus(ctx: StoreContext, table: QueueTable): Promise<Record<QueueStatus, number>> {
-  const rows = await queueDb(ctx)
-    .selectFrom(table)
-    .select((eb) => ['status', eb.fn.countAll<string | number>().as('n')])
-    .groupBy('status')
-    .execute();
-  const counts: Record<QueueStatus, number> = { pending: 0, in_flight: 0, done: 0, dead: 0 };
-  for (const row of rows) counts[row.status] = Number(row.n);
-  return counts;
+  async function expire(nowIso: string): Promise<void> {
+    // A lease that expired on its last permitted attempt: the claimer died every time.
+    await transition('expire')
+      .set({
+        status: 'dead',
+        last_error: sql<string>`coalesce(last_error || '; ', '') || ${`lease expired on attempt ${maxAttempts} (the worker crashed or hung)`}`,
+        lease_owner: null,
+        lease_expires_at: null,
+        updated_at: nowIso,
+      })
+      .where('lease_expires_at', '<=', nowIso)
+      .where('attempts', '>=', maxAttempts)
+      .execute();
+  }
+
+  return {
+    maxAttempts,
+
+    async claim(owner, limit, leaseMs) {
+      if (limit < 1) return [];
+      const now = ctx.now();
+      const nowIso = isoAt(now);
+      const leaseUntil = isoAt(new Date(now.getTime() + leaseMs));
+      await expire(nowIso);
+      const lease = {
+        status: 'in_flight' as const,
+        lease_owner: owner,
+        lease_expires_at: leaseUntil,
+        updated_at: nowIso,
+      };
+      const candidates = (executor: Kysely<QueueDatabase>) =>
+        executor
+          .selectFrom(table)
+          .select('id')
+          .where(claimable(nowIso))
+          .orderBy(sql.ref(spec.orderBy))
+          .orderBy('id')
+          .limit(limit);
+      let claimed: Array<{ id: number | string }>;
+      if (ctx.dialect === 'postgres') {
+        claimed = await db.transaction().execute(async (trx) => {
+          // Lock the candidates first, in their own statement: inside UPDATE … IN (subquery
+          // LIMIT n FOR UPDATE SKIP LOCKED) the planner may re-run the subquery and claim more
+          // than n rows.
+          const ids = (await candidates(trx).forUpdate().skipLocked().execute()).map((row) => row.id);
+          if (ids.length === 0) return [];
+          return (
+            transition('claim', undefined, trx)
+              .set((eb) => ({ ...lease, attempts: eb('attempts', '+', 1) }))
+              .where('id', 'in', ids)
+              // Re-checked on the locked row: under READ COMMITTED the select's view may be stale.
+              .where(claimable(nowIso))
+              .returning('id')
+              .execute()
+          );
+        });
+      } else {
+        // One statement: atomic on the file without an explicit transaction, which with two
+        // processes on one file could fail to upgrade its read lock.
+        claimed = await transition('claim')
+          .set((eb) => ({ ...lease, attempts: eb('attempts', '+', 1) }))
+          .where('id', 'in', candidates(db))
+          .returning('id')
+          .execute();
+      }
+      if (claimed.length === 0) return [];
+      const rows = await db
+        .selectFrom(table)
+        .select('id')
+        .where(
+          'id',
+          'in',
+          claimed.map((row) => row.id),
+        )
+        .orderBy(sql.ref(spec.orderBy))
+        .orderBy('id')
+        .execute();
+      return rows.map((row) => row.id as Id);
+    },
+
+    async renew(ids, owner, leaseMs) {
+      if (ids.length === 0) return [];
+      const now = ctx.now();
+      const renewed = await transition('renew', owner)
+        .set({ lease_expires_at: isoAt(new Date(now.getTime() + leaseMs)), updated_at: isoAt(now) })
+        .where('id', 'in', [...ids])
+        .returning('id')
+        .execute();
+      return renewed.map((row) => row.id as Id);
+    },
+
+    async complete(id, owner) {
+      const result = await transition('complete', owner)
+        .set({
+          status: 'done',
+          lease_owner: null,
+          lease_expires_at: null,
+          last_error: null,
+          updated_at: isoAt(ctx.now()),
+        })
+        .where('id', '=', id)
+        .executeTakeFirst();
+      return Number(result.numUpdatedRows) > 0;
+    },
+
+    async fail(id, owner, failure) {
+      const row = await transition('fail', owner)
+        .set({
+          status:
+            failure.permanent === true
+              ? 'dead'
+              : sql<QueueStatus>`case when attempts >= ${maxAttempts} then 'dead' else 'pending' end`,
+          last_error: truncateError(failure.error),
+          next_attempt_at: isoAt(failure.nextAttemptAt),
+          lease_owner: null,
+          lease_expires_at: null,
+          updated_at: isoAt(ctx.now()),
+        })
+        .where('id', '=', id)
+        .returning('status')
+        .executeTakeFirst();
+      return row?.status ?? null;
+    },
+
+    async release(id, owner) {
+      const nowIso = isoAt(ctx.now());
+      const result = await transition('release', owner)
+        .set((eb) => ({
+          status: 'pending',
+          attempts: eb('attempts', '-', 1),
+          next_attempt_at: nowIso,
+          lease_owner: null,
+          lease_expires_at: null,
+          updated_at: nowIso,
+        }))
+        .where('id', '=', id)
+        .executeTakeFirst();
+      return Number(result.numUpdatedRows) > 0;
+    },
+
+    async retryDead(id) {
+      const nowIso = isoAt(ctx.now());
+      const result = await transition('retry')
+        .set({
+          status: 'pending',
+          attempts: 0,
+          next_attempt_at: nowIso,
+          lease_owner: null,
+          lease_expires_at: null,
+          updated_at: nowIso,
+        })
+        .where('id', '=', id)
+        .executeTakeFirst();
+      return Number(result.numUpdatedRows) > 0;
+    },
+
+    async counts() {
+      const rows = await db
+        .selectFrom(table)
+        .select((eb) => ['status', eb.fn.countAll<string | number>().as('n')])
+        .groupBy('status')
+        .execute();
+      const counts: Record<QueueStatus, number> = { pending: 0, in_flight: 0, done: 0, dead: 0 };
+      for (const row of rows) counts[row.status] = Number(row.n);
+      return counts;
+    },
+  };
 }

@@ -62,6 +62,13 @@ export interface LinksRepo {
   /** Every link of a GHL entity (one per Roofr kind), deleted ones included. */
   listForGhl(locationId: string, ghlKind: GhlEntityKind, ghlId: string): Promise<Link[]>;
   listForRoofr(locationId: string, roofrKind: RoofrEntityKind, roofrId: string): Promise<Link[]>;
+  /**
+   * The locations where a record is actively linked, whichever side names it (Roofr and GHL ids
+   * are unique per system, not per location): how a Roofr event finds its location in OAuth mode.
+   */
+  locationsLinking(
+    record: { side: 'roofr'; kind: RoofrEntityKind; id: string } | { side: 'ghl'; kind: GhlEntityKind; id: string },
+  ): Promise<string[]>;
   markDeleted(id: number, trx?: Executor): Promise<boolean>;
   list(locationId: string, page: { first: number; after?: string | null; status?: LinkStatus }): Promise<Page<Link>>;
 }
@@ -179,6 +186,16 @@ export function createLinksRepo(ctx: StoreContext): LinksRepo {
         .orderBy('id')
         .execute();
       return rows.map(toLink);
+    },
+
+    async locationsLinking(record) {
+      let query = db.selectFrom('links').select('location_id').distinct().where('status', '=', 'active');
+      query =
+        record.side === 'roofr'
+          ? query.where('roofr_kind', '=', record.kind).where('roofr_id', '=', record.id)
+          : query.where('ghl_kind', '=', record.kind).where('ghl_id', '=', record.id);
+      const rows = await query.orderBy('location_id').execute();
+      return rows.map((row) => row.location_id);
     },
 
     async markDeleted(id, trx) {

@@ -229,12 +229,44 @@ const outboxEntityKey: Migration = {
   },
 };
 
+/**
+ * Sync jobs join the store's one leased-queue protocol, which retries a failed row at its
+ * `next_attempt_at` (backoff) instead of at once. The column is added nullable (SQLite cannot add
+ * a NOT NULL column without a constant default) and every existing row gets its created_at, so
+ * jobs queued by an older release are due at once and keep their order; new rows always set it.
+ */
+const syncJobsDue: Migration = {
+  async up(db: Kysely<unknown>): Promise<void> {
+    const jobs = db as Kysely<{ sync_jobs: { next_attempt_at: string | null; created_at: string } }>;
+    await jobs.schema.alterTable('sync_jobs').addColumn('next_attempt_at', 'text').execute();
+    await jobs
+      .updateTable('sync_jobs')
+      .set((eb) => ({ next_attempt_at: eb.ref('created_at') }))
+      .execute();
+    await jobs.schema.createIndex('sync_jobs_due').on('sync_jobs').columns(['status', 'next_attempt_at']).execute();
+  },
+};
+
+/**
+ * A Roofr webhook in OAuth (multi-location) mode finds its location through the links of the
+ * records it names, looked up by record without a location (links-repo locationsLinking); the
+ * unique constraints all start with location_id, so these lookups need their own indexes.
+ */
+const linksByRecord: Migration = {
+  async up(db: Kysely<unknown>): Promise<void> {
+    await db.schema.createIndex('links_by_roofr_record').on('links').columns(['roofr_kind', 'roofr_id']).execute();
+    await db.schema.createIndex('links_by_ghl_record').on('links').columns(['ghl_kind', 'ghl_id']).execute();
+  },
+};
+
 /** Every migration, by name; names sort in the order they must run. */
 export function storeMigrations(dialect: StoreDialect): Record<string, Migration> {
   return {
     '0001_initial': initialSchema(dialect),
     '0002_sync_jobs': syncJobs,
     '0003_outbox_entity_key': outboxEntityKey,
+    '0004_sync_jobs_due': syncJobsDue,
+    '0005_links_by_record': linksByRecord,
   };
 }
 

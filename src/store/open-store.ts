@@ -10,6 +10,7 @@ import SqliteDatabase from 'better-sqlite3';
 import { Kysely, PostgresDialect, sql, SqliteDialect } from 'kysely';
 import pg from 'pg';
 import { createApiKeysRepo, type ApiKeysRepo } from './api-keys-repo.js';
+import { boundedPool, DEFAULT_DEPENDENCY_TIMEOUT_MS, type BoundedPool } from './bounded-pg-pool.js';
 import { createCursorsRepo, type CursorsRepo } from './cursors-repo.js';
 import { createGroupCommit, type GroupCommit } from './group-commit.js';
 import { parseDatabaseUrl } from './database-url.js';
@@ -21,6 +22,7 @@ import type { Database } from './schema.js';
 import { createSecretsRepo, type SecretsRepo } from './secrets-repo.js';
 import { withStatementCache } from './sqlite-statement-cache.js';
 import type { Clock, StoreContext } from './store-context.js';
+import { createSyncJobsRepo, type SyncJobsRepo } from './sync-jobs-repo.js';
 import { createSyncRunsRepo, type SyncRunsRepo } from './sync-runs-repo.js';
 import { createTokensRepo, type TokensRepo } from './tokens-repo.js';
 import { createWebhooksRepo, type WebhooksRepo } from './webhooks-repo.js';
@@ -41,6 +43,11 @@ export interface OpenStoreOptions {
     max?: number;
     /** Errors of idle pooled connections (the next query reports its own error anyway). */
     onIdleError?: (error: Error) => void;
+    /**
+     * DEPENDENCY_TIMEOUT_MS: longest a connection attempt or (after the migrations) a query may
+     * take before the call fails with DependencyUnavailableError. Default 3000.
+     */
+    timeoutMs?: number;
   };
 }
 
@@ -57,6 +64,8 @@ export interface Store {
   hashes: HashesRepo;
   outbox: OutboxRepo;
   webhooks: WebhooksRepo;
+  /** The sync engine's default job queue (SYNC_QUEUE=store). */
+  syncJobs: SyncJobsRepo;
   syncRuns: SyncRunsRepo;
   cursors: CursorsRepo;
   tokens: TokensRepo;
@@ -86,7 +95,10 @@ function redactUrl(databaseUrl: string): string {
 
 const SEARCH_PATH = /^[A-Za-z_][A-Za-z0-9_]{0,62}$/;
 
-function openKysely(databaseUrl: string, options: OpenStoreOptions): { db: Kysely<Database>; dialect: StoreDialect } {
+function openKysely(
+  databaseUrl: string,
+  options: OpenStoreOptions,
+): { db: Kysely<Database>; dialect: StoreDialect; pool: BoundedPool | null } {
   const target = parseDatabaseUrl(databaseUrl);
   if (target.dialect === 'sqlite') {
     if (target.filename !== ':memory:') mkdirSync(dirname(target.filename), { recursive: true });
@@ -102,20 +114,24 @@ function openKysely(databaseUrl: string, options: OpenStoreOptions): { db: Kysel
     return {
       db: new Kysely<Database>({ dialect: new SqliteDialect({ database: withStatementCache(database) }) }),
       dialect: 'sqlite',
+      pool: null,
     };
   }
   const searchPath = options.postgres?.searchPath;
   if (searchPath !== undefined && !SEARCH_PATH.test(searchPath)) {
     throw new Error(`postgres searchPath "${searchPath}" is not a plain schema name`);
   }
-  const pool = new pg.Pool({
+  const timeoutMs = options.postgres?.timeoutMs ?? DEFAULT_DEPENDENCY_TIMEOUT_MS;
+  const pgPool = new pg.Pool({
     connectionString: target.connectionString,
     max: options.postgres?.max ?? 10,
+    connectionTimeoutMillis: timeoutMs,
     ...(searchPath !== undefined ? { options: `-c search_path=${searchPath}` } : {}),
   });
   // Without a listener, an idle connection dropped by the server would crash the process.
-  pool.on('error', (error) => options.postgres?.onIdleError?.(error));
-  return { db: new Kysely<Database>({ dialect: new PostgresDialect({ pool }) }), dialect: 'postgres' };
+  pgPool.on('error', (error) => options.postgres?.onIdleError?.(error));
+  const pool = boundedPool(pgPool, timeoutMs);
+  return { db: new Kysely<Database>({ dialect: new PostgresDialect({ pool }) }), dialect: 'postgres', pool };
 }
 
 /**
@@ -134,7 +150,7 @@ async function currentSchema(db: Kysely<Database>): Promise<string> {
 
 /** Opens the database named by DATABASE_URL and brings its schema up to date. */
 export async function openStore(databaseUrl: string, options: OpenStoreOptions = {}): Promise<Store> {
-  const { db, dialect } = openKysely(databaseUrl, options);
+  const { db, dialect, pool } = openKysely(databaseUrl, options);
   let appliedMigrations: string[];
   try {
     appliedMigrations = await migrateToLatest(
@@ -152,6 +168,8 @@ export async function openStore(databaseUrl: string, options: OpenStoreOptions =
     );
   }
 
+  // Migrated: from now on no query may hang (long DDL above was allowed to take its time).
+  pool?.boundQueries();
   const ctx: StoreContext = { db, dialect, now: options.now ?? (() => new Date()) };
   const outboxMaxAttempts = options.outboxMaxAttempts ?? DEFAULT_OUTBOX_MAX_ATTEMPTS;
   let closing: Promise<void> | undefined;
@@ -165,6 +183,7 @@ export async function openStore(databaseUrl: string, options: OpenStoreOptions =
     hashes: createHashesRepo(ctx),
     outbox: createOutboxRepo(ctx, { maxAttempts: outboxMaxAttempts }),
     webhooks: createWebhooksRepo(ctx, { maxAttempts: options.inboundMaxAttempts ?? outboxMaxAttempts }),
+    syncJobs: createSyncJobsRepo(ctx),
     syncRuns: createSyncRunsRepo(ctx),
     cursors: createCursorsRepo(ctx),
     tokens: createTokensRepo(ctx),

@@ -3,18 +3,11 @@
  * (in the same transaction as its own bookkeeping when it has any), and the outbox worker
  * delivers it. Idempotency: one row per idempotency key, for ever (also after it is done), so
  * re-running a sync never duplicates a write; the same key goes to Roofr on every attempt,
- * which makes a crash between "Roofr confirmed" and "marked done" harmless.
+ * which makes a crash between "Roofr confirmed" and "marked done" harmless. Delivery follows the
+ * store's one leased-queue protocol (leased-queue.ts): claim, renew, complete, fail, release.
  */
 import type { Selectable } from 'kysely';
-import {
-  claimRows,
-  completeRow,
-  countByStatus,
-  failRow,
-  releaseRow,
-  retryDeadRow,
-  type FailOptions,
-} from './leased-queue.js';
+import { createLeasedQueue, type FailOptions } from './leased-queue.js';
 import { clampPageSize, decodeIdCursor, toPage, type Page } from './paging.js';
 import type { OutboxTable, QueueStatus } from './schema.js';
 import { isoAt, type Executor, type StoreContext } from './store-context.js';
@@ -62,10 +55,12 @@ export interface OutboxRepo {
   enqueue(input: EnqueueInput, trx?: Executor): Promise<EnqueueResult>;
   /** Atomically leases up to `limit` due entries (and entries whose lease expired) to `owner`. */
   claimDue(owner: string, limit: number, leaseMs: number): Promise<OutboxEntry[]>;
-  /** Roofr confirmed: the entry is done. False if it was already done or is unknown. */
-  complete(id: number): Promise<boolean>;
-  /** Back to pending until nextAttemptAt, or dead after maxAttempts; null if not in flight. */
-  fail(id: number, error: string, nextAttemptAt: Date, options?: FailOptions): Promise<QueueStatus | null>;
+  /** The heartbeat: extends the leases `owner` still holds; returns those ids. */
+  renew(ids: readonly number[], owner: string, leaseMs: number): Promise<number[]>;
+  /** Roofr confirmed: the entry is done. False when `owner` no longer holds it. */
+  complete(id: number, owner: string): Promise<boolean>;
+  /** Back to pending until nextAttemptAt, or dead after maxAttempts; null when the owner lost it. */
+  fail(id: number, error: string, nextAttemptAt: Date, options: FailOptions): Promise<QueueStatus | null>;
   /** Returns a claimed but unstarted entry to the queue (no attempt counted); owner must hold it. */
   release(id: number, owner: string): Promise<boolean>;
   listDead(first: number, after?: string | null): Promise<Page<OutboxEntry>>;
@@ -101,6 +96,7 @@ function toEntry(row: Selectable<OutboxTable>): OutboxEntry {
 export function createOutboxRepo(ctx: StoreContext, options: { maxAttempts: number }): OutboxRepo {
   const { db } = ctx;
   const { maxAttempts } = options;
+  const queue = createLeasedQueue<number>(ctx, { table: 'outbox', orderBy: 'id', maxAttempts });
 
   async function findByIdempotencyKey(key: string, executor: Executor = db): Promise<OutboxEntry | null> {
     const row = await executor.selectFrom('outbox').selectAll().where('idempotency_key', '=', key).executeTakeFirst();
@@ -143,18 +139,20 @@ export function createOutboxRepo(ctx: StoreContext, options: { maxAttempts: numb
     },
 
     async claimDue(owner, limit, leaseMs) {
-      const ids = await claimRows(ctx, 'outbox', { owner, limit, leaseMs, maxAttempts });
+      const ids = await queue.claim(owner, limit, leaseMs);
       if (ids.length === 0) return [];
       const rows = await db.selectFrom('outbox').selectAll().where('id', 'in', ids).orderBy('id').execute();
       return rows.map(toEntry);
     },
 
-    complete: (id) => completeRow(ctx, 'outbox', id),
+    renew: (ids, owner, leaseMs) => queue.renew(ids, owner, leaseMs),
+
+    complete: (id, owner) => queue.complete(id, owner),
 
     fail: (id, error, nextAttemptAt, failOptions) =>
-      failRow(ctx, 'outbox', id, { error, nextAttemptAt, maxAttempts, ...failOptions }),
+      queue.fail(id, failOptions.owner, { error, nextAttemptAt, permanent: failOptions.permanent === true }),
 
-    release: (id, owner) => releaseRow(ctx, 'outbox', id, owner),
+    release: (id, owner) => queue.release(id, owner),
 
     async listDead(first, after) {
       const limit = clampPageSize(first);
@@ -169,14 +167,14 @@ export function createOutboxRepo(ctx: StoreContext, options: { maxAttempts: numb
       return toPage(rows.map(toEntry), limit, (entry) => String(entry.id));
     },
 
-    retryDead: (id) => retryDeadRow(ctx, 'outbox', id),
+    retryDead: (id) => queue.retryDead(id),
 
     async depth() {
-      const counts = await countByStatus(ctx, 'outbox');
+      const counts = await queue.counts();
       return counts.pending + counts.in_flight;
     },
 
-    counts: () => countByStatus(ctx, 'outbox'),
+    counts: () => queue.counts(),
 
     async get(id) {
       const row = await db.selectFrom('outbox').selectAll().where('id', '=', id).executeTakeFirst();

@@ -34,7 +34,10 @@
  * - api_keys          hashed client API keys with their locations and roles (JSON).
  * - secrets           key → encrypted value (e.g. Roofr credentials).
  * - sync_jobs         the sync engine's work queue (batch and contact runs), leased like the
- *                     outbox; id = the run's id, spec JSON.
+ *                     outbox; id = the run's id, spec JSON, next_attempt_at for backoff.
+ * The three queues (outbox, inbound_events, sync_jobs) share the columns status, attempts,
+ * next_attempt_at, last_error, lease_owner, lease_expires_at, updated_at, and one protocol over
+ * them (leased-queue.ts).
  */
 import type { Generated } from 'kysely';
 
@@ -171,13 +174,15 @@ export interface SecretsTable {
   updated_at: string;
 }
 
-/** Sync jobs, the store-backed work queue of the sync engine (src/sync/sync-jobs-repo.ts). */
+/** Sync jobs, the store-backed work queue of the sync engine (src/store/sync-jobs-repo.ts). */
 export interface SyncJobsTable {
   id: string;
   /** The job's SyncJobSpec as JSON. */
   spec: string;
   status: QueueStatus;
   attempts: number;
+  /** Due time (backoff after a failure). Added by 0004_sync_jobs_due; older rows got created_at. */
+  next_attempt_at: string;
   lease_owner: string | null;
   lease_expires_at: string | null;
   last_error: string | null;

@@ -9,7 +9,7 @@ import { sql, type Selectable } from 'kysely';
 import { z } from 'zod';
 import { clampPageSize, InvalidCursorError, toPage, type Page } from './paging.js';
 import type { SyncRunStatus, SyncRunsTable } from './schema.js';
-import { inTransaction, isoAt, type StoreContext } from './store-context.js';
+import { inTransaction, isoAt, type Executor, type StoreContext } from './store-context.js';
 
 export const SyncRunErrorSchema = z.object({
   message: z.string(),
@@ -64,7 +64,8 @@ export interface SyncRunProgress {
 }
 
 export interface SyncRunsRepo {
-  start(input: StartSyncRunInput): Promise<SyncRun>;
+  /** Records a running run; in the caller's transaction when given one (e.g. with its queued job). */
+  start(input: StartSyncRunInput, trx?: Executor): Promise<SyncRun>;
   /** Adds counts, appends errors (up to MAX_RUN_ERRORS) and moves the cursor of a run. */
   recordProgress(id: string, progress: SyncRunProgress): Promise<SyncRun | null>;
   /** Ends a running run; null when it is unknown or already finished. */
@@ -169,8 +170,8 @@ export function createSyncRunsRepo(ctx: StoreContext): SyncRunsRepo {
   }
 
   return {
-    async start(input) {
-      const row = await db
+    async start(input, trx) {
+      const row = await (trx ?? db)
         .insertInto('sync_runs')
         .values({
           id: input.id ?? randomUUID(),

@@ -2,21 +2,20 @@
  * Webhook receipts and the durable inbound queue. The HTTP handler verifies a webhook, then
  * `accept`s it: one transaction records the receipt (source, webhookId) and queues the event,
  * so a replayed webhookId is rejected for as long as receipts are kept and the handler can
- * answer 200 at once; a worker claims queued events with the same lease protocol as the outbox.
+ * answer 200 at once; a worker claims queued events with the store's one leased-queue protocol
+ * (leased-queue.ts), as the outbox does.
+ *
+ * The queue cap (WEBHOOK_QUEUE_MAX) is exact under concurrency: the depth is counted inside the
+ * accepting transaction, after a lock every capped accept takes (PostgreSQL: a transaction-scoped
+ * advisory lock per schema; SQLite: the file's write lock, taken by the receipt insert that comes
+ * first), so two accepts can never both see room for one more. An overloaded accept rolls back,
+ * receipt included: the sender's retry is not mistaken for a replay.
  */
-import type { Selectable } from 'kysely';
-import {
-  claimRows,
-  completeRow,
-  countByStatus,
-  failRow,
-  releaseRow,
-  retryDeadRow,
-  type FailOptions,
-} from './leased-queue.js';
+import { sql, type Selectable } from 'kysely';
+import { createLeasedQueue, type FailOptions } from './leased-queue.js';
 import { clampPageSize, decodeIdCursor, toPage, type Page } from './paging.js';
 import type { InboundEventsTable, QueueStatus, WebhookSource } from './schema.js';
-import { inTransaction, isoAt, type Executor, type StoreContext } from './store-context.js';
+import { isoAt, type Executor, type StoreContext } from './store-context.js';
 
 export interface InboundEvent {
   id: number;
@@ -44,19 +43,33 @@ export interface AcceptWebhookInput {
   payload: unknown;
 }
 
-export type AcceptWebhookResult = { accepted: true; event: InboundEvent } | { accepted: false; reason: 'duplicate' };
+export type AcceptWebhookResult =
+  | { accepted: true; event: InboundEvent }
+  | { accepted: false; reason: 'duplicate' }
+  | { accepted: false; reason: 'overloaded'; depth: number };
+
+export interface AcceptOptions {
+  /** Refuse (nothing recorded) when this many events are already waiting (pending or in flight). */
+  queueMax?: number;
+}
 
 export interface WebhooksRepo {
-  /** Records the receipt and queues the event atomically; a known webhookId is a duplicate. */
-  accept(input: AcceptWebhookInput, trx?: Executor): Promise<AcceptWebhookResult>;
+  /**
+   * Records the receipt and queues the event atomically; a known webhookId is a duplicate; with
+   * `queueMax`, a full queue refuses it ("overloaded") exactly, whatever the concurrency.
+   */
+  accept(input: AcceptWebhookInput, options?: AcceptOptions): Promise<AcceptWebhookResult>;
   /** Records a receipt only; false when the webhookId was seen before (a replay). */
   recordReceipt(source: WebhookSource, webhookId: string, trx?: Executor): Promise<boolean>;
   hasReceipt(source: WebhookSource, webhookId: string): Promise<boolean>;
   /** Forgets receipts older than `before` (keep them longer than any replay window). */
   purgeReceipts(before: Date): Promise<number>;
   claimEvents(owner: string, limit: number, leaseMs: number): Promise<InboundEvent[]>;
-  completeEvent(id: number): Promise<boolean>;
-  failEvent(id: number, error: string, nextAttemptAt: Date, options?: FailOptions): Promise<QueueStatus | null>;
+  /** The heartbeat: extends the leases `owner` still holds; returns those ids. */
+  renewEvents(ids: readonly number[], owner: string, leaseMs: number): Promise<number[]>;
+  /** False when `owner` no longer holds the event (its lease passed to another worker). */
+  completeEvent(id: number, owner: string): Promise<boolean>;
+  failEvent(id: number, error: string, nextAttemptAt: Date, options: FailOptions): Promise<QueueStatus | null>;
   releaseEvent(id: number, owner: string): Promise<boolean>;
   listDeadEvents(first: number, after?: string | null): Promise<Page<InboundEvent>>;
   retryDeadEvent(id: number): Promise<boolean>;
@@ -64,6 +77,13 @@ export interface WebhooksRepo {
   eventDepth(): Promise<number>;
   eventCounts(): Promise<Record<QueueStatus, number>>;
   readonly maxAttempts: number;
+}
+
+/** Thrown inside the accepting transaction to roll it back (receipt included). */
+class QueueFull extends Error {
+  constructor(readonly depth: number) {
+    super(`the inbound queue holds ${depth} events`);
+  }
 }
 
 function toEvent(row: Selectable<InboundEventsTable>): InboundEvent {
@@ -88,6 +108,7 @@ function toEvent(row: Selectable<InboundEventsTable>): InboundEvent {
 export function createWebhooksRepo(ctx: StoreContext, options: { maxAttempts: number }): WebhooksRepo {
   const { db } = ctx;
   const { maxAttempts } = options;
+  const queue = createLeasedQueue<number>(ctx, { table: 'inbound_events', orderBy: 'id', maxAttempts });
 
   async function recordReceipt(source: WebhookSource, webhookId: string, executor: Executor): Promise<boolean> {
     const inserted = await executor
@@ -99,36 +120,63 @@ export function createWebhooksRepo(ctx: StoreContext, options: { maxAttempts: nu
     return inserted !== undefined;
   }
 
+  /** Events still to process: pending plus in flight. */
+  async function waitingEvents(executor: Executor): Promise<number> {
+    const row = await executor
+      .selectFrom('inbound_events')
+      .select((eb) => eb.fn.countAll<string | number>().as('n'))
+      .where('status', 'in', ['pending', 'in_flight'])
+      .executeTakeFirstOrThrow();
+    return Number(row.n);
+  }
+
+  async function insertEvent(input: AcceptWebhookInput, payload: string, executor: Executor): Promise<InboundEvent> {
+    const nowIso = isoAt(ctx.now());
+    const row = await executor
+      .insertInto('inbound_events')
+      .values({
+        source: input.source,
+        webhook_id: input.webhookId,
+        location_id: input.locationId,
+        event_type: input.eventType,
+        payload,
+        attempts: 0,
+        next_attempt_at: nowIso,
+        last_error: null,
+        status: 'pending',
+        lease_owner: null,
+        lease_expires_at: null,
+        received_at: nowIso,
+        updated_at: nowIso,
+      })
+      .returningAll()
+      .executeTakeFirstOrThrow();
+    return toEvent(row);
+  }
+
   return {
     maxAttempts,
 
-    accept(input, trx) {
+    async accept(input, acceptOptions = {}) {
       const payload = JSON.stringify(input.payload);
       if (payload === undefined) throw new TypeError(`webhook ${input.webhookId} payload is not JSON-serialisable`);
-      return inTransaction(trx ?? db, async (tx): Promise<AcceptWebhookResult> => {
-        if (!(await recordReceipt(input.source, input.webhookId, tx))) return { accepted: false, reason: 'duplicate' };
-        const nowIso = isoAt(ctx.now());
-        const row = await tx
-          .insertInto('inbound_events')
-          .values({
-            source: input.source,
-            webhook_id: input.webhookId,
-            location_id: input.locationId,
-            event_type: input.eventType,
-            payload,
-            attempts: 0,
-            next_attempt_at: nowIso,
-            last_error: null,
-            status: 'pending',
-            lease_owner: null,
-            lease_expires_at: null,
-            received_at: nowIso,
-            updated_at: nowIso,
-          })
-          .returningAll()
-          .executeTakeFirstOrThrow();
-        return { accepted: true, event: toEvent(row) };
-      });
+      const { queueMax } = acceptOptions;
+      try {
+        return await db.transaction().execute(async (tx): Promise<AcceptWebhookResult> => {
+          if (queueMax !== undefined && ctx.dialect === 'postgres')
+            await sql`select pg_advisory_xact_lock(hashtext(current_schema() || '.inbound_events.accept'))`.execute(tx);
+          if (!(await recordReceipt(input.source, input.webhookId, tx)))
+            return { accepted: false, reason: 'duplicate' };
+          if (queueMax !== undefined) {
+            const depth = await waitingEvents(tx);
+            if (depth >= queueMax) throw new QueueFull(depth);
+          }
+          return { accepted: true, event: await insertEvent(input, payload, tx) };
+        });
+      } catch (error) {
+        if (error instanceof QueueFull) return { accepted: false, reason: 'overloaded', depth: error.depth };
+        throw error;
+      }
     },
 
     recordReceipt: (source, webhookId, trx) => recordReceipt(source, webhookId, trx ?? db),
@@ -152,18 +200,20 @@ export function createWebhooksRepo(ctx: StoreContext, options: { maxAttempts: nu
     },
 
     async claimEvents(owner, limit, leaseMs) {
-      const ids = await claimRows(ctx, 'inbound_events', { owner, limit, leaseMs, maxAttempts });
+      const ids = await queue.claim(owner, limit, leaseMs);
       if (ids.length === 0) return [];
       const rows = await db.selectFrom('inbound_events').selectAll().where('id', 'in', ids).orderBy('id').execute();
       return rows.map(toEvent);
     },
 
-    completeEvent: (id) => completeRow(ctx, 'inbound_events', id),
+    renewEvents: (ids, owner, leaseMs) => queue.renew(ids, owner, leaseMs),
+
+    completeEvent: (id, owner) => queue.complete(id, owner),
 
     failEvent: (id, error, nextAttemptAt, failOptions) =>
-      failRow(ctx, 'inbound_events', id, { error, nextAttemptAt, maxAttempts, ...failOptions }),
+      queue.fail(id, failOptions.owner, { error, nextAttemptAt, permanent: failOptions.permanent === true }),
 
-    releaseEvent: (id, owner) => releaseRow(ctx, 'inbound_events', id, owner),
+    releaseEvent: (id, owner) => queue.release(id, owner),
 
     async listDeadEvents(first, after) {
       const limit = clampPageSize(first);
@@ -178,13 +228,10 @@ export function createWebhooksRepo(ctx: StoreContext, options: { maxAttempts: nu
       return toPage(rows.map(toEvent), limit, (event) => String(event.id));
     },
 
-    retryDeadEvent: (id) => retryDeadRow(ctx, 'inbound_events', id),
+    retryDeadEvent: (id) => queue.retryDead(id),
 
-    async eventDepth() {
-      const counts = await countByStatus(ctx, 'inbound_events');
-      return counts.pending + counts.in_flight;
-    },
+    eventDepth: () => waitingEvents(db),
 
-    eventCounts: () => countByStatus(ctx, 'inbound_events'),
+    eventCounts: () => queue.counts(),
   };
 }

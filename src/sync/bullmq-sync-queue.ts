@@ -1,12 +1,21 @@
 /**
- * Sync jobs on BullMQ (REDIS_URL set): every replica enqueues to and consumes from one Redis
- * queue, and BullMQ hands each job to one worker (its lock is renewed while the job runs; a
- * worker that dies lets the job stall back to another). The job id is the run id, so enqueueing
- * the same run twice (e.g. the schedule firing on every replica) queues it once.
+ * Sync jobs on BullMQ, the opt-in alternative to the store queue (SYNC_QUEUE=bullmq with
+ * REDIS_URL): every replica enqueues to and consumes from one Redis queue, and BullMQ hands each
+ * job to one worker. Its lock plays the lease: it lasts QUEUE_LEASE_MS, BullMQ renews it while
+ * the job runs and looks for stalled jobs every half lease, so a killed worker's job goes back
+ * to another within seconds, as with the store queue. The job id is the run id, so enqueueing the
+ * same run twice (e.g. the schedule firing on every replica) queues it once.
+ *
+ * Bounded when Redis is down: the enqueueing connection keeps no offline queue and retries a
+ * command once, and `enqueue` gives up after `timeoutMs` with DependencyUnavailableError
+ * ('redis'), so startSync answers UNAVAILABLE_DEPENDENCY instead of waiting for Redis forever
+ * (BullMQ's own connections wait without limit, which its blocking worker needs).
  */
 import { Queue, Worker } from 'bullmq';
 import { Redis } from 'ioredis';
-import { SyncJobSpecSchema } from './sync-jobs-repo.js';
+import { DependencyUnavailableError } from '../domain/dependency-unavailable.js';
+import { DEFAULT_LEASE_MS } from '../store/leased-queue.js';
+import { SyncJobSpecSchema, SYNC_JOB_MAX_ATTEMPTS } from '../store/sync-jobs-repo.js';
 import type { SyncJobHandler, SyncJobQueue } from './sync-job-queue.js';
 
 export interface BullmqQueueOptions {
@@ -14,31 +23,73 @@ export interface BullmqQueueOptions {
   /** Default "sync-jobs"; tests use a unique name. */
   queueName?: string;
   concurrency?: number;
+  /** QUEUE_LEASE_MS: the job lock's duration. */
+  leaseMs?: number;
+  /** DEPENDENCY_TIMEOUT_MS: longest an enqueue may wait for Redis. */
+  timeoutMs?: number;
   onError?: (error: unknown) => void;
+}
+
+const DEFAULT_ENQUEUE_TIMEOUT_MS = 3000;
+
+/** Rejects with `onTimeout()` when `work` has not settled within `ms`. */
+function within<T>(work: Promise<T>, ms: number, onTimeout: () => Error): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_resolve, reject) => {
+    timer = setTimeout(() => reject(onTimeout()), ms);
+  });
+  return Promise.race([work, timeout]).finally(() => clearTimeout(timer));
 }
 
 export function createBullmqSyncJobQueue(options: BullmqQueueOptions): SyncJobQueue {
   const name = options.queueName ?? 'sync-jobs';
-  // BullMQ workers need blocking connections without a retry limit per request.
-  const queueConnection = new Redis(options.redisUrl, { maxRetriesPerRequest: null });
+  const leaseMs = options.leaseMs ?? DEFAULT_LEASE_MS;
+  const timeoutMs = options.timeoutMs ?? DEFAULT_ENQUEUE_TIMEOUT_MS;
+  // Not a blocking connection (only the worker's is): it may fail fast instead of queueing
+  // commands while Redis is away.
+  const queueConnection = new Redis(options.redisUrl, {
+    maxRetriesPerRequest: 1,
+    enableOfflineQueue: false,
+    connectTimeout: timeoutMs,
+  });
+  // An unreachable Redis is reported by the enqueue that needed it; no unhandled 'error' events.
+  queueConnection.on('error', () => undefined);
   const queue = new Queue(name, { connection: queueConnection });
+  queue.on('error', (error) => options.onError?.(error));
   let worker: Worker | null = null;
   let workerConnection: Redis | null = null;
   let closed = false;
 
   return {
     kind: 'bullmq',
+    joinsStoreTransactions: false,
     async enqueue(spec) {
-      await queue.add(spec.kind, spec, {
+      const add = queue.add(spec.kind, spec, {
         jobId: spec.runId.replace(/:/g, '_'),
         removeOnComplete: 1000,
         removeOnFail: 1000,
         attempts: 5,
         backoff: { type: 'exponential', delay: 1000 },
       });
+      try {
+        await within(
+          add,
+          timeoutMs,
+          () =>
+            new DependencyUnavailableError('redis', `the sync job queue (Redis) did not answer within ${timeoutMs} ms`),
+        );
+      } catch (error) {
+        // A late answer must not surface as an unhandled rejection.
+        add.catch(() => undefined);
+        if (error instanceof DependencyUnavailableError) throw error;
+        throw new DependencyUnavailableError('redis', `the sync job queue (Redis) refused the job: ${String(error)}`, {
+          cause: error,
+        });
+      }
     },
     consume(handler: SyncJobHandler) {
       if (worker !== null) return;
+      // BullMQ workers need blocking connections without a retry limit per request.
       workerConnection = new Redis(options.redisUrl, { maxRetriesPerRequest: null });
       worker = new Worker(
         name,
@@ -46,14 +97,22 @@ export function createBullmqSyncJobQueue(options: BullmqQueueOptions): SyncJobQu
           const spec = SyncJobSpecSchema.parse(job.data);
           await handler(spec, { keepGoing: async () => !closed });
         },
-        { connection: workerConnection, concurrency: options.concurrency ?? 1 },
+        {
+          connection: workerConnection,
+          concurrency: options.concurrency ?? 1,
+          lockDuration: leaseMs,
+          stalledInterval: Math.max(1000, Math.floor(leaseMs / 2)),
+          // A stall is a dead worker, not a failed job: resume it as often as the store queue would.
+          maxStalledCount: SYNC_JOB_MAX_ATTEMPTS,
+        },
       );
       worker.on('error', (error) => options.onError?.(error));
     },
     async close() {
       closed = true;
       await worker?.close();
-      await queue.close();
+      // Closing waits for Redis; a Redis that is gone must not hold the shutdown.
+      await within(queue.close(), timeoutMs, () => new Error('closing the queue timed out')).catch(() => undefined);
       queueConnection.disconnect();
       workerConnection?.disconnect();
     },

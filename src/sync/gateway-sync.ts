@@ -1,8 +1,10 @@
 /**
  * The sync engine inside the gateway process: the webhook routes (POST /webhooks/ghl,
- * /webhooks/roofr), the engine with its webhook worker, job worker (store queue, or BullMQ when
- * REDIS_URL is set) and nightly schedule, and the GraphQL sync service. The gateway calls this
- * after the write path is up (it reuses its store, Roofr port and push service).
+ * /webhooks/roofr[/:locationId]), the engine with its webhook worker, job worker (the store
+ * queue, or BullMQ with SYNC_QUEUE=bullmq) and nightly schedule, and the GraphQL sync service.
+ * The gateway calls this after the write path is up (it reuses its store, Roofr port and push
+ * service). Roofr events find their location through roofr-event-location.ts: the configured
+ * location, else (OAuth) the URL's installed location, the records' links or the only install.
  */
 import type { Router } from 'express';
 import type { Logger } from 'pino';
@@ -16,6 +18,7 @@ import type { Store } from '../store/open-store.js';
 import { createBullmqSyncJobQueue } from './bullmq-sync-queue.js';
 import { parseEventTasks } from './event-tasks.js';
 import type { GhlEventHandlerDeps } from './ghl-event-handler.js';
+import { createRoofrEventLocations, installedLocationsFrom, type InstallRegistry } from './roofr-event-location.js';
 import type { RoofrPush } from './roofr-push.js';
 import { createSyncEngine, type SyncEngine } from './sync-engine.js';
 import type { SyncService } from './sync-service.js';
@@ -32,6 +35,8 @@ export interface GatewaySyncDeps {
   demoWebhookKeys?: { rsaPem: string; ed25519Pem: string };
   invalidate?: GhlEventHandlerDeps['invalidate'];
   installs?: GhlEventHandlerDeps['installs'];
+  /** OAuth mode: the token vault, which knows the locations the app is installed for. */
+  installRegistry?: InstallRegistry;
 }
 
 export interface GatewaySync {
@@ -43,6 +48,11 @@ export interface GatewaySync {
 
 export async function startGatewaySync(config: Config, deps: GatewaySyncDeps): Promise<GatewaySync> {
   const logger = deps.logger.child({ component: 'sync' });
+  const roofrLocations = createRoofrEventLocations({
+    defaultLocationId: deps.locationId,
+    links: deps.store.links,
+    ...(deps.installRegistry ? { installedLocations: installedLocationsFrom(deps.installRegistry) } : {}),
+  });
   const engine = await createSyncEngine({
     ghl: deps.ghl,
     roofr: deps.roofr,
@@ -53,13 +63,17 @@ export async function startGatewaySync(config: Config, deps: GatewaySyncDeps): P
     pageSize: config.SYNC_PAGE_SIZE,
     eventTasks: parseEventTasks(config.SYNC_EVENT_TASKS),
     pollMs: config.SYNC_WORKER_POLL_MS,
+    leaseMs: config.QUEUE_LEASE_MS,
+    roofrLocations,
     schedule: { expression: config.SYNC_SCHEDULE, timezone: config.SYNC_TIMEZONE },
     logger,
-    ...(config.REDIS_URL !== undefined
+    ...(config.SYNC_QUEUE === 'bullmq' && config.REDIS_URL !== undefined
       ? {
           jobQueue: createBullmqSyncJobQueue({
             redisUrl: config.REDIS_URL,
             queueName: config.SYNC_QUEUE_NAME,
+            leaseMs: config.QUEUE_LEASE_MS,
+            timeoutMs: config.DEPENDENCY_TIMEOUT_MS,
             onError: (error) => logger.error({ err: error }, 'sync job queue error'),
           }),
         }
@@ -75,7 +89,7 @@ export async function startGatewaySync(config: Config, deps: GatewaySyncDeps): P
     webhooks: deps.store.webhooks,
     ghlVerifier: createGhlSignatureVerifier(keys),
     roofrSecret: config.ROOFR_WEBHOOK_SECRET,
-    roofrLocationId: deps.locationId,
+    roofrLocations,
     queueMax: config.WEBHOOK_QUEUE_MAX,
     onAccepted: () => engine.nudge(),
     logger,

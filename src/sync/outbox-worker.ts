@@ -6,7 +6,12 @@
  * under the same idempotency key, which Roofr (or the adapter) uses to not write twice.
  * A failure schedules a retry with capped exponential backoff and jitter; after the store's
  * max attempts, or at once for a permanent failure, the entry becomes a dead letter.
+ * Leases are short (QUEUE_LEASE_MS) and a heartbeat renews them while the batch is worked, so a
+ * killed worker's entries are delivered by another within one lease. A worker whose lease passed
+ * to another starts no further delivery of that entry and cannot mark it (leased-queue.ts).
  */
+import { createLeaseHeartbeat } from '../store/lease-heartbeat.js';
+import { DEFAULT_LEASE_MS } from '../store/leased-queue.js';
 import type { OutboxEntry, OutboxRepo } from '../store/outbox-repo.js';
 import { backoffDelayMs, DEFAULT_BACKOFF, type BackoffPolicy } from './outbox-backoff.js';
 
@@ -26,7 +31,7 @@ export interface WorkerLogger {
   error(fields: Record<string, unknown>, message: string): void;
 }
 
-export type OutboxQueue = Pick<OutboxRepo, 'claimDue' | 'complete' | 'fail' | 'release'>;
+export type OutboxQueue = Pick<OutboxRepo, 'claimDue' | 'renew' | 'complete' | 'fail' | 'release'>;
 
 export interface OutboxWorkerOptions {
   store: { outbox: OutboxQueue };
@@ -40,7 +45,7 @@ export interface OutboxWorkerOptions {
   logger?: WorkerLogger;
   /** Entries claimed per poll; default 10. */
   batchSize?: number;
-  /** Lease per claim; longer than a handler can take. Default 60000. */
+  /** Lease per claim, renewed by a heartbeat every quarter of it (QUEUE_LEASE_MS). */
   leaseMs?: number;
   /** Failures that go straight to the dead letters; default: PermanentDeliveryError. */
   isPermanent?: (error: unknown) => boolean;
@@ -57,6 +62,8 @@ export interface DrainResult {
   unmarked: number;
   /** Claimed but handed back unstarted because the worker is stopping. */
   released: number;
+  /** Claimed, then the lease passed to another worker: left to it (not delivered or not marked here). */
+  lost: number;
 }
 
 export interface OutboxWorker {
@@ -93,7 +100,7 @@ export function createOutboxWorker(options: OutboxWorkerOptions): OutboxWorker {
   const backoff = options.backoff ?? DEFAULT_BACKOFF;
   const logger = options.logger ?? silentLogger;
   const batchSize = options.batchSize ?? 10;
-  const leaseMs = options.leaseMs ?? 60_000;
+  const leaseMs = options.leaseMs ?? DEFAULT_LEASE_MS;
   const isPermanent = options.isPermanent ?? ((error: unknown) => error instanceof PermanentDeliveryError);
   const now = options.now ?? (() => new Date());
   const random = options.random ?? Math.random;
@@ -155,9 +162,17 @@ export function createOutboxWorker(options: OutboxWorkerOptions): OutboxWorker {
       return;
     }
     try {
-      await store.outbox.complete(entry.id);
-      result.completed += 1;
-      logger.debug({ outboxId: entry.id, kind: entry.kind }, 'outbox entry delivered');
+      if (await store.outbox.complete(entry.id, owner)) {
+        result.completed += 1;
+        logger.debug({ outboxId: entry.id, kind: entry.kind }, 'outbox entry delivered');
+      } else {
+        // The new holder redelivers with the same idempotency key: Roofr answers it from its store.
+        result.lost += 1;
+        logger.warn(
+          { outboxId: entry.id, kind: entry.kind },
+          'outbox entry delivered after its lease passed to another worker; that worker completes it',
+        );
+      }
     } catch (storeError) {
       // Roofr has it, we could not record that: redelivered under the same idempotency key.
       result.unmarked += 1;
@@ -169,17 +184,49 @@ export function createOutboxWorker(options: OutboxWorkerOptions): OutboxWorker {
   }
 
   async function drain(): Promise<DrainResult> {
-    const result: DrainResult = { claimed: 0, completed: 0, retried: 0, dead: 0, unmarked: 0, released: 0 };
+    const result: DrainResult = {
+      claimed: 0,
+      completed: 0,
+      retried: 0,
+      dead: 0,
+      unmarked: 0,
+      released: 0,
+      lost: 0,
+    };
+    const claimedAt = now().getTime();
     const entries = await store.outbox.claimDue(owner, batchSize, leaseMs);
     result.claimed = entries.length;
-    for (const [index, entry] of entries.entries()) {
-      if (stopping) {
-        for (const unstarted of entries.slice(index)) {
-          if (await store.outbox.release(unstarted.id, owner).catch(() => false)) result.released += 1;
+    if (entries.length === 0) return result;
+    const heartbeat = createLeaseHeartbeat<number>({
+      renew: (ids) => store.outbox.renew(ids, owner, leaseMs),
+      leaseMs,
+      now: () => now().getTime(),
+      onLost: (id) => logger.warn({ outboxId: id }, 'outbox lease lost to another worker; it delivers the entry'),
+      onError: (error) =>
+        logger.warn({ err: describeError(error) }, 'could not renew outbox leases; retrying at the next beat'),
+    });
+    heartbeat.hold(
+      entries.map((entry) => entry.id),
+      claimedAt,
+    );
+    try {
+      for (const [index, entry] of entries.entries()) {
+        if (stopping) {
+          for (const unstarted of entries.slice(index)) {
+            if (await store.outbox.release(unstarted.id, owner).catch(() => false)) result.released += 1;
+          }
+          break;
         }
-        break;
+        // Between steps: an entry whose lease passed to another worker is that worker's now.
+        if (!heartbeat.holds(entry.id)) {
+          result.lost += 1;
+          continue;
+        }
+        await deliver(entry, result);
+        heartbeat.drop(entry.id);
       }
-      await deliver(entry, result);
+    } finally {
+      heartbeat.stop();
     }
     return result;
   }

@@ -2,6 +2,9 @@
  * The sync engine: composes the triggers (webhook queue worker, job queue worker, schedule,
  * manual calls) over the batch pipeline, the event handlers and the write path's RoofrPush.
  * The composition root (gateway.ts) builds one; the CLI builds one for a single run.
+ * startSync records the run and queues its job atomically with the store queue (one
+ * transaction); with BullMQ, a job Redis would not take in time fails the run and throws
+ * DependencyUnavailableError, so no run stays RUNNING without a job behind it.
  */
 import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
@@ -17,8 +20,9 @@ import type { GhlEventHandlerDeps } from './ghl-event-handler.js';
 import { drainInboundOnce, type InboundWorkerDeps } from './inbound-worker.js';
 import type { RoofrPush } from './roofr-push.js';
 import { describeError, logEntry } from './run-tally.js';
+import type { SyncJobSpec } from '../store/sync-jobs-repo.js';
+import type { RoofrEventLocations } from './roofr-event-location.js';
 import { createStoreSyncJobQueue, type SyncJobHandler, type SyncJobQueue } from './sync-job-queue.js';
-import { createSyncJobsRepo, type SyncJobSpec } from './sync-jobs-repo.js';
 import { scheduleSync, type SyncSchedule } from './sync-schedule.js';
 
 export interface SyncEngineLogger {
@@ -32,14 +36,18 @@ export interface SyncEngineDeps {
   roofr: RoofrPort;
   push: RoofrPush;
   mapping: Mapping;
-  store: Pick<Store, 'db' | 'links' | 'hashes' | 'webhooks' | 'syncRuns' | 'cursors' | 'outbox'>;
+  store: Pick<Store, 'db' | 'links' | 'hashes' | 'webhooks' | 'syncRuns' | 'syncJobs' | 'cursors' | 'outbox'>;
   /** The default location: manual syncs without one and Roofr events belong to it. */
   locationId: string;
   pageSize: number;
   eventTasks: EventTasks;
-  /** Default: the store queue. Pass createBullmqSyncJobQueue(...) when REDIS_URL is set. */
+  /** Default: the store queue. Pass createBullmqSyncJobQueue(...) for SYNC_QUEUE=bullmq. */
   jobQueue?: SyncJobQueue;
   pollMs?: number;
+  /** QUEUE_LEASE_MS: the lease of claimed webhook events and (store) sync jobs. */
+  leaseMs?: number;
+  /** Where Roofr events queued without a location belong (OAuth mode; see roofr-event-location.ts). */
+  roofrLocations?: RoofrEventLocations;
   schedule?: { expression: string; timezone: string };
   invalidate?: GhlEventHandlerDeps['invalidate'];
   installs?: GhlEventHandlerDeps['installs'];
@@ -89,12 +97,16 @@ export interface SyncEngine {
 export async function createSyncEngine(deps: SyncEngineDeps): Promise<SyncEngine> {
   const owner = deps.owner ?? `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`;
   const pollMs = deps.pollMs ?? 500;
+  const onLeaseLost = (kind: string) => (id: string | number) =>
+    deps.logger?.warn({ id, kind }, 'lease lost to another worker (this one stalled); the work resumes there');
   const jobQueue =
     deps.jobQueue ??
-    createStoreSyncJobQueue(createSyncJobsRepo(deps.store.db), {
+    createStoreSyncJobQueue(deps.store.syncJobs, {
       owner,
       pollMs,
+      ...(deps.leaseMs !== undefined ? { leaseMs: deps.leaseMs } : {}),
       onError: (error) => deps.logger?.error({ err: error }, 'sync job failed'),
+      onLeaseLost: onLeaseLost('sync job'),
     });
   const { store } = deps;
   const batchDeps = {
@@ -108,6 +120,10 @@ export async function createSyncEngine(deps: SyncEngineDeps): Promise<SyncEngine
     webhooks: store.webhooks,
     syncRuns: store.syncRuns,
     owner,
+    ...(deps.leaseMs !== undefined ? { leaseMs: deps.leaseMs } : {}),
+    ...(deps.roofrLocations ? { roofrLocations: deps.roofrLocations } : {}),
+    onLeaseLost: onLeaseLost('webhook event'),
+    stopping: () => stopped,
     ghlHandler: {
       ghl: deps.ghl,
       push: deps.push,
@@ -215,20 +231,40 @@ export async function createSyncEngine(deps: SyncEngineDeps): Promise<SyncEngine
 
   async function startSync(input: StartSyncInput): Promise<SyncRun> {
     const locationId = input.locationId ?? deps.locationId;
-    const run = await store.syncRuns.start({
-      ...(input.runId !== undefined ? { id: input.runId } : {}),
+    const runInput = {
+      id: input.runId ?? randomUUID(),
       trigger: input.trigger ?? 'manual',
       locationId,
       businessId: input.businessId ?? null,
       mode: input.mode,
-    });
-    await jobQueue.enqueue({
+    };
+    const job: SyncJobSpec = {
       kind: 'batch',
-      runId: run.id,
+      runId: runInput.id,
       locationId,
-      businessId: input.businessId ?? null,
+      businessId: runInput.businessId,
       mode: input.mode,
-    });
+    };
+    if (jobQueue.joinsStoreTransactions) {
+      return store.db.transaction().execute(async (trx) => {
+        const run = await store.syncRuns.start(runInput, trx);
+        await jobQueue.enqueue(job, trx);
+        return run;
+      });
+    }
+    const run = await store.syncRuns.start(runInput);
+    try {
+      await jobQueue.enqueue(job);
+    } catch (error) {
+      await store.syncRuns
+        .finish(run.id, {
+          status: 'failed',
+          counts: {},
+          errors: [logEntry('QUEUE_UNAVAILABLE', `the run could not be queued: ${describeError(error)}`)],
+        })
+        .catch(() => undefined);
+      throw error;
+    }
     return run;
   }
 

@@ -1,12 +1,24 @@
 /**
- * The work queue sync jobs go through. Default: rows in the state store claimed under a lease
- * (sync-jobs-repo.ts), polled by each process. With REDIS_URL: BullMQ (bullmq-sync-queue.ts), so
- * several replicas share the work and each job is processed once.
+ * The work queue sync jobs go through, and its default: rows of the state store
+ * (src/store/sync-jobs-repo.ts) under the store's one leased-queue protocol, polled by every
+ * process. It is the default even with REDIS_URL set (SYNC_QUEUE=store): on PostgreSQL its
+ * claims use SKIP LOCKED, so replicas share it and each job runs once; the job is queued in the
+ * same transaction as its run record (never a run without a job, or the reverse); and startSync
+ * keeps working while Redis is down. BullMQ (bullmq-sync-queue.ts) is the opt-in alternative
+ * behind the same interface (SYNC_QUEUE=bullmq).
+ *
+ * A claimed job's lease is short and renewed by a heartbeat while it runs; `keepGoing` turns
+ * false once the lease is lost (or the queue is closing), and the batch stops between pages.
+ * After the handler: done; released (due again at once, no attempt spent) when the queue is
+ * closing; left alone when the lease passed to another worker; otherwise failed with backoff.
  */
-import type { SyncJobSpec, SyncJobsRepo } from './sync-jobs-repo.js';
+import { createLeaseHeartbeat } from '../store/lease-heartbeat.js';
+import { DEFAULT_LEASE_MS } from '../store/leased-queue.js';
+import type { Executor } from '../store/store-context.js';
+import type { SyncJobSpec, SyncJobsRepo } from '../store/sync-jobs-repo.js';
 
 export interface JobControl {
-  /** False once this consumer lost the job (lease lapsed): stop between pages. */
+  /** False once this consumer lost the job (lease lapsed) or is stopping: stop between pages. */
   keepGoing(): Promise<boolean>;
 }
 
@@ -14,7 +26,14 @@ export type SyncJobHandler = (spec: SyncJobSpec, control: JobControl) => Promise
 
 export interface SyncJobQueue {
   readonly kind: 'store' | 'bullmq';
-  enqueue(spec: SyncJobSpec): Promise<void>;
+  /**
+   * Queues the job durably, bounded in time: a backend that does not answer throws
+   * DependencyUnavailableError. `trx`: the caller's store transaction, which the store queue
+   * joins (`joinsStoreTransactions`); other queues ignore it.
+   */
+  enqueue(spec: SyncJobSpec, trx?: Executor): Promise<void>;
+  /** True when `enqueue(spec, trx)` commits or rolls back with the caller's transaction. */
+  readonly joinsStoreTransactions: boolean;
   /** Starts consuming; the handler runs once per job across every consumer. */
   consume(handler: SyncJobHandler): void;
   /** Runs what is due now (store queue; tests and the CLI); resolves with the jobs run. */
@@ -25,29 +44,64 @@ export interface SyncJobQueue {
 export interface StoreQueueOptions {
   owner: string;
   pollMs: number;
-  /** A lease longer than one page takes; renewed after every page. */
+  /** QUEUE_LEASE_MS: the lease of a claimed job, renewed every quarter of it while it runs. */
   leaseMs?: number;
   onError?: (error: unknown) => void;
+  /** The job's lease passed to another worker (this one stalled); it resumes there. */
+  onLeaseLost?: (jobId: string) => void;
+  now?: () => number;
 }
 
-export function createStoreSyncJobQueue(repo: SyncJobsRepo, options: StoreQueueOptions): SyncJobQueue {
-  const leaseMs = options.leaseMs ?? 120_000;
+/** Retry delay after the n-th failed claim: 1 s, 2 s, 4 s … capped at 5 minutes. */
+function backoffMs(attempts: number): number {
+  return Math.min(300_000, 1000 * 2 ** Math.max(0, attempts - 1));
+}
+
+function message(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
+
+export function createStoreSyncJobQueue(
+  repo: Pick<SyncJobsRepo, 'enqueue' | 'claim' | 'renew' | 'complete' | 'fail' | 'release'>,
+  options: StoreQueueOptions,
+): SyncJobQueue {
+  const leaseMs = options.leaseMs ?? DEFAULT_LEASE_MS;
+  const now = options.now ?? Date.now;
+  const { owner } = options;
   let timer: NodeJS.Timeout | null = null;
   let stopped = false;
   let busy: Promise<unknown> = Promise.resolve();
 
   async function runOne(handler: SyncJobHandler): Promise<boolean> {
-    const job = await repo.claim(options.owner, leaseMs);
+    const claimedAt = now();
+    const job = await repo.claim(owner, leaseMs);
     if (job === null) return false;
-    const control: JobControl = {
-      keepGoing: async () => !stopped && (await repo.renew(job.id, options.owner, leaseMs)),
-    };
+    const heartbeat = createLeaseHeartbeat<string>({
+      renew: (ids) => repo.renew(ids, owner, leaseMs),
+      leaseMs,
+      now,
+      ...(options.onLeaseLost ? { onLost: options.onLeaseLost } : {}),
+      ...(options.onError ? { onError: options.onError } : {}),
+    });
+    heartbeat.hold([job.id], claimedAt);
+    const control: JobControl = { keepGoing: async () => !stopped && heartbeat.holds(job.id) };
     try {
       await handler(job.spec, control);
-      await repo.complete(job.id);
+      if (!(await repo.complete(job.id, owner))) options.onLeaseLost?.(job.id);
     } catch (error) {
-      await repo.fail(job.id, error instanceof Error ? error.message : String(error), false);
-      options.onError?.(error);
+      if (!heartbeat.holds(job.id)) {
+        // Another worker holds it now and resumes the run from its checkpoint.
+      } else if (stopped) {
+        await repo.release(job.id, owner);
+      } else {
+        await repo.fail(job.id, owner, {
+          error: message(error),
+          nextAttemptAt: new Date(now() + backoffMs(job.attempts)),
+        });
+        options.onError?.(error);
+      }
+    } finally {
+      heartbeat.stop();
     }
     return true;
   }
@@ -60,7 +114,8 @@ export function createStoreSyncJobQueue(repo: SyncJobsRepo, options: StoreQueueO
 
   return {
     kind: 'store',
-    enqueue: (spec) => repo.enqueue(spec),
+    joinsStoreTransactions: true,
+    enqueue: (spec, trx) => repo.enqueue(spec, trx),
     consume(handler) {
       const tick = (): void => {
         busy = drainOnce(handler)

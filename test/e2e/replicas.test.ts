@@ -1,6 +1,7 @@
 /**
  * The docker-compose topology without Docker: two gateway PROCESSES (src/main.ts) on their own
- * ports sharing Redis (cache, rate budget, sync job queue) and PostgreSQL (state), in front of
+ * ports sharing Redis (cache, rate budget) and PostgreSQL (state, and the queues: sync jobs are
+ * claimed there with SKIP LOCKED, SYNC_QUEUE's default), in front of
  * one HighLevel simulator with a small rate limit and one Roofr simulator, both started here.
  * Shows: what replica A cached, replica B serves without calling HighLevel; load spread over
  * both meets no 429; a sync started through A is done once although both replicas' workers run.

@@ -236,6 +236,34 @@ for (const backend of storeBackends()) {
       }
     });
 
+    test('when a worker stalls past its lease and another claims its batch, then the stalled one starts no further delivery and cannot mark the one it finished', async () => {
+      const { store, clock } = await setup();
+      for (const key of ['a', 'b', 'c']) await store.outbox.enqueue(write(key));
+      const delivered: string[] = [];
+      const stalled = createOutboxWorker({
+        store,
+        owner: 'stalled',
+        backoff,
+        leaseMs: LEASE_MS,
+        now: clock.now,
+        handler: async (entry) => {
+          delivered.push(`stalled ${entry.idempotencyKey}`);
+          // A delivery that hangs for a whole lease without a beat; another worker claims meanwhile.
+          clock.advance(LEASE_MS);
+          const taken = await store.outbox.claimDue('holder', 10, LEASE_MS);
+          delivered.push(`holder claimed ${taken.map((e) => e.idempotencyKey).join(',')}`);
+        },
+      });
+      expect(await stalled.drainOnce()).toMatchObject({ claimed: 3, completed: 0, lost: 3 });
+      expect(delivered).toEqual(['stalled a', 'holder claimed a,b,c']);
+      const rows = await Promise.all([1, 2, 3].map((id) => store.outbox.get(id)));
+      expect(rows.map((row) => [row?.status, row?.leaseOwner])).toEqual([
+        ['in_flight', 'holder'],
+        ['in_flight', 'holder'],
+        ['in_flight', 'holder'],
+      ]);
+    });
+
     test('when stop is called during a delivery, then it waits for it and hands unstarted entries back', async () => {
       const { store, clock } = await setup();
       for (const key of ['a', 'b', 'c']) await store.outbox.enqueue(write(key));

@@ -35,7 +35,7 @@ for (const backend of storeBackends()) {
       const { store } = await setup();
       const { entry: queued } = await store.outbox.enqueue(entry('k-1'));
       await store.outbox.claimDue('w1', 10, LEASE_MS);
-      await store.outbox.complete(queued.id);
+      await store.outbox.complete(queued.id, 'w1');
       const again = await store.outbox.enqueue(entry('k-1'));
       expect(again.created).toBe(false);
       expect(again.entry.status).toBe('done');
@@ -132,9 +132,9 @@ for (const backend of storeBackends()) {
       const { store, clock } = await setup(5);
       await store.outbox.enqueue(entry('a'));
       const [claimed] = await store.outbox.claimDue('w1', 10, LEASE_MS);
-      expect(await store.outbox.fail(claimed?.id ?? -1, '422 invalid email', clock.now(), { permanent: true })).toBe(
-        'dead',
-      );
+      expect(
+        await store.outbox.fail(claimed?.id ?? -1, '422 invalid email', clock.now(), { owner: 'w1', permanent: true }),
+      ).toBe('dead');
       expect((await store.outbox.listDead(10)).items).toHaveLength(1);
     });
 
@@ -177,7 +177,7 @@ for (const backend of storeBackends()) {
       const { entry: old } = await store.outbox.enqueue(entry('old'));
       await store.outbox.enqueue(entry('pending'));
       await store.outbox.claimDue('w1', 1, LEASE_MS);
-      await store.outbox.complete(old.id);
+      await store.outbox.complete(old.id, 'w1');
       clock.advance(60_000);
       expect(await store.outbox.purgeDone(clock.now())).toBe(1);
       expect(await store.outbox.get(old.id)).toBeNull();

@@ -173,7 +173,7 @@ for (const backend of storeBackends()) {
           ['w-1', { id: 'c1', type: 'ContactUpdate' }],
           ['w-2', { id: 'c1', type: 'ContactUpdate' }],
         ]);
-        expect(await store.webhooks.completeEvent(claimed[0]?.id ?? -1)).toBe(true);
+        expect(await store.webhooks.completeEvent(claimed[0]?.id ?? -1, 'p1')).toBe(true);
         expect(
           await store.webhooks.failEvent(claimed[1]?.id ?? -1, 'GHL 500', new Date(clock.now().getTime() + 1000), {
             owner: 'p1',

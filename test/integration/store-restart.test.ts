@@ -3,7 +3,6 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { sql } from 'kysely';
 import { openStore } from '../../src/store/open-store.js';
-import { createSyncJobsRepo } from '../../src/sync/sync-jobs-repo.js';
 import { storeBackends } from './store-backends.js';
 
 for (const backend of storeBackends()) {
@@ -13,36 +12,57 @@ for (const backend of storeBackends()) {
     test('when the store is opened twice on the same database, then migrations run once and the second open is a no-op', async () => {
       const database = await backend.createDatabase();
       const first = await database.open();
-      expect(first.appliedMigrations).toEqual(['0001_initial', '0002_sync_jobs', '0003_outbox_entity_key']);
+      expect(first.appliedMigrations).toEqual([
+        '0001_initial',
+        '0002_sync_jobs',
+        '0003_outbox_entity_key',
+        '0004_sync_jobs_due',
+        '0005_links_by_record',
+      ]);
       const second = await database.open();
       expect(second.appliedMigrations).toEqual([]);
       await second.outbox.enqueue({ locationId: 'L', kind: 'job.create', payload: {}, idempotencyKey: 'k' });
       expect(await first.outbox.depth()).toBe(1);
     });
 
-    test('when a database already has the sync_jobs table an earlier release created on start, then the migration adopts it and its jobs stay', async () => {
+    test('when a database already has the sync_jobs table an earlier release created on start, then the migrations adopt it and its jobs stay claimable in order', async () => {
       const database = await backend.createDatabase();
       const earlier = await database.open();
-      // What an earlier release left: the table (created by the jobs repository), a job in it,
-      // neither the migration's record nor its index.
-      await createSyncJobsRepo(earlier.db).enqueue({
-        kind: 'contact',
-        runId: 'run-1',
-        locationId: 'L',
-        contactId: 'c1',
-      });
-      await sql`delete from kysely_migration where name in ('0002_sync_jobs', '0003_outbox_entity_key')`.execute(
+      // What an earlier release left: the table as its jobs repository created it (no due time),
+      // two jobs in it (one whose claimer died mid-run), and no record of the later migrations.
+      await sql`delete from kysely_migration where name <> '0001_initial'`.execute(earlier.db);
+      for (const index of [
+        'sync_jobs_claim',
+        'sync_jobs_due',
+        'outbox_entity',
+        'links_by_roofr_record',
+        'links_by_ghl_record',
+      ])
+        await sql`drop index ${sql.raw(index)}`.execute(earlier.db);
+      await sql`alter table outbox drop column entity_key`.execute(earlier.db);
+      await sql`alter table sync_jobs drop column next_attempt_at`.execute(earlier.db);
+      await sql`insert into sync_jobs (id, spec, status, attempts, lease_owner, lease_expires_at, last_error, created_at, updated_at)
+        values ('run-2', ${JSON.stringify({ kind: 'contact', runId: 'run-2', locationId: 'L', contactId: 'c2' })}, 'in_flight', 1, 'gone', '2000-01-01T00:00:00.000Z', null, '2000-01-01T00:00:02.000Z', '2000-01-01T00:00:02.000Z'),
+               ('run-1', ${JSON.stringify({ kind: 'contact', runId: 'run-1', locationId: 'L', contactId: 'c1' })}, 'pending', 0, null, null, null, '2000-01-01T00:00:01.000Z', '2000-01-01T00:00:01.000Z')`.execute(
         earlier.db,
       );
-      await sql`drop index sync_jobs_claim`.execute(earlier.db);
-      await sql`drop index outbox_entity`.execute(earlier.db);
-      await sql`alter table outbox drop column entity_key`.execute(earlier.db);
       await earlier.close();
 
       const upgraded = await database.open();
-      expect(upgraded.appliedMigrations).toEqual(['0002_sync_jobs', '0003_outbox_entity_key']);
-      const claimed = await createSyncJobsRepo(upgraded.db).claim('worker', 30_000);
-      expect(claimed?.spec).toEqual({ kind: 'contact', runId: 'run-1', locationId: 'L', contactId: 'c1' });
+      expect(upgraded.appliedMigrations).toEqual([
+        '0002_sync_jobs',
+        '0003_outbox_entity_key',
+        '0004_sync_jobs_due',
+        '0005_links_by_record',
+      ]);
+      expect((await upgraded.syncJobs.get('run-1'))?.nextAttemptAt).toBe('2000-01-01T00:00:01.000Z');
+      const first = await upgraded.syncJobs.claim('worker', 30_000);
+      const second = await upgraded.syncJobs.claim('worker', 30_000);
+      expect([first?.spec, second?.spec]).toEqual([
+        { kind: 'contact', runId: 'run-1', locationId: 'L', contactId: 'c1' },
+        { kind: 'contact', runId: 'run-2', locationId: 'L', contactId: 'c2' },
+      ]);
+      expect(second?.attempts).toBe(2);
     });
 
     test('when outbox rows were queued before the entity key existed, then the migration derives it from their idempotency keys', async () => {
@@ -56,13 +76,20 @@ for (const backend of storeBackends()) {
       });
       await earlier.outbox.enqueue({ locationId: 'L', kind: 'job.create', payload: {}, idempotencyKey: 'k-other' });
       // The schema before 0003: no entity key column, no index, no record of the migration.
-      await sql`delete from kysely_migration where name = '0003_outbox_entity_key'`.execute(earlier.db);
+      await sql`delete from kysely_migration where name >= '0003_outbox_entity_key'`.execute(earlier.db);
+      for (const index of ['sync_jobs_due', 'links_by_roofr_record', 'links_by_ghl_record'])
+        await sql`drop index ${sql.raw(index)}`.execute(earlier.db);
+      await sql`alter table sync_jobs drop column next_attempt_at`.execute(earlier.db);
       await sql`drop index outbox_entity`.execute(earlier.db);
       await sql`alter table outbox drop column entity_key`.execute(earlier.db);
       await earlier.close();
 
       const upgraded = await database.open();
-      expect(upgraded.appliedMigrations).toEqual(['0003_outbox_entity_key']);
+      expect(upgraded.appliedMigrations).toEqual([
+        '0003_outbox_entity_key',
+        '0004_sync_jobs_due',
+        '0005_links_by_record',
+      ]);
       const rows = await upgraded.db
         .selectFrom('outbox')
         .select(['idempotency_key', 'entity_key'])

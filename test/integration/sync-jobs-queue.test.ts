@@ -1,45 +1,109 @@
 /**
- * The default sync job queue (rows in the state store, SQLite here): one claimer per job under
- * a lease; a claimer that died (lease expired) loses the job to the next, which resumes it.
+ * The default sync job queue (rows of the state store, on SQLite and PostgreSQL): one claimer
+ * per job under a lease; a claimer that died (lease expired) loses the job to the next, which
+ * resumes it; a claimer that lost its lease can neither renew nor finish the job; failures back
+ * off; a stopping worker hands its job back without spending an attempt.
  */
-import { openStore, type Store } from '../../src/store/open-store.js';
-import { createSyncJobsRepo } from '../../src/sync/sync-jobs-repo.js';
+import { createStoreSyncJobQueue } from '../../src/sync/sync-job-queue.js';
+import { createTestClock, storeBackends } from './store-backends.js';
 
-describe('sync jobs in the store', () => {
-  let store: Store;
-  let now = Date.parse('2026-01-01T00:00:00.000Z');
+const LEASE_MS = 10_000;
 
-  beforeEach(async () => {
-    store = await openStore('sqlite::memory:');
+for (const backend of storeBackends()) {
+  backend.describe(`sync jobs in the store on ${backend.name}`, () => {
+    afterEach(() => backend.cleanup());
+
+    async function setup() {
+      const clock = createTestClock();
+      const store = await (await backend.createDatabase()).open({ now: clock.now });
+      return { clock, store, jobs: store.syncJobs };
+    }
+
+    test('when a job is claimed, then no other worker gets it until its lease expires, and then it is claimed again', async () => {
+      const { clock, jobs } = await setup();
+      await jobs.enqueue({ kind: 'batch', runId: 'run-1', locationId: 'loc', businessId: null, mode: 'FULL' });
+      await jobs.enqueue({ kind: 'batch', runId: 'run-1', locationId: 'loc', businessId: null, mode: 'FULL' });
+      expect(await jobs.pendingCount()).toBe(1);
+      const first = await jobs.claim('worker-a', LEASE_MS);
+      expect(first).toMatchObject({ id: 'run-1', attempts: 1 });
+      expect(await jobs.claim('worker-b', LEASE_MS)).toBeNull();
+      clock.advance(LEASE_MS);
+      const second = await jobs.claim('worker-b', LEASE_MS);
+      expect(second).toMatchObject({ id: 'run-1', attempts: 2 });
+      // The first worker lost its lease: it can no longer renew (so it stops between pages),
+      // and its late completion or failure does not touch the new holder's claim.
+      expect(await jobs.renew(['run-1'], 'worker-a', LEASE_MS)).toEqual([]);
+      expect(await jobs.complete('run-1', 'worker-a')).toBe(false);
+      expect(await jobs.fail('run-1', 'worker-a', { error: 'late', nextAttemptAt: clock.now() })).toBeNull();
+      expect(await jobs.get('run-1')).toMatchObject({ status: 'in_flight', leaseOwner: 'worker-b' });
+      expect(await jobs.renew(['run-1'], 'worker-b', LEASE_MS)).toEqual(['run-1']);
+      expect(await jobs.complete('run-1', 'worker-b')).toBe(true);
+      expect(await jobs.pendingCount()).toBe(0);
+    });
+
+    test('when the holder renews its lease, then the job is not claimable past the first lease', async () => {
+      const { clock, jobs } = await setup();
+      await jobs.enqueue({ kind: 'contact', runId: 'run-2', locationId: 'loc', contactId: 'c1' });
+      await jobs.claim('worker-a', LEASE_MS);
+      for (let beat = 0; beat < 8; beat += 1) {
+        clock.advance(LEASE_MS / 4);
+        expect(await jobs.renew(['run-2'], 'worker-a', LEASE_MS)).toEqual(['run-2']);
+        expect(await jobs.claim('worker-b', LEASE_MS)).toBeNull();
+      }
+    });
+
+    test('when a job fails, then it is claimable again only after its backoff', async () => {
+      const { clock, jobs } = await setup();
+      await jobs.enqueue({ kind: 'contact', runId: 'run-3', locationId: 'loc', contactId: 'c1' });
+      await jobs.claim('worker-a', LEASE_MS);
+      const retryAt = new Date(clock.now().getTime() + 2_000);
+      expect(await jobs.fail('run-3', 'worker-a', { error: 'GHL unavailable', nextAttemptAt: retryAt })).toBe(
+        'pending',
+      );
+      expect(await jobs.claim('worker-b', LEASE_MS)).toBeNull();
+      clock.advance(2_000);
+      expect(await jobs.claim('worker-b', LEASE_MS)).toMatchObject({ id: 'run-3', attempts: 2 });
+    });
+
+    test('when a stopping worker releases its job, then it is due at once without a spent attempt', async () => {
+      const { jobs } = await setup();
+      await jobs.enqueue({ kind: 'contact', runId: 'run-4', locationId: 'loc', contactId: 'c1' });
+      await jobs.claim('worker-a', LEASE_MS);
+      expect(await jobs.release('run-4', 'worker-b')).toBe(false);
+      expect(await jobs.release('run-4', 'worker-a')).toBe(true);
+      expect(await jobs.claim('worker-b', LEASE_MS)).toMatchObject({ id: 'run-4', attempts: 1 });
+    });
+
+    test('when a stored spec no longer parses, then the job is dead instead of crashing the worker', async () => {
+      const { store, jobs } = await setup();
+      await jobs.enqueue({ kind: 'contact', runId: 'run-5', locationId: 'loc', contactId: 'c1' });
+      await store.db.updateTable('sync_jobs').set({ spec: '{"kind":"unknown"}' }).where('id', '=', 'run-5').execute();
+      expect(await jobs.claim('worker-a', LEASE_MS)).toBeNull();
+      expect(await jobs.get('run-5')).toMatchObject({ status: 'dead' });
+      expect((await jobs.get('run-5'))?.lastError).toMatch(/does not parse/);
+    });
+
+    test('when the handler throws, then the queue fails the job with backoff; when the queue closes mid-run, then it hands the job back', async () => {
+      const { clock, jobs } = await setup();
+      const now = () => clock.now().getTime();
+      await jobs.enqueue({ kind: 'contact', runId: 'run-6', locationId: 'loc', contactId: 'c1' });
+      const failing = createStoreSyncJobQueue(jobs, { owner: 'worker-a', pollMs: 10, leaseMs: LEASE_MS, now });
+      expect(
+        await failing.drainOnce?.(async () => {
+          throw new Error('HighLevel is down');
+        }),
+      ).toBe(1);
+      expect(await jobs.get('run-6')).toMatchObject({ status: 'pending', attempts: 1, lastError: 'HighLevel is down' });
+      clock.advance(1_000);
+
+      const stopping = createStoreSyncJobQueue(jobs, { owner: 'worker-b', pollMs: 10, leaseMs: LEASE_MS, now });
+      await stopping.drainOnce?.(async (_spec, control) => {
+        await stopping.close();
+        // The batch sees keepGoing turn false and stops with its run unfinished.
+        expect(await control.keepGoing()).toBe(false);
+        throw new Error('stopped between pages');
+      });
+      expect(await jobs.get('run-6')).toMatchObject({ status: 'pending', attempts: 1, leaseOwner: null });
+    });
   });
-
-  afterEach(async () => {
-    await store.close();
-  });
-
-  test('when a job is claimed, then no other worker gets it until its lease expires, and then it is claimed again', async () => {
-    const jobs = createSyncJobsRepo(store.db, () => new Date(now));
-    await jobs.enqueue({ kind: 'batch', runId: 'run-1', locationId: 'loc', businessId: null, mode: 'FULL' });
-    await jobs.enqueue({ kind: 'batch', runId: 'run-1', locationId: 'loc', businessId: null, mode: 'FULL' });
-    expect(await jobs.pendingCount()).toBe(1);
-    const first = await jobs.claim('worker-a', 60_000);
-    expect(first).toMatchObject({ id: 'run-1', attempts: 1 });
-    expect(await jobs.claim('worker-b', 60_000)).toBeNull();
-    now += 60_001;
-    const second = await jobs.claim('worker-b', 60_000);
-    expect(second).toMatchObject({ id: 'run-1', attempts: 2 });
-    // The first worker lost its lease: it can no longer renew, so it stops between pages.
-    expect(await jobs.renew('run-1', 'worker-a', 60_000)).toBe(false);
-    expect(await jobs.renew('run-1', 'worker-b', 60_000)).toBe(true);
-    await jobs.complete('run-1');
-    expect(await jobs.pendingCount()).toBe(0);
-  });
-
-  test('when a job fails, then it is queued again for the next claim', async () => {
-    const jobs = createSyncJobsRepo(store.db, () => new Date(now));
-    await jobs.enqueue({ kind: 'contact', runId: 'run-2', locationId: 'loc', contactId: 'c1' });
-    await jobs.claim('worker-a', 60_000);
-    await jobs.fail('run-2', 'GHL unavailable', false);
-    expect(await jobs.claim('worker-b', 60_000)).toMatchObject({ id: 'run-2', attempts: 2 });
-  });
-});
+}

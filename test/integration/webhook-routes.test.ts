@@ -163,6 +163,21 @@ describe('webhook routes', () => {
     expect(String(answer.json.detail)).toContain('data.customer');
     expect(await queued()).toBe(before);
   });
+  test('when a single-location gateway gets a Roofr webhook on /webhooks/roofr/:locationId, then its own location is accepted and another is 404 with nothing queued', async () => {
+    const own = roofrEvent();
+    expect(
+      await post(`${harness.url}/webhooks/roofr/${harness.locationId}`, own, {
+        'x-roofr-signature': signRoofrWebhook(ROOFR_SECRET, own),
+      }),
+    ).toEqual({ status: 200, json: { accepted: true } });
+    const before = await queued();
+    const other = roofrEvent();
+    const answer = await post(`${harness.url}/webhooks/roofr/SomeOtherLocation01`, other, {
+      'x-roofr-signature': signRoofrWebhook(ROOFR_SECRET, other),
+    });
+    expect(answer).toMatchObject({ status: 404, json: { accepted: false, reason: 'unknown-location' } });
+    expect(await queued()).toBe(before);
+  });
 });
 
 describe('webhook overload', () => {

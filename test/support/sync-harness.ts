@@ -21,6 +21,7 @@ import { DEMO_TOKEN, startGhlSimulator, type GhlSimulator } from '../../src/simu
 import { startRoofrSimulator, type RoofrSimulator } from '../../src/simulators/roofr/index.js';
 import { openStore, type Store } from '../../src/store/open-store.js';
 import type { EventTasks } from '../../src/sync/event-tasks.js';
+import { createRoofrEventLocations } from '../../src/sync/roofr-event-location.js';
 import { createRoofrPush, type RoofrPush } from '../../src/sync/roofr-push.js';
 import type { DeletePolicy } from '../../src/sync/roofr-writes.js';
 import { createSyncEngine, type SyncEngine } from '../../src/sync/sync-engine.js';
@@ -103,7 +104,7 @@ export async function startSyncHarness(options: SyncHarnessOptions = {}): Promis
       webhooks: store.webhooks,
       ghlVerifier: createGhlSignatureVerifier(ghlSim.webhooks.publicKeys),
       roofrSecret: ROOFR_SECRET,
-      roofrLocationId: locationId,
+      roofrLocations: createRoofrEventLocations({ defaultLocationId: locationId, links: store.links }),
       queueMax: options.queueMax ?? 10_000,
     }),
   );
