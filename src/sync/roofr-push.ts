@@ -9,6 +9,7 @@
 import type { Kysely } from 'kysely';
 import type { CallOptions, GhlApi } from '../ghl/ghl-api.js';
 import { contentHash } from '../domain/content-hash.js';
+import { isDependencyUnavailable } from '../domain/dependency-unavailable.js';
 import type { Mapping } from '../domain/mapping/mapping-schema.js';
 import {
   appointmentToRoofr,
@@ -190,6 +191,8 @@ export function createRoofrPush(deps: RoofrPushDeps): RoofrPush {
       const roofrInTime = portWithDeadline(roofr, inlineDeadline(options));
       return fromExecuted(await executeRoofrWrite({ ...deps, roofr: roofrInTime }, locationId, write, idempotencyKey));
     } catch (error) {
+      // Our own store is down: nothing can be decided or queued; `guarded` answers for the push.
+      if (isDependencyUnavailable(error)) throw error;
       if (isTransient(error)) {
         const why = error instanceof Error ? error.message : 'Roofr is unavailable';
         try {
@@ -394,6 +397,13 @@ export function createRoofrPush(deps: RoofrPushDeps): RoofrPush {
     try {
       return await run();
     } catch (error) {
+      if (isDependencyUnavailable(error)) {
+        // The HighLevel write stands; the next sync (incremental: the contact's dateUpdated moved) carries it.
+        deps.logger?.warn({ err: error, what }, 'could not sync a change to Roofr: a dependency is unavailable');
+        return syncResult('FAILED', {
+          error: `the ${error.dependency === 'postgres' ? 'state database' : 'job queue'} is unavailable, so the ${what} could not be synced or queued for Roofr; run a sync (or wait for the nightly one) once it is back`,
+        });
+      }
       deps.logger?.error({ err: error, what }, 'could not sync a change to Roofr');
       return syncResult('FAILED', {
         error: `internal error while syncing the ${what} to Roofr; see the gateway log, then run a sync`,

@@ -112,6 +112,27 @@ const baseEnv = {
     await admin(`DROP DATABASE IF EXISTS ${database} WITH (FORCE)`);
   }, 60_000);
 
+  it('when PostgreSQL is cut, then a mutation whose HighLevel write succeeds still answers with the contact before the timeout, roofrSync FAILED naming the state database', async () => {
+    proxy.cut();
+    try {
+      const { answer, ms } = await timed(() =>
+        postGraphQL<{
+          createContact: { contact: { id: string; email: string }; roofrSync: { status: string; error: string } };
+        }>(
+          gateway.graphqlUrl,
+          'mutation { createContact(input: { firstName: "Ola", lastName: "Berg", email: "ola.berg@example.com" }) { contact { id email } roofrSync { status error } } }',
+        ),
+      );
+      expect(ms).toBeLessThan(OPERATION_TIMEOUT_MS);
+      expect(answer.errors).toBeUndefined();
+      expect(answer.data?.createContact.contact.email).toBe('ola.berg@example.com');
+      expect(answer.data?.createContact.roofrSync.status).toBe('FAILED');
+      expect(answer.data?.createContact.roofrSync.error).toContain('state database is unavailable');
+    } finally {
+      proxy.restore();
+    }
+  }, 60_000);
+
   for (const mode of ['cut', 'freeze'] as const) {
     it(`when the connection to PostgreSQL is ${mode === 'cut' ? 'cut' : 'frozen'}, then every store operation answers UNAVAILABLE_DEPENDENCY postgres before the operation timeout, and webhooks 503`, async () => {
       const healthy = await postGraphQL(gateway.graphqlUrl, OPERATIONS.syncRuns?.query ?? '');
