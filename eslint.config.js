@@ -19,7 +19,7 @@ export default tseslint.config(
     },
   },
   {
-    // Layering (STYLE.md): resolvers never import got; domain imports nothing.
+    // Layering (docs/style.md): resolvers never import got; domain imports nothing.
     files: ['src/graphql/**/*.ts', 'src/loaders/**/*.ts', 'src/domain/**/*.ts'],
     rules: { 'no-restricted-imports': ['error', { paths: ['got'] }] },
   },
