@@ -177,7 +177,9 @@ export function createPlaygroundOffRouter(): Router {
     res
       .status(404)
       .type('text/plain')
-      .send('The GraphQL playground is off in production. Set PLAYGROUND=true to serve it.');
+      .send(
+        'The GraphQL playground is off on this gateway (off by default in production). Set PLAYGROUND=true to serve it.',
+      );
   });
   return router;
 }
