@@ -1,7 +1,7 @@
 /**
  * The playground (GraphiQL 5) in a real headless Chromium with every request that is not to the
  * gateway blocked: the page, its scripts, styles and Monaco's workers all come from the gateway.
- * Autocompletion and the docs explorer work from introspection, the example query is the first
+ * Autocompletion, the docs explorer and the explorer plugin work from introspection, the example query is the first
  * tab and runs (its `extensions` shown with the data), history records it, and a gateway that
  * needs credentials pre-fills the headers editor. Screenshots go to test/e2e/output/ (ignored).
  */
@@ -145,6 +145,11 @@ describeIf('GraphiQL playground in a browser, offline', () => {
         .evaluateAll((rows) => rows.map((row) => row.getAttribute('aria-label')));
       expect(offered).toEqual(expect.arrayContaining(['contact', 'contacts']));
       await page.screenshot({ path: `${OUTPUT}playground-completion.png` });
+
+      // The explorer plugin lists the root fields to click a query together.
+      await page.keyboard.press('Escape');
+      await page.getByRole('button', { name: 'Show GraphiQL Explorer' }).click();
+      await page.locator('.graphiql-explorer-root').getByText('contactsByBusiness', { exact: true }).first().waitFor();
       expect(blocked).toEqual([]);
       expect(pageErrors).toEqual([]);
     } finally {
