@@ -1,9 +1,10 @@
 /**
  * The playground (GraphiQL 5) in a real headless Chromium with every request that is not to the
  * gateway blocked: the page, its scripts, styles and Monaco's workers all come from the gateway.
- * Autocompletion, the docs explorer and the explorer plugin work from introspection, the example query is the first
- * tab and runs (its `extensions` shown with the data), history records it, and a gateway that
- * needs credentials pre-fills the headers editor. Screenshots go to test/e2e/output/ (ignored).
+ * Autocompletion, the docs explorer and the explorer plugin work from introspection, the example
+ * query is the first tab and runs (its `extensions` shown with the data), history records it, and
+ * a gateway that needs credentials pre-fills the headers editor. Screenshots go to
+ * test/e2e/output/ (ignored).
  */
 import { existsSync, mkdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
