@@ -1,7 +1,7 @@
 /**
  * Resolver types from the SDL in schema/. Mappers point GraphQL types at the domain types, so a
  * resolver is demanded exactly where a field is not a plain property of the domain object
- * (STYLE.md rule 2). Run `npm run codegen` after editing schema/*.graphql; CI runs
+ * (docs/style.md rule 2). Run `npm run codegen` after editing schema/*.graphql; CI runs
  * `npm run codegen:check` to fail on a stale generated file.
  */
 import type { CodegenConfig } from '@graphql-codegen/cli';

@@ -1,7 +1,10 @@
 // CI has no Docker engine: start dist/main.js the way the image's CMD does, from a directory laid
 // out like the image (only what the Dockerfile's runtime stage copies, so a runtime file the
-// image lacks fails here too), wait for /healthz and /readyz, query, read /metrics, then SIGTERM
-// it and require a clean exit. Demo mode (no credentials) so it needs nothing but localhost.
+// image lacks fails here too), wait for /healthz and /readyz, query, read /metrics, load the
+// playground and every GraphiQL asset it names (they must be the files `npm run build` wrote
+// into dist/graphiql/, which the image copies), then SIGTERM it and require a clean exit. Demo
+// mode (no credentials) so it needs nothing but localhost.
+import { Buffer } from 'node:buffer';
 import { spawn } from 'node:child_process';
 import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync, symlinkSync } from 'node:fs';
 import { createServer } from 'node:net';
@@ -109,6 +112,27 @@ try {
   const metrics = await (await fetch(`${base}/metrics`)).text();
   if (!/gateway_upstream_requests_total\{[^}]*upstream="ghl"/.test(metrics))
     throw new Error(`/metrics shows no upstream requests:\n${metrics.slice(0, 1000)}`);
+
+  // The playground: the page, then each asset it loads, byte for byte what the image holds.
+  const page = await fetch(`${base}/playground`);
+  const html = await page.text();
+  if (page.status !== 200) throw new Error(`/playground answered ${page.status}`);
+  const config = JSON.parse(
+    /<script id="playground-config" type="application\/json">(.*?)<\/script>/s.exec(html)?.[1] ?? '{}',
+  );
+  if (typeof config.assetBase !== 'string')
+    throw new Error(
+      `/playground has no GraphiQL assets (was dist/graphiql/ built and copied?):\n${html.slice(0, 800)}`,
+    );
+  const manifest = JSON.parse(readFileSync(join(app, 'dist/graphiql/manifest.json'), 'utf8'));
+  for (const file of manifest.files) {
+    const asset = await fetch(`${base}${config.assetBase}/${file}`);
+    const body = Buffer.from(await asset.arrayBuffer());
+    if (asset.status !== 200 || !/charset=utf-8/.test(asset.headers.get('content-type') ?? ''))
+      throw new Error(`${config.assetBase}/${file} answered ${asset.status} ${asset.headers.get('content-type')}`);
+    if (!body.equals(readFileSync(join(app, 'dist/graphiql', file))))
+      throw new Error(`${config.assetBase}/${file} is not the file dist/graphiql/${file} of the image`);
+  }
 } catch (error) {
   child.kill('SIGKILL');
   fail(error instanceof Error ? error.message : String(error));
@@ -123,7 +147,7 @@ if (process.exitCode !== 1) {
   if (code !== 0) fail(`dist/main.js exited with ${code} after SIGTERM`);
   else
     console.log(
-      `dist/main.js started from an image-like directory, was ready, answered a query, served /metrics and stopped cleanly (port ${port})`,
+      `dist/main.js started from an image-like directory, was ready, answered a query, served /metrics and the playground with its GraphiQL assets, and stopped cleanly (port ${port})`,
     );
 }
 rmSync(app, { recursive: true, force: true });

@@ -37,6 +37,10 @@ const entries = {
     positiveInt.default(10000),
     'on SIGTERM/SIGINT: how long draining requests, checkpointing syncs and closing stores may take before the process exits anyway',
   ],
+  PLAYGROUND: [
+    booleanFlag.optional(),
+    'serve GraphiQL at /playground (and to browsers opening /graphql); unset: on except in production',
+  ],
   GHL_API_BASE_URL: [z.url().default('https://services.leadconnectorhq.com'), 'HighLevel API base URL'],
   GHL_PRIVATE_INTEGRATION_TOKEN: [
     optionalText,

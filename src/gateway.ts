@@ -24,6 +24,7 @@ import type { Resolvers } from './graphql/resolvers-types.generated.js';
 import { createGraphQLServer } from './graphql/server.js';
 import express from 'express';
 import { createHttpApp, rejectMalformedJson } from './http/app.js';
+import { loadGraphiqlAssets } from './http/graphiql-assets.js';
 import { bodyLimitBytes, cachedResponseFastPath } from './http/cached-response.js';
 import { memoizeContextRequest } from './http/context-request.js';
 import { invalidateForGhlEvent } from './cache/webhook-invalidation.js';
@@ -328,6 +329,16 @@ export async function startGateway(config: Config, overrides: GatewayOverrides =
       contextRequestOf,
       readiness: observability.readiness,
       metricsRouter: observability.metricsRouter(),
+      // Off in production unless PLAYGROUND=true (src/http/playground.ts).
+      playground:
+        (config.PLAYGROUND ?? config.NODE_ENV !== 'production')
+          ? {
+              endpoint: '/graphql',
+              introspection: httpSecurity.introspection,
+              credentialsRequired: httpSecurity.mode === 'required',
+              assets: loadGraphiqlAssets(),
+            }
+          : null,
       health: () => ({
         demo: upstream.simulator !== null,
         locationId: upstream.locationId,

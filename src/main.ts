@@ -45,7 +45,7 @@ async function main(): Promise<void> {
       `curl -s ${gateway.graphqlUrl} -H 'content-type: application/json' \\`,
       `  -d '{"query":"{ contacts(first: 3) { totalCount edges { node { id name email tasks { title } } } } }"}'`,
       '',
-      'or paste this into the playground:',
+      'or open the playground, whose first tab is this query:',
       EXAMPLE_QUERY,
     ].join('\n'),
   );

@@ -92,13 +92,11 @@ async function waitForGraphql(url: string, handle: ChildHandle, timeoutMs: numbe
   throw new Error(`${url} did not answer within ${timeoutMs} ms`);
 }
 
-/** Copies HighLevel's OpenAPI specs (from ../shared, beside the repo) where mesh.config.ts reads them. */
+/** Copies HighLevel's OpenAPI specs (test/fixtures/ghl, see its README) where mesh.config.ts reads them. */
 export function copySpecs(): void {
-  const reference = resolve(here, '../../../shared/reference/ghl');
+  const reference = resolve(here, '../../test/fixtures/ghl');
   if (!existsSync(join(reference, 'apps/contacts.json'))) {
-    throw new Error(
-      `HighLevel's OpenAPI specs not found at ${reference}: the Mesh peer needs the shared/ folder beside the repo`,
-    );
+    throw new Error(`HighLevel's OpenAPI specs not found at ${reference}: see test/fixtures/ghl/README.md`);
   }
   mkdirSync(join(here, 'spec/apps'), { recursive: true });
   mkdirSync(join(here, 'spec/common'), { recursive: true });

@@ -2,14 +2,12 @@
  * createCache: CACHE_URL → a ready SharedCache over the right keyv store.
  *   memory://  MemoryLruStore (this process only)
  *   sqlite://  SqliteStore over better-sqlite3 (survives restarts)
- *   redis://   @keyv/redis over a node-redis client tuned to fail fast: no offline queue (a
+ *   redis://   RedisStore over ioredis (redis-store.ts), tuned to fail fast: no offline queue (a
  *              command while disconnected fails at once instead of waiting for a reconnect),
  *              bounded connect timeout, capped reconnect backoff. The client keeps reconnecting
  *              in the background; the resilient store notices when it answers again.
  * Every store sits behind ResilientStore, so a store failure never fails a request.
  */
-import { once } from 'node:events';
-import KeyvRedis, { createClient } from '@keyv/redis';
 import Keyv, { type DeserializedData, type Deserialize, type Serialize } from 'keyv';
 import type { Config } from '../config.js';
 import { CacheStats, type CacheEventListener } from './cache-stats.js';
@@ -18,6 +16,7 @@ import { parseCacheUrl, redactUrl } from './cache-url.js';
 import { CacheInvalidation } from './invalidation.js';
 import { MemoryLruStore } from './memory-lru-store.js';
 import { ReadThrough } from './read-through.js';
+import { RedisStore } from './redis-store.js';
 import { CacheValueError, ResilientStore, type CacheLogger } from './resilient-store.js';
 import { SearchGenerations } from './search-generation.js';
 import { SharedCache } from './shared-cache.js';
@@ -89,49 +88,11 @@ async function openRedis(
   opTimeoutMs: number,
   connectWaitMs: number,
 ): Promise<OpenedStore> {
-  const client = createClient({
-    url,
-    // Without an offline queue a command fails at once while disconnected; queued commands would wait for a reconnect.
-    disableOfflineQueue: true,
-    socket: {
-      connectTimeout: Math.max(opTimeoutMs, 1_000),
-      reconnectStrategy: (retries: number) => Math.min(50 * 2 ** retries, 2_000),
-    },
-  });
-  // node-redis emits an error per failed (re)connect attempt; the resilient store reports outages, once.
-  client.on('error', () => {});
-  const adapter = new KeyvRedis(client, {
-    namespace,
-    throwOnErrors: true,
-    throwOnConnectError: true,
-    connectionTimeout: opTimeoutMs,
-  });
-  const keyv = new Keyv(adapter, { namespace, useKeyPrefix: false, throwOnErrors: true, ...jsonSerialization });
-
-  const connecting = client.connect();
-  connecting.catch(() => {});
-  let timer: NodeJS.Timeout | undefined;
-  let startupError: unknown = null;
-  try {
-    await Promise.race([
-      connecting,
-      once(client, 'error').then(([error]: unknown[]) => Promise.reject(error)),
-      new Promise((_, reject) => {
-        timer = setTimeout(() => reject(new Error(`no connection within ${connectWaitMs} ms`)), connectWaitMs);
-      }),
-    ]);
-  } catch (error) {
-    startupError = error;
-  } finally {
-    clearTimeout(timer);
-  }
-  return {
-    keyv,
-    startupError,
-    dispose: async () => {
-      if (client.isOpen) client.destroy();
-    },
-  };
+  const store = new RedisStore({ url, namespace, connectTimeoutMs: Math.max(opTimeoutMs, 1_000) });
+  // The store prefixes its keys itself (`<namespace>::<key>`), so keyv must not prefix them again.
+  const keyv = new Keyv(store, { namespace, useKeyPrefix: false, throwOnErrors: true, ...jsonSerialization });
+  const startupError = await store.connect(connectWaitMs);
+  return { keyv, startupError, dispose: () => store.disconnect() };
 }
 
 export async function createCache(cacheUrl: string, options: CreateCacheOptions): Promise<SharedCache> {

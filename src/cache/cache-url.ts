@@ -2,7 +2,7 @@
  * CACHE_URL picks the shared cache's store:
  *   memory://[?maxEntries=50000&maxBytes=67108864]   one process, LRU bounded by entries and bytes
  *   sqlite://<path>[?purgeIntervalMs=60000]          survives restarts; sqlite:///abs/path, sqlite://rel/path, sqlite://:memory:
- *   redis://… or rediss://…                          shared by replicas (the URL goes to node-redis as is)
+ *   redis://… or rediss://…                          shared by replicas (the URL goes to ioredis as is)
  */
 import { z } from 'zod';
 

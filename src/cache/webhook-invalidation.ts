@@ -1,5 +1,5 @@
 /**
- * Maps a HighLevel webhook event to the cache entries it makes stale (FACTS: webhooks). The
+ * Maps a HighLevel webhook event to the cache entries it makes stale (docs/ghl-facts.md: webhooks). The
  * webhook route calls `invalidateForGhlEvent(cache, body)` after verifying the signature; the
  * body is parsed here with zod (a trust boundary), and an event that names no cached entity
  * (INSTALL, UNINSTALL, unknown types, missing ids) evicts nothing and answers null.

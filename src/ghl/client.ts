@@ -1,5 +1,5 @@
 /**
- * The HighLevel client: every GHL endpoint the gateway uses, typed (STYLE rule 5). Requests go
+ * The HighLevel client: every GHL endpoint the gateway uses, typed (docs/style.md rule 5). Requests go
  * through the one upstream request loop (src/upstream/upstream-client.ts): HighLevel plugs in
  * its pacing (the per-location concurrency cap, then the header-learning rate budget:
  * ghl-pacing.ts), its credentials (the token provider; a 401 refreshes once), its error

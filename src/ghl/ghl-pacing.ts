@@ -17,7 +17,7 @@ export interface GhlScope {
   lane: Lane;
 }
 
-/** A 429 that names no wait, before any response has told us the window (FACTS: 10 s). */
+/** A 429 that names no wait, before any response has told us the window (docs/ghl-facts.md: 10 s). */
 const UNKNOWN_WINDOW_MS = 10_000;
 
 export function ghlPacing(concurrency: LocationConcurrency, budget: RateBudget): Pacing<GhlScope> {

@@ -1,6 +1,6 @@
 /**
  * HighLevel's answers → the upstream error family (the classifier the request loop calls for a
- * non-2xx; network failures and timeouts are classified by the loop itself). GHL quirks (FACTS): an unknown id answers 400
+ * non-2xx; network failures and timeouts are classified by the loop itself). GHL quirks (docs/ghl-facts.md): an unknown id answers 400
  * "... not found", not 404; a missing scope answers 401 "not authorized for this scope"; 422
  * carries `message` as an array. Only GHL's validation messages are kept (they name fields);
  * no other upstream body is carried onward.

@@ -1,6 +1,6 @@
 /**
  * HighLevel's OAuth endpoints: the code exchange, the refresh (which ROTATES the refresh
- * token) and agency → location token minting. Form-encoded POSTs (FACTS); /oauth/token
+ * token) and agency → location token minting. Form-encoded POSTs (docs/ghl-facts.md); /oauth/token
  * declares no Version header, /oauth/locationToken takes 2021-07-28. These POSTs are never
  * retried here: a refresh that reached GHL has spent its refresh token, so the decision to try
  * again belongs to the token provider, which knows GHL answers a repeat within 30 s alike.

@@ -36,7 +36,7 @@ export function buildConsentUrl(settings: ConsentSettings, state: string): strin
   url.searchParams.set('response_type', 'code');
   url.searchParams.set('redirect_uri', settings.redirectUri);
   url.searchParams.set('client_id', settings.clientId);
-  // FACTS: scopes are space separated (URLSearchParams encodes the spaces as "+").
+  // docs/ghl-facts.md: scopes are space separated (URLSearchParams encodes the spaces as "+").
   url.searchParams.set('scope', settings.scopes.join(' '));
   url.searchParams.set('state', state);
   return url.toString();

@@ -1,6 +1,6 @@
 /**
  * Reading GHL's rate-limit headers. Every response carries X-RateLimit-*; the limits differ per
- * app and plan, so they are always read, never assumed (FACTS).
+ * app and plan, so they are always read, never assumed (docs/ghl-facts.md).
  */
 export interface RateLimitHeaders {
   burstMax: number;

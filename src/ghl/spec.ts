@@ -8,7 +8,7 @@ import { GHL_SCOPES } from '../domain/types.js';
 
 export const GHL_DEFAULT_BASE_URL = 'https://services.leadconnectorhq.com';
 
-/** FACTS: contacts, locations and oauth helpers use 2021-07-28; calendars 2021-04-15. */
+/** docs/ghl-facts.md: contacts, locations and oauth helpers use 2021-07-28; calendars 2021-04-15. */
 export const GHL_API_VERSIONS = { contacts: '2021-07-28', calendars: '2021-04-15' } as const;
 
 export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'DELETE';
@@ -71,7 +71,7 @@ export function endpointLabel(spec: EndpointSpec): string {
   return `${spec.method} ${spec.path}`;
 }
 
-/** The Version header of a path (FACTS: a missing or wrong one answers 401, not 400). */
+/** The Version header of a path (docs/ghl-facts.md: a missing or wrong one answers 401, not 400). */
 export function versionFor(path: string): string {
   return path.startsWith('/calendars') ? GHL_API_VERSIONS.calendars : GHL_API_VERSIONS.contacts;
 }

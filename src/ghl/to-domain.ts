@@ -1,5 +1,5 @@
 /**
- * The one place GHL DTOs become domain types (STYLE rule 2). GHL omits empty fields rather
+ * The one place GHL DTOs become domain types (docs/style.md rule 2). GHL omits empty fields rather
  * than sending null, so every optional field lands as null; tags and custom fields as [].
  */
 import type { Appointment, Contact, Note, SearchedContact, Task } from '../domain/types.js';

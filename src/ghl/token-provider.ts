@@ -1,5 +1,5 @@
 /**
- * A sub-account Private Integration Token from configuration. It is static (FACTS: `pit-` tokens
+ * A sub-account Private Integration Token from configuration. It is static (docs/ghl-facts.md: `pit-` tokens
  * never refresh), so a 401 cannot be cured by retrying: `onUnauthorized` says so.
  */
 import type { TokenProvider } from './ghl-api.js';

@@ -1,5 +1,5 @@
 /**
- * The typed GraphQL context, built anew for every request (STYLE.md rule 3): loaders and the
+ * The typed GraphQL context, built anew for every request (docs/style.md rule 3): loaders and the
  * upstream tally are request scoped; the client, the capability registry and the concurrency
  * caps are injected once and shared.
  */

@@ -1,5 +1,5 @@
 /**
- * The one place that decides what a client sees of a failure (STYLE.md rule 7). Typed client
+ * The one place that decides what a client sees of a failure (docs/style.md rule 7). Typed client
  * errors become coded GraphQL errors (`extensions.code`); anything unknown is masked as
  * INTERNAL_SERVER_ERROR with no stack and no upstream body, and logged in full instead.
  */

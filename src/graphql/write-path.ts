@@ -1,5 +1,5 @@
 /**
- * What mutations need besides the HighLevel client, injected once (STYLE.md rule 3): the Roofr
+ * What mutations need besides the HighLevel client, injected once (docs/style.md rule 3): the Roofr
  * push service, the token's scopes (least privilege: no write without contacts.write), the phone
  * country for E.164, the outbox's dead letters, and the hook the shared cache uses to evict what
  * a mutation changed. `requireWriteAccess` runs before any upstream call.

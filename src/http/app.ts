@@ -1,6 +1,7 @@
 /**
  * The gateway's HTTP surface: POST/GET /graphql (Apollo Server on Express 5), the playground
- * (GET /graphql from a browser, or /playground), GET /healthz and /readyz, and GET /metrics.
+ * (GET /graphql from a browser, or /playground; playground.ts), GET /healthz and /readyz, and
+ * GET /metrics.
  * Builds a fresh GraphQL context for every request. Does not listen: src/gateway.ts does.
  */
 import type { ApolloServer } from '@apollo/server';
@@ -14,7 +15,7 @@ import { responseKeyOf } from './cached-response.js';
 import { memoizeContextRequest, type ContextRequestOf } from './context-request.js';
 import { callerRequestId, ensureRequestId } from './request-id.js';
 import { createHealthRouter, type HealthRoutesOptions } from './health-routes.js';
-import { PLAYGROUND_CSP, PLAYGROUND_CSS, PLAYGROUND_JS, playgroundHtml } from './playground.js';
+import { createPlaygroundOffRouter, createPlaygroundRouter, type PlaygroundOptions } from './playground.js';
 
 export interface HttpAppOptions {
   /** Already started (`await server.start()`): expressMiddleware requires it. */
@@ -36,6 +37,8 @@ export interface HttpAppOptions {
   readiness?: Pick<HealthRoutesOptions, 'checks' | 'draining'>;
   /** GET /metrics (src/http/metrics-route.ts). */
   metricsRouter?: Router;
+  /** The playground's settings; null or unset: off (/playground answers 404 saying how to turn it on). */
+  playground?: PlaygroundOptions | null;
 }
 
 /** Every /graphql request gets a request id (request-id.ts), echoed in the response header. */
@@ -62,21 +65,6 @@ export function rejectMalformedJson(res: ServerResponse): void {
   res.end(MALFORMED_BODY);
 }
 
-function sendPlayground(res: Response): void {
-  res
-    .set('content-security-policy', PLAYGROUND_CSP)
-    .type('html')
-    .send(playgroundHtml({ endpoint: '/graphql' }));
-}
-
-/** A browser navigating to /graphql wants the page; API clients send JSON or a `query`. */
-function wantsPlayground(req: Request): boolean {
-  return (
-    req.query.query === undefined &&
-    req.accepts(['application/json', 'application/graphql-response+json', 'text/html']) === 'text/html'
-  );
-}
-
 export function createHttpApp(options: HttpAppOptions): Express {
   const app = express();
   app.disable('x-powered-by');
@@ -90,17 +78,7 @@ export function createHttpApp(options: HttpAppOptions): Express {
   );
   if (options.metricsRouter) app.use(options.metricsRouter);
 
-  app.get('/playground', (_req, res) => sendPlayground(res));
-  app.get('/playground/playground.js', (_req, res) => {
-    res.type('text/javascript').send(PLAYGROUND_JS);
-  });
-  app.get('/playground/playground.css', (_req, res) => {
-    res.type('text/css').send(PLAYGROUND_CSS);
-  });
-  app.get('/graphql', (req, res, next) => {
-    if (wantsPlayground(req)) sendPlayground(res);
-    else next();
-  });
+  app.use(options.playground ? createPlaygroundRouter(options.playground) : createPlaygroundOffRouter());
 
   // The caller is authenticated once per request, whether the fast path or Apollo asks first.
   const contextRequestOf = options.contextRequestOf ?? memoizeContextRequest(options.contextRequest ?? requestIdOnly);

@@ -1,8 +1,18 @@
 /**
- * A self-contained GraphQL explorer page: HTML and a small script served by this gateway, no
- * CDN, so it works on a machine without internet access (Apollo's landing page loads Sandbox
- * from a CDN and is disabled). The Content-Security-Policy pins every load to our own origin.
+ * The GraphQL playground: GraphiQL 5 (docs explorer, history, explorer plugin, autocompletion)
+ * served by this gateway from assets built out of npm packages (graphiql-assets.ts), no CDN, so
+ * it works on a machine without internet access. Apollo's landing page loads Sandbox from a CDN
+ * and is disabled.
+ *
+ * - GET /playground, and GET /graphql from a browser, answer the page; its settings (endpoint,
+ *   example query, headers template, introspection) travel as JSON in the page, never as script.
+ * - Off in production unless PLAYGROUND=true (the security rule: no tool surface by default);
+ *   then /playground answers 404 saying so, and a browser on /graphql gets Apollo's answer.
+ * - Where introspection is off the page still loads and says why the docs are empty.
+ * - The Content-Security-Policy pins every script, worker, style and request to this origin.
  */
+import { Router, type Request, type Response } from 'express';
+import type { GraphiqlAssets } from './graphiql-assets.js';
 
 export const EXAMPLE_QUERY = `# Ctrl+Enter runs the query. extensions.upstream shows what it cost HighLevel.
 query Example {
@@ -24,128 +34,152 @@ query Example {
 }
 `;
 
-export const PLAYGROUND_CSP =
-  "default-src 'none'; script-src 'self'; style-src 'self'; connect-src 'self'; img-src 'self' data:; base-uri 'none'; form-action 'none'";
+/** What the headers editor starts with when callers need credentials (JSON with comments). */
+export const CREDENTIALS_HEADERS_TEMPLATE = `{
+  // This gateway needs credentials: uncomment one line and paste yours.
+  // "x-api-key": "gk_…"
+  // "Authorization": "Bearer <JWT>"
+}
+`;
+
+// Monaco and React set inline styles, hence 'unsafe-inline' for styles only; fonts are inlined.
+export const PLAYGROUND_CSP = [
+  "default-src 'none'",
+  "script-src 'self'",
+  "worker-src 'self'",
+  "style-src 'self' 'unsafe-inline'",
+  "font-src 'self' data:",
+  "img-src 'self' data:",
+  "connect-src 'self'",
+  "base-uri 'none'",
+  "form-action 'none'",
+  "frame-ancestors 'none'",
+].join('; ');
+
+export interface PlaygroundOptions {
+  /** Where queries go, e.g. /graphql. */
+  endpoint: string;
+  /** Whether the server answers introspection; when not, the page says why the docs are empty. */
+  introspection: boolean;
+  /** Callers need credentials (CLIENT_AUTH=required): the headers editor starts with a template. */
+  credentialsRequired: boolean;
+  /** The built GraphiQL assets; null when they were never built (the page says how). */
+  assets: GraphiqlAssets | null;
+  exampleQuery?: string;
+}
+
+const TITLE = 'HighLevel × Roofr gateway';
 
 function escapeHtml(text: string): string {
   return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
 }
 
-export function playgroundHtml(options: { endpoint: string; exampleQuery?: string }): string {
+/** JSON inside a <script> element: `<` escaped so no value can close the element. */
+function scriptJson(value: unknown): string {
+  return JSON.stringify(value).replace(/</g, '\\u003c');
+}
+
+export function playgroundHtml(options: PlaygroundOptions): string {
+  const assetBase = options.assets === null ? null : `/playground/assets/${options.assets.buildId}`;
+  const config = {
+    endpoint: options.endpoint,
+    assetBase,
+    title: TITLE,
+    exampleQuery: options.exampleQuery ?? EXAMPLE_QUERY,
+    introspection: options.introspection,
+    headers: options.credentialsRequired ? CREDENTIALS_HEADERS_TEMPLATE : null,
+  };
+  const notices: string[] = [];
+  if (!options.introspection)
+    notices.push(
+      'Introspection is off on this gateway (GRAPHQL_INTROSPECTION, off by default in production), so the docs explorer and autocompletion have no schema. Queries still run; the schema is in the repository under schema/.',
+    );
+  if (assetBase === null)
+    notices.push(
+      'GraphiQL has not been built on this machine: run <code>npm run build</code> (or <code>npm start</code>, which builds it), then reload.',
+    );
   return `<!doctype html>
 <html lang="en">
 <head>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
-<title>GHL × Roofr gateway · GraphQL playground</title>
-<link rel="stylesheet" href="/playground/playground.css">
+<title>${escapeHtml(TITLE)} · GraphiQL</title>
 <link rel="icon" href="data:,">
+<link rel="stylesheet" href="/playground/playground.css">
+${assetBase === null ? '' : `<link rel="stylesheet" href="${assetBase}/graphiql.css">\n<script defer src="${assetBase}/graphiql.js"></script>`}
+<script id="playground-config" type="application/json">${scriptJson(config)}</script>
 </head>
-<body data-endpoint="${escapeHtml(options.endpoint)}">
-<header>
-  <h1>GraphQL playground</h1>
-  <span class="endpoint">POST ${escapeHtml(options.endpoint)}</span>
-  <button id="run" type="button" title="Ctrl+Enter">▶ Run</button>
-  <span id="status" role="status"></span>
-</header>
-<main>
-  <section class="editor">
-    <label for="query">Query</label>
-    <textarea id="query" spellcheck="false" autocomplete="off">${escapeHtml(options.exampleQuery ?? EXAMPLE_QUERY)}</textarea>
-    <label for="variables">Variables (JSON)</label>
-    <textarea id="variables" class="variables" spellcheck="false" autocomplete="off">{}</textarea>
-    <details id="schema"><summary>Root fields</summary><ul id="fields"></ul></details>
-  </section>
-  <section class="output">
-    <label for="result">Result</label>
-    <pre id="result" aria-live="polite"></pre>
-  </section>
-</main>
-<script src="/playground/playground.js"></script>
+<body>
+${notices.map((notice) => `<p class="playground-notice" role="status">${notice}</p>`).join('\n')}
+<div id="graphiql">${assetBase === null ? '' : '<p class="playground-loading">Loading GraphiQL…</p>'}</div>
 </body>
 </html>
 `;
 }
 
 export const PLAYGROUND_CSS = `
-* { box-sizing: border-box; }
-body { margin: 0; font: 14px/1.4 system-ui, sans-serif; color: #1d2733; background: #f4f6f8; height: 100vh; display: flex; flex-direction: column; }
-header { display: flex; align-items: center; gap: 12px; padding: 8px 16px; background: #1d2733; color: #fff; }
-header h1 { font-size: 16px; margin: 0; }
-.endpoint { font-family: ui-monospace, monospace; opacity: .75; }
-#run { margin-left: auto; padding: 6px 16px; border: 0; border-radius: 4px; background: #2f9e44; color: #fff; font-weight: 600; cursor: pointer; }
-#run:disabled { background: #868e96; cursor: progress; }
-#status { min-width: 140px; font-family: ui-monospace, monospace; }
-main { flex: 1; display: grid; grid-template-columns: 1fr 1fr; gap: 12px; padding: 12px; min-height: 0; }
-section { display: flex; flex-direction: column; min-height: 0; }
-label { font-weight: 600; margin: 4px 0; }
-textarea, pre { font: 13px/1.45 ui-monospace, monospace; border: 1px solid #ced4da; border-radius: 4px; background: #fff; padding: 8px; margin: 0; }
-textarea { flex: 1; resize: none; tab-size: 2; }
-textarea.variables { flex: 0 0 80px; }
-pre { flex: 1; overflow: auto; white-space: pre-wrap; }
-pre.error { border-color: #e03131; }
-details { margin-top: 8px; }
-#fields { margin: 4px 0; padding-left: 20px; font-family: ui-monospace, monospace; }
-#fields li { cursor: pointer; }
+html, body { height: 100%; margin: 0; }
+body { display: flex; flex-direction: column; font: 14px/1.4 system-ui, sans-serif; }
+#graphiql { flex: 1; min-height: 0; }
+.playground-notice { margin: 0; padding: 8px 16px; background: #fff3bf; color: #5c3c00; border-bottom: 1px solid #f0c36d; }
+.playground-loading { padding: 16px; color: #666; }
 `;
 
-/** The page's behaviour: run the query with fetch, show the JSON, list root fields by introspection. */
-export const PLAYGROUND_JS = `'use strict';
-(function () {
-  var endpoint = document.body.getAttribute('data-endpoint');
-  var query = document.getElementById('query');
-  var variables = document.getElementById('variables');
-  var result = document.getElementById('result');
-  var status = document.getElementById('status');
-  var run = document.getElementById('run');
+function sendPage(res: Response, options: PlaygroundOptions): void {
+  res
+    .set('content-security-policy', PLAYGROUND_CSP)
+    .set('x-content-type-options', 'nosniff')
+    .set('cache-control', 'no-store')
+    .type('html')
+    .send(playgroundHtml(options));
+}
 
-  function post(body) {
-    return fetch(endpoint, { method: 'POST', headers: { 'content-type': 'application/json', accept: 'application/json' }, body: JSON.stringify(body) })
-      .then(function (response) { return response.json().then(function (json) { return { status: response.status, json: json }; }); });
-  }
+/** A browser navigating to /graphql wants the page; API clients send JSON or a `query`. */
+export function wantsPlayground(req: Request): boolean {
+  return (
+    req.query.query === undefined &&
+    req.accepts(['application/json', 'application/graphql-response+json', 'text/html']) === 'text/html'
+  );
+}
 
-  function execute() {
-    var vars;
-    try { vars = variables.value.trim() ? JSON.parse(variables.value) : {}; }
-    catch (error) { result.textContent = 'Variables are not valid JSON: ' + error.message; result.className = 'error'; return; }
-    run.disabled = true;
-    status.textContent = 'running…';
-    var started = performance.now();
-    post({ query: query.value, variables: vars }).then(function (answer) {
-      var ms = Math.round(performance.now() - started);
-      result.textContent = JSON.stringify(answer.json, null, 2);
-      result.className = answer.json.errors ? 'error' : '';
-      status.textContent = 'HTTP ' + answer.status + ' · ' + ms + ' ms';
-    }).catch(function (error) {
-      result.textContent = 'Request failed: ' + error.message;
-      result.className = 'error';
-      status.textContent = 'failed';
-    }).finally(function () { run.disabled = false; });
-  }
-
-  run.addEventListener('click', execute);
-  document.addEventListener('keydown', function (event) {
-    if ((event.ctrlKey || event.metaKey) && event.key === 'Enter') { event.preventDefault(); execute(); }
+/** The page, its stylesheet and the GraphiQL assets. */
+export function createPlaygroundRouter(options: PlaygroundOptions): Router {
+  const router = Router();
+  router.get('/playground', (_req, res) => sendPage(res, options));
+  router.get('/playground/playground.css', (_req, res) => {
+    res.type('text/css').set('cache-control', 'no-cache').send(PLAYGROUND_CSS);
   });
-  query.addEventListener('keydown', function (event) {
-    if (event.key !== 'Tab') return;
-    event.preventDefault();
-    var start = query.selectionStart;
-    query.setRangeText('  ', start, query.selectionEnd, 'end');
+  router.get('/playground/assets/:buildId/:file', (req, res) => {
+    const asset =
+      options.assets !== null && req.params.buildId === options.assets.buildId
+        ? options.assets.get(req.params.file)
+        : undefined;
+    if (asset === undefined) {
+      res.status(404).type('text/plain').send('No such playground asset (the gateway may have been rebuilt: reload)');
+      return;
+    }
+    res.set('content-type', asset.contentType).set('cache-control', 'public, max-age=31536000, immutable');
+    res.set('x-content-type-options', 'nosniff').vary('accept-encoding');
+    if (req.acceptsEncodings('gzip') === 'gzip') res.set('content-encoding', 'gzip').send(asset.gzipped);
+    else res.send(asset.body);
   });
+  router.get('/graphql', (req, res, next) => {
+    if (wantsPlayground(req)) sendPage(res, options);
+    else next();
+  });
+  return router;
+}
 
-  post({ query: '{ __schema { queryType { fields { name description args { name type { name kind ofType { name } } } } } } }' })
-    .then(function (answer) {
-      var list = document.getElementById('fields');
-      var fields = (answer.json.data && answer.json.data.__schema.queryType.fields) || [];
-      fields.filter(function (field) { return field.name.charAt(0) !== '_'; }).forEach(function (field) {
-        var item = document.createElement('li');
-        var args = field.args.map(function (arg) { return arg.name; }).join(', ');
-        item.textContent = field.name + (args ? '(' + args + ')' : '');
-        item.title = field.description || '';
-        list.appendChild(item);
-      });
-    })
-    .catch(function () { /* the schema list is a convenience; the editor works without it */ });
-})();
-`;
+/** With the playground off: /playground says so (404); /graphql is left to the API. */
+export function createPlaygroundOffRouter(): Router {
+  const router = Router();
+  router.get(['/playground', '/playground/*path'], (_req, res) => {
+    res
+      .status(404)
+      .type('text/plain')
+      .send(
+        'The GraphQL playground is off on this gateway (off by default in production). Set PLAYGROUND=true to serve it.',
+      );
+  });
+  return router;
+}

@@ -1,8 +1,9 @@
 /**
  * HighLevel webhook signatures: `x-ghl-signature` (Ed25519, base64) is preferred when present,
- * else `x-wh-signature` (RSA-SHA256, base64), both over the raw body bytes (FACTS.md). The RSA
- * default is HighLevel's published key (reference/ghl/webhook-rsa-public-key.pem), embedded
- * because the reference folder does not ship with the gateway.
+ * else `x-wh-signature` (RSA-SHA256, base64), both over the raw body bytes (docs/ghl-facts.md).
+ * The RSA default is HighLevel's published key, embedded because test fixtures do not ship with
+ * the gateway; test/unit/http/webhook-rsa-key.test.ts checks it against the published copy in
+ * test/fixtures/ghl/webhook-rsa-public-key.pem.
  */
 import { createPublicKey, verify, type KeyObject } from 'node:crypto';
 

@@ -1,5 +1,5 @@
 /**
- * The shared cache under the DataLoaders (STYLE rule 8): a batch function's keys are read from
+ * The shared cache under the DataLoaders (docs/style.md rule 8): a batch function's keys are read from
  * the shared cache first (one getMany), and only the misses go to the upstream batch function,
  * through the cache's single-flight (identical loads in flight from other requests are joined,
  * not repeated). Per key the DataLoader contract holds: a value, or an Error for that key.

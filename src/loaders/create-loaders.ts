@@ -1,5 +1,5 @@
 /**
- * Per-request DataLoaders (STYLE.md rule 3 and 8): built anew for every GraphQL request, so
+ * Per-request DataLoaders (docs/style.md rule 3 and 8): built anew for every GraphQL request, so
  * their cache lives exactly as long as one operation and no caller ever sees another's data.
  * Every batch function keeps DataLoader's contract: one result per key, in key order, an Error
  * (never a throw) for a key that failed, so one missing contact fails only its own field.

@@ -1,5 +1,5 @@
 /**
- * Roofr's side of the upstream layer (STYLE rule 5): the API key on every request, Roofr's
+ * Roofr's side of the upstream layer (docs/style.md rule 5): the API key on every request, Roofr's
  * pacing (the header-driven RatePacer: rate-pacer.ts), Roofr's error classification and retry
  * numbers, plugged into the one request loop (src/upstream/upstream-client.ts) over the one
  * transport. Callers name an endpoint (api-paths.ts); the concrete URL never reaches an error

@@ -161,7 +161,7 @@ async function readChildren(
     // No locations/tasks.readonly scope (or the search is unavailable): one call per contact.
     await Promise.all(ids.map(async (id) => tasksOf.set(id, await ghl.listTasks(locationId, id, callOptions))));
   }
-  // Notes have no batch endpoint (FACTS.md): one call per contact.
+  // Notes have no batch endpoint (docs/ghl-facts.md): one call per contact.
   const children = new Map<string, Promise<ContactChildren>>();
   for (const id of ids) {
     const tasks = tasksOf.get(id) ?? [];

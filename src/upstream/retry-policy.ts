@@ -1,6 +1,6 @@
 /**
  * Whether to repeat a failed upstream request: one pure function for every upstream, which
- * says why (STYLE rule 5). Each upstream configures it with its own numbers (RetryPolicy).
+ * says why (docs/style.md rule 5). Each upstream configures it with its own numbers (RetryPolicy).
  *
  * - 429 (RateLimited): retried whatever the method: the upstream refused before doing
  *   anything, so even a create cannot duplicate. Waits Retry-After plus a little jitter so that

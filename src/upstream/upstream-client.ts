@@ -1,5 +1,5 @@
 /**
- * The request loop every upstream shares (STYLE rule 5, one mechanism per concern): per attempt
+ * The request loop every upstream shares (docs/style.md rule 5, one mechanism per concern): per attempt
  * it takes the credentials, waits for the upstream's pacing (HighLevel's header-learning rate
  * budget, Roofr's pacer: both plug in as a Pacing), sends through the one transport with a
  * per-attempt timeout, classifies the answer into the one error family, and asks the pure retry

@@ -129,9 +129,11 @@ describe('gateway over HTTP (demo mode)', () => {
     expect(response.status).toBe(200);
     expect(response.headers.get('content-security-policy')).toContain("script-src 'self'");
     const html = await response.text();
-    expect(html).toContain('<textarea id="query"');
+    expect(html).toContain('<div id="graphiql">');
     expect(html).not.toMatch(/https?:\/\//);
-    const script = await fetch(`${gateway.url}/playground/playground.js`);
-    expect(script.headers.get('content-type')).toContain('javascript');
+    const script = /<script defer src="([^"]+)"><\/script>/.exec(html)?.[1];
+    expect(script).toMatch(/^\/playground\/assets\//);
+    const asset = await fetch(`${gateway.url}${script}`);
+    expect(asset.headers.get('content-type')).toBe('text/javascript; charset=utf-8');
   });
 });

@@ -1,6 +1,6 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from '@jest/globals';
 import { randomBytes } from 'node:crypto';
-import { createClient } from '@keyv/redis';
+import { Redis } from 'ioredis';
 import { createCache, type CreateCacheOptions } from '../../src/cache/cache-factory.js';
 import type { CacheEventKind } from '../../src/cache/cache-stats.js';
 import type { SharedCache } from '../../src/cache/shared-cache.js';
@@ -29,7 +29,7 @@ function nextEvent(cache: SharedCache, kind: CacheEventKind): Promise<void> {
 describeIf('shared cache on Redis', () => {
   // A prefix per run: parallel runs and other engineers' keys never collide with ours.
   const namespace = `test-cache-${randomBytes(6).toString('hex')}`;
-  const raw = createClient({ url: REDIS_URL });
+  const raw = new Redis(REDIS_URL ?? '', { lazyConnect: true });
   const opened: SharedCache[] = [];
 
   async function open(url: string, extra: Partial<CreateCacheOptions> = {}): Promise<SharedCache> {
@@ -45,10 +45,10 @@ describeIf('shared cache on Redis', () => {
     await Promise.all(opened.splice(0).map((cache) => cache.close()));
   });
   afterAll(async () => {
-    for await (const keys of raw.scanIterator({ MATCH: `${namespace}::*`, COUNT: 100 })) {
-      if (keys.length > 0) await raw.del(keys);
+    for await (const keys of raw.scanStream({ match: `${namespace}::*`, count: 100 }) as AsyncIterable<string[]>) {
+      if (keys.length > 0) await raw.del(...keys);
     }
-    raw.destroy();
+    raw.disconnect();
   });
 
   it('when a value is read through, then it is stored under the namespace and location and a second replica reads it from Redis', async () => {
@@ -66,7 +66,7 @@ describeIf('shared cache on Redis', () => {
     expect(loader.calls).toBe(1);
     expect(await raw.exists(`${namespace}::${key}`)).toBe(1);
     // The store keeps it past its TTL (for max-stale), but not forever.
-    expect(await raw.pTTL(`${namespace}::${key}`)).toBeGreaterThan(TTL);
+    expect(await raw.pttl(`${namespace}::${key}`)).toBeGreaterThan(TTL);
   });
 
   it('when one replica invalidates a contact, then the other no longer serves it or its location searches', async () => {

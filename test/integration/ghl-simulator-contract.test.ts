@@ -1,10 +1,11 @@
 /**
  * Contract: every simulated operation's answers validate against the response schema the GHL
- * OpenAPI files (../shared/reference/ghl/apps/*.json) declare for that operation and status.
+ * OpenAPI files (test/fixtures/ghl/apps/*.json, copied from HighLevel's public API docs) declare
+ * for that operation and status.
  * The schemas are loose (additionalProperties unset), so this checks declared fields' types and
- * that each status we answer is one the spec declares. Skips when the reference is absent.
+ * that each status we answer is one the spec declares.
  */
-import { existsSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Ajv } from 'ajv';
@@ -16,13 +17,7 @@ import { callSim } from '../support/ghl-sim-http.js';
 import type { SimResponse } from '../support/ghl-sim-http.js';
 
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
-const specRoot = path.resolve(repoRoot, '../shared/reference/ghl');
-const specPresent = existsSync(path.join(specRoot, 'apps/contacts.json'));
-if (!specPresent)
-  console.warn(
-    `GHL simulator contract test skipped: no OpenAPI reference at ${specRoot} (expected ../shared/reference/ghl beside the repo).`,
-  );
-const describeIfSpec = specPresent ? describe : describe.skip;
+const specRoot = path.join(repoRoot, 'test/fixtures/ghl');
 
 type SpecName = 'contacts' | 'locations' | 'oauth';
 type JsonObject = Record<string, unknown>;
@@ -91,7 +86,7 @@ function responseSchema(spec: JsonObject, method: string, template: string, stat
   return asObject(asObject(asObject(asObject(response?.content)?.['application/json'])?.schema));
 }
 
-describeIfSpec('GHL simulator: responses validate against the OpenAPI specs', () => {
+describe('GHL simulator: responses validate against the OpenAPI specs', () => {
   const specs = {} as Record<SpecName, JsonObject>;
   const ajv = new Ajv({ strict: false, allErrors: true, validateSchema: false });
   formats.default(ajv);

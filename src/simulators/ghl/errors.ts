@@ -19,7 +19,7 @@ export function badRequest(message: string, extra: Json = {}): SimHttpError {
   return new SimHttpError(400, { statusCode: 400, message, ...extra });
 }
 
-/** Observed: an unknown (or other location's) contact answers 400, not 404 (FACTS, unverified). */
+/** Observed: an unknown (or other location's) contact answers 400, not 404 (docs/ghl-facts.md, unverified). */
 export function contactNotFound(contactId: string): SimHttpError {
   return badRequest(`Contact with id ${contactId} not found`);
 }

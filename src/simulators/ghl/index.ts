@@ -1,6 +1,6 @@
 /**
  * The spec-faithful HighLevel simulator: `startGhlSimulator()` starts a real HTTP server that
- * answers with GHL's paths, bodies, statuses and quirks (see FACTS.md), and returns handles to
+ * answers with GHL's paths, bodies, statuses and quirks (see docs/ghl-facts.md), and returns handles to
  * steer it (faults, tokens, rate limits, webhooks, OAuth, clock) and to inspect it (data, log).
  */
 import { createAdminHandler } from './admin.js';

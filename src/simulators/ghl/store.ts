@@ -306,7 +306,7 @@ function applyPatch(contact: ContactRecord, patch: ContactPatch, location: Locat
     delete contact.name;
   }
   if (patch.dnd !== undefined) contact.dnd = patch.dnd;
-  // `tags` replaces the whole list (FACTS: update/upsert), deduplicated as GHL does.
+  // `tags` replaces the whole list (docs/ghl-facts.md: update/upsert), deduplicated as GHL does.
   if (patch.tags !== undefined) contact.tags = uniqueTags(patch.tags);
   if (patch.customFields !== undefined)
     contact.customFields = mergeCustomFields(contact.customFields, patch.customFields, location);

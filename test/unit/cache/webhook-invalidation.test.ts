@@ -1,11 +1,13 @@
 import { describe, expect, it } from '@jest/globals';
 import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import { createCache } from '../../../src/cache/cache-factory.js';
 import type { SharedCache } from '../../../src/cache/shared-cache.js';
 import { changeOfGhlEvent, invalidateForGhlEvent } from '../../../src/cache/webhook-invalidation.js';
 import { recordingLogger } from './fakes.js';
 
-const WEBHOOKS = '/work/shared/reference/ghl/webhooks';
+// HighLevel's published example payloads (test/fixtures/ghl/README.md).
+const WEBHOOKS = fileURLToPath(new URL('../../fixtures/ghl/webhooks', import.meta.url));
 const TTL = 60_000;
 
 function example(name: string): Record<string, unknown> {

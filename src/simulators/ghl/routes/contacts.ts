@@ -1,6 +1,6 @@
 /**
  * Contact routes: the deprecated list with startAfter cursors, by-business list with skip,
- * CRUD and upsert. Statuses and wrappers per FACTS.md: create 201 `{contact}`, upsert 200
+ * CRUD and upsert. Statuses and wrappers per docs/ghl-facts.md: create 201 `{contact}`, upsert 200
  * `{new, contact}`, update 200 `{succeded, contact}`, delete `{succeded: true}` (sic).
  */
 import type { ContactRecord } from '../model.js';
