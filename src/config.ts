@@ -31,7 +31,10 @@ const entries = {
     'development, production or test; production refuses to start without client auth',
   ],
   PORT: [port.default(4000), 'port of the gateway (GraphQL, webhooks, OAuth, health)'],
-  HOST: [z.string().min(1).default('0.0.0.0'), 'interface the gateway listens on (127.0.0.1: this machine only)'],
+  HOST: [
+    z.string().min(1).default('127.0.0.1'),
+    'interface the gateway listens on: this machine only by default; 0.0.0.0 for every interface (the Docker image sets it)',
+  ],
   LOG_LEVEL: [z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'), 'pino log level'],
   SHUTDOWN_TIMEOUT_MS: [
     positiveInt.default(10000),
@@ -251,8 +254,8 @@ const entries = {
   ],
   OAUTH_STATE_TTL_MS: [positiveInt.default(600000), 'how long an install link (its state) stays valid'],
   CLIENT_AUTH: [
-    z.enum(['demo', 'required']).optional(),
-    'demo: requests without credentials act as the demo caller; required: API key or JWT needed. Unset: required in production or when JWT is configured, else demo',
+    z.enum(['demo', 'required', 'anonymous-read']).optional(),
+    'required: an API key or JWT is needed; anonymous-read: requests without credentials may only read GHL_LOCATION_ID; demo: they act with every role (demo mode on the simulators only). Unset: demo in demo mode, else required',
   ],
   JWT_SECRET: [optionalText, 'HS256 secret of client JWTs (claims: sub, locations[], roles[]); at least 32 characters'],
   JWT_JWKS_URL: [
@@ -261,6 +264,14 @@ const entries = {
   ],
   JWT_ISSUER: [optionalText, 'required iss of client JWTs'],
   JWT_AUDIENCE: [optionalText, 'required aud of client JWTs'],
+  JWT_MAX_LIFETIME_MS: [
+    positiveInt.default(86400000),
+    'longest life a client JWT may have (exp minus iat, or minus now without iat); every JWT must carry exp',
+  ],
+  JWT_CLOCK_SKEW_MS: [
+    nonNegativeInt.max(300000).default(60000),
+    'clock difference tolerated on exp, nbf and iat of client JWTs',
+  ],
   GRAPHQL_INTROSPECTION: [booleanFlag.optional(), 'allow introspection; unset: on except in production'],
   GRAPHQL_MAX_DEPTH: [positiveInt.default(8), 'deepest selection an operation may have'],
   GRAPHQL_MAX_COST: [

@@ -13,6 +13,7 @@ import { invalidateForEntityChange } from './cache/change-invalidation.js';
 import { ResponseCache } from './cache/response-cache.js';
 import { isDemoMode, type Config } from './config.js';
 import { GhlClient } from './ghl/client.js';
+import { GhlReinstallRequiredError } from './ghl/oauth-errors.js';
 import type { GhlApi, TokenProvider } from './ghl/ghl-api.js';
 import type { RateBudget } from './ghl/rate-budget.js';
 import { createRateBudget } from './ghl/rate-budget-factory.js';
@@ -31,6 +32,7 @@ import { loadConfiguredMapping } from './roofr/mapping-file.js';
 import { startGatewaySync, type GatewaySync } from './sync/gateway-sync.js';
 import { startWritePath, type StartedWritePath, type WritePathOverrides } from './gateway-write-path.js';
 import { openGatewaySecurity } from './gateway-security.js';
+import type { ClientAuthMode } from './auth/client-auth-policy.js';
 import { withStoredRoofrCredentials } from './auth/stored-roofr-credentials.js';
 import { openStore } from './store/open-store.js';
 import { LocationLimiters } from './loaders/concurrency-limit.js';
@@ -67,6 +69,10 @@ export interface Gateway {
   writePath: StartedWritePath;
   /** Metrics registry (served at /metrics) and readiness checks (/readyz). */
   observability: GatewayObservability;
+  /** How callers authenticate (CLIENT_AUTH resolved) and the start-up sentence saying so. */
+  clientAuth: { mode: ClientAuthMode; notice: string };
+  /** OAuth installs: GET /oauth/install and whether any location is installed yet; null without OAuth. */
+  oauth: { installUrl: string; installed(): Promise<boolean> } | null;
   /** Stops accepting connections, drains in-flight requests, then stops the simulator. */
   close(): Promise<void>;
 }
@@ -208,9 +214,14 @@ export async function startGateway(config: Config, overrides: GatewayOverrides =
     throw error;
   }
   if (upstream.tokens !== null)
-    observability.addReadinessCheck('token', tokenCheck(upstream.tokens, upstream.locationId));
+    observability.addReadinessCheck(
+      'token',
+      tokenCheck(upstream.tokens, upstream.locationId, (error) =>
+        error instanceof GhlReinstallRequiredError ? error.message : null,
+      ),
+    );
   // OAuth without a default location: ready while any install is usable (not needs_reinstall).
-  else if (security.tokenProvider !== null) observability.addReadinessCheck('token', oauthInstallsCheck(store.db));
+  else if (security.tokenProvider !== null) observability.addReadinessCheck('token', oauthInstallsCheck(store.tokens));
   // The shared cache under the loaders; a mutation evicts what it changed before any other hook runs.
   const cache = await createCache(
     config.CACHE_URL,
@@ -396,6 +407,8 @@ export async function startGateway(config: Config, overrides: GatewayOverrides =
     locationId: upstream.locationId,
     writePath,
     observability,
+    clientAuth: { mode: httpSecurity.mode, notice: httpSecurity.notice },
+    oauth: httpSecurity.oauth,
     close: () => {
       closing ??= (async () => {
         observability.beginDrain();

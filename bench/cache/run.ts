@@ -199,6 +199,8 @@ function baseConfig(ready: Ready, extra: Record<string, string>): Config {
     GHL_API_BASE_URL: ready.url,
     GHL_PRIVATE_INTEGRATION_TOKEN: ready.token,
     GHL_LOCATION_ID: ready.locationId,
+    // Read-only load without keys: the one anonymous opt-in with HighLevel credentials.
+    CLIENT_AUTH: 'anonymous-read',
     GHL_TOKEN_SCOPES: 'contacts.readonly contacts.write locations/tasks.readonly calendars/events.readonly',
     ...extra,
   });

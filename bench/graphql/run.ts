@@ -192,6 +192,8 @@ export async function run(
       GHL_API_BASE_URL: ready.url,
       GHL_PRIVATE_INTEGRATION_TOKEN: ready.token,
       GHL_LOCATION_ID: ready.locationId,
+      // Read-only load without keys: the one anonymous opt-in with HighLevel credentials.
+      CLIENT_AUTH: 'anonymous-read',
     });
     const withLoaders = await startGateway(config);
     gateways.push(withLoaders);

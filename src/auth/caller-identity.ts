@@ -9,10 +9,10 @@ export const ROLES = ['read', 'write', 'sync-admin'] as const;
 export const RoleSchema = z.enum(ROLES);
 export type Role = z.infer<typeof RoleSchema>;
 
-export type CallerKind = 'api-key' | 'jwt' | 'demo';
+export type CallerKind = 'api-key' | 'jwt' | 'demo' | 'anonymous';
 
 export interface CallerIdentity {
-  /** API key id, JWT `sub`, or "demo". Safe to log; never a secret. */
+  /** API key id, JWT `sub`, "demo" or "anonymous". Safe to log; never a secret. */
   subject: string;
   kind: CallerKind;
   /** Every location this caller may use. */
@@ -35,14 +35,16 @@ export class AuthError extends Error {
   constructor(
     readonly code: AuthErrorCode,
     message: string,
+    /** What the caller is told besides the code, e.g. `installUrl` while no location is installed. */
+    readonly details: Record<string, unknown> = {},
   ) {
     super(message);
     this.name = 'AuthError';
     this.status = STATUS[code];
   }
 
-  get extensions(): { code: AuthErrorCode; http: { status: number } } {
-    return { code: this.code, http: { status: this.status } };
+  get extensions(): { code: AuthErrorCode; http: { status: number } } & Record<string, unknown> {
+    return { ...this.details, code: this.code, http: { status: this.status } };
   }
 }
 

@@ -11,11 +11,9 @@ import { checkGhlPath, checkRoofrPath, ghlWriteKey, SECTION_SOURCES, type Mapped
 const scalar = z.union([z.string(), z.number(), z.boolean(), z.null()]);
 export type MappingScalar = z.infer<typeof scalar>;
 
-const country = z
-  .string()
-  .refine((value) => isSupportedCountry(value), {
-    message: 'not an ISO 3166-1 alpha-2 country libphonenumber supports (e.g. US, CA, GB)',
-  });
+const country = z.string().refine((value) => isSupportedCountry(value), {
+  message: 'not an ISO 3166-1 alpha-2 country libphonenumber supports (e.g. US, CA, GB)',
+});
 
 export const TransformSchema = z.discriminatedUnion('type', [
   /** Lowercase both ways (emails: HighLevel stores them lowercased). */
