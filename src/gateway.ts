@@ -33,6 +33,7 @@ import { startGatewaySync, type GatewaySync } from './sync/gateway-sync.js';
 import { startWritePath, type StartedWritePath, type WritePathOverrides } from './gateway-write-path.js';
 import { openGatewaySecurity } from './gateway-security.js';
 import type { ClientAuthMode } from './auth/client-auth-policy.js';
+import { hasRole } from './auth/caller-identity.js';
 import { withStoredRoofrCredentials } from './auth/stored-roofr-credentials.js';
 import { openStore } from './store/open-store.js';
 import { LocationLimiters } from './loaders/concurrency-limit.js';
@@ -298,6 +299,8 @@ export async function startGateway(config: Config, overrides: GatewayOverrides =
     ...(overrides.resolvers ? { resolvers: overrides.resolvers } : {}),
     logger: logger.child({ component: 'graphql' }),
     introspection: httpSecurity.introspection,
+    // The router in front (an API key or JWT with the trace role) reports them; nobody else gets them.
+    inlineTraces: (context) => context.caller !== null && hasRole(context.caller, 'trace'),
     validationRules: httpSecurity.validationRules,
     // The drain force-closes what is still open after half the shutdown budget, leaving the rest for syncs and stores.
     plugins: [

@@ -5,7 +5,8 @@
  */
 import { z } from 'zod';
 
-export const ROLES = ['read', 'write', 'sync-admin'] as const;
+/** `trace`: may receive Apollo inline traces (ftv1), for the router in front of this subgraph. */
+export const ROLES = ['read', 'write', 'sync-admin', 'trace'] as const;
 export const RoleSchema = z.enum(ROLES);
 export type Role = z.infer<typeof RoleSchema>;
 

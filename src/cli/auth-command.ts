@@ -15,7 +15,7 @@ export const USAGE = `Usage: npm run auth -- <command>
   url                                   the install link to open (GET /oauth/install)
   status                                installed locations: scopes, expiry, last refresh, status
   revoke <locationId>                   forget a location's tokens (then uninstall the app in HighLevel)
-  api-key create --name N --locations a,b --roles read,write[,sync-admin]
+  api-key create --name N --locations a,b --roles read,write[,sync-admin][,trace]
                                         prints the new key ONCE
   api-key list                          ids, names, locations, roles (never keys)
   api-key revoke <id>
