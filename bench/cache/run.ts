@@ -226,7 +226,7 @@ async function measureStore(
     const contactVars = contactVariables(ready, slot);
     const pageVars = (run: number) => {
       const start = (slot * 18 + (run % 18)) * 50;
-      return { after: start === 0 ? null : encodeCursor({ k: 'search', n: start, sa: null }) };
+      return { after: start === 0 ? null : encodeCursor({ k: 'search', n: start, sa: null }, ready.locationId) };
     };
     const phases: PhaseResult[] = [];
     phases.push(await phase(loader, gateway, store, 'contact(id) nested', 'cold', contactVars, CONTACT_QUERY, 20, 40));

@@ -8,7 +8,7 @@
 import type { IncomingHttpHeaders } from 'node:http';
 import { looksLikeApiKey, verifyApiKey, type ApiKeyRepository } from './api-keys.js';
 import { AuthError, ROLES, chooseLocation, type CallerIdentity } from './caller-identity.js';
-import type { JwtVerifier } from './jwt-verifier.js';
+import { JwtRefusal, type JwtVerifier } from './jwt-verifier.js';
 
 export interface AuthenticatorDeps {
   apiKeys: ApiKeyRepository;
@@ -69,8 +69,7 @@ export function createAuthenticator(deps: AuthenticatorDeps): Authenticator {
           'Bearer JWTs are not accepted: JWT_SECRET / JWT_JWKS_URL is not configured',
         );
       const verified = await deps.jwt(bearer);
-      if (verified === null)
-        return new AuthError('UNAUTHENTICATED', 'The bearer token is invalid, expired or lacks locations/roles claims');
+      if (verified instanceof JwtRefusal) return new AuthError('UNAUTHENTICATED', verified.reason);
       const locationId = chooseLocation(verified.locations, requestedLocation);
       if (locationId instanceof AuthError) return locationId;
       return {

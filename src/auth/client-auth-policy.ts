@@ -33,6 +33,8 @@ export function jwtSettings(config: Config): JwtSettings {
     ...(config.JWT_JWKS_URL !== undefined ? { jwksUrl: config.JWT_JWKS_URL } : {}),
     ...(config.JWT_ISSUER !== undefined ? { issuer: config.JWT_ISSUER } : {}),
     ...(config.JWT_AUDIENCE !== undefined ? { audience: config.JWT_AUDIENCE } : {}),
+    maxLifetimeMs: config.JWT_MAX_LIFETIME_MS,
+    clockSkewMs: config.JWT_CLOCK_SKEW_MS,
   };
 }
 
