@@ -26,6 +26,7 @@ import { createGraphQLServer } from './graphql/server.js';
 import express from 'express';
 import { createHttpApp, rejectMalformedJson } from './http/app.js';
 import { bodyLimitBytes, cachedResponseFastPath } from './http/cached-response.js';
+import { errorResponses, notFoundResponse } from './http/error-responses.js';
 import { memoizeContextRequest } from './http/context-request.js';
 import { invalidateForGhlEvent } from './cache/webhook-invalidation.js';
 import { loadConfiguredMapping } from './roofr/mapping-file.js';
@@ -352,6 +353,9 @@ export async function startGateway(config: Config, overrides: GatewayOverrides =
     // GET /oauth/install and /oauth/callback when OAuth installs are configured.
     for (const router of httpSecurity.routers) root.use(router);
     root.use(app);
+    // Whatever no router answered or handled: JSON with a code, never Express's HTML page.
+    root.use(notFoundResponse);
+    root.use(errorResponses(logger));
     // Reused whole responses are answered in front of Express (src/http/cached-response.ts).
     httpServer.on(
       'request',

@@ -16,6 +16,7 @@ import type { GraphQLContext } from './context.js';
 import { silentLogger } from '../observability/logger.js';
 import { createFormatError } from './errors.js';
 import { hideSchemaHintsPlugin } from './hardening/schema-hints.js';
+import { literalPathsRule } from './literal-paths.js';
 import { inlineTracePlugin } from './plugins/inline-trace.js';
 import { upstreamExtensionsPlugin } from './plugins/upstream-extensions.js';
 import { resolvers as defaultResolvers } from './resolvers/index.js';
@@ -47,7 +48,8 @@ export function createGraphQLServer(options: GraphQLServerOptions = {}): ApolloS
     // main.ts owns SIGTERM/SIGINT; Apollo's own handler would race it and re-raise the signal.
     stopOnTerminationSignals: false,
     introspection,
-    validationRules: options.validationRules ?? [],
+    // literalPathsRule first of ours: scalar literal errors name their field (literal-paths.ts).
+    validationRules: [literalPathsRule, ...(options.validationRules ?? [])],
     // Without introspection, "Did you mean …?" would answer what introspection refuses to.
     hideSchemaDetailsFromClientErrors: !introspection,
     validationOptions: { hideSuggestions: !introspection },
