@@ -4,6 +4,7 @@
  * The README config table is checked against `configDocs` by a test: keep descriptions here.
  */
 import { z } from 'zod';
+import { DocumentsModeSchema } from './auth/caller-identity.js';
 import { authConfigProblems } from './auth/config-checks.js';
 import { CacheTtlsEnvSchema } from './cache/cache-ttls.js';
 import { CacheUrlEnvSchema } from './cache/cache-url.js';
@@ -273,6 +274,18 @@ const entries = {
     'clock difference tolerated on exp, nbf and iat of client JWTs',
   ],
   GRAPHQL_INTROSPECTION: [booleanFlag.optional(), 'allow introspection; unset: on except in production'],
+  TRUSTED_DOCUMENTS: [
+    spaceSeparated,
+    'trusted-document manifests read at start, comma or space separated: files or directories of *.json, each a codegen client-preset persisted-documents.json or an Apollo persisted query manifest (more with npm run auth -- documents register)',
+  ],
+  TRUSTED_DOCUMENTS_DEFAULT_MODE: [
+    DocumentsModeSchema.default('allow-any'),
+    'documents a client may run when its API key or JWT (claim "documents") names no mode, and for anonymous callers: allow-any, or trusted-only (registered documents only)',
+  ],
+  APQ_TTL_MS: [
+    nonNegativeInt.default(86400000),
+    'how long an automatically persisted query stays in the shared cache store (shared by replicas); 0 turns APQ off',
+  ],
   GRAPHQL_MAX_DEPTH: [positiveInt.default(8), 'deepest selection an operation may have'],
   GRAPHQL_MAX_COST: [
     positiveInt.default(50000),

@@ -23,6 +23,11 @@ import { admissionPlugin, rateLimitExtension } from './graphql/plugins/admission
 import { responseCachePlugin } from './graphql/plugins/response-cache-plugin.js';
 import type { Resolvers } from './graphql/resolvers-types.generated.js';
 import { createGraphQLServer } from './graphql/server.js';
+import { trustedDocumentsPlugin } from './graphql/plugins/trusted-documents-plugin.js';
+import { trustedDocumentText } from './graphql/trusted-documents/document-request.js';
+import { loadManifests } from './graphql/trusted-documents/manifest-files.js';
+import { TrustedDocuments } from './graphql/trusted-documents/trusted-documents.js';
+import { apqStore } from './cache/apq-cache.js';
 import express from 'express';
 import { createHttpApp, rejectMalformedJson } from './http/app.js';
 import { bodyLimitBytes, cachedResponseFastPath } from './http/cached-response.js';
@@ -181,6 +186,11 @@ function reusedResponseExtensions(rateBudget: RateBudget | null, locationId: str
 
 export async function startGateway(config: Config, overrides: GatewayOverrides = {}): Promise<Gateway> {
   const logger = overrides.logger ?? silentLogger();
+  // Read before anything opens: a manifest that cannot be read stops start-up naming the file.
+  const manifests =
+    config.TRUSTED_DOCUMENTS === undefined
+      ? { documents: [], files: [] }
+      : await loadManifests(config.TRUSTED_DOCUMENTS);
   const observability = createGatewayObservability(config, logger);
   // Opened before the client: OAuth tokens, API keys and secrets live in the store (encrypted).
   const ownsStore = overrides.writePath?.store === undefined;
@@ -296,6 +306,17 @@ export async function startGateway(config: Config, overrides: GatewayOverrides =
           maxEntries: config.RESPONSE_CACHE_MAX_ENTRIES,
           maxBytes: config.RESPONSE_CACHE_MAX_BYTES,
         });
+  // Manifest files and CLI-registered documents (the state database, shared by replicas).
+  const trustedDocuments = new TrustedDocuments(manifests.documents, store.trustedDocuments);
+  logger.info(
+    {
+      files: manifests.files,
+      documents: trustedDocuments.fileCount,
+      defaultMode: config.TRUSTED_DOCUMENTS_DEFAULT_MODE,
+      apq: config.APQ_TTL_MS > 0,
+    },
+    'trusted documents: manifests read, registered documents looked up in the state database',
+  );
   const graphql = createGraphQLServer({
     ...(overrides.resolvers ? { resolvers: overrides.resolvers } : {}),
     logger: logger.child({ component: 'graphql' }),
@@ -303,8 +324,15 @@ export async function startGateway(config: Config, overrides: GatewayOverrides =
     // The router in front (an API key or JWT with the trace role) reports them; nobody else gets them.
     inlineTraces: (context) => context.caller !== null && hasRole(context.caller, 'trace'),
     validationRules: httpSecurity.validationRules,
+    // APQ hashes in the shared cache store, so every replica knows what one learnt.
+    persistedQueries:
+      config.APQ_TTL_MS === 0
+        ? false
+        : { cache: apqStore(cache, config.APQ_TTL_MS), ttl: Math.ceil(config.APQ_TTL_MS / 1000) },
     // The drain force-closes what is still open after half the shutdown budget, leaving the rest for syncs and stores.
     plugins: [
+      // First: it decides which text runs before any other plugin sees the operation.
+      trustedDocumentsPlugin({ documents: trustedDocuments, defaultMode: config.TRUSTED_DOCUMENTS_DEFAULT_MODE }),
       ApolloServerPluginDrainHttpServer({
         httpServer,
         stopGracePeriodMillis: Math.floor(config.SHUTDOWN_TIMEOUT_MS / 2),
@@ -369,6 +397,8 @@ export async function startGateway(config: Config, overrides: GatewayOverrides =
               contextRequestOf,
               bodyLimitBytes: bodyLimitBytes(httpSecurity.bodyLimit),
               rejectMalformedBody: rejectMalformedJson,
+              // The same decision the plugin takes: a trusted-only caller's reused answer is one of a trusted document.
+              documentOf: trustedDocumentText(trustedDocuments, config.TRUSTED_DOCUMENTS_DEFAULT_MODE),
             },
             root,
           ),

@@ -59,7 +59,14 @@ export function createAuthenticator(deps: AuthenticatorDeps): Authenticator {
       if (record === null) return new AuthError('UNAUTHENTICATED', 'The API key is unknown or revoked');
       const locationId = chooseLocation(record.locations, requestedLocation);
       if (locationId instanceof AuthError) return locationId;
-      return { subject: record.id, kind: 'api-key', locations: record.locations, roles: record.roles, locationId };
+      return {
+        subject: record.id,
+        kind: 'api-key',
+        locations: record.locations,
+        roles: record.roles,
+        locationId,
+        ...(record.documents === null ? {} : { documents: record.documents }),
+      };
     }
 
     if (bearer !== undefined) {
@@ -78,6 +85,7 @@ export function createAuthenticator(deps: AuthenticatorDeps): Authenticator {
         locations: verified.locations,
         roles: verified.roles,
         locationId,
+        ...(verified.documents === undefined ? {} : { documents: verified.documents }),
       };
     }
 

@@ -12,6 +12,15 @@ export type Role = z.infer<typeof RoleSchema>;
 
 export type CallerKind = 'api-key' | 'jwt' | 'demo' | 'anonymous';
 
+/**
+ * Which GraphQL documents a client may run: any, or only trusted documents (persisted
+ * operations its app shipped with, see src/graphql/trusted-documents/). Set per API key or by a
+ * JWT's `documents` claim; a client naming none gets TRUSTED_DOCUMENTS_DEFAULT_MODE.
+ */
+export const DOCUMENTS_MODES = ['allow-any', 'trusted-only'] as const;
+export const DocumentsModeSchema = z.enum(DOCUMENTS_MODES);
+export type DocumentsMode = z.infer<typeof DocumentsModeSchema>;
+
 export interface CallerIdentity {
   /** API key id, JWT `sub`, "demo" or "anonymous". Safe to log; never a secret. */
   subject: string;
@@ -21,6 +30,8 @@ export interface CallerIdentity {
   roles: readonly Role[];
   /** The ONE location this request acts on (x-location-id, or the single granted one). */
   locationId: string;
+  /** The documents mode its key or JWT names; absent: the gateway's default applies. */
+  documents?: DocumentsMode;
 }
 
 export type AuthErrorCode = 'UNAUTHENTICATED' | 'FORBIDDEN' | 'BAD_REQUEST';

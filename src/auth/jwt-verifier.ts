@@ -10,12 +10,14 @@
  */
 import { createRemoteJWKSet, errors, jwtVerify, type JWTPayload, type JWTVerifyGetKey } from 'jose';
 import { z } from 'zod';
-import { RoleSchema, type Role } from './caller-identity.js';
+import { DocumentsModeSchema, RoleSchema, type DocumentsMode, type Role } from './caller-identity.js';
 
 export const JwtClaimsSchema = z.object({
   sub: z.string().min(1),
   locations: z.array(z.string().min(1)).min(1),
   roles: z.array(RoleSchema).min(1),
+  /** Which documents the client may run; absent: the gateway's default. An unknown value refuses the token. */
+  documents: DocumentsModeSchema.optional(),
 });
 export type JwtClaims = z.infer<typeof JwtClaimsSchema>;
 
@@ -34,6 +36,7 @@ export interface VerifiedJwt {
   subject: string;
   locations: string[];
   roles: Role[];
+  documents?: DocumentsMode;
 }
 
 /** Why a bearer JWT was refused, in words its holder can act on. */
@@ -102,7 +105,8 @@ export function createJwtVerifier(settings: JwtSettings): JwtVerifier | null {
       if (problem !== null) return new JwtRefusal(problem);
       const claims = JwtClaimsSchema.safeParse(payload);
       if (!claims.success) return new JwtRefusal(GENERIC);
-      return { subject: claims.data.sub, locations: claims.data.locations, roles: claims.data.roles };
+      const { sub, locations, roles, documents } = claims.data;
+      return { subject: sub, locations, roles, ...(documents === undefined ? {} : { documents }) };
     };
   };
   if (settings.jwksUrl !== undefined) {

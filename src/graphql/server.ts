@@ -5,7 +5,7 @@
  * hints in errors where introspection is off. The server knows nothing of HTTP or of how the
  * context is built; src/http/ wires both.
  */
-import { ApolloServer, type ApolloServerPlugin } from '@apollo/server';
+import { ApolloServer, type ApolloServerOptions, type ApolloServerPlugin } from '@apollo/server';
 import {
   ApolloServerPluginInlineTraceDisabled,
   ApolloServerPluginLandingPageDisabled,
@@ -31,6 +31,8 @@ export interface GraphQLServerOptions {
   introspection?: boolean;
   /** Which requests may receive Apollo inline traces (ftv1); default none. */
   inlineTraces?: (context: GraphQLContext) => boolean;
+  /** Automatic persisted queries: where hashes are kept (shared by replicas) and for how long (s); false: off. Default: Apollo's per-process cache. */
+  persistedQueries?: ApolloServerOptions<GraphQLContext>['persistedQueries'];
   /** Extra plugins, e.g. ApolloServerPluginDrainHttpServer, limits, metrics. */
   plugins?: ApolloServerPlugin<GraphQLContext>[];
   /** Extra validation rules, e.g. depth and cost limits. */
@@ -48,6 +50,7 @@ export function createGraphQLServer(options: GraphQLServerOptions = {}): ApolloS
     // main.ts owns SIGTERM/SIGINT; Apollo's own handler would race it and re-raise the signal.
     stopOnTerminationSignals: false,
     introspection,
+    ...(options.persistedQueries === undefined ? {} : { persistedQueries: options.persistedQueries }),
     // literalPathsRule first of ours: scalar literal errors name their field (literal-paths.ts).
     validationRules: [literalPathsRule, ...(options.validationRules ?? [])],
     // Without introspection, "Did you mean …?" would answer what introspection refuses to.

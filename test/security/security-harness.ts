@@ -8,7 +8,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createApiKey } from '../../src/auth/api-keys.js';
-import type { Role } from '../../src/auth/caller-identity.js';
+import type { DocumentsMode, Role } from '../../src/auth/caller-identity.js';
 import { storeApiKeyRepository } from '../../src/auth/store-adapters.js';
 import { parseConfig } from '../../src/config.js';
 import { startGateway, type Gateway, type GatewayOverrides } from '../../src/gateway.js';
@@ -72,7 +72,7 @@ export interface SecurityWorld {
   env: Record<string, string>;
   start(env?: Record<string, string>, overrides?: GatewayOverrides): Promise<Gateway>;
   /** An API key in the world's state database (before or while a gateway runs). */
-  apiKey(options: { roles: Role[]; locations?: string[]; name?: string }): Promise<string>;
+  apiKey(options: { roles: Role[]; locations?: string[]; name?: string; documents?: DocumentsMode }): Promise<string>;
   close(): Promise<void>;
 }
 
@@ -111,10 +111,17 @@ export async function startSecurityWorld(options: { contacts?: number } = {}): P
       gateways.push(gateway);
       return gateway;
     },
-    async apiKey({ roles, locations = [DEFAULT_LOCATION_ID], name = 'security-suite' }) {
+    async apiKey({ roles, locations = [DEFAULT_LOCATION_ID], name = 'security-suite', documents }) {
       const store = await openStore(databaseUrl);
       try {
-        return (await createApiKey(storeApiKeyRepository(store), { name, locations, roles })).key;
+        return (
+          await createApiKey(storeApiKeyRepository(store), {
+            name,
+            locations,
+            roles,
+            ...(documents === undefined ? {} : { documents }),
+          })
+        ).key;
       } finally {
         await store.close();
       }
