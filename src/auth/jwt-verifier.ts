@@ -46,8 +46,8 @@ export class JwtRefusal {
 
 export type JwtVerifier = (token: string) => Promise<VerifiedJwt | JwtRefusal>;
 
-export const DEFAULT_JWT_MAX_LIFETIME_MS = 86_400_000;
-export const DEFAULT_JWT_CLOCK_SKEW_MS = 60_000;
+const DEFAULT_JWT_MAX_LIFETIME_MS = 86_400_000;
+const DEFAULT_JWT_CLOCK_SKEW_MS = 60_000;
 
 export function isJwtConfigured(settings: JwtSettings): boolean {
   return settings.secret !== undefined || settings.jwksUrl !== undefined;

@@ -23,7 +23,7 @@ function field(error: unknown, name: string): unknown {
 }
 
 /** What to answer for an error a body parser (or another middleware) passed on; null: not the client's fault. */
-export function refusalOf(error: unknown): Refusal | null {
+function refusalOf(error: unknown): Refusal | null {
   const status = field(error, 'status') ?? field(error, 'statusCode');
   if (typeof status !== 'number' || status < 400 || status >= 500) return null;
   switch (field(error, 'type')) {

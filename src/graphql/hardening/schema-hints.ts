@@ -10,7 +10,7 @@ import type { ApolloServerPlugin } from '@apollo/server';
 /** graphql-js's suggestion sentence, at the end of a message or before the next sentence. */
 const SUGGESTION = / ?Did you mean [^?]*\?/g;
 
-export function withoutSuggestions(message: string): string {
+function withoutSuggestions(message: string): string {
   return message.replace(SUGGESTION, '');
 }
 

@@ -12,7 +12,7 @@
  */
 import { z } from 'zod';
 
-export const CUSTOM_FIELD_LIMITS = {
+const CUSTOM_FIELD_LIMITS = {
   /** LARGE_TEXT holds paragraphs; more than this is not a field value. */
   text: 10_000,
   listItems: 100,
@@ -66,7 +66,7 @@ function nestedProblem(value: unknown, level: number): string | null {
 }
 
 /** Why `value` is not a custom field value HighLevel takes, or null when it is one. */
-export function customFieldValueProblem(value: unknown): string | null {
+function customFieldValueProblem(value: unknown): string | null {
   if (value === null || value === undefined) return null;
   if (typeof value === 'string')
     return value.length > CUSTOM_FIELD_LIMITS.text

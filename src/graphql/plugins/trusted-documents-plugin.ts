@@ -24,7 +24,7 @@ export interface TrustedDocumentsPluginOptions {
   defaultMode: DocumentsMode;
 }
 
-export function modeOf(context: Pick<GraphQLContext, 'caller'>, defaultMode: DocumentsMode): DocumentsMode {
+function modeOf(context: Pick<GraphQLContext, 'caller'>, defaultMode: DocumentsMode): DocumentsMode {
   return context.caller?.documents ?? defaultMode;
 }
 

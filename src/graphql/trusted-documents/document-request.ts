@@ -56,7 +56,7 @@ export function documentIdOf(body: unknown, search?: string): string | undefined
 }
 
 /** The document reference of a POST JSON body, as sent. */
-export function documentRequestOf(body: unknown): DocumentRequest {
+function documentRequestOf(body: unknown): DocumentRequest {
   const fields = isRecord(body) ? body : {};
   const query = text(fields['query']);
   const documentId = documentIdOf(body);
@@ -68,7 +68,7 @@ export function documentRequestOf(body: unknown): DocumentRequest {
   };
 }
 
-export const NOT_ALLOWED_MESSAGE =
+const NOT_ALLOWED_MESSAGE =
   'This client may only run trusted documents: send the documentId (or extensions.persistedQuery.sha256Hash) of a document its app shipped with';
 
 function refused(code: string, message: string, status: number, headers?: HeaderMap): DocumentDecision {

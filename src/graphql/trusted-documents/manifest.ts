@@ -29,16 +29,14 @@ export class ManifestError extends Error {
 }
 
 /** Ids end up in logs and URLs: hex digests, `sha256:<hex>`, or names built of these characters. */
-export const DocumentIdSchema = z
-  .string()
-  .regex(/^[\w:.-]{1,200}$/, 'a document id is 1 to 200 letters, digits and _ : . -');
+const DocumentIdSchema = z.string().regex(/^[\w:.-]{1,200}$/, 'a document id is 1 to 200 letters, digits and _ : . -');
 
 /** The largest document text accepted (the /graphql body limit is 100 kB by default). */
-export const MAX_DOCUMENT_BYTES = 100_000;
+const MAX_DOCUMENT_BYTES = 100_000;
 
 const BodySchema = z.string().min(1).max(MAX_DOCUMENT_BYTES);
 
-export const ApolloManifestSchema = z.object({
+const ApolloManifestSchema = z.object({
   format: z.literal('apollo-persisted-query-manifest'),
   version: z.literal(1),
   operations: z.array(
@@ -51,7 +49,7 @@ export const ApolloManifestSchema = z.object({
   ),
 });
 
-export const DocumentMapSchema = z.record(DocumentIdSchema, BodySchema);
+const DocumentMapSchema = z.record(DocumentIdSchema, BodySchema);
 
 export function documentSha256(text: string): string {
   return createHash('sha256').update(text, 'utf8').digest('hex');
