@@ -1,10 +1,18 @@
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { sql } from 'kysely';
+import { sql, type Kysely } from 'kysely';
+import type { Database } from '../../src/store/schema.js';
 import { openStore } from '../../src/store/open-store.js';
 import { createSyncJobsRepo } from '../../src/sync/sync-jobs-repo.js';
 import { storeBackends } from './store-backends.js';
+
+/** A database from before migration 0004 (trusted documents): its record, table and column gone. */
+async function undoTrustedDocuments(db: Kysely<Database>): Promise<void> {
+  await sql`delete from kysely_migration where name = '0004_trusted_documents'`.execute(db);
+  await sql`drop table trusted_documents`.execute(db);
+  await sql`alter table api_keys drop column documents`.execute(db);
+}
 
 for (const backend of storeBackends()) {
   backend.describe(`restart on ${backend.name}`, () => {
@@ -13,7 +21,12 @@ for (const backend of storeBackends()) {
     test('when the store is opened twice on the same database, then migrations run once and the second open is a no-op', async () => {
       const database = await backend.createDatabase();
       const first = await database.open();
-      expect(first.appliedMigrations).toEqual(['0001_initial', '0002_sync_jobs', '0003_outbox_entity_key']);
+      expect(first.appliedMigrations).toEqual([
+        '0001_initial',
+        '0002_sync_jobs',
+        '0003_outbox_entity_key',
+        '0004_trusted_documents',
+      ]);
       const second = await database.open();
       expect(second.appliedMigrations).toEqual([]);
       await second.outbox.enqueue({ locationId: 'L', kind: 'job.create', payload: {}, idempotencyKey: 'k' });
@@ -37,10 +50,15 @@ for (const backend of storeBackends()) {
       await sql`drop index sync_jobs_claim`.execute(earlier.db);
       await sql`drop index outbox_entity`.execute(earlier.db);
       await sql`alter table outbox drop column entity_key`.execute(earlier.db);
+      await undoTrustedDocuments(earlier.db);
       await earlier.close();
 
       const upgraded = await database.open();
-      expect(upgraded.appliedMigrations).toEqual(['0002_sync_jobs', '0003_outbox_entity_key']);
+      expect(upgraded.appliedMigrations).toEqual([
+        '0002_sync_jobs',
+        '0003_outbox_entity_key',
+        '0004_trusted_documents',
+      ]);
       const claimed = await createSyncJobsRepo(upgraded.db).claim('worker', 30_000);
       expect(claimed?.spec).toEqual({ kind: 'contact', runId: 'run-1', locationId: 'L', contactId: 'c1' });
     });
@@ -59,10 +77,11 @@ for (const backend of storeBackends()) {
       await sql`delete from kysely_migration where name = '0003_outbox_entity_key'`.execute(earlier.db);
       await sql`drop index outbox_entity`.execute(earlier.db);
       await sql`alter table outbox drop column entity_key`.execute(earlier.db);
+      await undoTrustedDocuments(earlier.db);
       await earlier.close();
 
       const upgraded = await database.open();
-      expect(upgraded.appliedMigrations).toEqual(['0003_outbox_entity_key']);
+      expect(upgraded.appliedMigrations).toEqual(['0003_outbox_entity_key', '0004_trusted_documents']);
       const rows = await upgraded.db
         .selectFrom('outbox')
         .select(['idempotency_key', 'entity_key'])
