@@ -133,6 +133,9 @@ describe('trusted documents', () => {
       });
     }
     expect(world.sim.log.total()).toBe(before);
+    // Observable like every other refusal: counted by code.
+    const metrics = await (await fetch(`${gateway.url}/metrics`)).text();
+    expect(metrics).toMatch(/gateway_graphql_errors_total\{[^}]*code="PERSISTED_QUERY_NOT_ALLOWED"[^}]*\} 5/);
   });
 
   it('when a trusted-only client sends documentId, an Apollo hash or the exact text of a shipped document, then it runs, from the codegen manifest file and the Apollo manifest directory', async () => {
