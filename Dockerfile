@@ -21,6 +21,8 @@ RUN npm ci --omit=dev --no-audit --no-fund
 
 FROM node:24-bookworm-slim AS runtime
 ENV NODE_ENV=production
+# Outside a container the gateway listens on 127.0.0.1; here the port is published, so every interface.
+ENV HOST=0.0.0.0
 WORKDIR /app
 COPY --from=deps --chown=node:node /app/node_modules ./node_modules
 # dist/ holds the compiled gateway and dist/graphiql/, the playground's assets (served offline).

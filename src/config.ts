@@ -4,6 +4,7 @@
  * The README config table is checked against `configDocs` by a test: keep descriptions here.
  */
 import { z } from 'zod';
+import { DocumentsModeSchema } from './auth/caller-identity.js';
 import { authConfigProblems } from './auth/config-checks.js';
 import { CacheTtlsEnvSchema } from './cache/cache-ttls.js';
 import { CacheUrlEnvSchema } from './cache/cache-url.js';
@@ -31,7 +32,10 @@ const entries = {
     'development, production or test; production refuses to start without client auth',
   ],
   PORT: [port.default(4000), 'port of the gateway (GraphQL, webhooks, OAuth, health)'],
-  HOST: [z.string().min(1).default('0.0.0.0'), 'interface the gateway listens on (127.0.0.1: this machine only)'],
+  HOST: [
+    z.string().min(1).default('127.0.0.1'),
+    'interface the gateway listens on: this machine only by default; 0.0.0.0 for every interface (the Docker image sets it)',
+  ],
   LOG_LEVEL: [z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'), 'pino log level'],
   SHUTDOWN_TIMEOUT_MS: [
     positiveInt.default(10000),
@@ -277,8 +281,8 @@ const entries = {
   ],
   OAUTH_STATE_TTL_MS: [positiveInt.default(600000), 'how long an install link (its state) stays valid'],
   CLIENT_AUTH: [
-    z.enum(['demo', 'required']).optional(),
-    'demo: requests without credentials act as the demo caller; required: API key or JWT needed. Unset: required in production or when JWT is configured, else demo',
+    z.enum(['demo', 'required', 'anonymous-read']).optional(),
+    'required: an API key or JWT is needed; anonymous-read: requests without credentials may only read GHL_LOCATION_ID; demo: they act with every role (demo mode on the simulators only). Unset: demo in demo mode, else required',
   ],
   JWT_SECRET: [optionalText, 'HS256 secret of client JWTs (claims: sub, locations[], roles[]); at least 32 characters'],
   JWT_JWKS_URL: [
@@ -287,7 +291,27 @@ const entries = {
   ],
   JWT_ISSUER: [optionalText, 'required iss of client JWTs'],
   JWT_AUDIENCE: [optionalText, 'required aud of client JWTs'],
+  JWT_MAX_LIFETIME_MS: [
+    positiveInt.default(86400000),
+    'longest life a client JWT may have (exp minus iat, or minus now without iat); every JWT must carry exp',
+  ],
+  JWT_CLOCK_SKEW_MS: [
+    nonNegativeInt.max(300000).default(60000),
+    'clock difference tolerated on exp, nbf and iat of client JWTs',
+  ],
   GRAPHQL_INTROSPECTION: [booleanFlag.optional(), 'allow introspection; unset: on except in production'],
+  TRUSTED_DOCUMENTS: [
+    spaceSeparated,
+    'trusted-document manifests read at start, comma or space separated: files or directories of *.json, each a codegen client-preset persisted-documents.json or an Apollo persisted query manifest (more with npm run auth -- documents register)',
+  ],
+  TRUSTED_DOCUMENTS_DEFAULT_MODE: [
+    DocumentsModeSchema.default('allow-any'),
+    'documents a client may run when its API key or JWT (claim "documents") names no mode, and for anonymous callers: allow-any, or trusted-only (registered documents only)',
+  ],
+  APQ_TTL_MS: [
+    nonNegativeInt.default(86400000),
+    'how long an automatically persisted query stays in the shared cache store (shared by replicas); 0 turns APQ off',
+  ],
   GRAPHQL_MAX_DEPTH: [positiveInt.default(8), 'deepest selection an operation may have'],
   GRAPHQL_MAX_COST: [
     positiveInt.default(50000),

@@ -15,7 +15,7 @@ import { callerRequestId } from './http/request-id.js';
 import { GraphQLError, type ValidationRule } from 'graphql';
 import type { Logger } from 'pino';
 import { AuthError, type CallerIdentity, type Role } from './auth/caller-identity.js';
-import type { ClientAuthMode } from './auth/client-auth-policy.js';
+import { createKeyHint, type ClientAuthMode } from './auth/client-auth-policy.js';
 import { createClientAuth, openAuthVaults, type AuthVaults } from './auth/gateway-auth.js';
 import type { Config } from './config.js';
 import type { TokenProvider } from './ghl/ghl-api.js';
@@ -45,6 +45,10 @@ export interface CallerContextRequest {
 
 export interface HttpSecurity<Context extends object> {
   mode: ClientAuthMode;
+  /** The start-up sentence about client auth (already logged), for the terminal. */
+  notice: string;
+  /** GET /oauth/install when OAuth installs are configured, and whether any location is installed. */
+  oauth: { installUrl: string; installed(): Promise<boolean> } | null;
   /** Per request: who calls, for which location; throws a coded GraphQLError (401/403/400) otherwise. */
   contextRequest: (req: RequestLike) => Promise<CallerContextRequest>;
   validationRules: ValidationRule[];
@@ -98,12 +102,31 @@ export async function openGatewaySecurity(config: Config, store: Store, logger: 
             uninstall: (body) => handleUninstallEvent({ vault: vaults.tokens, oauth: oauth.client }, body),
           },
     async finish({ demoLocationId, callerOf, onOperationStart }) {
-      const clientAuth = await createClientAuth(config, store, demoLocationId);
-      if (clientAuth.mode === 'demo') logger.warn(clientAuth.notice);
+      const installs =
+        oauth === null
+          ? null
+          : { installUrl: oauth.installUrl, installed: async () => (await store.tokens.countActive()) > 0 };
+      const clientAuth = await createClientAuth(config, store, demoLocationId, {
+        // Until a location is installed, a caller without credentials learns where to install.
+        ...(installs === null
+          ? {}
+          : {
+              anonymousRefusal: async () =>
+                (await installs.installed())
+                  ? null
+                  : {
+                      message: `No HighLevel location is installed yet: open ${installs.installUrl} to install the app, then call with an API key (\`${createKeyHint(undefined)}\`)`,
+                      extensions: { installUrl: installs.installUrl },
+                    },
+            }),
+      });
+      if (clientAuth.mode !== 'required') logger.warn(clientAuth.notice);
       else logger.info(clientAuth.notice);
       const hardening = createHardening(hardeningSettings(config), onOperationStart ? { onOperationStart } : {});
       return {
         mode: clientAuth.mode,
+        notice: clientAuth.notice,
+        oauth: installs,
         async contextRequest(req) {
           const caller = await clientAuth.authenticate(req);
           if (caller instanceof AuthError) throw new GraphQLError(caller.message, { extensions: caller.extensions });

@@ -13,6 +13,7 @@ import { invalidateForEntityChange } from './cache/change-invalidation.js';
 import { ResponseCache } from './cache/response-cache.js';
 import { isDemoMode, type Config } from './config.js';
 import { GhlClient } from './ghl/client.js';
+import { GhlReinstallRequiredError } from './ghl/oauth-errors.js';
 import type { GhlApi, TokenProvider } from './ghl/ghl-api.js';
 import type { RateBudget } from './ghl/rate-budget.js';
 import { createRateBudget } from './ghl/rate-budget-factory.js';
@@ -22,16 +23,24 @@ import { admissionPlugin, rateLimitExtension } from './graphql/plugins/admission
 import { responseCachePlugin } from './graphql/plugins/response-cache-plugin.js';
 import type { Resolvers } from './graphql/resolvers-types.generated.js';
 import { createGraphQLServer } from './graphql/server.js';
+import { trustedDocumentsPlugin } from './graphql/plugins/trusted-documents-plugin.js';
+import { trustedDocumentText } from './graphql/trusted-documents/document-request.js';
+import { loadManifests } from './graphql/trusted-documents/manifest-files.js';
+import { TrustedDocuments } from './graphql/trusted-documents/trusted-documents.js';
+import { apqStore } from './cache/apq-cache.js';
 import express from 'express';
 import { createHttpApp, rejectMalformedJson } from './http/app.js';
 import { loadGraphiqlAssets } from './http/graphiql-assets.js';
 import { bodyLimitBytes, cachedResponseFastPath } from './http/cached-response.js';
+import { errorResponses, notFoundResponse } from './http/error-responses.js';
 import { memoizeContextRequest } from './http/context-request.js';
 import { invalidateForGhlEvent } from './cache/webhook-invalidation.js';
 import { loadConfiguredMapping } from './roofr/mapping-file.js';
 import { startGatewaySync, type GatewaySync } from './sync/gateway-sync.js';
 import { startWritePath, type StartedWritePath, type WritePathOverrides } from './gateway-write-path.js';
 import { openGatewaySecurity } from './gateway-security.js';
+import type { ClientAuthMode } from './auth/client-auth-policy.js';
+import { hasRole } from './auth/caller-identity.js';
 import { withStoredRoofrCredentials } from './auth/stored-roofr-credentials.js';
 import { openStore } from './store/open-store.js';
 import { LocationLimiters } from './loaders/concurrency-limit.js';
@@ -68,6 +77,10 @@ export interface Gateway {
   writePath: StartedWritePath;
   /** Metrics registry (served at /metrics) and readiness checks (/readyz). */
   observability: GatewayObservability;
+  /** How callers authenticate (CLIENT_AUTH resolved) and the start-up sentence saying so. */
+  clientAuth: { mode: ClientAuthMode; notice: string };
+  /** OAuth installs: GET /oauth/install and whether any location is installed yet; null without OAuth. */
+  oauth: { installUrl: string; installed(): Promise<boolean> } | null;
   /** Stops accepting connections, drains in-flight requests, then stops the simulator. */
   close(): Promise<void>;
 }
@@ -175,6 +188,11 @@ function reusedResponseExtensions(rateBudget: RateBudget | null, locationId: str
 
 export async function startGateway(config: Config, overrides: GatewayOverrides = {}): Promise<Gateway> {
   const logger = overrides.logger ?? silentLogger();
+  // Read before anything opens: a manifest that cannot be read stops start-up naming the file.
+  const manifests =
+    config.TRUSTED_DOCUMENTS === undefined
+      ? { documents: [], files: [] }
+      : await loadManifests(config.TRUSTED_DOCUMENTS);
   const observability = createGatewayObservability(config, logger);
   // Opened before the client: OAuth tokens, API keys and secrets live in the store (encrypted).
   const ownsStore = overrides.writePath?.store === undefined;
@@ -214,9 +232,14 @@ export async function startGateway(config: Config, overrides: GatewayOverrides =
     throw error;
   }
   if (upstream.tokens !== null)
-    observability.addReadinessCheck('token', tokenCheck(upstream.tokens, upstream.locationId));
+    observability.addReadinessCheck(
+      'token',
+      tokenCheck(upstream.tokens, upstream.locationId, (error) =>
+        error instanceof GhlReinstallRequiredError ? error.message : null,
+      ),
+    );
   // OAuth without a default location: ready while any install is usable (not needs_reinstall).
-  else if (security.tokenProvider !== null) observability.addReadinessCheck('token', oauthInstallsCheck(store.db));
+  else if (security.tokenProvider !== null) observability.addReadinessCheck('token', oauthInstallsCheck(store.tokens));
   // The shared cache under the loaders; a mutation evicts what it changed before any other hook runs.
   const cache = await createCache(
     config.CACHE_URL,
@@ -290,13 +313,33 @@ export async function startGateway(config: Config, overrides: GatewayOverrides =
           maxEntries: config.RESPONSE_CACHE_MAX_ENTRIES,
           maxBytes: config.RESPONSE_CACHE_MAX_BYTES,
         });
+  // Manifest files and CLI-registered documents (the state database, shared by replicas).
+  const trustedDocuments = new TrustedDocuments(manifests.documents, store.trustedDocuments);
+  logger.info(
+    {
+      files: manifests.files,
+      documents: trustedDocuments.fileCount,
+      defaultMode: config.TRUSTED_DOCUMENTS_DEFAULT_MODE,
+      apq: config.APQ_TTL_MS > 0,
+    },
+    'trusted documents: manifests read, registered documents looked up in the state database',
+  );
   const graphql = createGraphQLServer({
     ...(overrides.resolvers ? { resolvers: overrides.resolvers } : {}),
     logger: logger.child({ component: 'graphql' }),
     introspection: httpSecurity.introspection,
+    // The router in front (an API key or JWT with the trace role) reports them; nobody else gets them.
+    inlineTraces: (context) => context.caller !== null && hasRole(context.caller, 'trace'),
     validationRules: httpSecurity.validationRules,
+    // APQ hashes in the shared cache store, so every replica knows what one learnt.
+    persistedQueries:
+      config.APQ_TTL_MS === 0
+        ? false
+        : { cache: apqStore(cache, config.APQ_TTL_MS), ttl: Math.ceil(config.APQ_TTL_MS / 1000) },
     // The drain force-closes what is still open after half the shutdown budget, leaving the rest for syncs and stores.
     plugins: [
+      // First: it decides which text runs before any other plugin sees the operation.
+      trustedDocumentsPlugin({ documents: trustedDocuments, defaultMode: config.TRUSTED_DOCUMENTS_DEFAULT_MODE }),
       ApolloServerPluginDrainHttpServer({
         httpServer,
         stopGracePeriodMillis: Math.floor(config.SHUTDOWN_TIMEOUT_MS / 2),
@@ -355,6 +398,9 @@ export async function startGateway(config: Config, overrides: GatewayOverrides =
     // GET /oauth/install and /oauth/callback when OAuth installs are configured.
     for (const router of httpSecurity.routers) root.use(router);
     root.use(app);
+    // Whatever no router answered or handled: JSON with a code, never Express's HTML page.
+    root.use(notFoundResponse);
+    root.use(errorResponses(logger));
     // Reused whole responses are answered in front of Express (src/http/cached-response.ts).
     httpServer.on(
       'request',
@@ -369,6 +415,8 @@ export async function startGateway(config: Config, overrides: GatewayOverrides =
               bodyLimitBytes: bodyLimitBytes(httpSecurity.bodyLimit),
               rejectMalformedBody: rejectMalformedJson,
               operations: observability.operations,
+              // The same decision the plugin takes: a trusted-only caller's reused answer is one of a trusted document.
+              documentOf: trustedDocumentText(trustedDocuments, config.TRUSTED_DOCUMENTS_DEFAULT_MODE),
             },
             root,
           ),
@@ -414,6 +462,8 @@ export async function startGateway(config: Config, overrides: GatewayOverrides =
     locationId: upstream.locationId,
     writePath,
     observability,
+    clientAuth: { mode: httpSecurity.mode, notice: httpSecurity.notice },
+    oauth: httpSecurity.oauth,
     close: () => {
       closing ??= (async () => {
         observability.beginDrain();

@@ -32,6 +32,9 @@ async function main(): Promise<void> {
     { url: gateway.graphqlUrl, playground: gateway.playgroundUrl, locationId: gateway.locationId },
     `gateway listening (${mode})`,
   );
+  // A first OAuth start has nothing to serve yet: say where to install before anything else.
+  const awaitingInstall = gateway.oauth !== null && !(await gateway.oauth.installed());
+  const anonymous = gateway.clientAuth.mode !== 'required';
   // Plain lines on stdout as well, for people (and scripts) reading the terminal.
   process.stdout.write(
     [
@@ -40,9 +43,16 @@ async function main(): Promise<void> {
       `Playground:   ${gateway.playgroundUrl}`,
       `Health:       ${gateway.url}/healthz  (ready: /readyz, metrics: /metrics)`,
       `Mode:         ${mode}`,
+      ...(gateway.oauth === null
+        ? []
+        : [
+            `Install:      ${gateway.oauth.installUrl}${awaitingInstall ? '  (no HighLevel location installed yet: open it in a browser)' : ''}`,
+          ]),
+      `Client auth:  ${gateway.clientAuth.notice}`,
       '',
       'Try:',
       `curl -s ${gateway.graphqlUrl} -H 'content-type: application/json' \\`,
+      ...(anonymous ? [] : [`  -H 'x-api-key: <your API key>' \\`]),
       `  -d '{"query":"{ contacts(first: 3) { totalCount edges { node { id name email tasks { title } } } } }"}'`,
       '',
       'or open the playground, whose first tab is this query:',

@@ -199,6 +199,8 @@ function baseConfig(ready: Ready, extra: Record<string, string>): Config {
     GHL_API_BASE_URL: ready.url,
     GHL_PRIVATE_INTEGRATION_TOKEN: ready.token,
     GHL_LOCATION_ID: ready.locationId,
+    // Read-only load without keys: the one anonymous opt-in with HighLevel credentials.
+    CLIENT_AUTH: 'anonymous-read',
     GHL_TOKEN_SCOPES: 'contacts.readonly contacts.write locations/tasks.readonly calendars/events.readonly',
     ...extra,
   });
@@ -224,7 +226,7 @@ async function measureStore(
     const contactVars = contactVariables(ready, slot);
     const pageVars = (run: number) => {
       const start = (slot * 18 + (run % 18)) * 50;
-      return { after: start === 0 ? null : encodeCursor({ k: 'search', n: start, sa: null }) };
+      return { after: start === 0 ? null : encodeCursor({ k: 'search', n: start, sa: null }, ready.locationId) };
     };
     const phases: PhaseResult[] = [];
     phases.push(await phase(loader, gateway, store, 'contact(id) nested', 'cold', contactVars, CONTACT_QUERY, 20, 40));

@@ -69,7 +69,7 @@ export interface GraphqlBenchResult {
   }>;
 }
 
-function scenarios(contactIds: string[]): Scenario[] {
+function scenarios(contactIds: string[], locationId: string): Scenario[] {
   const id = (index: number): string => contactIds[index % contactIds.length] ?? '';
   return [
     {
@@ -80,7 +80,7 @@ function scenarios(contactIds: string[]): Scenario[] {
         const start = (run * 50) % (contactIds.length - 50);
         return {
           query: `query($after: String) { contacts(first: 50, after: $after) { edges { node { id tasks { id } notes { id } appointments { id } } } } }`,
-          variables: { after: start === 0 ? null : encodeCursor({ k: 'search', n: start, sa: null }) },
+          variables: { after: start === 0 ? null : encodeCursor({ k: 'search', n: start, sa: null }, locationId) },
         };
       },
     },
@@ -192,6 +192,8 @@ export async function run(
       GHL_API_BASE_URL: ready.url,
       GHL_PRIVATE_INTEGRATION_TOKEN: ready.token,
       GHL_LOCATION_ID: ready.locationId,
+      // Read-only load without keys: the one anonymous opt-in with HighLevel credentials.
+      CLIENT_AUTH: 'anonymous-read',
     });
     const withLoaders = await startGateway(config);
     gateways.push(withLoaders);
@@ -199,7 +201,7 @@ export async function run(
     gateways.push(naive);
 
     const results: ScenarioResult[] = [];
-    const all = scenarios(ready.contactIds);
+    const all = scenarios(ready.contactIds, ready.locationId);
     for (const [index, scenario] of all.entries()) {
       // Disjoint id ranges per variant and scenario: every run is cold for both.
       const base = index * 4 * (SEQUENTIAL_RUNS + THROUGHPUT_RUNS);

@@ -4,7 +4,7 @@
  * hash cannot be brute-forced, and hashing keeps a database dump from being a set of keys.
  */
 import { createHash, randomBytes } from 'node:crypto';
-import type { Role } from './caller-identity.js';
+import type { DocumentsMode, Role } from './caller-identity.js';
 
 export const API_KEY_PREFIX = 'gk_';
 
@@ -15,14 +15,18 @@ export interface ApiKeyRecord {
   roles: Role[];
   createdAt: string;
   revokedAt: string | null;
+  /** Which documents the key may run; null: the gateway's TRUSTED_DOCUMENTS_DEFAULT_MODE. */
+  documents: DocumentsMode | null;
 }
 
-/** Storage of keys by hash; the store's api_keys table implements it (see api-key-store.ts). */
+/** Storage of keys by hash; the store's api_keys table implements it (see store-adapters.ts). */
 export interface ApiKeyRepository {
   insert(record: ApiKeyRecord & { keyHash: string }): Promise<void>;
   findByHash(keyHash: string): Promise<ApiKeyRecord | null>;
   revoke(id: string, at: string): Promise<boolean>;
   list(): Promise<ApiKeyRecord[]>;
+  /** Sets an unrevoked key's documents mode (null: the default); false when there is no such key. */
+  setDocuments(id: string, documents: DocumentsMode | null): Promise<boolean>;
 }
 
 export function hashApiKey(key: string): string {
@@ -41,7 +45,7 @@ export interface CreatedApiKey {
 
 export async function createApiKey(
   repository: ApiKeyRepository,
-  input: { name: string; locations: string[]; roles: Role[] },
+  input: { name: string; locations: string[]; roles: Role[]; documents?: DocumentsMode | null },
   now: Date = new Date(),
 ): Promise<CreatedApiKey> {
   if (input.locations.length === 0) throw new Error('An API key needs at least one location');
@@ -54,6 +58,7 @@ export async function createApiKey(
     roles: [...new Set(input.roles)],
     createdAt: now.toISOString(),
     revokedAt: null,
+    documents: input.documents ?? null,
   };
   await repository.insert({ ...record, keyHash: hashApiKey(key) });
   return { record, key };
@@ -91,6 +96,13 @@ export class InMemoryApiKeyRepository implements ApiKeyRepository {
 
   async list(): Promise<ApiKeyRecord[]> {
     return [...this.rows.values()].map(withoutHash);
+  }
+
+  async setDocuments(id: string, documents: DocumentsMode | null): Promise<boolean> {
+    const row = this.rows.get(id);
+    if (row === undefined || row.revokedAt !== null) return false;
+    row.documents = documents;
+    return true;
   }
 }
 

@@ -5,14 +5,24 @@
  */
 import { z } from 'zod';
 
-export const ROLES = ['read', 'write', 'sync-admin'] as const;
+/** `trace`: may receive Apollo inline traces (ftv1), for the router in front of this subgraph. */
+export const ROLES = ['read', 'write', 'sync-admin', 'trace'] as const;
 export const RoleSchema = z.enum(ROLES);
 export type Role = z.infer<typeof RoleSchema>;
 
-export type CallerKind = 'api-key' | 'jwt' | 'demo';
+export type CallerKind = 'api-key' | 'jwt' | 'demo' | 'anonymous';
+
+/**
+ * Which GraphQL documents a client may run: any, or only trusted documents (persisted
+ * operations its app shipped with, see src/graphql/trusted-documents/). Set per API key or by a
+ * JWT's `documents` claim; a client naming none gets TRUSTED_DOCUMENTS_DEFAULT_MODE.
+ */
+export const DOCUMENTS_MODES = ['allow-any', 'trusted-only'] as const;
+export const DocumentsModeSchema = z.enum(DOCUMENTS_MODES);
+export type DocumentsMode = z.infer<typeof DocumentsModeSchema>;
 
 export interface CallerIdentity {
-  /** API key id, JWT `sub`, or "demo". Safe to log; never a secret. */
+  /** API key id, JWT `sub`, "demo" or "anonymous". Safe to log; never a secret. */
   subject: string;
   kind: CallerKind;
   /** Every location this caller may use. */
@@ -20,6 +30,8 @@ export interface CallerIdentity {
   roles: readonly Role[];
   /** The ONE location this request acts on (x-location-id, or the single granted one). */
   locationId: string;
+  /** The documents mode its key or JWT names; absent: the gateway's default applies. */
+  documents?: DocumentsMode;
 }
 
 export type AuthErrorCode = 'UNAUTHENTICATED' | 'FORBIDDEN' | 'BAD_REQUEST';
@@ -35,14 +47,16 @@ export class AuthError extends Error {
   constructor(
     readonly code: AuthErrorCode,
     message: string,
+    /** What the caller is told besides the code, e.g. `installUrl` while no location is installed. */
+    readonly details: Record<string, unknown> = {},
   ) {
     super(message);
     this.name = 'AuthError';
     this.status = STATUS[code];
   }
 
-  get extensions(): { code: AuthErrorCode; http: { status: number } } {
-    return { code: this.code, http: { status: this.status } };
+  get extensions(): { code: AuthErrorCode; http: { status: number } } & Record<string, unknown> {
+    return { ...this.details, code: this.code, http: { status: this.status } };
   }
 }
 

@@ -1,12 +1,24 @@
 /**
- * Whether anonymous callers are allowed, decided once at start-up by the composition root:
- * demo mode keeps the gateway usable without a key (and says so loudly); production refuses
- * to start unless callers can actually authenticate.
+ * Whether anonymous callers are allowed, decided once at start-up by the composition root.
+ * Anonymous access with every role belongs to demo mode on the simulators only: as soon as
+ * HighLevel credentials are configured (a Private Integration Token or OAuth), callers need an
+ * API key or a JWT unless CLIENT_AUTH=anonymous-read explicitly lets them read one location.
+ * Production refuses to start unless callers can actually authenticate.
  */
 import type { Config } from '../config.js';
 import { isJwtConfigured, type JwtSettings } from './jwt-verifier.js';
 
-export type ClientAuthMode = 'demo' | 'required';
+export type ClientAuthMode = 'demo' | 'required' | 'anonymous-read';
+
+/** A Private Integration Token or OAuth app is configured: the gateway reaches a real location, not the simulators. */
+export function hasRealCredentials(config: Pick<Config, 'GHL_PRIVATE_INTEGRATION_TOKEN' | 'GHL_CLIENT_ID'>): boolean {
+  return config.GHL_PRIVATE_INTEGRATION_TOKEN !== undefined || config.GHL_CLIENT_ID !== undefined;
+}
+
+/** How an operator makes a key, said wherever a caller or the start-up log needs one. */
+export function createKeyHint(locationId: string | undefined): string {
+  return `npm run auth -- api-key create --name app --locations ${locationId ?? '<location id>'} --roles read`;
+}
 
 export class ClientAuthConfigError extends Error {
   constructor(message: string) {
@@ -21,12 +33,16 @@ export function jwtSettings(config: Config): JwtSettings {
     ...(config.JWT_JWKS_URL !== undefined ? { jwksUrl: config.JWT_JWKS_URL } : {}),
     ...(config.JWT_ISSUER !== undefined ? { issuer: config.JWT_ISSUER } : {}),
     ...(config.JWT_AUDIENCE !== undefined ? { audience: config.JWT_AUDIENCE } : {}),
+    maxLifetimeMs: config.JWT_MAX_LIFETIME_MS,
+    clockSkewMs: config.JWT_CLOCK_SKEW_MS,
   };
 }
 
 export function resolveClientAuthMode(config: Config): ClientAuthMode {
   if (config.CLIENT_AUTH !== undefined) return config.CLIENT_AUTH;
-  return config.NODE_ENV === 'production' || isJwtConfigured(jwtSettings(config)) ? 'required' : 'demo';
+  return config.NODE_ENV === 'production' || isJwtConfigured(jwtSettings(config)) || hasRealCredentials(config)
+    ? 'required'
+    : 'demo';
 }
 
 /**
@@ -41,10 +57,10 @@ export function checkClientAuth(
   const mode = resolveClientAuthMode(config);
   const jwt = isJwtConfigured(jwtSettings(config));
   if (config.NODE_ENV === 'production') {
-    if (mode !== 'required') throw new ClientAuthConfigError('NODE_ENV=production needs CLIENT_AUTH=required');
+    if (mode === 'demo') throw new ClientAuthConfigError('NODE_ENV=production needs CLIENT_AUTH=required');
     if (!jwt && activeApiKeys === 0) {
       throw new ClientAuthConfigError(
-        'NODE_ENV=production and no client auth configured: set JWT_SECRET or JWT_JWKS_URL, or create an API key with `npm run auth -- api-key create --name N --locations L --roles read`',
+        `NODE_ENV=production and no client auth configured: set JWT_SECRET or JWT_JWKS_URL, or create an API key with \`${createKeyHint(demoLocationId)}\``,
       );
     }
   }
@@ -55,8 +71,13 @@ export function checkClientAuth(
     };
   }
   const ways = [jwt ? 'JWT' : null, 'API keys'].filter((way) => way !== null).join(' or ');
-  return {
-    mode,
-    notice: `Client auth required: ${ways} (${activeApiKeys} active API key${activeApiKeys === 1 ? '' : 's'})`,
-  };
+  const keys = `${activeApiKeys} active API key${activeApiKeys === 1 ? '' : 's'}`;
+  const howTo = activeApiKeys === 0 && !jwt ? `; create one with \`${createKeyHint(demoLocationId)}\`` : '';
+  if (mode === 'anonymous-read') {
+    return {
+      mode,
+      notice: `Client auth: ${ways} (${keys}${howTo}); requests without credentials may READ location ${demoLocationId ?? '(none)'} (CLIENT_AUTH=anonymous-read)`,
+    };
+  }
+  return { mode, notice: `Client auth required: ${ways} (${keys}${howTo})` };
 }

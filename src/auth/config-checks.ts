@@ -3,6 +3,7 @@
  * with the others at start-up. Key material is never echoed, only the variable's name.
  */
 import type { Config } from '../config.js';
+import { hasRealCredentials } from './client-auth-policy.js';
 import { KeyRingError, parseKeyRing } from './key-ring.js';
 
 export function authConfigProblems(config: Config): string[] {
@@ -33,6 +34,16 @@ export function authConfigProblems(config: Config): string[] {
   }
   if (config.NODE_ENV === 'production' && config.CLIENT_AUTH === 'demo') {
     problems.push('CLIENT_AUTH=demo is refused in production: callers must present an API key or a JWT');
+  } else if (config.CLIENT_AUTH === 'demo' && hasRealCredentials(config)) {
+    // Every role for anyone who can reach the port belongs to the simulators, never to a real location.
+    problems.push(
+      'CLIENT_AUTH=demo is only for demo mode on the simulators; with HighLevel credentials use API keys or JWTs, or CLIENT_AUTH=anonymous-read (read role only)',
+    );
+  }
+  if (config.CLIENT_AUTH === 'anonymous-read' && hasRealCredentials(config) && config.GHL_LOCATION_ID === undefined) {
+    problems.push(
+      'CLIENT_AUTH=anonymous-read needs GHL_LOCATION_ID (the one location anonymous callers may read); with OAuth installs give callers API keys or JWTs instead',
+    );
   }
   return problems;
 }

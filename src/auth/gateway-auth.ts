@@ -6,7 +6,7 @@
  */
 import type { Config } from '../config.js';
 import type { Store } from '../store/open-store.js';
-import { createAuthenticator, type Authenticator } from './authenticate-request.js';
+import { createAuthenticator, type Authenticator, type AuthenticatorDeps } from './authenticate-request.js';
 import { ClientAuthConfigError, checkClientAuth, jwtSettings, type ClientAuthMode } from './client-auth-policy.js';
 import { createJwtVerifier } from './jwt-verifier.js';
 import { parseKeyRing, type KeyRing } from './key-ring.js';
@@ -64,13 +64,14 @@ export async function createClientAuth(
   config: Config,
   store: Pick<Store, 'apiKeys'>,
   demoLocationId: string | undefined,
+  options: { anonymousRefusal?: AuthenticatorDeps['anonymousRefusal'] } = {},
 ): Promise<ClientAuth> {
   const apiKeys = storeApiKeyRepository(store);
   const activeKeys = (await store.apiKeys.list()).length;
   const { mode, notice } = checkClientAuth(config, activeKeys, demoLocationId);
-  if (mode === 'demo' && demoLocationId === undefined) {
+  if (mode !== 'required' && demoLocationId === undefined) {
     throw new ClientAuthConfigError(
-      'Anonymous (demo) callers need a location to act on: set GHL_LOCATION_ID, or CLIENT_AUTH=required to refuse them',
+      `Anonymous callers (CLIENT_AUTH=${mode}) need a location to act on: set GHL_LOCATION_ID, or CLIENT_AUTH=required to refuse them`,
     );
   }
   const authenticate = createAuthenticator({
@@ -78,6 +79,7 @@ export async function createClientAuth(
     jwt: createJwtVerifier(jwtSettings(config)),
     mode,
     ...(demoLocationId !== undefined ? { demoLocationId } : {}),
+    ...(options.anonymousRefusal ? { anonymousRefusal: options.anonymousRefusal } : {}),
   });
   return { authenticate, mode, notice };
 }

@@ -4,7 +4,7 @@
  */
 import type { Store } from '../store/open-store.js';
 import type { OAuthTokenRecord } from '../store/tokens-repo.js';
-import { RoleSchema, type Role } from './caller-identity.js';
+import { DocumentsModeSchema, RoleSchema, type DocumentsMode, type Role } from './caller-identity.js';
 import type { ApiKeyRecord, ApiKeyRepository } from './api-keys.js';
 import type { SecretRepository, SecretRow } from './secret-vault.js';
 import type { OAuthTokenRepository, OAuthTokenRow } from './token-vault.js';
@@ -81,6 +81,13 @@ function rolesOf(values: readonly string[]): Role[] {
   });
 }
 
+/** A mode this release does not know restricts: a newer release's stricter mode must not open up here. */
+function documentsOf(value: string | null): DocumentsMode | null {
+  if (value === null) return null;
+  const parsed = DocumentsModeSchema.safeParse(value);
+  return parsed.success ? parsed.data : 'trusted-only';
+}
+
 export function storeApiKeyRepository(store: Pick<Store, 'apiKeys'>): ApiKeyRepository {
   const toRecord = (record: {
     id: string;
@@ -89,6 +96,7 @@ export function storeApiKeyRepository(store: Pick<Store, 'apiKeys'>): ApiKeyRepo
     roles: string[];
     createdAt: string;
     revokedAt: string | null;
+    documents: string | null;
   }): ApiKeyRecord => ({
     id: record.id,
     name: record.name,
@@ -96,6 +104,7 @@ export function storeApiKeyRepository(store: Pick<Store, 'apiKeys'>): ApiKeyRepo
     roles: rolesOf(record.roles),
     createdAt: record.createdAt,
     revokedAt: record.revokedAt,
+    documents: documentsOf(record.documents),
   });
   return {
     async insert(record) {
@@ -105,6 +114,7 @@ export function storeApiKeyRepository(store: Pick<Store, 'apiKeys'>): ApiKeyRepo
         name: record.name,
         locations: record.locations,
         roles: record.roles,
+        documents: record.documents,
       });
     },
     async findByHash(keyHash) {
@@ -116,6 +126,9 @@ export function storeApiKeyRepository(store: Pick<Store, 'apiKeys'>): ApiKeyRepo
     },
     async list() {
       return (await store.apiKeys.list({ includeRevoked: true })).map(toRecord);
+    },
+    async setDocuments(id, documents) {
+      return store.apiKeys.setDocuments(id, documents);
     },
   };
 }

@@ -85,6 +85,23 @@ export class SharedCache {
     );
   }
 
+  /**
+   * A value kept in the store beside the entities but outside the read-through protocol (no
+   * freshness, versions or invalidation), e.g. automatically persisted query texts: only the
+   * store's TTL ends it. Bounded by the same operation timeout; a store that is down reads as absent.
+   */
+  getPlain(key: string): Promise<unknown> {
+    return this.store.get(key);
+  }
+
+  setPlain(key: string, value: unknown, ttlMs?: number): Promise<void> {
+    return this.store.set(key, value, ttlMs);
+  }
+
+  deletePlain(key: string): Promise<void> {
+    return this.store.delete(key);
+  }
+
   /** See invalidation.ts for exactly what each of these evicts. */
   invalidateContact(locationId: string, contactId: string): Promise<InvalidationReport> {
     return this.invalidation.invalidateContact(locationId, contactId);

@@ -7,6 +7,10 @@ import { storeApiKeyRepository, storeSecretRepository, storeTokenRepository } fr
 import { ConfigError, parseConfig } from '../config.js';
 import { requestedScopes } from '../ghl/oauth-consent.js';
 import { installUrlFor } from '../ghl/oauth-setup.js';
+import { specifiedRules, validate, parse } from 'graphql';
+import { buildGatewaySchema } from '../graphql/schema.js';
+import { resolvers } from '../graphql/resolvers/index.js';
+import { loadManifests } from '../graphql/trusted-documents/manifest-files.js';
 import { openStore } from '../store/open-store.js';
 import { USAGE, keyGenerateLines, parseAuthCommand, runAuthCommand } from './auth-command.js';
 
@@ -39,6 +43,18 @@ async function main(): Promise<number> {
       scopes: requestedScopes(config.GHL_SCOPES),
       readStdin,
       out: (line) => process.stdout.write(`${line}\n`),
+      trustedDocuments: {
+        repo: store.trustedDocuments,
+        readManifests: loadManifests,
+        // The gateway's own schema: a document it cannot run must not be trusted.
+        problemsOf: (() => {
+          let schema: ReturnType<typeof buildGatewaySchema> | null = null;
+          return (body: string) => {
+            schema ??= buildGatewaySchema(resolvers);
+            return validate(schema, parse(body), specifiedRules).map((error) => error.message);
+          };
+        })(),
+      },
     });
   } finally {
     await store.close();

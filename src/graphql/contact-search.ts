@@ -69,7 +69,7 @@ export interface PagePlan {
  * lies inside the first 10,000 results and lines up with `first`; otherwise the edge's
  * `searchAfter`; pages that do not line up (the client changed `first`) are read as two pages.
  */
-export function planPage(first: number, cursor: SearchCursor | null): PagePlan {
+export function planPage(first: number, cursor: Pick<SearchCursor, 'n' | 'sa'> | null): PagePlan {
   const start = cursor?.n ?? 0;
   if (start % first === 0 && start + first <= PAGE_NUMBER_WINDOW) {
     return { position: { page: start / first + 1 }, pageLimit: first, skip: 0, pages: 1 };

@@ -21,6 +21,12 @@ export const ErrorCode = {
   /** The state database or the job queue's Redis did not answer in time (`dependency` names it). */
   UnavailableDependency: 'UNAVAILABLE_DEPENDENCY',
   Internal: 'INTERNAL_SERVER_ERROR',
+  /** A trusted-only client sent a document it did not ship (src/graphql/trusted-documents/). */
+  PersistedQueryNotAllowed: 'PERSISTED_QUERY_NOT_ALLOWED',
+  /** No trusted (or automatically persisted) document has this id; Apollo's own code for APQ. */
+  PersistedQueryNotFound: 'PERSISTED_QUERY_NOT_FOUND',
+  /** A dependency the answer needs (e.g. the state database behind trusted documents) does not answer: retry. */
+  ServiceUnavailable: 'SERVICE_UNAVAILABLE',
 } as const;
 
 export type ErrorCodeValue = (typeof ErrorCode)[keyof typeof ErrorCode];

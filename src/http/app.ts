@@ -74,6 +74,7 @@ export function createHttpApp(options: HttpAppOptions): Express {
       checks: options.readiness?.checks ?? {},
       ...(options.readiness?.draining ? { draining: options.readiness.draining } : {}),
       ...(options.health ? { facts: options.health } : {}),
+      ...(options.logger ? { logger: options.logger } : {}),
     }),
   );
   if (options.metricsRouter) app.use(options.metricsRouter);

@@ -14,9 +14,11 @@
  * here with the app's own 400.
  *
  * The caller is authenticated by the same `contextRequestOf` the app uses (memoized per
- * request): a reused answer is only ever given to the caller it was computed for. Each answer
- * given here is recorded like any other operation (`operations`: metrics and one log line with
- * the operation's name, duration and request id).
+ * request): a reused answer is only ever given to the caller it was computed for. Which text a
+ * request runs is decided by `documentOf` (trusted documents: a documentId becomes its text, a
+ * trusted-only caller's text must be trusted), the decision the pipeline takes as well. Each
+ * answer given here is recorded like any other operation (`operations`: metrics and one log line
+ * with the operation's name, duration and request id).
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { responseKey, type ResponseCache } from '../cache/response-cache.js';
@@ -36,6 +38,11 @@ export interface FastPathOptions {
   rejectMalformedBody: (res: ServerResponse) => void;
   /** Records each answer given here like any operation Apollo answers (metrics, one log line). */
   operations?: OperationRecorder;
+  /**
+   * The document text this request runs, for its key, or null when only the pipeline may answer
+   * it (src/graphql/trusted-documents/document-request.ts). Default: the body's `query`.
+   */
+  documentOf?: (body: unknown, caller: ContextRequest['caller']) => Promise<string | null>;
 }
 
 const GRAPHQL_PATH = '/graphql';
@@ -58,15 +65,16 @@ function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
-/** The GraphQL request in a JSON body, when it is one this cache can key (a query text, object variables). */
+/** The GraphQL request in a JSON body, when it is one this cache can key (object variables); its text is decided later. */
 function graphqlRequestOf(
   body: unknown,
-): { query: string; operationName: string | null; variables: Record<string, unknown> | null } | null {
-  if (!isRecord(body) || typeof body.query !== 'string') return null;
-  const { operationName, variables } = body;
+): { query: string | null; operationName: string | null; variables: Record<string, unknown> | null } | null {
+  if (!isRecord(body)) return null;
+  const { query, operationName, variables } = body;
+  if (query != null && typeof query !== 'string') return null;
   if (operationName != null && typeof operationName !== 'string') return null;
   if (variables != null && !isRecord(variables)) return null;
-  return { query: body.query, operationName: operationName ?? null, variables: variables ?? null };
+  return { query: query ?? null, operationName: operationName ?? null, variables: variables ?? null };
 }
 
 /** Whether the app would answer this client with application/json (not graphql-response+json). */
@@ -152,10 +160,13 @@ export function cachedResponseFastPath(
       return handOver(req, res);
     }
     const { caller } = context;
+    const query = options.documentOf === undefined ? request.query : await options.documentOf(body, caller);
+    if (query === null) return handOver(req, res);
     const key = responseKey({
       locationId: context.locationId ?? '',
       caller: caller === undefined ? null : { subject: caller.subject, kind: caller.kind, roles: caller.roles },
       ...request,
+      query,
     });
     keys.set(req, key);
     const hit = await options.cache.lookup(key);

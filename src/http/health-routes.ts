@@ -4,8 +4,12 @@
  * nothing). GET /readyz: ready to take traffic, 200 with every check "ok", or 503 naming the
  * failed ones (a load balancer / readiness probe takes the replica out until they pass). While
  * shutting down /readyz answers 503 "draining" so the balancer stops sending first.
+ * Both are unauthenticated: a failed check shows its ReadinessFailure message or just "failed";
+ * the error itself (addresses, driver messages) goes to the log only.
  */
 import { Router } from 'express';
+import type { Logger } from 'pino';
+import { ReadinessFailure } from '../observability/readiness-checks.js';
 
 export type HealthCheck = () => Promise<void>;
 
@@ -18,12 +22,14 @@ export interface HealthRoutesOptions {
   draining?: () => boolean;
   /** A check still pending after this long fails (default 2000 ms). */
   checkTimeoutMs?: number;
+  /** Where the full error of a failed check goes. */
+  logger?: Pick<Logger, 'warn'>;
 }
 
 function withDeadline(check: HealthCheck, timeoutMs: number): Promise<void> {
   let timer: NodeJS.Timeout | undefined;
   const deadline = new Promise<never>((_resolve, reject) => {
-    timer = setTimeout(() => reject(new Error(`no answer within ${timeoutMs} ms`)), timeoutMs);
+    timer = setTimeout(() => reject(new ReadinessFailure(`no answer within ${timeoutMs} ms`)), timeoutMs);
   });
   return Promise.race([check(), deadline]).finally(() => clearTimeout(timer));
 }
@@ -44,7 +50,12 @@ export function createHealthRouter(options: HealthRoutesOptions): Router {
           await withDeadline(options.checks[name] ?? (async () => undefined), timeoutMs);
           return [name, 'ok'] as const;
         } catch (error) {
-          return [name, `failed: ${error instanceof Error ? error.message : String(error)}`] as const;
+          options.logger?.warn(
+            { err: error instanceof ReadinessFailure && error.cause !== undefined ? error.cause : error, check: name },
+            'readiness check failed',
+          );
+          if (error instanceof ReadinessFailure) return [name, `failed: ${error.message}`] as const;
+          return [name, 'failed: not usable (the gateway log has the error)'] as const;
         }
       }),
     );

@@ -1,8 +1,10 @@
 /**
- * The checks behind GET /readyz. Each resolves when its dependency is usable and throws an
- * Error saying what is wrong (and what to do) otherwise; health-routes.ts runs them with a
- * deadline. A replica failing one is taken out of the load balancer, not restarted (/healthz
- * stays 200 while the process runs).
+ * The checks behind GET /readyz. Each resolves when its dependency is usable and throws
+ * otherwise; health-routes.ts runs them with a deadline. A replica failing one is taken out of
+ * the load balancer, not restarted (/healthz stays 200 while the process runs).
+ * /readyz is unauthenticated, so what it shows is chosen here: a ReadinessFailure's message
+ * (written for operators, no addresses or driver errors) is shown; any other error is logged
+ * and shown only as "failed".
  */
 import { sql, type Kysely } from 'kysely';
 import { Redis } from 'ioredis';
@@ -10,10 +12,22 @@ import type { Database } from '../store/schema.js';
 
 export type ReadinessCheck = () => Promise<void>;
 
+/** A failure whose message is safe to show on /readyz: it says what to do, never an address or a driver error. */
+export class ReadinessFailure extends Error {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = 'ReadinessFailure';
+  }
+}
+
 /** The state database answers a trivial query. */
 export function databaseCheck(db: Kysely<Database>): ReadinessCheck {
   return async () => {
-    await sql`select 1`.execute(db);
+    try {
+      await sql`select 1`.execute(db);
+    } catch (error) {
+      throw new ReadinessFailure('the state database does not answer (DATABASE_URL)', { cause: error });
+    }
   };
 }
 
@@ -39,14 +53,19 @@ export function redisCheck(redisUrl: string): RedisCheck {
   let connecting: Promise<void> | null = null;
   return {
     async check() {
-      if (client.status === 'wait' || client.status === 'end') {
-        connecting ??= client.connect().finally(() => {
-          connecting = null;
-        });
-        await connecting;
+      let answer: string;
+      try {
+        if (client.status === 'wait' || client.status === 'end') {
+          connecting ??= client.connect().finally(() => {
+            connecting = null;
+          });
+          await connecting;
+        }
+        answer = await client.ping();
+      } catch (error) {
+        throw new ReadinessFailure('Redis does not answer (REDIS_URL)', { cause: error });
       }
-      const answer = await client.ping();
-      if (answer !== 'PONG') throw new Error(`Redis answered ${answer} to PING`);
+      if (answer !== 'PONG') throw new ReadinessFailure('Redis did not answer PING with PONG');
     },
     async close() {
       client.disconnect();
@@ -58,22 +77,30 @@ export interface TokenSource {
   getToken(locationId: string): Promise<unknown>;
 }
 
-/** The token provider can supply a token for the served location (a PIT, or an OAuth install that is not needs_reinstall). */
-export function tokenCheck(provider: TokenSource, locationId: string): ReadinessCheck {
+/**
+ * The token provider can supply a token for the served location (a PIT, or an OAuth install
+ * that is not needs_reinstall). `publicReason` picks the failures whose message is for
+ * operators (e.g. "install the app again at …").
+ */
+export function tokenCheck(
+  provider: TokenSource,
+  locationId: string,
+  publicReason: (error: unknown) => string | null = () => null,
+): ReadinessCheck {
   return async () => {
-    await provider.getToken(locationId);
+    try {
+      await provider.getToken(locationId);
+    } catch (error) {
+      const reason = publicReason(error);
+      throw reason === null ? error : new ReadinessFailure(reason, { cause: error });
+    }
   };
 }
 
 /** OAuth without a default location: at least one installed location or company is not needs_reinstall. */
-export function oauthInstallsCheck(db: Kysely<Database>): ReadinessCheck {
+export function oauthInstallsCheck(tokens: { countActive(): Promise<number> }): ReadinessCheck {
   return async () => {
-    const row = await db
-      .selectFrom('oauth_tokens')
-      .select((eb) => eb.fn.countAll<string | number>().as('n'))
-      .where('status', '=', 'active')
-      .executeTakeFirst();
-    if (Number(row?.n ?? 0) === 0)
-      throw new Error('no active OAuth install: every location needs a (re)install; open /oauth/install');
+    if ((await tokens.countActive()) === 0)
+      throw new ReadinessFailure('no active OAuth install: every location needs a (re)install; open /oauth/install');
   };
 }

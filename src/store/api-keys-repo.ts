@@ -18,6 +18,8 @@ export interface ApiKeyRecord {
   roles: string[];
   createdAt: string;
   revokedAt: string | null;
+  /** Which documents the key may run (allow-any, trusted-only); null: the gateway's default. The auth layer parses it. */
+  documents: string | null;
 }
 
 export interface CreateApiKeyInput {
@@ -25,6 +27,7 @@ export interface CreateApiKeyInput {
   name: string;
   locations: string[];
   roles: string[];
+  documents?: string | null;
   /** Default a random UUID. */
   id?: string;
 }
@@ -36,6 +39,8 @@ export interface ApiKeysRepo {
   get(id: string): Promise<ApiKeyRecord | null>;
   list(options?: { includeRevoked?: boolean }): Promise<ApiKeyRecord[]>;
   revoke(id: string): Promise<boolean>;
+  /** Sets the documents mode of an unrevoked key (null: the default); false when there is none. */
+  setDocuments(id: string, documents: string | null): Promise<boolean>;
 }
 
 const StringListSchema = z.array(z.string());
@@ -49,6 +54,7 @@ function toRecord(row: Selectable<ApiKeysTable>): ApiKeyRecord {
     roles: StringListSchema.parse(JSON.parse(row.roles)),
     createdAt: row.created_at,
     revokedAt: row.revoked_at,
+    documents: row.documents,
   };
 }
 
@@ -66,6 +72,7 @@ export function createApiKeysRepo(ctx: StoreContext): ApiKeysRepo {
           roles: JSON.stringify(input.roles),
           created_at: isoAt(ctx.now()),
           revoked_at: null,
+          documents: input.documents ?? null,
         })
         .returningAll()
         .executeTakeFirstOrThrow();
@@ -92,6 +99,16 @@ export function createApiKeysRepo(ctx: StoreContext): ApiKeysRepo {
       if (options?.includeRevoked !== true) query = query.where('revoked_at', 'is', null);
       const rows = await query.execute();
       return rows.map(toRecord);
+    },
+
+    async setDocuments(id, documents) {
+      const result = await db
+        .updateTable('api_keys')
+        .set({ documents })
+        .where('id', '=', id)
+        .where('revoked_at', 'is', null)
+        .executeTakeFirst();
+      return Number(result.numUpdatedRows) > 0;
     },
 
     async revoke(id) {

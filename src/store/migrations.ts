@@ -259,6 +259,28 @@ const linksByRecord: Migration = {
   },
 };
 
+/**
+ * Trusted documents (persisted operations) registered with `npm run auth -- documents register`,
+ * read by every replica; and the API key's documents mode (allow-any / trusted-only; null: the
+ * gateway's TRUSTED_DOCUMENTS_DEFAULT_MODE). A document's id is what clients send (documentId or
+ * Apollo's sha256Hash); `sha256` is of its text, so a trusted client may also send the text itself.
+ */
+const trustedDocuments: Migration = {
+  async up(db: Kysely<unknown>): Promise<void> {
+    await db.schema
+      .createTable('trusted_documents')
+      .addColumn('id', 'text', (c) => c.primaryKey())
+      .addColumn('sha256', 'text', (c) => c.notNull())
+      .addColumn('body', 'text', (c) => c.notNull())
+      .addColumn('operation_name', 'text')
+      .addColumn('app', 'text')
+      .addColumn('created_at', 'text', (c) => c.notNull())
+      .execute();
+    await db.schema.createIndex('trusted_documents_sha256').on('trusted_documents').column('sha256').execute();
+    await db.schema.alterTable('api_keys').addColumn('documents', 'text').execute();
+  },
+};
+
 /** Every migration, by name; names sort in the order they must run. */
 export function storeMigrations(dialect: StoreDialect): Record<string, Migration> {
   return {
@@ -267,6 +289,7 @@ export function storeMigrations(dialect: StoreDialect): Record<string, Migration
     '0003_outbox_entity_key': outboxEntityKey,
     '0004_sync_jobs_due': syncJobsDue,
     '0005_links_by_record': linksByRecord,
+    '0006_trusted_documents': trustedDocuments,
   };
 }
 

@@ -11,6 +11,7 @@ import { Kysely, PostgresDialect, sql, SqliteDialect } from 'kysely';
 import pg from 'pg';
 import { createApiKeysRepo, type ApiKeysRepo } from './api-keys-repo.js';
 import { boundedPool, DEFAULT_DEPENDENCY_TIMEOUT_MS, type BoundedPool } from './bounded-pg-pool.js';
+import { createTrustedDocumentsRepo, type TrustedDocumentsRepo } from './trusted-documents-repo.js';
 import { createCursorsRepo, type CursorsRepo } from './cursors-repo.js';
 import { createGroupCommit, type GroupCommit } from './group-commit.js';
 import { parseDatabaseUrl } from './database-url.js';
@@ -71,6 +72,8 @@ export interface Store {
   tokens: TokensRepo;
   apiKeys: ApiKeysRepo;
   secrets: SecretsRepo;
+  /** Trusted documents registered through the CLI (the gateway also reads manifest files). */
+  trustedDocuments: TrustedDocumentsRepo;
   /** Closes the connection(s); waits for queries in progress. Safe to call twice. */
   close(): Promise<void>;
 }
@@ -189,6 +192,7 @@ export async function openStore(databaseUrl: string, options: OpenStoreOptions =
     tokens: createTokensRepo(ctx),
     apiKeys: createApiKeysRepo(ctx),
     secrets: createSecretsRepo(ctx),
+    trustedDocuments: createTrustedDocumentsRepo(ctx),
     close() {
       closing ??= db.destroy();
       return closing;

@@ -63,7 +63,8 @@ export interface OutboxRepo {
   fail(id: number, error: string, nextAttemptAt: Date, options: FailOptions): Promise<QueueStatus | null>;
   /** Returns a claimed but unstarted entry to the queue (no attempt counted); owner must hold it. */
   release(id: number, owner: string): Promise<boolean>;
-  listDead(first: number, after?: string | null): Promise<Page<OutboxEntry>>;
+  /** Dead letters by id; with `locationId` only that location's, filtered before paging. */
+  listDead(first: number, after?: string | null, locationId?: string): Promise<Page<OutboxEntry>>;
   retryDead(id: number): Promise<boolean>;
   /** Entries still to deliver: pending plus in flight. */
   depth(): Promise<number>;
@@ -154,12 +155,11 @@ export function createOutboxRepo(ctx: StoreContext, options: { maxAttempts: numb
 
     release: (id, owner) => queue.release(id, owner),
 
-    async listDead(first, after) {
+    async listDead(first, after, locationId) {
       const limit = clampPageSize(first);
-      const rows = await db
-        .selectFrom('outbox')
-        .selectAll()
-        .where('status', '=', 'dead')
+      let query = db.selectFrom('outbox').selectAll().where('status', '=', 'dead');
+      if (locationId !== undefined) query = query.where('location_id', '=', locationId);
+      const rows = await query
         .where('id', '>', decodeIdCursor(after))
         .orderBy('id')
         .limit(limit + 1)

@@ -163,6 +163,17 @@ export interface ApiKeysTable {
   roles: string;
   created_at: string;
   revoked_at: string | null;
+  /** allow-any | trusted-only; null: the gateway's default (migration 0004). */
+  documents: string | null;
+}
+
+export interface TrustedDocumentsTable {
+  id: string;
+  sha256: string;
+  body: string;
+  operation_name: string | null;
+  app: string | null;
+  created_at: string;
 }
 
 export interface SecretsTable {
@@ -200,6 +211,7 @@ export interface Database {
   sync_cursors: SyncCursorsTable;
   oauth_tokens: OAuthTokensTable;
   api_keys: ApiKeysTable;
+  trusted_documents: TrustedDocumentsTable;
   secrets: SecretsTable;
   sync_jobs: SyncJobsTable;
 }

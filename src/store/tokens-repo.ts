@@ -59,6 +59,8 @@ export interface TokensRepo {
   /** Active tokens expiring before `before`, soonest first: candidates for a proactive refresh. */
   listExpiringBefore(before: Date, limit: number): Promise<OAuthTokenRecord[]>;
   listForCompany(companyId: string): Promise<OAuthTokenRecord[]>;
+  /** Installs (locations and companies) that are active, i.e. not needs_reinstall. */
+  countActive(): Promise<number>;
   /** Uninstall. */
   delete(subject: TokenSubject): Promise<boolean>;
 }
@@ -172,6 +174,15 @@ export function createTokensRepo(ctx: StoreContext): TokensRepo {
         .limit(Math.max(1, limit))
         .execute();
       return rows.map(toRecord);
+    },
+
+    async countActive() {
+      const row = await db
+        .selectFrom('oauth_tokens')
+        .select((eb) => eb.fn.countAll<string | number>().as('n'))
+        .where('status', '=', 'active')
+        .executeTakeFirst();
+      return Number(row?.n ?? 0);
     },
 
     async listForCompany(companyId) {

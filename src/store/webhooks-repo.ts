@@ -71,7 +71,8 @@ export interface WebhooksRepo {
   completeEvent(id: number, owner: string): Promise<boolean>;
   failEvent(id: number, error: string, nextAttemptAt: Date, options: FailOptions): Promise<QueueStatus | null>;
   releaseEvent(id: number, owner: string): Promise<boolean>;
-  listDeadEvents(first: number, after?: string | null): Promise<Page<InboundEvent>>;
+  /** Dead events by id; with `locationId` only that location's, filtered before paging. */
+  listDeadEvents(first: number, after?: string | null, locationId?: string): Promise<Page<InboundEvent>>;
   retryDeadEvent(id: number): Promise<boolean>;
   /** Events still to process: pending plus in flight. */
   eventDepth(): Promise<number>;
@@ -215,12 +216,11 @@ export function createWebhooksRepo(ctx: StoreContext, options: { maxAttempts: nu
 
     releaseEvent: (id, owner) => queue.release(id, owner),
 
-    async listDeadEvents(first, after) {
+    async listDeadEvents(first, after, locationId) {
       const limit = clampPageSize(first);
-      const rows = await db
-        .selectFrom('inbound_events')
-        .selectAll()
-        .where('status', '=', 'dead')
+      let query = db.selectFrom('inbound_events').selectAll().where('status', '=', 'dead');
+      if (locationId !== undefined) query = query.where('location_id', '=', locationId);
+      const rows = await query
         .where('id', '>', decodeIdCursor(after))
         .orderBy('id')
         .limit(limit + 1)

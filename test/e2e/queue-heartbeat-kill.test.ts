@@ -20,6 +20,7 @@ import { DEMO_SCOPES, startGhlSimulator, type GhlSimulator } from '../../src/sim
 import { startRoofrSimulator, type RoofrSimulator } from '../../src/simulators/roofr/index.js';
 import { openStore, type Store } from '../../src/store/open-store.js';
 import { callSim } from '../support/ghl-sim-http.js';
+import { createTestApiKey } from '../support/api-key.js';
 import { postGraphQL, spawnGateway, waitFor, type GatewayProcess } from '../support/gateway-process.js';
 
 const CONTACTS = 80;
@@ -50,6 +51,8 @@ describe('kill -9 of the process holding leased work', () => {
   let dropDatabase: () => Promise<void> = async () => undefined;
   let store: Store;
   let env: Record<string, string>;
+  /** With HighLevel credentials configured, callers need a key (made as an operator would). */
+  let auth: Record<string, string> = {};
   let gateways: GatewayProcess[] = [];
   const delays: Record<QueueTable, number[]> = { sync_jobs: [], outbox: [], inbound_events: [] };
 
@@ -171,6 +174,7 @@ describe('kill -9 of the process holding leased work', () => {
     // One after the other: the first runs the migrations, the second finds them applied.
     gateways.push(await spawnGateway(env));
     gateways.push(await spawnGateway(env));
+    auth = { 'x-api-key': await createTestApiKey(databaseUrl, [locationId]) };
     store = await openStore(databaseUrl);
   }, 120_000);
 
@@ -197,6 +201,8 @@ describe('kill -9 of the process holding leased work', () => {
     const started = await postGraphQL<{ startSync: { id: string } }>(
       gateways[0]?.graphqlUrl ?? '',
       'mutation { startSync(mode: FULL) { id } }',
+      {},
+      auth,
     );
     expect(started.errors).toBeUndefined();
     const runId = started.data?.startSync.id ?? '';
@@ -258,6 +264,7 @@ describe('kill -9 of the process holding leased work', () => {
         gateways[0]?.graphqlUrl ?? '',
         'mutation($input: CreateContactInput!) { createContact(input: $input) { contact { id } roofrSync { status } } }',
         { input: { firstName: 'Outbox', lastName: `Beat${index}`, email: `outbox.beat${index}@example.com` } },
+        auth,
       );
       expect(answer.data?.createContact.roofrSync.status).toBe('QUEUED');
       created.push(answer.data?.createContact.contact.id ?? '');

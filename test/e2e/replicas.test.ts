@@ -14,6 +14,7 @@ import { Redis } from 'ioredis';
 import pg from 'pg';
 import { DEMO_SCOPES, startGhlSimulator, type GhlSimulator } from '../../src/simulators/ghl/index.js';
 import { startRoofrSimulator, type RoofrSimulator } from '../../src/simulators/roofr/index.js';
+import { createTestApiKey } from '../support/api-key.js';
 import { postGraphQL, spawnGateway, waitFor, type GatewayProcess } from '../support/gateway-process.js';
 
 const REDIS_URL = process.env.REDIS_URL;
@@ -60,6 +61,7 @@ describeIf('two gateway replicas sharing Redis and PostgreSQL', () => {
   let roofrSim: RoofrSimulator;
   let database: { url: string; drop(): Promise<void> };
   let replicas: GatewayProcess[] = [];
+  let auth: Record<string, string> = {};
 
   beforeAll(async () => {
     database = await createDatabase(DATABASE_URL_PG ?? '');
@@ -94,6 +96,8 @@ describeIf('two gateway replicas sharing Redis and PostgreSQL', () => {
       SYNC_QUEUE_NAME: `sync-jobs-${locationId}`,
       OUTBOX_POLL_MS: '200',
     };
+    // With HighLevel credentials every caller needs a key; made before the replicas start.
+    auth = { 'x-api-key': await createTestApiKey(database.url, [locationId]) };
     // One after the other: both run the migrations, and the second finds them applied.
     replicas.push(await spawnGateway(env));
     replicas.push(await spawnGateway(env));
@@ -115,10 +119,10 @@ describeIf('two gateway replicas sharing Redis and PostgreSQL', () => {
   it('when replica A warmed the cache with a query, then the same query through replica B makes no upstream call', async () => {
     const [a, b] = replicas;
     const [id] = ghlSim.data.listContactIds(locationId);
-    const cold = await postGraphQL<ContactAnswer>(a?.graphqlUrl ?? '', CONTACT, { id });
+    const cold = await postGraphQL<ContactAnswer>(a?.graphqlUrl ?? '', CONTACT, { id }, auth);
     expect(cold.errors).toBeUndefined();
     const before = ghlSim.log.total();
-    const warm = await postGraphQL<ContactAnswer>(b?.graphqlUrl ?? '', CONTACT, { id });
+    const warm = await postGraphQL<ContactAnswer>(b?.graphqlUrl ?? '', CONTACT, { id }, auth);
     expect(warm.data).toEqual(cold.data);
     expect(warm.extensions).toMatchObject({ upstream: { calls: 0 } });
     expect(ghlSim.log.total()).toBe(before);
@@ -127,7 +131,7 @@ describeIf('two gateway replicas sharing Redis and PostgreSQL', () => {
   it('when both replicas take concurrent load, then the shared rate budget keeps HighLevel from answering 429', async () => {
     const ids = ghlSim.data.listContactIds(locationId).slice(1);
     const answers = await Promise.all(
-      ids.map((id, index) => postGraphQL<ContactAnswer>(replicas[index % 2]?.graphqlUrl ?? '', CONTACT, { id })),
+      ids.map((id, index) => postGraphQL<ContactAnswer>(replicas[index % 2]?.graphqlUrl ?? '', CONTACT, { id }, auth)),
     );
     // One expectation, so a failure shows both what clients got and what HighLevel answered.
     const failed = answers.flatMap((answer, index) =>
@@ -145,6 +149,8 @@ describeIf('two gateway replicas sharing Redis and PostgreSQL', () => {
     const started = await postGraphQL<{ startSync: { id: string } }>(
       a?.graphqlUrl ?? '',
       'mutation { startSync(mode: FULL) { id } }',
+      {},
+      auth,
     );
     expect(started.errors).toBeUndefined();
     const runId = started.data?.startSync.id ?? '';
@@ -154,9 +160,14 @@ describeIf('two gateway replicas sharing Redis and PostgreSQL', () => {
       async () => {
         const answer = await postGraphQL<{
           syncRun: { status: string; counts: { read: number; failed: number } } | null;
-        }>(b?.graphqlUrl ?? '', 'query($id: ID!) { syncRun(id: $id) { status counts { read failed } } }', {
-          id: runId,
-        });
+        }>(
+          b?.graphqlUrl ?? '',
+          'query($id: ID!) { syncRun(id: $id) { status counts { read failed } } }',
+          {
+            id: runId,
+          },
+          auth,
+        );
         const current = answer.data?.syncRun;
         return current && current.status !== 'RUNNING' ? current : undefined;
       },
@@ -176,6 +187,8 @@ describeIf('two gateway replicas sharing Redis and PostgreSQL', () => {
     const runs = await postGraphQL<{ syncRuns: { edges: Array<{ node: { id: string; mode: string } }> } }>(
       a?.graphqlUrl ?? '',
       '{ syncRuns(first: 50) { edges { node { id mode } } } }',
+      {},
+      auth,
     );
     expect(runs.data?.syncRuns.edges.filter((edge) => edge.node.mode === 'FULL').map((edge) => edge.node.id)).toEqual([
       runId,

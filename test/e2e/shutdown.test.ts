@@ -11,6 +11,7 @@ import { join } from 'node:path';
 import { DEMO_SCOPES, startGhlSimulator, type GhlSimulator } from '../../src/simulators/ghl/index.js';
 import { startRoofrSimulator, type RoofrSimulator } from '../../src/simulators/roofr/index.js';
 import { openStore } from '../../src/store/open-store.js';
+import { createTestApiKey } from '../support/api-key.js';
 import { postGraphQL, spawnGateway, waitFor, type GatewayProcess } from '../support/gateway-process.js';
 
 const CONTACTS = 120;
@@ -30,6 +31,7 @@ describe('SIGTERM during a sync', () => {
   let roofrSim: RoofrSimulator;
   let dir: string;
   let gateway: GatewayProcess | null = null;
+  let auth: Record<string, string> = {};
 
   beforeAll(async () => {
     // Latency spreads the run over several pages' worth of time, so the signal lands mid-run.
@@ -37,6 +39,7 @@ describe('SIGTERM during a sync', () => {
     ghlSim = await startGhlSimulator({ contacts: CONTACTS, latencyMs: 15, rateLimit: { max: 40, intervalMs: 1000 } });
     roofrSim = await startRoofrSimulator({ rateLimit: { limit: 10_000, windowMs: 1000 } });
     dir = mkdtempSync(join(tmpdir(), 'gateway-shutdown-'));
+    auth = { 'x-api-key': await createTestApiKey(`sqlite://${join(dir, 'state.db')}`, [ghlSim.locationId]) };
   });
 
   afterAll(async () => {
@@ -68,7 +71,12 @@ describe('SIGTERM during a sync', () => {
 
   it('when SIGTERM arrives mid-run, then the query in flight is answered, the process exits 0 at a checkpoint, and after a restart the run resumes and Roofr holds every contact once', async () => {
     gateway = await spawnGateway(env());
-    const started = await postGraphQL<{ startSync: { id: string; status: string } }>(gateway.graphqlUrl, START_SYNC);
+    const started = await postGraphQL<{ startSync: { id: string; status: string } }>(
+      gateway.graphqlUrl,
+      START_SYNC,
+      {},
+      auth,
+    );
     expect(started.errors).toBeUndefined();
     const runId = started.data?.startSync.id ?? '';
     expect(started.data?.startSync.status).toBe('RUNNING');
@@ -89,6 +97,7 @@ describe('SIGTERM during a sync', () => {
       first.graphqlUrl,
       'query($id: ID!) { contact(id: $id) { id } }',
       { id: contactId },
+      auth,
     );
     await waitFor(
       'the query to reach HighLevel',
@@ -118,7 +127,12 @@ describe('SIGTERM during a sync', () => {
     const finished = await waitFor(
       'the resumed run to finish',
       async () => {
-        const answer = await postGraphQL<{ syncRun: SyncRunView | null }>(second.graphqlUrl, SYNC_RUN, { id: runId });
+        const answer = await postGraphQL<{ syncRun: SyncRunView | null }>(
+          second.graphqlUrl,
+          SYNC_RUN,
+          { id: runId },
+          auth,
+        );
         const run = answer.data?.syncRun;
         return run !== null && run !== undefined && run.status !== 'RUNNING' ? run : undefined;
       },

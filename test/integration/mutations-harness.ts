@@ -2,12 +2,17 @@
  * The whole gateway over real HTTP for write-path tests: startGateway on port 0, a HighLevel
  * simulator reached as real HighLevel (GHL_API_BASE_URL + a Private Integration Token, optionally
  * through the answer-dropping proxy), a Roofr simulator the test owns (so it can take Roofr down
- * and survive a gateway restart) and a SQLite store in a temp dir.
+ * and survive a gateway restart) and a SQLite store in a temp dir. With real credentials
+ * configured every caller needs a key, so the world makes one with every role and `gql` sends it.
  */
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { createApiKey } from '../../src/auth/api-keys.js';
+import { ROLES } from '../../src/auth/caller-identity.js';
+import { storeApiKeyRepository } from '../../src/auth/store-adapters.js';
 import { parseConfig } from '../../src/config.js';
+import { openStore } from '../../src/store/open-store.js';
 import { startGateway, type Gateway, type GatewayOverrides } from '../../src/gateway.js';
 import { DEFAULT_LOCATION_ID, startGhlSimulator, type GhlSimulator } from '../../src/simulators/ghl/index.js';
 import { startRoofrSimulator, type RoofrSimulator } from '../../src/simulators/roofr/index.js';
@@ -51,6 +56,13 @@ export async function startWriteWorld(options: WorldOptions = {}): Promise<Write
   const roofrSim = await startRoofrSimulator({ rateLimit: { limit: 100_000 } });
   const dir = await mkdtemp(join(tmpdir(), 'gw-write-path-'));
   const databaseUrl = `sqlite://${join(dir, 'gateway.db')}`;
+  const store = await openStore(databaseUrl);
+  const { key } = await createApiKey(storeApiKeyRepository(store), {
+    name: 'write-path-tests',
+    locations: [DEFAULT_LOCATION_ID],
+    roles: [...ROLES],
+  });
+  await store.close();
   const gateways: Gateway[] = [];
   return {
     ghlSim,
@@ -80,6 +92,7 @@ export async function startWriteWorld(options: WorldOptions = {}): Promise<Write
         writePath: { roofrSimulator: roofrSim, ...overrides.writePath },
       });
       gateways.push(gateway);
+      apiKeys.set(gateway, key);
       return gateway;
     },
     async close() {
@@ -92,14 +105,18 @@ export async function startWriteWorld(options: WorldOptions = {}): Promise<Write
   };
 }
 
+/** The key each world's gateway is called with. */
+const apiKeys = new WeakMap<Gateway, string>();
+
 export async function gql(
   gateway: Gateway,
   query: string,
   variables: Record<string, unknown> = {},
 ): Promise<GraphQLAnswer> {
+  const key = apiKeys.get(gateway);
   const response = await fetch(gateway.graphqlUrl, {
     method: 'POST',
-    headers: { 'content-type': 'application/json' },
+    headers: { 'content-type': 'application/json', ...(key === undefined ? {} : { 'x-api-key': key }) },
     body: JSON.stringify({ query, variables }),
   });
   return (await response.json()) as GraphQLAnswer;

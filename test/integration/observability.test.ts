@@ -6,6 +6,9 @@
  * HighLevel is the simulator behind a small recording proxy, so the headers it got are visible.
  */
 import { afterAll, afterEach, beforeAll, describe, expect, it } from '@jest/globals';
+import { createApiKey } from '../../src/auth/api-keys.js';
+import { ROLES } from '../../src/auth/caller-identity.js';
+import { storeApiKeyRepository } from '../../src/auth/store-adapters.js';
 import { once } from 'node:events';
 import { createServer, request as httpRequest, type IncomingHttpHeaders, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -60,14 +63,18 @@ class LogLines extends Writable {
   }
 }
 
+/** With HighLevel credentials configured every caller needs a key: made once the gateway runs. */
+const apiKeys = new WeakMap<Gateway, string>();
+
 async function graphql(
   gateway: Gateway,
   body: unknown,
   headers: Record<string, string> = {},
 ): Promise<{ status: number; requestId: string | null; json: Record<string, unknown> }> {
+  const key = apiKeys.get(gateway);
   const response = await fetch(gateway.graphqlUrl, {
     method: 'POST',
-    headers: { 'content-type': 'application/json', ...headers },
+    headers: { 'content-type': 'application/json', ...(key === undefined ? {} : { 'x-api-key': key }), ...headers },
     body: JSON.stringify(body),
   });
   return {
@@ -117,6 +124,12 @@ describe('gateway observability over HTTP', () => {
       SYNC_SCHEDULE: 'off',
     });
     gateway = await startGateway(config, { logger: createLogger({ level: 'info', destination: logs }) });
+    const { key } = await createApiKey(storeApiKeyRepository(gateway.writePath.store), {
+      name: 'observability',
+      locations: [sim.locationId],
+      roles: [...ROLES],
+    });
+    apiKeys.set(gateway, key);
   }, 30_000);
 
   afterAll(async () => {

@@ -7,7 +7,12 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
+import { once } from 'node:events';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { DEMO_SCOPES, startGhlSimulator, type GhlSimulator } from '../../src/simulators/ghl/index.js';
+import { createTestApiKey } from '../support/api-key.js';
 
 const REDIS_URL = process.env.REDIS_URL;
 const describeIf = REDIS_URL ? describe : describe.skip;
@@ -22,9 +27,11 @@ const QUERY = `query($id: ID!) { contact(id: $id) { id name tasks { id } notes {
 interface Replica {
   child: ChildProcess;
   graphqlUrl: string;
+  /** With HighLevel credentials configured every caller needs a key. */
+  apiKey: string;
 }
 
-function startReplica(sim: GhlSimulator, locationId: string): Promise<Replica> {
+function startReplica(sim: GhlSimulator, locationId: string, databaseUrl: string, apiKey: string): Promise<Replica> {
   const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
     env: {
       PATH: process.env.PATH,
@@ -32,7 +39,7 @@ function startReplica(sim: GhlSimulator, locationId: string): Promise<Replica> {
       PORT: '0',
       HOST: '127.0.0.1',
       LOG_LEVEL: 'silent',
-      DATABASE_URL: 'sqlite::memory:',
+      DATABASE_URL: databaseUrl,
       ROOFR_SIM_PORT: '0',
       GHL_API_BASE_URL: sim.url,
       GHL_PRIVATE_INTEGRATION_TOKEN: TOKEN,
@@ -51,7 +58,7 @@ function startReplica(sim: GhlSimulator, locationId: string): Promise<Replica> {
     child.stdout?.on('data', (chunk: Buffer) => {
       out += chunk.toString();
       const match = /GraphQL API:\s+(\S+)/.exec(out);
-      if (match?.[1] !== undefined) resolve({ child, graphqlUrl: match[1] });
+      if (match?.[1] !== undefined) resolve({ child, graphqlUrl: match[1], apiKey });
     });
     child.stderr?.on('data', (chunk: Buffer) => {
       err += chunk.toString();
@@ -71,7 +78,7 @@ interface Answer {
 async function query(replica: Replica, id: string, text = QUERY): Promise<Answer> {
   const response = await fetch(replica.graphqlUrl, {
     method: 'POST',
-    headers: { 'content-type': 'application/json' },
+    headers: { 'content-type': 'application/json', 'x-api-key': replica.apiKey },
     body: JSON.stringify({ query: text, variables: { id } }),
   });
   return (await response.json()) as Answer;
@@ -81,6 +88,7 @@ describeIf('two gateway processes sharing Redis', () => {
   const locationId = `SimRep${randomBytes(7).toString('hex')}`;
   let sim: GhlSimulator;
   let replicas: Replica[] = [];
+  let dir: string;
 
   beforeAll(async () => {
     sim = await startGhlSimulator({
@@ -90,12 +98,23 @@ describeIf('two gateway processes sharing Redis', () => {
       rateLimit: { max: 15, intervalMs: 1_000, dailyMax: 1_000_000 },
       latencyMs: 5,
     });
-    replicas = await Promise.all([startReplica(sim, locationId), startReplica(sim, locationId)]);
+    // Each replica its own state database (they share Redis only), holding the same key.
+    dir = await mkdtemp(join(tmpdir(), 'gw-replicas-gateway-'));
+    const databases = [`sqlite://${join(dir, 'a.db')}`, `sqlite://${join(dir, 'b.db')}`];
+    const apiKey = await createTestApiKey(databases, [locationId]);
+    replicas = await Promise.all(databases.map((url) => startReplica(sim, locationId, url, apiKey)));
   }, 60_000);
 
   afterAll(async () => {
-    for (const replica of replicas) replica.child.kill('SIGTERM');
+    await Promise.all(
+      replicas.map((replica) => {
+        const exited = once(replica.child, 'exit');
+        replica.child.kill('SIGTERM');
+        return exited;
+      }),
+    );
     await sim.close();
+    await rm(dir, { recursive: true, force: true });
   });
 
   it('when both serve concurrent load against a small burst limit, then HighLevel never answers 429 and every query succeeds', async () => {

@@ -1,9 +1,17 @@
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { sql } from 'kysely';
+import { sql, type Kysely } from 'kysely';
+import type { Database } from '../../src/store/schema.js';
 import { openStore } from '../../src/store/open-store.js';
 import { storeBackends } from './store-backends.js';
+
+/** A database from before migration 0006 (trusted documents): its record, table and column gone. */
+async function undoTrustedDocuments(db: Kysely<Database>): Promise<void> {
+  await sql`delete from kysely_migration where name = '0006_trusted_documents'`.execute(db);
+  await sql`drop table trusted_documents`.execute(db);
+  await sql`alter table api_keys drop column documents`.execute(db);
+}
 
 for (const backend of storeBackends()) {
   backend.describe(`restart on ${backend.name}`, () => {
@@ -18,6 +26,7 @@ for (const backend of storeBackends()) {
         '0003_outbox_entity_key',
         '0004_sync_jobs_due',
         '0005_links_by_record',
+        '0006_trusted_documents',
       ]);
       const second = await database.open();
       expect(second.appliedMigrations).toEqual([]);
@@ -46,6 +55,7 @@ for (const backend of storeBackends()) {
                ('run-1', ${JSON.stringify({ kind: 'contact', runId: 'run-1', locationId: 'L', contactId: 'c1' })}, 'pending', 0, null, null, null, '2000-01-01T00:00:01.000Z', '2000-01-01T00:00:01.000Z')`.execute(
         earlier.db,
       );
+      await undoTrustedDocuments(earlier.db);
       await earlier.close();
 
       const upgraded = await database.open();
@@ -54,6 +64,7 @@ for (const backend of storeBackends()) {
         '0003_outbox_entity_key',
         '0004_sync_jobs_due',
         '0005_links_by_record',
+        '0006_trusted_documents',
       ]);
       expect((await upgraded.syncJobs.get('run-1'))?.nextAttemptAt).toBe('2000-01-01T00:00:01.000Z');
       const first = await upgraded.syncJobs.claim('worker', 30_000);
@@ -82,6 +93,7 @@ for (const backend of storeBackends()) {
       await sql`alter table sync_jobs drop column next_attempt_at`.execute(earlier.db);
       await sql`drop index outbox_entity`.execute(earlier.db);
       await sql`alter table outbox drop column entity_key`.execute(earlier.db);
+      await undoTrustedDocuments(earlier.db);
       await earlier.close();
 
       const upgraded = await database.open();
@@ -89,6 +101,7 @@ for (const backend of storeBackends()) {
         '0003_outbox_entity_key',
         '0004_sync_jobs_due',
         '0005_links_by_record',
+        '0006_trusted_documents',
       ]);
       const rows = await upgraded.db
         .selectFrom('outbox')

@@ -21,6 +21,8 @@ const config = parseConfig({
   GHL_API_BASE_URL: baseUrl,
   GHL_PRIVATE_INTEGRATION_TOKEN: token,
   GHL_LOCATION_ID: locationId,
+  // Read-only load without keys: the one anonymous opt-in with HighLevel credentials.
+  CLIENT_AUTH: 'anonymous-read',
 });
 const gateway = await startGateway(config, process.env.PEER_VARIANT === 'naive' ? { resolvers: naiveResolvers } : {});
 

@@ -6,6 +6,7 @@
 import type { CountryCode } from 'libphonenumber-js';
 import { z } from 'zod';
 import type { ContactWrite } from '../../ghl/ghl-api.js';
+import { CustomFieldValueSchema } from './custom-field-value.js';
 import { INPUT_LIMITS } from './input-limits.js';
 import {
   CountrySchema,
@@ -26,7 +27,7 @@ const AddressInputSchema = z.object({
   country: CountrySchema.nullish(),
 });
 
-const CustomFieldInputSchema = z.object({ id: IdSchema, value: z.unknown() });
+const CustomFieldInputSchema = z.object({ id: IdSchema, value: CustomFieldValueSchema });
 
 function contactFields(defaultCountry: CountryCode) {
   return z.object({

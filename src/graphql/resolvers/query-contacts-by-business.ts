@@ -12,7 +12,7 @@ export const contactsByBusiness: NonNullable<QueryResolvers['contactsByBusiness'
   if (!Number.isInteger(first) || first < 1 || first > MAX_BUSINESS_PAGE_SIZE) {
     throw userInputError(`first must be between 1 and ${MAX_BUSINESS_PAGE_SIZE}`, { argumentName: 'first' });
   }
-  const skip = args.after ? decodeOffsetCursor(args.after).n : 0;
+  const skip = args.after ? decodeOffsetCursor(args.after, context.locationId).n : 0;
   const request = { limit: first, skip };
   const load = (lane: 'interactive' | 'background') =>
     context.ghl.listBusinessContacts(context.locationId, args.businessId, request, withLane(context.callOptions, lane));
@@ -31,7 +31,7 @@ export const contactsByBusiness: NonNullable<QueryResolvers['contactsByBusiness'
         );
   const edges = result.contacts.slice(0, first).map((node, index) => {
     context.loaders.contactById.prime(node.id, node);
-    return { node, cursor: encodeCursor({ k: 'offset', n: skip + index + 1 }) };
+    return { node, cursor: encodeCursor({ k: 'offset', n: skip + index + 1 }, context.locationId) };
   });
   return {
     edges,

@@ -12,7 +12,7 @@ type Connection = Awaited<ResolversTypes['ContactConnection']>;
 export const contacts: NonNullable<QueryResolvers['contacts']> = async (_parent, args, context) => {
   const first = args.first;
   checkSearchArgs(first, args.query);
-  const cursor = args.after ? decodeSearchCursor(args.after) : null;
+  const cursor = args.after ? decodeSearchCursor(args.after, context.locationId) : null;
   const plan = planPage(first, cursor);
   const base = {
     pageLimit: plan.pageLimit,
@@ -50,7 +50,10 @@ function toConnection(
 ): Connection {
   const edges = hits.map((hit, index) => {
     prime(context, hit.contact);
-    return { node: hit.contact, cursor: encodeCursor({ k: 'search', n: start + index + 1, sa: hit.searchAfter }) };
+    return {
+      node: hit.contact,
+      cursor: encodeCursor({ k: 'search', n: start + index + 1, sa: hit.searchAfter }, context.locationId),
+    };
   });
   return {
     edges,

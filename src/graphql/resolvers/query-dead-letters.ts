@@ -1,4 +1,5 @@
 import { InvalidCursorError } from '../../store/paging.js';
+import { decodeStoreCursor, encodeStoreCursor } from '../cursor.js';
 import { userInputError } from '../errors.js';
 import type { QueryResolvers } from '../resolvers-types.generated.js';
 import { writePathOf } from '../write-path.js';
@@ -8,19 +9,23 @@ export const deadLetters: NonNullable<QueryResolvers['deadLetters']> = async (_p
     throw userInputError('first must be between 1 and 500', {
       fields: [{ field: 'first', message: 'must be between 1 and 500' }],
     });
+  // Only this location's dead letters (one gateway may serve several): filtered in the query,
+  // before paging, so a page is never emptied or continued by another location's rows.
+  const storeAfter = after == null ? null : decodeStoreCursor('dead', after, context.locationId);
   let page;
   try {
-    page = await writePathOf(context).deadLetters.listDead(first, after ?? null);
+    page = await writePathOf(context).deadLetters.listDead(first, storeAfter, context.locationId);
   } catch (error) {
     if (error instanceof InvalidCursorError)
       throw userInputError(error.message, { fields: [{ field: 'after', message: error.message }] });
     throw error;
   }
-  // Only this location's dead letters: one gateway may serve several locations.
-  const items = page.items.filter((entry) => entry.locationId === context.locationId);
+  const cursorOf = (id: number) => encodeStoreCursor('dead', String(id), context.locationId);
+  const items = page.items;
+  const last = items.at(-1);
   return {
     edges: items.map((entry) => ({
-      cursor: String(entry.id),
+      cursor: cursorOf(entry.id),
       node: {
         id: String(entry.id),
         locationId: entry.locationId,
@@ -35,8 +40,8 @@ export const deadLetters: NonNullable<QueryResolvers['deadLetters']> = async (_p
     pageInfo: {
       hasNextPage: page.hasNextPage,
       hasPreviousPage: after != null,
-      startCursor: items[0] ? String(items[0].id) : null,
-      endCursor: page.endCursor,
+      startCursor: items[0] ? cursorOf(items[0].id) : null,
+      endCursor: last ? cursorOf(last.id) : null,
     },
   };
 };

@@ -1,5 +1,6 @@
 import { InvalidCursorError } from '../../store/paging.js';
 import type { SyncRun as StoredRun } from '../../store/sync-runs-repo.js';
+import { decodeStoreCursor, encodeStoreCursor } from '../cursor.js';
 import { userInputError } from '../errors.js';
 import type { QueryResolvers } from '../resolvers-types.generated.js';
 import { syncOf, syncRunView, toStoredStatus } from './query-sync-run-model.js';
@@ -14,7 +15,8 @@ export const syncRuns: NonNullable<QueryResolvers['syncRuns']> = async (_parent,
   const runs = syncOf(context).runs;
   // The store pages by start time only; a status filter reads on until the page is full.
   const items: StoredRun[] = [];
-  let cursor = after ?? null;
+  // Bound to the caller's location: a cursor another location received is refused, not read.
+  let cursor = after == null ? null : decodeStoreCursor('run', after, context.locationId);
   let hasNextPage = false;
   try {
     for (;;) {
@@ -38,17 +40,21 @@ export const syncRuns: NonNullable<QueryResolvers['syncRuns']> = async (_parent,
   const firstRun = items[0];
   const last = items[items.length - 1];
   return {
-    edges: items.map((run) => ({ node: syncRunView(run), cursor: encodeRunCursor(run) })),
+    edges: items.map((run) => ({ node: syncRunView(run), cursor: encodeRunCursor(run, context.locationId) })),
     pageInfo: {
       hasNextPage,
       hasPreviousPage: after != null,
-      startCursor: firstRun ? encodeRunCursor(firstRun) : null,
-      endCursor: last ? encodeRunCursor(last) : null,
+      startCursor: firstRun ? encodeRunCursor(firstRun, context.locationId) : null,
+      endCursor: last ? encodeRunCursor(last, context.locationId) : null,
     },
   };
 };
 
-/** The sync-runs repository's cursor format (start time and id), so any run can be a cursor. */
-function encodeRunCursor(run: StoredRun): string {
-  return Buffer.from(JSON.stringify({ s: run.startedAt, i: run.id })).toString('base64url');
+/** The sync-runs repository's cursor format (start time and id), so any run can be a cursor; bound to the location. */
+function encodeRunCursor(run: StoredRun, locationId: string): string {
+  return encodeStoreCursor(
+    'run',
+    Buffer.from(JSON.stringify({ s: run.startedAt, i: run.id })).toString('base64url'),
+    locationId,
+  );
 }

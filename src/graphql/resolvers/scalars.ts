@@ -1,16 +1,32 @@
-import { GraphQLError, GraphQLScalarType, Kind, type ValueNode } from 'graphql';
+import { GraphQLError, GraphQLScalarType, Kind, print, type ValueNode } from 'graphql';
 import { ErrorCode } from '../errors.js';
+import { literalPathOf } from '../literal-paths.js';
 
 /** ISO-8601 with a time and an offset or Z, as GHL writes them; dates alone are not instants. */
 const ISO_DATE_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:?\d{2})$/;
 
-function parseDateTime(value: unknown): string {
-  if (typeof value !== 'string' || !ISO_DATE_TIME.test(value) || Number.isNaN(Date.parse(value))) {
-    throw new GraphQLError('DateTime must be an ISO-8601 date-time with an offset, e.g. 2026-01-31T09:30:00Z', {
-      extensions: { code: ErrorCode.BadUserInput },
-    });
-  }
-  return value;
+const DATE_TIME_FORM = 'an ISO-8601 date-time with an offset, e.g. 2026-01-31T09:30:00Z or 2026-01-31T09:30:00-06:00';
+
+function isDateTime(value: unknown): value is string {
+  return typeof value === 'string' && ISO_DATE_TIME.test(value) && !Number.isNaN(Date.parse(value));
+}
+
+/** A variable: graphql-js prefixes the variable and the path ("… at "input.dueDate"; …"). */
+function parseDateTimeValue(value: unknown): string {
+  if (isDateTime(value)) return value;
+  throw new GraphQLError(`expected ${DATE_TIME_FORM}`, { extensions: { code: ErrorCode.BadUserInput } });
+}
+
+/** A literal: this error is the whole message, so it names the field (literal-paths.ts) and the form. */
+function parseDateTimeLiteral(ast: ValueNode): string {
+  const value = ast.kind === Kind.STRING ? ast.value : null;
+  if (isDateTime(value)) return value;
+  const field = literalPathOf(ast) ?? 'DateTime';
+  const message = `expected ${DATE_TIME_FORM}, got ${print(ast)}`;
+  throw new GraphQLError(`${field}: ${message}`, {
+    nodes: ast,
+    extensions: { code: ErrorCode.BadUserInput, fields: [{ field, message }] },
+  });
 }
 
 export const DateTime = new GraphQLScalarType<string, string>({
@@ -18,8 +34,8 @@ export const DateTime = new GraphQLScalarType<string, string>({
   description: 'An ISO-8601 date-time string, e.g. 2026-01-31T09:30:00.000Z.',
   // Outbound values come from domain types (already ISO strings mapped in to-domain).
   serialize: (value) => String(value),
-  parseValue: parseDateTime,
-  parseLiteral: (ast) => parseDateTime(ast.kind === Kind.STRING ? ast.value : null),
+  parseValue: parseDateTimeValue,
+  parseLiteral: parseDateTimeLiteral,
 });
 
 function literalToJson(ast: ValueNode, variables: Record<string, unknown> | null | undefined): unknown {

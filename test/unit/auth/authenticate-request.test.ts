@@ -78,19 +78,32 @@ describe('authenticateRequest with API keys', () => {
     expectError(await authenticate({ headers: { 'x-api-key': `gk_${'x'.repeat(43)}` } }), 'UNAUTHENTICATED');
   });
 
-  it('when no credentials are sent, then demo mode yields the demo caller and required mode refuses', async () => {
+  it('when no credentials are sent, then demo mode yields the demo caller, anonymous-read a reader and required mode refuses', async () => {
     const repository = new InMemoryApiKeyRepository();
     const demo = createAuthenticator({ apiKeys: repository, jwt: null, mode: 'demo', demoLocationId: 'DemoLoc' });
     expect(expectCaller(await demo({ headers: {} }))).toEqual({
       subject: 'demo',
       kind: 'demo',
       locations: ['DemoLoc'],
-      roles: ['read', 'write', 'sync-admin'],
+      roles: ['read', 'write', 'sync-admin', 'trace'],
       locationId: 'DemoLoc',
     });
     expectError(await demo({ headers: { 'x-location-id': 'OtherLoc' } }), 'FORBIDDEN');
     const required = createAuthenticator({ apiKeys: repository, jwt: null, mode: 'required' });
     expectError(await required({ headers: {} }), 'UNAUTHENTICATED');
+    const reader = createAuthenticator({
+      apiKeys: repository,
+      jwt: null,
+      mode: 'anonymous-read',
+      demoLocationId: 'DemoLoc',
+    });
+    expect(expectCaller(await reader({ headers: {} }))).toEqual({
+      subject: 'anonymous',
+      kind: 'anonymous',
+      locations: ['DemoLoc'],
+      roles: ['read'],
+      locationId: 'DemoLoc',
+    });
   });
 
   it('when a caller lacks a role, then assertRole is FORBIDDEN', () => {

@@ -7,7 +7,7 @@ describe('planPage', () => {
   });
 
   it('when the cursor lines up with first inside 10,000 results, then a page number', () => {
-    expect(planPage(500, { k: 'search', n: 9500, sa: ['x'] })).toEqual({
+    expect(planPage(500, { n: 9500, sa: ['x'] })).toEqual({
       position: { page: 20 },
       pageLimit: 500,
       skip: 0,
@@ -16,7 +16,7 @@ describe('planPage', () => {
   });
 
   it('when the next page would reach past 10,000 results, then the edge searchAfter', () => {
-    expect(planPage(500, { k: 'search', n: PAGE_NUMBER_WINDOW, sa: [1700000000000, 'abc'] })).toEqual({
+    expect(planPage(500, { n: PAGE_NUMBER_WINDOW, sa: [1700000000000, 'abc'] })).toEqual({
       position: { searchAfter: [1700000000000, 'abc'] },
       pageLimit: 500,
       skip: 0,
@@ -25,7 +25,7 @@ describe('planPage', () => {
   });
 
   it('when first changed and GHL sent no searchAfter, then two page-number pages are read and sliced', () => {
-    expect(planPage(5, { k: 'search', n: 7, sa: null })).toEqual({
+    expect(planPage(5, { n: 7, sa: null })).toEqual({
       position: { page: 2 },
       pageLimit: 5,
       skip: 2,
@@ -34,7 +34,7 @@ describe('planPage', () => {
   });
 
   it('when past 10,000 results without searchAfter, then BAD_USER_INPUT', () => {
-    expect(() => planPage(300, { k: 'search', n: 10_050, sa: null })).toThrow(
+    expect(() => planPage(300, { n: 10_050, sa: null })).toThrow(
       expect.objectContaining({ extensions: expect.objectContaining({ code: 'BAD_USER_INPUT' }) }),
     );
   });
@@ -42,21 +42,29 @@ describe('planPage', () => {
 
 describe('cursors', () => {
   it('when a cursor is encoded and decoded, then it round-trips and is opaque base64url', () => {
-    const cursor = encodeCursor({ k: 'search', n: 3, sa: [5, 'id'] });
+    const cursor = encodeCursor({ k: 'search', n: 3, sa: [5, 'id'] }, 'LocA');
     expect(cursor).toMatch(/^[A-Za-z0-9_-]+$/);
-    expect(decodeSearchCursor(cursor)).toEqual({ k: 'search', n: 3, sa: [5, 'id'] });
+    expect(decodeSearchCursor(cursor, 'LocA')).toMatchObject({ k: 'search', n: 3, sa: [5, 'id'] });
+    expect(Buffer.from(cursor, 'base64url').toString('utf8')).not.toContain('LocA');
   });
 
   it('when a cursor of one connection is given to the other, then BAD_USER_INPUT', () => {
-    expect(() => decodeOffsetCursor(encodeCursor({ k: 'search', n: 3, sa: null }))).toThrow('contacts');
-    expect(() => decodeSearchCursor(encodeCursor({ k: 'offset', n: 3 }))).toThrow('contactsByBusiness');
+    expect(() => decodeOffsetCursor(encodeCursor({ k: 'search', n: 3, sa: null }, 'LocA'), 'LocA')).toThrow('contacts');
+    expect(() => decodeSearchCursor(encodeCursor({ k: 'offset', n: 3 }, 'LocA'), 'LocA')).toThrow('contactsByBusiness');
   });
 
   it('when the cursor is not ours, then BAD_USER_INPUT', () => {
-    expect(() => decodeSearchCursor('bm90IGpzb24')).toThrow('not a cursor');
-    expect(() => decodeSearchCursor(Buffer.from('{"k":"search","n":-1,"sa":null}').toString('base64url'))).toThrow(
-      'not a cursor',
-    );
+    expect(() => decodeSearchCursor('bm90IGpzb24', 'LocA')).toThrow('not a cursor');
+    expect(() =>
+      decodeSearchCursor(Buffer.from('{"k":"search","n":-1,"sa":null}').toString('base64url'), 'LocA'),
+    ).toThrow('not a cursor');
+  });
+
+  it('when a cursor issued for one location is replayed under another, then BAD_USER_INPUT', () => {
+    const cursor = encodeCursor({ k: 'search', n: 3, sa: null }, 'LocA');
+    expect(() => decodeSearchCursor(cursor, 'LocB')).toThrow('another location');
+    const unbound = Buffer.from('{"k":"search","n":3,"sa":null}').toString('base64url');
+    expect(() => decodeSearchCursor(unbound, 'LocA')).toThrow('not a cursor');
   });
 });
 

@@ -119,3 +119,34 @@ describe('contact inputs', () => {
     ]);
   });
 });
+
+describe('custom field values', () => {
+  const create = (value: unknown) => () =>
+    parseInput(createContactArgsSchema('US'), {
+      input: { email: 'a@example.com', customFields: [{ id: 'cf1', value }] },
+    });
+
+  test("when a value has a shape one of HighLevel's field types takes, then it passes as sent", () => {
+    const file = { 'f-1': { meta: { originalname: 'roof.jpg', size: 2048 }, url: 'https://example.com/roof.jpg' } };
+    for (const value of ['Tile', '', 12.5, ['Gutters', 3], { a: 'Allstate' }, file, null])
+      expect(create(value)().input.customFields).toEqual([{ id: 'cf1', field_value: value }]);
+  });
+
+  test('when a value is too long, too deep, too wide or of no field type, then the field is named with the reason', () => {
+    const cases: Array<[unknown, RegExp]> = [
+      ['x'.repeat(10_001), /at most 10,000 characters/],
+      [true, /must be text, a number/],
+      [Number.POSITIVE_INFINITY, /finite/],
+      [[['nested']], /not lists or objects/],
+      [Array.from({ length: 101 }, () => 'x'), /at most 100 options/],
+      [{ a: { b: { c: { d: 'deep' } } } }, /3 levels deep/],
+      [Object.fromEntries(Array.from({ length: 51 }, (_, index) => [`k${index}`, 'v'])), /50 keys/],
+      [{ a: 'x'.repeat(10_000), b: 'y'.repeat(10_000) }, /16,384 bytes/],
+    ];
+    for (const [value, reason] of cases) {
+      const [entry] = fieldsOf(create(value));
+      expect(entry?.field).toBe('input.customFields[0].value');
+      expect(entry?.message).toMatch(reason);
+    }
+  });
+});
