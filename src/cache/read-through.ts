@@ -317,11 +317,13 @@ export class ReadThrough {
       try {
         const loaded = await loadMissing(fresh, { lane });
         const storedAt = this.deps.now();
-        // A key that failed alone is neither stored nor evicted: its stale copy may stand in.
-        const found = fresh.filter(
-          (key) => loaded.has(key) && !(loaded.get(key) instanceof Error) && !this.tainted.has(key),
-        );
-        const absent = fresh.filter((key) => !loaded.has(key));
+        // A key that failed alone is not stored: a transient failure leaves its stale copy to
+        // stand in; a NotFound evicts it like a key left out (the thing is gone upstream).
+        const found = fresh.filter((key) => {
+          const value = loaded.get(key);
+          return loaded.has(key) && !(value instanceof Error) && !this.tainted.has(key);
+        });
+        const absent = fresh.filter((key) => !loaded.has(key) || isNotFound(loaded.get(key)));
         await Promise.all([
           this.deps.store.setMany(
             found.map((key) => ({

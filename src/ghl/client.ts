@@ -14,7 +14,7 @@ import { createUndiciTransport, type Transport } from '../upstream/transport.js'
 import { UpstreamClient, type AttemptObserver } from '../upstream/upstream-client.js';
 import type { RetryPolicy } from '../upstream/retry-policy.js';
 import { LocationConcurrency } from './concurrency.js';
-import { GhlContractError, GhlMissingScopeError, GhlUnauthorizedError, isGhlError } from './errors.js';
+import { GhlMissingScopeError, GhlUnauthorizedError, isGhlError } from './errors.js';
 import type {
   BusinessContactsRequest,
   BusinessContactsResult,
@@ -625,9 +625,9 @@ export class GhlClient implements GhlApi {
     await this.checkDeclaredScope(plan.locationId, spec);
     const url = new URL(buildPath(spec, plan.pathParams ?? {}), this.baseUrl);
     for (const [name, value] of Object.entries(plan.searchParams ?? {})) url.searchParams.set(name, String(value));
-    let text: string;
+    let body: unknown;
     try {
-      ({ body: text } = await this.http.request({
+      ({ json: body } = await this.http.request({
         scope: { locationId: plan.locationId, lane },
         method: spec.method,
         url,
@@ -639,30 +639,15 @@ export class GhlClient implements GhlApi {
         ...(options.signal === undefined ? {} : { signal: options.signal }),
         ...(options.observer === undefined ? {} : { observer: options.observer }),
         ...(options.requestId === undefined ? {} : { requestId: options.requestId }),
+        expectJson: { allowEmpty: plan.allowEmptyBody === true },
       }));
     } catch (error) {
       if (error instanceof GhlMissingScopeError) this.learnedOf(plan.locationId).missing.add(spec.scope);
       throw error;
     }
-    const value = plan.parse(this.readBody(plan, endpoint, text), endpoint);
+    const value = plan.parse(body, endpoint);
     this.learnedOf(plan.locationId).granted.add(spec.scope);
     return value;
-  }
-
-  private readBody<T>(plan: RequestPlan<T>, endpoint: string, text: string): unknown {
-    if (text.trim() === '') {
-      if (plan.allowEmptyBody === true) return {};
-      throw new GhlContractError(endpoint, '', 'body is not JSON (empty body)');
-    }
-    try {
-      return JSON.parse(text) as unknown;
-    } catch (error) {
-      throw new GhlContractError(
-        endpoint,
-        '',
-        `body is not JSON (${error instanceof Error ? error.message : 'unparseable'})`,
-      );
-    }
   }
 
   /** A token that declares its scopes and lacks this one: refuse without spending a request. */

@@ -4,16 +4,15 @@
  * through the cache's single-flight (identical loads in flight from other requests are joined,
  * not repeated). Per key the DataLoader contract holds: a value, or an Error for that key.
  *
- * Upstream failures stay with their key: a key that failed retryably (rate limited,
- * unavailable, timeout) is answered with its stale copy when the cache has one, else with its
- * error, while the keys of the same batch that did load are stored and answered; a key that
- * failed otherwise (NotFound, missing scope…) keeps its own Error and only its own cached copy
- * is evicted. One hung contact never fails its neighbours' fields.
+ * Upstream failures stay with their key, for this request and every one that joined the load: a
+ * key that failed retryably (rate limited, unavailable, timeout) is answered with its stale copy
+ * when the cache has one, else with its error, while the keys of the same batch that did load
+ * are stored and answered; a key that failed otherwise keeps its own Error (NotFound also
+ * evicts its cached copy). One hung contact never fails its neighbours' fields.
  * In cache-only admission mode misses never reach upstream: they fail RATE_LIMITED (or are
  * answered stale); in partial mode only as many as the request's grant allows do.
  */
 import type { LoadMissing, ReadResult } from '../cache/read-through.js';
-import { isServeStaleFailure } from '../cache/read-through.js';
 import type { ResponseDependencies } from '../cache/response-dependencies.js';
 import type { SharedCache } from '../cache/shared-cache.js';
 import { GhlNotFoundError } from '../ghl/errors.js';
@@ -51,21 +50,13 @@ export function cachedBatch<K, V>(
   return async (keys) => {
     const cacheKeys = keys.map(options.cacheKey);
     const byCacheKey = new Map(cacheKeys.map((cacheKey, index) => [cacheKey, keys[index] as K]));
-    /** Errors of keys upstream answered with a non-retryable failure (left out of the map). */
-    const failures = new Map<string, Error>();
+    // Every key's own answer, errors included: they travel with the key to every request that
+    // joined this load (a joiner must see the 401 this load met, not a missing value).
     const loadMissing: LoadMissing<V> = async (missing, context) => {
       admission.guardUpstream(options.endpoint);
       const wanted = missing.map((cacheKey) => byCacheKey.get(cacheKey) as K);
       const answers = await upstream(wanted, context.lane);
-      const loaded = new Map<string, V | Error>();
-      answers.forEach((answer, index) => {
-        const cacheKey = missing[index] ?? '';
-        // A retryable failure stays with its key (a stale copy may answer it); any other is the
-        // key's own answer and evicts its cached copy (it is left out of the map).
-        if (answer instanceof Error && !isServeStaleFailure(answer)) failures.set(cacheKey, answer);
-        else loaded.set(cacheKey, answer);
-      });
-      return loaded;
+      return new Map(missing.map((cacheKey, index) => [cacheKey, answers[index] as V | Error]));
     };
     const results =
       admission.mode === 'partial'
@@ -79,9 +70,7 @@ export function cachedBatch<K, V>(
           )
         : await cache.readThroughMany<V>(cacheKeys, options.ttlMs, loadMissing);
     results.forEach((result, index) => layer.dependencies?.noteRead(cacheKeys[index] ?? '', result));
-    return results.map((result, index) =>
-      settle(result, cacheKeys[index] ?? '', failures, admission, options.endpoint),
-    );
+    return results.map((result) => settle(result, admission, options.endpoint));
   };
 }
 
@@ -118,14 +107,11 @@ async function readWithinGrant<V>(
 
 function settle<V>(
   result: ReadResult<V> | Error | undefined,
-  cacheKey: string,
-  failures: Map<string, Error>,
   admission: RequestAdmission,
   endpoint: string,
 ): V | Error {
   if (result instanceof Error) return result;
-  if (result === undefined)
-    return failures.get(cacheKey) ?? new GhlNotFoundError(endpoint, `Not found upstream (${endpoint})`);
+  if (result === undefined) return new GhlNotFoundError(endpoint, `Not found upstream (${endpoint})`);
   if (result.stale) admission.noteStale(result.ageMs);
   return result.value;
 }

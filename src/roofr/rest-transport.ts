@@ -121,15 +121,6 @@ function classifyRoofr(answer: FailedAnswer, endpoint: string): RoofrError {
   return new RoofrContractError(endpoint, '', `unexpected HTTP status ${status}`);
 }
 
-function parseJson(body: string, label: string): unknown {
-  if (body.trim() === '') return null;
-  try {
-    return JSON.parse(body) as unknown;
-  } catch {
-    throw new RoofrContractError(label, '', 'the body is not JSON');
-  }
-}
-
 export class RoofrTransport {
   private readonly http: UpstreamClient<null>;
   private readonly transport: Transport;
@@ -215,8 +206,10 @@ export class RoofrTransport {
       idempotent: method === 'GET' || method === 'PUT' || method === 'DELETE' || keyed,
       deadlineAt: request.deadlineAt ?? null,
       ...(request.signal === undefined ? {} : { signal: request.signal }),
+      // Roofr answers some writes (deletes) with an empty body.
+      expectJson: { allowEmpty: true },
     });
-    return { status: response.status, body: parseJson(response.body, label) };
+    return { status: response.status, body: response.json ?? null };
   }
 
   private urlFor(request: RoofrRequest, template: string, label: string): URL {

@@ -109,7 +109,9 @@ export class UpstreamUnavailableError extends UpstreamError {
   }
 
   get reason(): UnavailableReason {
-    return this.status === null ? 'UNREACHABLE' : 'SERVER_ERROR';
+    if (this.status === null) return 'UNREACHABLE';
+    // A 2xx whose body could not be read (cut off): the answer was lost on the way.
+    return this.status < 300 ? 'UNREACHABLE' : 'SERVER_ERROR';
   }
 }
 

@@ -133,6 +133,18 @@ export interface UpstreamCall<Scope> {
   observer?: AttemptObserver;
   /** Carried into logs. */
   requestId?: string;
+  /**
+   * The 2xx answer's body must be JSON (an empty body only when `allowEmpty`): one that is not
+   * (cut off, a proxy's HTML) counts as a failed attempt, Unavailable with the 2xx status, so an
+   * idempotent request is retried and a create is reconciled instead of being reported failed
+   * although it was applied. Parsed, it comes back as `json`.
+   */
+  expectJson?: { allowEmpty: boolean };
+}
+
+export interface UpstreamAnswer extends TransportResponse {
+  /** The parsed body, when the call expected JSON (`{}` for an allowed empty body); else undefined. */
+  json?: unknown;
 }
 
 export class UpstreamClient<Scope> {
@@ -151,7 +163,7 @@ export class UpstreamClient<Scope> {
   }
 
   /** Resolves with the 2xx answer; rejects with an UpstreamError (or the signal's reason). */
-  async request(call: UpstreamCall<Scope>): Promise<TransportResponse> {
+  async request(call: UpstreamCall<Scope>): Promise<UpstreamAnswer> {
     const { options } = this;
     const deadlineAt = call.deadlineAt ?? null;
     let attempt = 0;
@@ -250,7 +262,7 @@ export class UpstreamClient<Scope> {
     deadlineAt: number | null,
     attempt: number,
   ): Promise<
-    | { ok: true; response: TransportResponse; event: Omit<AttemptEvent, 'retryReason'> }
+    | { ok: true; response: UpstreamAnswer; event: Omit<AttemptEvent, 'retryReason'> }
     | { ok: false; error: UpstreamError; neverSent: boolean; event: Omit<AttemptEvent, 'retryReason'> }
   > {
     const { options } = this;
@@ -286,7 +298,18 @@ export class UpstreamClient<Scope> {
       }
       slot.release(response.headers);
       released = true;
-      if (response.status >= 200 && response.status < 300) return { ok: true, response, event: event(response.status) };
+      if (response.status >= 200 && response.status < 300) {
+        if (call.expectJson === undefined) return { ok: true, response, event: event(response.status) };
+        const json = readJson(response.body, call.expectJson.allowEmpty);
+        if (json.ok) return { ok: true, response: { ...response, json: json.value }, event: event(response.status) };
+        const error = new UpstreamUnavailableError(
+          options.upstream,
+          call.endpoint,
+          response.status,
+          `${options.upstream} answered ${call.endpoint} with ${response.status} but a body that is not JSON (${json.detail}); the request may have been applied`,
+        );
+        return { ok: false, error, neverSent: false, event: event(response.status) };
+      }
       const retryAfterMs =
         parseRetryAfter(response.headers['retry-after'], Date.now()) ??
         options.pacing.defaultRetryAfterMs?.(call.scope) ??
@@ -361,5 +384,15 @@ export class UpstreamClient<Scope> {
       },
       'upstream request',
     );
+  }
+}
+
+/** A 2xx body as JSON; an empty body is `{}` where allowed (deletes may answer nothing). */
+function readJson(body: string, allowEmpty: boolean): { ok: true; value: unknown } | { ok: false; detail: string } {
+  if (body.trim() === '') return allowEmpty ? { ok: true, value: {} } : { ok: false, detail: 'empty body' };
+  try {
+    return { ok: true, value: JSON.parse(body) as unknown };
+  } catch (error) {
+    return { ok: false, detail: error instanceof Error ? error.message : 'unparseable' };
   }
 }

@@ -11,6 +11,7 @@
 import type { Gateway } from '../../src/gateway.js';
 import {
   SYNC_FIELDS,
+  WRITE_TOKEN,
   dataOf,
   eventually,
   gql,
@@ -180,5 +181,18 @@ describe('deadlines: every upstream call of an operation fits before its deadlin
     expect(elapsedMs).toBeLessThan(ANSWERED_WITHIN_MS);
     expect(answer.errors).toBeUndefined();
     expect(await gateway.writePath.store.outbox.depth()).toBeGreaterThan(0);
+  });
+
+  it('when HighLevel refuses the token while two requests read the same contact, then both answer UNAUTHENTICATED, neither NOT_FOUND', async () => {
+    await start();
+    const id = contactIds[2] ?? '';
+    world.ghlSim.tokens.revoke(WRITE_TOKEN);
+    world.ghlSim.faults.setLatency({ ms: 100, path: `/contacts/${id}` });
+    const query = 'query($id: ID!) { contact(id: $id) { id } }';
+
+    // The second joins the first one's in-flight load; it must see that load's refusal.
+    const answers = await Promise.all([gql(gateway, query, { id }), gql(gateway, query, { id })]);
+
+    expect(answers.map(codesOf)).toEqual([['UNAUTHENTICATED'], ['UNAUTHENTICATED']]);
   });
 });

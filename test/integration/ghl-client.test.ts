@@ -6,7 +6,6 @@ import { getContactsByIds } from '../../src/ghl/contacts-by-ids.js';
 import { getTasksOfContacts } from '../../src/ghl/tasks-by-contacts.js';
 import { GhlClient, type GhlClientOptions } from '../../src/ghl/client.js';
 import {
-  GhlContractError,
   GhlMissingScopeError,
   GhlNotFoundError,
   GhlUnauthorizedError,
@@ -302,11 +301,21 @@ describe('GhlClient against the simulator', () => {
       await expect(patient.getContact(location, contactIds[0] ?? '')).resolves.toMatchObject({ id: contactIds[0] });
     });
 
-    it('when the body is malformed JSON, then GhlContractError naming the endpoint', async () => {
+    it('when a read is answered with a cut-off body once, then it is retried like a lost answer and succeeds', async () => {
       sim.faults.malformNext(1, { path: '/contacts/*' });
-      const error = await client.getContact(location, contactIds[0] ?? '').catch((caught: unknown) => caught);
-      expect(error).toBeInstanceOf(GhlContractError);
-      expect((error as GhlContractError).endpoint).toBe('GET /contacts/{contactId}');
+      await expect(client.getContact(location, contactIds[0] ?? '')).resolves.toMatchObject({ id: contactIds[0] });
+    });
+
+    it('when the answers keep being cut off, then Unavailable (UNREACHABLE) naming the endpoint, not a broken contract', async () => {
+      const impatient = clientFor(sim, { maxRetries: 1 });
+      sim.faults.malformNext(2, { path: '/contacts/*' });
+      const error = await impatient.getContact(location, contactIds[0] ?? '').catch((caught: unknown) => caught);
+      expect(error).toMatchObject({
+        kind: 'Unavailable',
+        upstream: 'HighLevel',
+        endpoint: 'GET /contacts/{contactId}',
+        reason: 'UNREACHABLE',
+      });
     });
 
     it('when the caller aborts, then the call rejects with the abort reason', async () => {

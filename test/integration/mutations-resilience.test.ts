@@ -208,6 +208,22 @@ describe('when a HighLevel create times out', () => {
     expect(withPhone).toEqual([payload.contact.id]);
   });
 
+  test('when a create is stored but its answer arrives cut off, then it is looked up and returned, not reported failed, and not created twice', async () => {
+    const gateway = await world.startGateway();
+    world.ghlSim.faults.malformNext(1, { method: 'POST', path: '/contacts/' });
+
+    const answer = await gql(gateway, CREATE_CONTACT, { input: { firstName: 'Cut', email: 'cut.off@example.com' } });
+
+    expect(answer.errors).toBeUndefined();
+    const payload = dataOf<ContactPayload>(answer, 'createContact');
+    const stored = world.ghlSim.data
+      .listContactIds()
+      .filter(
+        (id) => (world.ghlSim.data.getContact(id) as { email?: string } | undefined)?.email === 'cut.off@example.com',
+      );
+    expect(stored).toEqual([payload.contact.id]);
+  });
+
   test('when a task or note create loses its answer, then the listing finds it and exactly one of each exists', async () => {
     const gateway = await world.startGateway({
       GHL_API_BASE_URL: proxy.url,
