@@ -10,6 +10,8 @@ import type { GhlControl, RoofrControl } from './upstream-control.js';
 
 export interface FaultPhase {
   name: string;
+  /** Phases of one upstream run one after the other: a phase's clear lands before the next applies. */
+  upstream: 'HighLevel' | 'Roofr';
   /** Start and end as fractions of the load's duration. */
   from: number;
   to: number;
@@ -24,6 +26,7 @@ export function faultPhases(ghl: GhlControl, roofr: RoofrControl): FaultPhase[] 
   return [
     {
       name: 'HighLevel 20% 5xx',
+      upstream: 'HighLevel',
       from: 0.06,
       to: 0.17,
       apply: () => ghl.faults({ errorRate: { rate: 0.2 } }),
@@ -31,6 +34,7 @@ export function faultPhases(ghl: GhlControl, roofr: RoofrControl): FaultPhase[] 
     },
     {
       name: 'HighLevel 10% hangs',
+      upstream: 'HighLevel',
       from: 0.17,
       to: 0.28,
       apply: () => ghl.faults({ hangRate: { rate: 0.1 } }),
@@ -38,6 +42,7 @@ export function faultPhases(ghl: GhlControl, roofr: RoofrControl): FaultPhase[] 
     },
     {
       name: 'HighLevel latency spikes',
+      upstream: 'HighLevel',
       from: 0.28,
       to: 0.39,
       // 15 % of requests take 2 to 8 s.
@@ -46,6 +51,7 @@ export function faultPhases(ghl: GhlControl, roofr: RoofrControl): FaultPhase[] 
     },
     {
       name: 'HighLevel connection resets',
+      upstream: 'HighLevel',
       from: 0.39,
       to: 0.5,
       apply: () => ghl.faults({ resetRate: { rate: 0.1 } }),
@@ -53,6 +59,7 @@ export function faultPhases(ghl: GhlControl, roofr: RoofrControl): FaultPhase[] 
     },
     {
       name: 'HighLevel malformed JSON',
+      upstream: 'HighLevel',
       from: 0.5,
       to: 0.61,
       apply: () => ghl.faults({ malformedRate: { rate: 0.1 } }),
@@ -60,6 +67,7 @@ export function faultPhases(ghl: GhlControl, roofr: RoofrControl): FaultPhase[] 
     },
     {
       name: 'HighLevel 429 bursts',
+      upstream: 'HighLevel',
       from: 0.61,
       to: 0.72,
       pulses: 3,
@@ -68,6 +76,7 @@ export function faultPhases(ghl: GhlControl, roofr: RoofrControl): FaultPhase[] 
     },
     {
       name: 'HighLevel token revoked',
+      upstream: 'HighLevel',
       from: 0.72,
       to: 0.83,
       apply: () => ghl.revokeToken(),
@@ -75,6 +84,7 @@ export function faultPhases(ghl: GhlControl, roofr: RoofrControl): FaultPhase[] 
     },
     {
       name: 'Roofr 50% hangs',
+      upstream: 'Roofr',
       from: 0.1,
       to: 0.35,
       apply: () => roofr.faults({ hangRate: 0.5 }),
@@ -82,6 +92,7 @@ export function faultPhases(ghl: GhlControl, roofr: RoofrControl): FaultPhase[] 
     },
     {
       name: 'Roofr 50% 5xx',
+      upstream: 'Roofr',
       from: 0.45,
       to: 0.7,
       apply: () => roofr.faults({ errorRate: 0.5, errorStatus: 503 }),
@@ -124,8 +135,9 @@ export async function runPhases(
   conditions: ActiveConditions,
   log: (line: string) => void,
 ): Promise<void> {
-  await Promise.all(
-    phases.map(async (phase) => {
+  const lane = async (upstream: FaultPhase['upstream']): Promise<void> => {
+    const own = phases.filter((phase) => phase.upstream === upstream).sort((a, b) => a.from - b.from);
+    for (const phase of own) {
       const from = startedAt + phase.from * loadMs;
       const to = startedAt + phase.to * loadMs;
       const pulses = phase.pulses ?? 1;
@@ -140,6 +152,7 @@ export async function runPhases(
       await phase.clear().catch((error: unknown) => log(`  could not clear ${phase.name}: ${String(error)}`));
       conditions.leave(phase.name);
       log(`  fault off: ${phase.name}`);
-    }),
-  );
+    }
+  };
+  await Promise.all([lane('HighLevel'), lane('Roofr')]);
 }
