@@ -16,9 +16,11 @@ export interface KillRecord {
   readAtKill: number | null;
   restartAt: number | null;
   listeningAt: number | null;
-  /** When the sync run moved again after the restart; null: not seen within the wait. */
+  /** When the sync run called HighLevel again after the restart; null: not within the wait. */
   resumedAt: number | null;
   resumeDelayMs: number | null;
+  /** From the restart to the run's next checkpoint (a confirmed page); null: not within the wait. */
+  checkpointDelayMs: number | null;
   note: string | null;
 }
 
@@ -195,7 +197,7 @@ export function targets(figures: Figures, plannedKills: number): Target[] {
       pass: sum(webhooks.notProcessed) === 0 && webhooks.forgotten === 0,
     },
     {
-      name: 'sync resumes after each kill',
+      name: 'sync resumes (calls HighLevel again) after each kill',
       target: `< 10000 ms, ${plannedKills} kills during the sync`,
       actual: `${delays.map((delay) => (delay === null ? 'not resumed' : `${delay} ms`)).join(', ') || 'no kill'}${finished.length > 0 ? ` (${finished.length} kills after the sync had ended)` : ''}`,
       pass: kills.length === plannedKills && worstDelay !== null && worstDelay < 10_000,

@@ -90,36 +90,51 @@ async function graphql(url: string, bearer: string, query: string): Promise<Grap
   return (await response.json()) as GraphQLReply;
 }
 
-/** Watches the sync run in the state database: the latest read count and status, and when they last moved. */
+/**
+ * Watches the sync run: its checkpoints (read count, status) in the state database, and its work
+ * as HighLevel sees it (requests carrying `sync-<runId>`), each with when it last moved. After a
+ * kill, the run has resumed when it calls HighLevel again; its next checkpoint comes a page later.
+ */
 class SyncWatch {
   latest: SyncRunRow | null = null;
-  movedAt = Date.now();
+  checkpointAt = Date.now();
+  workedAt = Date.now();
+  private requests = 0;
   private stopped = false;
 
   constructor(
     private readonly db: StateDb,
+    private readonly ghl: GhlControl,
     private readonly runId: string,
   ) {}
 
   start(): void {
     void (async () => {
       while (!this.stopped) {
-        const row = await this.db.syncRun(this.runId).catch(() => null);
+        const [row, seen] = await Promise.all([
+          this.db.syncRun(this.runId).catch(() => null),
+          this.ghl.requestsOf(`sync-${this.runId}`).catch(() => null),
+        ]);
+        const now = Date.now();
         if (row !== null) {
           if (this.latest === null || row.read !== this.latest.read || row.status !== this.latest.status)
-            this.movedAt = Date.now();
+            this.checkpointAt = now;
           this.latest = row;
+        }
+        if (seen !== null && seen.count > this.requests) {
+          this.requests = seen.count;
+          this.workedAt = Math.min(now, Date.parse(seen.lastAt) || now);
         }
         await sleep(250);
       }
     })();
   }
 
-  /** Resolves with the moment the run moved after `since` (read count or status), or null after `waitMs`. */
-  async movedAfter(since: number, waitMs: number): Promise<number | null> {
+  /** The moment `which` moved after `since`, or null when it did not within `waitMs`. */
+  async movedAfter(which: 'workedAt' | 'checkpointAt', since: number, waitMs: number): Promise<number | null> {
     const deadline = since + waitMs;
     while (Date.now() < deadline) {
-      if (this.movedAt > since) return this.movedAt;
+      if (this[which] > since) return this[which];
       await sleep(100);
     }
     return null;
@@ -228,7 +243,7 @@ export async function run(
       }
     }
     if (runId === null) throw new Error('startSync never answered with a run id');
-    const watch = new SyncWatch(db, runId);
+    const watch = new SyncWatch(db, ghl, runId);
     watch.start();
     cleanups.push(async () => watch.stop());
     log(`FULL sync ${runId} started`);
@@ -260,6 +275,7 @@ export async function run(
           listeningAt: null,
           resumedAt: null,
           resumeDelayMs: null,
+          checkpointDelayMs: null,
           note: null,
         };
         kills.push(record);
@@ -288,16 +304,20 @@ export async function run(
           record.note = 'the sync was not running at the kill';
           continue;
         }
-        previousResume = watch.movedAfter(restartedAt, options.resumeWaitMs).then((movedAt) => {
+        const resumed = watch.movedAfter('workedAt', restartedAt, options.resumeWaitMs).then((movedAt) => {
           if (movedAt === null) {
-            record.note = `the sync did not move within ${options.resumeWaitMs} ms of the restart`;
+            record.note = `the sync made no HighLevel call within ${options.resumeWaitMs} ms of the restart`;
             log(`  after the kill at ${(record.at / 1000).toFixed(1)} s: ${record.note}`);
             return;
           }
           record.resumedAt = movedAt - loadStart;
           record.resumeDelayMs = movedAt - restartedAt;
-          log(`  sync moved again ${record.resumeDelayMs} ms after the restart`);
+          log(`  sync working again ${record.resumeDelayMs} ms after the restart`);
         });
+        const checkpointed = watch.movedAfter('checkpointAt', restartedAt, options.resumeWaitMs).then((movedAt) => {
+          if (movedAt !== null) record.checkpointDelayMs = movedAt - restartedAt;
+        });
+        previousResume = Promise.all([resumed, checkpointed]);
       }
       await previousResume;
     })();
@@ -426,7 +446,7 @@ export async function run(
     const checks = targets(figures, options.kills);
     const pass = checks.every((check) => check.pass);
     const extra = [
-      `kills: ${kills.map((kill) => `at ${(kill.at / 1000).toFixed(1)} s → ${kill.resumeDelayMs === null ? (kill.note ?? 'not resumed') : `resumed after ${kill.resumeDelayMs} ms`}`).join('; ') || 'none'}`,
+      `kills: ${kills.map((kill) => `at ${(kill.at / 1000).toFixed(1)} s → ${kill.resumeDelayMs === null ? (kill.note ?? 'not resumed') : `working again after ${kill.resumeDelayMs} ms, next checkpoint after ${kill.checkpointDelayMs === null ? '-' : `${kill.checkpointDelayMs} ms`}`}`).join('; ') || 'none'}`,
       `Redis: stopped at ${redisEvent.stoppedAt === null ? '-' : (redisEvent.stoppedAt / 1000).toFixed(1)} s, back at ${redisEvent.startedAt === null ? '-' : (redisEvent.startedAt / 1000).toFixed(1)} s`,
       `Roofr happenings fired: ${roofrEvents.fired} (${roofrEvents.refused} refused: no job mirrored yet, or Roofr faults)`,
       `settle: ${settle.reason} (${Math.round(settleMs / 1000)} s)`,

@@ -86,6 +86,16 @@ export class GhlControl {
     return call(this.url, 'POST', '/tokens/restore', { token: this.token });
   }
 
+  /** HighLevel requests that carried this x-request-id (the gateway's sync sends `sync-<runId>`). */
+  async requestsOf(requestId: string): Promise<{ count: number; lastAt: string } | null> {
+    const answer = await call<{ seen: { count: number; lastAt: string } | null }>(
+      this.url,
+      'GET',
+      `/requests/by-id?requestId=${encodeURIComponent(requestId)}`,
+    );
+    return answer.seen;
+  }
+
   webhookKeys(): Promise<{ rsaPem: string; ed25519Pem: string }> {
     return call(this.url, 'GET', '/webhook-keys');
   }

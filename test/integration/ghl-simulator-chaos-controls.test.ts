@@ -135,6 +135,27 @@ describe('GHL simulator: tokens, deliveries and data over /__admin', () => {
     }
   });
 
+  test('when requests carry an x-request-id, then /__admin/requests/by-id counts them, even hung ones', async () => {
+    sim.faults.hangNext(1);
+    const hung = await fetch(`${sim.url}${contactPath()}`, {
+      headers: { authorization: `Bearer ${sim.demoToken ?? ''}`, version: '2021-07-28', 'x-request-id': 'sync-run-1' },
+      signal: AbortSignal.timeout(300),
+    }).then(
+      () => 'answered',
+      () => 'no answer',
+    );
+    expect(hung).toBe('no answer');
+    await callSim(sim, 'GET', contactPath(), { headers: { 'x-request-id': 'sync-run-1' } });
+    await callSim(sim, 'GET', contactPath(), { headers: { 'x-request-id': 'other' } });
+    const seen = (await admin('GET', '/requests/by-id?requestId=sync-run-1')).body;
+    expect(seen).toEqual({
+      requestId: 'sync-run-1',
+      seen: { count: 2, firstAt: expect.any(String), lastAt: expect.any(String) },
+    });
+    expect((await admin('GET', '/requests/by-id?requestId=never')).body).toEqual({ requestId: 'never', seen: null });
+    expect((await admin('GET', '/requests/by-id')).status).toBe(422);
+  });
+
   test('when contacts are read page by page, then every contact comes once with its tasks and notes', async () => {
     const first = (await admin('GET', '/contacts?limit=5')).body as {
       total: number;

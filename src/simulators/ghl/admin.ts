@@ -92,6 +92,7 @@ export const AdminEmitBody = z.strictObject({
 });
 export type AdminEmitBody = z.infer<typeof AdminEmitBody>;
 export const AdminClockBody = z.strictObject({ ms: z.number().min(0) });
+export const AdminRequestIdQuery = z.strictObject({ requestId: z.string().min(1) });
 export const AdminPageQuery = z.strictObject({
   offset: z.coerce.number().int().min(0).default(0),
   limit: z.coerce.number().int().min(1).max(1000).default(500),
@@ -128,6 +129,10 @@ const ok = (body: Record<string, unknown> = { ok: true }): RouteResult => ({ sta
 export function createAdminHandler(deps: AdminDeps): AdminHandler {
   const routes: Record<string, (body: unknown, url: URL) => RouteResult | Promise<RouteResult>> = {
     'GET /__admin/requests': () => ok({ ...deps.log.snapshot() }),
+    'GET /__admin/requests/by-id': (_body, url) => {
+      const { requestId } = parse(AdminRequestIdQuery, Object.fromEntries(url.searchParams));
+      return ok({ requestId, seen: deps.log.forRequestId(requestId) });
+    },
     'DELETE /__admin/requests': () => {
       deps.log.reset();
       return ok();
