@@ -151,6 +151,8 @@ export async function run(
   const { log = (line: string) => console.log(line), write = true, ...given } = overrides;
   const options: ChaosOptions = { ...fullRun(), ...given };
   const began = Date.now();
+  // Read now: the tree may move on (another commit) while a long run goes.
+  const commit = commitOf();
   const random = mulberry32(options.seed ^ 0xc4a05);
   const runTag = `${options.seed}${Date.now().toString(36)}`;
   mkdirSync(join(ROOT, 'bench/results/tmp'), { recursive: true });
@@ -256,13 +258,15 @@ export async function run(
     const since = (): number => Date.now() - loadStart;
 
     // Kills: random moments (seeded) over the load; each waits for the sync to have moved again
-    // after the previous one, so every kill's resume delay is its own.
+    // after the previous one, so every kill's resume delay is its own. Once a sync did not come
+    // back within resumeWaitMs it is taken as lost: later kills keep to their moments.
     const killMoments = Array.from({ length: options.kills }, () => (0.1 + random() * 0.75) * options.loadMs).sort(
       (a, b) => a - b,
     );
     const kills: KillRecord[] = [];
     const killing = (async () => {
       let previousResume: Promise<unknown> = Promise.resolve();
+      const measurements: Array<Promise<unknown>> = [];
       for (const moment of killMoments) {
         await sleepUntil(loadStart + moment);
         await previousResume;
@@ -317,9 +321,14 @@ export async function run(
         const checkpointed = watch.movedAfter('checkpointAt', restartedAt, options.resumeWaitMs).then((movedAt) => {
           if (movedAt !== null) record.checkpointDelayMs = movedAt - restartedAt;
         });
-        previousResume = Promise.all([resumed, checkpointed]);
+        const measuring = Promise.all([resumed, checkpointed]);
+        measurements.push(measuring);
+        const lost = kills.some(
+          (kill) => kill !== record && kill.syncStatusAtKill === 'RUNNING' && kill.resumeDelayMs === null,
+        );
+        previousResume = lost ? Promise.resolve() : measuring;
       }
-      await previousResume;
+      await Promise.all(measurements);
     })();
 
     const redisEvent = { stoppedAt: null as number | null, startedAt: null as number | null };
@@ -455,7 +464,7 @@ export async function run(
     const { postgresAdminUrl: _adminUrl, ...shownOptions } = options;
     const result: ChaosResult = {
       at: new Date().toISOString(),
-      commit: commitOf(),
+      commit,
       options: shownOptions,
       machine: { cpus: (await import('node:os')).cpus().length, loadAverage: loadavg() },
       durationsMs: { setup: setupMs, load: loadMs, settle: settleMs, total: Date.now() - began },
