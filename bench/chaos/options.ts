@@ -22,6 +22,8 @@ export interface ChaosOptions {
   redisDownMs: number;
   /** After the load: longest wait for the sync, the webhook queue and the outbox to finish. */
   settleMaxMs: number;
+  /** Settling stops early when nothing (sync checkpoints, queue depths) moved for this long. */
+  settleStallMs: number;
   /** A client gives up on an answer after this long (well past any deadline, to measure it). */
   clientTimeoutMs: number;
   /** HighLevel simulator rate limit (100 per 1,000 ms: ten times GHL's, so the sync fits the run). */
@@ -54,6 +56,7 @@ export function fullRun(env: NodeJS.ProcessEnv = process.env): ChaosOptions {
     resumeWaitMs: 150_000,
     redisDownMs: 10_000,
     settleMaxMs: 600_000,
+    settleStallMs: 180_000,
     clientTimeoutMs: 120_000,
     ghlRateMax: 100,
     ghlRateIntervalMs: 1_000,
@@ -74,9 +77,11 @@ export function shortRun(env: NodeJS.ProcessEnv = process.env): ChaosOptions {
     contacts: 1_000,
     clients: 4,
     kills: 1,
-    resumeWaitMs: 150_000,
+    // The target is 10 s: a minute tells a slow resume from a lost sync.
+    resumeWaitMs: 60_000,
     redisDownMs: 4_000,
     settleMaxMs: 240_000,
+    settleStallMs: 90_000,
     resultFile: null,
   };
 }

@@ -397,7 +397,7 @@ export async function run(
     let lastDepths = '';
     let lastChange = Date.now();
     let lastLog = 0;
-    const stallMs = Math.min(options.settleMaxMs, 180_000);
+    const stallMs = Math.min(options.settleMaxMs, options.settleStallMs);
     while (Date.now() - settleStart < options.settleMaxMs) {
       const depths = await db.queueDepths();
       const busy =
