@@ -18,6 +18,8 @@ export interface MirrorCheck {
   expected: { contacts: number; tasks: number; notes: number };
   missing: { contacts: number; tasks: number; notes: number };
   duplicated: { jobs: number; customers: number; tasks: number; notes: number };
+  /** Customers no job points to whose contact has no job either: half-written, counted missing. */
+  orphanCustomers: number;
   /** Contacts whose mapped fields differ in Roofr (a change that never reached it). */
   outdated: number;
   examples: { missing: string[]; duplicated: string[]; outdated: string[] };
@@ -36,7 +38,15 @@ function countRefs(records: readonly RoofrRecord[]): Map<string, RoofrRecord[]> 
   return byRef;
 }
 
-export function checkMirror(contacts: readonly GhlContactExport[], roofr: RoofrExport): MirrorCheck {
+/**
+ * `history`: what happened to a contact during the run (its last mutation), added to the
+ * examples of contacts found out of date.
+ */
+export function checkMirror(
+  contacts: readonly GhlContactExport[],
+  roofr: RoofrExport,
+  history: ReadonlyMap<string, string> = new Map(),
+): MirrorCheck {
   const jobs = countRefs(roofr.jobs);
   const tasks = countRefs(roofr.tasks);
   const notes = countRefs(roofr.notes);
@@ -45,6 +55,7 @@ export function checkMirror(contacts: readonly GhlContactExport[], roofr: RoofrE
     expected: { contacts: contacts.length, tasks: 0, notes: 0 },
     missing: { contacts: 0, tasks: 0, notes: 0 },
     duplicated: { jobs: 0, customers: 0, tasks: 0, notes: 0 },
+    orphanCustomers: 0,
     outdated: 0,
     examples: { missing: [], duplicated: [], outdated: [] },
   };
@@ -69,7 +80,7 @@ export function checkMirror(contacts: readonly GhlContactExport[], roofr: RoofrE
         check.outdated += 1;
         example(
           check.examples.outdated,
-          `contact ${contact.id}: ${differing.map(([name, ghl, roofrValue]) => `${name} "${ghl}" in HighLevel, "${roofrValue}" in Roofr`).join('; ')}`,
+          `contact ${contact.id}: ${differing.map(([name, ghl, roofrValue]) => `${name} "${ghl}" in HighLevel, "${roofrValue}" in Roofr`).join('; ')}${history.has(contact.id) ? ` (last change: ${history.get(contact.id)})` : ''}`,
         );
       }
     }
@@ -105,14 +116,24 @@ export function checkMirror(contacts: readonly GhlContactExport[], roofr: RoofrE
       );
     }
   }
+  // A customer no job points to is a duplicate when its contact has a job (a create whose answer
+  // was lost, then done again); otherwise the contact's mirror was left half-written.
   const referenced = new Set(roofr.jobs.map((job) => job.customer_id));
+  const mirroredEmails = new Set(
+    contacts
+      .filter((contact) => jobs.has(`ghl:contact:${contact.id}`))
+      .map((contact) => text(contact.email).toLowerCase()),
+  );
   for (const customer of roofr.customers) {
     if (referenced.has(customer.id)) continue;
-    check.duplicated.customers += 1;
-    example(
-      check.examples.duplicated,
-      `customer ${customer.id} (${customer.email ?? 'no email'}): no job points to it`,
-    );
+    const email = text(customer.email).toLowerCase();
+    if (email !== '' && mirroredEmails.has(email)) {
+      check.duplicated.customers += 1;
+      example(
+        check.examples.duplicated,
+        `customer ${customer.id} (${email}): no job points to it, its contact has another`,
+      );
+    } else check.orphanCustomers += 1;
   }
   return check;
 }

@@ -175,7 +175,7 @@ export function targets(figures: Figures, plannedKills: number): Target[] {
     {
       name: 'Roofr records missing (contacts, tasks, notes)',
       target: '0',
-      actual: `${sum(roofr.missing)} (${roofr.missing.contacts}, ${roofr.missing.tasks}, ${roofr.missing.notes} of ${roofr.expected.contacts}, ${roofr.expected.tasks}, ${roofr.expected.notes})`,
+      actual: `${sum(roofr.missing)} (${roofr.missing.contacts}, ${roofr.missing.tasks}, ${roofr.missing.notes} of ${roofr.expected.contacts}, ${roofr.expected.tasks}, ${roofr.expected.notes})${roofr.orphanCustomers > 0 ? `; ${roofr.orphanCustomers} customers written without their job` : ''}`,
       pass: sum(roofr.missing) === 0,
     },
     {

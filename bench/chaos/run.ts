@@ -145,6 +145,20 @@ class SyncWatch {
   }
 }
 
+/** Per contact, its last mutation as answered: for the examples of contacts Roofr has out of date. */
+function lastChanges(mutations: LoadResult['mutations']): Map<string, string> {
+  const last = new Map<string, string>();
+  for (const mutation of mutations) {
+    if (mutation.contactId === null && mutation.entityId === null) continue;
+    const contactId = mutation.contactId ?? mutation.entityId ?? '';
+    last.set(
+      contactId,
+      `${mutation.kind} ${mutation.marker} at ${(mutation.at / 1000).toFixed(1)} s answered ${mutation.outcome}, roofrSync ${mutation.roofrSync ?? '-'}`,
+    );
+  }
+  return last;
+}
+
 export async function run(
   overrides: Partial<ChaosOptions> & { log?: (line: string) => void; write?: boolean } = {},
 ): Promise<ChaosResult> {
@@ -450,7 +464,7 @@ export async function run(
       sync: { runId, final: finalRun === null ? null : { ...finalRun, errors: finalRun.errors.slice(0, 10) } },
       kills,
       webhooks: checkWebhooks(ghlDeliveries, roofrDeliveries, queued),
-      roofr: checkMirror(ghlContacts, roofrRecords),
+      roofr: checkMirror(ghlContacts, roofrRecords, lastChanges(load.mutations)),
     };
     const checks = targets(figures, options.kills);
     const pass = checks.every((check) => check.pass);

@@ -58,6 +58,12 @@ describe('fault suite: Roofr against HighLevel', () => {
     });
   });
 
+  test('when a customer has no job, then it is a duplicate if its contact is mirrored by another, else half-written', () => {
+    const roofr = faithful();
+    roofr.customers.push({ id: 'u3', email: 'ADA@example.com' }, { id: 'u4', email: 'nobody@example.com' });
+    expect(checkMirror(contacts, roofr)).toMatchObject({ duplicated: { customers: 1 }, orphanCustomers: 1 });
+  });
+
   test('when a job and a note are missing, a job doubled, a customer orphaned and a name differs, then each is counted', () => {
     const roofr = faithful();
     roofr.jobs = [
@@ -66,10 +72,12 @@ describe('fault suite: Roofr against HighLevel', () => {
     ];
     roofr.notes = [{ id: 'm1', job_id: 'j1', external_ref: 'ghl:note:n1' }];
     roofr.customers[0] = { ...roofr.customers[0], id: 'u1', company_name: 'Old name' };
+    roofr.customers.push({ id: 'u5', email: 'ada@example.com' });
     const check = checkMirror(contacts, roofr);
     expect(check).toMatchObject({
       missing: { contacts: 1, tasks: 0, notes: 1 },
       duplicated: { jobs: 1, customers: 1, tasks: 0, notes: 0 },
+      orphanCustomers: 1,
       outdated: 1,
     });
     expect(check.examples.outdated[0]).toContain('company "Acme" in HighLevel, "Old name" in Roofr');
