@@ -38,7 +38,7 @@ const SIMULATORS: SimulatorEntry[] = [
           `  GHL_LOCATION_ID=${sim.locationId}`,
           `  OAuth client: ${sim.oauth.clients.map((client) => `${client.clientId} / ${client.clientSecret}`).join(', ')}`,
           `  ${sim.data.contactCount()} contacts (seed ${config.SIM_SEED}); webhooks → ${config.GHL_SIM_WEBHOOK_URL ?? 'none (GHL_SIM_WEBHOOK_URL unset)'}`,
-          `  control: ${sim.url}/__admin/requests, /__admin/faults, /__admin/rate-limit, /__admin/webhook-keys`,
+          `  control: ${sim.url}/__admin/requests, /__admin/faults, /__admin/rate-limit, /__admin/webhook-keys, /__admin/tokens/revoke|restore, /__admin/webhooks/deliveries, /__admin/contacts`,
         ],
         close: () => sim.close(),
       };
@@ -64,7 +64,7 @@ const SIMULATORS: SimulatorEntry[] = [
           `  ROOFR_ADAPTER=rest ROOFR_API_BASE_URL=${sim.apiBaseUrl} ROOFR_API_KEY=${sim.apiKey}`,
           `  ROOFR_ADAPTER=zapier ROOFR_ZAPIER_HOOK_URL=${sim.zapierHookUrl}`,
           `  webhooks → ${config.ROOFR_SIM_WEBHOOK_URL ?? 'none (ROOFR_SIM_WEBHOOK_URL unset)'}${config.ROOFR_SIM_WEBHOOK_URL === undefined ? '' : `, signed with ${config.ROOFR_WEBHOOK_SECRET === undefined ? 'roofr-sim-secret (ROOFR_WEBHOOK_SECRET unset)' : 'ROOFR_WEBHOOK_SECRET'}`}`,
-          `  control: ${sim.url}/__admin/log, /__admin/faults, /__admin/data, /__admin/webhooks, /__admin/webhooks/fire`,
+          `  control: ${sim.url}/__admin/log, /__admin/faults, /__admin/faults/next, /__admin/data, /__admin/records/{customers|jobs|tasks|notes}, /__admin/webhooks, /__admin/webhooks/fire, /__admin/webhooks/deliveries, /__admin/events/stage-changed, /__admin/events/proposal-signed`,
         ],
         close: () => sim.close(),
       };

@@ -15,12 +15,22 @@ import type { TokenRegistry } from './tokens.js';
 import type { WebhookDispatcher } from './webhooks.js';
 import { issueMessages } from './validation.js';
 import type { SimClock } from './clock.js';
+import type { Json } from './views.js';
 
 const Scope = { path: z.string().optional(), method: z.string().optional() };
 const Counted = z.object({ count: z.number().int().min(0), ...Scope });
+const Rate = z
+  .object({ rate: z.number().min(0).max(1), ...Scope })
+  .nullable()
+  .optional();
 export const AdminFaultsBody = z.strictObject({
   latency: z
-    .object({ ms: z.number().min(0), jitterMs: z.number().min(0).optional(), ...Scope })
+    .object({
+      ms: z.number().min(0),
+      jitterMs: z.number().min(0).optional(),
+      rate: z.number().min(0).max(1).optional(),
+      ...Scope,
+    })
     .nullable()
     .optional(),
   errorRate: z
@@ -36,6 +46,9 @@ export const AdminFaultsBody = z.strictObject({
   hangNext: Counted.optional(),
   resetNext: Counted.optional(),
   malformNext: Counted.optional(),
+  hangRate: Rate,
+  resetRate: Rate,
+  malformedRate: Rate,
 });
 export type AdminFaultsBody = z.infer<typeof AdminFaultsBody>;
 
@@ -79,6 +92,13 @@ export const AdminEmitBody = z.strictObject({
 });
 export type AdminEmitBody = z.infer<typeof AdminEmitBody>;
 export const AdminClockBody = z.strictObject({ ms: z.number().min(0) });
+export const AdminRequestIdQuery = z.strictObject({ requestId: z.string().min(1) });
+export const AdminPageQuery = z.strictObject({
+  offset: z.coerce.number().int().min(0).default(0),
+  limit: z.coerce.number().int().min(1).max(1000).default(500),
+  locationId: z.string().optional(),
+});
+export type AdminPageQuery = z.infer<typeof AdminPageQuery>;
 export const AdminSearchLagBody = z.strictObject({ ms: z.number().int().min(0) });
 export type AdminSearchLagBody = z.infer<typeof AdminSearchLagBody>;
 export type AdminClockBody = z.infer<typeof AdminClockBody>;
@@ -100,13 +120,19 @@ export interface AdminDeps {
   setSearchLag(ms: number): void;
   /** Revokes an access or a refresh token. */
   revoke(token: string): boolean;
+  /** One page of a location's contacts with their tasks and notes, as the API would show them. */
+  contactsPage(query: AdminPageQuery): { total: number; contacts: Json[] };
 }
 
 const ok = (body: Record<string, unknown> = { ok: true }): RouteResult => ({ status: 200, body });
 
 export function createAdminHandler(deps: AdminDeps): AdminHandler {
-  const routes: Record<string, (body: unknown) => RouteResult | Promise<RouteResult>> = {
+  const routes: Record<string, (body: unknown, url: URL) => RouteResult | Promise<RouteResult>> = {
     'GET /__admin/requests': () => ok({ ...deps.log.snapshot() }),
+    'GET /__admin/requests/by-id': (_body, url) => {
+      const { requestId } = parse(AdminRequestIdQuery, Object.fromEntries(url.searchParams));
+      return ok({ requestId, seen: deps.log.forRequestId(requestId) });
+    },
     'DELETE /__admin/requests': () => {
       deps.log.reset();
       return ok();
@@ -121,6 +147,9 @@ export function createAdminHandler(deps: AdminDeps): AdminHandler {
       if (body.hangNext) deps.faults.hangNext(body.hangNext.count, body.hangNext);
       if (body.resetNext) deps.faults.resetNext(body.resetNext.count, body.resetNext);
       if (body.malformNext) deps.faults.malformNext(body.malformNext.count, body.malformNext);
+      if (body.hangRate !== undefined) deps.faults.setRate('hang', body.hangRate);
+      if (body.resetRate !== undefined) deps.faults.setRate('reset', body.resetRate);
+      if (body.malformedRate !== undefined) deps.faults.setRate('malformed', body.malformedRate);
       return ok({ ...deps.faults.describe() });
     },
     'DELETE /__admin/faults': () => {
@@ -139,6 +168,7 @@ export function createAdminHandler(deps: AdminDeps): AdminHandler {
       return ok({ token: deps.tokens.issue(body).token });
     },
     'POST /__admin/tokens/revoke': (raw) => ok({ revoked: deps.revoke(parse(AdminTokenRefBody, raw).token) }),
+    'POST /__admin/tokens/restore': (raw) => ok({ restored: deps.tokens.restore(parse(AdminTokenRefBody, raw).token) }),
     'POST /__admin/tokens/scopes': (raw) => {
       const body = parse(AdminScopesBody, raw);
       return ok({ updated: deps.tokens.setScopes(body.token, body.scopes) });
@@ -149,8 +179,12 @@ export function createAdminHandler(deps: AdminDeps): AdminHandler {
       deps.webhooks.setTarget(parse(AdminWebhookTargetBody, raw).url);
       return ok({ url: deps.webhooks.getTarget() });
     },
+    'GET /__admin/webhooks/deliveries': () =>
+      ok({ deliveries: [...deps.webhooks.deliveries], forgotten: deps.webhooks.forgotten }),
     'POST /__admin/webhooks/emit': async (raw) =>
       ok({ ...(await deps.webhooks.publish(parse(AdminEmitBody, raw).event)) }),
+    'GET /__admin/contacts': (_body, url) =>
+      ok({ ...deps.contactsPage(parse(AdminPageQuery, Object.fromEntries(url.searchParams))) }),
     'POST /__admin/search-lag': (raw) => {
       const { ms } = parse(AdminSearchLagBody, raw);
       deps.setSearchLag(ms);
@@ -170,7 +204,7 @@ export function createAdminHandler(deps: AdminDeps): AdminHandler {
           message: `No admin route ${method} ${url.pathname}`,
           routes: Object.keys(routes),
         });
-      return route(body);
+      return route(body, url);
     },
   };
 }

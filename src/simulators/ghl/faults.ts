@@ -1,7 +1,9 @@
 /**
  * Fault injection: latency, random 5xx, forced 429 bursts, hung requests, connection resets
  * and truncated JSON, each optionally limited to a path pattern and method. "Next N" faults are
- * consumed one per matching request; rates draw from a seeded PRNG so runs are repeatable.
+ * consumed one per matching request; rates (a share of 5xx, of hangs, of resets, of truncated
+ * answers, of delayed answers) draw from a seeded PRNG so runs are repeatable. Counted faults
+ * win over rates; a request draws at most one of reset, hang and 5xx.
  */
 import { mulberry32 } from '../prng.js';
 import type { Random } from '../prng.js';
@@ -15,6 +17,8 @@ export interface FaultScope {
 export interface LatencyFault extends FaultScope {
   ms: number;
   jitterMs?: number;
+  /** 0..1: share of matching requests delayed (default 1: every one); below 1 it makes spikes. */
+  rate?: number;
 }
 
 export interface ErrorRateFault extends FaultScope {
@@ -24,6 +28,14 @@ export interface ErrorRateFault extends FaultScope {
 }
 
 export type CountedFaultKind = 'rateLimit' | 'hang' | 'reset' | 'malformed' | 'serverError';
+
+/** Faults that can also strike a share of requests (5xx has its own ErrorRateFault). */
+export type RatedFaultKind = 'hang' | 'reset' | 'malformed';
+
+export interface RateFault extends FaultScope {
+  /** 0..1: share of matching requests that get the fault. */
+  rate: number;
+}
 
 export interface FaultPlan {
   latencyMs: number;
@@ -73,6 +85,7 @@ function matcher(scope: FaultScope = {}): Matcher {
 export class Faults {
   private latency: { fault: LatencyFault; matcher: Matcher } | null = null;
   private errorRate: { fault: ErrorRateFault; matcher: Matcher } | null = null;
+  private readonly rates = new Map<RatedFaultKind, { fault: RateFault; matcher: Matcher }>();
   private counted: CountedFault[] = [];
   private readonly random: Random;
 
@@ -82,7 +95,16 @@ export class Faults {
   }
 
   setLatency(fault: LatencyFault | null): void {
-    this.latency = fault === null || (fault.ms <= 0 && !fault.jitterMs) ? null : { fault, matcher: matcher(fault) };
+    this.latency =
+      fault === null || (fault.ms <= 0 && !fault.jitterMs) || fault.rate === 0
+        ? null
+        : { fault, matcher: matcher(fault) };
+  }
+
+  /** A share of matching requests hang, have their connection reset, or get a truncated answer. */
+  setRate(kind: RatedFaultKind, fault: RateFault | null): void {
+    if (fault === null || fault.rate <= 0) this.rates.delete(kind);
+    else this.rates.set(kind, { fault, matcher: matcher(fault) });
   }
 
   setErrorRate(fault: ErrorRateFault | null): void {
@@ -117,17 +139,20 @@ export class Faults {
   reset(): void {
     this.latency = null;
     this.errorRate = null;
+    this.rates.clear();
     this.counted = [];
   }
 
   describe(): {
     latency: LatencyFault | null;
     errorRate: ErrorRateFault | null;
+    rates: Partial<Record<RatedFaultKind, RateFault>>;
     pending: Array<{ kind: CountedFaultKind; remaining: number; scope: FaultScope; status?: number }>;
   } {
     return {
       latency: this.latency?.fault ?? null,
       errorRate: this.errorRate?.fault ?? null,
+      rates: Object.fromEntries([...this.rates].map(([kind, { fault }]) => [kind, fault])),
       pending: this.counted.map((fault) => ({
         kind: fault.kind,
         remaining: fault.remaining,
@@ -140,7 +165,7 @@ export class Faults {
   /** Decides, and consumes, the faults that apply to one request. */
   plan(method: string, path: string): FaultPlan {
     const plan: FaultPlan = { latencyMs: 0, action: 'none', serverErrorStatus: 500, malformed: false };
-    if (this.latency && this.latency.matcher.test(method, path)) {
+    if (this.latency && this.latency.matcher.test(method, path) && this.draws(this.latency.fault.rate ?? 1)) {
       const { ms, jitterMs = 0 } = this.latency.fault;
       plan.latencyMs = Math.max(0, ms + (jitterMs > 0 ? Math.round((this.random() * 2 - 1) * jitterMs) : 0));
     }
@@ -152,6 +177,9 @@ export class Faults {
         break;
       }
     }
+    for (const kind of ['reset', 'hang'] as const) {
+      if (plan.action === 'none' && this.rated(kind, method, path)) plan.action = kind;
+    }
     if (
       plan.action === 'none' &&
       this.errorRate &&
@@ -162,9 +190,23 @@ export class Faults {
       plan.action = 'serverError';
       plan.serverErrorStatus = statuses[Math.floor(this.random() * statuses.length)] ?? 500;
     }
-    if (plan.action !== 'reset' && plan.action !== 'hang' && this.consume('malformed', method, path))
+    if (
+      plan.action !== 'reset' &&
+      plan.action !== 'hang' &&
+      (this.consume('malformed', method, path) || this.rated('malformed', method, path))
+    )
       plan.malformed = true;
     return plan;
+  }
+
+  /** Draws from the PRNG only for a fault that applies, so unrelated settings keep a run's sequence. */
+  private rated(kind: RatedFaultKind, method: string, path: string): boolean {
+    const entry = this.rates.get(kind);
+    return entry !== undefined && entry.matcher.test(method, path) && this.random() < entry.fault.rate;
+  }
+
+  private draws(rate: number): boolean {
+    return rate >= 1 || this.random() < rate;
   }
 
   private add(kind: CountedFaultKind, count: number, scope?: FaultScope, status?: number): void {

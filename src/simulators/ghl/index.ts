@@ -4,6 +4,7 @@
  * steer it (faults, tokens, rate limits, webhooks, OAuth, clock) and to inspect it (data, log).
  */
 import { createAdminHandler } from './admin.js';
+import type { AdminPageQuery } from './admin.js';
 import { SimClock } from './clock.js';
 import { Faults } from './faults.js';
 import type { ContactRecord } from './model.js';
@@ -49,7 +50,7 @@ import { prepareWebhookKeys } from './webhook-signer.js';
 export type { GhlSimulatorOptions, SimLocationOptions, SimTokenOptions } from './options.js';
 export { DEFAULT_COMPANY_ID, DEFAULT_LOCATION_ID, DEFAULT_OAUTH_CLIENT, DEMO_SCOPES, DEMO_TOKEN } from './options.js';
 export type { RateLimitConfig } from './rate-limiter.js';
-export type { Faults, FaultScope, LatencyFault, ErrorRateFault } from './faults.js';
+export type { Faults, FaultScope, LatencyFault, ErrorRateFault, RateFault, RatedFaultKind } from './faults.js';
 export type { RequestLog, LogEntry } from './request-log.js';
 export type { AuthorizeRequest, OAuthClient } from './oauth.js';
 export type { TokenInput, TokenRecord, UserType } from './tokens.js';
@@ -88,6 +89,8 @@ export interface SimTokens {
   issue(input: Partial<TokenInput> & { scopes: readonly string[] }): string;
   /** Revokes an access token, a PIT or a refresh token; false when unknown. */
   revoke(token: string): boolean;
+  /** Accepts a revoked access token or PIT again; false when unknown. */
+  restore(token: string): boolean;
   setScopes(token: string, scopes: readonly string[]): boolean;
   get(token: string): TokenRecord | undefined;
 }
@@ -175,7 +178,7 @@ export async function startGhlSimulator(options: GhlSimulatorOptions = {}): Prom
     clock,
     companyId,
   );
-  const webhooks = new WebhookDispatcher(options.webhookUrl, log, clock);
+  const webhooks = new WebhookDispatcher(options.webhookUrl, log, clock, options.webhookHistory);
   const faults = new Faults(seed, options.latencyMs ?? 0);
   const rateLimiter = new RateLimiter(options.rateLimit ?? {}, clock);
   const services: SimServices = { store, views: new ContactViews(store), tokens, webhooks, oauth, clock };
@@ -193,7 +196,32 @@ export async function startGhlSimulator(options: GhlSimulatorOptions = {}): Prom
   const setSearchLag = (ms: number): void => {
     store.searchLagMs = ms;
   };
-  const admin = createAdminHandler({ faults, log, rateLimiter, tokens, oauth, webhooks, clock, revoke, setSearchLag });
+  const contactsPage = ({ offset, limit, locationId }: AdminPageQuery): { total: number; contacts: Json[] } => {
+    const all = [...store.requireLocation(locationId ?? defaultLocation).contacts.values()];
+    return {
+      total: all.length,
+      contacts: all.slice(offset, offset + limit).map((contact) => {
+        const children = store.children(contact);
+        return {
+          ...contactView(contact),
+          tasks: children.tasks.map(taskView),
+          notes: children.notes.map(noteView),
+        };
+      }),
+    };
+  };
+  const admin = createAdminHandler({
+    faults,
+    log,
+    rateLimiter,
+    tokens,
+    oauth,
+    webhooks,
+    clock,
+    revoke,
+    setSearchLag,
+    contactsPage,
+  });
   const server = new GhlSimServer({ router, services, log, faults, rateLimiter, admin });
   const host = options.host ?? '127.0.0.1';
   await keysReady;
@@ -256,6 +284,7 @@ export async function startGhlSimulator(options: GhlSimulatorOptions = {}): Prom
       issue: (input) =>
         tokens.issue({ locationId: input.userType === 'Company' ? undefined : defaultLocation, ...input }).token,
       revoke,
+      restore: (token) => tokens.restore(token),
       setScopes: (token, scopes) => tokens.setScopes(token, scopes),
       get: (token) => tokens.get(token),
     },

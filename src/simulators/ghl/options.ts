@@ -45,6 +45,8 @@ export interface GhlSimulatorOptions {
   /** expires_in of OAuth access tokens (default 86399, as GHL). */
   accessTokenTtlSec?: number;
   webhookUrl?: string;
+  /** Webhook delivery outcomes kept for inspection (default 500). */
+  webhookHistory?: number;
   /** Whether locations accept duplicate contacts (default false, GHL's default setting). */
   allowDuplicateContacts?: boolean;
   /** Delay before writes show in POST /contacts/search (GHL's index is eventually consistent); default 0. */

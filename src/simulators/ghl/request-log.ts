@@ -2,6 +2,8 @@
  * What the simulator was asked: counts per "METHOD /path/{template}" (so tests can assert how
  * many upstream calls a feature cost) and a bounded list of recent entries with write bodies.
  * Webhook delivery outcomes land here too, since a failed delivery must never throw.
+ * Requests are also counted by the caller's `x-request-id` (the gateway sends `sync-<runId>` for
+ * a sync's calls), so a test can tell when one piece of work calls again, e.g. after a crash.
  */
 
 export interface LogEntry {
@@ -19,17 +21,45 @@ export interface LogEntry {
 }
 
 const MAX_ENTRIES = 1000;
+/** Request ids remembered (the oldest forgotten first): interactive ids are one per operation. */
+const MAX_REQUEST_IDS = 50_000;
+
+export interface RequestIdTally {
+  count: number;
+  firstAt: string;
+  lastAt: string;
+}
 
 export class RequestLog {
   private readonly counters = new Map<string, number>();
   private readonly statuses = new Map<number, number>();
   private recent: LogEntry[] = [];
   private requests = 0;
+  private readonly byRequestId = new Map<string, RequestIdTally>();
 
   /** Counted on arrival, so hung and reset requests are counted too. */
-  arrive(operation: string): void {
+  arrive(operation: string, requestId?: string, at = new Date()): void {
     this.requests += 1;
     this.counters.set(operation, (this.counters.get(operation) ?? 0) + 1);
+    if (requestId === undefined || requestId === '') return;
+    const iso = at.toISOString();
+    const seen = this.byRequestId.get(requestId);
+    if (seen) {
+      seen.count += 1;
+      seen.lastAt = iso;
+      return;
+    }
+    this.byRequestId.set(requestId, { count: 1, firstAt: iso, lastAt: iso });
+    if (this.byRequestId.size > MAX_REQUEST_IDS) {
+      const oldest = this.byRequestId.keys().next().value;
+      if (oldest !== undefined) this.byRequestId.delete(oldest);
+    }
+  }
+
+  /** Requests that carried this x-request-id (null: none, or forgotten). */
+  forRequestId(requestId: string): RequestIdTally | null {
+    const seen = this.byRequestId.get(requestId);
+    return seen ? { ...seen } : null;
   }
 
   finish(entry: LogEntry): void {
@@ -65,6 +95,7 @@ export class RequestLog {
     this.statuses.clear();
     this.recent = [];
     this.requests = 0;
+    this.byRequestId.clear();
   }
 
   snapshot(): {

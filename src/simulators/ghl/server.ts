@@ -141,7 +141,8 @@ export class GhlSimServer {
 
     const match = router.match(method, path);
     const operation = `${method} ${match?.route.template ?? path}`;
-    log.arrive(operation);
+    const requestId = request.headers['x-request-id'];
+    log.arrive(operation, Array.isArray(requestId) ? requestId[0] : requestId, new Date(services.clock.now()));
     const startedAt = new Date(services.clock.now()).toISOString();
     const plan: FaultPlan = faults.plan(method, path);
     if (plan.latencyMs > 0) await sleep(plan.latencyMs);

@@ -76,6 +76,14 @@ export class TokenRegistry {
     return true;
   }
 
+  /** Undoes a revocation (an operator re-enabling a token); false when the token is unknown. */
+  restore(token: string): boolean {
+    const record = this.tokens.get(token);
+    if (!record) return false;
+    record.revoked = false;
+    return true;
+  }
+
   setScopes(token: string, scopes: readonly string[]): boolean {
     const record = this.tokens.get(token);
     if (!record) return false;

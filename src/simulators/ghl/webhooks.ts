@@ -19,16 +19,20 @@ export interface WebhookDelivery {
 }
 
 const DELIVERY_TIMEOUT_MS = 10_000;
+export const DEFAULT_WEBHOOK_HISTORY = 500;
 
 export class WebhookDispatcher {
   private target: string | null;
   private readonly pending = new Set<Promise<WebhookDelivery>>();
   private readonly delivered: WebhookDelivery[] = [];
+  private dropped = 0;
 
   constructor(
     target: string | undefined,
     private readonly log: RequestLog,
     private readonly clock: SimClock,
+    /** Delivery outcomes kept (oldest forgotten first). */
+    private readonly history = DEFAULT_WEBHOOK_HISTORY,
   ) {
     this.target = target ?? null;
   }
@@ -48,6 +52,11 @@ export class WebhookDispatcher {
   /** Recent delivery outcomes, oldest first (bounded). */
   get deliveries(): readonly WebhookDelivery[] {
     return this.delivered;
+  }
+
+  /** Outcomes no longer held because the history is bounded. */
+  get forgotten(): number {
+    return this.dropped;
   }
 
   /** Queues an event; resolves once delivered (or failed). Callers on the write path ignore the promise. */
@@ -91,7 +100,10 @@ export class WebhookDispatcher {
       delivery.error = error instanceof Error ? error.message : String(error);
     }
     this.delivered.push(delivery);
-    if (this.delivered.length > 500) this.delivered.shift();
+    if (this.delivered.length > this.history) {
+      this.delivered.shift();
+      this.dropped += 1;
+    }
     this.log.finish({
       at: new Date(this.clock.now()).toISOString(),
       kind: 'webhook',

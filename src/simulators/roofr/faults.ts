@@ -1,7 +1,8 @@
 /**
  * Run-time fault injection for the Roofr simulator, so retry, timeout and rate-limit paths can be
  * shown working. Counted faults (`failNext`, `rateLimitNext`, …) are deterministic for tests;
- * rates (`errorRate`) use a seeded generator so a demo run repeats.
+ * rates (`errorRate`, `hangRate`) use a seeded generator so a demo run repeats. A request draws
+ * the hang rate before the error rate.
  */
 import { mulberry32 } from '../prng.js';
 
@@ -16,6 +17,8 @@ export interface RoofrFaultSettings {
   retryAfterSeconds: number;
   /** Accept requests and never answer. */
   hang: boolean;
+  /** Share (0..1) of API requests accepted and never answered. */
+  hangRate: number;
   /** Destroy the socket without an answer. */
   reset: boolean;
 }
@@ -34,6 +37,7 @@ const DEFAULTS: RoofrFaultSettings = {
   force429: false,
   retryAfterSeconds: 1,
   hang: false,
+  hangRate: 0,
   reset: false,
 };
 
@@ -92,6 +96,11 @@ export class RoofrFaults {
     return this.power?.isDown() ?? false;
   }
 
+  /** What is queued, for the admin surface. */
+  pending(): FaultAction[] {
+    return [...this.queue];
+  }
+
   /** The fault for the next API request, consuming a queued one first. */
   next(): FaultAction {
     const queued = this.queue.shift();
@@ -99,6 +108,7 @@ export class RoofrFaults {
     if (this.current.hang) return { kind: 'hang' };
     if (this.current.reset) return { kind: 'reset' };
     if (this.current.force429) return { kind: 'rate-limit', retryAfterSeconds: this.current.retryAfterSeconds };
+    if (this.current.hangRate > 0 && this.random() < this.current.hangRate) return { kind: 'hang' };
     if (this.current.errorRate > 0 && this.random() < this.current.errorRate)
       return { kind: 'error', status: this.current.errorStatus };
     return { kind: 'none' };

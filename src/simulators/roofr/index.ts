@@ -8,8 +8,7 @@ import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 import { ZapierJobAndCustomerSchema, type ZapierJobAndCustomer } from '../../roofr/zapier-payload.js';
-import { z } from 'zod';
-import { ROOFR_WEBHOOK_EVENTS } from '../../roofr/webhook-signature.js';
+import { createRoofrAdmin } from './admin.js';
 import { apiRoutes, compileRoute, matchRoute, type RouteResult } from './api-routes.js';
 import { RoofrSimEvents } from './events.js';
 import { RoofrFaults, type FaultAction } from './faults.js';
@@ -17,25 +16,7 @@ import { IdempotencyStore } from './idempotency.js';
 import { FixedWindowLimiter, type RateLimitSettings } from './rate-limit.js';
 import { RoofrRequestLog } from './request-log.js';
 import { RoofrSimStore } from './store.js';
-import { fieldErrors } from './validation.js';
 import { RoofrWebhookSender, type WebhookTarget } from './webhooks.js';
-
-const FaultSettingsPatchSchema = z
-  .strictObject({
-    latencyMs: z.number().int().min(0),
-    errorRate: z.number().min(0).max(1),
-    errorStatus: z.number().int().min(500).max(599),
-    force429: z.boolean(),
-    retryAfterSeconds: z.number().min(0),
-    hang: z.boolean(),
-    reset: z.boolean(),
-  })
-  .partial();
-const WebhookTargetSchema = z.object({ url: z.url(), secret: z.string().min(1), autoEmit: z.boolean().optional() });
-const FireWebhookSchema = z.object({
-  event: z.enum(ROOFR_WEBHOOK_EVENTS),
-  data: z.record(z.string(), z.unknown()).default({}),
-});
 
 export { RoofrSimStore } from './store.js';
 export { RoofrFaults, type RoofrFaultSettings } from './faults.js';
@@ -130,7 +111,7 @@ export async function startRoofrSimulator(options: RoofrSimulatorOptions = {}): 
     socket.on('close', () => sockets.delete(socket));
   });
 
-  const faults = new RoofrFaults(options.seed ?? 7, {
+  const faults: RoofrFaults = new RoofrFaults(options.seed ?? 7, {
     async down() {
       if (down) return;
       down = true;
@@ -148,7 +129,10 @@ export async function startRoofrSimulator(options: RoofrSimulatorOptions = {}): 
     const method = request.method ?? 'GET';
     const url = new URL(request.url ?? '/', `http://${request.headers.host ?? `${host}:${port}`}`);
     const raw = await readBody(request);
-    if (url.pathname.startsWith('/__admin/')) return admin(method, url, raw, response);
+    if (url.pathname.startsWith('/__admin/')) {
+      const answer = await admin(method, url, raw);
+      return send(response, answer.status, answer.body);
+    }
 
     const zapierMatch = matchRoute([zapierRoute], method, url.pathname);
     const apiMatch = zapierMatch ? null : matchRoute(routes, method, url.pathname);
@@ -269,52 +253,6 @@ export async function startRoofrSimulator(options: RoofrSimulatorOptions = {}): 
     return { requestId, hookPath, body: json, outcome: { customerId: customer.id, jobId: job.id } };
   }
 
-  /** Run-time control for `npm run simulate` users (tests use the returned object directly). */
-  function admin(method: string, url: URL, raw: string, response: ServerResponse): void {
-    let body: unknown = {};
-    try {
-      body = raw.length > 0 ? JSON.parse(raw) : {};
-    } catch {
-      return send(response, 400, { message: 'The body is not valid JSON.' });
-    }
-    const path = url.pathname;
-    if (method === 'GET' && path === '/__admin/log')
-      return send(response, 200, { counts: log.counts(), entries: log.entries.slice(-200) });
-    if (method === 'GET' && path === '/__admin/data') {
-      return send(response, 200, {
-        customers: data.customers.size,
-        jobs: data.jobs.size,
-        tasks: data.jobTasks.size,
-        notes: data.jobNotes.size,
-      });
-    }
-    if (method === 'POST' && path === '/__admin/faults') {
-      const parsed = FaultSettingsPatchSchema.safeParse(body);
-      if (!parsed.success)
-        return send(response, 422, { message: 'invalid fault settings', errors: fieldErrors(parsed.error) });
-      faults.set(parsed.data);
-      return send(response, 200, { faults: faults.settings });
-    }
-    if (method === 'DELETE' && path === '/__admin/faults') {
-      faults.clear();
-      return send(response, 200, { faults: faults.settings });
-    }
-    if (method === 'POST' && path === '/__admin/webhooks') {
-      const parsed = WebhookTargetSchema.safeParse(body);
-      if (!parsed.success)
-        return send(response, 422, { message: 'invalid webhook target', errors: fieldErrors(parsed.error) });
-      webhooks.configure(parsed.data);
-      return send(response, 200, { configured: true });
-    }
-    if (method === 'POST' && path === '/__admin/webhooks/fire') {
-      const parsed = FireWebhookSchema.safeParse(body);
-      if (!parsed.success) return send(response, 422, { message: 'invalid event', errors: fieldErrors(parsed.error) });
-      void webhooks.fire(parsed.data.event, parsed.data.data).then((delivery) => send(response, 200, delivery));
-      return;
-    }
-    send(response, 404, { message: 'unknown simulator admin route' });
-  }
-
   function listen(onPort: number): Promise<void> {
     return new Promise((resolve, reject) => {
       server.once('error', reject);
@@ -333,6 +271,9 @@ export async function startRoofrSimulator(options: RoofrSimulatorOptions = {}): 
     });
   }
 
+  const events = new RoofrSimEvents(data, webhooks);
+  const admin = createRoofrAdmin({ data, faults, log, webhooks, events, seed: options.seed ?? 7 });
+
   await listen(port);
   const origin = `http://${host}:${port}`;
   return {
@@ -347,7 +288,7 @@ export async function startRoofrSimulator(options: RoofrSimulatorOptions = {}): 
     log,
     data,
     webhooks,
-    events: new RoofrSimEvents(data, webhooks),
+    events,
     rateLimit: limiter,
     idempotency,
     zapier,
