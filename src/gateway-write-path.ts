@@ -4,8 +4,7 @@
  * Roofr push service and the outbox worker that delivers queued Roofr writes. Stopping stops the
  * worker first (it waits for the delivery in progress), then closes what this module opened.
  */
-import { hostname } from 'node:os';
-import { randomUUID } from 'node:crypto';
+import { newLeaseOwner } from './store/lease-owners.js';
 import { isSupportedCountry, type CountryCode } from 'libphonenumber-js';
 import type { Logger } from 'pino';
 import type { Config } from './config.js';
@@ -116,7 +115,7 @@ export async function startWritePath(
     worker = createOutboxWorker({
       store,
       handler: createOutboxDelivery({ db: store.db, store, roofr, logger }),
-      owner: `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`,
+      owner: newLeaseOwner(),
       pollMs: overrides.outboxPollMs ?? config.OUTBOX_POLL_MS,
       leaseMs: config.QUEUE_LEASE_MS,
       logger,

@@ -42,6 +42,7 @@ import { openGatewaySecurity } from './gateway-security.js';
 import type { ClientAuthMode } from './auth/client-auth-policy.js';
 import { hasRole } from './auth/caller-identity.js';
 import { withStoredRoofrCredentials } from './auth/stored-roofr-credentials.js';
+import { releaseLeasesOfDeadLocalWorkers } from './store/lease-owners.js';
 import { openStore } from './store/open-store.js';
 import { LocationLimiters } from './loaders/concurrency-limit.js';
 import { TaskSearchCapability } from './loaders/task-search-capability.js';
@@ -205,6 +206,9 @@ export async function startGateway(config: Config, overrides: GatewayOverrides =
   const closeOwnStore = async () => {
     if (ownsStore) await store.close();
   };
+  // A restart on this machine resumes its previous incarnation's work now, not a lease later.
+  const released = await releaseLeasesOfDeadLocalWorkers(store).catch(() => 0);
+  if (released > 0) logger.info({ released }, 'took back the leased work of a dead worker of this host');
   let upstream: Upstream;
   let security;
   let httpSecurity;

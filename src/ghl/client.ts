@@ -19,6 +19,7 @@ import type {
   BusinessContactsRequest,
   BusinessContactsResult,
   CallOptions,
+  ContactListEndpoint,
   ContactWrite,
   GhlApi,
   Lane,
@@ -32,18 +33,17 @@ import type {
   TokenProvider,
   UpstreamObserver,
 } from './ghl-api.js';
+import { APPOINTMENTS_OF_CONTACT, NOTES_OF_CONTACT, TASKS_OF_CONTACT } from './contact-list-endpoints.js';
 import { ghlPacing, type GhlScope } from './ghl-pacing.js';
 import { errorFromResponse } from './http-errors.js';
 import { walkBusiness, walkList, walkSearch } from './paging.js';
 import { InMemoryRateBudget, type RateBudget } from './rate-budget.js';
 import {
-  AppointmentsResponseDto,
   BusinessContactsResponseDto,
   ContactEnvelopeDto,
   DeleteResponseDto,
   ListContactsResponseDto,
   NoteEnvelopeDto,
-  NotesResponseDto,
   parseResponse,
   SearchContactsResponseDto,
   TagsResponseDto,
@@ -60,7 +60,7 @@ import {
   type EndpointName,
   type EndpointSpec,
 } from './spec.js';
-import { toAppointment, toContact, toNote, toSearchedContact, toTask } from './to-domain.js';
+import { toContact, toNote, toSearchedContact, toTask } from './to-domain.js';
 
 /** The subset of pino the client uses; a pino logger satisfies it. */
 export interface GhlLogger {
@@ -123,7 +123,8 @@ export interface ScopeKnowledge {
 }
 
 interface RequestPlan<T> {
-  name: EndpointName;
+  /** A named endpoint of spec.ts, or the spec an entity descriptor brings. */
+  endpoint: EndpointName | EndpointSpec;
   locationId: string;
   pathParams?: Record<string, string>;
   searchParams?: Record<string, string | number>;
@@ -226,7 +227,7 @@ export class GhlClient implements GhlApi {
   getContact(locationId: string, contactId: string, options?: CallOptions): Promise<Contact> {
     return this.call(
       {
-        name: 'getContact',
+        endpoint: 'getContact',
         locationId,
         pathParams: { contactId },
         parse: (body, endpoint) => toContact(parseResponse(ContactEnvelopeDto, body, endpoint).contact, locationId),
@@ -250,7 +251,7 @@ export class GhlClient implements GhlApi {
     if (request.sort !== undefined) json['sort'] = request.sort;
     return this.call(
       {
-        name: 'searchContacts',
+        endpoint: 'searchContacts',
         locationId,
         json,
         parse: (body, endpoint) => {
@@ -278,7 +279,7 @@ export class GhlClient implements GhlApi {
     if (request.query !== undefined) searchParams['query'] = request.query;
     return this.call(
       {
-        name: 'listContacts',
+        endpoint: 'listContacts',
         locationId,
         searchParams,
         parse: (body, endpoint) => {
@@ -317,7 +318,7 @@ export class GhlClient implements GhlApi {
     if (request.query !== undefined) searchParams['query'] = request.query;
     return this.call(
       {
-        name: 'listBusinessContacts',
+        endpoint: 'listBusinessContacts',
         locationId,
         pathParams: { businessId },
         searchParams,
@@ -345,7 +346,7 @@ export class GhlClient implements GhlApi {
   createContact(locationId: string, input: ContactWrite, options?: CallOptions): Promise<Contact> {
     return this.call(
       {
-        name: 'createContact',
+        endpoint: 'createContact',
         locationId,
         json: { ...input, locationId },
         parse: (body, endpoint) => toContact(parseResponse(ContactEnvelopeDto, body, endpoint).contact, locationId),
@@ -357,7 +358,7 @@ export class GhlClient implements GhlApi {
   updateContact(locationId: string, contactId: string, input: ContactWrite, options?: CallOptions): Promise<Contact> {
     return this.call(
       {
-        name: 'updateContact',
+        endpoint: 'updateContact',
         locationId,
         pathParams: { contactId },
         json: input,
@@ -374,7 +375,7 @@ export class GhlClient implements GhlApi {
   ): Promise<{ contact: Contact; created: boolean }> {
     return this.call(
       {
-        name: 'upsertContact',
+        endpoint: 'upsertContact',
         locationId,
         json: { ...input, locationId },
         parse: (body, endpoint) => {
@@ -388,7 +389,7 @@ export class GhlClient implements GhlApi {
 
   deleteContact(locationId: string, contactId: string, options?: CallOptions): Promise<void> {
     return this.call(
-      { name: 'deleteContact', locationId, pathParams: { contactId }, allowEmptyBody: true, parse: parseDelete },
+      { endpoint: 'deleteContact', locationId, pathParams: { contactId }, allowEmptyBody: true, parse: parseDelete },
       options,
     );
   }
@@ -396,7 +397,7 @@ export class GhlClient implements GhlApi {
   addTags(locationId: string, contactId: string, tags: string[], options?: CallOptions): Promise<string[]> {
     return this.call(
       {
-        name: 'addTags',
+        endpoint: 'addTags',
         locationId,
         pathParams: { contactId },
         json: { tags },
@@ -409,7 +410,7 @@ export class GhlClient implements GhlApi {
   removeTags(locationId: string, contactId: string, tags: string[], options?: CallOptions): Promise<string[]> {
     return this.call(
       {
-        name: 'removeTags',
+        endpoint: 'removeTags',
         locationId,
         pathParams: { contactId },
         json: { tags },
@@ -422,22 +423,13 @@ export class GhlClient implements GhlApi {
   // ---- tasks ----------------------------------------------------------------------------
 
   listTasks(locationId: string, contactId: string, options?: CallOptions): Promise<Task[]> {
-    return this.call(
-      {
-        name: 'listTasks',
-        locationId,
-        pathParams: { contactId },
-        parse: (body, endpoint) =>
-          parseResponse(TasksResponseDto, body, endpoint).tasks.map((task) => toTask(task, contactId)),
-      },
-      options,
-    );
+    return this.readContactList(locationId, TASKS_OF_CONTACT, contactId, options);
   }
 
   getTask(locationId: string, contactId: string, taskId: string, options?: CallOptions): Promise<Task> {
     return this.call(
       {
-        name: 'getTask',
+        endpoint: 'getTask',
         locationId,
         pathParams: { contactId, taskId },
         parse: (body, endpoint) => toTask(parseResponse(TaskEnvelopeDto, body, endpoint).task, contactId),
@@ -456,7 +448,7 @@ export class GhlClient implements GhlApi {
     const json = { ...input, completed: input.completed ?? false };
     return this.call(
       {
-        name: 'createTask',
+        endpoint: 'createTask',
         locationId,
         pathParams: { contactId },
         json,
@@ -475,7 +467,7 @@ export class GhlClient implements GhlApi {
   ): Promise<Task> {
     return this.call(
       {
-        name: 'updateTask',
+        endpoint: 'updateTask',
         locationId,
         pathParams: { contactId, taskId },
         json: input,
@@ -494,7 +486,7 @@ export class GhlClient implements GhlApi {
   ): Promise<Task> {
     return this.call(
       {
-        name: 'completeTask',
+        endpoint: 'completeTask',
         locationId,
         pathParams: { contactId, taskId },
         json: { completed },
@@ -506,7 +498,13 @@ export class GhlClient implements GhlApi {
 
   deleteTask(locationId: string, contactId: string, taskId: string, options?: CallOptions): Promise<void> {
     return this.call(
-      { name: 'deleteTask', locationId, pathParams: { contactId, taskId }, allowEmptyBody: true, parse: parseDelete },
+      {
+        endpoint: 'deleteTask',
+        locationId,
+        pathParams: { contactId, taskId },
+        allowEmptyBody: true,
+        parse: parseDelete,
+      },
       options,
     );
   }
@@ -520,7 +518,7 @@ export class GhlClient implements GhlApi {
     if (request.completed !== undefined) json['completed'] = request.completed;
     return this.call(
       {
-        name: 'searchTasks',
+        endpoint: 'searchTasks',
         locationId,
         pathParams: { locationId },
         json,
@@ -534,22 +532,13 @@ export class GhlClient implements GhlApi {
   // ---- notes ----------------------------------------------------------------------------
 
   listNotes(locationId: string, contactId: string, options?: CallOptions): Promise<Note[]> {
-    return this.call(
-      {
-        name: 'listNotes',
-        locationId,
-        pathParams: { contactId },
-        parse: (body, endpoint) =>
-          parseResponse(NotesResponseDto, body, endpoint).notes.map((note) => toNote(note, contactId)),
-      },
-      options,
-    );
+    return this.readContactList(locationId, NOTES_OF_CONTACT, contactId, options);
   }
 
   getNote(locationId: string, contactId: string, noteId: string, options?: CallOptions): Promise<Note> {
     return this.call(
       {
-        name: 'getNote',
+        endpoint: 'getNote',
         locationId,
         pathParams: { contactId, id: noteId },
         parse: (body, endpoint) => toNote(parseResponse(NoteEnvelopeDto, body, endpoint).note, contactId),
@@ -561,7 +550,7 @@ export class GhlClient implements GhlApi {
   createNote(locationId: string, contactId: string, input: NoteWrite, options?: CallOptions): Promise<Note> {
     return this.call(
       {
-        name: 'createNote',
+        endpoint: 'createNote',
         locationId,
         pathParams: { contactId },
         json: input,
@@ -580,7 +569,7 @@ export class GhlClient implements GhlApi {
   ): Promise<Note> {
     return this.call(
       {
-        name: 'updateNote',
+        endpoint: 'updateNote',
         locationId,
         pathParams: { contactId, id: noteId },
         json: input,
@@ -593,7 +582,7 @@ export class GhlClient implements GhlApi {
   deleteNote(locationId: string, contactId: string, noteId: string, options?: CallOptions): Promise<void> {
     return this.call(
       {
-        name: 'deleteNote',
+        endpoint: 'deleteNote',
         locationId,
         pathParams: { contactId, id: noteId },
         allowEmptyBody: true,
@@ -604,13 +593,24 @@ export class GhlClient implements GhlApi {
   }
 
   listAppointments(locationId: string, contactId: string, options?: CallOptions): Promise<Appointment[]> {
+    return this.readContactList(locationId, APPOINTMENTS_OF_CONTACT, contactId, options);
+  }
+
+  // ---- lists of any kind an entity descriptor names ---------------------------------------
+
+  readContactList<V>(
+    locationId: string,
+    list: ContactListEndpoint<V>,
+    contactId: string,
+    options?: CallOptions,
+  ): Promise<V[]> {
     return this.call(
       {
-        name: 'listAppointments',
+        endpoint: list.spec,
         locationId,
-        pathParams: { contactId },
-        parse: (body, endpoint) =>
-          parseResponse(AppointmentsResponseDto, body, endpoint).events.map((event) => toAppointment(event, contactId)),
+        pathParams: list.pathParams(locationId, contactId),
+        ...(list.searchParams === undefined ? {} : { searchParams: list.searchParams(locationId, contactId) }),
+        parse: (body, endpoint) => list.parse(body, endpoint, { locationId, contactId }),
       },
       options,
     );
@@ -619,7 +619,7 @@ export class GhlClient implements GhlApi {
   // ---- the request ----------------------------------------------------------------------
 
   private async call<T>(plan: RequestPlan<T>, options: CallOptions = {}): Promise<T> {
-    const spec = ENDPOINTS[plan.name];
+    const spec = typeof plan.endpoint === 'string' ? ENDPOINTS[plan.endpoint] : plan.endpoint;
     const endpoint = endpointLabel(spec);
     const lane: Lane = options.lane ?? 'interactive';
     await this.checkDeclaredScope(plan.locationId, spec);

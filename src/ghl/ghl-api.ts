@@ -5,6 +5,7 @@
  */
 import type { Appointment, Contact, Note, SearchedContact, Task } from '../domain/types.js';
 import type { ContactWrite, NoteWrite, TaskWrite } from '../domain/ghl-writes.js';
+import type { EndpointSpec } from './spec.js';
 
 export type { ContactWrite, NoteWrite, TaskWrite } from '../domain/ghl-writes.js';
 
@@ -180,6 +181,17 @@ export interface GhlApi {
 
   listAppointments(locationId: string, contactId: string, options?: CallOptions): Promise<Appointment[]>;
 
+  /**
+   * One contact's list of any kind an entity descriptor names (src/entities): the endpoint and
+   * how to read its answer come with the call, so a new per-contact list needs no new method.
+   */
+  readContactList<V>(
+    locationId: string,
+    list: ContactListEndpoint<V>,
+    contactId: string,
+    options?: CallOptions,
+  ): Promise<V[]>;
+
   /** Closes kept-alive connections at shutdown (clients without any need not implement it). */
   close?(): Promise<void>;
 }
@@ -206,4 +218,15 @@ export interface RateBudgetSnapshot {
   queued: { interactive: number; background: number };
   /** When the current burst window frees up, from now. */
   resetInMs: number;
+}
+
+/** How one contact's list of some kind is read from HighLevel (an entity descriptor supplies it). */
+export interface ContactListEndpoint<V> {
+  spec: EndpointSpec;
+  /** `{name}` segments of the path (the contact's id, usually). */
+  pathParams(locationId: string, contactId: string): Record<string, string>;
+  /** Query string of the call; none by default. */
+  searchParams?(locationId: string, contactId: string): Record<string, string | number>;
+  /** The answer's items as domain values: zod-checked first (a mismatch names the field path). */
+  parse(body: unknown, endpoint: string, context: { locationId: string; contactId: string }): V[];
 }

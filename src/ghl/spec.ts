@@ -29,7 +29,12 @@ export interface EndpointSpec {
   idempotent: boolean;
 }
 
-function endpoint(method: HttpMethod, path: string, scope: string, idempotent = method !== 'POST'): EndpointSpec {
+export function endpoint(
+  method: HttpMethod,
+  path: string,
+  scope: string,
+  idempotent = method !== 'POST',
+): EndpointSpec {
   return { method, path, scope, idempotent };
 }
 

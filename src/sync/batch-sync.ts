@@ -7,6 +7,8 @@
  * resumes from its last checkpoint; the redone part of a page is idempotent (content hashes
  * skip what landed, idempotency keys make Roofr replay what it stored but never answered).
  */
+import { isDependencyUnavailable } from '../domain/dependency-unavailable.js';
+import { isTransientUpstreamFailure, isUpstreamError } from '../upstream/errors.js';
 import { z } from 'zod';
 import type { CallOptions, GhlApi } from '../ghl/ghl-api.js';
 import type { Contact, Task } from '../domain/types.js';
@@ -346,6 +348,10 @@ export async function runBatchSync(deps: BatchSyncDeps, spec: BatchSpec, hooks: 
     const status = run.counts.failed > 0 ? 'partial' : 'succeeded';
     return await finishRun(syncRuns, spec.runId, status, [], run);
   } catch (error) {
+    // HighLevel or Roofr failing for a while, a refused token, our own store down: the run stays
+    // running at its last checkpoint and its job is retried with backoff, so an accepted sync is
+    // never dropped for a passing outage (the queue gives up after its attempts: onJobDead).
+    if (isResumableFailure(error)) throw new SyncInterruptedError(spec.runId, error);
     return finishRun(
       syncRuns,
       spec.runId,
@@ -369,4 +375,25 @@ async function finishRun(
   fallback: SyncRun,
 ): Promise<SyncRun> {
   return (await syncRuns.finish(id, { status, errors })) ?? (await syncRuns.get(id)) ?? fallback;
+}
+
+/**
+ * A run stopped by a failure that passes (an upstream outage or rate limit, a refused or missing
+ * grant an operator fixes, the state database down): it is not finished, and its job is retried.
+ */
+export class SyncInterruptedError extends Error {
+  constructor(
+    readonly runId: string,
+    cause: unknown,
+  ) {
+    super(`sync run ${runId} was interrupted (${describeError(cause)}); it resumes from its last checkpoint`, {
+      cause,
+    });
+    this.name = 'SyncInterruptedError';
+  }
+}
+
+export function isResumableFailure(error: unknown): boolean {
+  if (isDependencyUnavailable(error) || isTransientUpstreamFailure(error)) return true;
+  return isUpstreamError(error) && (error.kind === 'Unauthorized' || error.kind === 'MissingScope');
 }

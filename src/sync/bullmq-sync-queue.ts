@@ -16,7 +16,7 @@ import { Redis } from 'ioredis';
 import { DependencyUnavailableError } from '../domain/dependency-unavailable.js';
 import { DEFAULT_LEASE_MS } from '../store/leased-queue.js';
 import { SyncJobSpecSchema, SYNC_JOB_MAX_ATTEMPTS } from '../store/sync-jobs-repo.js';
-import type { SyncJobHandler, SyncJobQueue } from './sync-job-queue.js';
+import type { DeadJobHandler, SyncJobHandler, SyncJobQueue } from './sync-job-queue.js';
 
 export interface BullmqQueueOptions {
   redisUrl: string;
@@ -87,7 +87,7 @@ export function createBullmqSyncJobQueue(options: BullmqQueueOptions): SyncJobQu
         });
       }
     },
-    consume(handler: SyncJobHandler) {
+    consume(handler: SyncJobHandler, onDead?: DeadJobHandler) {
       if (worker !== null) return;
       // BullMQ workers need blocking connections without a retry limit per request.
       workerConnection = new Redis(options.redisUrl, { maxRetriesPerRequest: null });
@@ -107,6 +107,12 @@ export function createBullmqSyncJobQueue(options: BullmqQueueOptions): SyncJobQu
         },
       );
       worker.on('error', (error) => options.onError?.(error));
+      // Its last attempt failed: BullMQ keeps it as failed; the run it was for must not stay running.
+      worker.on('failed', (job, error) => {
+        if (job === undefined || job.attemptsMade < (job.opts.attempts ?? 1)) return;
+        const spec = SyncJobSpecSchema.safeParse(job.data);
+        if (spec.success) void onDead?.(spec.data, error).catch((failure: unknown) => options.onError?.(failure));
+      });
     },
     async close() {
       closed = true;

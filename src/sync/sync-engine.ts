@@ -6,14 +6,14 @@
  * transaction); with BullMQ, a job Redis would not take in time fails the run and throws
  * DependencyUnavailableError, so no run stays RUNNING without a job behind it.
  */
+import { newLeaseOwner } from '../store/lease-owners.js';
 import { randomUUID } from 'node:crypto';
-import { hostname } from 'node:os';
 import type { CallOptions, GhlApi } from '../ghl/ghl-api.js';
 import type { Mapping } from '../domain/mapping/mapping-schema.js';
 import type { RoofrPort } from '../roofr/roofr-port.js';
 import type { Store } from '../store/open-store.js';
 import type { SyncRun } from '../store/sync-runs-repo.js';
-import { runBatchSync, type BatchHooks, type BatchSpec, type SyncMode } from './batch-sync.js';
+import { runBatchSync, SyncInterruptedError, type BatchHooks, type BatchSpec, type SyncMode } from './batch-sync.js';
 import { fetchChildren, syncContactRecords } from './contact-sync.js';
 import type { EventTasks } from './event-tasks.js';
 import type { GhlEventHandlerDeps } from './ghl-event-handler.js';
@@ -95,7 +95,7 @@ export interface SyncEngine {
 }
 
 export async function createSyncEngine(deps: SyncEngineDeps): Promise<SyncEngine> {
-  const owner = deps.owner ?? `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`;
+  const owner = deps.owner ?? newLeaseOwner();
   const pollMs = deps.pollMs ?? 500;
   const onLeaseLost = (kind: string) => (id: string | number) =>
     deps.logger?.warn({ id, kind }, 'lease lost to another worker (this one stalled); the work resumes there');
@@ -105,7 +105,10 @@ export async function createSyncEngine(deps: SyncEngineDeps): Promise<SyncEngine
       owner,
       pollMs,
       ...(deps.leaseMs !== undefined ? { leaseMs: deps.leaseMs } : {}),
-      onError: (error) => deps.logger?.error({ err: error }, 'sync job failed'),
+      onError: (error) =>
+        error instanceof SyncInterruptedError
+          ? deps.logger?.warn({ err: error }, 'sync run interrupted; its job is retried with backoff')
+          : deps.logger?.error({ err: error }, 'sync job failed'),
       onLeaseLost: onLeaseLost('sync job'),
     });
   const { store } = deps;
@@ -196,6 +199,22 @@ export async function createSyncEngine(deps: SyncEngineDeps): Promise<SyncEngine
     }
   }
 
+  /** The job of a run gave up (its attempts spent): the run is failed with why, not left running. */
+  const onJobDead = (spec: SyncJobSpec, error: unknown): Promise<void> => closeGivenUpRun(spec.runId, error);
+
+  async function closeGivenUpRun(runId: string, error: unknown): Promise<void> {
+    const cause = error instanceof SyncInterruptedError ? error.cause : error;
+    await store.syncRuns.finish(runId, {
+      status: 'failed',
+      errors: [
+        logEntry(
+          'RUN_GAVE_UP',
+          `${describeError(cause)}; the job was retried until its attempts ran out. Fix the cause, then start the sync again (records already in Roofr are skipped as unchanged)`,
+        ),
+      ],
+    });
+  }
+
   async function mustGet(runId: string): Promise<SyncRun> {
     const run = await store.syncRuns.get(runId);
     if (run === null) throw new Error(`sync run ${runId} vanished`);
@@ -276,12 +295,12 @@ export async function createSyncEngine(deps: SyncEngineDeps): Promise<SyncEngine
       return runContact(run.id, locationId, contactId, within);
     },
     drainInbound,
-    drainJobs: () => (jobQueue.drainOnce ? jobQueue.drainOnce(handleJob) : Promise.resolve(0)),
+    drainJobs: () => (jobQueue.drainOnce ? jobQueue.drainOnce(handleJob, onJobDead) : Promise.resolve(0)),
     start() {
       if (started) return;
       started = true;
       tickInbound();
-      jobQueue.consume(handleJob);
+      jobQueue.consume(handleJob, onJobDead);
       if (deps.schedule) {
         schedule = scheduleSync({
           ...deps.schedule,

@@ -24,6 +24,9 @@ export interface JobControl {
 
 export type SyncJobHandler = (spec: SyncJobSpec, control: JobControl) => Promise<void>;
 
+/** A job failed its last permitted attempt and is dead: what it was for must be closed (its run failed). */
+export type DeadJobHandler = (spec: SyncJobSpec, error: unknown) => Promise<void>;
+
 export interface SyncJobQueue {
   readonly kind: 'store' | 'bullmq';
   /**
@@ -34,10 +37,10 @@ export interface SyncJobQueue {
   enqueue(spec: SyncJobSpec, trx?: Executor): Promise<void>;
   /** True when `enqueue(spec, trx)` commits or rolls back with the caller's transaction. */
   readonly joinsStoreTransactions: boolean;
-  /** Starts consuming; the handler runs once per job across every consumer. */
-  consume(handler: SyncJobHandler): void;
+  /** Starts consuming; the handler runs once per job across every consumer; `onDead` hears of jobs given up. */
+  consume(handler: SyncJobHandler, onDead?: DeadJobHandler): void;
   /** Runs what is due now (store queue; tests and the CLI); resolves with the jobs run. */
-  drainOnce?(handler: SyncJobHandler): Promise<number>;
+  drainOnce?(handler: SyncJobHandler, onDead?: DeadJobHandler): Promise<number>;
   close(): Promise<void>;
 }
 
@@ -49,6 +52,7 @@ export interface StoreQueueOptions {
   onError?: (error: unknown) => void;
   /** The job's lease passed to another worker (this one stalled); it resumes there. */
   onLeaseLost?: (jobId: string) => void;
+
   now?: () => number;
 }
 
@@ -72,7 +76,7 @@ export function createStoreSyncJobQueue(
   let stopped = false;
   let busy: Promise<unknown> = Promise.resolve();
 
-  async function runOne(handler: SyncJobHandler): Promise<boolean> {
+  async function runOne(handler: SyncJobHandler, onDead?: DeadJobHandler): Promise<boolean> {
     const claimedAt = now();
     const job = await repo.claim(owner, leaseMs);
     if (job === null) return false;
@@ -94,11 +98,12 @@ export function createStoreSyncJobQueue(
       } else if (stopped) {
         await repo.release(job.id, owner);
       } else {
-        await repo.fail(job.id, owner, {
+        const status = await repo.fail(job.id, owner, {
           error: message(error),
           nextAttemptAt: new Date(now() + backoffMs(job.attempts)),
         });
         options.onError?.(error);
+        if (status === 'dead') await onDead?.(job.spec, error);
       }
     } finally {
       heartbeat.stop();
@@ -106,9 +111,9 @@ export function createStoreSyncJobQueue(
     return true;
   }
 
-  async function drainOnce(handler: SyncJobHandler): Promise<number> {
+  async function drainOnce(handler: SyncJobHandler, onDead?: DeadJobHandler): Promise<number> {
     let count = 0;
-    while (!stopped && (await runOne(handler))) count += 1;
+    while (!stopped && (await runOne(handler, onDead))) count += 1;
     return count;
   }
 
@@ -116,9 +121,9 @@ export function createStoreSyncJobQueue(
     kind: 'store',
     joinsStoreTransactions: true,
     enqueue: (spec, trx) => repo.enqueue(spec, trx),
-    consume(handler) {
+    consume(handler, onDead) {
       const tick = (): void => {
-        busy = drainOnce(handler)
+        busy = drainOnce(handler, onDead)
           .catch((error: unknown) => options.onError?.(error))
           .finally(() => {
             if (!stopped) timer = setTimeout(tick, options.pollMs);

@@ -2,6 +2,7 @@
  * The batch sync over real HTTP against both simulators: FULL, INCREMENTAL from the watermark,
  * a business, and the run records (counts, cursor) queryable afterwards.
  */
+import { DEMO_TOKEN } from '../../src/simulators/ghl/index.js';
 import { startSyncHarness, type SyncHarness } from '../support/sync-harness.js';
 
 function jobsByRef(harness: SyncHarness): Map<string, number> {
@@ -42,6 +43,26 @@ describe('batch sync', () => {
     const ghlNotes = ids.reduce((sum, id) => sum + harness.ghlSim.data.notesOf(id).length, 0);
     expect(harness.roofrSim.data.jobTasks.size).toBe(ghlTasks);
     expect(harness.roofrSim.data.jobNotes.size).toBe(ghlNotes);
+  });
+
+  test('when HighLevel refuses the token during a FULL sync, then the run stays running and its job is retried, and once the token works again it finishes with every contact once', async () => {
+    const queued = await harness.engine.startSync({ mode: 'FULL' });
+    harness.ghlSim.tokens.revoke(DEMO_TOKEN);
+
+    expect(await harness.engine.drainJobs()).toBe(1);
+    expect(await harness.store.syncRuns.get(queued.id)).toMatchObject({ status: 'running' });
+    expect(await harness.store.syncJobs.get(queued.id)).toMatchObject({ status: 'pending', attempts: 1 });
+
+    harness.ghlSim.tokens.restore(DEMO_TOKEN);
+    // The retry waits out its backoff (1 s after a first failure).
+    await new Promise((resolve) => setTimeout(resolve, 1100));
+    expect(await harness.engine.drainJobs()).toBe(1);
+    expect(await harness.store.syncRuns.get(queued.id)).toMatchObject({
+      status: 'succeeded',
+      counts: { read: 25, created: 25, failed: 0 },
+    });
+    const refs = jobsByRef(harness);
+    for (const id of harness.ghlSim.data.listContactIds()) expect(refs.get(`ghl:contact:${id}`)).toBe(1);
   });
 
   test('when a second FULL sync runs over unchanged data, then it writes nothing to Roofr and counts every contact unchanged', async () => {

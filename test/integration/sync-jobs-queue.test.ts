@@ -105,5 +105,25 @@ for (const backend of storeBackends()) {
       });
       expect(await jobs.get('run-6')).toMatchObject({ status: 'pending', attempts: 1, leaseOwner: null });
     });
+
+    test('when a job fails its last permitted attempt, then it is dead and the queue says so once, with its spec and the error', async () => {
+      const { clock, jobs } = await setup();
+      const now = () => clock.now().getTime();
+      const spec = { kind: 'contact' as const, runId: 'run-7', locationId: 'loc', contactId: 'c1' };
+      await jobs.enqueue(spec);
+      const queue = createStoreSyncJobQueue(jobs, { owner: 'worker-a', pollMs: 10, leaseMs: LEASE_MS, now });
+      const dead: Array<{ runId: string; error: string }> = [];
+      const onDead = async (deadSpec: typeof spec | { runId: string }, error: unknown): Promise<void> => {
+        dead.push({ runId: deadSpec.runId, error: error instanceof Error ? error.message : String(error) });
+      };
+      for (let attempt = 1; attempt <= jobs.maxAttempts; attempt += 1) {
+        await queue.drainOnce?.(async () => {
+          throw new Error(`still down (${attempt})`);
+        }, onDead);
+        clock.advance(600_000);
+      }
+      expect(await jobs.get('run-7')).toMatchObject({ status: 'dead', attempts: jobs.maxAttempts });
+      expect(dead).toEqual([{ runId: 'run-7', error: `still down (${jobs.maxAttempts})` }]);
+    });
   });
 }

@@ -10,6 +10,7 @@ import { GhlMissingScopeError, GhlNotFoundError } from '../../../src/ghl/errors.
 import type {
   BusinessContactsResult,
   CallOptions,
+  ContactListEndpoint,
   GhlApi,
   ListContactsResult,
   SearchContactsRequest,
@@ -148,6 +149,24 @@ export class FakeGhlApi implements GhlApi {
     const note = this.notes.find((candidate) => candidate.contactId === contactId && candidate.id === noteId);
     if (!note) throw new GhlNotFoundError('GET /contacts/{contactId}/notes/{id}', `Note ${noteId} not found`);
     return note;
+  }
+
+  /** The generic list read: the lists this fake holds, answered by their own methods (and recorded as those). */
+  async readContactList<V>(
+    locationId: string,
+    list: ContactListEndpoint<V>,
+    contactId: string,
+    options?: CallOptions,
+  ): Promise<V[]> {
+    // The endpoint's item type V is the one of the method answering its path.
+    const byPath: Record<string, () => Promise<unknown[]>> = {
+      '/contacts/{contactId}/tasks': () => this.listTasks(locationId, contactId, options),
+      '/contacts/{contactId}/notes': () => this.listNotes(locationId, contactId, options),
+      '/contacts/{contactId}/appointments': () => this.listAppointments(locationId, contactId, options),
+    };
+    const read = byPath[list.spec.path];
+    if (read === undefined) return this.unsupported(`readContactList ${list.spec.path}`);
+    return (await read()) as V[];
   }
 
   async listAppointments(locationId: string, contactId: string, options?: CallOptions): Promise<Appointment[]> {
