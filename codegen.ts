@@ -31,6 +31,7 @@ const config: CodegenConfig = {
           Task: '../domain/types.js#Task',
           Note: '../domain/types.js#Note',
           Appointment: '../domain/types.js#Appointment',
+          Opportunity: '../domain/types.js#Opportunity',
         },
       },
     },

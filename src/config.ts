@@ -6,7 +6,7 @@
 import { z } from 'zod';
 import { DocumentsModeSchema } from './auth/caller-identity.js';
 import { authConfigProblems } from './auth/config-checks.js';
-import { CacheTtlsEnvSchema } from './cache/cache-ttls.js';
+import { CacheTtlsEnvSchema, describeTtlDefaults } from './cache/cache-ttls.js';
 import { CacheUrlEnvSchema } from './cache/cache-url.js';
 import { RoofrPathsEnvSchema, roofrConfigProblems } from './roofr/roofr-config.js';
 
@@ -96,7 +96,7 @@ const entries = {
   ],
   CACHE_TTLS: [
     CacheTtlsEnvSchema,
-    'JSON of per-kind freshness in ms overriding the defaults contact/task/note 300000, tasksOfContact/notesOfContact/appointmentsOfContact/contactList/businessList 120000, search 30000; e.g. {"contact":600000}',
+    `JSON of per-kind freshness in ms overriding the defaults ${describeTtlDefaults()}; e.g. {"contact":600000}`,
   ],
   CACHE_STALE_GRACE_MS: [
     nonNegativeInt.default(60000),

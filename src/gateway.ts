@@ -45,7 +45,7 @@ import { withStoredRoofrCredentials } from './auth/stored-roofr-credentials.js';
 import { releaseLeasesOfDeadLocalWorkers } from './store/lease-owners.js';
 import { openStore } from './store/open-store.js';
 import { LocationLimiters } from './loaders/concurrency-limit.js';
-import { TaskSearchCapability } from './loaders/task-search-capability.js';
+import { BatchedReadCapability } from './loaders/batched-read-capability.js';
 import { createGatewayObservability, type GatewayObservability } from './observability/gateway-observability.js';
 import { silentLogger } from './observability/logger.js';
 import { oauthInstallsCheck, tokenCheck } from './observability/readiness-checks.js';
@@ -302,11 +302,11 @@ export async function startGateway(config: Config, overrides: GatewayOverrides =
   }
   const httpServer: Server = createServer();
   // Per location: OAuth installs may grant different scopes.
-  const taskSearch = new TaskSearchCapability(upstream.scopesOf);
+  const batchedReads = new BatchedReadCapability(upstream.scopesOf);
   const admission = admissionPlugin<GraphQLContext>({
     rateBudget: upstream.rateBudget,
     cache,
-    taskSearchBatched: async (locationId) => (await taskSearch.modeFor(locationId)) === 'batched',
+    batchedReads,
     maxWaitMs: config.ADMISSION_MAX_WAIT_MS,
   });
   // Whole responses of cached reads, checked against the shared cache on every reuse.
@@ -359,7 +359,7 @@ export async function startGateway(config: Config, overrides: GatewayOverrides =
     const createContext = createContextFactory({
       ghl: upstream.ghl,
       locationId: upstream.locationId,
-      taskSearch,
+      batchedReads,
       limiters: new LocationLimiters(config.GHL_CONCURRENCY_PER_LOCATION),
       writePath: writePath.writePath,
       sync: sync.service,

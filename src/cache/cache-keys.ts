@@ -12,6 +12,8 @@
  * invalidating a contact changes the generation, which drops them all at once.
  */
 
+import { CONTACT_LISTS, type ContactListCacheEntity } from '../entities/contact-lists.js';
+
 const KEY_LAYOUT = 'v1';
 
 /** The entity names keys carry; they are also the TTL kinds and the metrics' entity label. */
@@ -19,15 +21,15 @@ export const CACHE_ENTITIES = [
   'contact',
   'task',
   'note',
-  'tasksOfContact',
-  'notesOfContact',
-  'appointmentsOfContact',
+  // One per per-contact list (src/entities/contact-lists.ts): tasksOfContact, notesOfContact…
+  ...CONTACT_LISTS.map((list) => list.cacheEntity),
   'search',
   'contactList',
   'businessList',
   'searchGeneration',
 ] as const;
-export type CacheEntity = (typeof CACHE_ENTITIES)[number];
+export type CacheEntity =
+  'contact' | 'task' | 'note' | ContactListCacheEntity | 'search' | 'contactList' | 'businessList' | 'searchGeneration';
 
 function build(locationId: string, entity: CacheEntity, ...ids: string[]): string {
   if (locationId === '')
@@ -42,10 +44,9 @@ export const cacheKeys = {
   /** A task by id; GHL task ids are unique within a location. */
   task: (locationId: string, taskId: string) => build(locationId, 'task', taskId),
   note: (locationId: string, noteId: string) => build(locationId, 'note', noteId),
-  tasksOfContact: (locationId: string, contactId: string) => build(locationId, 'tasksOfContact', contactId),
-  notesOfContact: (locationId: string, contactId: string) => build(locationId, 'notesOfContact', contactId),
-  appointmentsOfContact: (locationId: string, contactId: string) =>
-    build(locationId, 'appointmentsOfContact', contactId),
+  /** One contact's list of a kind (its descriptor's cache entity: tasksOfContact, notesOfContact…). */
+  listOfContact: (entity: ContactListCacheEntity, locationId: string, contactId: string) =>
+    build(locationId, entity, contactId),
   /** POST /contacts/search; `requestHash` from `hashRequest(request)`. */
   search: (locationId: string, generation: string, requestHash: string) =>
     build(locationId, 'search', generation, requestHash),
@@ -62,7 +63,7 @@ export const cacheKeys = {
 /** The entity a key belongs to, for metrics labels (never label by id). */
 export function entityOfKey(key: string): CacheEntity | 'unknown' {
   const entity = key.split(':')[3];
-  return CACHE_ENTITIES.find((name) => name === entity) ?? 'unknown';
+  return (CACHE_ENTITIES as readonly string[]).includes(entity ?? '') ? (entity as CacheEntity) : 'unknown';
 }
 
 /** The location a key belongs to (decoded), or null for a key not built here. */

@@ -5,33 +5,38 @@
  * little staleness. Overridable per kind with CACHE_TTLS (JSON).
  */
 import { z } from 'zod';
+import { CONTACT_LISTS, type ContactListCacheEntity } from '../entities/contact-lists.js';
 
 const ttlMs = z.number().int().positive();
 
-export const CacheTtlsSchema = z.object({
-  contact: ttlMs,
-  task: ttlMs,
-  note: ttlMs,
-  tasksOfContact: ttlMs,
-  notesOfContact: ttlMs,
-  appointmentsOfContact: ttlMs,
-  search: ttlMs,
-  contactList: ttlMs,
-  businessList: ttlMs,
-});
-export type CacheTtls = z.infer<typeof CacheTtlsSchema>;
+/** The kinds with a freshness of their own: entities by id, each per-contact list, searches and pages. */
+export type TtlKind = 'contact' | 'task' | 'note' | ContactListCacheEntity | 'search' | 'contactList' | 'businessList';
+export type CacheTtls = Record<TtlKind, number>;
 
 export const DEFAULT_CACHE_TTLS: CacheTtls = {
   contact: 5 * 60_000,
   task: 5 * 60_000,
   note: 5 * 60_000,
-  tasksOfContact: 2 * 60_000,
-  notesOfContact: 2 * 60_000,
-  appointmentsOfContact: 2 * 60_000,
+  // Each list's own default, from its descriptor (src/entities/contact-lists.ts).
+  ...(Object.fromEntries(CONTACT_LISTS.map((list) => [list.cacheEntity, list.defaultTtlMs])) as Record<
+    ContactListCacheEntity,
+    number
+  >),
   search: 30_000,
   contactList: 2 * 60_000,
   businessList: 2 * 60_000,
 };
+
+export const CacheTtlsSchema = z.object(
+  Object.fromEntries(Object.keys(DEFAULT_CACHE_TTLS).map((kind) => [kind, ttlMs])) as Record<TtlKind, typeof ttlMs>,
+);
+
+/** The defaults as README's config table states them, grouped by value: "contact/task/note 300000, …". */
+export function describeTtlDefaults(): string {
+  const byValue = new Map<number, string[]>();
+  for (const [kind, ms] of Object.entries(DEFAULT_CACHE_TTLS)) byValue.set(ms, [...(byValue.get(ms) ?? []), kind]);
+  return [...byValue].map(([ms, kinds]) => `${kinds.join('/')} ${ms}`).join(', ');
+}
 
 /** CACHE_TTLS: a JSON object overriding some kinds; unknown kinds are an error (a typo would silently do nothing). */
 export const CacheTtlOverridesSchema = CacheTtlsSchema.partial().strict();

@@ -1,38 +1,27 @@
 /**
- * What the shared cache evicts when the gateway itself changed a HighLevel record (a mutation).
- * The shape matches the write path's EntityChange (src/graphql/write-path.ts) structurally, so
+ * What the shared cache evicts when a HighLevel record changed: a mutation of the gateway's own
+ * (the write path's EntityChange, src/graphql/write-path.ts, matches this shape structurally, so
  * the composition root wires `onEntityChanged: (change) => invalidateForEntityChange(cache, change)`
- * without the cache importing the GraphQL layer.
+ * without the cache importing the GraphQL layer) or a webhook (webhook-invalidation.ts).
+ * An item of a per-contact list names its kind (task, note, appointment, opportunity…: the
+ * descriptors' `item`), so a new list is evicted without a change here.
  */
+import { CONTACT_LISTS, type ContactListItemKind } from '../entities/contact-lists.js';
 import type { InvalidationReport } from './invalidation.js';
 import type { SharedCache } from './shared-cache.js';
 
-export type CacheEntityChange =
-  | { kind: 'contact'; change: 'created' | 'updated' | 'deleted'; locationId: string; contactId: string }
-  | {
-      kind: 'task' | 'note';
-      change: 'created' | 'updated' | 'deleted';
-      locationId: string;
-      contactId: string;
-      id: string;
-    }
-  | { kind: 'appointment'; change: 'created' | 'updated' | 'deleted'; locationId: string; contactId: string };
+type Change = 'created' | 'updated' | 'deleted';
 
-export type Invalidator = Pick<
-  SharedCache,
-  'invalidateContact' | 'invalidateTask' | 'invalidateNote' | 'invalidateAppointments'
->;
+export type CacheEntityChange =
+  | { kind: 'contact'; change: Change; locationId: string; contactId: string }
+  | { kind: ContactListItemKind; change: Change; locationId: string; contactId: string; id?: string };
+
+export type Invalidator = Pick<SharedCache, 'invalidateContact' | 'invalidateList'>;
 
 export function invalidateForEntityChange(cache: Invalidator, change: CacheEntityChange): Promise<InvalidationReport> {
-  switch (change.kind) {
-    case 'contact':
-      // Also bumps the search generation: a created, renamed or deleted contact changes result lists.
-      return cache.invalidateContact(change.locationId, change.contactId);
-    case 'task':
-      return cache.invalidateTask(change.locationId, change.contactId, change.id);
-    case 'note':
-      return cache.invalidateNote(change.locationId, change.contactId, change.id);
-    case 'appointment':
-      return cache.invalidateAppointments(change.locationId, change.contactId);
-  }
+  // Also bumps the search generation: a created, renamed or deleted contact changes result lists.
+  if (change.kind === 'contact') return cache.invalidateContact(change.locationId, change.contactId);
+  const list = CONTACT_LISTS.find((candidate) => candidate.item === change.kind);
+  if (list === undefined) throw new Error(`no per-contact list holds ${change.kind}s`);
+  return cache.invalidateList(change.locationId, change.contactId, list, 'id' in change ? change.id : undefined);
 }

@@ -4,16 +4,15 @@
  * entries written before the outage can be served until their TTL after it comes back.
  *
  * invalidateContact(L, C) evicts:
- *   contact(L, C); tasksOfContact, notesOfContact, appointmentsOfContact(L, C);
- *   task(L, t) for each task t in the cached task list of C; note(L, n) for each note n in the
- *   cached note list of C; and bumps L's search generation, which drops every cached search,
- *   contact list and business list of L (one of them may include C).
- * invalidateTask(L, C, T):   task(L, T) and tasksOfContact(L, C).
- * invalidateNote(L, C, N):   note(L, N) and notesOfContact(L, C).
- * invalidateAppointments(L, C): appointmentsOfContact(L, C).
+ *   contact(L, C); every per-contact list of C (one per descriptor in src/entities/contact-lists.ts);
+ *   for lists whose items are also cached by id (tasks, notes), every item in the cached list;
+ *   and bumps L's search generation, which drops every cached search, contact list and business
+ *   list of L (one of them may include C).
+ * invalidateList(L, C, list, itemId?): the list of C and, where its items are cached by id, that item.
  * invalidateSearches(L):     bumps L's search generation only (e.g. a contact was created).
  */
 import { z } from 'zod';
+import { CONTACT_LISTS, type AnyContactList } from '../entities/contact-lists.js';
 import { CacheEntrySchema } from './cache-entry.js';
 import { cacheKeys } from './cache-keys.js';
 import type { ReadThrough } from './read-through.js';
@@ -36,6 +35,11 @@ function idsInCachedList(raw: unknown): string[] {
   return list.success ? list.data.map((item) => item.id) : [];
 }
 
+function itemKey(list: AnyContactList, locationId: string, itemId: string): string | null {
+  if (!('itemCacheEntity' in list) || list.itemCacheEntity === undefined) return null;
+  return list.itemCacheEntity === 'task' ? cacheKeys.task(locationId, itemId) : cacheKeys.note(locationId, itemId);
+}
+
 export class CacheInvalidation {
   constructor(
     private readonly store: ResilientStore,
@@ -44,36 +48,28 @@ export class CacheInvalidation {
   ) {}
 
   async invalidateContact(locationId: string, contactId: string): Promise<InvalidationReport> {
-    const tasksKey = cacheKeys.tasksOfContact(locationId, contactId);
-    const notesKey = cacheKeys.notesOfContact(locationId, contactId);
-    const [tasks, notes] = await this.store.getMany([tasksKey, notesKey]);
-    const evicted = [
-      cacheKeys.contact(locationId, contactId),
-      tasksKey,
-      notesKey,
-      cacheKeys.appointmentsOfContact(locationId, contactId),
-      ...idsInCachedList(tasks).map((taskId) => cacheKeys.task(locationId, taskId)),
-      ...idsInCachedList(notes).map((noteId) => cacheKeys.note(locationId, noteId)),
-    ];
+    const listKeys = CONTACT_LISTS.map((list) => cacheKeys.listOfContact(list.cacheEntity, locationId, contactId));
+    const cached = await this.store.getMany(listKeys);
+    const itemKeys = CONTACT_LISTS.flatMap((list, index) =>
+      idsInCachedList(cached[index]).flatMap((itemId) => itemKey(list, locationId, itemId) ?? []),
+    );
+    const evicted = [cacheKeys.contact(locationId, contactId), ...listKeys, ...itemKeys];
     await this.evict(evicted);
     const searchGeneration = await this.generations.bump(locationId);
     return { evicted, searchGeneration };
   }
 
-  async invalidateTask(locationId: string, contactId: string, taskId: string): Promise<InvalidationReport> {
-    const evicted = [cacheKeys.task(locationId, taskId), cacheKeys.tasksOfContact(locationId, contactId)];
-    await this.evict(evicted);
-    return { evicted, searchGeneration: null };
-  }
-
-  async invalidateNote(locationId: string, contactId: string, noteId: string): Promise<InvalidationReport> {
-    const evicted = [cacheKeys.note(locationId, noteId), cacheKeys.notesOfContact(locationId, contactId)];
-    await this.evict(evicted);
-    return { evicted, searchGeneration: null };
-  }
-
-  async invalidateAppointments(locationId: string, contactId: string): Promise<InvalidationReport> {
-    const evicted = [cacheKeys.appointmentsOfContact(locationId, contactId)];
+  async invalidateList(
+    locationId: string,
+    contactId: string,
+    list: AnyContactList,
+    itemId?: string,
+  ): Promise<InvalidationReport> {
+    const item = itemId === undefined ? null : itemKey(list, locationId, itemId);
+    const evicted = [
+      ...(item === null ? [] : [item]),
+      cacheKeys.listOfContact(list.cacheEntity, locationId, contactId),
+    ];
     await this.evict(evicted);
     return { evicted, searchGeneration: null };
   }

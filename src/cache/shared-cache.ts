@@ -2,6 +2,7 @@
  * The shared cache as the rest of the gateway uses it (built by `createCache`): read-through
  * helpers, key builders that need the search generation, invalidation, stats and health.
  */
+import type { AnyContactList } from '../entities/contact-lists.js';
 import type { Freshness } from './cache-entry.js';
 import { cacheKeys } from './cache-keys.js';
 import type { CacheStats } from './cache-stats.js';
@@ -107,16 +108,14 @@ export class SharedCache {
     return this.invalidation.invalidateContact(locationId, contactId);
   }
 
-  invalidateTask(locationId: string, contactId: string, taskId: string): Promise<InvalidationReport> {
-    return this.invalidation.invalidateTask(locationId, contactId, taskId);
-  }
-
-  invalidateNote(locationId: string, contactId: string, noteId: string): Promise<InvalidationReport> {
-    return this.invalidation.invalidateNote(locationId, contactId, noteId);
-  }
-
-  invalidateAppointments(locationId: string, contactId: string): Promise<InvalidationReport> {
-    return this.invalidation.invalidateAppointments(locationId, contactId);
+  /** One contact's list of a kind (and its item, where items are cached by id). */
+  invalidateList(
+    locationId: string,
+    contactId: string,
+    list: AnyContactList,
+    itemId?: string,
+  ): Promise<InvalidationReport> {
+    return this.invalidation.invalidateList(locationId, contactId, list, itemId);
   }
 
   invalidateSearches(locationId: string): Promise<InvalidationReport> {

@@ -77,6 +77,24 @@ export interface Appointment {
   dateUpdated: string | null;
 }
 
+/** A deal in one of the location's pipelines, read from HighLevel's Opportunities API. */
+export interface Opportunity {
+  id: string;
+  contactId: string;
+  name: string | null;
+  /** open, won, lost or abandoned. */
+  status: string | null;
+  monetaryValue: number | null;
+  pipelineId: string | null;
+  pipelineStageId: string | null;
+  assignedTo: string | null;
+  source: string | null;
+  lastStatusChangeAt: string | null;
+  lastStageChangeAt: string | null;
+  createdAt: string | null;
+  updatedAt: string | null;
+}
+
 /** A contact as returned by POST /contacts/search, with the cursor of the next page. */
 export interface SearchedContact {
   contact: Contact;
@@ -89,4 +107,5 @@ export const GHL_SCOPES = {
   contactsWrite: 'contacts.write',
   tasksSearch: 'locations/tasks.readonly',
   calendarEventsRead: 'calendars/events.readonly',
+  opportunitiesRead: 'opportunities.readonly',
 } as const;

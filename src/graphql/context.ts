@@ -12,7 +12,7 @@ import type { RateBudget } from '../ghl/rate-budget.js';
 import type { CacheLayer } from '../loaders/cached-batch.js';
 import type { LocationLimiters } from '../loaders/concurrency-limit.js';
 import { createLoaders, type Loaders } from '../loaders/create-loaders.js';
-import type { TaskSearchCapability } from '../loaders/task-search-capability.js';
+import type { BatchedReadCapability } from '../loaders/batched-read-capability.js';
 import { RequestAdmission } from '../loaders/request-admission.js';
 import { UpstreamTally } from '../loaders/upstream-tally.js';
 import type { WritePath } from './write-path.js';
@@ -47,7 +47,7 @@ export interface ContextDeps {
   ghl: GhlApi;
   /** The location served when a request does not name one. */
   locationId: string;
-  taskSearch: TaskSearchCapability;
+  batchedReads: BatchedReadCapability;
   limiters: LocationLimiters;
   writePath?: WritePath;
   sync?: SyncService;
@@ -93,7 +93,7 @@ export function createContextFactory(deps: ContextDeps): ContextFactory {
     const loaders = createLoaders({
       ghl: deps.ghl,
       locationId,
-      taskSearch: deps.taskSearch,
+      batchedReads: deps.batchedReads,
       limiters: deps.limiters,
       callOptions,
       onBatch: () => upstream.countBatch(),

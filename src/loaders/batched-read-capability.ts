@@ -1,22 +1,23 @@
 /**
- * Which locations may use the batched task search (POST /locations/{locationId}/tasks/search,
- * scope `locations/tasks.readonly`). Scopes come from the token of each location when known
- * (an OAuth install's grant, or GHL_TOKEN_SCOPES for a Private Integration Token), and are
- * remembered for a minute so a request does not read the token store for them. A PIT's scopes
- * cannot be asked for: when undeclared they are learned, the first "not authorized for this
- * scope" 401 on the search switching that location to one call per contact for the rest of the
- * process. Shared across requests, so only one request per location ever pays for the probe.
+ * Which locations may use a batched read (a per-contact list's `batched` endpoint, e.g. the task
+ * search POST /locations/{locationId}/tasks/search under `locations/tasks.readonly`). Scopes come
+ * from the token of each location when known (an OAuth install's grant, or GHL_TOKEN_SCOPES for a
+ * Private Integration Token), and are remembered for a minute so a request does not read the
+ * token store for them. A PIT's scopes cannot be asked for: when undeclared they are learned, the
+ * first "not authorized for this scope" 401 on the batched endpoint switching that location to
+ * one call per contact for the rest of the process. Shared across requests, so only one request
+ * per location ever pays for the probe.
  */
-import { GHL_SCOPES } from '../domain/types.js';
 
-export type TaskSearchMode = 'batched' | 'per-contact';
+export type BatchedReadMode = 'batched' | 'per-contact';
 
 /** The scopes of a location's token; null when nobody knows them. */
 export type ScopesOf = (locationId: string) => Promise<ReadonlySet<string> | null>;
 
 const REMEMBER_SCOPES_MS = 60_000;
 
-export class TaskSearchCapability {
+export class BatchedReadCapability {
+  /** `${locationId} ${scope}` pairs a 401 taught us are missing. */
   private readonly learnedMissing = new Set<string>();
   private readonly known = new Map<string, { scopes: ReadonlySet<string> | null; until: number }>();
   private readonly scopesOf: ScopesOf;
@@ -36,15 +37,15 @@ export class TaskSearchCapability {
     }
   }
 
-  async modeFor(locationId: string): Promise<TaskSearchMode> {
-    if (this.learnedMissing.has(locationId)) return 'per-contact';
+  async modeFor(locationId: string, scope: string): Promise<BatchedReadMode> {
+    if (this.learnedMissing.has(`${locationId} ${scope}`)) return 'per-contact';
     const scopes = await this.scopesFor(locationId);
-    return scopes !== null && !scopes.has(GHL_SCOPES.tasksSearch) ? 'per-contact' : 'batched';
+    return scopes !== null && !scopes.has(scope) ? 'per-contact' : 'batched';
   }
 
-  /** Records a "not authorized for this scope" answer to the task search of a location. */
-  markMissing(locationId: string): void {
-    this.learnedMissing.add(locationId);
+  /** Records a "not authorized for this scope" answer to a batched read of a location. */
+  markMissing(locationId: string, scope: string): void {
+    this.learnedMissing.add(`${locationId} ${scope}`);
   }
 
   private async scopesFor(locationId: string): Promise<ReadonlySet<string> | null> {

@@ -1,35 +1,40 @@
 /**
- * Per-request DataLoaders (docs/style.md rule 3 and 8): built anew for every GraphQL request, so
- * their cache lives exactly as long as one operation and no caller ever sees another's data.
+ * Per-request DataLoaders (docs/style.md rules 3 and 8): built anew for every GraphQL request,
+ * so their cache lives exactly as long as one operation and no caller ever sees another's data.
  * Every batch function keeps DataLoader's contract: one result per key, in key order, an Error
  * (never a throw) for a key that failed, so one missing contact fails only its own field.
+ *
+ * One loader per per-contact list, made from its descriptor (src/entities/contact-lists.ts):
+ * read through the shared cache under the list's key and TTL, upstream by its batched endpoint
+ * where the location's token allows (else one call per contact).
  */
 import DataLoader from 'dataloader';
-import type { Appointment, Contact, Note, Task } from '../domain/types.js';
+import type { Contact, Note, Task } from '../domain/types.js';
+import type { ContactListDescriptor, ContactListItem } from '../entities/contact-list.js';
+import {
+  CONTACT_LISTS,
+  type ContactListCacheEntity,
+  type ContactListName,
+  type ItemOf,
+} from '../entities/contact-lists.js';
 import { GhlMissingScopeError, GhlNotFoundError } from '../ghl/errors.js';
 import type { CallOptions, GhlApi, Lane } from '../ghl/ghl-api.js';
+import { endpointLabel } from '../ghl/spec.js';
+import type { BatchedReadCapability } from './batched-read-capability.js';
 import { cachedBatch, withLane, type CacheLayer } from './cached-batch.js';
 import type { LocationLimiters } from './concurrency-limit.js';
-import type { TaskSearchCapability } from './task-search-capability.js';
 
 /**
  * Ids per POST /contacts/search call. GHL caps pageLimit at 500; a smaller OR group keeps the
  * filter body modest (GHL documents no limit on the number of filters: unverified).
  */
 export const CONTACT_IDS_PER_SEARCH = 100;
-/** Contacts per task search call. The body is a plain id list; kept equal to a contacts page chunk. */
-export const CONTACTS_PER_TASK_SEARCH = 100;
-/**
- * `limit` of each task search page. GHL defaults to 25 and documents no maximum (unverified):
- * we page with `skip` until a page comes back short, so a lower server cap still reads everything.
- */
-export const TASK_SEARCH_PAGE_SIZE = 500;
 
 export interface LoaderDeps {
   ghl: GhlApi;
   locationId: string;
-  /** Shared across requests: learned scope of the batched task search per location. */
-  taskSearch: TaskSearchCapability;
+  /** Shared across requests: which locations may use the batched reads (learned scopes). */
+  batchedReads: BatchedReadCapability;
   /** Shared across requests: cap on un-batchable calls per location. */
   limiters: LocationLimiters;
   /** Lane, request id and the observer counting upstream calls for this request. */
@@ -48,11 +53,13 @@ export interface ChildKey {
   id: string;
 }
 
+/** One loader per per-contact list, by the list's name (its Contact field). */
+export type ContactListLoaders = { [Name in ContactListName]: DataLoader<string, Array<ItemOf<Name>>> };
+
 export interface Loaders {
   contactById: DataLoader<string, Contact>;
-  tasksByContactId: DataLoader<string, Task[]>;
-  notesByContactId: DataLoader<string, Note[]>;
-  appointmentsByContactId: DataLoader<string, Appointment[]>;
+  /** A contact's list of each kind, by contact id. */
+  lists: ContactListLoaders;
   taskById: DataLoader<ChildKey, Task, string>;
   noteById: DataLoader<ChildKey, Note, string>;
 }
@@ -150,78 +157,58 @@ export function createLoaders(deps: LoaderDeps): Loaders {
     { maxBatchSize: CONTACT_IDS_PER_SEARCH },
   );
 
-  const tasksPerContact = (contactIds: readonly string[], callOptions: CallOptions) =>
-    perKey(contactIds, deps, (contactId) => ghl.listTasks(locationId, contactId, callOptions));
-
-  /** Upstream half of tasksByContactId: one task search per batch, or one call per contact without the scope. */
-  const tasksUpstream = async (contactIds: readonly string[], lane: Lane): Promise<Array<Task[] | Error>> => {
-    const callOptions = withLane(deps.callOptions, lane);
-    if ((await deps.taskSearch.modeFor(locationId)) === 'per-contact') return tasksPerContact(contactIds, callOptions);
-    try {
-      const tasks = await searchAllTasks(ghl, locationId, contactIds, callOptions);
-      const byContact = new Map<string, Task[]>(contactIds.map((id) => [id, []]));
-      for (const task of tasks) byContact.get(task.contactId)?.push(task);
-      return contactIds.map((id) => byContact.get(id) ?? []);
-    } catch (error) {
-      if (error instanceof GhlMissingScopeError) {
-        // The token lacks locations/tasks.readonly: remember it for this location and answer
-        // this batch the slow way, so the query does not fail for a capability we can live without.
-        deps.taskSearch.markMissing(locationId);
-        return tasksPerContact(contactIds, callOptions);
+  /** Upstream half of a list loader: its batched read where the token allows, else one call per contact. */
+  const listUpstream =
+    <V extends ContactListItem>(list: ContactListDescriptor<string, string, V>) =>
+    async (contactIds: readonly string[], lane: Lane): Promise<Array<V[] | Error>> => {
+      const callOptions = withLane(deps.callOptions, lane);
+      const perContact = () =>
+        perKey(contactIds, deps, (contactId) => ghl.readContactList(locationId, list.endpoint, contactId, callOptions));
+      const { batched } = list;
+      if (batched === undefined || (await deps.batchedReads.modeFor(locationId, batched.scope)) === 'per-contact')
+        return perContact();
+      try {
+        const items = await batched.read(ghl, locationId, contactIds, callOptions);
+        const byContact = new Map<string, V[]>(contactIds.map((id) => [id, []]));
+        for (const item of items) if (item.contactId !== null) byContact.get(item.contactId)?.push(item);
+        return contactIds.map((id) => byContact.get(id) ?? []);
+      } catch (error) {
+        if (error instanceof GhlMissingScopeError) {
+          // The token lacks the batched endpoint's scope: remember it for this location and answer
+          // this batch the slow way, so the query does not fail for a capability we can live without.
+          deps.batchedReads.markMissing(locationId, batched.scope);
+          return perContact();
+        }
+        return contactIds.map(() => asError(error));
       }
-      return contactIds.map(() => asError(error));
-    }
-  };
+    };
 
-  const tasksByContactId = new DataLoader<string, Task[]>(
-    counted(
-      cachedBatch(
-        layer,
-        {
-          cacheKey: keyOf(keys?.tasksOfContact),
-          ttlMs: ttls?.tasksOfContact ?? 0,
-          endpoint: 'POST /locations/{locationId}/tasks/search',
-          keysPerCall: CONTACTS_PER_TASK_SEARCH,
-        },
-        tasksUpstream,
+  const listLoader = <V extends ContactListItem>(list: ContactListDescriptor<string, string, V>) =>
+    new DataLoader<string, V[]>(
+      counted(
+        cachedBatch(
+          layer,
+          {
+            cacheKey: (contactId: string) =>
+              keys === undefined
+                ? contactId
+                : keys.listOfContact(list.cacheEntity as ContactListCacheEntity, locationId, contactId),
+            ttlMs: ttls?.[list.cacheEntity as ContactListCacheEntity] ?? 0,
+            endpoint: list.batched?.endpoint ?? endpointLabel(list.endpoint.spec),
+            ...(list.batched === undefined ? {} : { keysPerCall: list.batched.contactsPerCall }),
+          },
+          listUpstream(list),
+        ),
       ),
-    ),
-    { maxBatchSize: CONTACTS_PER_TASK_SEARCH },
-  );
-
-  const notesByContactId = new DataLoader<string, Note[]>(
-    counted(
-      cachedBatch(
-        layer,
-        {
-          cacheKey: keyOf(keys?.notesOfContact),
-          ttlMs: ttls?.notesOfContact ?? 0,
-          endpoint: 'GET /contacts/{contactId}/notes',
-        },
-        (contactIds, lane) =>
-          perKey(contactIds, deps, (contactId) =>
-            ghl.listNotes(locationId, contactId, withLane(deps.callOptions, lane)),
-          ),
-      ),
-    ),
-  );
-
-  const appointmentsByContactId = new DataLoader<string, Appointment[]>(
-    counted(
-      cachedBatch(
-        layer,
-        {
-          cacheKey: keyOf(keys?.appointmentsOfContact),
-          ttlMs: ttls?.appointmentsOfContact ?? 0,
-          endpoint: 'GET /contacts/{contactId}/appointments',
-        },
-        (contactIds, lane) =>
-          perKey(contactIds, deps, (contactId) =>
-            ghl.listAppointments(locationId, contactId, withLane(deps.callOptions, lane)),
-          ),
-      ),
-    ),
-  );
+      list.batched === undefined ? {} : { maxBatchSize: list.batched.contactsPerCall },
+    );
+  // Built from the registry: the record's shape is ContactListLoaders by construction.
+  const lists = Object.fromEntries(
+    CONTACT_LISTS.map((list) => [
+      list.field,
+      listLoader(list as ContactListDescriptor<string, string, ContactListItem>),
+    ]),
+  ) as unknown as ContactListLoaders;
 
   // A task / note id is unique within a location, so the shared key needs no contact id.
   const taskById = new DataLoader<ChildKey, Task, string>(
@@ -266,24 +253,5 @@ export function createLoaders(deps: LoaderDeps): Loaders {
     { cacheKeyFn: childKey },
   );
 
-  return { contactById, tasksByContactId, notesByContactId, appointmentsByContactId, taskById, noteById };
-}
-
-/** Every task of the given contacts, paging the task search with `skip` until a short page. */
-async function searchAllTasks(
-  ghl: GhlApi,
-  locationId: string,
-  contactIds: readonly string[],
-  options: CallOptions,
-): Promise<Task[]> {
-  const tasks: Task[] = [];
-  for (let skip = 0; ; skip += TASK_SEARCH_PAGE_SIZE) {
-    const page = await ghl.searchTasks(
-      locationId,
-      { contactIds: [...contactIds], limit: TASK_SEARCH_PAGE_SIZE, skip },
-      options,
-    );
-    tasks.push(...page);
-    if (page.length < TASK_SEARCH_PAGE_SIZE) return tasks;
-  }
+  return { contactById, lists, taskById, noteById };
 }

@@ -15,7 +15,7 @@ import { createContextFactory, type ContextFactory, type GraphQLContext } from '
 import { admissionPlugin } from '../../src/graphql/plugins/admission.js';
 import { createGraphQLServer } from '../../src/graphql/server.js';
 import { LocationLimiters } from '../../src/loaders/concurrency-limit.js';
-import { TaskSearchCapability } from '../../src/loaders/task-search-capability.js';
+import { BatchedReadCapability } from '../../src/loaders/batched-read-capability.js';
 import { startGhlSimulator, type GhlSimulator, type GhlSimulatorOptions } from '../../src/simulators/ghl/index.js';
 import { recordingLogger } from '../unit/cache/fakes.js';
 
@@ -88,13 +88,13 @@ export async function startCacheHarness(options: CacheHarnessOptions = {}): Prom
     logger: recordingLogger().logger,
     ...options.cache,
   });
-  const taskSearch = new TaskSearchCapability(undefined);
+  const batchedReads = new BatchedReadCapability(undefined);
   const server = createGraphQLServer({
     plugins: [
       admissionPlugin<GraphQLContext>({
         rateBudget,
         cache,
-        taskSearchBatched: async (locationId) => (await taskSearch.modeFor(locationId)) === 'batched',
+        batchedReads,
         maxWaitMs: options.admissionMaxWaitMs ?? 500,
       }),
     ],
@@ -103,7 +103,7 @@ export async function startCacheHarness(options: CacheHarnessOptions = {}): Prom
   const createContext = createContextFactory({
     ghl,
     locationId: LOCATION_A,
-    taskSearch,
+    batchedReads,
     limiters: new LocationLimiters(8),
     cache,
     rateBudget,

@@ -19,7 +19,7 @@ import type { SimResponse } from '../support/ghl-sim-http.js';
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const specRoot = path.join(repoRoot, 'test/fixtures/ghl');
 
-type SpecName = 'contacts' | 'locations' | 'oauth';
+type SpecName = 'contacts' | 'locations' | 'oauth' | 'opportunities';
 type JsonObject = Record<string, unknown>;
 const BASE = 'https://ghl-spec.local/';
 const specId = (name: SpecName): string => `${BASE}apps/${name}.json`;
@@ -94,7 +94,7 @@ describe('GHL simulator: responses validate against the OpenAPI specs', () => {
   let companyToken = '';
 
   beforeAll(async () => {
-    for (const name of ['contacts', 'locations', 'oauth'] as const) {
+    for (const name of ['contacts', 'locations', 'oauth', 'opportunities'] as const) {
       specs[name] = loadJson(`apps/${name}.json`);
       ajv.addSchema(specs[name], specId(name));
     }
@@ -191,6 +191,22 @@ describe('GHL simulator: responses validate against the OpenAPI specs', () => {
       'POST',
       '/contacts/search',
       await callSim(sim, 'POST', '/contacts/search', { body: { locationId: sim.locationId, pageLimit: 50 } }),
+    );
+  });
+
+  test("when a contact's opportunities are searched, then the answer matches the operation schema", async () => {
+    const id = ids()[0] ?? '';
+    expectValid(
+      'opportunities',
+      'GET',
+      '/opportunities/search',
+      await callSim(sim, 'GET', `/opportunities/search?location_id=${sim.locationId}&contact_id=${id}&limit=100`),
+    );
+    expectValid(
+      'opportunities',
+      'GET',
+      '/opportunities/search',
+      await callSim(sim, 'GET', `/opportunities/search?location_id=${sim.locationId}&status=open&limit=5&page=2`),
     );
   });
 

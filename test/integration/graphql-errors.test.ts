@@ -5,7 +5,7 @@
 import { createContextFactory } from '../../src/graphql/context.js';
 import { createGraphQLServer } from '../../src/graphql/server.js';
 import { LocationLimiters } from '../../src/loaders/concurrency-limit.js';
-import { TaskSearchCapability } from '../../src/loaders/task-search-capability.js';
+import { BatchedReadCapability } from '../../src/loaders/batched-read-capability.js';
 import { FakeGhlApi, makeContact } from '../unit/loaders/fake-ghl-api.js';
 import { TOKEN, startHarness, type Harness } from './graphql-harness.js';
 
@@ -166,7 +166,7 @@ describe('masking of unknown errors', () => {
       const createContext = createContextFactory({
         ghl,
         locationId: 'loc-1',
-        taskSearch: new TaskSearchCapability(),
+        batchedReads: new BatchedReadCapability(),
         limiters: new LocationLimiters(2),
       });
       const response = await server.executeOperation(

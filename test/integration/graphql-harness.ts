@@ -10,7 +10,7 @@ import { StaticTokenProvider } from '../../src/ghl/token-provider.js';
 import { createContextFactory, type ContextFactory, type GraphQLContext } from '../../src/graphql/context.js';
 import { createGraphQLServer } from '../../src/graphql/server.js';
 import { LocationLimiters } from '../../src/loaders/concurrency-limit.js';
-import { TaskSearchCapability } from '../../src/loaders/task-search-capability.js';
+import { BatchedReadCapability } from '../../src/loaders/batched-read-capability.js';
 import { startGhlSimulator, type GhlSimulator, type GhlSimulatorOptions } from '../../src/simulators/ghl/index.js';
 
 export const ALL_SCOPES = [
@@ -69,7 +69,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
   const createContext = createContextFactory({
     ghl,
     locationId: sim.locationId,
-    taskSearch: new TaskSearchCapability(options.declaredScopes),
+    batchedReads: new BatchedReadCapability(options.declaredScopes),
     limiters: new LocationLimiters(8),
   });
   return {

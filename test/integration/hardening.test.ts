@@ -11,12 +11,20 @@ import express from 'express';
 import { buildSchema, parse } from 'graphql';
 import type { CallerIdentity } from '../../src/auth/caller-identity.js';
 import { createHardening, type HardeningSettings } from '../../src/graphql/hardening/hardening.js';
-import { findOperation, operationCost } from '../../src/graphql/hardening/query-cost.js';
+import { findOperation, walkOperationCost } from '../../src/graphql/operation-cost.js';
 import { roleGuardPlugin } from '../../src/graphql/hardening/role-guard-plugin.js';
 
 const typeDefs = /* GraphQL */ `
+  directive @listSize(
+    assumedSize: Int
+    slicingArguments: [String!]
+    sizedFields: [String!]
+    requireOneSlicingArgument: Boolean = true
+  ) on FIELD_DEFINITION
+  directive @cost(weight: Int!) on FIELD_DEFINITION
   type Query {
     contacts(first: Int = 20, after: String): ContactConnection!
+      @listSize(slicingArguments: ["first"], sizedFields: ["edges"])
     contact(id: ID!): Contact
     slow: String
     slowSecond: String
@@ -41,7 +49,7 @@ const typeDefs = /* GraphQL */ `
     company: Company
   }
   type Company {
-    contacts(first: Int = 20): ContactConnection!
+    contacts(first: Int = 20): ContactConnection! @listSize(slicingArguments: ["first"], sizedFields: ["edges"])
   }
   type Task {
     id: ID!
@@ -318,17 +326,17 @@ describe('operation cost', () => {
     const document = parse(query);
     const operation = findOperation(document, undefined);
     if (operation === undefined) throw new Error('no operation');
-    return operationCost(schema, document, operation, variables);
+    return walkOperationCost(schema, document, operation, variables).routerCost;
   };
 
-  it('when first grows, then the cost grows in proportion; edges under a sized field are not counted twice', () => {
-    // contacts: 1 + 10 × (edges: 1 + 1 × (node: 1 + id 1)) = 31
-    expect(cost('{ contacts(first: 10) { edges { node { id } } } }')).toBe(31);
-    expect(cost('{ contacts(first: 20) { edges { node { id } } } }')).toBe(61);
+  it('when first grows, then the cost grows in proportion; edges sized by first, other lists by the default size', () => {
+    // contacts: 1 × (1 + edges 10 × (1 + node 1 × (1 + id 0))) = 21
+    expect(cost('{ contacts(first: 10) { edges { node { id } } } }')).toBe(21);
+    expect(cost('{ contacts(first: 20) { edges { node { id } } } }')).toBe(41);
     // Schema default first: 20.
-    expect(cost('{ contacts { edges { node { id } } } }')).toBe(61);
-    // Unsized list of objects: default list size 10. node: 1 + (id 1 + tasks (1 + 10 × 1)) = 13.
-    expect(cost('{ contacts(first: 1) { edges { node { id tasks { id } } } } }')).toBe(1 + 1 * (1 + 1 * (1 + 1 + 11)));
-    expect(cost('query($n: Int = 3) { contacts(first: $n) { edges { node { id } } } }')).toBe(1 + 3 * 3);
+    expect(cost('{ contacts { edges { node { id } } } }')).toBe(41);
+    // Unsized list of objects: default list size 10. node: 1 + tasks 10 × (1 + 0) = 11.
+    expect(cost('{ contacts(first: 1) { edges { node { id tasks { id } } } } }')).toBe(1 + 1 * (1 + 1 * (1 + 10)));
+    expect(cost('query($n: Int = 3) { contacts(first: $n) { edges { node { id } } } }')).toBe(1 + 3 * 2);
   });
 });

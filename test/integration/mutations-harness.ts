@@ -23,6 +23,7 @@ export const ALL_SCOPES = [
   'contacts.write',
   'locations/tasks.readonly',
   'calendars/events.readonly',
+  'opportunities.readonly',
 ];
 
 export interface GraphQLAnswer {

@@ -8,7 +8,7 @@ import type { FormattedExecutionResult } from 'graphql';
 import { createContextFactory, type ContextFactory, type GraphQLContext } from '../../src/graphql/context.js';
 import { createGraphQLServer } from '../../src/graphql/server.js';
 import { LocationLimiters } from '../../src/loaders/concurrency-limit.js';
-import { TaskSearchCapability } from '../../src/loaders/task-search-capability.js';
+import { BatchedReadCapability } from '../../src/loaders/batched-read-capability.js';
 import { startSyncHarness, type SyncHarness } from '../support/sync-harness.js';
 
 const RUN_FIELDS =
@@ -26,7 +26,7 @@ describe('sync over GraphQL', () => {
     createContext = createContextFactory({
       ghl: harness.ghl,
       locationId: harness.locationId,
-      taskSearch: new TaskSearchCapability(undefined),
+      batchedReads: new BatchedReadCapability(undefined),
       limiters: new LocationLimiters(4),
       sync: { engine: harness.engine, runs: harness.store.syncRuns },
     });

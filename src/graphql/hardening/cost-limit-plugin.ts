@@ -1,34 +1,33 @@
 /**
- * Refuses an operation whose cost (query-cost.ts) exceeds the limit, with 400 and
- * extensions.code QUERY_TOO_COMPLEX. It runs in didResolveOperation rather than as a
- * validation rule because a rule cannot see the variables, and `first: $n` is the common case.
+ * Refuses an operation whose static cost (operation-cost.ts: what a router computes from the
+ * schema's @cost and @listSize) exceeds GRAPHQL_MAX_COST, with 400 and extensions.code
+ * QUERY_TOO_COMPLEX. It runs in didResolveOperation rather than as a validation rule because a
+ * rule cannot see the variables, and `first: $n` is the common case. The walk is shared with
+ * admission control (costOfRequest): one walk per request.
  */
 import type { ApolloServerPlugin } from '@apollo/server';
 import { GraphQLError } from 'graphql';
+import { costOfRequest, walkOperationCost } from '../operation-cost.js';
 import { limitError } from './limit-error.js';
-import { DEFAULT_COST_SETTINGS, operationCost, type CostSettings } from './query-cost.js';
 
 export const QUERY_TOO_COMPLEX = 'QUERY_TOO_COMPLEX';
 
 export function costLimitPlugin<Context extends object>(
   maxCost: number,
-  settings: CostSettings = DEFAULT_COST_SETTINGS,
+  defaultListSize?: number,
 ): ApolloServerPlugin<Context> {
   return {
     async requestDidStart() {
       return {
         async didResolveOperation(requestContext) {
           // Apollo has already refused a document without a resolvable operation.
-          if (requestContext.operation === undefined) return;
-          const cost = operationCost(
-            requestContext.schema,
-            requestContext.document,
-            requestContext.operation,
-            requestContext.request.variables ?? {},
-            settings,
+          const { operation, schema, document, request } = requestContext;
+          if (operation === undefined) return;
+          const { routerCost } = costOfRequest(request, () =>
+            walkOperationCost(schema, document, operation, request.variables ?? {}, defaultListSize),
           );
-          if (cost > maxCost) {
-            const error = limitError('cost', cost, maxCost, 'GRAPHQL_MAX_COST');
+          if (routerCost > maxCost) {
+            const error = limitError('cost', routerCost, maxCost, 'GRAPHQL_MAX_COST');
             throw new GraphQLError(error.message, {
               extensions: { ...error.extensions, code: QUERY_TOO_COMPLEX, http: { status: 400 } },
             });

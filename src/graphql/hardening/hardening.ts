@@ -13,7 +13,6 @@ import { aliasLimitRule } from './alias-limit.js';
 import { QUERY_TOO_COMPLEX, costLimitPlugin } from './cost-limit-plugin.js';
 import { depthLimitRule } from './depth-limit.js';
 import { OPERATION_TIMEOUT, operationTimeoutPlugin, type OperationStart } from './operation-timeout-plugin.js';
-import { DEFAULT_COST_SETTINGS } from './query-cost.js';
 import { rootFieldLimitRule } from './root-field-limit.js';
 
 /** Codes the hardening raises on purpose; the error formatter must let them through unmasked. */
@@ -68,10 +67,7 @@ export function createHardening<Context extends object>(
       rootFieldLimitRule(settings.maxRootFields),
     ],
     plugins: [
-      costLimitPlugin<Context>(settings.maxCost, {
-        ...DEFAULT_COST_SETTINGS,
-        defaultListSize: settings.defaultListSize ?? DEFAULT_COST_SETTINGS.defaultListSize,
-      }),
+      costLimitPlugin<Context>(settings.maxCost, settings.defaultListSize),
       operationTimeoutPlugin<Context>(settings.operationTimeoutMs, options.onOperationStart),
     ],
     introspection: settings.introspection,

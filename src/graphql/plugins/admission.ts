@@ -1,7 +1,8 @@
 /**
  * Admission control and the rate-limit / staleness extensions.
  *
- * Before an operation executes, its HighLevel calls are estimated (cost-estimate.ts), minus
+ * Before an operation executes, its HighLevel calls are estimated from the costs in the schema
+ * (operation-cost.ts, the walk the cost limit shares), with the location's batched reads, minus
  * what the shared cache already holds for `contact(id)` roots, and compared with the location's
  * rate budget (burst window and daily counter). When they cannot be granted within
  * ADMISSION_MAX_WAIT_MS:
@@ -22,7 +23,9 @@ import { GraphQLError } from 'graphql';
 import type { SharedCache } from '../../cache/shared-cache.js';
 import type { RateBudget } from '../../ghl/rate-budget.js';
 import type { RequestAdmission } from '../../loaders/request-admission.js';
-import { estimateOperationCost, type RootFieldCost } from '../cost-estimate.js';
+import { CONTACT_LISTS, contactList, type ContactListName } from '../../entities/contact-lists.js';
+import type { BatchedReadCapability } from '../../loaders/batched-read-capability.js';
+import { costOfRequest, upstreamCalls, walkOperationCost, type RootFieldCost } from '../operation-cost.js';
 import { ErrorCode } from '../errors.js';
 import { AdmittedCalls } from './admitted-calls.js';
 
@@ -37,30 +40,43 @@ export interface AdmissionPluginDeps {
   /** Null: no budget to consult (tests with a fake client); only the extensions are added. */
   rateBudget: RateBudget | null;
   cache: SharedCache | null;
-  /** Whether tasks of many contacts are one batched call for this location (TaskSearchCapability). */
-  taskSearchBatched: (locationId: string) => Promise<boolean>;
+  /** Which per-contact lists a location may read in batches (its token's scopes). */
+  batchedReads: BatchedReadCapability;
   /** ADMISSION_MAX_WAIT_MS. */
   maxWaitMs: number;
 }
 
 /** Calls the cache saves for `contact(id)` roots whose contact and selected lists are cached. */
-async function uncachedCalls(cache: SharedCache, locationId: string, root: RootFieldCost): Promise<number> {
+async function uncachedCalls(
+  cache: SharedCache,
+  locationId: string,
+  root: RootFieldCost,
+  calls: number,
+): Promise<number> {
   const probe = root.probe;
-  if (probe === null) return root.calls;
+  if (probe === null) return calls;
   const keys = [
     cache.keys.contact(locationId, probe.contactId),
-    ...probe.lists.map((list) =>
-      list === 'tasks'
-        ? cache.keys.tasksOfContact(locationId, probe.contactId)
-        : list === 'notes'
-          ? cache.keys.notesOfContact(locationId, probe.contactId)
-          : cache.keys.appointmentsOfContact(locationId, probe.contactId),
-    ),
+    ...probe.lists.map((list) => cache.keys.listOfContact(contactList(list).cacheEntity, locationId, probe.contactId)),
   ];
   const freshness = await cache.peekMany(keys);
   // Fresh and grace values are answered without an interactive call; one call per other key.
   const misses = freshness.filter((state) => state !== 'fresh' && state !== 'grace').length;
-  return Math.min(root.calls, misses);
+  return Math.min(calls, misses);
+}
+
+/** The lists this location reads in batches now (their batched endpoint's scope is granted or untested). */
+async function batchableLists(capability: BatchedReadCapability, locationId: string): Promise<Set<ContactListName>> {
+  const batchable = new Set<ContactListName>();
+  for (const list of CONTACT_LISTS) {
+    if (
+      'batched' in list &&
+      list.batched !== undefined &&
+      (await capability.modeFor(locationId, list.batched.scope)) === 'batched'
+    )
+      batchable.add(list.field);
+  }
+  return batchable;
 }
 
 /** `extensions.rateLimit`: what the operation cost and what the location's budget has left. */
@@ -88,12 +104,14 @@ export function admissionPlugin<TContext extends AdmissionContext>(
         async didResolveOperation({ document, operation, request, contextValue, schema }) {
           const { locationId, admission, upstream } = contextValue;
           if (operation === undefined) return;
-          const estimate = estimateOperationCost(schema, document, operation, request.variables ?? {}, {
-            taskSearchBatched: await deps.taskSearchBatched(locationId),
-          });
+          const estimate = costOfRequest(request, () =>
+            walkOperationCost(schema, document, operation, request.variables ?? {}),
+          );
+          const batchable = await batchableLists(deps.batchedReads, locationId);
           let calls = 0;
           for (const root of estimate.roots) {
-            calls += deps.cache === null ? root.calls : await uncachedCalls(deps.cache, locationId, root);
+            const rootCalls = upstreamCalls(root, (list) => batchable.has(list));
+            calls += deps.cache === null ? rootCalls : await uncachedCalls(deps.cache, locationId, root, rootCalls);
           }
           admission.estimatedCalls = calls;
           const budget = deps.rateBudget;

@@ -31,6 +31,7 @@ import { contactRoutes } from './routes/contacts.js';
 import { locationTaskRoutes } from './routes/location-tasks.js';
 import { noteRoutes } from './routes/notes.js';
 import { oauthRoutes } from './routes/oauth.js';
+import { opportunityRoutes } from './routes/opportunities.js';
 import { searchRoutes } from './routes/search.js';
 import { tagRoutes } from './routes/tags.js';
 import { taskRoutes } from './routes/tasks.js';
@@ -189,6 +190,7 @@ export async function startGhlSimulator(options: GhlSimulatorOptions = {}): Prom
     ...taskRoutes,
     ...noteRoutes,
     ...appointmentRoutes,
+    ...opportunityRoutes,
     ...tagRoutes,
     ...locationTaskRoutes,
     ...oauthRoutes,

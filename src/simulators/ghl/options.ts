@@ -63,6 +63,7 @@ export const DEMO_SCOPES = [
   'contacts.write',
   'locations/tasks.readonly',
   'calendars/events.readonly',
+  'opportunities.readonly',
 ];
 export const DEFAULT_OAUTH_CLIENT: OAuthClient = { clientId: 'sim-oauth-client', clientSecret: 'sim-oauth-secret' };
 export const DEFAULT_ACCESS_TOKEN_TTL_SEC = 86_399;

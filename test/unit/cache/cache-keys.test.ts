@@ -8,9 +8,9 @@ describe('cache keys', () => {
       cacheKeys.contact(locationId, 'abc'),
       cacheKeys.task(locationId, 'abc'),
       cacheKeys.note(locationId, 'abc'),
-      cacheKeys.tasksOfContact(locationId, 'abc'),
-      cacheKeys.notesOfContact(locationId, 'abc'),
-      cacheKeys.appointmentsOfContact(locationId, 'abc'),
+      cacheKeys.listOfContact('tasksOfContact', locationId, 'abc'),
+      cacheKeys.listOfContact('notesOfContact', locationId, 'abc'),
+      cacheKeys.listOfContact('appointmentsOfContact', locationId, 'abc'),
       cacheKeys.search(locationId, 'g1', 'h'),
       cacheKeys.contactList(locationId, 'g1', 'h'),
       cacheKeys.businessList(locationId, 'b', 'g1', 'h'),
@@ -31,7 +31,7 @@ describe('cache keys', () => {
   });
 
   it('when a key is built, then its entity can be read back for metrics', () => {
-    expect(entityOfKey(cacheKeys.tasksOfContact('l', 'c'))).toBe('tasksOfContact');
+    expect(entityOfKey(cacheKeys.listOfContact('tasksOfContact', 'l', 'c'))).toBe('tasksOfContact');
     expect(entityOfKey(cacheKeys.search('l', 'g', 'h'))).toBe('search');
     expect(entityOfKey('something-else')).toBe('unknown');
   });

@@ -1,3 +1,4 @@
+import { NOTES, TASKS } from '../../../src/entities/contact-lists.js';
 import { afterEach, describe, expect, it } from '@jest/globals';
 import { createCache } from '../../../src/cache/cache-factory.js';
 import type { SharedCache } from '../../../src/cache/shared-cache.js';
@@ -16,16 +17,18 @@ describe('invalidation', () => {
     return result.fromCache;
   }
 
-  it('when a contact is invalidated, then its entity, its lists, their tasks and notes, and every search of its location are dropped', async () => {
+  it('when a contact is invalidated, then its entity, every per-contact list (one per descriptor), their tasks and notes, and every search of its location are dropped', async () => {
     cache = await createCache('memory://', { logger: recordingLogger().logger });
     const search = { query: 'smith', pageLimit: 20 };
     await cache.readThrough(cache.keys.contact(L, 'c1'), TTL, async () => ({ id: 'c1' }));
-    await cache.readThrough(cache.keys.tasksOfContact(L, 'c1'), TTL, async () => [
+    await cache.readThrough(cache.keys.listOfContact('tasksOfContact', L, 'c1'), TTL, async () => [
       { id: 't1', title: 'call' },
       { id: 't2', title: 'visit' },
     ]);
-    await cache.readThrough(cache.keys.notesOfContact(L, 'c1'), TTL, async () => [{ id: 'n1', body: 'hi' }]);
-    await cache.readThrough(cache.keys.appointmentsOfContact(L, 'c1'), TTL, async () => []);
+    await cache.readThrough(cache.keys.listOfContact('notesOfContact', L, 'c1'), TTL, async () => [
+      { id: 'n1', body: 'hi' },
+    ]);
+    await cache.readThrough(cache.keys.listOfContact('appointmentsOfContact', L, 'c1'), TTL, async () => []);
     await cache.readThrough(cache.keys.task(L, 't1'), TTL, async () => ({ id: 't1' }));
     await cache.readThrough(cache.keys.note(L, 'n1'), TTL, async () => ({ id: 'n1' }));
     const searchKey = await cache.searchKey(L, search);
@@ -42,9 +45,10 @@ describe('invalidation', () => {
 
     expect(report.evicted).toEqual([
       cache.keys.contact(L, 'c1'),
-      cache.keys.tasksOfContact(L, 'c1'),
-      cache.keys.notesOfContact(L, 'c1'),
-      cache.keys.appointmentsOfContact(L, 'c1'),
+      cache.keys.listOfContact('tasksOfContact', L, 'c1'),
+      cache.keys.listOfContact('notesOfContact', L, 'c1'),
+      cache.keys.listOfContact('appointmentsOfContact', L, 'c1'),
+      cache.keys.listOfContact('opportunitiesOfContact', L, 'c1'),
       cache.keys.task(L, 't1'),
       cache.keys.task(L, 't2'),
       cache.keys.note(L, 'n1'),
@@ -82,17 +86,17 @@ describe('invalidation', () => {
   it('when a task is invalidated, then the task and its contact task list are dropped, and nothing else', async () => {
     cache = await createCache('memory://', { logger: recordingLogger().logger });
     await cache.readThrough(cache.keys.task(L, 't1'), TTL, async () => ({ id: 't1' }));
-    await cache.readThrough(cache.keys.tasksOfContact(L, 'c1'), TTL, async () => [{ id: 't1' }]);
+    await cache.readThrough(cache.keys.listOfContact('tasksOfContact', L, 'c1'), TTL, async () => [{ id: 't1' }]);
     await cache.readThrough(cache.keys.contact(L, 'c1'), TTL, async () => ({ id: 'c1' }));
     const searchKey = await cache.searchKey(L, { q: 1 });
 
-    const report = await cache.invalidateTask(L, 'c1', 't1');
+    const report = await cache.invalidateList(L, 'c1', TASKS, 't1');
     expect(report).toEqual({
-      evicted: [cache.keys.task(L, 't1'), cache.keys.tasksOfContact(L, 'c1')],
+      evicted: [cache.keys.task(L, 't1'), cache.keys.listOfContact('tasksOfContact', L, 'c1')],
       searchGeneration: null,
     });
     expect(await cached(cache.keys.task(L, 't1'))).toBe(false);
-    expect(await cached(cache.keys.tasksOfContact(L, 'c1'))).toBe(false);
+    expect(await cached(cache.keys.listOfContact('tasksOfContact', L, 'c1'))).toBe(false);
     expect(await cached(cache.keys.contact(L, 'c1'))).toBe(true);
     expect(await cache.searchKey(L, { q: 1 })).toBe(searchKey);
   });
@@ -100,12 +104,12 @@ describe('invalidation', () => {
   it('when a note is invalidated, then the note and its contact note list are dropped', async () => {
     cache = await createCache('memory://', { logger: recordingLogger().logger });
     await cache.readThrough(cache.keys.note(L, 'n1'), TTL, async () => ({ id: 'n1' }));
-    await cache.readThrough(cache.keys.notesOfContact(L, 'c1'), TTL, async () => [{ id: 'n1' }]);
-    await cache.readThrough(cache.keys.notesOfContact(L, 'c2'), TTL, async () => []);
-    await cache.invalidateNote(L, 'c1', 'n1');
+    await cache.readThrough(cache.keys.listOfContact('notesOfContact', L, 'c1'), TTL, async () => [{ id: 'n1' }]);
+    await cache.readThrough(cache.keys.listOfContact('notesOfContact', L, 'c2'), TTL, async () => []);
+    await cache.invalidateList(L, 'c1', NOTES, 'n1');
     expect(await cached(cache.keys.note(L, 'n1'))).toBe(false);
-    expect(await cached(cache.keys.notesOfContact(L, 'c1'))).toBe(false);
-    expect(await cached(cache.keys.notesOfContact(L, 'c2'))).toBe(true);
+    expect(await cached(cache.keys.listOfContact('notesOfContact', L, 'c1'))).toBe(false);
+    expect(await cached(cache.keys.listOfContact('notesOfContact', L, 'c2'))).toBe(true);
   });
 
   it('when a contact is invalidated while its load is in flight, then that pre-mutation result is not stored', async () => {

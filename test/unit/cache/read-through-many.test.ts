@@ -88,7 +88,7 @@ describe('readThroughMany', () => {
 
   it('when values are past their TTL within the grace window, then they are served stale and refreshed in one background batch', async () => {
     await setup();
-    const keys = ['a', 'b'].map((id) => cache.keys.tasksOfContact('loc1', id));
+    const keys = ['a', 'b'].map((id) => cache.keys.listOfContact('tasksOfContact', 'loc1', id));
     const upstream = new RecordingBatchUpstream(new Map(keys.map((key) => [key, 'old'])));
     await cache.readThroughMany(keys, TTL, upstream.loadMissing);
     for (const key of keys) upstream.set(key, 'new');

@@ -1,3 +1,4 @@
+import { NOTES } from '../../../src/entities/contact-lists.js';
 import { afterEach, describe, expect, it } from '@jest/globals';
 import { createCache } from '../../../src/cache/cache-factory.js';
 import { cacheKeys, generationOfKey } from '../../../src/cache/cache-keys.js';
@@ -75,12 +76,12 @@ describe('whole-response cache over the shared cache', () => {
     const responses = new ResponseCache(cache, { maxEntries: 10, maxBytes: 1_000_000, now: clock.now });
     const dependencies = new ResponseDependencies();
     await cachedRead(dependencies, cacheKeys.contact(LOCATION, 'c1'), { id: 'c1' });
-    await cachedRead(dependencies, cacheKeys.notesOfContact(LOCATION, 'c1'), []);
+    await cachedRead(dependencies, cacheKeys.listOfContact('notesOfContact', LOCATION, 'c1'), []);
     responses.store('q1', { ok: true }, dependencies.list() ?? []);
     responses.store('q2', { ok: true }, dependencies.list() ?? []);
-    await cache.invalidateNote(LOCATION, 'c1', 'n1');
+    await cache.invalidateList(LOCATION, 'c1', NOTES, 'n1');
     expect(await responses.lookup('q1')).toBeNull();
-    await cachedRead(new ResponseDependencies(), cacheKeys.notesOfContact(LOCATION, 'c1'), []);
+    await cachedRead(new ResponseDependencies(), cacheKeys.listOfContact('notesOfContact', LOCATION, 'c1'), []);
     clock.advance(TTL);
     expect(await responses.lookup('q2')).toBeNull();
   });

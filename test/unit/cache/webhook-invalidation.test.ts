@@ -18,9 +18,9 @@ async function primed(locationId: string, contactId: string): Promise<SharedCach
   const cache = await createCache('memory://', { logger: recordingLogger().logger });
   const { keys } = cache;
   await cache.prime(keys.contact(locationId, contactId), TTL, { id: contactId });
-  await cache.prime(keys.tasksOfContact(locationId, contactId), TTL, [{ id: 't1' }]);
-  await cache.prime(keys.notesOfContact(locationId, contactId), TTL, [{ id: 'n1' }]);
-  await cache.prime(keys.appointmentsOfContact(locationId, contactId), TTL, [{ id: 'a1' }]);
+  await cache.prime(keys.listOfContact('tasksOfContact', locationId, contactId), TTL, [{ id: 't1' }]);
+  await cache.prime(keys.listOfContact('notesOfContact', locationId, contactId), TTL, [{ id: 'n1' }]);
+  await cache.prime(keys.listOfContact('appointmentsOfContact', locationId, contactId), TTL, [{ id: 'a1' }]);
   await cache.prime(await cache.searchKey(locationId, { q: 'x' }), TTL, []);
   return cache;
 }
@@ -41,7 +41,7 @@ describe('invalidateForGhlEvent', () => {
       const report = await invalidateForGhlEvent(cache, event);
       expect(report?.evicted).toContain(cache.keys.contact(locationId, contactId));
       expect(await cached(cache, cache.keys.contact(locationId, contactId))).toBe(false);
-      expect(await cached(cache, cache.keys.tasksOfContact(locationId, contactId))).toBe(false);
+      expect(await cached(cache, cache.keys.listOfContact('tasksOfContact', locationId, contactId))).toBe(false);
       // The generation moved on: the old search key is not the current one any more.
       expect(await cache.searchKey(locationId, { q: 'x' })).not.toBe(searchKey);
       await cache.close();
@@ -54,9 +54,12 @@ describe('invalidateForGhlEvent', () => {
     const contactId = String(event['contactId']);
     const cache = await primed(locationId, contactId);
     expect(await invalidateForGhlEvent(cache, event)).toMatchObject({
-      evicted: [cache.keys.task(locationId, String(event['id'])), cache.keys.tasksOfContact(locationId, contactId)],
+      evicted: [
+        cache.keys.task(locationId, String(event['id'])),
+        cache.keys.listOfContact('tasksOfContact', locationId, contactId),
+      ],
     });
-    expect(await cached(cache, cache.keys.tasksOfContact(locationId, contactId))).toBe(false);
+    expect(await cached(cache, cache.keys.listOfContact('tasksOfContact', locationId, contactId))).toBe(false);
     expect(await cached(cache, cache.keys.contact(locationId, contactId))).toBe(true);
     await cache.close();
   });
@@ -67,8 +70,8 @@ describe('invalidateForGhlEvent', () => {
     const contactId = String(event['contactId']);
     const cache = await primed(locationId, contactId);
     await invalidateForGhlEvent(cache, event);
-    expect(await cached(cache, cache.keys.notesOfContact(locationId, contactId))).toBe(false);
-    expect(await cached(cache, cache.keys.tasksOfContact(locationId, contactId))).toBe(true);
+    expect(await cached(cache, cache.keys.listOfContact('notesOfContact', locationId, contactId))).toBe(false);
+    expect(await cached(cache, cache.keys.listOfContact('tasksOfContact', locationId, contactId))).toBe(true);
     await cache.close();
   });
 
@@ -80,7 +83,7 @@ describe('invalidateForGhlEvent', () => {
       const contactId = String(appointment['contactId']);
       const cache = await primed(locationId, contactId);
       await invalidateForGhlEvent(cache, event);
-      expect(await cached(cache, cache.keys.appointmentsOfContact(locationId, contactId))).toBe(false);
+      expect(await cached(cache, cache.keys.listOfContact('appointmentsOfContact', locationId, contactId))).toBe(false);
       expect(await cached(cache, cache.keys.contact(locationId, contactId))).toBe(true);
       await cache.close();
     }

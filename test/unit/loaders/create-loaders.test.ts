@@ -1,27 +1,29 @@
 import { GhlNotFoundError, GhlTimeoutError } from '../../../src/ghl/errors.js';
 import type { CallOptions } from '../../../src/ghl/ghl-api.js';
 import { LocationLimiters } from '../../../src/loaders/concurrency-limit.js';
-import { TASK_SEARCH_PAGE_SIZE, createLoaders, type LoaderDeps } from '../../../src/loaders/create-loaders.js';
-import { TaskSearchCapability } from '../../../src/loaders/task-search-capability.js';
+import { GHL_SCOPES } from '../../../src/domain/types.js';
+import { TASK_SEARCH_PAGE_SIZE } from '../../../src/entities/contact-lists.js';
+import { BatchedReadCapability } from '../../../src/loaders/batched-read-capability.js';
+import { createLoaders, type LoaderDeps } from '../../../src/loaders/create-loaders.js';
 import { UpstreamTally } from '../../../src/loaders/upstream-tally.js';
 import { FakeGhlApi, makeAppointment, makeContact, makeNote, makeTask } from './fake-ghl-api.js';
 
-function setup(options: { taskSearch?: TaskSearchCapability; contacts?: number } = {}) {
+function setup(options: { batchedReads?: BatchedReadCapability; contacts?: number } = {}) {
   const ghl = new FakeGhlApi();
   for (let index = 1; index <= (options.contacts ?? 5); index += 1)
     ghl.contacts.set(`c${index}`, makeContact(`c${index}`));
   const tally = new UpstreamTally();
   const callOptions: CallOptions = { lane: 'interactive', observer: tally.observer };
-  const taskSearch = options.taskSearch ?? new TaskSearchCapability();
+  const batchedReads = options.batchedReads ?? new BatchedReadCapability();
   const deps: LoaderDeps = {
     ghl,
     locationId: 'loc-1',
-    taskSearch,
+    batchedReads,
     limiters: new LocationLimiters(4),
     callOptions,
     onBatch: () => tally.countBatch(),
   };
-  return { ghl, tally, taskSearch, deps, loaders: createLoaders(deps) };
+  return { ghl, tally, batchedReads, deps, loaders: createLoaders(deps) };
 }
 
 describe('contactById', () => {
@@ -87,7 +89,7 @@ describe('tasksByContactId', () => {
     const { ghl, loaders } = setup();
     ghl.tasks.push(makeTask('t1', 'c1'), makeTask('t2', 'c2', true), makeTask('t3', 'c1'));
 
-    const [c1, c2, c3] = await Promise.all(['c1', 'c2', 'c3'].map((id) => loaders.tasksByContactId.load(id)));
+    const [c1, c2, c3] = await Promise.all(['c1', 'c2', 'c3'].map((id) => loaders.lists.tasks.load(id)));
 
     expect(c1?.map((task) => task.id)).toEqual(['t1', 't3']);
     expect(c2?.map((task) => task.id)).toEqual(['t2']);
@@ -103,7 +105,7 @@ describe('tasksByContactId', () => {
     for (let index = 0; index < TASK_SEARCH_PAGE_SIZE + 3; index += 1)
       ghl.tasks.push(makeTask(`t${index}`, index % 2 === 0 ? 'c1' : 'c2'));
 
-    const [c1, c2] = await Promise.all([loaders.tasksByContactId.load('c1'), loaders.tasksByContactId.load('c2')]);
+    const [c1, c2] = await Promise.all([loaders.lists.tasks.load('c1'), loaders.lists.tasks.load('c2')]);
 
     expect((c1?.length ?? 0) + (c2?.length ?? 0)).toBe(TASK_SEARCH_PAGE_SIZE + 3);
     expect(ghl.callsOf('searchTasks').map((call) => (call.args[1] as { skip: number }).skip)).toEqual([
@@ -113,37 +115,37 @@ describe('tasksByContactId', () => {
   });
 
   it('when the task search answers "not authorized for this scope", then the batch falls back to one call per contact and later requests skip the search', async () => {
-    const capability = new TaskSearchCapability();
-    const first = setup({ taskSearch: capability });
+    const capability = new BatchedReadCapability();
+    const first = setup({ batchedReads: capability });
     first.ghl.taskSearchAllowed = false;
     first.ghl.tasks.push(makeTask('t1', 'c1'));
 
-    const tasks = await Promise.all(['c1', 'c2'].map((id) => first.loaders.tasksByContactId.load(id)));
+    const tasks = await Promise.all(['c1', 'c2'].map((id) => first.loaders.lists.tasks.load(id)));
 
     expect(tasks.map((list) => list.length)).toEqual([1, 0]);
     expect(first.ghl.callsOf('searchTasks')).toHaveLength(1);
     expect(first.ghl.callsOf('listTasks').map((call) => call.args[1])).toEqual(['c1', 'c2']);
-    expect(await capability.modeFor('loc-1')).toBe('per-contact');
+    expect(await capability.modeFor('loc-1', GHL_SCOPES.tasksSearch)).toBe('per-contact');
 
     // A new request (new loaders) shares the capability registry: no second probe.
     const loaders = createLoaders(first.deps);
-    await Promise.all(['c3', 'c4'].map((id) => loaders.tasksByContactId.load(id)));
+    await Promise.all(['c3', 'c4'].map((id) => loaders.lists.tasks.load(id)));
     expect(first.ghl.callsOf('searchTasks')).toHaveLength(1);
     expect(first.ghl.callsOf('listTasks')).toHaveLength(4);
   });
 
   it('when GHL_TOKEN_SCOPES is declared without locations/tasks.readonly, then the task search is never tried', async () => {
-    const { ghl, loaders } = setup({ taskSearch: new TaskSearchCapability(['contacts.readonly']) });
-    await Promise.all(['c1', 'c2'].map((id) => loaders.tasksByContactId.load(id)));
+    const { ghl, loaders } = setup({ batchedReads: new BatchedReadCapability(['contacts.readonly']) });
+    await Promise.all(['c1', 'c2'].map((id) => loaders.lists.tasks.load(id)));
     expect(ghl.callsOf('searchTasks')).toHaveLength(0);
     expect(ghl.callsOf('listTasks')).toHaveLength(2);
   });
 
   it('when the task search fails for another reason, then the keys fail with that error and the location keeps batching', async () => {
-    const { ghl, loaders, taskSearch } = setup();
+    const { ghl, loaders, batchedReads } = setup();
     ghl.failures.set('searchTasks', new GhlTimeoutError('POST /locations/{locationId}/tasks/search', 100));
-    await expect(loaders.tasksByContactId.load('c1')).rejects.toBeInstanceOf(GhlTimeoutError);
-    expect(await taskSearch.modeFor('loc-1')).toBe('batched');
+    await expect(loaders.lists.tasks.load('c1')).rejects.toBeInstanceOf(GhlTimeoutError);
+    expect(await batchedReads.modeFor('loc-1', GHL_SCOPES.tasksSearch)).toBe('batched');
   });
 });
 
@@ -153,7 +155,7 @@ describe('notes, appointments and single children', () => {
     ghl.notes.push(makeNote('n1', 'c1'), makeNote('n2', 'c2'));
     ghl.failures.set('listNotes', new GhlTimeoutError('GET /contacts/{contactId}/notes', 100));
 
-    const results = await loaders.notesByContactId.loadMany(['c1', 'c2', 'c1']);
+    const results = await loaders.lists.notes.loadMany(['c1', 'c2', 'c1']);
 
     expect(results[0]).toBeInstanceOf(GhlTimeoutError);
     expect(results[1]).toEqual([makeNote('n2', 'c2')]);
@@ -164,10 +166,7 @@ describe('notes, appointments and single children', () => {
   it('when appointments are loaded, then they come per contact', async () => {
     const { ghl, loaders } = setup();
     ghl.appointments.push(makeAppointment('a1', 'c2'));
-    const [c1, c2] = await Promise.all([
-      loaders.appointmentsByContactId.load('c1'),
-      loaders.appointmentsByContactId.load('c2'),
-    ]);
+    const [c1, c2] = await Promise.all([loaders.lists.appointments.load('c1'), loaders.lists.appointments.load('c2')]);
     expect(c1).toEqual([]);
     expect(c2?.map((appointment) => appointment.id)).toEqual(['a1']);
   });

@@ -78,6 +78,8 @@ export type Contact = {
   name?: Maybe<Scalars['String']['output']>;
   /** The contact's notes. Null when HighLevel failed to answer (the error names this path). */
   notes?: Maybe<Array<Note>>;
+  /** The contact's opportunities (token scope opportunities.readonly). Null when HighLevel failed to answer. */
+  opportunities?: Maybe<Array<Opportunity>>;
   phone?: Maybe<Scalars['String']['output']>;
   source?: Maybe<Scalars['String']['output']>;
   tags: Array<Scalars['String']['output']>;
@@ -358,6 +360,25 @@ export type NotePayload = {
   __typename?: 'NotePayload';
   note: Note;
   roofrSync: RoofrSync;
+};
+
+/** A deal in one of the location's pipelines (HighLevel's Opportunities API; read-only here). */
+export type Opportunity = {
+  __typename?: 'Opportunity';
+  assignedTo?: Maybe<Scalars['ID']['output']>;
+  contactId: Scalars['ID']['output'];
+  createdAt?: Maybe<Scalars['DateTime']['output']>;
+  id: Scalars['ID']['output'];
+  lastStageChangeAt?: Maybe<Scalars['DateTime']['output']>;
+  lastStatusChangeAt?: Maybe<Scalars['DateTime']['output']>;
+  monetaryValue?: Maybe<Scalars['Float']['output']>;
+  name?: Maybe<Scalars['String']['output']>;
+  pipelineId?: Maybe<Scalars['ID']['output']>;
+  pipelineStageId?: Maybe<Scalars['ID']['output']>;
+  source?: Maybe<Scalars['String']['output']>;
+  /** open, won, lost or abandoned. */
+  status?: Maybe<Scalars['String']['output']>;
+  updatedAt?: Maybe<Scalars['DateTime']['output']>;
 };
 
 /** Relay paging information of a connection. */
