@@ -33,6 +33,8 @@ import { startWritePath, type StartedWritePath, type WritePathOverrides } from '
 import { openGatewaySecurity } from './gateway-security.js';
 import { withStoredRoofrCredentials } from './auth/stored-roofr-credentials.js';
 import { openStore } from './store/open-store.js';
+import { GatewayEventHub } from './notify/event-hub.js';
+import { startNotify, type StartedNotify } from './notify/start-notify.js';
 import { LocationLimiters } from './loaders/concurrency-limit.js';
 import { TaskSearchCapability } from './loaders/task-search-capability.js';
 import { createGatewayObservability, type GatewayObservability } from './observability/gateway-observability.js';
@@ -67,6 +69,8 @@ export interface Gateway {
   writePath: StartedWritePath;
   /** Metrics registry (served at /metrics) and readiness checks (/readyz). */
   observability: GatewayObservability;
+  /** Notifications and Zapier hooks (src/notify/). */
+  notify: StartedNotify;
   /** Stops accepting connections, drains in-flight requests, then stops the simulator. */
   close(): Promise<void>;
 }
@@ -91,6 +95,7 @@ async function connectUpstream(
   logger: Logger,
   observability: GatewayObservability,
   oauthTokens: TokenProvider | null,
+  events: GatewayEventHub,
 ): Promise<Upstream> {
   if (overrides.ghl) {
     if (overrides.locationId === undefined) throw new Error('startGateway: overrides.ghl needs overrides.locationId');
@@ -151,6 +156,7 @@ async function connectUpstream(
     interactiveShare: config.GHL_INTERACTIVE_SHARE,
     logger: logger.child({ component: 'ghl' }),
     observer: observability.ghlObserver,
+    events,
   });
   observability.attachRateBudget(ghl.rateBudget, () => (servedLocation === '' ? [] : [servedLocation]));
   return {
@@ -175,12 +181,16 @@ function reusedResponseExtensions(rateBudget: RateBudget | null, locationId: str
 export async function startGateway(config: Config, overrides: GatewayOverrides = {}): Promise<Gateway> {
   const logger = overrides.logger ?? silentLogger();
   const observability = createGatewayObservability(config, logger);
+  // The one stream of operational events: the store, the clients and the sync report into it.
+  const events = new GatewayEventHub((error) => logger.warn({ err: error }, 'a gateway event listener failed'));
   // Opened before the client: OAuth tokens, API keys and secrets live in the store (encrypted).
   const ownsStore = overrides.writePath?.store === undefined;
   const store =
     overrides.writePath?.store ??
     (await openStore(config.DATABASE_URL, {
       outboxMaxAttempts: config.OUTBOX_MAX_ATTEMPTS,
+      hookDeliveryMaxAttempts: config.NOTIFY_MAX_ATTEMPTS,
+      events,
       postgres: { timeoutMs: config.DEPENDENCY_TIMEOUT_MS },
     }));
   const closeOwnStore = async () => {
@@ -192,7 +202,7 @@ export async function startGateway(config: Config, overrides: GatewayOverrides =
   try {
     security = await openGatewaySecurity(config, store, logger);
     config = await withStoredRoofrCredentials(config, security.vaults?.secrets ?? null);
-    upstream = await connectUpstream(config, overrides, logger, observability, security.tokenProvider);
+    upstream = await connectUpstream(config, overrides, logger, observability, security.tokenProvider, events);
   } catch (error) {
     await closeOwnStore();
     throw error;
@@ -235,7 +245,7 @@ export async function startGateway(config: Config, overrides: GatewayOverrides =
   try {
     writePath = await startWritePath(
       config,
-      { ghl: upstream.ghl, scopesOf: upstream.scopesOf, logger, onRoofrRequest: observability.onRoofrRequest },
+      { ghl: upstream.ghl, scopesOf: upstream.scopesOf, logger, onRoofrRequest: observability.onRoofrRequest, events },
       writePathOverrides,
     );
   } catch (error) {
@@ -272,6 +282,7 @@ export async function startGateway(config: Config, overrides: GatewayOverrides =
     await closeOwnStore();
     throw error;
   }
+  const notify = startNotify(config, { events, store: writePath.store, metrics: observability.metrics, logger });
   const httpServer: Server = createServer();
   // Per location: OAuth installs may grant different scopes.
   const taskSearch = new TaskSearchCapability(upstream.scopesOf);
@@ -315,6 +326,7 @@ export async function startGateway(config: Config, overrides: GatewayOverrides =
       limiters: new LocationLimiters(config.GHL_CONCURRENCY_PER_LOCATION),
       writePath: writePath.writePath,
       sync: sync.service,
+      notifications: writePath.store.notifications,
       cache,
       ...(upstream.rateBudget === null ? {} : { rateBudget: upstream.rateBudget }),
     });
@@ -340,6 +352,8 @@ export async function startGateway(config: Config, overrides: GatewayOverrides =
     // Webhook routes read the raw body (signatures), so they sit in front of the app's parsers.
     const root = express();
     root.disable('x-powered-by');
+    // In front of the signed webhook routes: /zapier/* and Roofr events a Zap sends with an API key.
+    root.use(notify.router({ authenticate: httpSecurity.contextRequest, onRoofrEvent: () => sync.engine.nudge() }));
     root.use(sync.router);
     // GET /oauth/install and /oauth/callback when OAuth installs are configured.
     for (const router of httpSecurity.routers) root.use(router);
@@ -369,6 +383,7 @@ export async function startGateway(config: Config, overrides: GatewayOverrides =
     ]);
   } catch (error) {
     await graphql.stop().catch(() => undefined);
+    await notify.stop();
     await sync.stop();
     await writePath.stop();
     await cache.close();
@@ -403,6 +418,7 @@ export async function startGateway(config: Config, overrides: GatewayOverrides =
     locationId: upstream.locationId,
     writePath,
     observability,
+    notify,
     close: () => {
       closing ??= (async () => {
         observability.beginDrain();
@@ -411,6 +427,8 @@ export async function startGateway(config: Config, overrides: GatewayOverrides =
         await sync.stop();
         // After the drain: no mutation can enqueue any more; the worker finishes its delivery.
         await writePath.stop();
+        // What the stopped workers reported is recorded; deliveries in progress finish.
+        await notify.stop();
         await closeOwnStore();
         await cache.close();
         await upstream.closeRateBudget();
