@@ -291,6 +291,7 @@ export async function startGateway(config: Config, overrides: GatewayOverrides =
     cache,
     taskSearchBatched: async (locationId) => (await taskSearch.modeFor(locationId)) === 'batched',
     maxWaitMs: config.ADMISSION_MAX_WAIT_MS,
+    events,
   });
   // Whole responses of cached reads, checked against the shared cache on every reuse.
   const responseCache =
