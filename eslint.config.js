@@ -19,6 +19,15 @@ export default tseslint.config(
     },
   },
   {
+    // The Zapier app (integrations/zapier) is CommonJS, as the Zapier Platform CLI expects.
+    files: ['integrations/zapier/**/*.js'],
+    languageOptions: {
+      sourceType: 'commonjs',
+      globals: { require: 'readonly', module: 'writable', __dirname: 'readonly', clearTimeout: 'readonly' },
+    },
+    rules: { '@typescript-eslint/no-require-imports': 'off' },
+  },
+  {
     // Layering (STYLE.md): only src/upstream sends HTTP; resolvers, loaders and the domain never do.
     files: ['src/graphql/**/*.ts', 'src/loaders/**/*.ts', 'src/domain/**/*.ts'],
     rules: { 'no-restricted-imports': ['error', { paths: ['got', 'undici', 'node:http', 'node:https'] }] },
