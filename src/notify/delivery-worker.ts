@@ -21,7 +21,7 @@ export interface DeliveryWorkerLogger {
 }
 
 export interface DeliveryWorkerOptions {
-  repo: Pick<HookDeliveriesRepo, 'claim' | 'renew' | 'complete' | 'fail' | 'release'>;
+  repo: Pick<HookDeliveriesRepo, 'claim' | 'renew' | 'complete' | 'fail' | 'release' | 'purgeDone'>;
   /** A sender per configured channel; a delivery for a channel without one is refused (dead). */
   senders: Partial<Record<DeliveryChannel, Sender>>;
   owner: string;
@@ -34,6 +34,9 @@ export interface DeliveryWorkerOptions {
   logger?: DeliveryWorkerLogger;
   onOutcome?: (channel: DeliveryChannel, outcome: DeliveryOutcome) => void;
   random?: () => number;
+  /** Delivered rows are deleted once this old (default a day), checked every purgeEveryMs (an hour). */
+  keepDoneMs?: number;
+  purgeEveryMs?: number;
 }
 
 export interface DeliveryWorker {
@@ -59,6 +62,20 @@ export function createDeliveryWorker(options: DeliveryWorkerOptions): DeliveryWo
   let loop: Promise<void> | null = null;
   let wake: (() => void) | null = null;
   let nudged = false;
+  const keepDoneMs = options.keepDoneMs ?? 86_400_000;
+  const purgeEveryMs = options.purgeEveryMs ?? 3_600_000;
+  let purgedAt = 0;
+
+  /** Delivered rows are only history: a busy Zap (a message per synced contact) must not grow the table for ever. */
+  async function purge(): Promise<void> {
+    if (Date.now() - purgedAt < purgeEveryMs) return;
+    purgedAt = Date.now();
+    try {
+      await repo.purgeDone(new Date(Date.now() - keepDoneMs));
+    } catch (error) {
+      options.logger?.warn({ err: describe(error) }, 'could not purge delivered notifications; retrying later');
+    }
+  }
 
   function backoff(attempts: number, retryAfterMs: number): number {
     const exponential = Math.min(maxDelayMs, baseDelayMs * 2 ** Math.max(0, attempts - 1));
@@ -169,6 +186,7 @@ export function createDeliveryWorker(options: DeliveryWorkerOptions): DeliveryWo
       } catch (error) {
         options.logger?.warn({ err: describe(error) }, 'delivery poll failed; retrying after the poll interval');
       }
+      await purge();
       if (!full && !nudged && !stopping) await sleep(options.pollMs);
       nudged = false;
     }
