@@ -28,6 +28,15 @@ export default tseslint.config(
     },
   },
   {
+    // The Zapier app (integrations/zapier) is CommonJS, as the Zapier Platform CLI expects.
+    files: ['integrations/zapier/**/*.js'],
+    languageOptions: {
+      sourceType: 'commonjs',
+      globals: { require: 'readonly', module: 'writable', __dirname: 'readonly', clearTimeout: 'readonly' },
+    },
+    rules: { '@typescript-eslint/no-require-imports': 'off' },
+  },
+  {
     // The playground's browser code (bundled by scripts/build-graphiql.ts), not Node.
     files: ['src/http/playground/**/*.js'],
     languageOptions: { globals: { document: 'readonly', self: 'readonly', fetch: 'readonly' } },

@@ -8,6 +8,7 @@ import { DocumentsModeSchema } from './auth/caller-identity.js';
 import { authConfigProblems } from './auth/config-checks.js';
 import { CacheTtlsEnvSchema, describeTtlDefaults } from './cache/cache-ttls.js';
 import { CacheUrlEnvSchema } from './cache/cache-url.js';
+import { notifyConfigEntries, notifyConfigProblems } from './notify/notify-config.js';
 import { RoofrPathsEnvSchema, roofrConfigProblems } from './roofr/roofr-config.js';
 
 const port = z.coerce.number().int().min(0).max(65535);
@@ -330,6 +331,8 @@ const entries = {
     positiveInt.default(15000),
     'deadline of an operation: its upstream calls get the time left (less a margin of a tenth, 0.2 to 1 s, to answer), fields that cannot finish fail alone or are served stale; what still runs at the deadline is aborted with OPERATION_TIMEOUT',
   ],
+  // Notifications and Zapier REST hooks (src/notify/notify-config.ts).
+  ...notifyConfigEntries,
 } as const;
 
 type Entries = typeof entries;
@@ -376,6 +379,7 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
   if (config.SYNC_QUEUE === 'bullmq' && config.REDIS_URL === undefined)
     problems.push('SYNC_QUEUE: bullmq needs REDIS_URL (or use the default, store)');
   problems.push(...authConfigProblems(config));
+  problems.push(...notifyConfigProblems(config));
   // With an encryption key, Roofr credentials may come from the encrypted store instead: the
   // gateway checks them once it has read the store (auth/stored-roofr-credentials.ts).
   if (config.TOKEN_ENCRYPTION_KEY === undefined) problems.push(...roofrConfigProblems(config));

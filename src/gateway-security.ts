@@ -32,6 +32,7 @@ export const GATEWAY_FIELD_ROLES: Readonly<Record<string, Role>> = {
   'Query.deadLetters': 'sync-admin',
   'Query.syncRun': 'sync-admin',
   'Query.syncRuns': 'sync-admin',
+  'Query.notifications': 'sync-admin',
   'Mutation.retryDeadLetter': 'sync-admin',
   'Mutation.syncContact': 'sync-admin',
   'Mutation.startSync': 'sync-admin',

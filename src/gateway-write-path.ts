@@ -8,6 +8,7 @@ import { newLeaseOwner } from './store/lease-owners.js';
 import { isSupportedCountry, type CountryCode } from 'libphonenumber-js';
 import type { Logger } from 'pino';
 import type { Config } from './config.js';
+import type { GatewayEventSink } from './domain/gateway-events.js';
 import type { Mapping } from './domain/mapping/mapping-schema.js';
 import type { GhlApi } from './ghl/ghl-api.js';
 import type { EntityChange, WritePath } from './graphql/write-path.js';
@@ -53,6 +54,8 @@ export interface WritePathDeps {
   logger: Logger;
   /** Sees every Roofr HTTP attempt (metrics). */
   onRoofrRequest?: (event: RoofrRequestEvent) => void;
+  /** Where contacts synced and Roofr's refusals are reported (notifications, Zapier). */
+  events?: GatewayEventSink;
 }
 
 export async function startWritePath(
@@ -111,10 +114,17 @@ export async function startWritePath(
       logger: deps.logger.child({ component: 'roofr-push' }),
       onQueued: () => worker?.nudge(),
       inlineTimeoutMs: config.ROOFR_REQUEST_TIMEOUT_MS,
+      ...(deps.events === undefined ? {} : { events: deps.events }),
     });
     worker = createOutboxWorker({
       store,
-      handler: createOutboxDelivery({ db: store.db, store, roofr, logger }),
+      handler: createOutboxDelivery({
+        db: store.db,
+        store,
+        roofr,
+        logger,
+        ...(deps.events === undefined ? {} : { events: deps.events }),
+      }),
       owner: newLeaseOwner(),
       pollMs: overrides.outboxPollMs ?? config.OUTBOX_POLL_MS,
       leaseMs: config.QUEUE_LEASE_MS,

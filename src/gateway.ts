@@ -44,6 +44,8 @@ import { hasRole } from './auth/caller-identity.js';
 import { withStoredRoofrCredentials } from './auth/stored-roofr-credentials.js';
 import { releaseLeasesOfDeadLocalWorkers } from './store/lease-owners.js';
 import { openStore } from './store/open-store.js';
+import { GatewayEventHub } from './notify/event-hub.js';
+import { startNotify, type StartedNotify } from './notify/start-notify.js';
 import { LocationLimiters } from './loaders/concurrency-limit.js';
 import { BatchedReadCapability } from './loaders/batched-read-capability.js';
 import { createGatewayObservability, type GatewayObservability } from './observability/gateway-observability.js';
@@ -82,6 +84,8 @@ export interface Gateway {
   clientAuth: { mode: ClientAuthMode; notice: string };
   /** OAuth installs: GET /oauth/install and whether any location is installed yet; null without OAuth. */
   oauth: { installUrl: string; installed(): Promise<boolean> } | null;
+  /** Notifications and Zapier hooks (src/notify/). */
+  notify: StartedNotify;
   /** Stops accepting connections, drains in-flight requests, then stops the simulator. */
   close(): Promise<void>;
 }
@@ -106,6 +110,7 @@ async function connectUpstream(
   logger: Logger,
   observability: GatewayObservability,
   oauthTokens: TokenProvider | null,
+  events: GatewayEventHub,
 ): Promise<Upstream> {
   if (overrides.ghl) {
     if (overrides.locationId === undefined) throw new Error('startGateway: overrides.ghl needs overrides.locationId');
@@ -166,6 +171,7 @@ async function connectUpstream(
     interactiveShare: config.GHL_INTERACTIVE_SHARE,
     logger: logger.child({ component: 'ghl' }),
     observer: observability.ghlObserver,
+    events,
   });
   observability.attachRateBudget(ghl.rateBudget, () => (servedLocation === '' ? [] : [servedLocation]));
   return {
@@ -195,12 +201,16 @@ export async function startGateway(config: Config, overrides: GatewayOverrides =
       ? { documents: [], files: [] }
       : await loadManifests(config.TRUSTED_DOCUMENTS);
   const observability = createGatewayObservability(config, logger);
+  // The one stream of operational events: the store, the clients and the sync report into it.
+  const events = new GatewayEventHub((error) => logger.warn({ err: error }, 'a gateway event listener failed'));
   // Opened before the client: OAuth tokens, API keys and secrets live in the store (encrypted).
   const ownsStore = overrides.writePath?.store === undefined;
   const store =
     overrides.writePath?.store ??
     (await openStore(config.DATABASE_URL, {
       outboxMaxAttempts: config.OUTBOX_MAX_ATTEMPTS,
+      hookDeliveryMaxAttempts: config.NOTIFY_MAX_ATTEMPTS,
+      events,
       postgres: { timeoutMs: config.DEPENDENCY_TIMEOUT_MS },
     }));
   const closeOwnStore = async () => {
@@ -215,7 +225,7 @@ export async function startGateway(config: Config, overrides: GatewayOverrides =
   try {
     security = await openGatewaySecurity(config, store, logger);
     config = await withStoredRoofrCredentials(config, security.vaults?.secrets ?? null);
-    upstream = await connectUpstream(config, overrides, logger, observability, security.tokenProvider);
+    upstream = await connectUpstream(config, overrides, logger, observability, security.tokenProvider, events);
   } catch (error) {
     await closeOwnStore();
     throw error;
@@ -263,7 +273,7 @@ export async function startGateway(config: Config, overrides: GatewayOverrides =
   try {
     writePath = await startWritePath(
       config,
-      { ghl: upstream.ghl, scopesOf: upstream.scopesOf, logger, onRoofrRequest: observability.onRoofrRequest },
+      { ghl: upstream.ghl, scopesOf: upstream.scopesOf, logger, onRoofrRequest: observability.onRoofrRequest, events },
       writePathOverrides,
     );
   } catch (error) {
@@ -300,6 +310,7 @@ export async function startGateway(config: Config, overrides: GatewayOverrides =
     await closeOwnStore();
     throw error;
   }
+  const notify = startNotify(config, { events, store: writePath.store, metrics: observability.metrics, logger });
   const httpServer: Server = createServer();
   // Per location: OAuth installs may grant different scopes.
   const batchedReads = new BatchedReadCapability(upstream.scopesOf);
@@ -308,6 +319,7 @@ export async function startGateway(config: Config, overrides: GatewayOverrides =
     cache,
     batchedReads,
     maxWaitMs: config.ADMISSION_MAX_WAIT_MS,
+    events,
   });
   // Whole responses of cached reads, checked against the shared cache on every reuse.
   const responseCache =
@@ -363,6 +375,7 @@ export async function startGateway(config: Config, overrides: GatewayOverrides =
       limiters: new LocationLimiters(config.GHL_CONCURRENCY_PER_LOCATION),
       writePath: writePath.writePath,
       sync: sync.service,
+      notifications: writePath.store.notifications,
       cache,
       ...(upstream.rateBudget === null ? {} : { rateBudget: upstream.rateBudget }),
     });
@@ -398,6 +411,8 @@ export async function startGateway(config: Config, overrides: GatewayOverrides =
     // Webhook routes read the raw body (signatures), so they sit in front of the app's parsers.
     const root = express();
     root.disable('x-powered-by');
+    // In front of the signed webhook routes: /zapier/* and Roofr events a Zap sends with an API key.
+    root.use(notify.router({ authenticate: httpSecurity.contextRequest, onRoofrEvent: () => sync.engine.nudge() }));
     root.use(sync.router);
     // GET /oauth/install and /oauth/callback when OAuth installs are configured.
     for (const router of httpSecurity.routers) root.use(router);
@@ -432,6 +447,7 @@ export async function startGateway(config: Config, overrides: GatewayOverrides =
     ]);
   } catch (error) {
     await graphql.stop().catch(() => undefined);
+    await notify.stop();
     await sync.stop();
     await writePath.stop();
     await cache.close();
@@ -468,6 +484,7 @@ export async function startGateway(config: Config, overrides: GatewayOverrides =
     observability,
     clientAuth: { mode: httpSecurity.mode, notice: httpSecurity.notice },
     oauth: httpSecurity.oauth,
+    notify,
     close: () => {
       closing ??= (async () => {
         observability.beginDrain();
@@ -476,6 +493,8 @@ export async function startGateway(config: Config, overrides: GatewayOverrides =
         await sync.stop();
         // After the drain: no mutation can enqueue any more; the worker finishes its delivery.
         await writePath.stop();
+        // What the stopped workers reported is recorded; deliveries in progress finish.
+        await notify.stop();
         await closeOwnStore();
         await cache.close();
         await upstream.closeRateBudget();

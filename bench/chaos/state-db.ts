@@ -47,6 +47,10 @@ export async function createStateDb(adminUrl: string): Promise<StateDb> {
   const url = databaseUrl(adminUrl, name);
   // One connection is plenty, and a pool keeps no client stuck while a gateway is killed.
   const pool = new pg.Pool({ connectionString: url, max: 2 });
+  // pool.end() resolves before its idle connections have finished closing, so the DROP … WITH
+  // (FORCE) that follows can terminate one mid-close; without a listener that error would be
+  // thrown as an unhandled 'error' event. A query's own failure still rejects that query.
+  pool.on('error', () => undefined);
   // The gateway creates the tables at its first start; before that every read finds nothing.
   const tablesExist = async (): Promise<boolean> => {
     const result = await pool.query<{ found: string | null }>(`select to_regclass('sync_runs')::text as found`);

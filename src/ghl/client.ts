@@ -10,11 +10,13 @@
  * call; an idempotent read that hangs is cut at `timeoutMs` and retried within it.
  */
 import type { Appointment, Contact, Note, SearchedContact, Task } from '../domain/types.js';
+import type { GatewayEventSink } from '../domain/gateway-events.js';
 import { createUndiciTransport, type Transport } from '../upstream/transport.js';
 import { UpstreamClient, type AttemptObserver } from '../upstream/upstream-client.js';
 import type { RetryPolicy } from '../upstream/retry-policy.js';
 import { LocationConcurrency } from './concurrency.js';
-import { GhlMissingScopeError, GhlUnauthorizedError, isGhlError } from './errors.js';
+import { GhlBudgetReserveError, GhlMissingScopeError, GhlUnauthorizedError, isGhlError } from './errors.js';
+import { GhlReinstallRequiredError } from './oauth-errors.js';
 import type {
   BusinessContactsRequest,
   BusinessContactsResult,
@@ -91,6 +93,11 @@ export interface GhlClientOptions {
   logger?: GhlLogger;
   /** Sees every HTTP attempt of every call (metrics), besides the per-call CallOptions.observer. */
   observer?: UpstreamObserver;
+  /**
+   * Told when a location's credentials are refused for good (re-install, rotated token), when the
+   * daily reserve stops a call, and when a call is answered again (notifications).
+   */
+  events?: GatewayEventSink;
   /** Uniform in [0, 1); tests pass a seeded one for deterministic jitter. */
   random?: () => number;
   sleep?: (ms: number, signal?: AbortSignal) => Promise<void>;
@@ -148,9 +155,11 @@ export class GhlClient implements GhlApi {
   private readonly budget: RateBudget;
   private readonly concurrency: LocationConcurrency;
   private readonly learnedScopes = new Map<string, { granted: Set<string>; missing: Set<string> }>();
+  private readonly events: GatewayEventSink | null;
 
   constructor(options: GhlClientOptions) {
     this.tokenProvider = options.tokenProvider;
+    this.events = options.events ?? null;
     this.baseUrl = new URL(normaliseBaseUrl(options.baseUrl));
     this.budget =
       options.rateBudget ??
@@ -619,6 +628,44 @@ export class GhlClient implements GhlApi {
   // ---- the request ----------------------------------------------------------------------
 
   private async call<T>(plan: RequestPlan<T>, options: CallOptions = {}): Promise<T> {
+    if (this.events === null) return this.send(plan, options);
+    let value: T;
+    try {
+      value = await this.send(plan, options);
+    } catch (error) {
+      this.report(plan.locationId, error);
+      throw error;
+    }
+    this.events.emit({ type: 'ghl.answered', at: new Date().toISOString(), locationId: plan.locationId });
+    return value;
+  }
+
+  /** What a failed call means for operators: a dead grant or token, or the daily reserve reached. */
+  private report(locationId: string, error: unknown): void {
+    const at = new Date().toISOString();
+    if (error instanceof GhlReinstallRequiredError)
+      this.events?.emit({
+        type: 'ghl.auth_refused',
+        at,
+        locationId,
+        installUrl: error.installUrl,
+        reason: error.reason,
+      });
+    // HighLevel itself answered 401 to a token no renewal could replace (a rotated or deleted PIT).
+    else if (error instanceof GhlUnauthorizedError && error.answeredByHighLevel)
+      this.events?.emit({ type: 'ghl.auth_refused', at, locationId, installUrl: null, reason: 'token_rejected' });
+    else if (error instanceof GhlBudgetReserveError)
+      this.events?.emit({
+        type: 'ghl.budget_reserve_reached',
+        at,
+        locationId,
+        dailyRemaining: error.dailyRemaining,
+        reserve: error.reserve,
+        retryAfterMs: error.retryAfterMs,
+      });
+  }
+
+  private async send<T>(plan: RequestPlan<T>, options: CallOptions): Promise<T> {
     const spec = typeof plan.endpoint === 'string' ? ENDPOINTS[plan.endpoint] : plan.endpoint;
     const endpoint = endpointLabel(spec);
     const lane: Lane = options.lane ?? 'interactive';

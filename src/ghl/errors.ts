@@ -31,8 +31,16 @@ export class GhlNotFoundError extends UpstreamNotFoundError {
 }
 
 export class GhlUnauthorizedError extends UpstreamUnauthorizedError {
-  constructor(endpoint: string, message: string, options?: { cause?: unknown }) {
-    super(GHL, endpoint, message, options);
+  /** The 401/403 HighLevel answered; undefined when we refused before sending (no token, no install). */
+  readonly status: number | undefined;
+  constructor(endpoint: string, message: string, options?: { cause?: unknown; status?: number }) {
+    super(GHL, endpoint, message, options?.cause === undefined ? undefined : { cause: options.cause });
+    this.status = options?.status;
+  }
+
+  /** HighLevel itself refused the token (as opposed to a location this gateway holds no token for). */
+  get answeredByHighLevel(): boolean {
+    return this.status !== undefined;
   }
 }
 

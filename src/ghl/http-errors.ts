@@ -56,6 +56,7 @@ export function errorFromResponse(spec: EndpointSpec, outcome: HttpOutcome): Ghl
     return new GhlUnauthorizedError(
       endpoint,
       `HighLevel refused the token for ${endpoint} (${status}): re-authorise the location or check the token`,
+      { status },
     );
   }
   if (status === 429) return new GhlRateLimitedError(endpoint, outcome.retryAfterMs);

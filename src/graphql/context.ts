@@ -17,6 +17,7 @@ import { RequestAdmission } from '../loaders/request-admission.js';
 import { UpstreamTally } from '../loaders/upstream-tally.js';
 import type { WritePath } from './write-path.js';
 import type { SyncService } from '../sync/sync-service.js';
+import type { NotificationsRepo } from '../store/notifications-repo.js';
 
 export interface GraphQLContext {
   /** The HighLevel location (sub-account) this gateway serves. */
@@ -31,6 +32,8 @@ export interface GraphQLContext {
   writePath?: WritePath;
   /** Sync runs and manual triggers; absent: the gateway runs no sync engine. */
   sync?: SyncService;
+  /** The notifications list (src/notify/); absent: none are recorded. */
+  notifications?: Pick<NotificationsRepo, 'list'>;
   /** Admission decision (cache-only when the rate budget cannot take the operation) and stale reads of this request. */
   admission: RequestAdmission;
   /** The shared cache with this request's admission, for resolvers that read upstream directly (searches); absent: no cache. */
@@ -51,6 +54,7 @@ export interface ContextDeps {
   limiters: LocationLimiters;
   writePath?: WritePath;
   sync?: SyncService;
+  notifications?: Pick<NotificationsRepo, 'list'>;
   /** The shared cache under the loaders; absent: every read goes upstream. */
   cache?: SharedCache;
   rateBudget?: RateBudget;
@@ -113,6 +117,7 @@ export function createContextFactory(deps: ContextDeps): ContextFactory {
       ...(responseCache === undefined ? {} : { responseCache }),
       ...(deps.writePath === undefined ? {} : { writePath: deps.writePath }),
       ...(deps.sync === undefined ? {} : { sync: deps.sync }),
+      ...(deps.notifications === undefined ? {} : { notifications: deps.notifications }),
     };
   };
 }

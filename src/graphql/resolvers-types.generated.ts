@@ -360,6 +360,50 @@ export type NotePayload = {
   roofrSync: RoofrSync;
 };
 
+export type Notification = {
+  __typename?: 'Notification';
+  createdAt: Scalars['DateTime']['output'];
+  /** The facts the message was built from (run id, dead letter id, reason …). */
+  details: Scalars['JSON']['output'];
+  firstSeenAt: Scalars['DateTime']['output'];
+  id: Scalars['ID']['output'];
+  /** sync_run_failed, sync_run_partial, dead_letter, webhook_dead_letter, reinstall_required, budget_reserve_reached, roofr_unauthorized or roofr_validation. */
+  kind: Scalars['String']['output'];
+  locationId: Scalars['ID']['output'];
+  /** Occurrences since the condition began. */
+  occurrences: Scalars['Int']['output'];
+  remedy: Remedy;
+  severity: NotificationSeverity;
+  status: NotificationStatus;
+  /** What happened, in one sentence. */
+  summary: Scalars['String']['output'];
+};
+
+export type NotificationConnection = {
+  __typename?: 'NotificationConnection';
+  edges: Array<NotificationEdge>;
+  pageInfo: PageInfo;
+};
+
+export type NotificationEdge = {
+  __typename?: 'NotificationEdge';
+  cursor: Scalars['String']['output'];
+  node: Notification;
+};
+
+export type NotificationSeverity =
+  | 'CRITICAL'
+  | 'INFO'
+  | 'WARNING';
+
+export type NotificationStatus =
+  /** The condition began (one message per outage, however often it occurs). */
+  | 'FIRING'
+  /** The condition is still occurring (at most every NOTIFY_REPEAT_MS). */
+  | 'REMINDER'
+  /** The condition is over. */
+  | 'RESOLVED';
+
 /** A deal in one of the location's pipelines (HighLevel's Opportunities API; read-only here). */
 export type Opportunity = {
   __typename?: 'Opportunity';
@@ -404,6 +448,8 @@ export type Query = {
   deadLetters: DeadLetterConnection;
   /** One note of a contact; NOT_FOUND when either does not exist. */
   note?: Maybe<Note>;
+  /** The location's notifications, newest first; `first` is at most 100. */
+  notifications: NotificationConnection;
   /** The Roofr records a sync of this contact would write, without writing anything. */
   previewRoofrRecord: RoofrPreview;
   /** The rate budget of a location: the caller's own when omitted; another location needs access to it. */
@@ -446,6 +492,12 @@ export type QueryDeadLettersArgs = {
 export type QueryNoteArgs = {
   contactId: Scalars['ID']['input'];
   id: Scalars['ID']['input'];
+};
+
+
+export type QueryNotificationsArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  first?: InputMaybe<Scalars['Int']['input']>;
 };
 
 
@@ -502,6 +554,18 @@ export type RateLimitStatus = {
   reserve: Scalars['Int']['output'];
   /** When the current burst window frees up, in ms from now. */
   resetInMs: Scalars['Int']['output'];
+};
+
+/** What fixes it: a sentence, and the mutation, CLI command or install URL to use. */
+export type Remedy = {
+  __typename?: 'Remedy';
+  /** A command to run where the gateway is deployed, e.g. npm run sync -- --full. */
+  command?: Maybe<Scalars['String']['output']>;
+  /** A GraphQL operation to run, e.g. mutation { retryDeadLetter(id: "42") }. */
+  mutation?: Maybe<Scalars['String']['output']>;
+  text: Scalars['String']['output'];
+  /** A link to open, e.g. the OAuth install link. */
+  url?: Maybe<Scalars['String']['output']>;
 };
 
 /** What the gateway would write to Roofr for a contact, mapped with the configured mapping. */
@@ -773,12 +837,18 @@ export type ResolversTypes = {
   Note: ResolverTypeWrapper<NoteModel>;
   NoteInput: NoteInput;
   NotePayload: ResolverTypeWrapper<Omit<NotePayload, 'note'> & { note: ResolversTypes['Note'] }>;
+  Notification: ResolverTypeWrapper<Notification>;
+  NotificationConnection: ResolverTypeWrapper<NotificationConnection>;
+  NotificationEdge: ResolverTypeWrapper<NotificationEdge>;
+  NotificationSeverity: NotificationSeverity;
+  NotificationStatus: NotificationStatus;
   Opportunity: ResolverTypeWrapper<OpportunityModel>;
   Float: ResolverTypeWrapper<Scalars['Float']['output']>;
   PageInfo: ResolverTypeWrapper<PageInfo>;
   Query: ResolverTypeWrapper<Record<PropertyKey, never>>;
   RateLimitQueue: ResolverTypeWrapper<RateLimitQueue>;
   RateLimitStatus: ResolverTypeWrapper<RateLimitStatus>;
+  Remedy: ResolverTypeWrapper<Remedy>;
   RoofrPreview: ResolverTypeWrapper<RoofrPreview>;
   RoofrSync: ResolverTypeWrapper<RoofrSync>;
   RoofrSyncStatus: RoofrSyncStatus;
@@ -826,12 +896,16 @@ export type ResolversParentTypes = {
   Note: NoteModel;
   NoteInput: NoteInput;
   NotePayload: Omit<NotePayload, 'note'> & { note: ResolversParentTypes['Note'] };
+  Notification: Notification;
+  NotificationConnection: NotificationConnection;
+  NotificationEdge: NotificationEdge;
   Opportunity: OpportunityModel;
   Float: Scalars['Float']['output'];
   PageInfo: PageInfo;
   Query: Record<PropertyKey, never>;
   RateLimitQueue: RateLimitQueue;
   RateLimitStatus: RateLimitStatus;
+  Remedy: Remedy;
   RoofrPreview: RoofrPreview;
   RoofrSync: RoofrSync;
   SyncRun: SyncRun;
@@ -994,6 +1068,30 @@ export type NotePayloadResolvers<ContextType = GraphQLContext, ParentType extend
   roofrSync?: Resolver<ResolversTypes['RoofrSync'], ParentType, ContextType>;
 };
 
+export type NotificationResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['Notification'] = ResolversParentTypes['Notification']> = {
+  createdAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  details?: Resolver<ResolversTypes['JSON'], ParentType, ContextType>;
+  firstSeenAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  kind?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  locationId?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  occurrences?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  remedy?: Resolver<ResolversTypes['Remedy'], ParentType, ContextType>;
+  severity?: Resolver<ResolversTypes['NotificationSeverity'], ParentType, ContextType>;
+  status?: Resolver<ResolversTypes['NotificationStatus'], ParentType, ContextType>;
+  summary?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+};
+
+export type NotificationConnectionResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['NotificationConnection'] = ResolversParentTypes['NotificationConnection']> = {
+  edges?: Resolver<Array<ResolversTypes['NotificationEdge']>, ParentType, ContextType>;
+  pageInfo?: Resolver<ResolversTypes['PageInfo'], ParentType, ContextType>;
+};
+
+export type NotificationEdgeResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['NotificationEdge'] = ResolversParentTypes['NotificationEdge']> = {
+  cursor?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  node?: Resolver<ResolversTypes['Notification'], ParentType, ContextType>;
+};
+
 export type OpportunityResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['Opportunity'] = ResolversParentTypes['Opportunity']> = {
   assignedTo?: Resolver<Maybe<ResolversTypes['ID']>, ParentType, ContextType>;
   contactId?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
@@ -1023,6 +1121,7 @@ export type QueryResolvers<ContextType = GraphQLContext, ParentType extends Reso
   contactsByBusiness?: Resolver<Maybe<ResolversTypes['ContactConnection']>, ParentType, ContextType, RequireFields<QueryContactsByBusinessArgs, 'businessId' | 'first'>>;
   deadLetters?: Resolver<ResolversTypes['DeadLetterConnection'], ParentType, ContextType, RequireFields<QueryDeadLettersArgs, 'first'>>;
   note?: Resolver<Maybe<ResolversTypes['Note']>, ParentType, ContextType, RequireFields<QueryNoteArgs, 'contactId' | 'id'>>;
+  notifications?: Resolver<ResolversTypes['NotificationConnection'], ParentType, ContextType, RequireFields<QueryNotificationsArgs, 'first'>>;
   previewRoofrRecord?: Resolver<ResolversTypes['RoofrPreview'], ParentType, ContextType, RequireFields<QueryPreviewRoofrRecordArgs, 'contactId'>>;
   rateLimit?: Resolver<ResolversTypes['RateLimitStatus'], ParentType, ContextType, Partial<QueryRateLimitArgs>>;
   syncRun?: Resolver<Maybe<ResolversTypes['SyncRun']>, ParentType, ContextType, RequireFields<QuerySyncRunArgs, 'id'>>;
@@ -1046,6 +1145,13 @@ export type RateLimitStatusResolvers<ContextType = GraphQLContext, ParentType ex
   queued?: Resolver<ResolversTypes['RateLimitQueue'], ParentType, ContextType>;
   reserve?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
   resetInMs?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+};
+
+export type RemedyResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['Remedy'] = ResolversParentTypes['Remedy']> = {
+  command?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  mutation?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  text?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  url?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
 };
 
 export type RoofrPreviewResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['RoofrPreview'] = ResolversParentTypes['RoofrPreview']> = {
@@ -1139,11 +1245,15 @@ export type Resolvers<ContextType = GraphQLContext> = {
   Mutation?: MutationResolvers<ContextType>;
   Note?: NoteResolvers<ContextType>;
   NotePayload?: NotePayloadResolvers<ContextType>;
+  Notification?: NotificationResolvers<ContextType>;
+  NotificationConnection?: NotificationConnectionResolvers<ContextType>;
+  NotificationEdge?: NotificationEdgeResolvers<ContextType>;
   Opportunity?: OpportunityResolvers<ContextType>;
   PageInfo?: PageInfoResolvers<ContextType>;
   Query?: QueryResolvers<ContextType>;
   RateLimitQueue?: RateLimitQueueResolvers<ContextType>;
   RateLimitStatus?: RateLimitStatusResolvers<ContextType>;
+  Remedy?: RemedyResolvers<ContextType>;
   RoofrPreview?: RoofrPreviewResolvers<ContextType>;
   RoofrSync?: RoofrSyncResolvers<ContextType>;
   SyncRun?: SyncRunResolvers<ContextType>;

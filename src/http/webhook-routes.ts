@@ -45,8 +45,36 @@ export interface WebhookRoutesOptions {
   logger?: { warn(fields: Record<string, unknown>, message: string): void };
 }
 
-function reject(res: Response, status: number, reason: string, detail: string): void {
+export function reject(res: Response, status: number, reason: string, detail: string): void {
   res.status(status).json({ accepted: false, reason, detail });
+}
+
+/** The store could not take the event: ask the sender to come back, never claim it was stored. */
+export function answerUnavailable(res: Response, error: unknown, logger: WebhookRoutesOptions['logger']): void {
+  const retryAfterMs = isDependencyUnavailable(error) ? error.retryAfterMs : 5000;
+  logger?.warn({ err: error }, 'webhook not stored: the state store is unavailable; the sender is asked to retry');
+  res.set('retry-after', String(Math.max(1, Math.ceil(retryAfterMs / 1000))));
+  reject(res, 503, 'unavailable', 'the event could not be stored; retry later');
+}
+
+/** Stores the event (exactly under the cap) and answers 200, 409 (a repeated id) or 429 (full). */
+export async function acceptAndAnswer(
+  res: Response,
+  webhooks: Pick<WebhooksRepo, 'accept'>,
+  input: AcceptWebhookInput,
+  queueMax: number,
+  onAccepted: (() => void) | undefined,
+): Promise<void> {
+  const accepted = await webhooks.accept(input, { queueMax });
+  if (accepted.accepted) {
+    onAccepted?.();
+    res.status(200).json({ accepted: true });
+  } else if (accepted.reason === 'overloaded') {
+    res.set('retry-after', String(OVERLOADED_RETRY_AFTER_S));
+    reject(res, 429, 'overloaded', `${accepted.depth} webhook events are waiting (the limit); retry later`);
+  } else {
+    reject(res, 409, 'duplicate', `event ${input.webhookId} was already received`);
+  }
 }
 
 function header(req: Request, name: string): string | undefined {
@@ -59,30 +87,9 @@ export function createWebhookRouter(options: WebhookRoutesOptions): Router {
   const raw = express.raw({ type: () => true, limit: '1mb' });
   const now = options.now ?? Date.now;
 
-  /** The store could not take the event: ask the sender to come back, never claim it was stored. */
-  function unavailable(res: Response, error: unknown): void {
-    const retryAfterMs = isDependencyUnavailable(error) ? error.retryAfterMs : 5000;
-    options.logger?.warn(
-      { err: error },
-      'webhook not stored: the state store is unavailable; the sender is asked to retry',
-    );
-    res.set('retry-after', String(Math.max(1, Math.ceil(retryAfterMs / 1000))));
-    reject(res, 503, 'unavailable', 'the event could not be stored; retry later');
-  }
-
-  /** Stores the event (exactly under the cap) and answers. */
-  async function accept(res: Response, input: AcceptWebhookInput): Promise<void> {
-    const accepted = await options.webhooks.accept(input, { queueMax: options.queueMax });
-    if (accepted.accepted) {
-      options.onAccepted?.();
-      res.status(200).json({ accepted: true });
-    } else if (accepted.reason === 'overloaded') {
-      res.set('retry-after', String(OVERLOADED_RETRY_AFTER_S));
-      reject(res, 429, 'overloaded', `${accepted.depth} webhook events are waiting (the limit); retry later`);
-    } else {
-      reject(res, 409, 'duplicate', `event ${input.webhookId} was already received`);
-    }
-  }
+  const unavailable = (res: Response, error: unknown): void => answerUnavailable(res, error, options.logger);
+  const accept = (res: Response, input: AcceptWebhookInput): Promise<void> =>
+    acceptAndAnswer(res, options.webhooks, input, options.queueMax, options.onAccepted);
 
   router.post('/webhooks/ghl', raw, async (req, res) => {
     const body = Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0);

@@ -57,6 +57,13 @@ export class Metrics {
     registers: [this.registry],
   });
 
+  readonly rateBudgetReserve = new Gauge({
+    name: 'gateway_rate_budget_reserve',
+    help: 'Daily HighLevel requests kept in reserve (GHL_DAILY_RESERVE) per location: calls stop when the daily remaining reaches it',
+    labelNames: ['location'] as const,
+    registers: [this.registry],
+  });
+
   readonly rateBudgetQueued = new Gauge({
     name: 'gateway_rate_budget_queued',
     help: 'Requests waiting for a HighLevel rate budget slot, by location and lane',

@@ -24,5 +24,6 @@ export async function collectRateBudget(
     if (!snapshot.limitsKnown) continue;
     metrics.rateBudgetRemaining.set({ location, window: 'burst' }, snapshot.burstRemaining);
     metrics.rateBudgetRemaining.set({ location, window: 'daily' }, snapshot.dailyRemaining);
+    metrics.rateBudgetReserve.set({ location }, snapshot.dailyReserve);
   }
 }

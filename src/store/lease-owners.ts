@@ -16,7 +16,7 @@ import { randomUUID } from 'node:crypto';
 import type { Kysely } from 'kysely';
 import { isoAt, type StoreContext } from './store-context.js';
 
-const QUEUE_TABLES = ['outbox', 'inbound_events', 'sync_jobs'] as const;
+const QUEUE_TABLES = ['outbox', 'inbound_events', 'sync_jobs', 'hook_deliveries'] as const;
 
 interface LeaseColumns {
   status: string;

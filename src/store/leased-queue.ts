@@ -1,6 +1,7 @@
 /**
- * The one leased-queue protocol of the store. Three queues follow it: the outbox (Roofr writes),
- * inbound_events (accepted webhooks) and sync_jobs (batch and contact runs). Every status change
+ * The one leased-queue protocol of the store. Four queues follow it: the outbox (Roofr writes),
+ * inbound_events (accepted webhooks), sync_jobs (batch and contact runs) and hook_deliveries
+ * (notification and Zapier deliveries). Every status change
  * of a queue row goes through `createLeasedQueue`, and each change is guarded here, in
  * TRANSITIONS, by the status it may start from and, where it says so, by the lease owner:
  *
@@ -50,6 +51,7 @@ interface QueueDatabase {
   outbox: LeasedColumns;
   inbound_events: LeasedColumns;
   sync_jobs: LeasedColumns;
+  hook_deliveries: LeasedColumns;
 }
 
 export type QueueTable = keyof QueueDatabase;
@@ -122,6 +124,13 @@ export interface LeasedQueueSpec {
   /** FIFO order of claims: the serial id, or the creation time where ids are not serial. */
   orderBy: 'id' | 'created_at';
   maxAttempts: number;
+  /**
+   * Rows that just went dead (a failure, or a lease that expired on the last attempt), after the
+   * change is stored; a failure here is swallowed: reporting must never undo or fail a transition.
+   */
+  onDead?: (ids: Array<number | string>) => Promise<void> | void;
+  /** A dead row an operator put back (retry), after the change is stored; failures swallowed. */
+  onRetried?: (id: number | string) => Promise<void> | void;
 }
 
 function queueDb(ctx: StoreContext): Kysely<QueueDatabase> {
@@ -153,9 +162,17 @@ export function createLeasedQueue<Id extends number | string>(
       eb.and([eb('status', '=', 'in_flight'), eb('lease_expires_at', '<=', nowIso), eb('attempts', '<', maxAttempts)]),
     ]);
 
+  async function report(hook: (() => Promise<void> | void) | undefined): Promise<void> {
+    try {
+      await hook?.();
+    } catch {
+      // The listener logs what it needs; the transition itself is already stored.
+    }
+  }
+
   async function expire(nowIso: string): Promise<void> {
     // A lease that expired on its last permitted attempt: the claimer died every time.
-    await transition('expire')
+    const expired = await transition('expire')
       .set({
         status: 'dead',
         last_error: sql<string>`coalesce(last_error || '; ', '') || ${`lease expired on attempt ${maxAttempts} (the worker crashed or hung)`}`,
@@ -165,7 +182,12 @@ export function createLeasedQueue<Id extends number | string>(
       })
       .where('lease_expires_at', '<=', nowIso)
       .where('attempts', '>=', maxAttempts)
+      .returning('id')
       .execute();
+    if (expired.length > 0 && spec.onDead !== undefined) {
+      const onDead = spec.onDead;
+      await report(() => onDead(expired.map((row) => row.id)));
+    }
   }
 
   return {
@@ -274,6 +296,10 @@ export function createLeasedQueue<Id extends number | string>(
         .where('id', '=', id)
         .returning('status')
         .executeTakeFirst();
+      if (row?.status === 'dead' && spec.onDead !== undefined) {
+        const onDead = spec.onDead;
+        await report(() => onDead([id]));
+      }
       return row?.status ?? null;
     },
 
@@ -306,7 +332,12 @@ export function createLeasedQueue<Id extends number | string>(
         })
         .where('id', '=', id)
         .executeTakeFirst();
-      return Number(result.numUpdatedRows) > 0;
+      const retried = Number(result.numUpdatedRows) > 0;
+      if (retried && spec.onRetried !== undefined) {
+        const onRetried = spec.onRetried;
+        await report(() => onRetried(id));
+      }
+      return retried;
     },
 
     async counts() {

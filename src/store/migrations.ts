@@ -281,6 +281,88 @@ const trustedDocuments: Migration = {
   },
 };
 
+/**
+ * Notifications (src/notify/): the dedup state per kind and location, the messages produced, the
+ * signed-webhook outbox (a fourth queue of the one leased-queue protocol) and Zapier REST hook
+ * subscriptions. The list is paged newest first within one location, hence (location_id, id).
+ */
+function notifications(dialect: StoreDialect): Migration {
+  return {
+    async up(db: Kysely<unknown>): Promise<void> {
+      await db.schema
+        .createTable('notification_conditions')
+        .addColumn('kind', 'text', (c) => c.notNull())
+        .addColumn('location_id', 'text', (c) => c.notNull())
+        .addColumn('state', 'text', (c) => c.notNull())
+        .addColumn('severity', 'text', (c) => c.notNull())
+        .addColumn('occurrences', 'integer', (c) => c.notNull())
+        .addColumn('opened_at', 'text', (c) => c.notNull())
+        .addColumn('last_seen_at', 'text', (c) => c.notNull())
+        .addColumn('last_notified_at', 'text', (c) => c.notNull())
+        .addColumn('resolved_at', 'text')
+        .addColumn('updated_at', 'text', (c) => c.notNull())
+        .addPrimaryKeyConstraint('notification_conditions_pk', ['kind', 'location_id'])
+        .execute();
+
+      await withId(db.schema.createTable('notifications'), dialect)
+        .addColumn('location_id', 'text', (c) => c.notNull())
+        .addColumn('kind', 'text', (c) => c.notNull())
+        .addColumn('severity', 'text', (c) => c.notNull())
+        .addColumn('status', 'text', (c) => c.notNull())
+        .addColumn('summary', 'text', (c) => c.notNull())
+        .addColumn('remedy', 'text', (c) => c.notNull())
+        .addColumn('details', 'text', (c) => c.notNull())
+        .addColumn('occurrences', 'integer', (c) => c.notNull())
+        .addColumn('first_seen_at', 'text', (c) => c.notNull())
+        .addColumn('created_at', 'text', (c) => c.notNull())
+        .execute();
+      await db.schema
+        .createIndex('notifications_by_location')
+        .on('notifications')
+        .columns(['location_id', 'id'])
+        .execute();
+
+      await withId(db.schema.createTable('hook_deliveries'), dialect)
+        .addColumn('channel', 'text', (c) => c.notNull())
+        .addColumn('target', 'text', (c) => c.notNull())
+        .addColumn('location_id', 'text', (c) => c.notNull())
+        .addColumn('event_kind', 'text', (c) => c.notNull())
+        .addColumn('payload', 'text', (c) => c.notNull())
+        .addColumn('attempts', 'integer', (c) => c.notNull().defaultTo(0))
+        .addColumn('next_attempt_at', 'text', (c) => c.notNull())
+        .addColumn('last_error', 'text')
+        .addColumn('status', 'text', (c) => c.notNull())
+        .addColumn('lease_owner', 'text')
+        .addColumn('lease_expires_at', 'text')
+        .addColumn('created_at', 'text', (c) => c.notNull())
+        .addColumn('updated_at', 'text', (c) => c.notNull())
+        .execute();
+      await db.schema
+        .createIndex('hook_deliveries_due')
+        .on('hook_deliveries')
+        .columns(['status', 'next_attempt_at'])
+        .execute();
+
+      await db.schema
+        .createTable('zapier_hooks')
+        .addColumn('id', 'text', (c) => c.primaryKey())
+        .addColumn('location_id', 'text', (c) => c.notNull())
+        .addColumn('event', 'text', (c) => c.notNull())
+        .addColumn('target_url', 'text', (c) => c.notNull())
+        .addColumn('secret', 'text', (c) => c.notNull())
+        .addColumn('subscriber', 'text', (c) => c.notNull())
+        .addColumn('created_at', 'text', (c) => c.notNull())
+        .addUniqueConstraint('zapier_hooks_target', ['location_id', 'event', 'target_url'])
+        .execute();
+      await db.schema
+        .createIndex('zapier_hooks_by_event')
+        .on('zapier_hooks')
+        .columns(['event', 'location_id'])
+        .execute();
+    },
+  };
+}
+
 /** Every migration, by name; names sort in the order they must run. */
 export function storeMigrations(dialect: StoreDialect): Record<string, Migration> {
   return {
@@ -290,6 +372,7 @@ export function storeMigrations(dialect: StoreDialect): Record<string, Migration
     '0004_sync_jobs_due': syncJobsDue,
     '0005_links_by_record': linksByRecord,
     '0006_trusted_documents': trustedDocuments,
+    '0007_notifications': notifications(dialect),
   };
 }
 

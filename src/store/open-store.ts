@@ -14,6 +14,10 @@ import { boundedPool, DEFAULT_DEPENDENCY_TIMEOUT_MS, type BoundedPool } from './
 import { createTrustedDocumentsRepo, type TrustedDocumentsRepo } from './trusted-documents-repo.js';
 import { createCursorsRepo, type CursorsRepo } from './cursors-repo.js';
 import { createGroupCommit, type GroupCommit } from './group-commit.js';
+import type { GatewayEventSink } from '../domain/gateway-events.js';
+import { createHookDeliveriesRepo, type HookDeliveriesRepo } from './hook-deliveries-repo.js';
+import { createNotificationsRepo, type NotificationsRepo } from './notifications-repo.js';
+import { createZapierHooksRepo, type ZapierHooksRepo } from './zapier-hooks-repo.js';
 import { parseDatabaseUrl } from './database-url.js';
 import { createHashesRepo, type HashesRepo } from './hashes-repo.js';
 import { createLinksRepo, type LinksRepo } from './links-repo.js';
@@ -29,6 +33,7 @@ import { createTokensRepo, type TokensRepo } from './tokens-repo.js';
 import { createWebhooksRepo, type WebhooksRepo } from './webhooks-repo.js';
 
 export const DEFAULT_OUTBOX_MAX_ATTEMPTS = 8;
+export const DEFAULT_HOOK_DELIVERY_MAX_ATTEMPTS = 10;
 
 export interface OpenStoreOptions {
   /** OUTBOX_MAX_ATTEMPTS: claims of an outbox entry before it becomes a dead letter. */
@@ -37,6 +42,10 @@ export interface OpenStoreOptions {
   inboundMaxAttempts?: number;
   /** Time source of leases, timestamps and due dates; tests move it instead of waiting. */
   now?: Clock;
+  /** Where runs that finished and rows that went dead are reported (notifications, Zapier). */
+  events?: GatewayEventSink;
+  /** Attempts of a notification or Zapier delivery before it is given up (NOTIFY_MAX_ATTEMPTS); default 10. */
+  hookDeliveryMaxAttempts?: number;
   postgres?: {
     /** A schema to work in (search_path), e.g. one per test run; it must exist. */
     searchPath?: string;
@@ -74,6 +83,11 @@ export interface Store {
   secrets: SecretsRepo;
   /** Trusted documents registered through the CLI (the gateway also reads manifest files). */
   trustedDocuments: TrustedDocumentsRepo;
+  /** Notifications and their dedup conditions (src/notify/). */
+  notifications: NotificationsRepo;
+  /** The signed-webhook outbox of notifications and Zapier deliveries. */
+  hookDeliveries: HookDeliveriesRepo;
+  zapierHooks: ZapierHooksRepo;
   /** Closes the connection(s); waits for queries in progress. Safe to call twice. */
   close(): Promise<void>;
 }
@@ -173,7 +187,12 @@ export async function openStore(databaseUrl: string, options: OpenStoreOptions =
 
   // Migrated: from now on no query may hang (long DDL above was allowed to take its time).
   pool?.boundQueries();
-  const ctx: StoreContext = { db, dialect, now: options.now ?? (() => new Date()) };
+  const ctx: StoreContext = {
+    db,
+    dialect,
+    now: options.now ?? (() => new Date()),
+    ...(options.events === undefined ? {} : { events: options.events }),
+  };
   const outboxMaxAttempts = options.outboxMaxAttempts ?? DEFAULT_OUTBOX_MAX_ATTEMPTS;
   let closing: Promise<void> | undefined;
 
@@ -193,6 +212,11 @@ export async function openStore(databaseUrl: string, options: OpenStoreOptions =
     apiKeys: createApiKeysRepo(ctx),
     secrets: createSecretsRepo(ctx),
     trustedDocuments: createTrustedDocumentsRepo(ctx),
+    notifications: createNotificationsRepo(ctx),
+    hookDeliveries: createHookDeliveriesRepo(ctx, {
+      maxAttempts: options.hookDeliveryMaxAttempts ?? DEFAULT_HOOK_DELIVERY_MAX_ATTEMPTS,
+    }),
+    zapierHooks: createZapierHooksRepo(ctx),
     close() {
       closing ??= db.destroy();
       return closing;

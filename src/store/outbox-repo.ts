@@ -7,6 +7,7 @@
  * store's one leased-queue protocol (leased-queue.ts): claim, renew, complete, fail, release.
  */
 import type { Selectable } from 'kysely';
+import type { GatewayEventSink } from '../domain/gateway-events.js';
 import { createLeasedQueue, type FailOptions } from './leased-queue.js';
 import { clampPageSize, decodeIdCursor, toPage, type Page } from './paging.js';
 import type { OutboxTable, QueueStatus } from './schema.js';
@@ -94,10 +95,53 @@ function toEntry(row: Selectable<OutboxTable>): OutboxEntry {
   };
 }
 
+/** Reports outbox rows that went dead or were retried to the gateway's event stream. */
+function deadLetterReports(ctx: StoreContext, events: GatewayEventSink) {
+  return {
+    async onDead(ids: Array<number | string>) {
+      const rows = await ctx.db
+        .selectFrom('outbox')
+        .select(['id', 'location_id', 'kind', 'last_error', 'attempts'])
+        .where('id', 'in', ids.map(Number))
+        .execute();
+      for (const row of rows)
+        events.emit({
+          type: 'dead_letter',
+          at: isoAt(ctx.now()),
+          queue: 'outbox',
+          locationId: row.location_id,
+          id: row.id,
+          kind: row.kind,
+          error: row.last_error,
+          attempts: row.attempts,
+        });
+    },
+    async onRetried(id: number | string) {
+      const row = await ctx.db
+        .selectFrom('outbox')
+        .select('location_id')
+        .where('id', '=', Number(id))
+        .executeTakeFirst();
+      events.emit({
+        type: 'dead_letter.retried',
+        at: isoAt(ctx.now()),
+        queue: 'outbox',
+        locationId: row?.location_id ?? null,
+        id: Number(id),
+      });
+    },
+  };
+}
+
 export function createOutboxRepo(ctx: StoreContext, options: { maxAttempts: number }): OutboxRepo {
   const { db } = ctx;
   const { maxAttempts } = options;
-  const queue = createLeasedQueue<number>(ctx, { table: 'outbox', orderBy: 'id', maxAttempts });
+  const queue = createLeasedQueue<number>(ctx, {
+    table: 'outbox',
+    orderBy: 'id',
+    maxAttempts,
+    ...(ctx.events === undefined ? {} : deadLetterReports(ctx, ctx.events)),
+  });
 
   async function findByIdempotencyKey(key: string, executor: Executor = db): Promise<OutboxEntry | null> {
     const row = await executor.selectFrom('outbox').selectAll().where('idempotency_key', '=', key).executeTakeFirst();

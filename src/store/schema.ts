@@ -35,9 +35,15 @@
  * - secrets           key → encrypted value (e.g. Roofr credentials).
  * - sync_jobs         the sync engine's work queue (batch and contact runs), leased like the
  *                     outbox; id = the run's id, spec JSON, next_attempt_at for backoff.
- * The three queues (outbox, inbound_events, sync_jobs) share the columns status, attempts,
- * next_attempt_at, last_error, lease_owner, lease_expires_at, updated_at, and one protocol over
- * them (leased-queue.ts).
+ * - notification_conditions  one row per (notification kind, location): open or resolved, with
+ *                     occurrence counts; shared by replicas so an outage notifies once.
+ * - notifications     every message the notifier produced (firing, reminder, resolved).
+ * - hook_deliveries   signed webhook / Slack / e-mail / Zapier deliveries waiting to be sent,
+ *                     leased like the outbox.
+ * - zapier_hooks      Zapier REST hook subscriptions: event, target URL, location.
+ * The four queues (outbox, inbound_events, sync_jobs, hook_deliveries) share the columns status,
+ * attempts, next_attempt_at, last_error, lease_owner, lease_expires_at, updated_at, and one
+ * protocol over them (leased-queue.ts).
  */
 import type { Generated } from 'kysely';
 
@@ -201,6 +207,76 @@ export interface SyncJobsTable {
   updated_at: string;
 }
 
+export type ConditionState = 'open' | 'resolved';
+export type NotificationSeverity = 'critical' | 'warning' | 'info';
+export type NotificationStatus = 'firing' | 'reminder' | 'resolved';
+
+/** Dedup state of one notification kind in one location (src/store/notifications-repo.ts). */
+export interface NotificationConditionsTable {
+  kind: string;
+  location_id: string;
+  state: ConditionState;
+  severity: NotificationSeverity;
+  /** Occurrences since the condition opened. */
+  occurrences: number;
+  opened_at: string;
+  last_seen_at: string;
+  /** When the last message about it (firing or reminder) was produced. */
+  last_notified_at: string;
+  resolved_at: string | null;
+  updated_at: string;
+}
+
+export interface NotificationsTable {
+  id: Generated<number>;
+  location_id: string;
+  kind: string;
+  severity: NotificationSeverity;
+  status: NotificationStatus;
+  summary: string;
+  /** JSON: { text, mutation?, command?, url? }. */
+  remedy: string;
+  /** JSON: the facts the message was built from. */
+  details: string;
+  occurrences: number;
+  first_seen_at: string;
+  created_at: string;
+}
+
+/** The signed-webhook outbox: one row per message to send to one channel target. */
+export interface HookDeliveriesTable {
+  id: Generated<number>;
+  /** webhook, slack, email or zapier. */
+  channel: string;
+  /** The channel's target: the Zapier hook id; for configured channels, the channel name. */
+  target: string;
+  location_id: string;
+  /** What is delivered: notification, contact_synced, sync_run_finished, dead_letter. */
+  event_kind: string;
+  /** JSON of what to send. */
+  payload: string;
+  attempts: number;
+  next_attempt_at: string;
+  last_error: string | null;
+  status: QueueStatus;
+  lease_owner: string | null;
+  lease_expires_at: string | null;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface ZapierHooksTable {
+  id: string;
+  location_id: string;
+  event: string;
+  target_url: string;
+  /** HMAC key the deliveries to this hook are signed with; a signing key, not a credential. */
+  secret: string;
+  /** The API key (or JWT subject) that subscribed. */
+  subscriber: string;
+  created_at: string;
+}
+
 export interface Database {
   links: LinksTable;
   content_hashes: ContentHashesTable;
@@ -214,4 +290,8 @@ export interface Database {
   trusted_documents: TrustedDocumentsTable;
   secrets: SecretsTable;
   sync_jobs: SyncJobsTable;
+  notification_conditions: NotificationConditionsTable;
+  notifications: NotificationsTable;
+  hook_deliveries: HookDeliveriesTable;
+  zapier_hooks: ZapierHooksTable;
 }

@@ -4,6 +4,7 @@
  * expiry and backoff are tested by moving time, never by waiting.
  */
 import type { Kysely } from 'kysely';
+import type { GatewayEventSink } from '../domain/gateway-events.js';
 import type { StoreDialect } from './migrations.js';
 import type { Database } from './schema.js';
 
@@ -13,6 +14,8 @@ export interface StoreContext {
   db: Kysely<Database>;
   dialect: StoreDialect;
   now: Clock;
+  /** Where repositories report state changes others listen for (runs finished, dead letters). */
+  events?: GatewayEventSink;
 }
 
 /** Times are stored as fixed-width ISO-8601 UTC text: text order is time order. */

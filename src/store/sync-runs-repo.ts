@@ -7,6 +7,7 @@
 import { randomUUID } from 'node:crypto';
 import { sql, type Selectable } from 'kysely';
 import { z } from 'zod';
+import type { GatewayEvent } from '../domain/gateway-events.js';
 import { clampPageSize, InvalidCursorError, toPage, type Page } from './paging.js';
 import type { SyncRunStatus, SyncRunsTable } from './schema.js';
 import { inTransaction, isoAt, type Executor, type StoreContext } from './store-context.js';
@@ -121,6 +122,28 @@ function decodeRunCursor(after: string): { startedAt: string; id: string } {
   }
 }
 
+/** Errors a finished-run event carries: enough for a one-sentence summary. */
+const EVENT_ERRORS = 3;
+
+function finishedEvent(run: SyncRun, status: Exclude<SyncRunStatus, 'running'>, at: string): GatewayEvent {
+  return {
+    type: 'sync_run.finished',
+    at,
+    run: {
+      id: run.id,
+      trigger: run.trigger,
+      locationId: run.locationId,
+      businessId: run.businessId,
+      mode: run.mode,
+      status,
+      counts: run.counts,
+      startedAt: run.startedAt,
+      finishedAt: run.finishedAt,
+      errors: run.errors.slice(0, EVENT_ERRORS).map((error) => ({ code: error.code, message: error.message })),
+    },
+  };
+}
+
 export function createSyncRunsRepo(ctx: StoreContext): SyncRunsRepo {
   const { db } = ctx;
 
@@ -197,7 +220,12 @@ export function createSyncRunsRepo(ctx: StoreContext): SyncRunsRepo {
 
     recordProgress: (id, progress) => applyProgress(id, progress),
 
-    finish: (id, outcome) => applyProgress(id, outcome, outcome.status),
+    async finish(id, outcome) {
+      const run = await applyProgress(id, outcome, outcome.status);
+      // Only the call that finished the run reports it (a second finish returns null).
+      if (run !== null && run.status !== 'running') ctx.events?.emit(finishedEvent(run, run.status, isoAt(ctx.now())));
+      return run;
+    },
 
     get,
 

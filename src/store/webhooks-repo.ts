@@ -12,6 +12,7 @@
  * receipt included: the sender's retry is not mistaken for a replay.
  */
 import { sql, type Selectable } from 'kysely';
+import type { GatewayEventSink } from '../domain/gateway-events.js';
 import { createLeasedQueue, type FailOptions } from './leased-queue.js';
 import { clampPageSize, decodeIdCursor, toPage, type Page } from './paging.js';
 import type { InboundEventsTable, QueueStatus, WebhookSource } from './schema.js';
@@ -106,10 +107,53 @@ function toEvent(row: Selectable<InboundEventsTable>): InboundEvent {
   };
 }
 
+/** Reports webhook events that went dead or were retried to the gateway's event stream. */
+function deadEventReports(ctx: StoreContext, events: GatewayEventSink) {
+  return {
+    async onDead(ids: Array<number | string>) {
+      const rows = await ctx.db
+        .selectFrom('inbound_events')
+        .select(['id', 'location_id', 'source', 'event_type', 'last_error', 'attempts'])
+        .where('id', 'in', ids.map(Number))
+        .execute();
+      for (const row of rows)
+        events.emit({
+          type: 'dead_letter',
+          at: isoAt(ctx.now()),
+          queue: 'webhook',
+          locationId: row.location_id,
+          id: row.id,
+          kind: `${row.source}:${row.event_type}`,
+          error: row.last_error,
+          attempts: row.attempts,
+        });
+    },
+    async onRetried(id: number | string) {
+      const row = await ctx.db
+        .selectFrom('inbound_events')
+        .select('location_id')
+        .where('id', '=', Number(id))
+        .executeTakeFirst();
+      events.emit({
+        type: 'dead_letter.retried',
+        at: isoAt(ctx.now()),
+        queue: 'webhook',
+        locationId: row?.location_id ?? null,
+        id: Number(id),
+      });
+    },
+  };
+}
+
 export function createWebhooksRepo(ctx: StoreContext, options: { maxAttempts: number }): WebhooksRepo {
   const { db } = ctx;
   const { maxAttempts } = options;
-  const queue = createLeasedQueue<number>(ctx, { table: 'inbound_events', orderBy: 'id', maxAttempts });
+  const queue = createLeasedQueue<number>(ctx, {
+    table: 'inbound_events',
+    orderBy: 'id',
+    maxAttempts,
+    ...(ctx.events === undefined ? {} : deadEventReports(ctx, ctx.events)),
+  });
 
   async function recordReceipt(source: WebhookSource, webhookId: string, executor: Executor): Promise<boolean> {
     const inserted = await executor

@@ -21,6 +21,7 @@ import {
   type RoofrRecords,
 } from '../domain/mapping/to-roofr.js';
 import type { Appointment, Contact, Note, Task } from '../domain/types.js';
+import type { GatewayEventSink } from '../domain/gateway-events.js';
 import { isRoofrError } from '../roofr/errors.js';
 import { portWithDeadline } from '../roofr/deadline-port.js';
 import type { RoofrPort } from '../roofr/roofr-port.js';
@@ -75,6 +76,8 @@ export interface RoofrPushDeps {
    * default 5 s), and never past the caller's deadline: a mutation answers QUEUED in time.
    */
   inlineTimeoutMs?: number;
+  /** Where contacts synced and Roofr's refusals are reported (roofr-write-executor.ts). */
+  events?: GatewayEventSink;
 }
 
 export interface PushOptions {

@@ -7,7 +7,8 @@
  * Failures of Roofr are thrown (RoofrError); the caller decides between queueing and failing.
  */
 import type { Kysely } from 'kysely';
-import { RoofrNotFoundError } from '../roofr/errors.js';
+import type { GatewayEventSink } from '../domain/gateway-events.js';
+import { isRoofrError, RoofrNotFoundError } from '../roofr/errors.js';
 import type { RoofrPort, WriteOutcome } from '../roofr/roofr-port.js';
 import type { GroupCommit } from '../store/group-commit.js';
 import type { ContentHashKey, HashesRepo } from '../store/hashes-repo.js';
@@ -20,6 +21,7 @@ import {
   asNote,
   asTask,
   entityKeyPrefix,
+  entityOf,
   type AppointmentRemoval,
   type AppointmentUpsert,
   type ContactRemoval,
@@ -35,6 +37,8 @@ export interface ExecutorDeps {
   /** With `db`, a write's link and hash are stored in one transaction; with `commits`, in one shared with concurrent writes. */
   store: { links: LinksRepo; hashes: HashesRepo; db?: Kysely<Database>; commits?: GroupCommit };
   roofr: RoofrPort;
+  /** Where contacts synced and Roofr's refusals are reported (notifications, Zapier). */
+  events?: GatewayEventSink;
 }
 
 export interface Executed {
@@ -100,7 +104,52 @@ function skippedWith(reason: string, roofrId: string | null = null, roofrJobId: 
   return { status: 'SKIPPED', roofrId, roofrJobId, reason };
 }
 
+/**
+ * Performs the write and reports it to the gateway's event stream (deps.events): a contact that
+ * reached Roofr, a write Roofr accepted, or one it refused for its credentials or the record.
+ */
 export async function executeRoofrWrite(
+  deps: ExecutorDeps,
+  locationId: string,
+  write: RoofrWrite,
+  idempotencyKey: string,
+): Promise<Executed> {
+  let executed: Executed;
+  try {
+    executed = await performRoofrWrite(deps, locationId, write, idempotencyKey);
+  } catch (error) {
+    if (
+      deps.events !== undefined &&
+      isRoofrError(error) &&
+      (error.kind === 'Unauthorized' || error.kind === 'Validation')
+    )
+      deps.events.emit({
+        type: 'roofr.refused',
+        at: new Date().toISOString(),
+        locationId,
+        reason: error.kind === 'Unauthorized' ? 'unauthorized' : 'validation',
+        message: error.message,
+        entity: entityOf(write),
+      });
+    throw error;
+  }
+  if (deps.events !== undefined && executed.status === 'SYNCED') {
+    const at = new Date().toISOString();
+    deps.events.emit({ type: 'roofr.accepted', at, locationId });
+    if (write.kind === 'contact.upsert')
+      deps.events.emit({
+        type: 'contact.synced',
+        at,
+        locationId,
+        contactId: write.ghlContactId,
+        roofrCustomerId: executed.roofrId,
+        roofrJobId: executed.roofrJobId,
+      });
+  }
+  return executed;
+}
+
+async function performRoofrWrite(
   deps: ExecutorDeps,
   locationId: string,
   write: RoofrWrite,

@@ -51,6 +51,7 @@ const SAMPLES: Record<string, Sample> = {
   'Query.rateLimit': { query: '{ rateLimit { burstRemaining } }' },
   'Query.syncRun': { query: '{ syncRun(id: "none") { id } }' },
   'Query.syncRuns': { query: '{ syncRuns(first: 5) { edges { node { id } } } }' },
+  'Query.notifications': { query: '{ notifications(first: 5) { edges { node { id } } } }' },
   'Query._service': { query: '{ _service { sdl } }' },
   'Query._entities': {
     query: 'query($r: [_Any!]!) { _entities(representations: $r) { ... on Contact { id notes { id } } } }',

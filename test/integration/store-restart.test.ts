@@ -13,6 +13,12 @@ async function undoTrustedDocuments(db: Kysely<Database>): Promise<void> {
   await sql`alter table api_keys drop column documents`.execute(db);
 }
 
+/** The schema before 0007_notifications: its tables (their indexes go with them). */
+async function dropNotificationTables(db: Kysely<Database>): Promise<void> {
+  for (const table of ['notification_conditions', 'notifications', 'hook_deliveries', 'zapier_hooks'])
+    await sql`drop table ${sql.raw(table)}`.execute(db);
+}
+
 for (const backend of storeBackends()) {
   backend.describe(`restart on ${backend.name}`, () => {
     afterEach(() => backend.cleanup());
@@ -27,6 +33,7 @@ for (const backend of storeBackends()) {
         '0004_sync_jobs_due',
         '0005_links_by_record',
         '0006_trusted_documents',
+        '0007_notifications',
       ]);
       const second = await database.open();
       expect(second.appliedMigrations).toEqual([]);
@@ -50,6 +57,7 @@ for (const backend of storeBackends()) {
         await sql`drop index ${sql.raw(index)}`.execute(earlier.db);
       await sql`alter table outbox drop column entity_key`.execute(earlier.db);
       await sql`alter table sync_jobs drop column next_attempt_at`.execute(earlier.db);
+      await dropNotificationTables(earlier.db);
       await sql`insert into sync_jobs (id, spec, status, attempts, lease_owner, lease_expires_at, last_error, created_at, updated_at)
         values ('run-2', ${JSON.stringify({ kind: 'contact', runId: 'run-2', locationId: 'L', contactId: 'c2' })}, 'in_flight', 1, 'gone', '2000-01-01T00:00:00.000Z', null, '2000-01-01T00:00:02.000Z', '2000-01-01T00:00:02.000Z'),
                ('run-1', ${JSON.stringify({ kind: 'contact', runId: 'run-1', locationId: 'L', contactId: 'c1' })}, 'pending', 0, null, null, null, '2000-01-01T00:00:01.000Z', '2000-01-01T00:00:01.000Z')`.execute(
@@ -65,6 +73,7 @@ for (const backend of storeBackends()) {
         '0004_sync_jobs_due',
         '0005_links_by_record',
         '0006_trusted_documents',
+        '0007_notifications',
       ]);
       expect((await upgraded.syncJobs.get('run-1'))?.nextAttemptAt).toBe('2000-01-01T00:00:01.000Z');
       const first = await upgraded.syncJobs.claim('worker', 30_000);
@@ -94,6 +103,7 @@ for (const backend of storeBackends()) {
       await sql`drop index outbox_entity`.execute(earlier.db);
       await sql`alter table outbox drop column entity_key`.execute(earlier.db);
       await undoTrustedDocuments(earlier.db);
+      await dropNotificationTables(earlier.db);
       await earlier.close();
 
       const upgraded = await database.open();
@@ -102,6 +112,7 @@ for (const backend of storeBackends()) {
         '0004_sync_jobs_due',
         '0005_links_by_record',
         '0006_trusted_documents',
+        '0007_notifications',
       ]);
       const rows = await upgraded.db
         .selectFrom('outbox')

@@ -20,6 +20,7 @@
  */
 import type { ApolloServerPlugin } from '@apollo/server';
 import { GraphQLError } from 'graphql';
+import type { GatewayEventSink } from '../../domain/gateway-events.js';
 import type { SharedCache } from '../../cache/shared-cache.js';
 import type { RateBudget } from '../../ghl/rate-budget.js';
 import type { RequestAdmission } from '../../loaders/request-admission.js';
@@ -44,6 +45,8 @@ export interface AdmissionPluginDeps {
   batchedReads: BatchedReadCapability;
   /** ADMISSION_MAX_WAIT_MS. */
   maxWaitMs: number;
+  /** Told when the daily reserve refuses an operation (notifications). */
+  events?: GatewayEventSink;
 }
 
 /** Calls the cache saves for `contact(id)` roots whose contact and selected lists are cached. */
@@ -128,6 +131,18 @@ export function admissionPlugin<TContext extends AdmissionContext>(
           const reason = affordable.ok
             ? `${calls} calls (${ahead} more admitted before) need ~${affordable.waitMs} ms of budget (${affordable.reason})`
             : affordable.reason;
+          // Not affordable at all: only the daily reserve refuses outright (RateBudget.canAfford).
+          if (!affordable.ok) {
+            const snapshot = budget.snapshot(locationId);
+            deps.events?.emit({
+              type: 'ghl.budget_reserve_reached',
+              at: new Date().toISOString(),
+              locationId,
+              dailyRemaining: snapshot.dailyRemaining,
+              reserve: snapshot.dailyReserve,
+              retryAfterMs: affordable.waitMs,
+            });
+          }
           if (operation.operation === 'mutation') {
             throw new GraphQLError(
               `Not sent: HighLevel's rate budget cannot take this mutation now (${reason}); retry in ${affordable.waitMs} ms`,

@@ -25,6 +25,7 @@ import { contact } from './query-contact.js';
 import { contacts } from './query-contacts.js';
 import { contactsByBusiness } from './query-contacts-by-business.js';
 import { note } from './query-note.js';
+import { notifications } from './query-notifications.js';
 import { rateLimit } from './query-rate-limit.js';
 import { task } from './query-task.js';
 import { DateTime, JSON } from './scalars.js';
@@ -43,6 +44,7 @@ export const resolvers: Resolvers = {
     syncRun,
     syncRuns,
     rateLimit,
+    notifications,
   },
   Mutation: {
     createContact,

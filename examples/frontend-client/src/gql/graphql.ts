@@ -362,6 +362,50 @@ export type NotePayload = {
   roofrSync: RoofrSync;
 };
 
+export type Notification = {
+  __typename?: 'Notification';
+  createdAt: Scalars['DateTime']['output'];
+  /** The facts the message was built from (run id, dead letter id, reason …). */
+  details: Scalars['JSON']['output'];
+  firstSeenAt: Scalars['DateTime']['output'];
+  id: Scalars['ID']['output'];
+  /** sync_run_failed, sync_run_partial, dead_letter, webhook_dead_letter, reinstall_required, budget_reserve_reached, roofr_unauthorized or roofr_validation. */
+  kind: Scalars['String']['output'];
+  locationId: Scalars['ID']['output'];
+  /** Occurrences since the condition began. */
+  occurrences: Scalars['Int']['output'];
+  remedy: Remedy;
+  severity: NotificationSeverity;
+  status: NotificationStatus;
+  /** What happened, in one sentence. */
+  summary: Scalars['String']['output'];
+};
+
+export type NotificationConnection = {
+  __typename?: 'NotificationConnection';
+  edges: Array<NotificationEdge>;
+  pageInfo: PageInfo;
+};
+
+export type NotificationEdge = {
+  __typename?: 'NotificationEdge';
+  cursor: Scalars['String']['output'];
+  node: Notification;
+};
+
+export type NotificationSeverity =
+  | 'CRITICAL'
+  | 'INFO'
+  | 'WARNING';
+
+export type NotificationStatus =
+  /** The condition began (one message per outage, however often it occurs). */
+  | 'FIRING'
+  /** The condition is still occurring (at most every NOTIFY_REPEAT_MS). */
+  | 'REMINDER'
+  /** The condition is over. */
+  | 'RESOLVED';
+
 /** A deal in one of the location's pipelines (HighLevel's Opportunities API; read-only here). */
 export type Opportunity = {
   __typename?: 'Opportunity';
@@ -406,6 +450,8 @@ export type Query = {
   deadLetters: DeadLetterConnection;
   /** One note of a contact; NOT_FOUND when either does not exist. */
   note?: Maybe<Note>;
+  /** The location's notifications, newest first; `first` is at most 100. */
+  notifications: NotificationConnection;
   /** The Roofr records a sync of this contact would write, without writing anything. */
   previewRoofrRecord: RoofrPreview;
   /** The rate budget of a location: the caller's own when omitted; another location needs access to it. */
@@ -448,6 +494,12 @@ export type QueryDeadLettersArgs = {
 export type QueryNoteArgs = {
   contactId: Scalars['ID']['input'];
   id: Scalars['ID']['input'];
+};
+
+
+export type QueryNotificationsArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  first?: InputMaybe<Scalars['Int']['input']>;
 };
 
 
@@ -504,6 +556,18 @@ export type RateLimitStatus = {
   reserve: Scalars['Int']['output'];
   /** When the current burst window frees up, in ms from now. */
   resetInMs: Scalars['Int']['output'];
+};
+
+/** What fixes it: a sentence, and the mutation, CLI command or install URL to use. */
+export type Remedy = {
+  __typename?: 'Remedy';
+  /** A command to run where the gateway is deployed, e.g. npm run sync -- --full. */
+  command?: Maybe<Scalars['String']['output']>;
+  /** A GraphQL operation to run, e.g. mutation { retryDeadLetter(id: "42") }. */
+  mutation?: Maybe<Scalars['String']['output']>;
+  text: Scalars['String']['output'];
+  /** A link to open, e.g. the OAuth install link. */
+  url?: Maybe<Scalars['String']['output']>;
 };
 
 /** What the gateway would write to Roofr for a contact, mapped with the configured mapping. */
