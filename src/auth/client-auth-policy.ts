@@ -6,14 +6,10 @@
  * Production refuses to start unless callers can actually authenticate.
  */
 import type { Config } from '../config.js';
+import { hasRealCredentials } from './config-checks.js';
 import { isJwtConfigured, type JwtSettings } from './jwt-verifier.js';
 
 export type ClientAuthMode = 'demo' | 'required' | 'anonymous-read';
-
-/** A Private Integration Token or OAuth app is configured: the gateway reaches a real location, not the simulators. */
-export function hasRealCredentials(config: Pick<Config, 'GHL_PRIVATE_INTEGRATION_TOKEN' | 'GHL_CLIENT_ID'>): boolean {
-  return config.GHL_PRIVATE_INTEGRATION_TOKEN !== undefined || config.GHL_CLIENT_ID !== undefined;
-}
 
 /** How an operator makes a key, said wherever a caller or the start-up log needs one. */
 export function createKeyHint(locationId: string | undefined): string {

@@ -2,11 +2,31 @@
  * Cross-variable rules of the auth settings, run by `parseConfig` so every problem is listed
  * with the others at start-up. Key material is never echoed, only the variable's name.
  */
-import type { Config } from '../config.js';
-import { hasRealCredentials } from './client-auth-policy.js';
 import { KeyRingError, parseKeyRing } from './key-ring.js';
 
-export function authConfigProblems(config: Config): string[] {
+/** The variables these rules read: the auth slice of Config (declared here, so config.ts imports this file and not the reverse). */
+export interface AuthSettings extends Credentials {
+  NODE_ENV: string;
+  GHL_CLIENT_SECRET?: string | undefined;
+  GHL_REDIRECT_URI?: string | undefined;
+  GHL_LOCATION_ID?: string | undefined;
+  TOKEN_ENCRYPTION_KEY?: string | undefined;
+  JWT_SECRET?: string | undefined;
+  JWT_JWKS_URL?: string | undefined;
+  CLIENT_AUTH?: string | undefined;
+}
+
+interface Credentials {
+  GHL_PRIVATE_INTEGRATION_TOKEN?: string | undefined;
+  GHL_CLIENT_ID?: string | undefined;
+}
+
+/** A Private Integration Token or OAuth app is configured: the gateway reaches a real location, not the simulators. */
+export function hasRealCredentials(config: Credentials): boolean {
+  return config.GHL_PRIVATE_INTEGRATION_TOKEN !== undefined || config.GHL_CLIENT_ID !== undefined;
+}
+
+export function authConfigProblems(config: AuthSettings): string[] {
   const problems: string[] = [];
   const oauth = [config.GHL_CLIENT_ID, config.GHL_CLIENT_SECRET, config.GHL_REDIRECT_URI];
   const setCount = oauth.filter((value) => value !== undefined).length;

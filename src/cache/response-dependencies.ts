@@ -7,7 +7,6 @@
  * reuse: only answers that a later identical execution would reproduce from the cache are kept.
  */
 import { generationOfKey } from './cache-keys.js';
-import type { ReadResult } from './read-through.js';
 
 export type ResponseDependency =
   /** A cached value: still there, still fresh, same version. */
@@ -15,12 +14,19 @@ export type ResponseDependency =
   /** A location's search generation: unchanged (searches and lists keyed under it still current). */
   | { kind: 'generation'; key: string; token: string };
 
+/** What noteRead needs of a read-through result (read-through.ts's ReadResult has these). */
+export interface CachedRead {
+  fromCache: boolean;
+  stale: boolean;
+  version: string | null;
+}
+
 export class ResponseDependencies {
   private readonly entries = new Map<string, ResponseDependency>();
   private spoiledBy: string | null = null;
 
   /** A read-through result for `key`, as the loader got it (an Error or undefined: nothing usable). */
-  noteRead(key: string, result: ReadResult<unknown> | Error | undefined): void {
+  noteRead(key: string, result: CachedRead | Error | undefined): void {
     if (result === undefined || result instanceof Error) return this.spoil('a value was absent or failed');
     if (!result.fromCache || result.stale || result.version === null)
       return this.spoil('a value was loaded upstream or served stale');

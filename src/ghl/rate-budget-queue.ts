@@ -12,7 +12,12 @@
 import type { Lane } from './ghl-api.js';
 import type { Clock } from './clock.js';
 import { GhlBudgetReserveError, GhlRateLimitedError } from './errors.js';
-import type { ReserveOutcome } from './rate-budget.js';
+
+/** One reservation attempt: a slot now, a wait, or a refusal to spend the daily reserve. */
+export type ReserveOutcome =
+  | { kind: 'granted' }
+  | { kind: 'wait'; waitMs: number; reason: 'probing' | 'window' | 'lane-share' | 'paused' }
+  | { kind: 'refused'; dailyRemaining: number; reserve: number; retryAfterMs: number };
 
 interface Waiter {
   lane: Lane;

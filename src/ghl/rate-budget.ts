@@ -23,13 +23,8 @@
  */
 import type { Lane, RateBudgetSnapshot } from './ghl-api.js';
 import { systemClock, type Clock } from './clock.js';
-import { RateBudgetQueue, type AcquireOptions } from './rate-budget-queue.js';
+import { RateBudgetQueue, type AcquireOptions, type ReserveOutcome } from './rate-budget-queue.js';
 import type { RateLimitHeaders } from './rate-limit-headers.js';
-
-export type ReserveOutcome =
-  | { kind: 'granted' }
-  | { kind: 'wait'; waitMs: number; reason: 'probing' | 'window' | 'lane-share' | 'paused' }
-  | { kind: 'refused'; dailyRemaining: number; reserve: number; retryAfterMs: number };
 
 export interface Affordability {
   ok: boolean;

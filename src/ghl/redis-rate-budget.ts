@@ -21,14 +21,8 @@ import { randomUUID } from 'node:crypto';
 import { Redis } from 'ioredis';
 import type { Lane, RateBudgetSnapshot } from './ghl-api.js';
 import { systemClock, type Clock } from './clock.js';
-import {
-  InMemoryRateBudget,
-  queuedAhead,
-  type Affordability,
-  type RateBudget,
-  type ReserveOutcome,
-} from './rate-budget.js';
-import { RateBudgetQueue, type AcquireOptions } from './rate-budget-queue.js';
+import { InMemoryRateBudget, queuedAhead, type Affordability, type RateBudget } from './rate-budget.js';
+import { RateBudgetQueue, type AcquireOptions, type ReserveOutcome } from './rate-budget-queue.js';
 import type { RateLimitHeaders } from './rate-limit-headers.js';
 import { PAUSE_SCRIPT, PEEK_SCRIPT, RECORD_SCRIPT, RESERVE_SCRIPT } from './redis-rate-budget-scripts.js';
 

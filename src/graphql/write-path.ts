@@ -9,7 +9,6 @@ import type { CountryCode } from 'libphonenumber-js';
 import { GHL_SCOPES } from '../domain/types.js';
 import type { OutboxRepo } from '../store/outbox-repo.js';
 import type { RoofrPush } from '../sync/roofr-push.js';
-import type { GraphQLContext } from './context.js';
 import { ErrorCode } from './errors.js';
 
 /** A GHL record a mutation changed; the cache integration evicts by it. */
@@ -39,7 +38,13 @@ export interface WritePath {
   nudgeOutbox?: () => void;
 }
 
-export function writePathOf(context: GraphQLContext): WritePath {
+/** The part of a request's context mutations read (GraphQLContext has it; declared here so context.ts alone imports). */
+export interface WriteContext {
+  writePath?: WritePath | undefined;
+  locationId: string;
+}
+
+export function writePathOf(context: WriteContext): WritePath {
   if (context.writePath === undefined) {
     throw new GraphQLError(
       'Writes are not configured on this gateway (no store or Roofr port was given to startGateway)',
@@ -50,7 +55,7 @@ export function writePathOf(context: GraphQLContext): WritePath {
 }
 
 /** FORBIDDEN with `extensions.missingScope` unless the token holds contacts.write; no request is sent. */
-export async function requireWriteAccess(context: GraphQLContext): Promise<WritePath> {
+export async function requireWriteAccess(context: WriteContext): Promise<WritePath> {
   const writePath = writePathOf(context);
   const scopes = await writePath.scopesOf(context.locationId);
   if (scopes === null || !scopes.has(GHL_SCOPES.contactsWrite)) {

@@ -1,9 +1,9 @@
 /**
  * The Roofr parts of the env schema (src/config.ts imports these): the ROOFR_API_PATHS JSON and
- * the cross-field checks of ROOFR_ADAPTER. Imports only the Config type, so no cycle.
+ * the cross-field checks of ROOFR_ADAPTER. It declares the slice of Config it reads rather than
+ * importing Config, so config.ts depends on it and not the reverse.
  */
 import { z } from 'zod';
-import type { Config } from '../config.js';
 import { RoofrPathOverridesSchema, type RoofrPathOverrides } from './api-paths.js';
 
 /** ROOFR_API_PATHS: JSON object of endpoint → "METHOD /path"; unset or empty means the defaults. */
@@ -31,7 +31,14 @@ export const RoofrPathsEnvSchema = z
     return parsed.data;
   });
 
-export function roofrConfigProblems(config: Config): string[] {
+export interface RoofrAdapterSettings {
+  ROOFR_ADAPTER: string;
+  ROOFR_API_BASE_URL?: string | undefined;
+  ROOFR_API_KEY?: string | undefined;
+  ROOFR_ZAPIER_HOOK_URL?: string | undefined;
+}
+
+export function roofrConfigProblems(config: RoofrAdapterSettings): string[] {
   const problems: string[] = [];
   if (config.ROOFR_ADAPTER === 'rest') {
     if (config.ROOFR_API_BASE_URL === undefined)

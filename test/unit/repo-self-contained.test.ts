@@ -25,7 +25,6 @@ const SKIPPED = new Set([
   'coverage',
   'test/fixtures',
   'test/e2e/output',
-  'bench/peers/node_modules',
   'bench/peers/spec',
   'bench/results/tmp',
 ]);
@@ -35,9 +34,10 @@ function sourceFiles(dir = root, found: string[] = []): string[] {
   for (const entry of readdirSync(dir, { withFileTypes: true })) {
     const path = join(dir, entry.name);
     const name = relative(root, path);
-    if (SKIPPED.has(name)) continue;
+    // Any package's installed dependencies (the root's, bench/peers', integrations/zapier's).
+    if (SKIPPED.has(name) || entry.name === 'node_modules') continue;
     if (entry.isDirectory()) sourceFiles(path, found);
-    else if (TEXT.test(name) && name !== 'package-lock.json') found.push(name);
+    else if (TEXT.test(name) && entry.name !== 'package-lock.json') found.push(name);
   }
   return found;
 }
