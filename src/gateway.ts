@@ -10,7 +10,6 @@ import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHt
 import type { Logger } from 'pino';
 import { cacheOptionsFromConfig, createCache } from './cache/cache-factory.js';
 import { invalidateForEntityChange } from './cache/change-invalidation.js';
-import { ResponseCache } from './cache/response-cache.js';
 import { isDemoMode, type Config } from './config.js';
 import { GhlClient } from './ghl/client.js';
 import { GhlReinstallRequiredError } from './ghl/oauth-errors.js';
@@ -20,7 +19,6 @@ import { createRateBudget } from './ghl/rate-budget-factory.js';
 import { StaticTokenProvider } from './ghl/token-provider.js';
 import { createContextFactory, type GraphQLContext } from './graphql/context.js';
 import { admissionPlugin, rateLimitExtension } from './graphql/plugins/admission.js';
-import { responseCachePlugin } from './graphql/plugins/response-cache-plugin.js';
 import type { Resolvers } from './graphql/resolvers-types.generated.js';
 import { createGraphQLServer } from './graphql/server.js';
 import { trustedDocumentsPlugin } from './graphql/plugins/trusted-documents-plugin.js';
@@ -31,7 +29,8 @@ import { apqStore } from './cache/apq-cache.js';
 import express from 'express';
 import { createHttpApp, rejectMalformedJson } from './http/app.js';
 import { loadGraphiqlAssets } from './http/graphiql-assets.js';
-import { bodyLimitBytes, cachedResponseFastPath } from './http/cached-response.js';
+import { bodyLimitBytes } from './response-reuse/front-layer.js';
+import { createResponseReuse } from './response-reuse/response-reuse.js';
 import { errorResponses, notFoundResponse } from './http/error-responses.js';
 import { memoizeContextRequest } from './http/context-request.js';
 import { invalidateForGhlEvent } from './cache/webhook-invalidation.js';
@@ -66,6 +65,8 @@ export interface GatewayOverrides {
   writePath?: WritePathOverrides;
   /** The rate budget of a given `ghl` client (admission control and the `rateLimit` query use it). */
   rateBudget?: RateBudget;
+  /** false: reused responses are served by the pipeline only (bench/response-cache compares the two). */
+  responseCacheInFront?: boolean;
 }
 
 export interface Gateway {
@@ -322,13 +323,11 @@ export async function startGateway(config: Config, overrides: GatewayOverrides =
     events,
   });
   // Whole responses of cached reads, checked against the shared cache on every reuse.
-  const responseCache =
-    config.RESPONSE_CACHE_MAX_ENTRIES === 0
-      ? null
-      : new ResponseCache(cache, {
-          maxEntries: config.RESPONSE_CACHE_MAX_ENTRIES,
-          maxBytes: config.RESPONSE_CACHE_MAX_BYTES,
-        });
+  const responseReuse = createResponseReuse(cache, {
+    maxEntries: config.RESPONSE_CACHE_MAX_ENTRIES,
+    maxBytes: config.RESPONSE_CACHE_MAX_BYTES,
+    ...(overrides.responseCacheInFront === undefined ? {} : { inFront: overrides.responseCacheInFront }),
+  });
   // Manifest files and CLI-registered documents (the state database, shared by replicas).
   const trustedDocuments = new TrustedDocuments(manifests.documents, store.trustedDocuments);
   logger.info(
@@ -363,7 +362,7 @@ export async function startGateway(config: Config, overrides: GatewayOverrides =
       observability.graphqlPlugin(),
       ...httpSecurity.plugins,
       admission,
-      ...(responseCache === null ? [] : [responseCachePlugin(responseCache)]),
+      ...(responseReuse === null ? [] : [responseReuse.plugin]),
     ],
   });
   try {
@@ -377,6 +376,7 @@ export async function startGateway(config: Config, overrides: GatewayOverrides =
       sync: sync.service,
       notifications: writePath.store.notifications,
       cache,
+      reuseResponses: responseReuse !== null,
       ...(upstream.rateBudget === null ? {} : { rateBudget: upstream.rateBudget }),
     });
     // One authentication per request, shared by the fast path and Apollo's context.
@@ -420,25 +420,21 @@ export async function startGateway(config: Config, overrides: GatewayOverrides =
     // Whatever no router answered or handled: JSON with a code, never Express's HTML page.
     root.use(notFoundResponse);
     root.use(errorResponses(logger));
-    // Reused whole responses are answered in front of Express (src/http/cached-response.ts).
+    // Reused whole responses: the commonest request shape is answered in front of Express (src/response-reuse/).
     httpServer.on(
       'request',
-      responseCache === null
+      responseReuse === null
         ? root
-        : cachedResponseFastPath(
-            {
-              cache: responseCache,
-              hitExtensions: (locationId) =>
-                reusedResponseExtensions(upstream.rateBudget, locationId ?? upstream.locationId),
-              contextRequestOf,
-              bodyLimitBytes: bodyLimitBytes(httpSecurity.bodyLimit),
-              rejectMalformedBody: rejectMalformedJson,
-              operations: observability.operations,
-              // The same decision the plugin takes: a trusted-only caller's reused answer is one of a trusted document.
-              documentOf: trustedDocumentText(trustedDocuments, config.TRUSTED_DOCUMENTS_DEFAULT_MODE),
-            },
-            root,
-          ),
+        : responseReuse.handler(root, {
+            hitExtensions: (locationId) =>
+              reusedResponseExtensions(upstream.rateBudget, locationId ?? upstream.locationId),
+            contextRequestOf,
+            bodyLimitBytes: bodyLimitBytes(httpSecurity.bodyLimit),
+            rejectMalformedBody: rejectMalformedJson,
+            operations: observability.operations,
+            // The same decision the plugin takes: a trusted-only caller's reused answer is one of a trusted document.
+            documentOf: trustedDocumentText(trustedDocuments, config.TRUSTED_DOCUMENTS_DEFAULT_MODE),
+          }),
     );
     httpServer.listen(config.PORT, config.HOST);
     await Promise.race([

@@ -42,8 +42,8 @@ export interface GraphQLContext {
   rateBudget: RateBudget | null;
   /** Who calls (API key, JWT or the demo caller), resolved per request; null where no HTTP auth runs (executeOperation in tests). */
   caller: CallerIdentity | null;
-  /** Set when the response may be kept whole for identical requests: its key and what it is built from. */
-  responseCache?: { key: string; dependencies: ResponseDependencies };
+  /** Set when whole responses are reused (RESPONSE_CACHE_MAX_ENTRIES > 0): what this one is built from. */
+  responseCache?: { dependencies: ResponseDependencies };
 }
 
 export interface ContextDeps {
@@ -57,6 +57,8 @@ export interface ContextDeps {
   notifications?: Pick<NotificationsRepo, 'list'>;
   /** The shared cache under the loaders; absent: every read goes upstream. */
   cache?: SharedCache;
+  /** Whole responses are reused (response-cache-plugin.ts): each request records what its response reads. */
+  reuseResponses?: boolean;
   rateBudget?: RateBudget;
 }
 
@@ -67,8 +69,6 @@ export interface ContextRequest {
   locationId?: string;
   /** The authenticated caller; its locationId is the request's location. */
   caller?: CallerIdentity;
-  /** The request's key in the whole-response cache (src/http/cached-response.ts), when it has one. */
-  responseCacheKey?: string;
 }
 
 export type ContextFactory = (request?: ContextRequest) => GraphQLContext;
@@ -81,11 +81,11 @@ export function createContextFactory(deps: ContextDeps): ContextFactory {
     // GraphQL is the interactive lane: it goes ahead of background sync in the rate budget.
     const callOptions: CallOptions = { lane: 'interactive', requestId, observer: upstream.observer };
     const admission = new RequestAdmission();
-    // Only a request with a response-cache key records what its response is built from.
+    // Only where responses are reused does a request record what its response is built from.
     const responseCache =
-      deps.cache === undefined || request?.responseCacheKey === undefined
+      deps.cache === undefined || deps.reuseResponses !== true
         ? undefined
-        : { key: request.responseCacheKey, dependencies: new ResponseDependencies() };
+        : { dependencies: new ResponseDependencies() };
     const cacheLayer: CacheLayer | undefined =
       deps.cache === undefined
         ? undefined

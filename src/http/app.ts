@@ -11,7 +11,6 @@ import type { Logger } from 'pino';
 import type { ContextFactory, ContextRequest, GraphQLContext } from '../graphql/context.js';
 import type { ServerResponse } from 'node:http';
 import type { RequestLike } from '../auth/authenticate-request.js';
-import { responseKeyOf } from './cached-response.js';
 import { memoizeContextRequest, type ContextRequestOf } from './context-request.js';
 import { callerRequestId, ensureRequestId } from './request-id.js';
 import { createHealthRouter, type HealthRoutesOptions } from './health-routes.js';
@@ -88,11 +87,7 @@ export function createHttpApp(options: HttpAppOptions): Express {
     assignRequestId,
     express.json({ limit: options.bodyLimit ?? '100kb' }),
     expressMiddleware(options.server, {
-      context: async ({ req }) => {
-        const request = await contextRequestOf(req);
-        const responseCacheKey = responseKeyOf(req);
-        return options.createContext(responseCacheKey === undefined ? request : { ...request, responseCacheKey });
-      },
+      context: async ({ req }) => options.createContext(await contextRequestOf(req)),
     }),
   );
 

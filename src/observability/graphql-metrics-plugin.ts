@@ -115,13 +115,17 @@ export function graphqlMetricsPlugin<Context extends { requestId?: string }>(
       const started = now();
       return {
         async willSendResponse({ operationName, operation, request, response }) {
-          const formatted = response.body.kind === 'single' ? (response.body.singleResult.errors ?? []) : [];
+          const single = response.body.kind === 'single' ? response.body.singleResult : null;
+          const formatted = single?.errors ?? [];
+          // A reuse the pipeline served (src/response-reuse/reuse-plugin.ts) is logged as one, like the front layer's.
+          const reused = (single?.extensions?.['responseCache'] as { hit?: unknown } | undefined)?.hit === true;
           recorder.record({
             operationName: operationName ?? request.operationName ?? null,
             type: operation?.operation ?? 'unknown',
             durationMs: now() - started,
             errors: formatted.map(answeredError),
             ...(contextValue.requestId === undefined ? {} : { requestId: contextValue.requestId }),
+            ...(reused ? { servedBy: 'response-cache' as const } : {}),
           });
         },
       };

@@ -205,14 +205,45 @@ describe('reused answers in front of the app', () => {
     expect(JSON.parse(fresh.text)).toMatchObject({ extensions: { responseCache: { hit: true } } });
   });
 
-  it('when the client prefers application/graphql-response+json, then Apollo answers it in that type', async () => {
+  it('when the client prefers application/graphql-response+json, then Apollo answers it in that type, reused by the pipeline', async () => {
     const answer = await raw(JSON.stringify({ query: READ, variables: { id } }), {
       'content-type': 'application/json',
       accept: 'application/graphql-response+json',
+      'x-request-id': 'trace-pipeline',
     });
     expect(answer.status).toBe(200);
     expect(answer.type).toContain('application/graphql-response+json');
-    expect(JSON.parse(answer.text)).toMatchObject({ data: { contact: { id } } });
+    expect(answer.requestId).toBe('trace-pipeline');
+    expect(JSON.parse(answer.text)).toMatchObject({
+      data: { contact: { id } },
+      extensions: { responseCache: { hit: true }, upstream: { calls: 0 }, rateLimit: {} },
+    });
+  });
+
+  it('when reuses are served in front of Express and in the pipeline, then each is counted and timed like any operation', async () => {
+    const named = `query ReusedRead($id: ID!) { contact(id: $id) { id firstName } }`;
+    await warmUntilReused(gateway, named, { id });
+    const count = async (): Promise<number> => {
+      const text = await (await fetch(`${gateway.url}/metrics`)).text();
+      const line = text
+        .split('\n')
+        .find((entry) =>
+          entry.startsWith(
+            'gateway_graphql_operation_duration_seconds_count{operation="ReusedRead",type="query",outcome="ok"}',
+          ),
+        );
+      return Number(line?.split(' ').pop() ?? 0);
+    };
+    const before = await count();
+    const body = JSON.stringify({ query: named, variables: { id } });
+    const front = await raw(body, { 'content-type': 'application/json' });
+    const pipeline = await raw(body, {
+      'content-type': 'application/json',
+      accept: 'application/graphql-response+json',
+    });
+    for (const answer of [front, pipeline])
+      expect(JSON.parse(answer.text)).toMatchObject({ extensions: { responseCache: { hit: true } } });
+    expect(await count()).toBe(before + 2);
   });
 
   it('when the body is not a JSON object, then it is refused 400 BAD_REQUEST as the app refuses it', async () => {
@@ -225,7 +256,7 @@ describe('reused answers in front of the app', () => {
     }
   });
 
-  it('when the body is streamed without a content-length, then the app executes it as before', async () => {
+  it('when the body is streamed without a content-length, then the app takes it and the pipeline reuses the answer', async () => {
     const text = JSON.stringify({ query: READ, variables: { id } });
     const answer = await new Promise<{ status: number; body: string }>((resolve, reject) => {
       const outgoing = request(
@@ -246,7 +277,7 @@ describe('reused answers in front of the app', () => {
     expect(answer.status).toBe(200);
     const parsed = JSON.parse(answer.body) as Body;
     expect(parsed.data).toMatchObject({ contact: { id } });
-    expect(parsed.extensions?.responseCache).toBeUndefined();
+    expect(parsed.extensions?.responseCache?.hit).toBe(true);
   });
 });
 

@@ -1,7 +1,7 @@
 /**
  * What a request asks to run, and whether its client may: the one decision behind trusted
  * documents, taken by the Apollo plugin (trusted-documents-plugin.ts) for every operation and by
- * the whole-response cache in front of Express (src/http/cached-response.ts) before it reuses an
+ * the whole-response cache in front of Express (src/response-reuse/front-layer.ts) before it reuses an
  * answer, so neither path can be used to get around the other.
  *
  * A request names its document in one of three ways: `documentId` (GraphQL over HTTP's persisted
