@@ -115,7 +115,7 @@ export async function startWritePath(
     });
     worker = createOutboxWorker({
       store,
-      handler: createOutboxDelivery({ db: store.db, store, roofr, logger }),
+      handler: createOutboxDelivery({ db: store.db, store, roofr, ghl: deps.ghl, logger }),
       owner: `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`,
       pollMs: overrides.outboxPollMs ?? config.OUTBOX_POLL_MS,
       leaseMs: config.QUEUE_LEASE_MS,
