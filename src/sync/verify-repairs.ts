@@ -12,7 +12,7 @@ import type { HashesRepo } from '../store/hashes-repo.js';
 import type { LinksRepo } from '../store/links-repo.js';
 import type { OutboxRepo } from '../store/outbox-repo.js';
 import type { Database } from '../store/schema.js';
-import type { RepairStatus } from '../store/sync-run-entries-repo.js';
+import type { RepairStatus, SyncRunEntriesRepo } from '../store/sync-run-entries-repo.js';
 import { ghlRepairEntityKey } from './ghl-repair-write.js';
 import { hasPendingWrite } from './outbox-ordering.js';
 import { entityKeyPrefix, entityOf } from './roofr-writes.js';
@@ -94,4 +94,44 @@ export async function queueRepairs(deps: RepairDeps, fixes: readonly Fix[]): Pro
     }
   }
   return outcomes;
+}
+
+export interface DeliveryReport {
+  delivered: number;
+  dead: number;
+  /** Still queued when the wait ended. */
+  waiting: number;
+}
+
+/**
+ * Waits until the repairs a verify queued were delivered (done), refused (dead letters) or the
+ * time is up: the CLI reports what landed before it exits.
+ */
+export async function awaitRepairs(
+  deps: { entries: Pick<SyncRunEntriesRepo, 'list'>; outbox: Pick<OutboxRepo, 'get'> },
+  runId: string,
+  options: { timeoutMs: number; sleep?: (ms: number) => Promise<void> },
+): Promise<DeliveryReport> {
+  const ids = new Set<number>();
+  let after: string | null = null;
+  for (;;) {
+    const page = await deps.entries.list(runId, { first: 500, after });
+    for (const entry of page.items) if (entry.repair === 'queued' && entry.outboxId !== null) ids.add(entry.outboxId);
+    if (!page.hasNextPage) break;
+    after = page.endCursor;
+  }
+  const sleep = options.sleep ?? ((ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)));
+  const deadline = Date.now() + options.timeoutMs;
+  let report: DeliveryReport = { delivered: 0, dead: 0, waiting: ids.size };
+  for (;;) {
+    report = { delivered: 0, dead: 0, waiting: 0 };
+    for (const id of ids) {
+      const entry = await deps.outbox.get(id);
+      if (entry === null || entry.status === 'done') report.delivered += 1;
+      else if (entry.status === 'dead') report.dead += 1;
+      else report.waiting += 1;
+    }
+    if (report.waiting === 0 || Date.now() >= deadline) return report;
+    await sleep(250);
+  }
 }
