@@ -109,8 +109,21 @@ export function createSyncRunEntriesRepo(ctx: StoreContext): SyncRunEntriesRepo 
     async append(runId, entries, cap = DEFAULT_MAX_RUN_ENTRIES) {
       if (entries.length === 0) return { stored: 0, omitted: 0 };
       return inTransaction(db, async (tx) => {
+        // Entries already recorded (a redone page) neither count against the cap nor repeat.
+        const known = new Set<string>();
+        const keys = [...new Set(entries.map((entry) => entry.entryKey))];
+        for (let start = 0; start < keys.length; start += 500) {
+          const rows = await tx
+            .selectFrom('sync_run_entries')
+            .select('entry_key')
+            .where('run_id', '=', runId)
+            .where('entry_key', 'in', keys.slice(start, start + 500))
+            .execute();
+          for (const row of rows) known.add(row.entry_key);
+        }
+        const fresh = entries.filter((entry) => !known.has(entry.entryKey));
         const room = Math.max(0, cap - (await count(runId, tx)));
-        const kept = entries.slice(0, room);
+        const kept = fresh.slice(0, room);
         let stored = 0;
         const at = isoAt(ctx.now());
         // Chunks keep each statement well under SQLite's bound-parameter limit.
@@ -142,7 +155,7 @@ export function createSyncRunEntriesRepo(ctx: StoreContext): SyncRunEntriesRepo 
             .execute();
           stored += inserted.length;
         }
-        return { stored, omitted: entries.length - kept.length };
+        return { stored, omitted: fresh.length - kept.length };
       });
     },
 
