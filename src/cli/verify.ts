@@ -108,7 +108,7 @@ async function main(): Promise<number> {
       },
     );
     reporter.done(`verify ${run.id} ${run.status}`);
-    const lines = [runSummaryTable(run), run.summary?.sample?.statement ?? '', runCostLine(run)];
+    const lines = [runSummaryTable(run), run.summary?.sample?.statement ?? '', runCostLine(run, config.SYNC_PAGE_SIZE)];
     let outstanding = run.counts.conflicts;
     if (args.repair) {
       const delivery = await awaitRepairs({ entries: store.syncRunEntries, outbox: store.outbox }, run.id, {

@@ -74,16 +74,14 @@ export function sampleBound(population: number, sampled: number, withFindings: n
   }
   const maxAffectedPercent = population === 0 ? 0 : (maxAffected / population) * 100;
   const level = `${Math.round(confidence * 100)}%`;
-  const found =
-    withFindings === 0
-      ? `No problem in a sample of ${sampled} of ${population} linked contacts`
-      : `${withFindings} of ${sampled} sampled (of ${population}) linked contacts have problems`;
-  const statement =
-    population === 0
-      ? 'No linked contacts to check.'
-      : sampled === population
-        ? `${found}: every linked contact was checked, so exactly ${withFindings} have problems.`
-        : `${found}: with ${level} confidence at most ${percent(maxAffectedPercent)} (${maxAffected}) of the ${population} have any.`;
+  const some = (count: number): string => (count === 0 ? 'none has' : `${count} ${count === 1 ? 'has' : 'have'}`);
+  let statement: string;
+  if (population === 0) statement = 'No contacts to check.';
+  else if (sampled === population) statement = `Checked all ${population} contacts: ${some(withFindings)} problems.`;
+  else if (withFindings === 0)
+    statement = `No problem in a sample of ${sampled} of ${population} linked contacts: with ${level} confidence at most ${percent(maxAffectedPercent)} (${maxAffected}) of the ${population} have any.`;
+  else
+    statement = `${withFindings} of ${sampled} sampled contacts (of ${population} linked) have problems: with ${level} confidence at most ${percent(maxAffectedPercent)} (${maxAffected}) of the ${population} do.`;
   return { population, sampled, withFindings, confidence, maxAffected, maxAffectedPercent, statement };
 }
 

@@ -8,6 +8,7 @@ import { once } from 'node:events';
 import { createWriteStream } from 'node:fs';
 import type { RunEntry, SyncRunEntriesRepo } from '../store/sync-run-entries-repo.js';
 import type { SyncRun } from '../store/sync-runs-repo.js';
+import { callsPerContact } from './sync-progress.js';
 
 const ACTION_ORDER = [
   'CREATE',
@@ -80,17 +81,27 @@ export function runSummaryTable(run: SyncRun): string {
   return lines.join('\n');
 }
 
-/** One line: what the run read, at what cost, and what a real run would report. */
-export function runCostLine(run: SyncRun): string {
+/**
+ * What the run read and what it cost; a dry run adds what the real run would report. With the
+ * page size, a verify also says what a sync of as many contacts costs (the comparison operators
+ * budget by).
+ */
+export function runCostLine(run: SyncRun, pageSize?: number): string {
   const summary = run.summary;
-  const cost = `${summary?.ghlCalls ?? 0} HighLevel call(s) (background lane), ${summary?.roofrReads ?? 0} Roofr read(s)`;
+  const ghl = `${summary?.ghlCalls ?? 0} HighLevel call(s) on the background lane`;
+  const roofr = `${summary?.roofrReads ?? 0} Roofr read(s)`;
   const stored =
     summary !== null && summary.omittedEntries > 0
-      ? `; the plan keeps the first entries, ${summary.omittedEntries} more are only counted`
+      ? ` The stored plan keeps the first entries; ${summary.omittedEntries} more are only counted.`
       : '';
+  const { counts } = run;
   if (run.kind === 'dry_run')
-    return `${run.counts.read} contact(s) read with ${cost}. A real run would report: created ${run.counts.created}, updated ${run.counts.updated}, unchanged ${run.counts.unchanged} (contacts); ${run.counts.conflicts} record(s) would overwrite a change made in Roofr, ${run.counts.skipped} skipped${stored}.`;
-  return `${run.counts.read} contact(s) checked with ${cost}: ${run.counts.unchanged} in agreement, ${run.counts.conflicts} with findings, ${run.counts.skipped} not judged (a write still queued), ${run.counts.failed} failed${stored}.`;
+    return `${counts.read} contact(s) read with ${ghl} (what the real run reads) and ${roofr} (for the diffs of updates). A real run would report: created ${counts.created}, updated ${counts.updated}, unchanged ${counts.unchanged} (contacts); ${counts.conflicts} record(s) would overwrite a change made in Roofr, ${counts.skipped} skipped.${stored}`;
+  const sync =
+    pageSize === undefined
+      ? ''
+      : ` (a sync of as many contacts: about ${Math.ceil(counts.read * callsPerContact(pageSize))})`;
+  return `${counts.read} contact(s) checked: ${counts.unchanged} in agreement, ${counts.conflicts} with findings, ${counts.skipped} not judged (a write still queued), ${counts.failed} failed. Cost: ${ghl}${sync} and ${roofr}.${stored}`;
 }
 
 export type PlanFormat = 'json' | 'csv';

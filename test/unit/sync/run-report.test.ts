@@ -86,7 +86,7 @@ describe('run report', () => {
       'job_task      12       0         0          0',
     ]);
     expect(runCostLine(run())).toBe(
-      '25 contact(s) read with 27 HighLevel call(s) (background lane), 2 Roofr read(s). A real run would report: created 3, updated 2, unchanged 20 (contacts); 1 record(s) would overwrite a change made in Roofr, 0 skipped.',
+      '25 contact(s) read with 27 HighLevel call(s) on the background lane (what the real run reads) and 2 Roofr read(s) (for the diffs of updates). A real run would report: created 3, updated 2, unchanged 20 (contacts); 1 record(s) would overwrite a change made in Roofr, 0 skipped.',
     );
   });
 
@@ -101,6 +101,9 @@ describe('run report', () => {
         sample: null,
       },
     });
+    expect(runCostLine({ ...verify, counts: { ...verify.counts, read: 100, unchanged: 98, conflicts: 2 } }, 100)).toBe(
+      '100 contact(s) checked: 98 in agreement, 2 with findings, 0 not judged (a write still queued), 0 failed. Cost: 3 HighLevel call(s) on the background lane (a sync of as many contacts: about 102) and 5 Roofr read(s).',
+    );
     expect(runSummaryTable(verify).split('\n')).toEqual([
       'record   MISSING_IN_GHL  DRIFT',
       'job                   0      2',
