@@ -54,7 +54,15 @@ function percent(value: number): string {
   return `${value < 10 ? value.toFixed(1) : value.toFixed(0)}%`;
 }
 
-export function sampleBound(population: number, sampled: number, withFindings: number, confidence = 0.95): SampleBound {
+export function sampleBound(
+  population: number,
+  sampled: number,
+  withFindings: number,
+  options: { confidence?: number; what?: string } = {},
+): SampleBound {
+  const confidence = options.confidence ?? 0.95;
+  // What the population is, for the statement: a sample is of linked contacts, a full check of all.
+  const what = options.what ?? 'linked contacts';
   if (!(population >= 0 && sampled >= 0 && withFindings >= 0 && withFindings <= sampled && sampled <= population))
     throw new RangeError(`inconsistent sample: ${withFindings} of ${sampled} sampled from ${population}`);
   const alpha = 1 - confidence;
@@ -76,12 +84,12 @@ export function sampleBound(population: number, sampled: number, withFindings: n
   const level = `${Math.round(confidence * 100)}%`;
   const some = (count: number): string => (count === 0 ? 'none has' : `${count} ${count === 1 ? 'has' : 'have'}`);
   let statement: string;
-  if (population === 0) statement = 'No contacts to check.';
-  else if (sampled === population) statement = `Checked all ${population} contacts: ${some(withFindings)} problems.`;
+  if (population === 0) statement = `No ${what} to check.`;
+  else if (sampled === population) statement = `Checked all ${population} ${what}: ${some(withFindings)} problems.`;
   else if (withFindings === 0)
-    statement = `No problem in a sample of ${sampled} of ${population} linked contacts: with ${level} confidence at most ${percent(maxAffectedPercent)} (${maxAffected}) of the ${population} have any.`;
+    statement = `No problem in a sample of ${sampled} of ${population} ${what}: with ${level} confidence at most ${percent(maxAffectedPercent)} (${maxAffected}) of the ${population} have any.`;
   else
-    statement = `${withFindings} of ${sampled} sampled contacts (of ${population} linked) have problems: with ${level} confidence at most ${percent(maxAffectedPercent)} (${maxAffected}) of the ${population} do.`;
+    statement = `${withFindings} of ${sampled} sampled (of ${population} ${what}) have problems: with ${level} confidence at most ${percent(maxAffectedPercent)} (${maxAffected}) of the ${population} do.`;
   return { population, sampled, withFindings, confidence, maxAffected, maxAffectedPercent, statement };
 }
 

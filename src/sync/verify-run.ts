@@ -300,7 +300,9 @@ export async function runVerify(deps: VerifyRunDeps, spec: VerifySpec, hooks: Ba
 
   const checked = run.counts.read - run.counts.skipped - run.counts.failed;
   const population = spec.sample === null ? checked : Math.max(cursor.population ?? 0, checked);
-  const bound = sampleBound(population, checked, Math.min(run.counts.conflicts, checked));
+  const bound = sampleBound(population, checked, Math.min(run.counts.conflicts, checked), {
+    what: spec.sample === null ? 'contacts' : 'linked contacts',
+  });
   const summary = run.summary;
   const cost = `${run.counts.read} contact(s) checked with ${summary?.ghlCalls ?? 0} HighLevel call(s) on the background lane (a sync of as many costs about ${Math.ceil(run.counts.read * (1 + 2 / deps.pageSize))}) and ${summary?.roofrReads ?? 0} Roofr read(s)`;
   const skipped =

@@ -282,7 +282,7 @@ describe('verify', () => {
 
     const whole = await verify(harness, { sample: 100 });
     expect(whole.run.summary?.sample).toMatchObject({ population: 14, sampled: 14, withFindings: 3, maxAffected: 3 });
-    expect(whole.run.summary?.sample?.statement).toBe('Checked all 14 contacts: 3 have problems.');
+    expect(whole.run.summary?.sample?.statement).toBe('Checked all 14 linked contacts: 3 have problems.');
   });
 
   test('when the adapter cannot read Roofr, then verify fails at once saying which adapter it needs', async () => {

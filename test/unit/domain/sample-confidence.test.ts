@@ -32,17 +32,17 @@ describe('sample confidence', () => {
     expect(three.maxAffectedPercent).toBeGreaterThan(1.5);
     expect(ten.maxAffectedPercent).toBeGreaterThan(three.maxAffectedPercent);
     expect(three.statement).toBe(
-      `3 of 200 sampled contacts (of 5000 linked) have problems: with 95% confidence at most ${three.maxAffectedPercent.toFixed(1)}% (${three.maxAffected}) of the 5000 do.`,
+      `3 of 200 sampled (of 5000 linked contacts) have problems: with 95% confidence at most ${three.maxAffectedPercent.toFixed(1)}% (${three.maxAffected}) of the 5000 do.`,
     );
   });
 
   test('when the sample is the whole population, then the statement is exact', () => {
-    expect(sampleBound(14, 14, 3)).toMatchObject({
+    expect(sampleBound(14, 14, 3, { what: 'contacts' })).toMatchObject({
       maxAffected: 3,
       statement: 'Checked all 14 contacts: 3 have problems.',
     });
-    expect(sampleBound(14, 14, 0).statement).toBe('Checked all 14 contacts: none has problems.');
-    expect(sampleBound(0, 0, 0).statement).toBe('No contacts to check.');
+    expect(sampleBound(14, 14, 0).statement).toBe('Checked all 14 linked contacts: none has problems.');
+    expect(sampleBound(0, 0, 0).statement).toBe('No linked contacts to check.');
   });
 
   test('when the counts are inconsistent, then it refuses them', () => {
