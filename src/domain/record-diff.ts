@@ -86,10 +86,3 @@ export function projectRecord(expected: object, actual: object): Record<string, 
   for (const [field] of leafPaths(expected)) writeDotted(projected, field, readDotted(actual, field) ?? null);
   return projected;
 }
-
-/** `expected` with the given fields taken from `actual` instead (fields whose owner is the other side). */
-export function withFieldsFrom(expected: object, actual: object, fields: ReadonlySet<string>): Record<string, unknown> {
-  const merged = structuredClone(expected) as Record<string, unknown>;
-  for (const field of fields) writeDotted(merged, field, readDotted(actual, field) ?? null);
-  return merged;
-}

@@ -18,7 +18,7 @@ export const DEFAULT_MAX_RUN_ENTRIES = 10_000;
 export const MAX_ENTRY_FIELDS = 50;
 export const MAX_FIELD_CHARS = 500;
 
-export const RunEntryFieldSchema = z.object({ field: z.string(), from: z.unknown(), to: z.unknown() });
+const RunEntryFieldSchema = z.object({ field: z.string(), from: z.unknown(), to: z.unknown() });
 export type RunEntryField = z.infer<typeof RunEntryFieldSchema>;
 const FieldsSchema = z.array(RunEntryFieldSchema);
 

@@ -50,7 +50,7 @@ const SampleSummarySchema = z.object({
 });
 
 /** What a dry run or verify reports beyond its counts. */
-export const RunSummarySchema = z.object({
+const RunSummarySchema = z.object({
   /** Records per "<target kind>.<ACTION>", e.g. "customer.CREATE": 3 (every record, also past the entry cap). */
   tallies: z.record(z.string(), z.number().int()).default({}),
   /** Entries past the run's cap: in the tallies, not in the stored plan. */

@@ -92,7 +92,7 @@ export interface Page {
   done: boolean;
 }
 
-export function parseCursor(text: string | null): RunCursor {
+function parseCursor(text: string | null): RunCursor {
   if (text === null) return RunCursorSchema.parse({});
   try {
     return RunCursorSchema.parse(JSON.parse(text));

@@ -78,7 +78,7 @@ export interface VerifyDeps {
 }
 
 /** A Roofr read that failed for another reason than "not found": the check of the contact fails. */
-export class RoofrReadError extends Error {
+class RoofrReadError extends Error {
   constructor(message: string) {
     super(message);
     this.name = 'RoofrReadError';
