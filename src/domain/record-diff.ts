@@ -7,6 +7,7 @@
  * scalars compare as sets (neither side keeps the order of tags or assignees); ISO-8601
  * instants compare as instants ("…00Z" and "…00.000Z" are the same due date).
  */
+import { contentHash } from './content-hash.js';
 import { readDotted, writeDotted } from './mapping/field-paths.js';
 
 export interface FieldChange {
@@ -85,4 +86,34 @@ export function projectRecord(expected: object, actual: object): Record<string, 
   const projected: Record<string, unknown> = {};
   for (const [field] of leafPaths(expected)) writeDotted(projected, field, readDotted(actual, field) ?? null);
   return projected;
+}
+
+/** Past this many differing fields the subsets are not searched (2^n hashes). */
+const MAX_SEARCHED_FIELDS = 10;
+
+/**
+ * Which of `changes` (expected vs actual) the other side made since it was last written: the
+ * smallest set R such that `actual`, with R's fields put back to the expected (new) values,
+ * hashes to what was last written. The differing fields outside R changed on this side. Null
+ * when no set explains it (both sides changed one field, or the mapping changed since) or when
+ * too many fields differ to try every set; an empty list when `actual` still hashes as written.
+ */
+export function changedSinceWritten(
+  expected: object,
+  actual: object,
+  changes: readonly FieldChange[],
+  writtenHash: string,
+): string[] | null {
+  const projected = projectRecord(expected, actual);
+  if (contentHash(projected) === writtenHash) return [];
+  if (changes.length > MAX_SEARCHED_FIELDS) return null;
+  const masks = Array.from({ length: 2 ** changes.length - 1 }, (_, index) => index + 1);
+  const size = (mask: number): number => mask.toString(2).replace(/0/g, '').length;
+  for (const mask of masks.sort((a, b) => size(a) - size(b) || a - b)) {
+    const candidate = structuredClone(projected);
+    const fields = changes.filter((_, index) => (mask & (1 << index)) !== 0);
+    for (const change of fields) writeDotted(candidate, change.field, change.to);
+    if (contentHash(candidate) === writtenHash) return fields.map((change) => change.field);
+  }
+  return null;
 }

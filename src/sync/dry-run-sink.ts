@@ -4,16 +4,17 @@
  * (planContactUpsert / planChildUpsert) what the write becomes, so "create" and "update" mean
  * what the executor would do with the links as they stand. For an update it reads the linked
  * Roofr record through the port to show the field-level diff (from Roofr's value to the new
- * one) and to tell a CONFLICT: Roofr's record no longer holds what was last written there (its
- * projection hashes differently from the stored content hash) and a field both sides write
- * (mapping direction `both`) would be overwritten. It writes nothing: no Roofr write, no link,
- * hash, cursor or outbox row; its only state is the entries it collected, drained per page.
+ * one) and to tell a CONFLICT: a field both sides write (mapping direction `both`) that Roofr
+ * changed since the last write, found as the fields which, put back, make Roofr's record hash
+ * to the stored content hash of that write (record-diff.ts changedSinceWritten). It writes
+ * nothing: no Roofr write, no link, hash, cursor or outbox row; its only state is the entries
+ * it collected, drained per page.
  */
 import type { Kysely } from 'kysely';
 import { contentHash } from '../domain/content-hash.js';
 import type { Direction, Mapping } from '../domain/mapping/mapping-schema.js';
 import { directionsByRoofrField } from '../domain/mapping/rule-owners.js';
-import { diffRecord, projectRecord, type FieldChange } from '../domain/record-diff.js';
+import { changedSinceWritten, diffRecord, type FieldChange } from '../domain/record-diff.js';
 import { isRoofrError, RoofrNotFoundError } from '../roofr/errors.js';
 import { portWithDeadline } from '../roofr/deadline-port.js';
 import type { ReadOutcome, RoofrPort } from '../roofr/roofr-port.js';
@@ -161,19 +162,47 @@ export function createPlanSink(deps: PlanSinkDeps): PlanSink {
       entityKind: base.targetKind,
       entityId: base.roofrId ?? '',
     });
-    const roofrChanged = stored !== null && contentHash(projectRecord(updateRecord, actual.record)) !== stored.hash;
-    const overwritten = roofrChanged ? fields.filter((change) => owners.get(change.field) === 'both') : [];
-    if (overwritten.length > 0)
+    if (stored === null || fields.length === 0)
+      return {
+        ...base,
+        action: 'UPDATE',
+        reason:
+          fields.length > 0
+            ? null
+            : stored?.hash === contentHash(updateRecord)
+              ? 'unchanged, but written again with the rest of its contact (customer and job are one write)'
+              : 'the content changed since the last write, but Roofr already holds it',
+        fields,
+      };
+    const both = (field: string): boolean => owners.get(field) === 'both';
+    const inRoofr = changedSinceWritten(updateRecord, actual.record, fields, stored.hash);
+    const list = (names: string[]): string => names.join(', ');
+    if (inRoofr === null) {
+      // Roofr's record is not what was last written, and no set of fields explains it.
+      const shared = fields.filter((change) => both(change.field)).map((change) => change.field);
+      return {
+        ...base,
+        action: shared.length > 0 ? 'CONFLICT' : 'UPDATE',
+        reason: `Roofr's ${base.targetKind} changed since the last sync (or the mapping did); the run overwrites ${list(fields.map((change) => change.field))} with HighLevel's values`,
+        fields,
+      };
+    }
+    const conflicting = inRoofr.filter(both);
+    const owned = inRoofr.filter((field) => !both(field));
+    if (conflicting.length > 0)
       return {
         ...base,
         action: 'CONFLICT',
-        reason: `Roofr's ${base.targetKind} changed since the last sync; the run overwrites ${overwritten.map((change) => change.field).join(', ')} with HighLevel's values`,
+        reason: `Roofr changed ${list(conflicting)} since the last sync; the run overwrites ${conflicting.length === 1 ? 'it' : 'them'} with HighLevel's value${conflicting.length === 1 ? '' : 's'}${owned.length > 0 ? ` (and ${list(owned)}, which HighLevel owns)` : ''}`,
         fields,
       };
     return {
       ...base,
       action: 'UPDATE',
-      reason: fields.length === 0 ? 'the content changed since the last write, but Roofr already holds it' : null,
+      reason:
+        owned.length > 0
+          ? `Roofr changed ${list(owned)}, which HighLevel owns: the run writes HighLevel's value back`
+          : null,
       fields,
     };
   }

@@ -162,6 +162,8 @@ describe('dry run', () => {
     expect(byKey.get(`job:${renamed}`)).toMatchObject({ action: 'UPDATE', fields: [{ field: 'name' }] });
     expect(byKey.get(`customer:${edited}`)).toMatchObject({
       action: 'CONFLICT',
+      // Only the field Roofr changed is the conflict; the company is HighLevel's change.
+      reason: "Roofr changed first_name since the last sync; the run overwrites it with HighLevel's value",
       fields: expect.arrayContaining([
         { field: 'first_name', from: 'EditedInRoofr', to: expect.any(String) },
         expect.objectContaining({ field: 'company_name', to: 'Both Sides Changed LLC' }),

@@ -4,7 +4,13 @@
  * hash and merge the way the push and the repair need.
  */
 import { contentHash } from '../../../src/domain/content-hash.js';
-import { diffRecord, leafPaths, projectRecord, sameValue } from '../../../src/domain/record-diff.js';
+import {
+  changedSinceWritten,
+  diffRecord,
+  leafPaths,
+  projectRecord,
+  sameValue,
+} from '../../../src/domain/record-diff.js';
 
 describe('record diff', () => {
   test('when a record is created, then every non-empty expected field is a change from null', () => {
@@ -53,5 +59,19 @@ describe('record diff', () => {
       ['address.city', 'Austin'],
       ['tags', ['a']],
     ]);
+  });
+
+  test('when both sides changed a record since it was written, then the fields the other side changed are told apart', () => {
+    const written = { first_name: 'Brian', last_name: 'Lee', company_name: null };
+    const expected = { first_name: 'Brian', last_name: 'Lee', company_name: 'Hail Alley' }; // HighLevel: company
+    const actual = { id: '9', first_name: 'Bobby', last_name: 'Lee', company_name: null }; // Roofr: first name
+    const changes = diffRecord(expected, actual);
+    expect(changes.map((change) => change.field)).toEqual(['first_name', 'company_name']);
+    expect(changedSinceWritten(expected, actual, changes, contentHash(written))).toEqual(['first_name']);
+    // Roofr still holds what was written: nothing changed there.
+    expect(changedSinceWritten(expected, written, diffRecord(expected, written), contentHash(written))).toEqual([]);
+    // Both changed the same field (Roofr to 'Other', HighLevel to 'Hail Alley'): no set explains it.
+    const clash = { ...actual, company_name: 'Other' };
+    expect(changedSinceWritten(expected, clash, diffRecord(expected, clash), contentHash(written))).toBeNull();
   });
 });
