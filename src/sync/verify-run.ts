@@ -177,10 +177,11 @@ export async function runVerify(deps: VerifyRunDeps, spec: VerifySpec, hooks: Ba
     const count = (key: string): void => {
       tallies[key] = (tallies[key] ?? 0) + 1;
     };
+    // Repairs are counted once per write (a contact's customer and job findings share one).
+    for (const outcome of outcomes?.values() ?? []) count(`repair.${outcome.status}`);
     const entries: RunEntryInput[] = findings.map((finding) => {
       const outcome = outcomes?.get(finding.fix) ?? null;
       count(`${finding.targetKind}.${finding.action}`);
-      if (outcome !== null) count(`repair.${outcome.status}`);
       return {
         entryKey: findingKey(finding),
         entityKind: finding.entity.kind,

@@ -223,6 +223,9 @@ describe('verify', () => {
     expect(repair.entries.find((entry) => entry.roofrId === stranger.id)?.repair).toBe('manual');
     const depth = await harness.store.outbox.depth();
     expect(depth).toBe(new Set(queued.map((entry) => entry.outboxId)).size);
+    // One write per record, however many findings it fixes.
+    expect(repair.run.summary?.tallies['repair.queued']).toBe(depth);
+    expect(queued.length).toBeGreaterThan(depth);
     const again = await verify(harness, { repair: true });
     expect(await harness.store.outbox.depth()).toBe(depth);
     expect(again.entries.filter((entry) => entry.repair === 'queued')).toEqual([]);
