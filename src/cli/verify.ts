@@ -115,13 +115,12 @@ async function main(): Promise<number> {
         timeoutMs: 60_000,
       });
       const manual = run.summary?.tallies['repair.manual'] ?? 0;
-      const queued = delivery.delivered + delivery.dead + delivery.waiting;
+      const retired = run.summary?.tallies['repair.retired'] ?? 0;
+      const waiting = run.summary?.tallies['repair.already_queued'] ?? 0;
       lines.push(
-        queued + manual === 0
-          ? run.counts.conflicts === 0
-            ? 'Nothing to repair.'
-            : 'Nothing queued: a write of each record with findings was already waiting in the outbox.'
-          : `Repairs delivered: ${delivery.delivered}; dead letters: ${delivery.dead} (see deadLetters); still queued: ${delivery.waiting}; left for a person: ${manual}. Run npm run verify again to confirm.`,
+        run.counts.conflicts === 0
+          ? 'Nothing to repair.'
+          : `Repairs delivered: ${delivery.delivered}; dead letters: ${delivery.dead} (see deadLetters); still queued: ${delivery.waiting}; already queued before: ${waiting}; links retired: ${retired}; left for a person: ${manual}. Run npm run verify again to confirm.`,
       );
       outstanding = delivery.dead + delivery.waiting + manual;
     } else if (run.counts.conflicts > 0) {

@@ -108,7 +108,7 @@ describe('dry run and verify CLIs', () => {
     expect(findings.entries.map((entry) => entry.action).sort()).toEqual(['DRIFT', 'MISSING_IN_ROOFR']);
 
     const repaired = await cli('verify', ['--repair']);
-    expect(repaired.stdout).toMatch(/Repairs delivered: 2; dead letters: 0/);
+    expect(repaired.stdout).toMatch(/Repairs delivered: 2; dead letters: 0 \(see deadLetters\); still queued: 0;/);
     expect(repaired.code).toBe(0);
     expect(roofrSim.data.jobs.get(job?.id ?? '')?.lead_source).not.toBe('Door hanger');
 
