@@ -36,6 +36,7 @@ export const GATEWAY_FIELD_ROLES: Readonly<Record<string, Role>> = {
   'Mutation.retryDeadLetter': 'sync-admin',
   'Mutation.syncContact': 'sync-admin',
   'Mutation.startSync': 'sync-admin',
+  'Mutation.verifySync': 'sync-admin',
 };
 
 export interface CallerContextRequest {

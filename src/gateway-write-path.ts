@@ -122,6 +122,7 @@ export async function startWritePath(
         db: store.db,
         store,
         roofr,
+        ghl: deps.ghl,
         logger,
         ...(deps.events === undefined ? {} : { events: deps.events }),
       }),

@@ -295,6 +295,7 @@ export async function startGateway(config: Config, overrides: GatewayOverrides =
       roofr: writePath.roofr,
       push: writePath.writePath.push,
       mapping: overrides.writePath?.mapping ?? (await loadConfiguredMapping(config)),
+      nudgeOutbox: () => writePath.outboxWorker.nudge(),
       logger,
       ...(upstream.simulator ? { demoWebhookKeys: upstream.simulator.webhooks.publicKeys } : {}),
       ...(security.installs ? { installs: security.installs } : {}),

@@ -46,6 +46,7 @@ export function memoizedLinks(links: LinksRepo): LinksRepo {
     listForGhl: (locationId, ghlKind, ghlId) => links.listForGhl(locationId, ghlKind, ghlId),
     listForRoofr: (locationId, roofrKind, roofrId) => links.listForRoofr(locationId, roofrKind, roofrId),
     list: (locationId, page) => links.list(locationId, page),
+    activeGhlIds: (locationId, ghlKind, page) => links.activeGhlIds(locationId, ghlKind, page),
     locationsLinking: (record) => links.locationsLinking(record),
   };
 }

@@ -70,6 +70,12 @@ export interface LinksRepo {
     record: { side: 'roofr'; kind: RoofrEntityKind; id: string } | { side: 'ghl'; kind: GhlEntityKind; id: string },
   ): Promise<string[]>;
   markDeleted(id: number, trx?: Executor): Promise<boolean>;
+  /** GHL ids of one kind with any active link, in id order, `after` an id (verify's population). */
+  activeGhlIds(
+    locationId: string,
+    ghlKind: GhlEntityKind,
+    page: { first: number; after?: string | null },
+  ): Promise<Page<string>>;
   list(locationId: string, page: { first: number; after?: string | null; status?: LinkStatus }): Promise<Page<Link>>;
 }
 
@@ -206,6 +212,27 @@ export function createLinksRepo(ctx: StoreContext): LinksRepo {
         .where('status', '=', 'active')
         .executeTakeFirst();
       return Number(result.numUpdatedRows) > 0;
+    },
+
+    async activeGhlIds(locationId, ghlKind, page) {
+      const limit = clampPageSize(page.first);
+      let query = db
+        .selectFrom('links')
+        .select('ghl_id')
+        .distinct()
+        .where('location_id', '=', locationId)
+        .where('ghl_kind', '=', ghlKind)
+        .where('status', '=', 'active')
+        .orderBy('ghl_id')
+        .limit(limit + 1);
+      if (page.after !== undefined && page.after !== null && page.after !== '')
+        query = query.where('ghl_id', '>', page.after);
+      const rows = await query.execute();
+      return toPage(
+        rows.map((row) => row.ghl_id),
+        limit,
+        (id) => id,
+      );
     },
 
     async list(locationId, page) {

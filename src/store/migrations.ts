@@ -363,6 +363,52 @@ function notifications(dialect: StoreDialect): Migration {
   };
 }
 
+/**
+ * Dry runs and integrity checks (src/sync/dry-run-sink.ts, src/sync/verify-run.ts). A run gets
+ * its kind (sync, dry_run, verify; every older run was a sync), the two counts only those report
+ * (records skipped for a reason, updates that would overwrite a change made in Roofr) and a
+ * summary (JSON: per-record-kind tallies, a sample's confidence). Its plan (a dry run: what would
+ * be written, field by field; a verify: what it found and the repair queued) is rows of
+ * `sync_run_entries`, one per record and target, `entry_key` unique per run so a page redone
+ * after a crash records each entry once; `id` orders them and is the paging cursor.
+ */
+function runReports(dialect: StoreDialect): Migration {
+  return {
+    async up(db: Kysely<unknown>): Promise<void> {
+      await db.schema
+        .alterTable('sync_runs')
+        .addColumn('kind', 'text', (c) => c.notNull().defaultTo('sync'))
+        .execute();
+      await db.schema
+        .alterTable('sync_runs')
+        .addColumn('skipped_count', 'integer', (c) => c.notNull().defaultTo(0))
+        .execute();
+      await db.schema
+        .alterTable('sync_runs')
+        .addColumn('conflict_count', 'integer', (c) => c.notNull().defaultTo(0))
+        .execute();
+      await db.schema.alterTable('sync_runs').addColumn('summary', 'text').execute();
+      await withId(db.schema.createTable('sync_run_entries'), dialect)
+        .addColumn('run_id', 'text', (c) => c.notNull())
+        .addColumn('entry_key', 'text', (c) => c.notNull())
+        .addColumn('entity_kind', 'text', (c) => c.notNull())
+        .addColumn('entity_id', 'text', (c) => c.notNull())
+        .addColumn('target_kind', 'text', (c) => c.notNull())
+        .addColumn('roofr_id', 'text')
+        .addColumn('action', 'text', (c) => c.notNull())
+        .addColumn('reason', 'text')
+        .addColumn('fields', 'text', (c) => c.notNull())
+        .addColumn('fields_omitted', 'integer', (c) => c.notNull().defaultTo(0))
+        .addColumn('repair', 'text')
+        .addColumn('outbox_id', 'integer')
+        .addColumn('created_at', 'text', (c) => c.notNull())
+        .addUniqueConstraint('sync_run_entries_key', ['run_id', 'entry_key'])
+        .execute();
+      await db.schema.createIndex('sync_run_entries_run').on('sync_run_entries').columns(['run_id', 'id']).execute();
+    },
+  };
+}
+
 /** Every migration, by name; names sort in the order they must run. */
 export function storeMigrations(dialect: StoreDialect): Record<string, Migration> {
   return {
@@ -373,6 +419,7 @@ export function storeMigrations(dialect: StoreDialect): Record<string, Migration
     '0005_links_by_record': linksByRecord,
     '0006_trusted_documents': trustedDocuments,
     '0007_notifications': notifications(dialect),
+    '0008_run_reports': runReports(dialect),
   };
 }
 

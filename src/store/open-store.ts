@@ -28,6 +28,7 @@ import { createSecretsRepo, type SecretsRepo } from './secrets-repo.js';
 import { withStatementCache } from './sqlite-statement-cache.js';
 import type { Clock, StoreContext } from './store-context.js';
 import { createSyncJobsRepo, type SyncJobsRepo } from './sync-jobs-repo.js';
+import { createSyncRunEntriesRepo, type SyncRunEntriesRepo } from './sync-run-entries-repo.js';
 import { createSyncRunsRepo, type SyncRunsRepo } from './sync-runs-repo.js';
 import { createTokensRepo, type TokensRepo } from './tokens-repo.js';
 import { createWebhooksRepo, type WebhooksRepo } from './webhooks-repo.js';
@@ -77,6 +78,8 @@ export interface Store {
   /** The sync engine's default job queue (SYNC_QUEUE=store). */
   syncJobs: SyncJobsRepo;
   syncRuns: SyncRunsRepo;
+  /** The plans of dry runs and the findings of verifies. */
+  syncRunEntries: SyncRunEntriesRepo;
   cursors: CursorsRepo;
   tokens: TokensRepo;
   apiKeys: ApiKeysRepo;
@@ -207,6 +210,7 @@ export async function openStore(databaseUrl: string, options: OpenStoreOptions =
     webhooks: createWebhooksRepo(ctx, { maxAttempts: options.inboundMaxAttempts ?? outboxMaxAttempts }),
     syncJobs: createSyncJobsRepo(ctx),
     syncRuns: createSyncRunsRepo(ctx),
+    syncRunEntries: createSyncRunEntriesRepo(ctx),
     cursors: createCursorsRepo(ctx),
     tokens: createTokensRepo(ctx),
     apiKeys: createApiKeysRepo(ctx),

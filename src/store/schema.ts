@@ -25,8 +25,11 @@
  * - webhook_receipts  (source, webhook_id) of every webhook accepted, for replay rejection.
  * - inbound_events    durable queue of accepted webhook bodies, leased like the outbox, so the
  *                     HTTP handler answers after one insert.
- * - sync_runs         one row per sync run: trigger, location, business, mode, status, counts,
- *                     errors (JSON), cursor reached.
+ * - sync_runs         one row per sync run: trigger, location, business, kind (sync, dry_run,
+ *                     verify), mode, status, counts, errors (JSON), cursor reached, summary (JSON).
+ * - sync_run_entries  the plan of a dry run (what would be written, field by field) or the
+ *                     findings of a verify (with the repair queued), one row per record and
+ *                     target, unique (run_id, entry_key); fields as JSON.
  * - sync_cursors      (location, scope) → opaque cursor text (e.g. a dateUpdated watermark).
  * - oauth_tokens      per subject (location or company): encrypted token blob, scopes (JSON),
  *                     expiry, status active|needs_reinstall, version for compare-and-swap
@@ -53,6 +56,8 @@ export type LinkStatus = 'active' | 'deleted';
 export type SyncDirection = 'ghl_to_roofr' | 'roofr_to_ghl';
 export type QueueStatus = 'pending' | 'in_flight' | 'done' | 'dead';
 export type SyncRunStatus = 'running' | 'succeeded' | 'partial' | 'failed';
+/** sync: writes; dry_run: plans the writes a sync would make; verify: compares both sides. */
+export type SyncRunKind = 'sync' | 'dry_run' | 'verify';
 export type TokenSubjectKind = 'location' | 'company';
 export type TokenStatus = 'active' | 'needs_reinstall';
 export type WebhookSource = 'ghl' | 'roofr';
@@ -135,6 +140,35 @@ export interface SyncRunsTable {
   finished_at: string | null;
   errors: string;
   cursor: string | null;
+  /** Added by 0008_run_reports; older rows are 'sync'. */
+  kind: Generated<SyncRunKind>;
+  skipped_count: Generated<number>;
+  conflict_count: Generated<number>;
+  /** RunSummary JSON (sync-runs-repo.ts); null until the run reports one. */
+  summary: string | null;
+}
+
+/** A dry run's plan entry or a verify's finding (src/store/sync-run-entries-repo.ts). */
+export interface SyncRunEntriesTable {
+  id: Generated<number>;
+  run_id: string;
+  /** Unique per run: the same record and target recorded twice (a redone page) is one entry. */
+  entry_key: string;
+  /** The HighLevel record: contact, task, note, appointment. */
+  entity_kind: string;
+  entity_id: string;
+  /** What the entry is about: customer, job, job_task, job_note (Roofr) or contact (HighLevel). */
+  target_kind: string;
+  roofr_id: string | null;
+  action: string;
+  reason: string | null;
+  /** JSON array of {field, from, to}. */
+  fields: string;
+  fields_omitted: number;
+  /** Verify: what repair did (queued, already_queued, manual, retired, none). */
+  repair: string | null;
+  outbox_id: number | null;
+  created_at: string;
 }
 
 export interface SyncCursorsTable {
@@ -294,4 +328,5 @@ export interface Database {
   notifications: NotificationsTable;
   hook_deliveries: HookDeliveriesTable;
   zapier_hooks: ZapierHooksTable;
+  sync_run_entries: SyncRunEntriesTable;
 }

@@ -22,8 +22,25 @@ export const SyncJobSpecSchema = z.discriminatedUnion('kind', [
     locationId: z.string(),
     businessId: z.string().nullable(),
     mode: z.enum(['FULL', 'INCREMENTAL']),
+    /** Plan only (src/sync/dry-run-sink.ts); absent in jobs older releases queued. */
+    dryRun: z.boolean().optional(),
   }),
-  z.object({ kind: z.literal('contact'), runId: z.string(), locationId: z.string(), contactId: z.string() }),
+  z.object({
+    kind: z.literal('contact'),
+    runId: z.string(),
+    locationId: z.string(),
+    contactId: z.string(),
+    dryRun: z.boolean().optional(),
+  }),
+  /** An integrity check (src/sync/verify-run.ts): every contact, or a random sample of the linked ones. */
+  z.object({
+    kind: z.literal('verify'),
+    runId: z.string(),
+    locationId: z.string(),
+    businessId: z.string().nullable(),
+    sample: z.number().int().positive().nullable(),
+    repair: z.boolean(),
+  }),
 ]);
 export type SyncJobSpec = z.infer<typeof SyncJobSpecSchema>;
 

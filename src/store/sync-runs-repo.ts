@@ -2,14 +2,17 @@
  * Sync runs: one row per run (manual, scheduled, webhook-triggered…) with its counts, errors
  * and the cursor it reached, so an operator can see what a sync did and a resumed run knows
  * where the last one stopped. Counts are added with SQL arithmetic, so concurrent progress
- * reports from parallel batches never lose an increment.
+ * reports from parallel batches never lose an increment. A run's kind says whether it wrote
+ * (sync), only planned (dry_run) or compared both sides (verify); the latter two also keep a
+ * summary (tallies per record kind, a sample's confidence) merged in the same transaction as
+ * their counts, and their entries in sync-run-entries-repo.ts.
  */
 import { randomUUID } from 'node:crypto';
 import { sql, type Selectable } from 'kysely';
 import { z } from 'zod';
 import type { GatewayEvent } from '../domain/gateway-events.js';
 import { clampPageSize, InvalidCursorError, toPage, type Page } from './paging.js';
-import type { SyncRunStatus, SyncRunsTable } from './schema.js';
+import type { SyncRunKind, SyncRunStatus, SyncRunsTable } from './schema.js';
 import { inTransaction, isoAt, type Executor, type StoreContext } from './store-context.js';
 
 export const SyncRunErrorSchema = z.object({
@@ -31,6 +34,62 @@ export interface SyncRunCounts {
   updated: number;
   unchanged: number;
   failed: number;
+  /** Records skipped for a reason (the adapter cannot carry them, no mapping rules); dry runs and verifies. */
+  skipped: number;
+  /** Dry run: updates that would overwrite a change made in Roofr. Verify: records with findings. */
+  conflicts: number;
+}
+
+const SampleSummarySchema = z.object({
+  population: z.number().int(),
+  sampled: z.number().int(),
+  withFindings: z.number().int(),
+  confidence: z.number(),
+  maxAffected: z.number().int(),
+  maxAffectedPercent: z.number(),
+  statement: z.string(),
+});
+
+/** What a dry run or verify reports beyond its counts. */
+const RunSummarySchema = z.object({
+  /** Records per "<target kind>.<ACTION>", e.g. "customer.CREATE": 3 (every record, also past the entry cap). */
+  tallies: z.record(z.string(), z.number().int()).default({}),
+  /** Entries past the run's cap: in the tallies, not in the stored plan. */
+  omittedEntries: z.number().int().default(0),
+  /** Roofr reads the run made (dry run: for the field diffs of updates; verify: every comparison). */
+  roofrReads: z.number().int().default(0),
+  /** HighLevel requests the run sent (all on the background lane). */
+  ghlCalls: z.number().int().default(0),
+  /** Verify: what was checked, and what a sample says about the rest. */
+  sample: SampleSummarySchema.nullable().default(null),
+});
+export type RunSummary = z.infer<typeof RunSummarySchema>;
+
+function emptySummary(): RunSummary {
+  return { tallies: {}, omittedEntries: 0, roofrReads: 0, ghlCalls: 0, sample: null };
+}
+
+/** Adds counters; a given sample replaces the stored one. */
+function mergeSummary(into: RunSummary, delta: Partial<RunSummary>): RunSummary {
+  const tallies = { ...into.tallies };
+  for (const [key, count] of Object.entries(delta.tallies ?? {})) tallies[key] = (tallies[key] ?? 0) + count;
+  return {
+    tallies,
+    omittedEntries: into.omittedEntries + (delta.omittedEntries ?? 0),
+    roofrReads: into.roofrReads + (delta.roofrReads ?? 0),
+    ghlCalls: into.ghlCalls + (delta.ghlCalls ?? 0),
+    sample: delta.sample ?? into.sample,
+  };
+}
+
+function parseSummary(text: string | null): RunSummary | null {
+  if (text === null) return null;
+  try {
+    const parsed = RunSummarySchema.safeParse(JSON.parse(text));
+    return parsed.success ? parsed.data : emptySummary();
+  } catch {
+    return emptySummary();
+  }
 }
 
 export interface SyncRun {
@@ -39,6 +98,8 @@ export interface SyncRun {
   trigger: string;
   locationId: string;
   businessId: string | null;
+  /** sync writes; dry_run only plans; verify compares both sides (and may queue repairs). */
+  kind: SyncRunKind;
   /** e.g. "full" or "incremental"; owned by the sync layer. */
   mode: string;
   status: SyncRunStatus;
@@ -47,12 +108,16 @@ export interface SyncRun {
   finishedAt: string | null;
   errors: SyncRunError[];
   cursor: string | null;
+  /** Dry runs and verifies; null for syncs. */
+  summary: RunSummary | null;
 }
 
 export interface StartSyncRunInput {
   trigger: string;
   locationId: string;
   businessId?: string | null;
+  /** Default sync. */
+  kind?: SyncRunKind;
   mode: string;
   /** Optional caller-chosen id (e.g. a job id); default a random UUID. */
   id?: string;
@@ -62,6 +127,8 @@ export interface SyncRunProgress {
   counts?: Partial<SyncRunCounts>;
   errors?: SyncRunError[];
   cursor?: string | null;
+  /** Merged into the run's summary (counters added, a sample replaced). */
+  summary?: Partial<RunSummary>;
 }
 
 export interface SyncRunsRepo {
@@ -91,6 +158,7 @@ function toRun(row: Selectable<SyncRunsTable>): SyncRun {
     trigger: row.trigger,
     locationId: row.location_id,
     businessId: row.business_id,
+    kind: row.kind,
     mode: row.mode,
     status: row.status,
     counts: {
@@ -99,11 +167,14 @@ function toRun(row: Selectable<SyncRunsTable>): SyncRun {
       updated: row.updated_count,
       unchanged: row.unchanged_count,
       failed: row.failed_count,
+      skipped: row.skipped_count,
+      conflicts: row.conflict_count,
     },
     startedAt: row.started_at,
     finishedAt: row.finished_at,
     errors: parseErrors(row.errors),
     cursor: row.cursor,
+    summary: parseSummary(row.summary),
   };
 }
 
@@ -162,7 +233,7 @@ export function createSyncRunsRepo(ctx: StoreContext): SyncRunsRepo {
       // of one run do not drop each other's errors (SQLite transactions are already exclusive).
       const row = await tx
         .selectFrom('sync_runs')
-        .select(['status', 'errors'])
+        .select(['status', 'errors', 'summary'])
         .where('id', '=', id)
         .$if(ctx.dialect === 'postgres', (query) => query.forUpdate())
         .executeTakeFirst();
@@ -172,6 +243,10 @@ export function createSyncRunsRepo(ctx: StoreContext): SyncRunsRepo {
         progress.errors !== undefined && progress.errors.length > 0
           ? [...parseErrors(row.errors), ...progress.errors].slice(0, MAX_RUN_ERRORS)
           : undefined;
+      const summary =
+        progress.summary === undefined
+          ? undefined
+          : mergeSummary(parseSummary(row.summary) ?? emptySummary(), progress.summary);
       const nowIso = isoAt(ctx.now());
       await tx
         .updateTable('sync_runs')
@@ -181,6 +256,9 @@ export function createSyncRunsRepo(ctx: StoreContext): SyncRunsRepo {
           updated_count: eb('updated_count', '+', counts.updated ?? 0),
           unchanged_count: eb('unchanged_count', '+', counts.unchanged ?? 0),
           failed_count: eb('failed_count', '+', counts.failed ?? 0),
+          skipped_count: eb('skipped_count', '+', counts.skipped ?? 0),
+          conflict_count: eb('conflict_count', '+', counts.conflicts ?? 0),
+          ...(summary !== undefined ? { summary: JSON.stringify(summary) } : {}),
           ...(errors !== undefined ? { errors: JSON.stringify(errors) } : {}),
           ...(progress.cursor !== undefined ? { cursor: progress.cursor } : {}),
           ...(finish !== undefined ? { status: finish, finished_at: nowIso } : {}),
@@ -201,6 +279,7 @@ export function createSyncRunsRepo(ctx: StoreContext): SyncRunsRepo {
           trigger: input.trigger,
           location_id: input.locationId,
           business_id: input.businessId ?? null,
+          kind: input.kind ?? 'sync',
           mode: input.mode,
           status: 'running',
           read_count: 0,
@@ -212,6 +291,7 @@ export function createSyncRunsRepo(ctx: StoreContext): SyncRunsRepo {
           finished_at: null,
           errors: '[]',
           cursor: null,
+          summary: (input.kind ?? 'sync') === 'sync' ? null : JSON.stringify(emptySummary()),
         })
         .returningAll()
         .executeTakeFirstOrThrow();

@@ -6,6 +6,11 @@
  * included), the run's cursor and the watermark are checkpointed. A run killed at any point
  * resumes from its last checkpoint; the redone part of a page is idempotent (content hashes
  * skip what landed, idempotency keys make Roofr replay what it stored but never answered).
+ *
+ * A dry run (spec.dryRun) is this same pipeline: same reads on the same lane, same pages, same
+ * push deciding every write; only the push's sink records the decided writes as the run's plan
+ * (dry-run-sink.ts) instead of performing them, and no watermark moves. Its counts are the ones
+ * the real run would report; its plan is stored with each page's checkpoint.
  */
 import { isDependencyUnavailable } from '../domain/dependency-unavailable.js';
 import { isTransientUpstreamFailure, isUpstreamError } from '../upstream/errors.js';
@@ -14,8 +19,10 @@ import type { CallOptions, GhlApi } from '../ghl/ghl-api.js';
 import type { Contact, Task } from '../domain/types.js';
 import type { CursorsRepo } from '../store/cursors-repo.js';
 import type { OutboxRepo } from '../store/outbox-repo.js';
-import type { SyncRun, SyncRunsRepo } from '../store/sync-runs-repo.js';
+import type { SyncRunEntriesRepo } from '../store/sync-run-entries-repo.js';
+import type { RunSummary, SyncRun, SyncRunsRepo } from '../store/sync-runs-repo.js';
 import { syncContactRecords, type ContactChildren } from './contact-sync.js';
+import type { PlanSink } from './dry-run-sink.js';
 import type { RoofrPush } from './roofr-push.js';
 import { describeError, emptyTally, logEntry, mergeTally, type RunTally } from './run-tally.js';
 
@@ -31,6 +38,15 @@ export interface BatchSyncDeps {
   /** How long a page waits for its queued Roofr writes to be confirmed before the run stops. */
   confirmTimeoutMs?: number;
   sleep?: (ms: number) => Promise<void>;
+  /** What a dry run needs: a fresh plan sink per run, where its plan goes, and its cap. */
+  dryRun?: DryRunDeps;
+}
+
+export interface DryRunDeps {
+  planSink(): PlanSink;
+  entries: Pick<SyncRunEntriesRepo, 'append'>;
+  /** Entries stored per run (the tallies count every record). */
+  maxEntries: number;
 }
 
 export interface BatchSpec {
@@ -38,6 +54,8 @@ export interface BatchSpec {
   locationId: string;
   businessId: string | null;
   mode: SyncMode;
+  /** Plan only: write nothing (see the header). */
+  dryRun?: boolean;
 }
 
 export interface BatchProgress {
@@ -54,7 +72,7 @@ export interface BatchHooks {
 }
 
 /** Where a run stands: the next page to read and the highest dateUpdated confirmed. */
-const RunCursorSchema = z.object({
+export const RunCursorSchema = z.object({
   searchAfter: z
     .array(z.union([z.string(), z.number()]))
     .nullable()
@@ -63,13 +81,13 @@ const RunCursorSchema = z.object({
   processed: z.number().int().min(0).default(0),
   watermark: z.string().nullable().default(null),
 });
-type RunCursor = z.infer<typeof RunCursorSchema>;
+export type RunCursor = z.infer<typeof RunCursorSchema>;
 
 export function watermarkScope(businessId: string | null): string {
   return businessId === null ? 'ghl.contacts.dateUpdated' : `ghl.business.${businessId}.dateUpdated`;
 }
 
-interface Page {
+export interface Page {
   contacts: Contact[];
   next: Pick<RunCursor, 'searchAfter' | 'skip'>;
   total: number | null;
@@ -85,8 +103,8 @@ function parseCursor(text: string | null): RunCursor {
   }
 }
 
-async function readPage(
-  deps: BatchSyncDeps,
+export async function readPage(
+  deps: Pick<BatchSyncDeps, 'ghl' | 'pageSize'>,
   spec: BatchSpec,
   cursor: RunCursor,
   since: string | null,
@@ -144,7 +162,7 @@ interface PageRead {
  * scope); then the notes calls are queued, one per contact, and not awaited: a contact can be
  * written as soon as its own notes arrive instead of waiting for the page's slowest.
  */
-async function readChildren(
+export async function readChildren(
   ghl: GhlApi,
   locationId: string,
   contacts: Contact[],
@@ -184,7 +202,7 @@ function awaitedLater<T>(promise: Promise<T>): Promise<T> {
 /** Pages read ahead of the one being written (memory: a page of contacts, tasks and notes each). */
 const READ_AHEAD = 1;
 
-async function inPool<T>(items: T[], concurrency: number, work: (item: T) => Promise<void>): Promise<void> {
+export async function inPool<T>(items: T[], concurrency: number, work: (item: T) => Promise<void>): Promise<void> {
   let next = 0;
   const lanes = Array.from({ length: Math.min(concurrency, items.length) }, async () => {
     while (next < items.length) {
@@ -223,7 +241,17 @@ export async function runBatchSync(deps: BatchSyncDeps, spec: BatchSpec, hooks: 
   const existing = await syncRuns.get(spec.runId);
   if (existing === null) throw new Error(`sync run ${spec.runId} does not exist`);
   if (existing.status !== 'running') return existing;
-  const callOptions: CallOptions = { lane: 'background', requestId: `sync-${spec.runId}` };
+  // A dry run counts its HighLevel requests for its report (a real run's are in the metrics).
+  let ghlCalls = 0;
+  const callOptions: CallOptions = {
+    lane: 'background',
+    requestId: `sync-${spec.runId}`,
+    ...(spec.dryRun === true ? { observer: { onRequest: () => (ghlCalls += 1) } } : {}),
+  };
+  if (spec.dryRun === true && deps.dryRun === undefined) throw new Error('this sync engine cannot plan dry runs');
+  const dryRun = spec.dryRun === true ? deps.dryRun : undefined;
+  const planSink = dryRun?.planSink();
+  const push = planSink === undefined ? deps.push : deps.push.withSink(planSink);
   let cursor = parseCursor(existing.cursor);
   const scope = watermarkScope(spec.businessId);
   // The watermark an incremental run starts from is fixed at its start (kept in its cursor), so
@@ -274,7 +302,7 @@ export async function runBatchSync(deps: BatchSyncDeps, spec: BatchSpec, hooks: 
         if (contactChildren === undefined) return;
         try {
           const outcome = await syncContactRecords(
-            { ghl: deps.ghl, push: deps.push },
+            { ghl: deps.ghl, push },
             spec.locationId,
             contact,
             contactChildren,
@@ -289,6 +317,15 @@ export async function runBatchSync(deps: BatchSyncDeps, spec: BatchSpec, hooks: 
         }
       });
       await read.complete;
+      let summary: Partial<RunSummary> | undefined;
+      if (planSink !== undefined && dryRun !== undefined) {
+        const plan = planSink.drain();
+        const { omitted } = await dryRun.entries.append(spec.runId, plan.entries, dryRun.maxEntries);
+        pageTally.counts.skipped += plan.skipped;
+        pageTally.counts.conflicts += plan.conflicts;
+        summary = { tallies: plan.tallies, omittedEntries: omitted, roofrReads: plan.roofrReads, ghlCalls };
+        ghlCalls = 0;
+      }
       const confirmation = await awaitConfirmed(deps, queued);
       if (confirmation.dead.length > 0) {
         pageTally.errors.push(
@@ -327,10 +364,12 @@ export async function runBatchSync(deps: BatchSyncDeps, spec: BatchSpec, hooks: 
           counts: pageTally.counts,
           errors: pageTally.errors,
           cursor: JSON.stringify({ ...cursor, watermark: startWatermark }),
+          ...(summary !== undefined ? { summary } : {}),
         })) ?? run;
       // Search pages are in dateUpdated order: everything up to maxSeen is confirmed, so the
       // location's watermark moves per page. Business pages are not ordered: only at the end.
-      if (maxSeen !== null)
+      // A dry run confirmed nothing: the watermark stays.
+      if (maxSeen !== null && dryRun === undefined)
         await cursors.set(
           spec.locationId,
           spec.businessId === null ? scope : `${scope}.pending.${spec.runId}`,

@@ -31,6 +31,8 @@ export interface GatewaySyncDeps {
   push: RoofrPush;
   mapping: Mapping;
   logger: Logger;
+  /** Wakes the outbox worker after a verify queued repairs. */
+  nudgeOutbox?: () => void;
   /** Demo mode: the embedded HighLevel simulator's webhook keys replace the configured ones. */
   demoWebhookKeys?: { rsaPem: string; ed25519Pem: string };
   invalidate?: GhlEventHandlerDeps['invalidate'];
@@ -64,6 +66,8 @@ export async function startGatewaySync(config: Config, deps: GatewaySyncDeps): P
     eventTasks: parseEventTasks(config.SYNC_EVENT_TASKS),
     pollMs: config.SYNC_WORKER_POLL_MS,
     leaseMs: config.QUEUE_LEASE_MS,
+    deletePolicy: config.ROOFR_DELETE_POLICY,
+    ...(deps.nudgeOutbox ? { onQueued: deps.nudgeOutbox } : {}),
     roofrLocations,
     schedule: { expression: config.SYNC_SCHEDULE, timezone: config.SYNC_TIMEZONE },
     logger,
@@ -95,5 +99,10 @@ export async function startGatewaySync(config: Config, deps: GatewaySyncDeps): P
     logger,
   });
   engine.start();
-  return { engine, router, service: { engine, runs: deps.store.syncRuns }, stop: () => engine.stop() };
+  return {
+    engine,
+    router,
+    service: { engine, runs: deps.store.syncRuns, entries: deps.store.syncRunEntries },
+    stop: () => engine.stop(),
+  };
 }

@@ -150,14 +150,18 @@ async function existingContact(deps: RoofrEventHandlerDeps, records: Resolved): 
   return null;
 }
 
-function withoutNulls(write: ContactWrite): ContactWrite {
+/** A mapped write without its nulls: Roofr's empty fields never clear HighLevel's. */
+export function withoutNulls(write: ContactWrite): ContactWrite {
   return Object.fromEntries(
     Object.entries(write).filter(([, value]) => value !== null && value !== undefined),
   ) as ContactWrite;
 }
 
 /** Fields only Roofr writes (direction to_ghl): Roofr always wins them. */
-function roofrOwnedFields(mapping: Mapping, records: Resolved): Set<string> {
+export function roofrOwnedFields(
+  mapping: Mapping,
+  records: { customer: RoofrCustomer | null; job: RoofrJob | null },
+): Set<string> {
   const owned: Mapping = {
     ...mapping,
     customer: mapping.customer.filter((rule) => rule.direction === 'to_ghl'),
@@ -169,7 +173,8 @@ function roofrOwnedFields(mapping: Mapping, records: Resolved): Set<string> {
   return fields;
 }
 
-function latest(...times: Array<string | null | undefined>): string | null {
+/** The latest of some ISO times (Roofr's customer and job updated_at): when Roofr last changed. */
+export function latest(...times: Array<string | null | undefined>): string | null {
   const valid = times.filter((time): time is string => typeof time === 'string' && !Number.isNaN(Date.parse(time)));
   return valid.sort((a, b) => Date.parse(b) - Date.parse(a))[0] ?? null;
 }

@@ -5,6 +5,10 @@
  * (location, entity, content hash); Roofr unavailable / rate limited / slow → the same write and
  * key go to the outbox (QUEUED) for the outbox worker; an adapter that cannot carry the write →
  * SKIPPED with its reason; Roofr refusing it → FAILED. Deletes follow ROOFR_DELETE_POLICY.
+ * The decisions (map, compare hashes, which write) are made here once; the decided write goes
+ * to a WriteSink: by default the one above (direct, else the outbox), in a dry run the plan
+ * sink (dry-run-sink.ts), which records it instead. A dry run therefore cannot decide
+ * differently from the run it rehearses: it runs this very code.
  */
 import type { Kysely } from 'kysely';
 import type { CallOptions, GhlApi } from '../ghl/ghl-api.js';
@@ -30,7 +34,7 @@ import type { HashesRepo } from '../store/hashes-repo.js';
 import type { Link, LinksRepo } from '../store/links-repo.js';
 import { memoizedLinks } from '../store/links-memo.js';
 import type { OutboxRepo } from '../store/outbox-repo.js';
-import type { Database } from '../store/schema.js';
+import type { Database, GhlEntityKind, RoofrEntityKind } from '../store/schema.js';
 import { hasPendingWrite } from './outbox-ordering.js';
 import {
   activeLink,
@@ -85,6 +89,40 @@ export interface PushOptions {
   callOptions?: CallOptions;
 }
 
+/** A write the push decided to make. */
+export interface DecidedWrite {
+  locationId: string;
+  write: RoofrWrite;
+  /** The content hash last written for the entity (part of the idempotency key). */
+  previousHash: string | null;
+  options: PushOptions;
+}
+
+/** A record the push decided not to write. */
+export interface UnwrittenRecord {
+  locationId: string;
+  entity: { kind: GhlEntityKind; id: string };
+  /** The Roofr records it would have been written to. */
+  targets: readonly RoofrEntityKind[];
+  /** True: its content hash equals the last one written. Else `reason` says why. */
+  unchanged: boolean;
+  reason: string;
+}
+
+/** Where decided writes go: performed (the default), or recorded by a dry run. */
+export interface WriteSink {
+  submit(decided: DecidedWrite): Promise<RoofrSyncResult>;
+  /** A write of this entity waits to be delivered (a child then need not push its contact first). */
+  isPending(
+    locationId: string,
+    entity: { kind: 'contact' | 'task' | 'note' | 'appointment'; id: string },
+  ): Promise<boolean>;
+  /** Told of each record the push decided not to write (a dry run counts them). */
+  unwritten?(record: UnwrittenRecord): void;
+  /** A sink that only records: the push then changes no link or hash of its own either. */
+  readonly recordsOnly?: boolean;
+}
+
 const DEFAULT_INLINE_TIMEOUT_MS = 5000;
 
 /** What previewRoofrRecord shows. */
@@ -116,6 +154,8 @@ export interface RoofrPush {
   forContact(): RoofrPush;
   /** The link of a GHL entity, as this push sees it. */
   findLink(key: Parameters<LinksRepo['findByGhl']>[0]): Promise<Link | null>;
+  /** The same push with its decided writes going to `sink` (a dry run's plan) instead of Roofr. */
+  withSink(sink: WriteSink): RoofrPush;
 }
 
 /** A contact's record that Roofr keeps on its job. */
@@ -139,7 +179,7 @@ function asRecord(value: object): Record<string, unknown> {
   return { ...value };
 }
 
-export function createRoofrPush(deps: RoofrPushDeps): RoofrPush {
+export function createRoofrPush(deps: RoofrPushDeps, chosenSink?: WriteSink): RoofrPush {
   const { store, roofr, mapping } = deps;
 
   function fromExecuted(executed: Executed): RoofrSyncResult {
@@ -175,12 +215,7 @@ export function createRoofrPush(deps: RoofrPushDeps): RoofrPush {
   }
 
   /** Direct attempt, else the outbox; never throws for a Roofr failure (the GHL write stands). */
-  async function submit(
-    locationId: string,
-    write: RoofrWrite,
-    previousHash: string | null,
-    options: PushOptions,
-  ): Promise<RoofrSyncResult> {
+  async function perform({ locationId, write, previousHash, options }: DecidedWrite): Promise<RoofrSyncResult> {
     const idempotencyKey = idempotencyKeyOf(locationId, write, previousHash);
     try {
       if (await hasPendingWrite(store.db, entityKeyPrefix(locationId, entityOf(write)))) {
@@ -213,6 +248,17 @@ export function createRoofrPush(deps: RoofrPushDeps): RoofrPush {
     }
   }
 
+  const sink: WriteSink = chosenSink ?? {
+    submit: perform,
+    isPending: (locationId, entity) => hasPendingWrite(store.db, entityKeyPrefix(locationId, entity)),
+  };
+  const submit = (
+    locationId: string,
+    write: RoofrWrite,
+    previousHash: string | null,
+    options: PushOptions,
+  ): Promise<RoofrSyncResult> => sink.submit({ locationId, write, previousHash, options });
+
   async function pushContact(locationId: string, contact: Contact, options: PushOptions): Promise<RoofrSyncResult> {
     const { customer, job } = contactToRoofr(mapping, contact);
     const customerHash = contentHash(customer.update);
@@ -239,12 +285,20 @@ export function createRoofrPush(deps: RoofrPushDeps): RoofrPush {
     const unchanged =
       (storedCustomer?.hash === customerHash && storedJob?.hash === jobHash) ||
       forwarded?.hash === `${customerHash}|${jobHash}`;
-    if (unchanged)
+    if (unchanged) {
+      sink.unwritten?.({
+        locationId,
+        entity: { kind: 'contact', id: contact.id },
+        targets: ['customer', 'job'],
+        unchanged: true,
+        reason: 'unchanged',
+      });
       return syncResult('SKIPPED', {
         roofrId: customerLink?.roofrId ?? null,
         roofrJobId: jobLink?.roofrId ?? null,
         error: 'unchanged',
       });
+    }
     const previous =
       storedCustomer || storedJob
         ? `${storedCustomer?.hash ?? ''}|${storedJob?.hash ?? ''}`
@@ -267,7 +321,7 @@ export function createRoofrPush(deps: RoofrPushDeps): RoofrPush {
   /** A child needs its contact's job: push the contact first when it never reached Roofr. */
   async function ensureContact(locationId: string, contactId: string, options: PushOptions): Promise<void> {
     if (await activeLink(store.links, locationId, 'contact', contactId, 'job')) return;
-    if (await hasPendingWrite(store.db, entityKeyPrefix(locationId, { kind: 'contact', id: contactId }))) return;
+    if (await sink.isPending(locationId, { kind: 'contact', id: contactId })) return;
     const contact = await deps.ghl.getContact(locationId, contactId, options.callOptions);
     await pushContact(locationId, contact, options);
   }
@@ -299,15 +353,23 @@ export function createRoofrPush(deps: RoofrPushDeps): RoofrPush {
   async function pushChild(locationId: string, child: Child, options: PushOptions): Promise<RoofrSyncResult> {
     const contactId = child.value.contactId;
     const mapped = mapChild(child);
-    if (mapped === null) return syncResult('SKIPPED', { error: `the mapping has no rules for ${child.kind}s` });
+    const roofrKind = child.kind === 'note' ? 'job_note' : 'job_task';
+    const entity = { kind: child.kind, id: child.value.id };
+    if (mapped === null) {
+      const reason = `the mapping has no rules for ${child.kind}s`;
+      sink.unwritten?.({ locationId, entity, targets: [roofrKind], unchanged: false, reason });
+      return syncResult('SKIPPED', { error: reason });
+    }
     const { create: createRecord, update: updateRecord } = mapped;
     const hash = contentHash(updateRecord);
-    const roofrKind = child.kind === 'note' ? 'job_note' : 'job_task';
     const link = await activeLink(store.links, locationId, child.kind, child.value.id, roofrKind);
     const stored = link
       ? await store.hashes.get({ locationId, direction: 'ghl_to_roofr', entityKind: roofrKind, entityId: link.roofrId })
       : null;
-    if (link && stored?.hash === hash) return syncResult('SKIPPED', { roofrId: link.roofrId, error: 'unchanged' });
+    if (link && stored?.hash === hash) {
+      sink.unwritten?.({ locationId, entity, targets: [roofrKind], unchanged: true, reason: 'unchanged' });
+      return syncResult('SKIPPED', { roofrId: link.roofrId, error: 'unchanged' });
+    }
     const capable = roofrKind === 'job_task' ? roofr.capabilities.upsertJobTask : roofr.capabilities.upsertJobNote;
     // Only a capable adapter needs the contact in Roofr; an incapable one answers SKIPPED at once.
     if (capable) {
@@ -331,7 +393,7 @@ export function createRoofrPush(deps: RoofrPushDeps): RoofrPush {
   async function removeContact(locationId: string, contactId: string, options: PushOptions): Promise<RoofrSyncResult> {
     const customerLink = await activeLink(store.links, locationId, 'contact', contactId, 'customer');
     const jobLink = await activeLink(store.links, locationId, 'contact', contactId, 'job');
-    const pending = await hasPendingWrite(store.db, entityKeyPrefix(locationId, { kind: 'contact', id: contactId }));
+    const pending = await sink.isPending(locationId, { kind: 'contact', id: contactId });
     if (customerLink === null && jobLink === null && !pending)
       return syncResult('SKIPPED', { error: 'the contact was never synced to Roofr' });
     return submit(
@@ -369,6 +431,14 @@ export function createRoofrPush(deps: RoofrPushDeps): RoofrPush {
         ? null
         : await store.links.findByGhl({ locationId, ghlKind: 'contact', ghlId: contactId, roofrKind: 'job' });
     if (deps.deletePolicy === 'ignore' || jobLink === null) {
+      const reason =
+        deps.deletePolicy === 'ignore'
+          ? 'ROOFR_DELETE_POLICY=ignore: the Roofr record is kept'
+          : `the Roofr job of this ${kind} is unknown, so it stays in Roofr and is no longer synced`;
+      if (sink.recordsOnly === true) {
+        sink.unwritten?.({ locationId, entity: { kind, id }, targets: [roofrKind], unchanged: false, reason });
+        return syncResult('SKIPPED', { roofrId: link.roofrId, error: reason });
+      }
       await store.links.markDeleted(link.id);
       await store.hashes.delete({
         locationId,
@@ -376,10 +446,6 @@ export function createRoofrPush(deps: RoofrPushDeps): RoofrPush {
         entityKind: roofrKind,
         entityId: link.roofrId,
       });
-      const reason =
-        deps.deletePolicy === 'ignore'
-          ? 'ROOFR_DELETE_POLICY=ignore: the Roofr record is kept'
-          : `the Roofr job of this ${kind} is unknown, so it stays in Roofr and is no longer synced`;
       return syncResult('SKIPPED', { roofrId: link.roofrId, error: reason });
     }
     const target = { roofrJobId: jobLink.roofrId, roofrId: link.roofrId };
@@ -431,8 +497,9 @@ export function createRoofrPush(deps: RoofrPushDeps): RoofrPush {
       guarded('note delete', () => removeChild(locationId, 'note', id, contactId, options)),
     removeAppointment: (locationId, id, contactId, options = {}) =>
       guarded('appointment delete', () => removeChild(locationId, 'appointment', id, contactId, options)),
-    forContact: () => createRoofrPush({ ...deps, store: { ...store, links: memoizedLinks(store.links) } }),
+    forContact: () => createRoofrPush({ ...deps, store: { ...store, links: memoizedLinks(store.links) } }, chosenSink),
     findLink: (key) => store.links.findByGhl(key),
+    withSink: (other) => createRoofrPush(deps, other),
     async preview(locationId, contactId, options = {}) {
       const [contact, tasks, notes] = await Promise.all([
         deps.ghl.getContact(locationId, contactId, options.callOptions),

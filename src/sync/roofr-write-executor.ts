@@ -5,11 +5,14 @@
  * at the time of the write; each request carries an idempotency key derived from the write's key,
  * so a repeat after a lost answer is answered by Roofr's replay instead of a second record.
  * Failures of Roofr are thrown (RoofrError); the caller decides between queueing and failing.
+ * What a write becomes (create or update of which record, or a skip and why) is decided by
+ * planContactUpsert / planChildUpsert, which a dry run (dry-run-sink.ts) calls too: a plan
+ * cannot say "update" where the executor would create.
  */
 import type { Kysely } from 'kysely';
 import type { GatewayEventSink } from '../domain/gateway-events.js';
 import { isRoofrError, RoofrNotFoundError } from '../roofr/errors.js';
-import type { RoofrPort, WriteOutcome } from '../roofr/roofr-port.js';
+import type { RoofrCapabilities, RoofrPort, WriteOutcome } from '../roofr/roofr-port.js';
 import type { GroupCommit } from '../store/group-commit.js';
 import type { ContentHashKey, HashesRepo } from '../store/hashes-repo.js';
 import type { Link, LinkInput, LinksRepo } from '../store/links-repo.js';
@@ -26,6 +29,7 @@ import {
   type AppointmentUpsert,
   type ContactRemoval,
   type ContactUpsert,
+  type DuplicateRemoval,
   type NoteRemoval,
   type NoteUpsert,
   type RoofrWrite,
@@ -168,6 +172,109 @@ async function performRoofrWrite(
     case 'note.delete':
     case 'appointment.delete':
       return removeChild(deps, locationId, write, idempotencyKey);
+    case 'duplicate.delete':
+      return removeDuplicate(deps, write, idempotencyKey);
+  }
+}
+
+/** One Roofr record a write creates (roofrId null) or updates, with the body sent. */
+export interface UpsertTarget {
+  roofrId: string | null;
+  record: Record<string, unknown>;
+}
+
+function targetOf(link: Link | null, record: { create: Record<string, unknown>; update: Record<string, unknown> }) {
+  return link === null
+    ? { roofrId: null, record: record.create }
+    : { roofrId: link.roofrId, record: { ...record.update, id: link.roofrId } };
+}
+
+/** What a contact upsert does in Roofr: the decision the executor performs and a dry run records. */
+export type ContactPlan =
+  | { via: 'direct'; customer: UpsertTarget; job: UpsertTarget }
+  /** A bridge (Zapier) creates the customer with their job in one step, and can do nothing else. */
+  | { via: 'bridge'; customer: UpsertTarget; job: UpsertTarget }
+  | { via: 'skip'; reason: string; customerId: string | null; jobId: string | null };
+
+export interface PlanDeps {
+  store: { links: LinksRepo; hashes: HashesRepo };
+  roofr: { adapter: RoofrPort['adapter']; capabilities: RoofrCapabilities };
+}
+
+/** The active link, unless a repair retires it (its Roofr record is gone). */
+async function linkOf(
+  links: LinksRepo,
+  locationId: string,
+  ghl: { kind: GhlEntityKind; id: string },
+  roofrKind: RoofrEntityKind,
+  retire: readonly string[],
+): Promise<Link | null> {
+  const link = await activeLink(links, locationId, ghl.kind, ghl.id, roofrKind);
+  return link !== null && retire.includes(link.roofrId) ? null : link;
+}
+
+export async function planContactUpsert(
+  deps: PlanDeps,
+  locationId: string,
+  write: ContactUpsert,
+): Promise<ContactPlan> {
+  const { roofr, store } = deps;
+  const retire = write.repair?.retire ?? [];
+  const contact = { kind: 'contact' as const, id: write.ghlContactId };
+  const customerLink = await linkOf(store.links, locationId, contact, 'customer', retire);
+  const jobLink = await linkOf(store.links, locationId, contact, 'job', retire);
+  if (roofr.capabilities.upsertCustomer && roofr.capabilities.upsertJob) {
+    return { via: 'direct', customer: targetOf(customerLink, write.customer), job: targetOf(jobLink, write.job) };
+  }
+  const skip = (reason: string): ContactPlan => ({ via: 'skip', reason, customerId: null, jobId: null });
+  if (!roofr.capabilities.upsertCustomerAndJob)
+    return skip(`the ${roofr.adapter} adapter cannot write customers or jobs`);
+  const forwarded = await store.hashes.get(forwardKeyOf(locationId, write.ghlContactId));
+  if (customerLink !== null || jobLink !== null || forwarded !== null)
+    return skip(
+      `the ${roofr.adapter} adapter can only create a customer with their job; this contact was sent to Roofr before, so change it in Roofr (or use the REST adapter)`,
+    );
+  return { via: 'bridge', customer: targetOf(null, write.customer), job: targetOf(null, write.job) };
+}
+
+/** What a task / note / appointment upsert does in Roofr (see planContactUpsert). */
+export type ChildPlan =
+  /** The adapter cannot write job tasks (notes); the adapter says why. */
+  | { via: 'skip' }
+  /** The contact's job is not in Roofr yet: the write waits for it (the outbox retries it). */
+  | { via: 'after-contact'; target: UpsertTarget }
+  | { via: 'direct'; jobId: string; target: UpsertTarget };
+
+export async function planChildUpsert(
+  deps: PlanDeps,
+  locationId: string,
+  write: TaskUpsert | NoteUpsert | AppointmentUpsert,
+): Promise<ChildPlan> {
+  const { ghlKind, ghlId, roofrKind } = childOf(write);
+  const capable =
+    roofrKind === 'job_task' ? deps.roofr.capabilities.upsertJobTask : deps.roofr.capabilities.upsertJobNote;
+  if (!capable) return { via: 'skip' };
+  const retire = write.repair?.retire ?? [];
+  const jobLink = await activeLink(deps.store.links, locationId, 'contact', write.ghlContactId, 'job');
+  const link = await linkOf(deps.store.links, locationId, { kind: ghlKind, id: ghlId }, roofrKind, retire);
+  const target = targetOf(link, write.record);
+  return jobLink === null ? { via: 'after-contact', target } : { via: 'direct', jobId: jobLink.roofrId, target };
+}
+
+/** A repair's links to Roofr records that are gone: retired before the write, with their hashes. */
+async function retireGone(
+  store: ExecutorDeps['store'],
+  locationId: string,
+  ghl: { kind: GhlEntityKind; id: string },
+  roofrKinds: readonly RoofrEntityKind[],
+  retire: readonly string[],
+): Promise<void> {
+  if (retire.length === 0) return;
+  for (const roofrKind of roofrKinds) {
+    const link = await activeLink(store.links, locationId, ghl.kind, ghl.id, roofrKind);
+    if (link === null || !retire.includes(link.roofrId)) continue;
+    await store.links.markDeleted(link.id);
+    await store.hashes.delete({ locationId, direction: 'ghl_to_roofr', entityKind: roofrKind, entityId: link.roofrId });
   }
 }
 
@@ -179,19 +286,21 @@ async function upsertContact(
 ): Promise<Executed> {
   const { roofr, store } = deps;
   const ghl = { locationId, ghlKind: 'contact' as const, ghlId: write.ghlContactId };
-  const customerLink = await activeLink(store.links, locationId, 'contact', write.ghlContactId, 'customer');
-  const jobLink = await activeLink(store.links, locationId, 'contact', write.ghlContactId, 'job');
-
-  if (!roofr.capabilities.upsertCustomer || !roofr.capabilities.upsertJob) {
-    return upsertContactViaBridge(deps, locationId, write, key, customerLink !== null || jobLink !== null);
+  const retire = write.repair?.retire ?? [];
+  await retireGone(store, locationId, { kind: 'contact', id: write.ghlContactId }, ['customer', 'job'], retire);
+  const plan = await planContactUpsert(deps, locationId, write);
+  if (plan.via === 'skip') {
+    // An adapter that cannot write customers answers with its own reason, without a request.
+    if (!roofr.capabilities.upsertCustomerAndJob)
+      return outcomeWithoutIds(await roofr.upsertCustomer(asCustomer(write.customer.create), { idempotencyKey: key }));
+    return skippedWith(plan.reason);
   }
+  if (plan.via === 'bridge') return upsertContactViaBridge(deps, locationId, write, key);
 
-  const customerOutcome = customerLink
-    ? await roofr.upsertCustomer(
-        { ...asCustomer(write.customer.update), id: customerLink.roofrId },
-        { idempotencyKey: `${key}:customer:update` },
-      )
-    : await roofr.upsertCustomer(asCustomer(write.customer.create), { idempotencyKey: `${key}:customer:create` });
+  const customerOutcome =
+    plan.customer.roofrId !== null
+      ? await roofr.upsertCustomer(asCustomer(plan.customer.record), { idempotencyKey: `${key}:customer:update` })
+      : await roofr.upsertCustomer(asCustomer(plan.customer.record), { idempotencyKey: `${key}:customer:create` });
   if (customerOutcome.status !== 'APPLIED') return outcomeWithoutIds(customerOutcome);
   const customerId = customerOutcome.id;
   await recordWritten(
@@ -201,18 +310,15 @@ async function upsertContact(
     write.customerHash,
   );
 
-  const jobOutcome = jobLink
-    ? await roofr.upsertJob(
-        customerId,
-        { ...asJob(write.job.update), id: jobLink.roofrId },
-        { idempotencyKey: `${key}:job:update` },
-      )
-    : // Keyed by the customer and the job content, not the whole write's key: that key changes
-      // once the customer's hash is stored, so a crash between the two creates would create
-      // the job twice on the retry. (Sync engine crash test, test/e2e/sync-crash.test.ts.)
-      await roofr.upsertJob(customerId, asJob(write.job.create), {
-        idempotencyKey: `${entityKeyPrefix(locationId, { kind: 'contact', id: write.ghlContactId })}job.create:${customerId}:${write.jobHash}`,
-      });
+  // The job create is keyed by the customer and the job content, not the whole write's key:
+  // that key changes once the customer's hash is stored, so a crash between the two creates
+  // would create the job twice on the retry. (Sync engine crash test, test/e2e/sync-crash.test.ts.)
+  // A repair recreating a job Roofr lost adds its run: the original create's key would be replayed.
+  const jobCreateKey = `${entityKeyPrefix(locationId, { kind: 'contact', id: write.ghlContactId })}job.create:${customerId}:${write.jobHash}${write.repair === undefined ? '' : `:repair:${write.repair.runId}`}`;
+  const jobOutcome =
+    plan.job.roofrId !== null
+      ? await roofr.upsertJob(customerId, asJob(plan.job.record), { idempotencyKey: `${key}:job:update` })
+      : await roofr.upsertJob(customerId, asJob(plan.job.record), { idempotencyKey: jobCreateKey });
   if (jobOutcome.status !== 'APPLIED') return { ...outcomeWithoutIds(jobOutcome), roofrId: customerId };
   await recordWritten(
     store,
@@ -223,28 +329,18 @@ async function upsertContact(
   return synced(customerId, jobOutcome.id);
 }
 
-/** Adapters that only create a customer with their job in one step (Zapier). */
+function forwardKeyOf(locationId: string, ghlContactId: string): ContentHashKey {
+  return { locationId, direction: 'ghl_to_roofr', entityKind: ZAPIER_FORWARD_KIND, entityId: ghlContactId };
+}
+
+/** Adapters that only create a customer with their job in one step (Zapier); planContactUpsert chose it. */
 async function upsertContactViaBridge(
   deps: ExecutorDeps,
   locationId: string,
   write: ContactUpsert,
   key: string,
-  linked: boolean,
 ): Promise<Executed> {
   const { roofr, store } = deps;
-  const forwardKey = {
-    locationId,
-    direction: 'ghl_to_roofr' as const,
-    entityKind: ZAPIER_FORWARD_KIND,
-    entityId: write.ghlContactId,
-  };
-  if (!roofr.capabilities.upsertCustomerAndJob)
-    return outcomeWithoutIds(await roofr.upsertCustomer(asCustomer(write.customer.create), { idempotencyKey: key }));
-  if (linked || (await store.hashes.get(forwardKey)) !== null) {
-    return skippedWith(
-      `the ${roofr.adapter} adapter can only create a customer with their job; this contact was sent to Roofr before, so change it in Roofr (or use the REST adapter)`,
-    );
-  }
   const outcome = await roofr.upsertCustomerAndJob(asCustomer(write.customer.create), asJob(write.job.create), {
     idempotencyKey: key,
   });
@@ -256,7 +352,7 @@ async function upsertContactViaBridge(
   if (customerId !== null) await store.links.upsert({ ...ghl, roofrKind: 'customer', roofrId: customerId });
   if (jobId !== null) await store.links.upsert({ ...ghl, roofrKind: 'job', roofrId: jobId });
   // Forwarded: Roofr's ids are unknown; remember the hand-over so an update is not a second create.
-  await store.hashes.put(forwardKey, `${write.customerHash}|${write.jobHash}`);
+  await store.hashes.put(forwardKeyOf(locationId, write.ghlContactId), `${write.customerHash}|${write.jobHash}`);
   return synced(customerId, jobId);
 }
 
@@ -299,27 +395,23 @@ async function upsertChild(
       ? roofr.upsertJobTask(jobId, asTask(record), { idempotencyKey: `${key}:${suffix}` })
       : roofr.upsertJobNote(jobId, asNote(record), { idempotencyKey: `${key}:${suffix}` });
 
-  if (!(isTask ? roofr.capabilities.upsertJobTask : roofr.capabilities.upsertJobNote)) {
-    // The adapter answers SKIPPED with its reason without any request.
-    return outcomeWithoutIds(await send('', write.record.create, 'create'));
-  }
-  const jobLink = await activeLink(store.links, locationId, 'contact', write.ghlContactId, 'job');
-  if (jobLink === null)
+  await retireGone(store, locationId, { kind: ghlKind, id: ghlId }, [roofrKind], write.repair?.retire ?? []);
+  const plan = await planChildUpsert(deps, locationId, write);
+  // The adapter answers SKIPPED with its reason without any request.
+  if (plan.via === 'skip') return outcomeWithoutIds(await send('', write.record.create, 'create'));
+  if (plan.via === 'after-contact')
     throw new RoofrDependencyPendingError(
       `contact ${write.ghlContactId} has no Roofr job yet; its ${ghlKind} is written once the contact reached Roofr`,
     );
-  const link = await activeLink(store.links, locationId, ghlKind, ghlId, roofrKind);
-  const outcome = link
-    ? await send(jobLink.roofrId, { ...write.record.update, id: link.roofrId }, 'update')
-    : await send(jobLink.roofrId, write.record.create, 'create');
-  if (outcome.status !== 'APPLIED') return { ...outcomeWithoutIds(outcome), roofrJobId: jobLink.roofrId };
+  const outcome = await send(plan.jobId, plan.target.record, plan.target.roofrId === null ? 'create' : 'update');
+  if (outcome.status !== 'APPLIED') return { ...outcomeWithoutIds(outcome), roofrJobId: plan.jobId };
   await recordWritten(
     store,
     { locationId, ghlKind, ghlId, roofrKind, roofrId: outcome.id },
     { locationId, direction: 'ghl_to_roofr', entityKind: roofrKind, entityId: outcome.id },
     write.hash,
   );
-  return synced(outcome.id, jobLink.roofrId);
+  return synced(outcome.id, plan.jobId);
 }
 
 async function removeContact(
@@ -396,4 +488,21 @@ async function removeChild(
   return outcome.status === 'SKIPPED'
     ? skippedWith(outcome.reason, write.roofrId, write.roofrJobId)
     : synced(write.roofrId, write.roofrJobId);
+}
+
+/** Deletes a Roofr copy a verify found (no link names it); a copy already gone counts as deleted. */
+async function removeDuplicate(deps: ExecutorDeps, write: DuplicateRemoval, key: string): Promise<Executed> {
+  const options = { idempotencyKey: `${key}:delete` };
+  try {
+    const outcome =
+      write.roofrKind === 'customer'
+        ? await deps.roofr.deleteCustomer(write.roofrId, options)
+        : write.roofrKind === 'job_task'
+          ? await deps.roofr.deleteJobTask(write.roofrJobId ?? '', write.roofrId, options)
+          : await deps.roofr.deleteJobNote(write.roofrJobId ?? '', write.roofrId, options);
+    return outcome.status === 'SKIPPED' ? skippedWith(outcome.reason, write.roofrId) : synced(write.roofrId, null);
+  } catch (error) {
+    if (!(error instanceof RoofrNotFoundError)) throw error;
+    return synced(write.roofrId, null);
+  }
 }

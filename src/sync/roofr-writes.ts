@@ -15,6 +15,15 @@ const MappedRecordSchema = z.record(z.string(), z.unknown());
 /** Create-only rules (e.g. the first workflow stage) appear in `create` only. */
 const CreateOrUpdateSchema = z.object({ create: MappedRecordSchema, update: MappedRecordSchema });
 
+/**
+ * A write a verify queued to repair what it found (src/sync/verify-repairs.ts). `retire`: Roofr
+ * ids the entity is linked to that Roofr no longer has; their links are retired at delivery, so
+ * the write creates the record again instead of updating one that is gone. `runId` keys those
+ * creates apart from the original ones, which Roofr would otherwise replay (same idempotency key).
+ */
+export const RepairSchema = z.object({ runId: z.string(), retire: z.array(z.string()).default([]) });
+export type Repair = z.infer<typeof RepairSchema>;
+
 export const ContactUpsertSchema = z.object({
   kind: z.literal('contact.upsert'),
   ghlContactId: z.string(),
@@ -22,6 +31,7 @@ export const ContactUpsertSchema = z.object({
   job: CreateOrUpdateSchema,
   customerHash: z.string(),
   jobHash: z.string(),
+  repair: RepairSchema.optional(),
 });
 export type ContactUpsert = z.infer<typeof ContactUpsertSchema>;
 
@@ -31,6 +41,7 @@ export const TaskUpsertSchema = z.object({
   ghlTaskId: z.string(),
   record: CreateOrUpdateSchema,
   hash: z.string(),
+  repair: RepairSchema.optional(),
 });
 export type TaskUpsert = z.infer<typeof TaskUpsertSchema>;
 
@@ -40,6 +51,7 @@ export const NoteUpsertSchema = z.object({
   ghlNoteId: z.string(),
   record: CreateOrUpdateSchema,
   hash: z.string(),
+  repair: RepairSchema.optional(),
 });
 export type NoteUpsert = z.infer<typeof NoteUpsertSchema>;
 
@@ -50,6 +62,7 @@ export const AppointmentUpsertSchema = z.object({
   ghlAppointmentId: z.string(),
   record: CreateOrUpdateSchema,
   hash: z.string(),
+  repair: RepairSchema.optional(),
 });
 export type AppointmentUpsert = z.infer<typeof AppointmentUpsertSchema>;
 
@@ -94,6 +107,23 @@ export const AppointmentRemovalSchema = z.object({
 });
 export type AppointmentRemoval = z.infer<typeof AppointmentRemovalSchema>;
 
+/**
+ * A verify found a second Roofr record for one HighLevel record (two customers with the contact's
+ * email, two job tasks mirroring one task) and it is an exact copy of the linked one: the copy
+ * goes (Roofr deletes a customer's jobs with it, so only copies are ever queued; see verify).
+ */
+export const DuplicateRemovalSchema = z.object({
+  kind: z.literal('duplicate.delete'),
+  ghlContactId: z.string(),
+  roofrKind: z.enum(['customer', 'job_task', 'job_note']),
+  roofrId: z.string(),
+  /** The job a duplicate task or note is on; null for a customer. */
+  roofrJobId: z.string().nullable(),
+  /** The linked record it duplicates, which stays. */
+  keptRoofrId: z.string(),
+});
+export type DuplicateRemoval = z.infer<typeof DuplicateRemovalSchema>;
+
 export const RoofrWriteSchema = z.discriminatedUnion('kind', [
   ContactUpsertSchema,
   TaskUpsertSchema,
@@ -103,6 +133,7 @@ export const RoofrWriteSchema = z.discriminatedUnion('kind', [
   TaskRemovalSchema,
   NoteRemovalSchema,
   AppointmentRemovalSchema,
+  DuplicateRemovalSchema,
 ]);
 export type RoofrWrite = z.infer<typeof RoofrWriteSchema>;
 
@@ -112,9 +143,18 @@ export const asJob = (record: Record<string, unknown>): RoofrJobWrite => record 
 export const asTask = (record: Record<string, unknown>): RoofrJobTaskWrite => record as RoofrJobTaskWrite;
 export const asNote = (record: Record<string, unknown>): RoofrJobNoteWrite => record as RoofrJobNoteWrite;
 
-/** The GHL entity a write is about: writes to one entity are delivered in order. */
-export function entityOf(write: RoofrWrite): { kind: 'contact' | 'task' | 'note' | 'appointment'; id: string } {
+/**
+ * The entity a write is about: writes to one entity are delivered in order, and a newer one
+ * supersedes an older (each carries the entity's whole mapped state). A duplicate's removal is
+ * about the Roofr copy, not the HighLevel record: no upsert of the record may supersede it.
+ */
+export function entityOf(write: RoofrWrite): {
+  kind: 'contact' | 'task' | 'note' | 'appointment' | 'duplicate';
+  id: string;
+} {
   switch (write.kind) {
+    case 'duplicate.delete':
+      return { kind: 'duplicate', id: `${write.roofrKind}:${write.roofrId}` };
     case 'contact.upsert':
     case 'contact.delete':
       return { kind: 'contact', id: write.ghlContactId };
@@ -149,6 +189,8 @@ function contentOf(write: RoofrWrite): string {
     case 'note.upsert':
     case 'appointment.upsert':
       return write.hash;
+    case 'duplicate.delete':
+      return `delete|${write.roofrKind}|${write.roofrId}`;
   }
 }
 

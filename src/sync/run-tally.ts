@@ -12,7 +12,10 @@ export interface RunTally {
 }
 
 export function emptyTally(): RunTally {
-  return { counts: { read: 0, created: 0, updated: 0, unchanged: 0, failed: 0 }, errors: [] };
+  return {
+    counts: { read: 0, created: 0, updated: 0, unchanged: 0, failed: 0, skipped: 0, conflicts: 0 },
+    errors: [],
+  };
 }
 
 export function mergeTally(into: RunTally, from: RunTally): RunTally {

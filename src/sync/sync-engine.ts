@@ -5,6 +5,9 @@
  * startSync records the run and queues its job atomically with the store queue (one
  * transaction); with BullMQ, a job Redis would not take in time fails the run and throws
  * DependencyUnavailableError, so no run stays RUNNING without a job behind it.
+ * Dry runs (kind dry_run) and integrity checks (kind verify) are runs and jobs the same way: a
+ * dry run is the batch or contact sync with the push's writes recorded as a plan
+ * (dry-run-sink.ts); a verify is verify-run.ts.
  */
 import { newLeaseOwner } from '../store/lease-owners.js';
 import { randomUUID } from 'node:crypto';
@@ -12,14 +15,25 @@ import type { CallOptions, GhlApi } from '../ghl/ghl-api.js';
 import type { Mapping } from '../domain/mapping/mapping-schema.js';
 import type { RoofrPort } from '../roofr/roofr-port.js';
 import type { Store } from '../store/open-store.js';
-import type { SyncRun } from '../store/sync-runs-repo.js';
-import { runBatchSync, SyncInterruptedError, type BatchHooks, type BatchSpec, type SyncMode } from './batch-sync.js';
+import type { RunSummary, StartSyncRunInput, SyncRun } from '../store/sync-runs-repo.js';
+import { DEFAULT_MAX_RUN_ENTRIES } from '../store/sync-run-entries-repo.js';
+import {
+  runBatchSync,
+  SyncInterruptedError,
+  type BatchHooks,
+  type BatchSpec,
+  type BatchSyncDeps,
+  type SyncMode,
+} from './batch-sync.js';
 import { fetchChildren, syncContactRecords } from './contact-sync.js';
+import { createPlanSink } from './dry-run-sink.js';
 import type { EventTasks } from './event-tasks.js';
 import type { GhlEventHandlerDeps } from './ghl-event-handler.js';
 import { drainInboundOnce, type InboundWorkerDeps } from './inbound-worker.js';
 import type { RoofrPush } from './roofr-push.js';
+import type { DeletePolicy } from './roofr-writes.js';
 import { describeError, logEntry } from './run-tally.js';
+import { runVerify, type VerifySpec } from './verify-run.js';
 import type { SyncJobSpec } from '../store/sync-jobs-repo.js';
 import type { RoofrEventLocations } from './roofr-event-location.js';
 import { createStoreSyncJobQueue, type SyncJobHandler, type SyncJobQueue } from './sync-job-queue.js';
@@ -36,7 +50,10 @@ export interface SyncEngineDeps {
   roofr: RoofrPort;
   push: RoofrPush;
   mapping: Mapping;
-  store: Pick<Store, 'db' | 'links' | 'hashes' | 'webhooks' | 'syncRuns' | 'syncJobs' | 'cursors' | 'outbox'>;
+  store: Pick<
+    Store,
+    'db' | 'links' | 'hashes' | 'webhooks' | 'syncRuns' | 'syncRunEntries' | 'syncJobs' | 'cursors' | 'outbox'
+  >;
   /** The default location: manual syncs without one and Roofr events belong to it. */
   locationId: string;
   pageSize: number;
@@ -56,6 +73,12 @@ export interface SyncEngineDeps {
   owner?: string;
   /** Passed to the batch: how long a page waits for queued Roofr writes (default 60 s). */
   confirmTimeoutMs?: number;
+  /** ROOFR_DELETE_POLICY: what a verify's repair does for a link to a deleted contact (default archive). */
+  deletePolicy?: DeletePolicy;
+  /** Entries a dry run's plan or a verify's findings keep (default 10,000; the tallies count all). */
+  maxRunEntries?: number;
+  /** Called after a verify queued repairs, e.g. to nudge the outbox worker. */
+  onQueued?: () => void;
 }
 
 export interface StartSyncInput {
@@ -65,6 +88,23 @@ export interface StartSyncInput {
   trigger?: string;
   /** A caller-chosen run id (e.g. the schedule's); default random. */
   runId?: string;
+  /** Plan only: a DRY_RUN run records what the sync would write and writes nothing. */
+  dryRun?: boolean;
+}
+
+export interface StartVerifyInput {
+  locationId?: string;
+  businessId?: string | null;
+  /** Contacts drawn at random among the linked ones; null or absent: every contact. */
+  sample?: number | null;
+  /** Queue the writes that fix what is found. */
+  repair?: boolean;
+  trigger?: string;
+}
+
+/** The run mode recorded for a verify, e.g. "FULL", "SAMPLE:200+REPAIR". */
+export function verifyMode(sample: number | null, repair: boolean): string {
+  return `${sample === null ? 'FULL' : `SAMPLE:${sample}`}${repair ? '+REPAIR' : ''}`;
 }
 
 export interface SyncEngine {
@@ -72,6 +112,10 @@ export interface SyncEngine {
   startSync(input: StartSyncInput): Promise<SyncRun>;
   /** Runs a batch in this process now (the CLI), resuming the run when it exists. */
   runBatch(spec: BatchSpec, hooks?: BatchHooks): Promise<SyncRun>;
+  /** Records a VERIFY run and queues it; resolves with the run (status running). */
+  startVerify(input: StartVerifyInput): Promise<SyncRun>;
+  /** Runs a verify in this process now (the CLI), resuming the run when it exists. */
+  runVerify(spec: VerifySpec, hooks?: BatchHooks): Promise<SyncRun>;
   /**
    * Syncs one contact (with tasks and notes) to Roofr now; the run records it. `within` bounds it
    * by a caller's deadline (a GraphQL mutation's): reads and the inline Roofr writes get the time
@@ -81,6 +125,7 @@ export interface SyncEngine {
     contactId: string,
     locationId?: string,
     within?: Pick<CallOptions, 'deadlineAt' | 'signal'>,
+    options?: { dryRun?: boolean },
   ): Promise<SyncRun>;
   /** Processes queued webhook events until none is due; resolves with how many were handled. */
   drainInbound(): Promise<number>;
@@ -112,12 +157,25 @@ export async function createSyncEngine(deps: SyncEngineDeps): Promise<SyncEngine
       onLeaseLost: onLeaseLost('sync job'),
     });
   const { store } = deps;
-  const batchDeps = {
+  const maxEntries = deps.maxRunEntries ?? DEFAULT_MAX_RUN_ENTRIES;
+  const planSink = () => createPlanSink({ store, roofr: deps.roofr, mapping: deps.mapping });
+  const batchDeps: BatchSyncDeps = {
     ghl: deps.ghl,
     push: deps.push,
     store,
     pageSize: deps.pageSize,
     ...(deps.confirmTimeoutMs !== undefined ? { confirmTimeoutMs: deps.confirmTimeoutMs } : {}),
+    dryRun: { planSink, entries: store.syncRunEntries, maxEntries },
+  };
+  const verifyDeps = {
+    ghl: deps.ghl,
+    roofr: deps.roofr,
+    mapping: deps.mapping,
+    deletePolicy: deps.deletePolicy ?? 'archive',
+    store,
+    pageSize: deps.pageSize,
+    maxEntries,
+    ...(deps.onQueued ? { onQueued: deps.onQueued } : {}),
   };
   const inbound: InboundWorkerDeps = {
     webhooks: store.webhooks,
@@ -151,7 +209,15 @@ export async function createSyncEngine(deps: SyncEngineDeps): Promise<SyncEngine
   };
 
   const handleJob: SyncJobHandler = async (spec: SyncJobSpec, control) => {
-    if (spec.kind === 'batch') {
+    if (spec.kind === 'verify') {
+      const run = await runVerify(verifyDeps, spec, { keepGoing: control.keepGoing });
+      if (run.status === 'running')
+        throw new Error(`verify run ${run.id} stopped before it finished; it resumes from its last checkpoint`);
+      deps.logger?.info(
+        { runId: run.id, requestId: `verify-${run.id}`, status: run.status, counts: run.counts },
+        'verify run finished',
+      );
+    } else if (spec.kind === 'batch') {
       const run = await runBatchSync(batchDeps, spec, { keepGoing: control.keepGoing });
       // Stopped between pages (shutdown, lost lease): the job must stay queued so it resumes.
       if (run.status === 'running')
@@ -162,7 +228,7 @@ export async function createSyncEngine(deps: SyncEngineDeps): Promise<SyncEngine
         'sync run finished',
       );
     } else {
-      await runContact(spec.runId, spec.locationId, spec.contactId);
+      await runContact(spec.runId, spec.locationId, spec.contactId, {}, spec.dryRun === true);
     }
   };
 
@@ -171,21 +237,34 @@ export async function createSyncEngine(deps: SyncEngineDeps): Promise<SyncEngine
     locationId: string,
     contactId: string,
     within: Pick<CallOptions, 'deadlineAt' | 'signal'> = {},
+    dryRun = false,
   ): Promise<SyncRun> {
     try {
-      const callOptions: CallOptions = { ...within, lane: 'background', requestId: `sync-${runId}` };
+      let ghlCalls = 0;
+      const callOptions: CallOptions = {
+        ...within,
+        lane: 'background',
+        requestId: `sync-${runId}`,
+        ...(dryRun ? { observer: { onRequest: () => (ghlCalls += 1) } } : {}),
+      };
+      // A dry run: the same push, its decided writes recorded as the plan (dry-run-sink.ts).
+      const sink = dryRun ? planSink() : undefined;
+      const push = sink === undefined ? deps.push : deps.push.withSink(sink);
       const contact = await deps.ghl.getContact(locationId, contactId, callOptions);
       const children = await fetchChildren(deps.ghl, locationId, contactId, callOptions);
-      const outcome = await syncContactRecords(
-        { ghl: deps.ghl, push: deps.push },
-        locationId,
-        contact,
-        children,
-        callOptions,
-      );
-      const status = outcome.tally.counts.failed > 0 ? 'partial' : 'succeeded';
+      const outcome = await syncContactRecords({ ghl: deps.ghl, push }, locationId, contact, children, callOptions);
+      const { counts, errors } = outcome.tally;
+      let summary: Partial<RunSummary> | undefined;
+      if (sink !== undefined) {
+        const plan = sink.drain();
+        const { omitted } = await store.syncRunEntries.append(runId, plan.entries, maxEntries);
+        counts.skipped += plan.skipped;
+        counts.conflicts += plan.conflicts;
+        summary = { tallies: plan.tallies, omittedEntries: omitted, roofrReads: plan.roofrReads, ghlCalls };
+      }
+      const status = counts.failed > 0 ? 'partial' : 'succeeded';
       return (
-        (await store.syncRuns.finish(runId, { status, counts: outcome.tally.counts, errors: outcome.tally.errors })) ??
+        (await store.syncRuns.finish(runId, { status, counts, errors, ...(summary ? { summary } : {}) })) ??
         (await mustGet(runId))
       );
     } catch (error) {
@@ -255,6 +334,7 @@ export async function createSyncEngine(deps: SyncEngineDeps): Promise<SyncEngine
       trigger: input.trigger ?? 'manual',
       locationId,
       businessId: input.businessId ?? null,
+      kind: input.dryRun === true ? ('dry_run' as const) : ('sync' as const),
       mode: input.mode,
     };
     const job: SyncJobSpec = {
@@ -263,7 +343,35 @@ export async function createSyncEngine(deps: SyncEngineDeps): Promise<SyncEngine
       locationId,
       businessId: runInput.businessId,
       mode: input.mode,
+      ...(input.dryRun === true ? { dryRun: true } : {}),
     };
+    return queueRun(runInput, job);
+  }
+
+  async function startVerify(input: StartVerifyInput): Promise<SyncRun> {
+    const locationId = input.locationId ?? deps.locationId;
+    const sample = input.sample ?? null;
+    const repair = input.repair ?? false;
+    const runInput = {
+      id: randomUUID(),
+      trigger: input.trigger ?? 'manual',
+      locationId,
+      businessId: input.businessId ?? null,
+      kind: 'verify' as const,
+      mode: verifyMode(sample, repair),
+    };
+    return queueRun(runInput, {
+      kind: 'verify',
+      runId: runInput.id,
+      locationId,
+      businessId: runInput.businessId,
+      sample,
+      repair,
+    });
+  }
+
+  /** Records the run and queues its job, atomically with the store queue. */
+  async function queueRun(runInput: StartSyncRunInput, job: SyncJobSpec): Promise<SyncRun> {
     if (jobQueue.joinsStoreTransactions) {
       return store.db.transaction().execute(async (trx) => {
         const run = await store.syncRuns.start(runInput, trx);
@@ -289,10 +397,18 @@ export async function createSyncEngine(deps: SyncEngineDeps): Promise<SyncEngine
 
   return {
     startSync,
+    startVerify,
     runBatch: (spec, hooks) => runBatchSync(batchDeps, spec, hooks),
-    async syncContact(contactId, locationId = deps.locationId, within = {}) {
-      const run = await store.syncRuns.start({ trigger: 'manual', locationId, mode: 'contact' });
-      return runContact(run.id, locationId, contactId, within);
+    runVerify: (spec, hooks) => runVerify(verifyDeps, spec, hooks),
+    async syncContact(contactId, locationId = deps.locationId, within = {}, options = {}) {
+      const dryRun = options.dryRun === true;
+      const run = await store.syncRuns.start({
+        trigger: 'manual',
+        locationId,
+        mode: 'contact',
+        kind: dryRun ? 'dry_run' : 'sync',
+      });
+      return runContact(run.id, locationId, contactId, within, dryRun);
     },
     drainInbound,
     drainJobs: () => (jobQueue.drainOnce ? jobQueue.drainOnce(handleJob, onJobDead) : Promise.resolve(0)),

@@ -20,6 +20,7 @@ import {
   type RoofrSyncAnswer,
   type WriteWorld,
 } from './mutations-harness.js';
+import { callSim } from '../support/ghl-sim-http.js';
 
 const OPERATION_TIMEOUT_MS = 3000;
 /** Answered by the deadline, plus generous room for a loaded machine. */
@@ -194,5 +195,40 @@ describe('deadlines: every upstream call of an operation fits before its deadlin
     const answers = await Promise.all([gql(gateway, query, { id }), gql(gateway, query, { id })]);
 
     expect(answers.map(codesOf)).toEqual([['UNAUTHENTICATED'], ['UNAUTHENTICATED']]);
+  });
+
+  it('when Roofr hangs, then a dry run of one contact answers in time, plans the update without Roofr’s values and queues nothing', async () => {
+    await start({ ROOFR_REQUEST_TIMEOUT_MS: '1000' });
+    const id = contactIds[0] ?? '';
+    await gql(gateway, 'mutation($id: ID!) { syncContact(id: $id) { status } }', { id });
+    // Changed in HighLevel behind the gateway's back: the dry run must read Roofr to diff it.
+    const changed = await callSim(world.ghlSim, 'PUT', `/contacts/${id}`, {
+      token: WRITE_TOKEN,
+      body: { firstName: 'Rehearsed' },
+    });
+    expect(changed.status).toBe(200);
+    world.roofrSim.faults.set({ hang: true });
+
+    const { answer, elapsedMs } = await timed(() =>
+      gql(
+        gateway,
+        `mutation($id: ID!) { syncContact(id: $id, dryRun: true) {
+          kind status counts { updated } plan { edges { node { action targetKind reason fields { field from to } } } } } }`,
+        { id },
+      ),
+    );
+
+    expect(elapsedMs).toBeLessThan(ANSWERED_WITHIN_MS);
+    expect(answer.errors).toBeUndefined();
+    const run = dataOf<{
+      kind: string;
+      counts: { updated: number };
+      plan: { edges: Array<{ node: { action: string; targetKind: string; reason: string; fields: unknown[] } }> };
+    }>(answer, 'syncContact');
+    expect(run).toMatchObject({ kind: 'DRY_RUN', counts: { updated: 1 } });
+    const customer = run.plan.edges.find((edge) => edge.node.targetKind === 'customer')?.node;
+    expect(customer).toMatchObject({ action: 'UPDATE', reason: expect.stringMatching(/Roofr could not be read/) });
+    expect(customer?.fields).toEqual(expect.arrayContaining([{ field: 'first_name', from: null, to: 'Rehearsed' }]));
+    expect(await gateway.writePath.store.outbox.depth()).toBe(0);
   });
 });

@@ -139,6 +139,19 @@ describe('GHL simulator: contacts', () => {
     expect(sim.data.getContact(contact.id as string)?.city).toBe('Austin');
   });
 
+  test('when a seeded contact is renamed, then its tasks and notes stay as they were', async () => {
+    const named = (candidate: string): boolean =>
+      sim.data
+        .tasksOf(candidate)
+        .some((task) => String(task.body).startsWith(`Re ${String(sim.data.getContact(candidate)?.firstName)}:`));
+    const id = sim.data.listContactIds().find(named);
+    if (id === undefined) throw new Error('expected a seeded task naming its contact');
+    const before = { tasks: sim.data.tasksOf(id), notes: sim.data.notesOf(id) };
+    const renamed = await callSim(sim, 'PUT', `/contacts/${id}`, { token, body: { firstName: 'Renamed' } });
+    expect(renamed.status).toBe(200);
+    expect({ tasks: sim.data.tasksOf(id), notes: sim.data.notesOf(id) }).toEqual(before);
+  });
+
   test('when an update names a property the spec lacks (locationId), then 422 with a message array', async () => {
     const response = await callSim(sim, 'PUT', `/contacts/${firstId()}`, {
       token,

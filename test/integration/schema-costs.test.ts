@@ -118,6 +118,7 @@ const SAMPLES: Record<string, Sample> = {
     variables: (ids) => ({ id: ids.other }),
   },
   'Mutation.startSync': { query: 'mutation { startSync(mode: FULL) { status } }' },
+  'Mutation.verifySync': { query: 'mutation { verifySync(sample: 3) { status } }' },
 };
 
 function rootFields(): string[] {

@@ -34,6 +34,7 @@ for (const backend of storeBackends()) {
         '0005_links_by_record',
         '0006_trusted_documents',
         '0007_notifications',
+        '0008_run_reports',
       ]);
       const second = await database.open();
       expect(second.appliedMigrations).toEqual([]);
@@ -58,6 +59,9 @@ for (const backend of storeBackends()) {
       await sql`alter table outbox drop column entity_key`.execute(earlier.db);
       await sql`alter table sync_jobs drop column next_attempt_at`.execute(earlier.db);
       await dropNotificationTables(earlier.db);
+      await sql`drop table sync_run_entries`.execute(earlier.db);
+      for (const column of ['kind', 'skipped_count', 'conflict_count', 'summary'])
+        await sql`alter table sync_runs drop column ${sql.raw(column)}`.execute(earlier.db);
       await sql`insert into sync_jobs (id, spec, status, attempts, lease_owner, lease_expires_at, last_error, created_at, updated_at)
         values ('run-2', ${JSON.stringify({ kind: 'contact', runId: 'run-2', locationId: 'L', contactId: 'c2' })}, 'in_flight', 1, 'gone', '2000-01-01T00:00:00.000Z', null, '2000-01-01T00:00:02.000Z', '2000-01-01T00:00:02.000Z'),
                ('run-1', ${JSON.stringify({ kind: 'contact', runId: 'run-1', locationId: 'L', contactId: 'c1' })}, 'pending', 0, null, null, null, '2000-01-01T00:00:01.000Z', '2000-01-01T00:00:01.000Z')`.execute(
@@ -74,6 +78,7 @@ for (const backend of storeBackends()) {
         '0005_links_by_record',
         '0006_trusted_documents',
         '0007_notifications',
+        '0008_run_reports',
       ]);
       expect((await upgraded.syncJobs.get('run-1'))?.nextAttemptAt).toBe('2000-01-01T00:00:01.000Z');
       const first = await upgraded.syncJobs.claim('worker', 30_000);
@@ -104,6 +109,9 @@ for (const backend of storeBackends()) {
       await sql`alter table outbox drop column entity_key`.execute(earlier.db);
       await undoTrustedDocuments(earlier.db);
       await dropNotificationTables(earlier.db);
+      await sql`drop table sync_run_entries`.execute(earlier.db);
+      for (const column of ['kind', 'skipped_count', 'conflict_count', 'summary'])
+        await sql`alter table sync_runs drop column ${sql.raw(column)}`.execute(earlier.db);
       await earlier.close();
 
       const upgraded = await database.open();
@@ -113,6 +121,7 @@ for (const backend of storeBackends()) {
         '0005_links_by_record',
         '0006_trusted_documents',
         '0007_notifications',
+        '0008_run_reports',
       ]);
       const rows = await upgraded.db
         .selectFrom('outbox')

@@ -28,7 +28,7 @@ describe('sync over GraphQL', () => {
       locationId: harness.locationId,
       batchedReads: new BatchedReadCapability(undefined),
       limiters: new LocationLimiters(4),
-      sync: { engine: harness.engine, runs: harness.store.syncRuns },
+      sync: { engine: harness.engine, runs: harness.store.syncRuns, entries: harness.store.syncRunEntries },
     });
   });
 

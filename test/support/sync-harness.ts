@@ -39,6 +39,10 @@ export interface SyncHarnessOptions {
   roofrAutoEmit?: boolean;
   pageSize?: number;
   jobQueue?: SyncJobQueue;
+  /** A mapping instead of mapping/default.yaml (e.g. with a field Roofr owns). */
+  mapping?: Mapping;
+  /** Entries a dry run's plan or a verify's findings keep. */
+  maxRunEntries?: number;
 }
 
 export interface SyncHarness {
@@ -69,7 +73,7 @@ export async function startSyncHarness(options: SyncHarnessOptions = {}): Promis
   });
   const roofrSim = await startRoofrSimulator({ rateLimit: { limit: 1_000_000 } });
   const store = await openStore(options.databaseUrl ?? 'sqlite::memory:', { outboxMaxAttempts: 3 });
-  const mapping = await loadMappingFile('mapping/default.yaml');
+  const mapping = options.mapping ?? (await loadMappingFile('mapping/default.yaml'));
   const roofr = createRoofrPort(
     parseConfig({ ROOFR_ADAPTER: 'simulator', ROOFR_MAX_RETRIES: '1', ROOFR_REQUEST_TIMEOUT_MS: '3000' }),
     { simulator: roofrSim },
@@ -96,6 +100,8 @@ export async function startSyncHarness(options: SyncHarnessOptions = {}): Promis
     eventTasks: options.eventTasks ?? {},
     pollMs: 50,
     confirmTimeoutMs: 5_000,
+    deletePolicy: options.deletePolicy ?? 'archive',
+    ...(options.maxRunEntries !== undefined ? { maxRunEntries: options.maxRunEntries } : {}),
     ...(options.jobQueue ? { jobQueue: options.jobQueue } : {}),
   });
   const app = express();

@@ -20,6 +20,8 @@ import { startSync } from './mutation-start-sync.js';
 import { syncContact } from './mutation-sync-contact.js';
 import { syncRun } from './query-sync-run.js';
 import { syncRuns } from './query-sync-runs.js';
+import { SyncPlanEntry, SyncRun, SyncRunSummary } from './sync-run.js';
+import { verifySync } from './mutation-verify-sync.js';
 import { previewRoofrRecord } from './query-preview-roofr-record.js';
 import { contact } from './query-contact.js';
 import { contacts } from './query-contacts.js';
@@ -63,6 +65,10 @@ export const resolvers: Resolvers = {
     retryDeadLetter,
     syncContact,
     startSync,
+    verifySync,
   },
   Contact,
+  SyncRun,
+  SyncPlanEntry,
+  SyncRunSummary,
 };

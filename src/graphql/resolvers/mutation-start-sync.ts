@@ -4,7 +4,7 @@ import { syncOf, syncRunView } from './query-sync-run-model.js';
 
 export const startSync: NonNullable<MutationResolvers['startSync']> = async (
   _parent,
-  { businessId, mode },
+  { businessId, mode, dryRun },
   context,
 ) => {
   if (businessId != null && !/^[A-Za-z0-9_-]{1,64}$/.test(businessId))
@@ -16,6 +16,7 @@ export const startSync: NonNullable<MutationResolvers['startSync']> = async (
     businessId: businessId ?? null,
     mode: mode ?? 'INCREMENTAL',
     trigger: 'manual',
+    dryRun: dryRun ?? false,
   });
   return syncRunView(run);
 };

@@ -1,43 +1,22 @@
-/** The GraphQL view of a stored sync run, and the sync service a resolver needs. */
+/**
+ * What a resolver returns for a sync run, and the sync service a resolver needs. A run is the
+ * stored run itself (codegen maps SyncRun to it); the SyncRun type resolvers (sync-run.ts) turn
+ * its stored shape into the GraphQL one, field by field.
+ */
 import { GraphQLError } from 'graphql';
 import type { SyncRun as StoredRun } from '../../store/sync-runs-repo.js';
 import type { SyncService } from '../../sync/sync-service.js';
 import type { GraphQLContext } from '../context.js';
 import { ErrorCode } from '../errors.js';
-import type { SyncRun, SyncRunStatus } from '../resolvers-types.generated.js';
-
-const STATUS: Record<StoredRun['status'], SyncRunStatus> = {
-  running: 'RUNNING',
-  succeeded: 'SUCCEEDED',
-  partial: 'PARTIAL',
-  failed: 'FAILED',
-};
+import type { SyncRunStatus } from '../resolvers-types.generated.js';
 
 export function toStoredStatus(status: SyncRunStatus): StoredRun['status'] {
   return status.toLowerCase() as StoredRun['status'];
 }
 
-export function syncRunView(run: StoredRun, now: number = Date.now()): SyncRun {
-  const end = run.finishedAt === null ? now : Date.parse(run.finishedAt);
-  return {
-    id: run.id,
-    trigger: run.trigger,
-    locationId: run.locationId,
-    businessId: run.businessId,
-    mode: run.mode,
-    status: STATUS[run.status],
-    counts: run.counts,
-    startedAt: run.startedAt,
-    finishedAt: run.finishedAt,
-    durationMs: Math.max(0, end - Date.parse(run.startedAt)),
-    errors: run.errors.map((entry) => ({
-      message: entry.message,
-      code: entry.code ?? null,
-      entityKind: entry.entityKind ?? null,
-      entityId: entry.entityId ?? null,
-      at: entry.at ?? null,
-    })),
-  };
+/** The run as resolvers return it (its fields resolve in sync-run.ts). */
+export function syncRunView(run: StoredRun): StoredRun {
+  return run;
 }
 
 export function syncOf(context: GraphQLContext): SyncService {

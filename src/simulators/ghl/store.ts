@@ -211,6 +211,9 @@ export class SimStore {
 
   updateContact(contact: ContactRecord, patch: ContactPatch): ContactRecord {
     const state = this.requireLocation(contact.locationId);
+    // Seeded children are derived from the contact (a note "Re Ada: …") until stored: store them
+    // first, so a rename does not rewrite them (HighLevel's tasks and notes do not follow a rename).
+    this.mutableChildren(contact);
     this.unindex(state, contact);
     applyPatch(contact, patch, state.record);
     contact.dateUpdated = Math.max(this.clock.now(), contact.dateUpdated + 1);

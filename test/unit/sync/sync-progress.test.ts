@@ -1,6 +1,6 @@
 import { callsPerContact, etaSeconds, progressLine } from '../../../src/sync/sync-progress.js';
 
-const counts = { read: 50, created: 40, updated: 5, unchanged: 5, failed: 0 };
+const counts = { read: 50, created: 40, updated: 5, unchanged: 5, failed: 0, skipped: 0, conflicts: 0 };
 
 describe('sync progress', () => {
   test('when 50 of 250 contacts are done at 10 calls/s and ~1.02 calls per contact, then the ETA is the rate-budget time of the 200 left', () => {

@@ -234,15 +234,17 @@ export type Mutation = {
   removeContactTags: ContactTagsPayload;
   /** Puts a dead letter back in the outbox for another delivery attempt; false when it is not dead. */
   retryDeadLetter: Scalars['Boolean']['output'];
-  /** Queues a batch sync of the location, or of one business; the run is returned while RUNNING. */
+  /** Queues a batch sync of the location, or of one business; the run is returned while RUNNING. dryRun: a DRY_RUN run that plans and writes nothing. */
   startSync: SyncRun;
-  /** Syncs one HighLevel contact (with its tasks and notes) to Roofr now. */
+  /** Syncs one HighLevel contact (with its tasks and notes) to Roofr now; dryRun: plans it and writes nothing. */
   syncContact: SyncRun;
   updateContact: ContactPayload;
   updateNote: NotePayload;
   updateTask: TaskPayload;
   /** Creates, or updates the contact HighLevel matches by email or phone. */
   upsertContact: ContactPayload;
+  /** Queues an integrity check of the location (or one business): every contact, or `sample` contacts drawn at random among the linked ones; with repair, the fixes of what it finds are queued in the outbox. The VERIFY run is returned while RUNNING. */
+  verifySync: SyncRun;
 };
 
 
@@ -306,11 +308,13 @@ export type MutationRetryDeadLetterArgs = {
 
 export type MutationStartSyncArgs = {
   businessId?: InputMaybe<Scalars['ID']['input']>;
+  dryRun?: InputMaybe<Scalars['Boolean']['input']>;
   mode?: InputMaybe<SyncMode>;
 };
 
 
 export type MutationSyncContactArgs = {
+  dryRun?: InputMaybe<Scalars['Boolean']['input']>;
   id: Scalars['ID']['input'];
 };
 
@@ -337,6 +341,13 @@ export type MutationUpdateTaskArgs = {
 
 export type MutationUpsertContactArgs = {
   input: CreateContactInput;
+};
+
+
+export type MutationVerifySyncArgs = {
+  businessId?: InputMaybe<Scalars['ID']['input']>;
+  repair?: InputMaybe<Scalars['Boolean']['input']>;
+  sample?: InputMaybe<Scalars['Int']['input']>;
 };
 
 export type Note = {
@@ -610,11 +621,87 @@ export type SortDirection =
   | 'ASC'
   | 'DESC';
 
+/** One field: its value before (Roofr's, or HighLevel's for the HighLevel side) and after. */
+export type SyncFieldChange = {
+  __typename?: 'SyncFieldChange';
+  /** Dotted path in the target record, e.g. address.city (HighLevel: the write's field name). */
+  field: Scalars['String']['output'];
+  from?: Maybe<Scalars['JSON']['output']>;
+  to?: Maybe<Scalars['JSON']['output']>;
+};
+
 export type SyncMode =
   /** Every contact (of the business, when one is given). */
   | 'FULL'
   /** From the location's dateUpdated watermark: what changed since the last run. */
   | 'INCREMENTAL';
+
+export type SyncPlanAction =
+  /** Dry run: the record would be archived or deleted in Roofr. */
+  | 'ARCHIVE'
+  /** Dry run: the update would overwrite a change made in Roofr to a field both sides write. */
+  | 'CONFLICT'
+  /** Dry run: the record would be created in Roofr. */
+  | 'CREATE'
+  | 'DELETE'
+  /** Verify: the two sides differ in these fields (targetKind says which side is fixed). */
+  | 'DRIFT'
+  /** Verify: a second Roofr record for one HighLevel record. */
+  | 'DUPLICATE'
+  /** Verify: a link whose HighLevel record is gone while the Roofr record stays. */
+  | 'LINK_TO_DELETED'
+  /** Verify: Roofr holds values of fields Roofr owns that HighLevel lacks. */
+  | 'MISSING_IN_GHL'
+  /** Verify: HighLevel has the record, Roofr does not (never synced, or gone). */
+  | 'MISSING_IN_ROOFR'
+  /** Dry run: the record would not be written (see reason). */
+  | 'SKIP'
+  /** Dry run: the record would be updated in Roofr. */
+  | 'UPDATE';
+
+export type SyncPlanConnection = {
+  __typename?: 'SyncPlanConnection';
+  edges: Array<SyncPlanEdge>;
+  pageInfo: PageInfo;
+};
+
+export type SyncPlanEdge = {
+  __typename?: 'SyncPlanEdge';
+  cursor: Scalars['String']['output'];
+  node: SyncPlanEntry;
+};
+
+/** A dry run's planned write or a verify's finding, for one record and target. */
+export type SyncPlanEntry = {
+  __typename?: 'SyncPlanEntry';
+  action: SyncPlanAction;
+  entityId: Scalars['ID']['output'];
+  /** The HighLevel record: contact, task, note. */
+  entityKind: Scalars['String']['output'];
+  /** At most 50 per entry; the rest are counted in fieldsOmitted. */
+  fields: Array<SyncFieldChange>;
+  fieldsOmitted: Scalars['Int']['output'];
+  id: Scalars['ID']['output'];
+  /** The outbox entry holding the repair. */
+  outboxId?: Maybe<Scalars['ID']['output']>;
+  reason?: Maybe<Scalars['String']['output']>;
+  repair?: Maybe<SyncRepairStatus>;
+  roofrId?: Maybe<Scalars['ID']['output']>;
+  /** customer, job, job_task, job_note (Roofr), or contact (the HighLevel side). */
+  targetKind: Scalars['String']['output'];
+};
+
+/** What a verify did about a finding (null when it ran without repair). */
+export type SyncRepairStatus =
+  /** A write of this record was already queued; nothing more was queued. */
+  | 'ALREADY_QUEUED'
+  /** Only a person can fix it (see reason). */
+  | 'MANUAL'
+  | 'NONE'
+  /** The fix was queued in the outbox (see outboxId). */
+  | 'QUEUED'
+  /** The link was retired (ROOFR_DELETE_POLICY=ignore keeps the Roofr record). */
+  | 'RETIRED';
 
 export type SyncRun = {
   __typename?: 'SyncRun';
@@ -626,13 +713,24 @@ export type SyncRun = {
   errors: Array<SyncRunLogEntry>;
   finishedAt?: Maybe<Scalars['DateTime']['output']>;
   id: Scalars['ID']['output'];
+  kind: SyncRunKind;
   locationId: Scalars['ID']['output'];
-  /** FULL, INCREMENTAL, contact, or event:<type> for a webhook. */
+  /** FULL, INCREMENTAL, contact, or event:<type> for a webhook; a verify: FULL or SAMPLE:<n>, +REPAIR. */
   mode: Scalars['String']['output'];
+  /** A dry run's plan or a verify's findings, in the order recorded (empty for a sync); `first` at most 500. */
+  plan: SyncPlanConnection;
   startedAt: Scalars['DateTime']['output'];
   status: SyncRunStatus;
+  /** Null for a sync. */
+  summary?: Maybe<SyncRunSummary>;
   /** What started it: manual, schedule, ghl-webhook, roofr-webhook, cli. */
   trigger: Scalars['String']['output'];
+};
+
+
+export type SyncRunPlanArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  first?: InputMaybe<Scalars['Int']['input']>;
 };
 
 export type SyncRunConnection = {
@@ -643,9 +741,16 @@ export type SyncRunConnection = {
 
 export type SyncRunCounts = {
   __typename?: 'SyncRunCounts';
+  /** Dry run: updates that would overwrite a change made in Roofr. Verify: contacts with findings. */
+  conflicts: Scalars['Int']['output'];
+  /** Contacts created in Roofr (a dry run: that a sync would create). */
   created: Scalars['Int']['output'];
   failed: Scalars['Int']['output'];
+  /** Contacts read (verify: checked). */
   read: Scalars['Int']['output'];
+  /** Records skipped for a reason (the adapter cannot carry them; verify: a write still queued). */
+  skipped: Scalars['Int']['output'];
+  /** Contacts left as they were (verify: in agreement on both sides). */
   unchanged: Scalars['Int']['output'];
   updated: Scalars['Int']['output'];
 };
@@ -655,6 +760,14 @@ export type SyncRunEdge = {
   cursor: Scalars['String']['output'];
   node: SyncRun;
 };
+
+export type SyncRunKind =
+  /** Planned what a sync would write and wrote nothing; see plan. */
+  | 'DRY_RUN'
+  /** Wrote to Roofr (and HighLevel). */
+  | 'SYNC'
+  /** Compared HighLevel, the mapping and Roofr; see plan for the findings. */
+  | 'VERIFY';
 
 /** An error, or a log entry (code OVERWRITTEN, CONFLICT_KEPT_GHL, DELETE, SKIPPED …) of a run. */
 export type SyncRunLogEntry = {
@@ -672,6 +785,43 @@ export type SyncRunStatus =
   | 'PARTIAL'
   | 'RUNNING'
   | 'SUCCEEDED';
+
+/** What a dry run or a verify reports beyond its counts. */
+export type SyncRunSummary = {
+  __typename?: 'SyncRunSummary';
+  /** HighLevel requests the run sent (background lane). */
+  ghlCalls: Scalars['Int']['output'];
+  /** Entries past the run's cap (10,000): in the tallies, not in plan. */
+  omittedEntries: Scalars['Int']['output'];
+  /** Roofr reads (dry run: the records it would update; verify: every comparison). */
+  roofrReads: Scalars['Int']['output'];
+  sample?: Maybe<SyncSampleBound>;
+  /** Records per target kind and action, every record (also past the plan's cap). */
+  tallies: Array<SyncRunTally>;
+};
+
+export type SyncRunTally = {
+  __typename?: 'SyncRunTally';
+  /** A SyncPlanAction, UNCHANGED, or (repair) a SyncRepairStatus. */
+  action: Scalars['String']['output'];
+  count: Scalars['Int']['output'];
+  /** customer, job, job_task, job_note, contact, or repair. */
+  targetKind: Scalars['String']['output'];
+};
+
+/** What a sample (or a full check) says about the location. */
+export type SyncSampleBound = {
+  __typename?: 'SyncSampleBound';
+  confidence: Scalars['Float']['output'];
+  /** With `confidence`, at most this many of the population have findings. */
+  maxAffected: Scalars['Int']['output'];
+  maxAffectedPercent: Scalars['Float']['output'];
+  /** Linked contacts the sample was drawn from. */
+  population: Scalars['Int']['output'];
+  sampled: Scalars['Int']['output'];
+  statement: Scalars['String']['output'];
+  withFindings: Scalars['Int']['output'];
+};
 
 export type Task = {
   __typename?: 'Task';
