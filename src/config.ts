@@ -14,7 +14,7 @@ import { RoofrPathsEnvSchema, roofrConfigProblems } from './roofr/roofr-config.j
 const port = z.coerce.number().int().min(0).max(65535);
 const positiveInt = z.coerce.number().int().positive();
 const nonNegativeInt = z.coerce.number().int().min(0);
-export const booleanFlag = z
+const booleanFlag = z
   .enum(['true', 'false', '1', '0', 'yes', 'no'])
   .transform((value) => value === 'true' || value === '1' || value === 'yes');
 const optionalText = z

@@ -39,13 +39,13 @@ export const GATEWAY_FIELD_ROLES: Readonly<Record<string, Role>> = {
   'Mutation.verifySync': 'sync-admin',
 };
 
-export interface CallerContextRequest {
+interface CallerContextRequest {
   requestId?: string;
   locationId: string;
   caller: CallerIdentity;
 }
 
-export interface HttpSecurity<Context extends object> {
+interface HttpSecurity<Context extends object> {
   mode: ClientAuthMode;
   /** The start-up sentence about client auth (already logged), for the terminal. */
   notice: string;
@@ -61,7 +61,7 @@ export interface HttpSecurity<Context extends object> {
   routers: Router[];
 }
 
-export interface GatewaySecurity {
+interface GatewaySecurity {
   vaults: AuthVaults | null;
   oauth: OAuthComponents | null;
   /** The OAuth token provider when GHL_CLIENT_ID is set; null: PIT or demo token. */

@@ -48,7 +48,7 @@ export interface StartedWritePath {
   stop(): Promise<void>;
 }
 
-export interface WritePathDeps {
+interface WritePathDeps {
   ghl: GhlApi;
   scopesOf: (locationId: string) => Promise<ReadonlySet<string> | null>;
   logger: Logger;

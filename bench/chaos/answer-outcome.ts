@@ -17,7 +17,7 @@ export interface RawAnswer {
   gatewayDown: boolean;
 }
 
-export interface GraphQLBody {
+interface GraphQLBody {
   data?: unknown;
   errors?: Array<{ message?: string; path?: unknown[]; extensions?: { code?: unknown; [key: string]: unknown } }>;
   extensions?: { stale?: unknown; [key: string]: unknown };

@@ -8,7 +8,7 @@
  */
 import type { GhlControl, RoofrControl } from './upstream-control.js';
 
-export interface FaultPhase {
+interface FaultPhase {
   name: string;
   /** Phases of one upstream run one after the other: a phase's clear lands before the next applies. */
   upstream: 'HighLevel' | 'Roofr';

@@ -12,11 +12,11 @@ import { mulberry32 } from '../../src/simulators/prng.js';
 import { classify, isGraphQLBody, type RawAnswer } from './answer-outcome.js';
 import type { ActiveConditions } from './fault-phases.js';
 
-export const CONTACT_DETAIL = `query ContactDetail($id: ID!) {
+const CONTACT_DETAIL = `query ContactDetail($id: ID!) {
   contact(id: $id) { id name email phone companyName tags
     tasks { id title completed } notes { id body } appointments { id title startTime } }
 }`;
-export const CONTACTS_PAGE = `query ContactsPage($after: String) {
+const CONTACTS_PAGE = `query ContactsPage($after: String) {
   contacts(first: 50, after: $after) { totalCount pageInfo { hasNextPage endCursor }
     edges { node { id name email tasks { id title } } } }
 }`;
@@ -69,14 +69,14 @@ export interface MutationRecord {
   ms: number;
 }
 
-export interface GatewayLiveness {
+interface GatewayLiveness {
   /** True while the suite has the gateway down (killed, not yet listening again). */
   readonly down: boolean;
   /** Bumped at every kill: a request that fails across a kill was cut by it. */
   readonly kills: number;
 }
 
-export interface LoadOptions {
+interface LoadOptions {
   graphqlUrl: string;
   bearer: string;
   contactIds: readonly string[];

@@ -39,7 +39,7 @@ export function buildGateway(root: string): void {
     throw new Error(`npm run build failed (${result.status ?? result.signal}):\n${result.stdout}${result.stderr}`);
 }
 
-export interface Simulators {
+interface Simulators {
   ready: SimulatorsReady;
   stop(): Promise<void>;
 }
@@ -87,7 +87,7 @@ async function redisAnswers(port: number): Promise<boolean> {
   });
 }
 
-export interface RedisServer {
+interface RedisServer {
   url: string;
   start(): Promise<void>;
   /** SIGTERM: redis-server exits; without persistence every key is gone when it comes back. */
@@ -124,7 +124,7 @@ export function redisServer(port: number, dir: string, logFile: string): RedisSe
   };
 }
 
-export interface GatewayProcess {
+interface GatewayProcess {
   url: string;
   /** Spawns `node dist/main.js`; resolves once it printed its URL (listening). */
   start(): Promise<void>;

@@ -215,7 +215,7 @@ export function consoleTable(report: PeersReport): string {
 }
 
 /** A few sentences for the README, written from the figures (no claim the table does not show). */
-export function summary(report: PeersReport): string {
+function summary(report: PeersReport): string {
   const rows = report.results;
   const find = (system: string, workload: WorkloadKey, phase: string): PhaseResult | undefined =>
     rows.find((row) => row.system === system && row.workload === workload && row.phase === phase);

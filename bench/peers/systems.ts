@@ -93,7 +93,7 @@ async function waitForGraphql(url: string, handle: ChildHandle, timeoutMs: numbe
 }
 
 /** Copies HighLevel's OpenAPI specs (test/fixtures/ghl, see its README) where mesh.config.ts reads them. */
-export function copySpecs(): void {
+function copySpecs(): void {
   const reference = resolve(here, '../../test/fixtures/ghl');
   if (!existsSync(join(reference, 'apps/contacts.json'))) {
     throw new Error(`HighLevel's OpenAPI specs not found at ${reference}: see test/fixtures/ghl/README.md`);
@@ -106,7 +106,7 @@ export function copySpecs(): void {
 
 const bin = (name: string): string => join(here, 'node_modules/.bin', name);
 
-export const meshSystem: PeerSystem = {
+const meshSystem: PeerSystem = {
   key: 'mesh',
   label: 'GraphQL Mesh (Hive Gateway, response cache)',
   async start(upstream, log) {
@@ -153,7 +153,7 @@ export const meshSystem: PeerSystem = {
   }),
 };
 
-export const apolloSystem: PeerSystem = {
+const apolloSystem: PeerSystem = {
   key: 'apollo',
   label: 'Apollo Server + datasource-rest',
   start: (upstream) => forkPeer(join(here, 'apollo-datasource-rest/server.ts'), peerEnv(upstream)),
@@ -183,8 +183,8 @@ function gatewayLike(key: 'naive' | 'gateway', label: string): PeerSystem {
   };
 }
 
-export const naiveSystem = gatewayLike('naive', 'Our naive resolvers (no loaders, no cache)');
-export const gatewaySystem = gatewayLike('gateway', 'This gateway');
+const naiveSystem = gatewayLike('naive', 'Our naive resolvers (no loaders, no cache)');
+const gatewaySystem = gatewayLike('gateway', 'This gateway');
 
 /** Writes mesh/supergraph.graphql from the specs (GraphQL Mesh compose). */
 export async function composeMesh(log: (line: string) => void): Promise<void> {

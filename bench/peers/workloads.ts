@@ -278,7 +278,7 @@ export async function measureWarm(
  * The mix: 55% one contact from a hot set of 20, 25% one contact never asked before, 12% ten
  * entities (five hot, five new), 8% one of the first two pages of 50. Sequence seeded alike for all.
  */
-export function mixedOperations(system: PeerSystem, ids: readonly string[], upstream: Upstream): () => Operation {
+function mixedOperations(system: PeerSystem, ids: readonly string[], upstream: Upstream): () => Operation {
   // Seeded, so every system gets the same sequence of mixed operations.
   const random = mulberry32(7);
   const hot = ids.slice(0, 20);

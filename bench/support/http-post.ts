@@ -5,7 +5,7 @@
  */
 import { request, type Agent } from 'node:http';
 
-export interface PostAnswer {
+interface PostAnswer {
   status: number;
   text: string;
 }

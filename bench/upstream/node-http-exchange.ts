@@ -6,7 +6,7 @@
 import http, { type IncomingHttpHeaders } from 'node:http';
 import https from 'node:https';
 
-export interface ExchangeRequest {
+interface ExchangeRequest {
   url: URL;
   method: string;
   headers: Record<string, string>;
@@ -17,27 +17,21 @@ export interface ExchangeRequest {
   signal?: AbortSignal;
 }
 
-export interface ExchangeResponse {
+interface ExchangeResponse {
   statusCode: number;
   headers: IncomingHttpHeaders;
   body: string;
 }
 
 /** The exchange did not finish within its timeout. */
-export class ExchangeTimeoutError extends Error {
+class ExchangeTimeoutError extends Error {
   constructor(timeoutMs: number) {
     super(`no complete answer within ${timeoutMs} ms`);
     this.name = 'ExchangeTimeoutError';
   }
 }
 
-/** Errors of the socket (ECONNREFUSED, ECONNRESET…) carry a code; null when none. */
-export function networkCodeOf(error: unknown): string | null {
-  if (error instanceof Error && 'code' in error && typeof error.code === 'string') return error.code;
-  return null;
-}
-
-export interface HttpExchange {
+interface HttpExchange {
   send(request: ExchangeRequest): Promise<ExchangeResponse>;
   /** Closes idle kept-alive sockets. */
   close(): void;

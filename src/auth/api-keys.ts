@@ -6,7 +6,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import type { DocumentsMode, Role } from './caller-identity.js';
 
-export const API_KEY_PREFIX = 'gk_';
+const API_KEY_PREFIX = 'gk_';
 
 export interface ApiKeyRecord {
   id: string;
@@ -37,7 +37,7 @@ export function looksLikeApiKey(value: string): boolean {
   return value.startsWith(API_KEY_PREFIX) && value.length > API_KEY_PREFIX.length + 20;
 }
 
-export interface CreatedApiKey {
+interface CreatedApiKey {
   record: ApiKeyRecord;
   /** The only time the key exists in clear: show it once, never store or log it. */
   key: string;

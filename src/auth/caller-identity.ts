@@ -17,7 +17,7 @@ export type CallerKind = 'api-key' | 'jwt' | 'demo' | 'anonymous';
  * operations its app shipped with, see src/graphql/trusted-documents/). Set per API key or by a
  * JWT's `documents` claim; a client naming none gets TRUSTED_DOCUMENTS_DEFAULT_MODE.
  */
-export const DOCUMENTS_MODES = ['allow-any', 'trusted-only'] as const;
+const DOCUMENTS_MODES = ['allow-any', 'trusted-only'] as const;
 export const DocumentsModeSchema = z.enum(DOCUMENTS_MODES);
 export type DocumentsMode = z.infer<typeof DocumentsModeSchema>;
 
@@ -34,7 +34,7 @@ export interface CallerIdentity {
   documents?: DocumentsMode;
 }
 
-export type AuthErrorCode = 'UNAUTHENTICATED' | 'FORBIDDEN' | 'BAD_REQUEST';
+type AuthErrorCode = 'UNAUTHENTICATED' | 'FORBIDDEN' | 'BAD_REQUEST';
 
 const STATUS: Record<AuthErrorCode, number> = { UNAUTHENTICATED: 401, FORBIDDEN: 403, BAD_REQUEST: 400 };
 
@@ -70,16 +70,6 @@ export function assertRole(caller: CallerIdentity, role: Role): void {
     throw new AuthError(
       'FORBIDDEN',
       `This operation needs the "${role}" role; the caller has ${caller.roles.join(', ') || 'none'}`,
-    );
-  }
-}
-
-/** Throws FORBIDDEN when an argument names a location other than the request's one. */
-export function assertSameLocation(caller: CallerIdentity, locationId: string): void {
-  if (locationId !== caller.locationId) {
-    throw new AuthError(
-      'FORBIDDEN',
-      `This request acts on location ${caller.locationId}; it cannot touch location ${locationId}`,
     );
   }
 }

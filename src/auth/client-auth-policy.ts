@@ -34,7 +34,7 @@ export function jwtSettings(config: Config): JwtSettings {
   };
 }
 
-export function resolveClientAuthMode(config: Config): ClientAuthMode {
+function resolveClientAuthMode(config: Config): ClientAuthMode {
   if (config.CLIENT_AUTH !== undefined) return config.CLIENT_AUTH;
   return config.NODE_ENV === 'production' || isJwtConfigured(jwtSettings(config)) || hasRealCredentials(config)
     ? 'required'

@@ -5,7 +5,7 @@
 import { KeyRingError, parseKeyRing } from './key-ring.js';
 
 /** The variables these rules read: the auth slice of Config (declared here, so config.ts imports this file and not the reverse). */
-export interface AuthSettings extends Credentials {
+interface AuthSettings extends Credentials {
   NODE_ENV: string;
   GHL_CLIENT_SECRET?: string | undefined;
   GHL_REDIRECT_URI?: string | undefined;

@@ -49,7 +49,7 @@ export async function openAuthVaults(
   return { keyRing, tokens, secrets, reencrypted };
 }
 
-export interface ClientAuth {
+interface ClientAuth {
   authenticate: Authenticator;
   mode: ClientAuthMode;
   /** Log it at start-up: says loudly when anonymous demo callers are allowed. */

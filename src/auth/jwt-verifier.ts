@@ -12,14 +12,13 @@ import { createRemoteJWKSet, errors, jwtVerify, type JWTPayload, type JWTVerifyG
 import { z } from 'zod';
 import { DocumentsModeSchema, RoleSchema, type DocumentsMode, type Role } from './caller-identity.js';
 
-export const JwtClaimsSchema = z.object({
+const JwtClaimsSchema = z.object({
   sub: z.string().min(1),
   locations: z.array(z.string().min(1)).min(1),
   roles: z.array(RoleSchema).min(1),
   /** Which documents the client may run; absent: the gateway's default. An unknown value refuses the token. */
   documents: DocumentsModeSchema.optional(),
 });
-export type JwtClaims = z.infer<typeof JwtClaimsSchema>;
 
 export interface JwtSettings {
   secret?: string;

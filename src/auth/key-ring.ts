@@ -9,10 +9,10 @@
  */
 import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
 
-export const KEY_RING_VARIABLE = 'TOKEN_ENCRYPTION_KEY';
+const KEY_RING_VARIABLE = 'TOKEN_ENCRYPTION_KEY';
 
 /** What is stored: all base64 text, as the store's encrypted columns expect. */
-export interface SealedValue {
+interface SealedValue {
   ciphertext: string;
   iv: string;
   authTag: string;

@@ -6,24 +6,24 @@
 import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 import { z } from 'zod';
 
-export const OAuthStatePayloadSchema = z.object({
+const OAuthStatePayloadSchema = z.object({
   /** Nonce: what makes the state single-use. */
   n: z.string().min(16),
   /** Expiry, epoch ms. */
   exp: z.number().int(),
 });
-export type OAuthStatePayload = z.infer<typeof OAuthStatePayloadSchema>;
+type OAuthStatePayload = z.infer<typeof OAuthStatePayloadSchema>;
 
 /**
  * Remembers consumed nonces until they expire. In-memory is right for one replica; several
  * replicas need a shared implementation (e.g. Redis SET NX PX, or a unique row in the store).
  */
-export interface NonceStore {
+interface NonceStore {
   /** True the first time a nonce is consumed, false on every later attempt. */
   consume(nonce: string, expiresAt: number): Promise<boolean>;
 }
 
-export class InMemoryNonceStore implements NonceStore {
+class InMemoryNonceStore implements NonceStore {
   private readonly used = new Map<string, number>();
 
   constructor(private readonly now: () => number = Date.now) {}
@@ -37,7 +37,7 @@ export class InMemoryNonceStore implements NonceStore {
   }
 }
 
-export type StateCheck = { ok: true } | { ok: false; reason: 'malformed' | 'bad-signature' | 'expired' | 'replayed' };
+type StateCheck = { ok: true } | { ok: false; reason: 'malformed' | 'bad-signature' | 'expired' | 'replayed' };
 
 export class OAuthStateSigner {
   private readonly key: Buffer;
@@ -85,7 +85,7 @@ export class OAuthStateSigner {
 }
 
 /** The subset of an ioredis client the nonce store needs (SET key value PX ms NX). */
-export interface RedisSetNx {
+interface RedisSetNx {
   set(key: string, value: string, px: 'PX', milliseconds: number, nx: 'NX'): Promise<'OK' | null>;
 }
 

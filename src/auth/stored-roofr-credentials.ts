@@ -8,7 +8,7 @@ import { ConfigError, type Config } from '../config.js';
 import { roofrConfigProblems } from '../roofr/roofr-config.js';
 import { KNOWN_SECRETS } from './secret-vault.js';
 
-export interface SecretReader {
+interface SecretReader {
   get(name: string): Promise<string | null>;
 }
 

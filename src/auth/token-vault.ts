@@ -23,14 +23,14 @@ export interface OAuthTokenRepository {
 }
 
 /** What is sealed: never in a column, never in a log. */
-export const SealedGrantSchema = z.object({
+const SealedGrantSchema = z.object({
   accessToken: z.string().min(1),
   refreshToken: z.string().min(1).nullable(),
   userType: z.enum(['Location', 'Company']),
   approvedLocations: z.array(z.string()),
   userId: z.string().nullable(),
 });
-export type SealedGrant = z.infer<typeof SealedGrantSchema>;
+type SealedGrant = z.infer<typeof SealedGrantSchema>;
 
 export interface TokenGrant extends SealedGrant {
   subjectKind: TokenSubjectKind;
@@ -44,7 +44,7 @@ export interface TokenGrant extends SealedGrant {
 }
 
 /** A grant as listed for operators: no token material. */
-export interface TokenGrantSummary {
+interface TokenGrantSummary {
   subjectKind: TokenSubjectKind;
   subjectId: string;
   companyId: string | null;

@@ -9,7 +9,7 @@
 import type { SharedCache } from './shared-cache.js';
 
 /** The subset of Apollo's KeyValueCache<string> its persisted-query support calls. */
-export interface ApqStore {
+interface ApqStore {
   get(key: string): Promise<string | undefined>;
   set(key: string, value: string, options?: { ttl?: number | null }): Promise<void>;
   delete(key: string): Promise<boolean | void>;

@@ -10,7 +10,7 @@ interface Slot<V> {
   expiresAt: number | null;
 }
 
-export interface BoundedLruOptions {
+interface BoundedLruOptions {
   maxEntries: number;
   maxBytes: number;
   now?: () => number;

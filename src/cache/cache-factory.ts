@@ -44,7 +44,7 @@ export interface CreateCacheOptions {
   onEvent?: CacheEventListener;
 }
 
-export const CACHE_DEFAULTS = {
+const CACHE_DEFAULTS = {
   graceMs: 60_000,
   maxStaleMs: 60 * 60_000,
   opTimeoutMs: 150,

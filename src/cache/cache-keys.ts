@@ -17,7 +17,7 @@ import { CONTACT_LISTS, type ContactListCacheEntity } from '../entities/contact-
 const KEY_LAYOUT = 'v1';
 
 /** The entity names keys carry; they are also the TTL kinds and the metrics' entity label. */
-export const CACHE_ENTITIES = [
+const CACHE_ENTITIES = [
   'contact',
   'task',
   'note',

@@ -27,7 +27,7 @@ export const DEFAULT_CACHE_TTLS: CacheTtls = {
   businessList: 2 * 60_000,
 };
 
-export const CacheTtlsSchema = z.object(
+const CacheTtlsSchema = z.object(
   Object.fromEntries(Object.keys(DEFAULT_CACHE_TTLS).map((kind) => [kind, ttlMs])) as Record<TtlKind, typeof ttlMs>,
 );
 

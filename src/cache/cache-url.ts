@@ -21,7 +21,7 @@ const SqliteOptionsSchema = z
   })
   .strict();
 
-export type CacheUrl =
+type CacheUrl =
   | { kind: 'memory'; maxEntries: number; maxBytes: number }
   | { kind: 'sqlite'; path: string; purgeIntervalMs: number }
   | { kind: 'redis'; url: string };
@@ -38,7 +38,7 @@ function describeIssues(error: z.ZodError): string {
     .join('; ');
 }
 
-export class CacheUrlError extends Error {
+class CacheUrlError extends Error {
   constructor(message: string) {
     super(`CACHE_URL: ${message}`);
     this.name = 'CacheUrlError';

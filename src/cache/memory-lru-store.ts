@@ -7,7 +7,7 @@ import { EventEmitter } from 'node:events';
 import type { KeyvStoreAdapter, StoredData } from 'keyv';
 import { BoundedLru } from './bounded-lru.js';
 
-export interface MemoryLruOptions {
+interface MemoryLruOptions {
   maxEntries: number;
   maxBytes: number;
   now?: () => number;

@@ -57,7 +57,7 @@ export interface ReadThroughOptions<T> {
 }
 
 /** Upstream failures that say "try later", not "no": a stale value is better than an error for them. */
-export function isServeStaleFailure(error: unknown): boolean {
+function isServeStaleFailure(error: unknown): boolean {
   return isTransientUpstreamFailure(error);
 }
 
@@ -79,7 +79,7 @@ function asError(error: unknown): Error {
   return error instanceof Error ? error : new Error(String(error));
 }
 
-export interface ReadThroughDeps {
+interface ReadThroughDeps {
   store: ResilientStore;
   stats: CacheStats;
   logger: CacheLogger;

@@ -15,7 +15,7 @@ import { EventEmitter, once } from 'node:events';
 import type { KeyvStoreAdapter, StoredData } from 'keyv';
 import { Redis } from 'ioredis';
 
-export interface RedisStoreOptions {
+interface RedisStoreOptions {
   url: string;
   /** Prefix of every key (`<namespace>::<key>`); several deployments can share one Redis. */
   namespace: string;

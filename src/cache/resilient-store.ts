@@ -17,7 +17,7 @@ import type { CacheStats } from './cache-stats.js';
 
 export type CacheLogger = Pick<Logger, 'warn' | 'info' | 'debug'>;
 
-export interface ResilientStoreOptions {
+interface ResilientStoreOptions {
   logger: CacheLogger;
   stats: CacheStats;
   /** e.g. "redis://127.0.0.1:6379" (password redacted), for log lines. */

@@ -33,7 +33,7 @@ interface CachedResponse {
   checked: { atWrites: number; freshUntil: number } | null;
 }
 
-export interface ResponseCacheOptions {
+interface ResponseCacheOptions {
   /** RESPONSE_CACHE_MAX_ENTRIES. */
   maxEntries: number;
   /** RESPONSE_CACHE_MAX_BYTES: the whole cache's budget. */
@@ -44,7 +44,7 @@ export interface ResponseCacheOptions {
 }
 
 /** Who asks for what: two requests share a response only when all of this is equal. */
-export interface ResponseKeyParts {
+interface ResponseKeyParts {
   locationId: string;
   /** The caller's subject, kind and roles; null where no client auth runs. */
   caller: { subject: string; kind: string; roles: readonly string[] } | null;

@@ -15,7 +15,7 @@ export type ResponseDependency =
   | { kind: 'generation'; key: string; token: string };
 
 /** What noteRead needs of a read-through result (read-through.ts's ReadResult has these). */
-export interface CachedRead {
+interface CachedRead {
   fromCache: boolean;
   stale: boolean;
   version: string | null;

@@ -15,7 +15,7 @@ import Database from 'better-sqlite3';
 import type { KeyvStoreAdapter, StoredData } from 'keyv';
 import { z } from 'zod';
 
-export interface SqliteStoreOptions {
+interface SqliteStoreOptions {
   path: string;
   purgeIntervalMs: number;
   now?: () => number;

@@ -18,8 +18,7 @@ const id = z.string().min(1);
 
 const CONTACT_EVENTS = ['ContactCreate', 'ContactUpdate', 'ContactDelete', 'ContactTagUpdate', 'ContactDndUpdate'];
 
-export const GhlCacheEventSchema = z.looseObject({ type: z.string(), locationId: id });
-export type GhlCacheEvent = z.infer<typeof GhlCacheEventSchema>;
+const GhlCacheEventSchema = z.looseObject({ type: z.string(), locationId: id });
 
 function changeOf(type: string): 'created' | 'updated' | 'deleted' {
   if (type.endsWith('Create')) return 'created';

@@ -6,7 +6,7 @@
  * nothing, so every layer may throw and recognise it.
  */
 
-export type Dependency = 'postgres' | 'redis';
+type Dependency = 'postgres' | 'redis';
 
 export class DependencyUnavailableError extends Error {
   readonly dependency: Dependency;

@@ -88,11 +88,6 @@ export type GatewayEvent =
       roofrJobId: string | null;
     };
 
-export type GatewayEventType = GatewayEvent['type'];
-
 export interface GatewayEventSink {
   emit(event: GatewayEvent): void;
 }
-
-/** For code run without listeners (tests, the CLI): drops every event. */
-export const discardEvents: GatewayEventSink = { emit: () => undefined };

@@ -39,16 +39,6 @@ export interface RoofrCustomer extends RoofrCustomerFields {
   updated_at: string | null;
 }
 
-/** Roofr's stage categories; a team's workflow stages each belong to one of them. */
-export const ROOFR_STAGE_CATEGORIES = [
-  'New Incoming Leads',
-  'Qualified Leads',
-  'Won Jobs',
-  'Completed',
-  'Lost',
-  'Unqualified',
-] as const;
-
 export interface RoofrJobFields {
   name: string | null;
   /** The workflow stage (a column of the Job Board), by name. */

@@ -7,7 +7,7 @@
  * (≈ 3/n for k = 0) it is exact for small locations and reaches k when the sample is the whole.
  */
 
-export interface SampleBound {
+interface SampleBound {
   population: number;
   sampled: number;
   /** Sampled records with at least one finding. */

@@ -64,7 +64,7 @@ export const NOTES: ContactListDescriptor<'notes', 'note', Note> = {
   },
 };
 
-export const APPOINTMENTS: ContactListDescriptor<'appointments', 'appointment', Appointment> = {
+const APPOINTMENTS: ContactListDescriptor<'appointments', 'appointment', Appointment> = {
   field: 'appointments',
   item: 'appointment',
   cacheEntity: 'appointmentsOfContact',

@@ -19,7 +19,7 @@ import { stringAt, type ContactListDescriptor } from './contact-list.js';
 const PAGE_LIMIT = 100;
 const text = z.string().nullish();
 
-export const OpportunityDto = z.looseObject({
+const OpportunityDto = z.looseObject({
   id: z.string().min(1),
   contactId: text,
   name: text,
@@ -34,13 +34,13 @@ export const OpportunityDto = z.looseObject({
   createdAt: text,
   updatedAt: text,
 });
-export type OpportunityDto = z.infer<typeof OpportunityDto>;
+type OpportunityDto = z.infer<typeof OpportunityDto>;
 
-export const OpportunitiesSearchDto = z.looseObject({
+const OpportunitiesSearchDto = z.looseObject({
   opportunities: z.array(OpportunityDto),
   meta: z.looseObject({ total: z.number().nullish() }).nullish(),
 });
-export type OpportunitiesSearchDto = z.infer<typeof OpportunitiesSearchDto>;
+type OpportunitiesSearchDto = z.infer<typeof OpportunitiesSearchDto>;
 
 function toOpportunity(dto: OpportunityDto, contactId: string): Opportunity {
   return {

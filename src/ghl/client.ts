@@ -109,7 +109,7 @@ export interface GhlClientOptions {
 }
 
 /** HighLevel's retry numbers (the shape is the upstream layer's). */
-export const GHL_RETRY_DEFAULTS = {
+const GHL_RETRY_DEFAULTS = {
   maxRateLimitRetries: 10,
   baseDelayMs: 250,
   maxDelayMs: 10_000,
@@ -120,7 +120,7 @@ export const GHL_RETRY_DEFAULTS = {
 const DEFAULT_MAX_BODY_BYTES = 16 * 1024 * 1024;
 
 /** What the client knows about a location's token scopes. */
-export interface ScopeKnowledge {
+interface ScopeKnowledge {
   /** From the token provider (GHL_TOKEN_SCOPES for a PIT); null when not declared. */
   declared: ReadonlySet<string> | null;
   /** Scopes of endpoints that answered successfully. */

@@ -8,7 +8,7 @@
 import type { Lane } from './ghl-api.js';
 import { GhlTimeoutError } from './errors.js';
 
-export interface SlotRequest {
+interface SlotRequest {
   signal?: AbortSignal;
   /** Epoch ms: a caller still waiting then is answered GhlTimeoutError (every slot stayed busy). */
   deadlineAt?: number | null;

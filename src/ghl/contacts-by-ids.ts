@@ -7,7 +7,7 @@
 import type { Contact } from '../domain/types.js';
 import type { CallOptions, GhlApi } from './ghl-api.js';
 
-export const CONTACTS_BY_IDS_CHUNK = 100;
+const CONTACTS_BY_IDS_CHUNK = 100;
 
 /**
  * The contacts found, by id. Ids GHL does not know are simply absent (the loader turns them into

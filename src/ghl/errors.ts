@@ -16,10 +16,8 @@ import {
   UpstreamValidationError,
   isUpstreamError,
   type UpstreamError,
-  type UpstreamErrorKind,
 } from '../upstream/errors.js';
 
-export type GhlErrorKind = UpstreamErrorKind;
 export type GhlError = UpstreamError;
 
 const GHL = 'HighLevel' as const;

@@ -8,7 +8,7 @@ import type { TokenProvider } from './ghl-api.js';
 import type { RateBudget } from './rate-budget.js';
 import { StaticTokenProvider } from './token-provider.js';
 
-export interface GhlClientDeps {
+interface GhlClientDeps {
   /** Overrides GHL_API_BASE_URL (demo mode: the embedded simulator). */
   baseUrl?: string;
   /** Defaults to the Private Integration Token of GHL_PRIVATE_INTEGRATION_TOKEN / GHL_LOCATION_ID. */

@@ -33,7 +33,7 @@ function messagesOf(bodyText: string): string[] {
   return list.filter((message) => message.trim() !== '').map((message) => message.slice(0, MAX_MESSAGE_LENGTH));
 }
 
-export interface HttpOutcome {
+interface HttpOutcome {
   status: number;
   bodyText: string;
   /** From Retry-After or, failing that, the budget's interval: how long a 429 asks us to wait. */

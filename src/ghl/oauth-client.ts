@@ -11,7 +11,7 @@ import { z } from 'zod';
 import { createUndiciTransport, networkCodeOf, TransportTimeoutError, type Transport } from '../upstream/transport.js';
 import { GHL_API_VERSIONS } from './spec.js';
 
-export const OAuthTokenResponseSchema = z.object({
+const OAuthTokenResponseSchema = z.object({
   access_token: z.string().min(1),
   token_type: z.string().optional(),
   expires_in: z.coerce.number().int().positive(),
@@ -23,7 +23,6 @@ export const OAuthTokenResponseSchema = z.object({
   approvedLocations: z.array(z.string()).optional(),
   userId: z.string().optional(),
 });
-export type OAuthTokenResponse = z.infer<typeof OAuthTokenResponseSchema>;
 
 const OAuthErrorBodySchema = z.object({ error: z.string().optional(), message: z.unknown().optional() }).loose();
 
@@ -42,7 +41,7 @@ export interface IssuedGrant {
   userId: string | null;
 }
 
-export type OAuthFailureKind =
+type OAuthFailureKind =
   /** The code or refresh token is spent, revoked or unknown: only a new install helps. */
   | 'invalid_grant'
   /** Our client id/secret are wrong: an operator must fix GHL_CLIENT_ID / GHL_CLIENT_SECRET. */
@@ -62,7 +61,7 @@ export class OAuthRequestError extends Error {
   }
 }
 
-export interface OAuthClientSettings {
+interface OAuthClientSettings {
   baseUrl: string;
   clientId: string;
   clientSecret: string;

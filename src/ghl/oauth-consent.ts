@@ -1,10 +1,10 @@
 /** The consent URL an admin is sent to, and the scopes the gateway asks for. Pure. */
 
 /** Always requested: every contact read needs it. */
-export const BASE_SCOPES = ['contacts.readonly'] as const;
+const BASE_SCOPES = ['contacts.readonly'] as const;
 
 /** Scopes GHL_SCOPES may add; others are refused at start-up rather than at consent. */
-export const OPTIONAL_SCOPES = [
+const OPTIONAL_SCOPES = [
   'contacts.write',
   'locations/tasks.readonly',
   'calendars/events.readonly',

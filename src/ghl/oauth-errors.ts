@@ -5,7 +5,7 @@
  */
 import { GhlUnauthorizedError } from './errors.js';
 
-export type ReinstallReason = 'not_installed' | 'grant_rejected' | 'marked_needs_reinstall';
+type ReinstallReason = 'not_installed' | 'grant_rejected' | 'marked_needs_reinstall';
 
 export class GhlReinstallRequiredError extends GhlUnauthorizedError {
   constructor(

@@ -7,7 +7,7 @@ import { z } from 'zod';
 import type { TokenVault } from '../auth/token-vault.js';
 import type { IssuedGrant, OAuthApi } from './oauth-client.js';
 
-export const InstallEventSchema = z
+const InstallEventSchema = z
   .object({
     type: z.literal('INSTALL'),
     appId: z.string().optional(),
@@ -17,9 +17,8 @@ export const InstallEventSchema = z
     userId: z.string().optional(),
   })
   .loose();
-export type InstallEvent = z.infer<typeof InstallEventSchema>;
 
-export const UninstallEventSchema = z
+const UninstallEventSchema = z
   .object({
     type: z.literal('UNINSTALL'),
     appId: z.string().optional(),
@@ -27,15 +26,14 @@ export const UninstallEventSchema = z
     companyId: z.string().min(1).optional(),
   })
   .loose();
-export type UninstallEvent = z.infer<typeof UninstallEventSchema>;
 
-export interface InstallDeps {
+interface InstallDeps {
   vault: TokenVault;
   oauth: OAuthApi;
   now?: () => number;
 }
 
-export interface ConnectedInstall {
+interface ConnectedInstall {
   kind: 'location' | 'company';
   subjectId: string;
   scopes: string[];
@@ -93,7 +91,7 @@ export async function storeInstalledGrant(deps: InstallDeps, grant: IssuedGrant)
   };
 }
 
-export type InstallOutcome =
+type InstallOutcome =
   | { action: 'location-token-minted'; locationId: string; companyId: string }
   | { action: 'already-connected'; locationId: string }
   | { action: 'ignored'; reason: string };

@@ -23,7 +23,7 @@ export interface OAuthEventLog {
   warn(details: Record<string, unknown>, message: string): void;
 }
 
-export interface OAuthTokenProviderDeps {
+interface OAuthTokenProviderDeps {
   vault: TokenVault;
   oauth: OAuthApi;
   /** Refresh when less than this much life is left (TOKEN_REFRESH_MARGIN_MS; the official SDK uses 30 s). */

@@ -21,14 +21,14 @@ import type {
 } from './ghl-api.js';
 
 /** GHL stops answering page numbers beyond this many results. */
-export const SEARCH_PAGE_WINDOW = 10_000;
-export const SEARCH_MAX_PAGE_LIMIT = 500;
-export const DEFAULT_SEARCH_SORT: SearchSort[] = [{ field: 'dateAdded', direction: 'asc' }];
+const SEARCH_PAGE_WINDOW = 10_000;
+const SEARCH_MAX_PAGE_LIMIT = 500;
+const DEFAULT_SEARCH_SORT: SearchSort[] = [{ field: 'dateAdded', direction: 'asc' }];
 
-export type SearchPageFetcher = (request: SearchContactsRequest) => Promise<SearchContactsResult>;
+type SearchPageFetcher = (request: SearchContactsRequest) => Promise<SearchContactsResult>;
 
 /** Pages requested ahead of the one being read, once the first answer has told the total. */
-export const DEFAULT_SEARCH_PREFETCH = 4;
+const DEFAULT_SEARCH_PREFETCH = 4;
 
 export async function* walkSearch(
   fetch: SearchPageFetcher,
@@ -102,10 +102,10 @@ function sameCursor(a: Array<string | number>, b: Array<string | number>): boole
   return a.length === b.length && a.every((value, index) => value === b[index]);
 }
 
-export type ListPageFetcher = (request: ListContactsRequest) => Promise<ListContactsResult>;
+type ListPageFetcher = (request: ListContactsRequest) => Promise<ListContactsResult>;
 
 /** GET /contacts/ (deprecated but answered): limit ≤ 100, cursor startAfter + startAfterId from `meta`. */
-export const LIST_MAX_LIMIT = 100;
+const LIST_MAX_LIMIT = 100;
 
 export async function* walkList(
   fetch: ListPageFetcher,
@@ -130,9 +130,9 @@ export async function* walkList(
   }
 }
 
-export type BusinessPageFetcher = (request: BusinessContactsRequest) => Promise<BusinessContactsResult>;
+type BusinessPageFetcher = (request: BusinessContactsRequest) => Promise<BusinessContactsResult>;
 
-export const BUSINESS_DEFAULT_LIMIT = 100;
+const BUSINESS_DEFAULT_LIMIT = 100;
 
 /** GET /contacts/business/{businessId}: plain limit/skip. */
 export async function* walkBusiness(

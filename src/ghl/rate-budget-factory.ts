@@ -6,10 +6,7 @@ import type { Config } from '../config.js';
 import { InMemoryRateBudget, type RateBudget } from './rate-budget.js';
 import { RedisRateBudget, type RateBudgetLogger } from './redis-rate-budget.js';
 
-export type RateBudgetConfig = Pick<
-  Config,
-  'REDIS_URL' | 'GHL_DAILY_RESERVE' | 'GHL_INTERACTIVE_SHARE' | 'GHL_REPLICAS_HINT'
->;
+type RateBudgetConfig = Pick<Config, 'REDIS_URL' | 'GHL_DAILY_RESERVE' | 'GHL_INTERACTIVE_SHARE' | 'GHL_REPLICAS_HINT'>;
 
 export function createRateBudget(
   config: RateBudgetConfig,

@@ -54,7 +54,7 @@ export interface RateBudget {
   refresh?(locationId: string): Promise<void>;
 }
 
-export interface InMemoryRateBudgetOptions {
+interface InMemoryRateBudgetOptions {
   dailyReserve: number;
   interactiveShare: number;
   clock?: Clock;

@@ -174,20 +174,3 @@ return state('paused', 0, '')
 export const PEEK_SCRIPT = `${PRELUDE}
 return state('peek', 0, '')
 `;
-
-/** Order of the state vector every script returns. */
-export const STATE_FIELDS = [
-  'kind',
-  'waitMs',
-  'reason',
-  'count',
-  'windowCap',
-  'burstMax',
-  'intervalMs',
-  'dailyMax',
-  'dailyRemaining',
-  'pausedForMs',
-  'oldestAgeMs',
-  'spanMs',
-  'redisNow',
-] as const;

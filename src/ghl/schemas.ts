@@ -9,11 +9,11 @@ import { GhlContractError } from './errors.js';
 
 const text = z.string().nullish();
 
-export const CustomFieldDto = z.looseObject({
+const CustomFieldDto = z.looseObject({
   id: z.string(),
   value: z.unknown().optional(),
 });
-export type CustomFieldDto = z.infer<typeof CustomFieldDto>;
+type CustomFieldDto = z.infer<typeof CustomFieldDto>;
 
 export const ContactDto = z.looseObject({
   id: z.string().min(1),
@@ -45,8 +45,8 @@ export const ContactDto = z.looseObject({
 export type ContactDto = z.infer<typeof ContactDto>;
 
 /** The cursor GHL attaches to each search hit: sort values then the id tiebreak. */
-export const SearchAfterDto = z.array(z.union([z.string(), z.number()]));
-export type SearchAfterDto = z.infer<typeof SearchAfterDto>;
+const SearchAfterDto = z.array(z.union([z.string(), z.number()]));
+type SearchAfterDto = z.infer<typeof SearchAfterDto>;
 
 export const SearchedContactDto = ContactDto.extend({ searchAfter: SearchAfterDto.nullish() });
 export type SearchedContactDto = z.infer<typeof SearchedContactDto>;
@@ -63,13 +63,13 @@ export const SearchContactsResponseDto = z.looseObject({
 });
 export type SearchContactsResponseDto = z.infer<typeof SearchContactsResponseDto>;
 
-export const ListContactsMetaDto = z.looseObject({
+const ListContactsMetaDto = z.looseObject({
   total: z.number().nullish(),
   startAfter: z.number().nullish(),
   startAfterId: text,
   nextPage: z.number().nullish(),
 });
-export type ListContactsMetaDto = z.infer<typeof ListContactsMetaDto>;
+type ListContactsMetaDto = z.infer<typeof ListContactsMetaDto>;
 
 export const ListContactsResponseDto = z.looseObject({
   contacts: z.array(ContactDto),

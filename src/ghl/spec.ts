@@ -6,8 +6,6 @@
  */
 import { GHL_SCOPES } from '../domain/types.js';
 
-export const GHL_DEFAULT_BASE_URL = 'https://services.leadconnectorhq.com';
-
 /** docs/ghl-facts.md: contacts, locations and oauth helpers use 2021-07-28; calendars 2021-04-15. */
 export const GHL_API_VERSIONS = { contacts: '2021-07-28', calendars: '2021-04-15' } as const;
 

@@ -8,10 +8,10 @@ import { userInputError } from './errors.js';
 import type { ContactFilter, ContactSort, ContactSortField } from './resolvers-types.generated.js';
 
 /** GHL: pageLimit ≤ 500, page numbers stop at 10,000 results, query ≤ 75 chars, ≤ 2 sort keys. */
-export const MAX_PAGE_SIZE = 500;
+const MAX_PAGE_SIZE = 500;
 export const PAGE_NUMBER_WINDOW = 10_000;
-export const MAX_QUERY_LENGTH = 75;
-export const MAX_SORT_KEYS = 2;
+const MAX_QUERY_LENGTH = 75;
+const MAX_SORT_KEYS = 2;
 
 /** GHL's names of the sortable fields (names are GHL's search index fields). */
 const SORT_FIELDS: Record<ContactSortField, string> = {
@@ -55,7 +55,7 @@ export function checkSearchArgs(first: number, query: string | null | undefined)
 }
 
 /** One upstream page to fetch and which of its rows belong to the answer. */
-export interface PagePlan {
+interface PagePlan {
   position: { page: number } | { searchAfter: Array<string | number> };
   pageLimit: number;
   /** Rows to drop from the front of the fetched page(s). */

@@ -46,7 +46,7 @@ export interface GraphQLContext {
   responseCache?: { dependencies: ResponseDependencies };
 }
 
-export interface ContextDeps {
+interface ContextDeps {
   ghl: GhlApi;
   /** The location served when a request does not name one. */
   locationId: string;

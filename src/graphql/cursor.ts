@@ -24,15 +24,15 @@ export const SearchCursor = Bound.extend({
 });
 export type SearchCursor = z.infer<typeof SearchCursor>;
 
-export const OffsetCursor = Bound.extend({
+const OffsetCursor = Bound.extend({
   k: z.literal('offset'),
   n: z.number().int().min(1),
 });
-export type OffsetCursor = z.infer<typeof OffsetCursor>;
+type OffsetCursor = z.infer<typeof OffsetCursor>;
 
 /** A store list's cursor, wrapped: `c` is what the store's `after` takes. */
 const StoreCursor = Bound.extend({ k: z.enum(['dead', 'run']), c: z.string().min(1).max(500) });
-export type StoreListKind = z.infer<typeof StoreCursor>['k'];
+type StoreListKind = z.infer<typeof StoreCursor>['k'];
 
 const AnyCursor = z.discriminatedUnion('k', [SearchCursor, OffsetCursor, StoreCursor]);
 type AnyCursor = z.infer<typeof AnyCursor>;

@@ -39,7 +39,7 @@ import { CONTACT_LISTS, type ContactListName } from '../entities/contact-lists.j
 import { CONTACT_IDS_PER_SEARCH } from '../loaders/create-loaders.js';
 
 /** Items assumed for a list field without @listSize (Apollo Router's `list_size`). */
-export const DEFAULT_LIST_SIZE = 10;
+const DEFAULT_LIST_SIZE = 10;
 /** Apollo Router's base cost of a mutation. */
 const MUTATION_BASE_COST = 10;
 
@@ -61,7 +61,7 @@ export interface RootFieldCost {
   probe: ContactProbe | null;
 }
 
-export interface OperationCost {
+interface OperationCost {
   routerCost: number;
   roots: RootFieldCost[];
 }
@@ -99,7 +99,7 @@ function stringListArgument(node: ConstDirectiveNode | undefined, name: string):
 }
 
 /** The field's @cost weight, when it declares one. */
-export function declaredCost(field: GraphQLField<unknown, unknown>): number | undefined {
+function declaredCost(field: GraphQLField<unknown, unknown>): number | undefined {
   return intArgument(directive(field, 'cost'), 'weight');
 }
 

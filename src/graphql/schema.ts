@@ -11,9 +11,9 @@ import { parse, type DocumentNode, type GraphQLSchema } from 'graphql';
 import type { Resolvers } from './resolvers-types.generated.js';
 
 /** schema/ sits two levels above both src/graphql/ (tsx) and dist/graphql/ (built). */
-export const SCHEMA_DIR = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..', 'schema');
+const SCHEMA_DIR = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..', 'schema');
 
-export function loadTypeDefs(dir: string = SCHEMA_DIR): DocumentNode {
+function loadTypeDefs(dir: string = SCHEMA_DIR): DocumentNode {
   const files = readdirSync(dir)
     .filter((name) => name.endsWith('.graphql'))
     .sort();

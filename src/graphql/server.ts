@@ -23,7 +23,7 @@ import { resolvers as defaultResolvers } from './resolvers/index.js';
 import type { Resolvers } from './resolvers-types.generated.js';
 import { buildGatewaySchema } from './schema.js';
 
-export interface GraphQLServerOptions {
+interface GraphQLServerOptions {
   /** Defaults to the loader-backed resolvers; the benchmark passes the naive set. */
   resolvers?: Resolvers;
   logger?: Logger;

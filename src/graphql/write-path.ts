@@ -39,7 +39,7 @@ export interface WritePath {
 }
 
 /** The part of a request's context mutations read (GraphQLContext has it; declared here so context.ts alone imports). */
-export interface WriteContext {
+interface WriteContext {
   writePath?: WritePath | undefined;
   locationId: string;
 }

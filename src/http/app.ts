@@ -16,7 +16,7 @@ import { callerRequestId, ensureRequestId } from './request-id.js';
 import { createHealthRouter, type HealthRoutesOptions } from './health-routes.js';
 import { createPlaygroundOffRouter, createPlaygroundRouter, type PlaygroundOptions } from './playground.js';
 
-export interface HttpAppOptions {
+interface HttpAppOptions {
   /** Already started (`await server.start()`): expressMiddleware requires it. */
   server: ApolloServer<GraphQLContext>;
   createContext: ContextFactory;

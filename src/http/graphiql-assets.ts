@@ -34,7 +34,7 @@ export interface GraphiqlAssets {
 }
 
 /** Where the assets may be: beside the compiled code first, then the repository's dist/. */
-export function defaultGraphiqlDirs(): string[] {
+function defaultGraphiqlDirs(): string[] {
   return [
     fileURLToPath(new URL('../graphiql/', import.meta.url)),
     fileURLToPath(new URL('../../dist/graphiql/', import.meta.url)),

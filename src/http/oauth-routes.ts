@@ -15,11 +15,11 @@ import { storeInstalledGrant } from '../ghl/oauth-installs.js';
 import type { OAuthEventLog } from '../ghl/oauth-token-provider.js';
 
 /** The routes' log: structured details first, like pino. */
-export interface OAuthRouteLog extends OAuthEventLog {
+interface OAuthRouteLog extends OAuthEventLog {
   error(details: Record<string, unknown>, message: string): void;
 }
 
-export interface OAuthRoutesDeps {
+interface OAuthRoutesDeps {
   consent: ConsentSettings;
   userType: UserType;
   state: OAuthStateSigner;
@@ -29,13 +29,12 @@ export interface OAuthRoutesDeps {
   now?: () => number;
 }
 
-export const OAuthCallbackQuerySchema = z.object({
+const OAuthCallbackQuerySchema = z.object({
   code: z.string().min(1).max(2048).optional(),
   state: z.string().min(1).max(512).optional(),
   error: z.string().max(200).optional(),
   error_description: z.string().max(500).optional(),
 });
-export type OAuthCallbackQuery = z.infer<typeof OAuthCallbackQuerySchema>;
 
 function escapeHtml(text: string): string {
   return text.replace(/[&<>"']/g, (char) => `&#${char.charCodeAt(0)};`);

@@ -35,7 +35,7 @@ query Example {
 `;
 
 /** What the headers editor starts with when callers need credentials (JSON with comments). */
-export const CREDENTIALS_HEADERS_TEMPLATE = `{
+const CREDENTIALS_HEADERS_TEMPLATE = `{
   // This gateway needs credentials: uncomment one line and paste yours.
   // "x-api-key": "gk_…"
   // "Authorization": "Bearer <JWT>"
@@ -43,7 +43,7 @@ export const CREDENTIALS_HEADERS_TEMPLATE = `{
 `;
 
 // Monaco and React set inline styles, hence 'unsafe-inline' for styles only; fonts are inlined.
-export const PLAYGROUND_CSP = [
+const PLAYGROUND_CSP = [
   "default-src 'none'",
   "script-src 'self'",
   "worker-src 'self'",
@@ -79,7 +79,7 @@ function scriptJson(value: unknown): string {
   return JSON.stringify(value).replace(/</g, '\\u003c');
 }
 
-export function playgroundHtml(options: PlaygroundOptions): string {
+function playgroundHtml(options: PlaygroundOptions): string {
   const assetBase = options.assets === null ? null : `/playground/assets/${options.assets.buildId}`;
   const config = {
     endpoint: options.endpoint,
@@ -117,7 +117,7 @@ ${notices.map((notice) => `<p class="playground-notice" role="status">${notice}<
 `;
 }
 
-export const PLAYGROUND_CSS = `
+const PLAYGROUND_CSS = `
 html, body { height: 100%; margin: 0; }
 body { display: flex; flex-direction: column; font: 14px/1.4 system-ui, sans-serif; }
 #graphiql { flex: 1; min-height: 0; }
@@ -135,7 +135,7 @@ function sendPage(res: Response, options: PlaygroundOptions): void {
 }
 
 /** A browser navigating to /graphql wants the page; API clients send JSON or a `query`. */
-export function wantsPlayground(req: Request): boolean {
+function wantsPlayground(req: Request): boolean {
   return (
     req.query.query === undefined &&
     req.accepts(['application/json', 'application/graphql-response+json', 'text/html']) === 'text/html'

@@ -23,7 +23,7 @@ T1hhTiaCeIY/OwwwNUY2yvcCAwEAAQ==
 -----END PUBLIC KEY-----
 `;
 
-export interface GhlWebhookKeys {
+interface GhlWebhookKeys {
   /** PEM; null: Ed25519 signatures cannot be checked (RSA is then required). */
   ed25519Pem: string | null;
   rsaPem: string;

@@ -23,7 +23,7 @@ import { GhlWebhookEnvelopeSchema } from '../sync/ghl-webhook-events.js';
 import type { RoofrEventLocations } from '../sync/roofr-event-location.js';
 import type { GhlSignatureVerifier } from './webhook-ghl-signature.js';
 
-export const WEBHOOK_REPLAY_WINDOW_MS = 5 * 60_000;
+const WEBHOOK_REPLAY_WINDOW_MS = 5 * 60_000;
 
 /** Seconds a sender is asked to wait when the queue is full. */
 const OVERLOADED_RETRY_AFTER_S = 60;
@@ -31,7 +31,7 @@ const OVERLOADED_RETRY_AFTER_S = 60;
 /** What a location id in a webhook URL may look like (HighLevel ids are short alphanumerics). */
 const LOCATION_ID = /^[A-Za-z0-9_-]{1,64}$/;
 
-export interface WebhookRoutesOptions {
+interface WebhookRoutesOptions {
   webhooks: Pick<WebhooksRepo, 'accept'>;
   ghlVerifier: GhlSignatureVerifier;
   /** ROOFR_WEBHOOK_SECRET; undefined: /webhooks/roofr answers 503. */

@@ -45,7 +45,7 @@ export interface AuthenticatedRequest {
   caller: CallerIdentity;
 }
 
-export interface ZapierRoutesOptions {
+interface ZapierRoutesOptions {
   /** The /graphql authentication: the caller and the request's location, or a coded GraphQLError. */
   authenticate: (req: RequestLike) => Promise<AuthenticatedRequest>;
   hooks: Pick<

@@ -9,10 +9,10 @@
  * per location ever pays for the probe.
  */
 
-export type BatchedReadMode = 'batched' | 'per-contact';
+type BatchedReadMode = 'batched' | 'per-contact';
 
 /** The scopes of a location's token; null when nobody knows them. */
-export type ScopesOf = (locationId: string) => Promise<ReadonlySet<string> | null>;
+type ScopesOf = (locationId: string) => Promise<ReadonlySet<string> | null>;
 
 const REMEMBER_SCOPES_MS = 60_000;
 

@@ -27,7 +27,7 @@ export interface CacheLayer {
 }
 
 /** The upstream batch: one result per key, in key order; `lane` is background for revalidation. */
-export type UpstreamBatch<K, V> = (keys: readonly K[], lane: Lane) => Promise<Array<V | Error>>;
+type UpstreamBatch<K, V> = (keys: readonly K[], lane: Lane) => Promise<Array<V | Error>>;
 
 function asError(error: unknown): Error {
   return error instanceof Error ? error : new Error(String(error));

@@ -14,7 +14,7 @@
  */
 import { GhlRateLimitedError } from '../ghl/errors.js';
 
-export type AdmissionMode = 'normal' | 'cache-only' | 'partial';
+type AdmissionMode = 'normal' | 'cache-only' | 'partial';
 
 export class RequestAdmission {
   mode: AdmissionMode = 'normal';

@@ -7,7 +7,7 @@
 import type { StoredNotification } from '../store/notifications-repo.js';
 
 /** The JSON of a notification as the webhook and the GraphQL list show it. */
-export interface NotificationView {
+interface NotificationView {
   id: string;
   kind: string;
   severity: string;

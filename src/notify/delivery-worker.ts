@@ -14,13 +14,13 @@ import { SendRefusedError, SendRetryableError, type Sender } from './senders.js'
 
 export type DeliveryOutcome = 'delivered' | 'dropped' | 'retried' | 'dead' | 'lost';
 
-export interface DeliveryWorkerLogger {
+interface DeliveryWorkerLogger {
   info(fields: Record<string, unknown>, message: string): void;
   warn(fields: Record<string, unknown>, message: string): void;
   error(fields: Record<string, unknown>, message: string): void;
 }
 
-export interface DeliveryWorkerOptions {
+interface DeliveryWorkerOptions {
   repo: Pick<HookDeliveriesRepo, 'claim' | 'renew' | 'complete' | 'fail' | 'release' | 'purgeDone'>;
   /** A sender per configured channel; a delivery for a channel without one is refused (dead). */
   senders: Partial<Record<DeliveryChannel, Sender>>;

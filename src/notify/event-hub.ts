@@ -6,7 +6,7 @@
  */
 import type { GatewayEvent, GatewayEventSink } from '../domain/gateway-events.js';
 
-export type GatewayEventListener = (event: GatewayEvent) => void;
+type GatewayEventListener = (event: GatewayEvent) => void;
 
 export class GatewayEventHub implements GatewayEventSink {
   private readonly listeners = new Set<GatewayEventListener>();

@@ -40,7 +40,7 @@ const KNOWN_TTL_MS = 10_000;
 /** Signals waiting per condition; beyond, occurrences are merged and successes dropped. */
 const MAX_QUEUED_PER_CONDITION = 100;
 
-export interface NotifierChannels {
+interface NotifierChannels {
   webhook: boolean;
   slack: boolean;
   email: boolean;
@@ -48,12 +48,12 @@ export interface NotifierChannels {
   minSeverity: NotificationSeverity;
 }
 
-export interface NotifierLogger {
+interface NotifierLogger {
   info(fields: Record<string, unknown>, message: string): void;
   warn(fields: Record<string, unknown>, message: string): void;
 }
 
-export interface NotifierDeps {
+interface NotifierDeps {
   store: {
     db: Executor;
     notifications: NotificationsRepo;

@@ -93,7 +93,7 @@ export const notifyConfigEntries = {
 } as const;
 
 type NotifyEntries = typeof notifyConfigEntries;
-export type NotifyConfig = { [K in keyof NotifyEntries]: z.infer<NotifyEntries[K][0]> };
+type NotifyConfig = { [K in keyof NotifyEntries]: z.infer<NotifyEntries[K][0]> };
 
 /** Problems across the notification variables, worded like every other config problem. */
 export function notifyConfigProblems(config: NotifyConfig): string[] {

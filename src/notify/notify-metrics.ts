@@ -12,7 +12,7 @@ import type { ZapierHooksRepo } from '../store/zapier-hooks-repo.js';
 import type { DeliveryOutcome } from './delivery-worker.js';
 import { NOTIFICATION_KINDS } from './notification-rules.js';
 
-export interface NotifyMetrics {
+interface NotifyMetrics {
   notification(notification: StoredNotification): void;
   delivery(channel: DeliveryChannel, outcome: DeliveryOutcome): void;
 }

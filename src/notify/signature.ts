@@ -15,7 +15,7 @@ export const SIGNATURE_HEADER = 'x-gateway-signature';
 export const DELIVERY_HEADER = 'x-gateway-delivery';
 export const EVENT_HEADER = 'x-gateway-event';
 
-export const DEFAULT_TOLERANCE_S = 300;
+const DEFAULT_TOLERANCE_S = 300;
 
 function hmac(secret: string, timestamp: number, body: string): string {
   return createHmac('sha256', secret).update(`${timestamp}.${body}`, 'utf8').digest('hex');
@@ -26,7 +26,7 @@ export function signGatewayWebhook(secret: string, body: string, nowMs: number =
   return `t=${t},v1=${hmac(secret, t, body)}`;
 }
 
-export type SignatureCheck = { ok: true } | { ok: false; reason: 'malformed' | 'mismatch' | 'stale' };
+type SignatureCheck = { ok: true } | { ok: false; reason: 'malformed' | 'mismatch' | 'stale' };
 
 export function verifyGatewaySignature(
   secret: string,

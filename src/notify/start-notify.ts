@@ -32,7 +32,7 @@ import { createZapierFanout, type ZapierFanout } from './zapier-fanout.js';
 /** Bodies of receivers' answers are only read for their status; a little is plenty. */
 const MAX_ANSWER_BYTES = 64 * 1024;
 
-export type NotifyConfigSlice = Pick<
+type NotifyConfigSlice = Pick<
   Config,
   | 'NOTIFY_WEBHOOK_URL'
   | 'NOTIFY_WEBHOOK_SECRET'
@@ -50,7 +50,7 @@ export type NotifyConfigSlice = Pick<
   | 'WEBHOOK_QUEUE_MAX'
 >;
 
-export interface NotifyDeps {
+interface NotifyDeps {
   events: GatewayEventHub;
   store: Pick<Store, 'db' | 'notifications' | 'hookDeliveries' | 'zapierHooks' | 'webhooks'>;
   metrics: Metrics;

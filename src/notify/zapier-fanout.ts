@@ -20,7 +20,7 @@ import {
 
 const HOOKS_TTL_MS = 5_000;
 
-export interface ZapierFanoutDeps {
+interface ZapierFanoutDeps {
   hooks: Pick<ZapierHooksRepo, 'listFor'>;
   deliveries: Pick<HookDeliveriesRepo, 'enqueue'>;
   onQueued?: () => void;

@@ -21,7 +21,7 @@ const MAX_OPERATION_NAMES = 200;
 const OPERATION_NAME = /^[_A-Za-z][_0-9A-Za-z]{0,63}$/;
 
 /** Who has to act on an error: the caller, an upstream (or its operator), or us. */
-export type ErrorSource = 'client' | 'upstream' | 'gateway';
+type ErrorSource = 'client' | 'upstream' | 'gateway';
 
 const UPSTREAM_CODES: ReadonlySet<string> = new Set(['UPSTREAM_UNAVAILABLE', 'UPSTREAM_CONTRACT', 'RATE_LIMITED']);
 const GATEWAY_CODES: ReadonlySet<string> = new Set([
@@ -30,13 +30,13 @@ const GATEWAY_CODES: ReadonlySet<string> = new Set([
   'UNAVAILABLE_DEPENDENCY',
 ]);
 
-export interface AnsweredError {
+interface AnsweredError {
   code: string;
   source: ErrorSource;
 }
 
 /** The code a client received and its source; a dead HighLevel grant (UNAUTHENTICATED with installUrl) is upstream's. */
-export function answeredError(error: GraphQLFormattedError): AnsweredError {
+function answeredError(error: GraphQLFormattedError): AnsweredError {
   const raw = error.extensions?.['code'];
   const code = typeof raw === 'string' && raw !== '' ? raw : 'INTERNAL_SERVER_ERROR';
   if (GATEWAY_CODES.has(code)) return { code, source: 'gateway' };
@@ -62,7 +62,7 @@ export interface OperationRecorder {
   record(operation: OperationRecord): void;
 }
 
-export interface GraphQLMetricsOptions {
+interface GraphQLMetricsOptions {
   metrics: Metrics;
   logger: Logger;
 }

@@ -7,8 +7,6 @@
 import { pino, type Logger, type LoggerOptions } from 'pino';
 import { REDACT_CENSOR, REDACT_PATHS } from '../auth/redaction.js';
 
-export type { Logger } from 'pino';
-
 /**
  * Shapes only this module's callers log (request headers of our own HTTP surface); the auth
  * module's list (src/auth/redaction.ts) holds the secrets themselves and is merged in below.
@@ -24,9 +22,9 @@ const OWN_PATHS = [
 ];
 
 /** Paths whose values never reach a log line: tokens, keys, signatures, secrets. */
-export const REDACTED_PATHS: readonly string[] = [...new Set([...REDACT_PATHS, ...OWN_PATHS])];
+const REDACTED_PATHS: readonly string[] = [...new Set([...REDACT_PATHS, ...OWN_PATHS])];
 
-export interface LoggerSettings {
+interface LoggerSettings {
   level: string;
   /** Pretty print (pino-pretty) instead of JSON; default: when stdout is a terminal. */
   pretty?: boolean;

@@ -9,10 +9,10 @@
  */
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 
-export type Upstream = 'ghl' | 'roofr';
+type Upstream = 'ghl' | 'roofr';
 
 /** What the GHL client and the Roofr transport report for every HTTP attempt. */
-export interface UpstreamRequestEvent {
+interface UpstreamRequestEvent {
   /** Endpoint template, e.g. "GET /contacts/{contactId}": never an id (label cardinality). */
   endpoint: string;
   /** HTTP status; null when no response came back (timeout, reset, refused). */
@@ -21,7 +21,7 @@ export interface UpstreamRequestEvent {
 }
 
 /** Fills gauges before a scrape; a failure keeps the previous values and is reported. */
-export type ScrapeCollector = () => Promise<void> | void;
+type ScrapeCollector = () => Promise<void> | void;
 
 export class Metrics {
   readonly registry = new Registry();

@@ -73,7 +73,7 @@ export function redisCheck(redisUrl: string): RedisCheck {
   };
 }
 
-export interface TokenSource {
+interface TokenSource {
   getToken(locationId: string): Promise<unknown>;
 }
 

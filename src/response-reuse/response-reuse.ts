@@ -14,7 +14,7 @@ import { responseCachePlugin } from './reuse-plugin.js';
 import type { ApolloServerPlugin } from '@apollo/server';
 import type { GraphQLContext } from '../graphql/context.js';
 
-export interface ResponseReuseSettings {
+interface ResponseReuseSettings {
   /** RESPONSE_CACHE_MAX_ENTRIES; 0 turns reuse off. */
   maxEntries: number;
   /** RESPONSE_CACHE_MAX_BYTES. */
@@ -25,7 +25,7 @@ export interface ResponseReuseSettings {
 
 type Handler = (req: IncomingMessage, res: ServerResponse) => void;
 
-export interface ResponseReuse {
+interface ResponseReuse {
   store: ResponseCache;
   /** Goes into Apollo's plugins after admission: keeps answers, serves reuses in the pipeline. */
   plugin: ApolloServerPlugin<GraphQLContext>;

@@ -10,7 +10,7 @@ import type { RoofrRequestEvent } from './rest-transport.js';
 import type { RoofrPort } from './roofr-port.js';
 import { RoofrZapierAdapter } from './zapier-adapter.js';
 
-export type RoofrPortConfig = Pick<
+type RoofrPortConfig = Pick<
   Config,
   | 'ROOFR_ADAPTER'
   | 'ROOFR_API_BASE_URL'
@@ -23,7 +23,7 @@ export type RoofrPortConfig = Pick<
   | 'ROOFR_ZAPIER_HOOK_URL'
 >;
 
-export interface RoofrPortDeps {
+interface RoofrPortDeps {
   /** The running simulator (startRoofrSimulator's result fits); required for ROOFR_ADAPTER=simulator. */
   simulator?: { apiBaseUrl: string; apiKey: string; authHeader: string; authScheme: string };
   /** Sees every Roofr HTTP attempt, e.g. for metrics. */

@@ -17,7 +17,6 @@ import {
 } from '../upstream/errors.js';
 
 export type RoofrError = UpstreamError;
-export type RoofrErrorKind = UpstreamError['kind'];
 
 const ROOFR = 'Roofr' as const;
 

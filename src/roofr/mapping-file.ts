@@ -10,7 +10,7 @@ import { isSupportedCountry } from 'libphonenumber-js';
 import type { Config } from '../config.js';
 import { MappingSchema, type Mapping } from '../domain/mapping/mapping-schema.js';
 
-export interface MappingProblem {
+interface MappingProblem {
   /** "customer[2].ghl"; "(document)" for a syntax error. */
   path: string;
   line: number | null;
@@ -34,7 +34,7 @@ export class MappingFileError extends Error {
   }
 }
 
-export interface LoadMappingOptions {
+interface LoadMappingOptions {
   /** Phone country when the file names none (PHONE_DEFAULT_COUNTRY), e.g. "US". */
   defaultPhoneCountry?: string;
 }

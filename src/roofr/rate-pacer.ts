@@ -8,7 +8,7 @@
  * wait for an in-flight slot ends at the deadline with RoofrTimeoutError.
  */
 import { RoofrRateLimitedError, RoofrTimeoutError } from './errors.js';
-export interface RateHeaders {
+interface RateHeaders {
   limit: number | null;
   remaining: number | null;
   resetMs: number | null;
@@ -24,7 +24,7 @@ export interface RateSnapshot {
 
 import { sleep } from '../upstream/sleep.js';
 
-export interface PaceRequest {
+interface PaceRequest {
   /** Names the request in a refusal. */
   endpoint: string;
   signal?: AbortSignal;

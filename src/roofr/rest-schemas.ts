@@ -13,7 +13,7 @@ const text = z
   .transform((value) => value ?? null);
 const timestamp = text;
 
-export const RoofrAddressSchema = z
+const RoofrAddressSchema = z
   .object({ street: text, city: text, state: text, postal_code: text, country: text })
   .nullish()
   .transform((value) => value ?? emptyRoofrAddress());
@@ -40,7 +40,6 @@ export const RoofrCustomerSchema = z.object({
   created_at: timestamp,
   updated_at: timestamp,
 });
-export type RoofrCustomerDto = z.infer<typeof RoofrCustomerSchema>;
 
 export const RoofrJobSchema = z.object({
   id,
@@ -60,7 +59,6 @@ export const RoofrJobSchema = z.object({
   created_at: timestamp,
   updated_at: timestamp,
 });
-export type RoofrJobDto = z.infer<typeof RoofrJobSchema>;
 
 export const RoofrJobContactSchema = z.object({
   id,
@@ -71,7 +69,6 @@ export const RoofrJobContactSchema = z.object({
   email: text,
   phone: text,
 });
-export type RoofrJobContactDto = z.infer<typeof RoofrJobContactSchema>;
 
 export const RoofrJobTaskSchema = z.object({
   id,
@@ -85,7 +82,6 @@ export const RoofrJobTaskSchema = z.object({
   created_at: timestamp,
   updated_at: timestamp,
 });
-export type RoofrJobTaskDto = z.infer<typeof RoofrJobTaskSchema>;
 
 export const RoofrJobNoteSchema = z.object({
   id,
@@ -96,7 +92,6 @@ export const RoofrJobNoteSchema = z.object({
   created_at: timestamp,
   updated_at: timestamp,
 });
-export type RoofrJobNoteDto = z.infer<typeof RoofrJobNoteSchema>;
 
 // One envelope per item schema: zod compiles an object schema on its first parse, and building
 // a fresh envelope per response made that compile a large share of a batch sync's CPU.
@@ -117,7 +112,7 @@ export function dataEnvelope<T>(item: z.ZodType<T>): z.ZodType<{ data: T }> {
   return memoized(dataEnvelopes, item, () => z.object({ data: item }));
 }
 
-export interface ListPage<T> {
+interface ListPage<T> {
   data: T[];
   links?: { next?: string | null | undefined } | null | undefined;
 }
@@ -137,4 +132,3 @@ export const RoofrErrorBodySchema = z.object({
   message: z.string().optional(),
   errors: z.record(z.string(), z.array(z.string())).optional(),
 });
-export type RoofrErrorBody = z.infer<typeof RoofrErrorBodySchema>;

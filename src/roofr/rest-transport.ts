@@ -52,7 +52,7 @@ export interface RoofrTransportOptions {
   transport?: Transport;
 }
 
-export interface RoofrRequest {
+interface RoofrRequest {
   endpoint: RoofrEndpointName;
   params?: Readonly<Record<string, string>>;
   query?: Readonly<Record<string, string | number | undefined>>;
@@ -65,7 +65,7 @@ export interface RoofrRequest {
   nextUrl?: string;
 }
 
-export interface RoofrResponse {
+interface RoofrResponse {
   status: number;
   body: unknown;
 }

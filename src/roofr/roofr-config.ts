@@ -31,7 +31,7 @@ export const RoofrPathsEnvSchema = z
     return parsed.data;
   });
 
-export interface RoofrAdapterSettings {
+interface RoofrAdapterSettings {
   ROOFR_ADAPTER: string;
   ROOFR_API_BASE_URL?: string | undefined;
   ROOFR_API_KEY?: string | undefined;

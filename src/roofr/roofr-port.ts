@@ -145,10 +145,6 @@ export function skipped(operation: RoofrOperation, reason: string): Skipped {
   return { status: 'SKIPPED', operation, reason };
 }
 
-export function isSkipped<T extends { status: string }>(outcome: T | Skipped): outcome is Skipped {
-  return outcome.status === 'SKIPPED';
-}
-
 /** Capabilities with every operation set to `value`, then `overrides`. */
 export function capabilitiesOf(
   value: boolean,

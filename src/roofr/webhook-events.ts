@@ -12,7 +12,7 @@ const text = z
   .nullish()
   .transform((value) => value ?? null);
 
-export const RoofrLeadSchema = z.object({
+const RoofrLeadSchema = z.object({
   first_name: text,
   last_name: text,
   email: text,
@@ -21,9 +21,8 @@ export const RoofrLeadSchema = z.object({
   /** e.g. "Instant Estimator". */
   source: text,
 });
-export type RoofrLead = z.infer<typeof RoofrLeadSchema>;
 
-export const RoofrProposalSchema = z.object({
+const RoofrProposalSchema = z.object({
   id: z.union([z.string(), z.number()]).transform(String),
   job_id: z.union([z.string(), z.number()]).transform(String),
   total: z
@@ -32,7 +31,6 @@ export const RoofrProposalSchema = z.object({
     .transform((value) => value ?? null),
   signed_at: text,
 });
-export type RoofrProposal = z.infer<typeof RoofrProposalSchema>;
 
 export const RoofrWebhookDataSchemas = {
   'customer.created': z.object({ customer: RoofrCustomerSchema }),
@@ -53,7 +51,7 @@ export type RoofrWebhookEvent = {
   [E in keyof typeof RoofrWebhookDataSchemas]: { id: string; event: E; timestamp: string; data: DataOf<E> };
 }[keyof typeof RoofrWebhookDataSchemas];
 
-export type ParsedRoofrWebhook = { ok: true; event: RoofrWebhookEvent } | { ok: false; detail: string };
+type ParsedRoofrWebhook = { ok: true; event: RoofrWebhookEvent } | { ok: false; detail: string };
 
 /** Types a verified envelope's data by its event; a mismatch names the field. */
 export function parseRoofrWebhookEvent(envelope: RoofrWebhookEnvelope): ParsedRoofrWebhook {

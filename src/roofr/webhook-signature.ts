@@ -45,7 +45,7 @@ export type RoofrWebhookVerification =
   | { ok: true; envelope: RoofrWebhookEnvelope }
   | { ok: false; reason: 'missing-signature' | 'bad-signature' | 'malformed-body' | 'stale-timestamp'; detail: string };
 
-export interface VerifyRoofrWebhookInput {
+interface VerifyRoofrWebhookInput {
   secret: string;
   rawBody: Buffer | string;
   signature: string | undefined;

@@ -33,7 +33,7 @@ import type {
 } from './types.js';
 import { ZapierHookResponseSchema, type ZapierJobAndCustomer } from './zapier-payload.js';
 
-export interface ZapierAdapterOptions {
+interface ZapierAdapterOptions {
   hookUrl: string;
   timeoutMs: number;
   /** Only for answers that prove nothing was processed (429, connection refused). */

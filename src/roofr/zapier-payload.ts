@@ -46,4 +46,3 @@ export const ZapierHookResponseSchema = z.object({
   request_id: z.string().optional(),
   attempt: z.string().optional(),
 });
-export type ZapierHookResponse = z.infer<typeof ZapierHookResponseSchema>;

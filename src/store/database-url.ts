@@ -3,7 +3,7 @@
  * Accepted: `sqlite::memory:`, `sqlite://./relative/file.db`, `sqlite:///absolute/file.db`,
  * `sqlite:relative.db`, `postgres://…` / `postgresql://…` (passed to pg unchanged).
  */
-export type DatabaseTarget =
+type DatabaseTarget =
   | { dialect: 'sqlite'; filename: ':memory:' }
   | { dialect: 'sqlite'; filename: string }
   | { dialect: 'postgres'; connectionString: string };

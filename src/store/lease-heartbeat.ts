@@ -14,7 +14,7 @@
  * timer runs only while it holds something and never keeps the process alive.
  */
 
-export interface LeaseHeartbeatOptions<Id> {
+interface LeaseHeartbeatOptions<Id> {
   /** The queue's renew: extends the leases still held, returns their ids. */
   renew(ids: readonly Id[]): Promise<Id[]>;
   leaseMs: number;
@@ -27,7 +27,7 @@ export interface LeaseHeartbeatOptions<Id> {
   onError?: (error: unknown) => void;
 }
 
-export interface LeaseHeartbeat<Id> {
+interface LeaseHeartbeat<Id> {
   /** Starts keeping the leases of rows claimed by a request sent at `claimedAt`. */
   hold(ids: readonly Id[], claimedAt: number): void;
   /** Stops renewing a row (completed, failed or released). */

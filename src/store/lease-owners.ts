@@ -37,7 +37,7 @@ export function newLeaseOwner(): string {
 }
 
 /** Whether a process with this pid exists on this host (EPERM: it exists, owned by someone else). */
-export function pidAlive(pid: number): boolean {
+function pidAlive(pid: number): boolean {
   try {
     process.kill(pid, 0);
     return true;
@@ -50,7 +50,7 @@ export function pidAlive(pid: number): boolean {
  * An owner of this host that cannot be alive: its pid is gone, or is ours but it is not one of
  * this process's owners (a previous incarnation that had the same pid, as PID 1 in a container).
  */
-export function isDeadLocalOwner(owner: string, host: string, alive: (pid: number) => boolean): boolean {
+function isDeadLocalOwner(owner: string, host: string, alive: (pid: number) => boolean): boolean {
   if (ownersOfThisProcess.has(owner)) return false;
   const [ownerHost, pidText] = owner.split(':');
   const pid = Number(pidText);

@@ -54,9 +54,9 @@ interface QueueDatabase {
   hook_deliveries: LeasedColumns;
 }
 
-export type QueueTable = keyof QueueDatabase;
+type QueueTable = keyof QueueDatabase;
 
-export type Transition = 'claim' | 'renew' | 'complete' | 'fail' | 'release' | 'expire' | 'retry';
+type Transition = 'claim' | 'renew' | 'complete' | 'fail' | 'release' | 'expire' | 'retry';
 
 /** The transition table above, as data: the one place each change is allowed. */
 const TRANSITIONS: Readonly<
@@ -86,7 +86,7 @@ function truncateError(error: string): string {
   return error.length <= MAX_ERROR_LENGTH ? error : `${error.slice(0, MAX_ERROR_LENGTH - 1)}…`;
 }
 
-export interface FailInput {
+interface FailInput {
   error: string;
   /** When the row is due again (ignored when it goes dead). */
   nextAttemptAt: Date;
@@ -101,7 +101,7 @@ export interface FailOptions {
   permanent?: boolean;
 }
 
-export interface LeasedQueue<Id extends number | string> {
+interface LeasedQueue<Id extends number | string> {
   readonly maxAttempts: number;
   /** Claims up to `limit` claimable rows for `owner`, oldest first; returns their ids in that order. */
   claim(owner: string, limit: number, leaseMs: number): Promise<Id[]>;
@@ -119,7 +119,7 @@ export interface LeasedQueue<Id extends number | string> {
   counts(): Promise<Record<QueueStatus, number>>;
 }
 
-export interface LeasedQueueSpec {
+interface LeasedQueueSpec {
   table: QueueTable;
   /** FIFO order of claims: the serial id, or the creation time where ids are not serial. */
   orderBy: 'id' | 'created_at';

@@ -33,8 +33,8 @@ import { createSyncRunsRepo, type SyncRunsRepo } from './sync-runs-repo.js';
 import { createTokensRepo, type TokensRepo } from './tokens-repo.js';
 import { createWebhooksRepo, type WebhooksRepo } from './webhooks-repo.js';
 
-export const DEFAULT_OUTBOX_MAX_ATTEMPTS = 8;
-export const DEFAULT_HOOK_DELIVERY_MAX_ATTEMPTS = 10;
+const DEFAULT_OUTBOX_MAX_ATTEMPTS = 8;
+const DEFAULT_HOOK_DELIVERY_MAX_ATTEMPTS = 10;
 
 export interface OpenStoreOptions {
   /** OUTBOX_MAX_ATTEMPTS: claims of an outbox entry before it becomes a dead letter. */
@@ -95,7 +95,7 @@ export interface Store {
   close(): Promise<void>;
 }
 
-export class StoreOpenError extends Error {
+class StoreOpenError extends Error {
   constructor(message: string, options?: { cause?: unknown }) {
     super(message, options);
     this.name = 'StoreOpenError';

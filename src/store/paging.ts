@@ -8,7 +8,7 @@ export interface Page<T> {
   hasNextPage: boolean;
 }
 
-export const MAX_PAGE_SIZE = 500;
+const MAX_PAGE_SIZE = 500;
 
 export function clampPageSize(first: number): number {
   if (!Number.isFinite(first) || first < 1) return 1;

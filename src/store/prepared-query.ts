@@ -13,7 +13,7 @@
 import type { Compilable, QueryResult } from 'kysely';
 import type { Executor } from './store-context.js';
 
-export type PreparedQuery<K extends string, R> = (
+type PreparedQuery<K extends string, R> = (
   executor: Executor,
   values: Readonly<Record<K, unknown>>,
 ) => Promise<QueryResult<R>>;

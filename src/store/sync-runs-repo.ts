@@ -26,7 +26,7 @@ export type SyncRunError = z.infer<typeof SyncRunErrorSchema>;
 const SyncRunErrorsSchema = z.array(SyncRunErrorSchema);
 
 /** Errors kept per run: enough to diagnose, bounded so a run failing everything stays small. */
-export const MAX_RUN_ERRORS = 100;
+const MAX_RUN_ERRORS = 100;
 
 export interface SyncRunCounts {
   read: number;

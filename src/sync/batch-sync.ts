@@ -81,13 +81,13 @@ export const RunCursorSchema = z.object({
   processed: z.number().int().min(0).default(0),
   watermark: z.string().nullable().default(null),
 });
-export type RunCursor = z.infer<typeof RunCursorSchema>;
+type RunCursor = z.infer<typeof RunCursorSchema>;
 
-export function watermarkScope(businessId: string | null): string {
+function watermarkScope(businessId: string | null): string {
   return businessId === null ? 'ghl.contacts.dateUpdated' : `ghl.business.${businessId}.dateUpdated`;
 }
 
-export interface Page {
+interface Page {
   contacts: Contact[];
   next: Pick<RunCursor, 'searchAfter' | 'skip'>;
   total: number | null;
@@ -432,7 +432,7 @@ export class SyncInterruptedError extends Error {
   }
 }
 
-export function isResumableFailure(error: unknown): boolean {
+function isResumableFailure(error: unknown): boolean {
   if (isDependencyUnavailable(error) || isTransientUpstreamFailure(error)) return true;
   return isUpstreamError(error) && (error.kind === 'Unauthorized' || error.kind === 'MissingScope');
 }

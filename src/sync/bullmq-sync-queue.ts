@@ -18,7 +18,7 @@ import { DEFAULT_LEASE_MS } from '../store/leased-queue.js';
 import { SyncJobSpecSchema, SYNC_JOB_MAX_ATTEMPTS } from '../store/sync-jobs-repo.js';
 import type { DeadJobHandler, SyncJobHandler, SyncJobQueue } from './sync-job-queue.js';
 
-export interface BullmqQueueOptions {
+interface BullmqQueueOptions {
   redisUrl: string;
   /** Default "sync-jobs"; tests use a unique name. */
   queueName?: string;

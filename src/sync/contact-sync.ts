@@ -10,12 +10,12 @@ import type { RoofrPush } from './roofr-push.js';
 import type { RoofrSyncResult } from './roofr-sync-result.js';
 import { emptyTally, logEntry, type RunTally } from './run-tally.js';
 
-export interface ContactSyncDeps {
+interface ContactSyncDeps {
   ghl: GhlApi;
   push: RoofrPush;
 }
 
-export interface ContactSyncOutcome {
+interface ContactSyncOutcome {
   tally: RunTally;
   /** Outbox ids of writes queued (Roofr unavailable) rather than confirmed. */
   queued: number[];

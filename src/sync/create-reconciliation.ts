@@ -9,14 +9,14 @@ import type { CallOptions, GhlApi, NoteWrite, TaskWrite } from '../ghl/ghl-api.j
 import { isGhlError } from '../ghl/errors.js';
 import type { Contact, Note, Task } from '../domain/types.js';
 
-export interface Reconciled<T> {
+interface Reconciled<T> {
   value: T;
   /** True when the first attempt's answer was lost and the record was found already stored. */
   reconciled: boolean;
 }
 
 /** A failure after which the create may or may not have been stored. */
-export function isAmbiguousCreateFailure(error: unknown): boolean {
+function isAmbiguousCreateFailure(error: unknown): boolean {
   // A timeout, reset or 5xx after the body was sent: GHL may have stored it before failing to answer.
   return isGhlError(error) && (error.kind === 'Timeout' || error.kind === 'Unavailable');
 }

@@ -28,7 +28,7 @@ import { syncResult, type RoofrSyncResult } from './roofr-sync-result.js';
 import { planChildUpsert, planContactUpsert, type UpsertTarget } from './roofr-write-executor.js';
 import { entityKeyPrefix, entityOf, type ContactUpsert, type RoofrWrite } from './roofr-writes.js';
 
-export interface PlanSinkDeps {
+interface PlanSinkDeps {
   store: { db: Kysely<Database>; links: LinksRepo; hashes: HashesRepo };
   /** Read only: linked records, for the field diffs of updates. */
   roofr: RoofrPort;

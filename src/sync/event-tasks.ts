@@ -2,12 +2,11 @@
 import { z } from 'zod';
 import { ROOFR_WEBHOOK_EVENTS } from '../roofr/webhook-signature.js';
 
-export const EventTaskSchema = z.object({
+const EventTaskSchema = z.object({
   title: z.string().min(1).max(200),
   dueInDays: z.number().int().min(0).max(365).default(1),
   body: z.string().optional(),
 });
-export type EventTask = z.infer<typeof EventTaskSchema>;
 
 export const EventTasksSchema = z.partialRecord(z.enum(ROOFR_WEBHOOK_EVENTS), EventTaskSchema);
 export type EventTasks = z.infer<typeof EventTasksSchema>;

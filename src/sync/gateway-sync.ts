@@ -23,7 +23,7 @@ import type { RoofrPush } from './roofr-push.js';
 import { createSyncEngine, type SyncEngine } from './sync-engine.js';
 import type { SyncService } from './sync-service.js';
 
-export interface GatewaySyncDeps {
+interface GatewaySyncDeps {
   ghl: GhlApi;
   locationId: string;
   store: Store;

@@ -8,13 +8,13 @@
 import type { ContactWrite } from '../ghl/ghl-api.js';
 import type { Contact } from '../domain/types.js';
 
-export interface FieldChange {
+interface FieldChange {
   field: string;
   from: unknown;
   to: unknown;
 }
 
-export interface ContactDiff {
+interface ContactDiff {
   /** Only the fields to write; empty when nothing changes. */
   write: ContactWrite;
   applied: FieldChange[];

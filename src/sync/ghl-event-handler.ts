@@ -34,14 +34,6 @@ export interface GhlEventHandlerDeps {
   installs?: { install(body: unknown): Promise<unknown>; uninstall(body: unknown): Promise<unknown> };
 }
 
-/** Thrown for a failure worth retrying (GHL or Roofr unavailable); the queue backs off. */
-export class RetryableEventError extends Error {
-  constructor(message: string, options?: { cause?: unknown }) {
-    super(message, options);
-    this.name = 'RetryableEventError';
-  }
-}
-
 const CALL: CallOptions = { lane: 'background' };
 
 function isNotFound(error: unknown): boolean {

@@ -5,7 +5,7 @@
  */
 import { z } from 'zod';
 
-export const GHL_SYNC_EVENT_TYPES = [
+const GHL_SYNC_EVENT_TYPES = [
   'ContactCreate',
   'ContactUpdate',
   'ContactDelete',
@@ -23,7 +23,7 @@ export const GHL_SYNC_EVENT_TYPES = [
   'INSTALL',
   'UNINSTALL',
 ] as const;
-export type GhlEventType = (typeof GHL_SYNC_EVENT_TYPES)[number];
+type GhlEventType = (typeof GHL_SYNC_EVENT_TYPES)[number];
 
 /** The envelope every signed delivery carries (timestamp and webhookId are GHL's replay guard). */
 export const GhlWebhookEnvelopeSchema = z.looseObject({
@@ -32,7 +32,6 @@ export const GhlWebhookEnvelopeSchema = z.looseObject({
   webhookId: z.string().min(1),
   timestamp: z.string().refine((value) => !Number.isNaN(Date.parse(value)), 'expected an ISO-8601 timestamp'),
 });
-export type GhlWebhookEnvelope = z.infer<typeof GhlWebhookEnvelopeSchema>;
 
 export const GhlContactEventSchema = z.looseObject({ type: z.string(), locationId: z.string(), id: z.string().min(1) });
 export const GhlChildEventSchema = z.looseObject({
@@ -46,8 +45,6 @@ export const GhlAppointmentEventSchema = z.looseObject({
   locationId: z.string(),
   appointment: z.looseObject({ id: z.string().min(1), contactId: z.string().min(1).optional() }),
 });
-export type GhlContactEvent = z.infer<typeof GhlContactEventSchema>;
-export type GhlChildEvent = z.infer<typeof GhlChildEventSchema>;
 export type GhlAppointmentEvent = z.infer<typeof GhlAppointmentEventSchema>;
 
 export function isKnownGhlEvent(type: string): type is GhlEventType {

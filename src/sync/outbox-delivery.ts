@@ -23,7 +23,7 @@ import { hasNewerWrite } from './outbox-ordering.js';
 import { executeRoofrWrite, type Executed, type ExecutorDeps } from './roofr-write-executor.js';
 import { entityKeyPrefix, entityOf, RoofrWriteSchema } from './roofr-writes.js';
 
-export interface OutboxDeliveryDeps extends ExecutorDeps {
+interface OutboxDeliveryDeps extends ExecutorDeps {
   db: Kysely<Database>;
   /** Delivers verify's HighLevel repairs; a process without it leaves them to one that has it. */
   ghl?: Pick<GhlApi, 'updateContact'>;

@@ -31,9 +31,9 @@ export interface WorkerLogger {
   error(fields: Record<string, unknown>, message: string): void;
 }
 
-export type OutboxQueue = Pick<OutboxRepo, 'claimDue' | 'renew' | 'complete' | 'fail' | 'release'>;
+type OutboxQueue = Pick<OutboxRepo, 'claimDue' | 'renew' | 'complete' | 'fail' | 'release'>;
 
-export interface OutboxWorkerOptions {
+interface OutboxWorkerOptions {
   store: { outbox: OutboxQueue };
   /** Delivers one entry; resolves only once Roofr confirmed the write. */
   handler: (entry: OutboxEntry) => Promise<void>;

@@ -33,7 +33,7 @@ export interface RoofrEventLocations {
   locate(event: RoofrWebhookEvent, urlLocationId: string | null): Promise<RoofrLocationDecision>;
 }
 
-export interface RoofrEventLocationsDeps {
+interface RoofrEventLocationsDeps {
   /** The location of single-location mode; '' in OAuth mode (locations come from installs). */
   defaultLocationId: string;
   /** OAuth mode: the locations the app is installed for. */

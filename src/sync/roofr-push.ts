@@ -53,12 +53,12 @@ import {
   type TaskUpsert,
 } from './roofr-writes.js';
 
-export interface RoofrPushLogger {
+interface RoofrPushLogger {
   warn(fields: Record<string, unknown>, message: string): void;
   error(fields: Record<string, unknown>, message: string): void;
 }
 
-export interface RoofrPushDeps {
+interface RoofrPushDeps {
   /** Reads a contact when a task or note reaches Roofr before its contact did. */
   ghl: GhlApi;
   store: {

@@ -190,13 +190,13 @@ function targetOf(link: Link | null, record: { create: Record<string, unknown>; 
 }
 
 /** What a contact upsert does in Roofr: the decision the executor performs and a dry run records. */
-export type ContactPlan =
+type ContactPlan =
   | { via: 'direct'; customer: UpsertTarget; job: UpsertTarget }
   /** A bridge (Zapier) creates the customer with their job in one step, and can do nothing else. */
   | { via: 'bridge'; customer: UpsertTarget; job: UpsertTarget }
   | { via: 'skip'; reason: string; customerId: string | null; jobId: string | null };
 
-export interface PlanDeps {
+interface PlanDeps {
   store: { links: LinksRepo; hashes: HashesRepo };
   roofr: { adapter: RoofrPort['adapter']; capabilities: RoofrCapabilities };
 }
@@ -238,7 +238,7 @@ export async function planContactUpsert(
 }
 
 /** What a task / note / appointment upsert does in Roofr (see planContactUpsert). */
-export type ChildPlan =
+type ChildPlan =
   /** The adapter cannot write job tasks (notes); the adapter says why. */
   | { via: 'skip' }
   /** The contact's job is not in Roofr yet: the write waits for it (the outbox retries it). */

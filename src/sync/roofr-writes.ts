@@ -21,8 +21,7 @@ const CreateOrUpdateSchema = z.object({ create: MappedRecordSchema, update: Mapp
  * the write creates the record again instead of updating one that is gone. `runId` keys those
  * creates apart from the original ones, which Roofr would otherwise replay (same idempotency key).
  */
-export const RepairSchema = z.object({ runId: z.string(), retire: z.array(z.string()).default([]) });
-export type Repair = z.infer<typeof RepairSchema>;
+const RepairSchema = z.object({ runId: z.string(), retire: z.array(z.string()).default([]) });
 
 export const ContactUpsertSchema = z.object({
   kind: z.literal('contact.upsert'),

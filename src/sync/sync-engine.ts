@@ -39,13 +39,13 @@ import type { RoofrEventLocations } from './roofr-event-location.js';
 import { createStoreSyncJobQueue, type SyncJobHandler, type SyncJobQueue } from './sync-job-queue.js';
 import { scheduleSync, type SyncSchedule } from './sync-schedule.js';
 
-export interface SyncEngineLogger {
+interface SyncEngineLogger {
   info(fields: Record<string, unknown>, message: string): void;
   warn(fields: Record<string, unknown>, message: string): void;
   error(fields: Record<string, unknown>, message: string): void;
 }
 
-export interface SyncEngineDeps {
+interface SyncEngineDeps {
   ghl: GhlApi;
   roofr: RoofrPort;
   push: RoofrPush;

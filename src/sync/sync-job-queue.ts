@@ -44,7 +44,7 @@ export interface SyncJobQueue {
   close(): Promise<void>;
 }
 
-export interface StoreQueueOptions {
+interface StoreQueueOptions {
   owner: string;
   pollMs: number;
   /** QUEUE_LEASE_MS: the lease of a claimed job, renewed every quarter of it while it runs. */

@@ -5,7 +5,7 @@
  */
 import type { SyncRunCounts } from '../store/sync-runs-repo.js';
 
-export interface ProgressInput {
+interface ProgressInput {
   processed: number;
   total: number | null;
   counts: SyncRunCounts;

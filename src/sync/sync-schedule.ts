@@ -5,7 +5,7 @@
  */
 import { Cron } from 'croner';
 
-export interface ScheduleOptions {
+interface ScheduleOptions {
   expression: string;
   timezone: string;
   fire: (runId: string, scheduledAt: Date) => Promise<void>;

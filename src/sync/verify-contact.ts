@@ -60,7 +60,7 @@ export interface Finding {
   fix: Fix;
 }
 
-export interface ContactCheck {
+interface ContactCheck {
   findings: Finding[];
   /** A write of the contact waits in the outbox: not judged now. */
   pending: boolean;

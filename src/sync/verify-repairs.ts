@@ -18,7 +18,7 @@ import { hasPendingWrite } from './outbox-ordering.js';
 import { entityKeyPrefix, entityOf } from './roofr-writes.js';
 import type { Fix } from './verify-contact.js';
 
-export interface RepairDeps {
+interface RepairDeps {
   locationId: string;
   runId: string;
   store: {
@@ -31,7 +31,7 @@ export interface RepairDeps {
   onQueued?: () => void;
 }
 
-export interface RepairOutcome {
+interface RepairOutcome {
   status: RepairStatus;
   outboxId: number | null;
 }
@@ -96,7 +96,7 @@ export async function queueRepairs(deps: RepairDeps, fixes: readonly Fix[]): Pro
   return outcomes;
 }
 
-export interface DeliveryReport {
+interface DeliveryReport {
   delivered: number;
   dead: number;
   /** Still queued when the wait ended. */

@@ -47,7 +47,7 @@ export interface VerifySpec {
   repair: boolean;
 }
 
-export interface VerifyRunDeps {
+interface VerifyRunDeps {
   ghl: GhlApi;
   roofr: RoofrPort;
   mapping: Mapping;

@@ -9,7 +9,7 @@
  */
 export type UpstreamName = 'HighLevel' | 'Roofr';
 
-export type UpstreamErrorKind =
+type UpstreamErrorKind =
   | 'NotFound'
   | 'Unauthorized'
   | 'MissingScope'
@@ -89,7 +89,7 @@ export class UpstreamBudgetReserveError extends UpstreamError {
 }
 
 /** Why an upstream could not serve: what an operator (and `extensions.reason`) reads. */
-export type UnavailableReason = 'SERVER_ERROR' | 'UNREACHABLE' | 'TIMEOUT';
+type UnavailableReason = 'SERVER_ERROR' | 'UNREACHABLE' | 'TIMEOUT';
 
 export class UpstreamUnavailableError extends UpstreamError {
   readonly kind = 'Unavailable' as const;

@@ -41,7 +41,7 @@ export interface RetryInput {
   random: number;
 }
 
-export type RetryDecision =
+type RetryDecision =
   { retry: true; delayMs: number; reason: string; pauseAll: boolean } | { retry: false; reason: string };
 
 /** Below this no attempt is worth starting: the answer could not come back in time. */

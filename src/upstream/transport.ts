@@ -70,7 +70,7 @@ export interface Transport {
   close(): Promise<void>;
 }
 
-export interface UndiciTransportOptions {
+interface UndiciTransportOptions {
   /** Largest body read before the attempt fails (TransportBodyTooLargeError). */
   maxBodyBytes: number;
   /** Connections per origin; default 64. */

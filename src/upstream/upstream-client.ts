@@ -73,7 +73,7 @@ export interface Pacing<Scope> {
   defaultRetryAfterMs?(scope: Scope): number | null;
 }
 
-export interface Credentials<Scope> {
+interface Credentials<Scope> {
   /** The auth headers of one attempt and the credential they carry (to name it when refused). */
   forAttempt(scope: Scope): Promise<{ headers: Record<string, string>; credential: string | null }>;
   /** The upstream refused `credential` (401): true when one retry with a renewed one makes sense. */
@@ -89,12 +89,12 @@ export interface FailedAnswer {
   retryAfterMs: number;
 }
 
-export interface UpstreamLogger {
+interface UpstreamLogger {
   debug(fields: object, message?: string): void;
   warn(fields: object, message?: string): void;
 }
 
-export interface UpstreamClientOptions<Scope> {
+interface UpstreamClientOptions<Scope> {
   upstream: UpstreamName;
   transport: Transport;
   retry: RetryPolicy;
@@ -116,7 +116,7 @@ export interface UpstreamClientOptions<Scope> {
   now?: () => number;
 }
 
-export interface UpstreamCall<Scope> {
+interface UpstreamCall<Scope> {
   scope: Scope;
   method: string;
   url: URL;
@@ -142,7 +142,7 @@ export interface UpstreamCall<Scope> {
   expectJson?: { allowEmpty: boolean };
 }
 
-export interface UpstreamAnswer extends TransportResponse {
+interface UpstreamAnswer extends TransportResponse {
   /** The parsed body, when the call expected JSON (`{}` for an allowed empty body); else undefined. */
   json?: unknown;
 }

@@ -19,11 +19,11 @@ import { BatchedReadCapability } from '../../src/loaders/batched-read-capability
 import { startGhlSimulator, type GhlSimulator, type GhlSimulatorOptions } from '../../src/simulators/ghl/index.js';
 import { recordingLogger } from '../unit/cache/fakes.js';
 
-export const SCOPES = ['contacts.readonly', 'contacts.write', 'locations/tasks.readonly', 'calendars/events.readonly'];
+const SCOPES = ['contacts.readonly', 'contacts.write', 'locations/tasks.readonly', 'calendars/events.readonly'];
 export const LOCATION_A = 'SimCacheLocationAAAA';
 export const LOCATION_B = 'SimCacheLocationBBBB';
 
-export interface CacheHarnessOptions {
+interface CacheHarnessOptions {
   contacts?: number;
   simulator?: Partial<GhlSimulatorOptions>;
   client?: Partial<GhlClientOptions>;

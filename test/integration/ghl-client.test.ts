@@ -3,7 +3,6 @@
  * every endpoint, the error mapping, retries and the token / scope handling.
  */
 import { getContactsByIds } from '../../src/ghl/contacts-by-ids.js';
-import { getTasksOfContacts } from '../../src/ghl/tasks-by-contacts.js';
 import { GhlClient, type GhlClientOptions } from '../../src/ghl/client.js';
 import {
   GhlMissingScopeError,
@@ -167,22 +166,6 @@ describe('GhlClient against the simulator', () => {
       const tasks = await client.searchTasks(location, { contactIds: ids, limit: 500 });
       expect(tasks.map((task) => task.id).sort()).toEqual(expected);
       expect(sim.log.count('POST', '/locations/{locationId}/tasks/search')).toBe(1);
-    });
-
-    it('when tasks of many contacts are gathered with small pages, then each contact gets exactly its tasks', async () => {
-      const ids = [...contactIds.slice(0, 15), 'noSuchContact0000000'];
-      const byContact = await getTasksOfContacts(client, location, ids, { pageSize: 3 });
-      for (const id of contactIds.slice(0, 15)) {
-        expect((byContact.get(id) ?? []).map((task) => task.id).sort()).toEqual(
-          sim.data
-            .tasksOf(id)
-            .map((task) => String(task['id']))
-            .sort(),
-        );
-      }
-      expect(byContact.get('noSuchContact0000000')).toEqual([]);
-      const total = contactIds.slice(0, 15).reduce((sum, id) => sum + sim.data.tasksOf(id).length, 0);
-      expect(sim.log.count('POST', '/locations/{locationId}/tasks/search')).toBe(Math.floor(total / 3) + 1);
     });
   });
 

@@ -13,15 +13,10 @@ import { LocationLimiters } from '../../src/loaders/concurrency-limit.js';
 import { BatchedReadCapability } from '../../src/loaders/batched-read-capability.js';
 import { startGhlSimulator, type GhlSimulator, type GhlSimulatorOptions } from '../../src/simulators/ghl/index.js';
 
-export const ALL_SCOPES = [
-  'contacts.readonly',
-  'contacts.write',
-  'locations/tasks.readonly',
-  'calendars/events.readonly',
-];
+const ALL_SCOPES = ['contacts.readonly', 'contacts.write', 'locations/tasks.readonly', 'calendars/events.readonly'];
 export const SCOPES_WITHOUT_TASK_SEARCH = ALL_SCOPES.filter((scope) => scope !== 'locations/tasks.readonly');
 
-export interface HarnessOptions {
+interface HarnessOptions {
   contacts?: number;
   seed?: number;
   /** Scopes of the simulator's token (default: all). */

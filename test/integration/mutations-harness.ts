@@ -18,7 +18,7 @@ import { DEFAULT_LOCATION_ID, startGhlSimulator, type GhlSimulator } from '../..
 import { startRoofrSimulator, type RoofrSimulator } from '../../src/simulators/roofr/index.js';
 
 export const WRITE_TOKEN = 'pit-write-path-test-token';
-export const ALL_SCOPES = [
+const ALL_SCOPES = [
   'contacts.readonly',
   'contacts.write',
   'locations/tasks.readonly',
@@ -41,7 +41,7 @@ export interface WriteWorld {
   close(): Promise<void>;
 }
 
-export interface WorldOptions {
+interface WorldOptions {
   /** Scopes the simulator's token really holds (default all). */
   tokenScopes?: string[];
   contacts?: number;

@@ -33,7 +33,7 @@ export interface Harness {
   close(): Promise<void>;
 }
 
-export interface HarnessOptions {
+interface HarnessOptions {
   userType?: 'Location' | 'Company';
   repository?: OAuthTokenRepository;
   keyRing?: KeyRing;

@@ -11,11 +11,11 @@ import pg from 'pg';
 import { openStore, type OpenStoreOptions, type Store } from '../../src/store/open-store.js';
 
 /** A database a test owns; `open` may be called again to simulate a restart. */
-export interface TestDatabase {
+interface TestDatabase {
   open(options?: OpenStoreOptions): Promise<Store>;
 }
 
-export interface StoreBackend {
+interface StoreBackend {
   name: 'sqlite' | 'postgres';
   /** `describe`, or `describe.skip` (after a warning naming DATABASE_URL_PG). */
   describe: jest.Describe;

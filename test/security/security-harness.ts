@@ -15,13 +15,8 @@ import { startGateway, type Gateway, type GatewayOverrides } from '../../src/gat
 import { openStore } from '../../src/store/open-store.js';
 import { DEFAULT_LOCATION_ID, startGhlSimulator, type GhlSimulator } from '../../src/simulators/ghl/index.js';
 
-export const PIT = 'pit-security-suite-token';
-export const ALL_SCOPES = [
-  'contacts.readonly',
-  'contacts.write',
-  'locations/tasks.readonly',
-  'calendars/events.readonly',
-];
+const PIT = 'pit-security-suite-token';
+const ALL_SCOPES = ['contacts.readonly', 'contacts.write', 'locations/tasks.readonly', 'calendars/events.readonly'];
 export const OTHER_LOCATION = 'SecurityOtherLoc0001';
 
 export interface Answer {

@@ -70,7 +70,7 @@ export function spawnGateway(env: Record<string, string>, timeoutMs = 60_000): P
   });
 }
 
-export interface GraphQLAnswer<T> {
+interface GraphQLAnswer<T> {
   data?: T;
   errors?: Array<{ message: string; extensions?: Record<string, unknown> }>;
   extensions?: Record<string, unknown>;

@@ -4,7 +4,7 @@
  */
 import type { GhlSimulator } from '../../src/simulators/ghl/index.js';
 
-export interface SimCallOptions {
+interface SimCallOptions {
   body?: unknown;
   /** Bearer token; default the simulator's demo token. null sends no Authorization header. */
   token?: string | null;

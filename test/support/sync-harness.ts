@@ -29,7 +29,7 @@ import type { SyncJobQueue } from '../../src/sync/sync-job-queue.js';
 
 export const ROOFR_SECRET = 'test-roofr-webhook-secret';
 
-export interface SyncHarnessOptions {
+interface SyncHarnessOptions {
   contacts?: number;
   eventTasks?: EventTasks;
   deletePolicy?: DeletePolicy;

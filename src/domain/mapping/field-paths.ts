@@ -19,7 +19,7 @@ export const SECTION_SOURCES: Record<MappedEntity, { ghl: GhlEntity; roofr: 'cus
 
 const ADDRESS_PARTS = ['street', 'city', 'state', 'postal_code', 'country'];
 
-export const ROOFR_FIELDS: Record<'customer' | 'job' | 'task' | 'note', readonly string[]> = {
+const ROOFR_FIELDS: Record<'customer' | 'job' | 'task' | 'note', readonly string[]> = {
   customer: [
     'first_name',
     'last_name',
@@ -121,7 +121,7 @@ const GHL_FIELDS: Record<GhlEntity, Record<string, string | null>> = {
 const CUSTOM_FIELD_PREFIX = 'customFields.';
 const ROOFR_CUSTOM_PREFIX = 'custom_fields.';
 
-export type PathCheck = { ok: true; writable: boolean } | { ok: false; reason: string };
+type PathCheck = { ok: true; writable: boolean } | { ok: false; reason: string };
 
 export function checkGhlPath(entity: GhlEntity, path: string): PathCheck {
   if (entity === 'contact' && path.startsWith(CUSTOM_FIELD_PREFIX)) {

@@ -9,7 +9,6 @@ import { z } from 'zod';
 import { checkGhlPath, checkRoofrPath, ghlWriteKey, SECTION_SOURCES, type MappedEntity } from './field-paths.js';
 
 const scalar = z.union([z.string(), z.number(), z.boolean(), z.null()]);
-export type MappingScalar = z.infer<typeof scalar>;
 
 const country = z.string().refine((value) => isSupportedCountry(value), {
   message: 'not an ISO 3166-1 alpha-2 country libphonenumber supports (e.g. US, CA, GB)',

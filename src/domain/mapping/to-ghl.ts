@@ -11,21 +11,21 @@ import type { FieldRule, Mapping } from './mapping-schema.js';
 import { parseExternalRef } from './to-roofr.js';
 import { reverse } from './transforms.js';
 
-export interface RoofrRecordsIn {
+interface RoofrRecordsIn {
   customer?: RoofrCustomerWrite | null;
   job?: RoofrJobWrite | null;
   jobTasks?: RoofrJobTaskWrite[];
   jobNotes?: RoofrJobNoteWrite[];
 }
 
-export interface GhlChildWrite<W> {
+interface GhlChildWrite<W> {
   /** The GHL record this Roofr record mirrors (from external_ref); null: new in Roofr. */
   ghlId: string | null;
   roofrId: string | null;
   write: W;
 }
 
-export interface GhlWrites {
+interface GhlWrites {
   contact: ContactWrite;
   tasks: Array<GhlChildWrite<TaskWrite>>;
   notes: Array<GhlChildWrite<NoteWrite>>;

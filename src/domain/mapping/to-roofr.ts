@@ -12,7 +12,7 @@ import { readGhl, writeDotted } from './field-paths.js';
 import type { FieldRule, Mapping } from './mapping-schema.js';
 import { forward, type TransformContext } from './transforms.js';
 
-export interface GhlRecords {
+interface GhlRecords {
   contact: Contact;
   tasks?: Task[];
   notes?: Note[];
@@ -26,7 +26,7 @@ export interface RoofrRecords {
   jobNotes: RoofrJobNoteWrite[];
 }
 
-export interface ToRoofrOptions {
+interface ToRoofrOptions {
   /** False for an update: rules marked create_only are left out. Default true. */
   forCreate?: boolean;
 }

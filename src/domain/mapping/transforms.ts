@@ -20,7 +20,7 @@ function text(value: unknown): string | null {
 }
 
 /** E.164 when parseable, else the input unchanged: a wrong-looking number is still the customer's. */
-export function toE164(value: unknown, country: CountryCode): unknown {
+function toE164(value: unknown, country: CountryCode): unknown {
   const raw = text(value);
   if (raw === null || raw.trim() === '') return value ?? null;
   const parsed = parsePhoneNumberFromString(raw, country);

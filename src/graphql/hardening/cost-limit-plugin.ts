@@ -10,7 +10,7 @@ import { GraphQLError } from 'graphql';
 import { costOfRequest, walkOperationCost } from '../operation-cost.js';
 import { limitError } from './limit-error.js';
 
-export const QUERY_TOO_COMPLEX = 'QUERY_TOO_COMPLEX';
+const QUERY_TOO_COMPLEX = 'QUERY_TOO_COMPLEX';
 
 export function costLimitPlugin<Context extends object>(
   maxCost: number,

@@ -10,19 +10,10 @@ import type { ApolloServerPlugin } from '@apollo/server';
 import type { ValidationRule } from 'graphql';
 import type { Config } from '../../config.js';
 import { aliasLimitRule } from './alias-limit.js';
-import { QUERY_TOO_COMPLEX, costLimitPlugin } from './cost-limit-plugin.js';
+import { costLimitPlugin } from './cost-limit-plugin.js';
 import { depthLimitRule } from './depth-limit.js';
-import { OPERATION_TIMEOUT, operationTimeoutPlugin, type OperationStart } from './operation-timeout-plugin.js';
+import { operationTimeoutPlugin, type OperationStart } from './operation-timeout-plugin.js';
 import { rootFieldLimitRule } from './root-field-limit.js';
-
-/** Codes the hardening raises on purpose; the error formatter must let them through unmasked. */
-export const HARDENING_ERROR_CODES = [
-  QUERY_TOO_COMPLEX,
-  OPERATION_TIMEOUT,
-  'UNAUTHENTICATED',
-  'FORBIDDEN',
-  'BAD_REQUEST',
-] as const;
 
 export interface HardeningSettings {
   maxDepth: number;
@@ -48,7 +39,7 @@ export function hardeningSettings(config: Config): HardeningSettings {
   };
 }
 
-export interface Hardening<Context extends object> {
+interface Hardening<Context extends object> {
   validationRules: ValidationRule[];
   plugins: ApolloServerPlugin<Context>[];
   introspection: boolean;

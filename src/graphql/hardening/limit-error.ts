@@ -1,7 +1,7 @@
 /** The error every hardening limit reports: what was exceeded, by how much, and which knob. */
 import { GraphQLError, type ASTNode } from 'graphql';
 
-export type LimitName = 'depth' | 'aliases' | 'rootFields' | 'cost';
+type LimitName = 'depth' | 'aliases' | 'rootFields' | 'cost';
 
 export function limitError(
   limit: LimitName,

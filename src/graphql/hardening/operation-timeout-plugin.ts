@@ -14,9 +14,9 @@ import { setMaxListeners } from 'node:events';
 import type { ApolloServerPlugin } from '@apollo/server';
 import { GraphQLError } from 'graphql';
 
-export const OPERATION_TIMEOUT = 'OPERATION_TIMEOUT';
+const OPERATION_TIMEOUT = 'OPERATION_TIMEOUT';
 
-export function operationTimeoutError(timeoutMs: number): GraphQLError {
+function operationTimeoutError(timeoutMs: number): GraphQLError {
   return new GraphQLError(
     `The operation ran longer than ${timeoutMs} ms and was stopped (GRAPHQL_OPERATION_TIMEOUT_MS)`,
     {
@@ -26,7 +26,7 @@ export function operationTimeoutError(timeoutMs: number): GraphQLError {
 }
 
 /** Time kept between the upstream deadline and the operation's: a tenth, at least 200 ms, at most 1 s. */
-export function answerMarginMs(timeoutMs: number): number {
+function answerMarginMs(timeoutMs: number): number {
   return Math.min(1000, Math.max(200, Math.round(timeoutMs / 10)), Math.floor(timeoutMs / 2));
 }
 

@@ -7,7 +7,7 @@ import type { ApolloServerPlugin } from '@apollo/server';
 import { GraphQLError, Kind, type FragmentDefinitionNode, type SelectionSetNode } from 'graphql';
 import type { CallerIdentity, Role } from '../../auth/caller-identity.js';
 
-export interface RoleGuardOptions<Context> {
+interface RoleGuardOptions<Context> {
   callerOf: (context: Context) => CallerIdentity | undefined;
   /** "Type.field" → role, overriding the per-operation default. */
   fieldRoles?: Readonly<Record<string, Role>>;

@@ -107,7 +107,6 @@ export function createContactInputSchema(defaultCountry: CountryCode) {
     })
     .transform(toContactWrite);
 }
-export type CreateContactInput = z.output<ReturnType<typeof createContactInputSchema>>;
 
 export function updateContactInputSchema(defaultCountry: CountryCode) {
   return contactFields(defaultCountry)
@@ -117,7 +116,6 @@ export function updateContactInputSchema(defaultCountry: CountryCode) {
     })
     .transform(toContactWrite);
 }
-export type UpdateContactInput = z.output<ReturnType<typeof updateContactInputSchema>>;
 
 /** Upsert matches on email or phone, so it needs one of them. */
 export function upsertContactInputSchema(defaultCountry: CountryCode) {
@@ -133,4 +131,3 @@ export function upsertContactInputSchema(defaultCountry: CountryCode) {
     })
     .transform(toContactWrite);
 }
-export type UpsertContactInput = z.output<ReturnType<typeof upsertContactInputSchema>>;

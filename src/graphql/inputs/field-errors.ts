@@ -12,7 +12,7 @@ export interface FieldError {
   message: string;
 }
 
-export function fieldPath(path: ReadonlyArray<PropertyKey>): string {
+function fieldPath(path: ReadonlyArray<PropertyKey>): string {
   let text = '';
   for (const part of path) {
     if (typeof part === 'number') text += `[${part}]`;
@@ -21,11 +21,11 @@ export function fieldPath(path: ReadonlyArray<PropertyKey>): string {
   return text === '' ? '(input)' : text;
 }
 
-export function fieldErrorsOf(error: z.ZodError): FieldError[] {
+function fieldErrorsOf(error: z.ZodError): FieldError[] {
   return error.issues.map((issue) => ({ field: fieldPath(issue.path), message: issue.message }));
 }
 
-export function badInputError(fields: FieldError[]): GraphQLError {
+function badInputError(fields: FieldError[]): GraphQLError {
   const summary = fields.map((entry) => `${entry.field}: ${entry.message}`).join('; ');
   return new GraphQLError(`Invalid input: ${summary}`, { extensions: { code: ErrorCode.BadUserInput, fields } });
 }

@@ -10,4 +10,3 @@ export const NoteInputSchema = z
     body: fields.body,
     ...(fields.userId === undefined || fields.userId === null ? {} : { userId: fields.userId }),
   }));
-export type NoteInput = z.output<typeof NoteInputSchema>;

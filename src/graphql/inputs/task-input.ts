@@ -19,7 +19,6 @@ export const CreateTaskInputSchema = z
     ...(fields.completed === undefined || fields.completed === null ? {} : { completed: fields.completed }),
     ...(fields.assignedTo === undefined ? {} : { assignedTo: fields.assignedTo }),
   }));
-export type CreateTaskInput = z.output<typeof CreateTaskInputSchema>;
 
 export const UpdateTaskInputSchema = z
   .object({
@@ -43,4 +42,3 @@ export const UpdateTaskInputSchema = z
     if (fields.assignedTo !== undefined) write.assignedTo = fields.assignedTo;
     return write;
   });
-export type UpdateTaskInput = z.output<typeof UpdateTaskInputSchema>;

@@ -79,7 +79,7 @@ export const CountrySchema = z
   .transform((value) => value.toUpperCase());
 
 /** One tag: trimmed, non-empty. GHL lowercases tags itself, so case is left alone here. */
-export const TagSchema = requiredText(INPUT_LIMITS.tag);
+const TagSchema = requiredText(INPUT_LIMITS.tag);
 
 export const TagListSchema = z
   .array(TagSchema)

@@ -31,13 +31,13 @@ import { ErrorCode } from '../errors.js';
 import { AdmittedCalls } from './admitted-calls.js';
 
 /** What the plugin needs of the request context (GraphQLContext satisfies it). */
-export interface AdmissionContext {
+interface AdmissionContext {
   locationId: string;
   admission: RequestAdmission;
   upstream: { snapshot(): { calls: number } };
 }
 
-export interface AdmissionPluginDeps {
+interface AdmissionPluginDeps {
   /** Null: no budget to consult (tests with a fake client); only the extensions are added. */
   rateBudget: RateBudget | null;
   cache: SharedCache | null;

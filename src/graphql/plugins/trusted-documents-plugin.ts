@@ -18,7 +18,7 @@ import type { TrustedDocuments } from '../trusted-documents/trusted-documents.js
 /** Parsed and validated in place of a refused document: trivially valid, no fields that execute. */
 const REFUSED_STAND_IN = '{ __typename }';
 
-export interface TrustedDocumentsPluginOptions {
+interface TrustedDocumentsPluginOptions {
   documents: TrustedDocuments;
   /** TRUSTED_DOCUMENTS_DEFAULT_MODE: for callers whose key or JWT names no mode, and anonymous ones. */
   defaultMode: DocumentsMode;

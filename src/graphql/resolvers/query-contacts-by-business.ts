@@ -4,7 +4,7 @@ import { userInputError } from '../errors.js';
 import type { QueryResolvers } from '../resolvers-types.generated.js';
 
 /** GET /contacts/business/{businessId} pages with limit/skip; GHL's default limit is 25. */
-export const MAX_BUSINESS_PAGE_SIZE = 100;
+const MAX_BUSINESS_PAGE_SIZE = 100;
 
 /** `contactsByBusiness`: a Relay connection over GET /contacts/business/{businessId}. */
 export const contactsByBusiness: NonNullable<QueryResolvers['contactsByBusiness']> = async (_parent, args, context) => {

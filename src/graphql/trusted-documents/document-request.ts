@@ -19,13 +19,13 @@ import type { DocumentsMode } from '../../auth/caller-identity.js';
 import { ErrorCode } from '../errors.js';
 import { TrustedDocumentsUnavailableError, type TrustedDocuments } from './trusted-documents.js';
 
-export interface DocumentRequest {
+interface DocumentRequest {
   query?: string;
   documentId?: string;
   apqHash?: string;
 }
 
-export type DocumentDecision =
+type DocumentDecision =
   /** Run this trusted text instead of whatever the request carried (drop the APQ extension). */
   | { kind: 'trusted'; query: string }
   /** Leave the request to Apollo as it is: an ordinary request, or APQ. */

@@ -25,7 +25,7 @@ export class TrustedDocumentsUnavailableError extends Error {
   }
 }
 
-export interface TrustedDocumentsOptions {
+interface TrustedDocumentsOptions {
   foundTtlMs?: number;
   missTtlMs?: number;
   maxEntries?: number;

@@ -23,7 +23,7 @@ const Rate = z
   .object({ rate: z.number().min(0).max(1), ...Scope })
   .nullable()
   .optional();
-export const AdminFaultsBody = z.strictObject({
+const AdminFaultsBody = z.strictObject({
   latency: z
     .object({
       ms: z.number().min(0),
@@ -50,18 +50,18 @@ export const AdminFaultsBody = z.strictObject({
   resetRate: Rate,
   malformedRate: Rate,
 });
-export type AdminFaultsBody = z.infer<typeof AdminFaultsBody>;
+type AdminFaultsBody = z.infer<typeof AdminFaultsBody>;
 
-export const AdminRateLimitBody = z.strictObject({
+const AdminRateLimitBody = z.strictObject({
   max: z.number().int().min(0).optional(),
   intervalMs: z.number().int().positive().optional(),
   dailyMax: z.number().int().min(0).optional(),
   sendRetryAfter: z.boolean().optional(),
   resetCounters: z.boolean().optional(),
 });
-export type AdminRateLimitBody = z.infer<typeof AdminRateLimitBody>;
+type AdminRateLimitBody = z.infer<typeof AdminRateLimitBody>;
 
-export const AdminTokenBody = z.strictObject({
+const AdminTokenBody = z.strictObject({
   token: z.string().min(1).optional(),
   locationId: z.string().optional(),
   companyId: z.string().optional(),
@@ -69,39 +69,39 @@ export const AdminTokenBody = z.strictObject({
   expiresAt: z.number().optional(),
   userType: z.enum(['Location', 'Company']).optional(),
 });
-export type AdminTokenBody = z.infer<typeof AdminTokenBody>;
+type AdminTokenBody = z.infer<typeof AdminTokenBody>;
 
-export const AdminTokenRefBody = z.strictObject({ token: z.string().min(1) });
-export type AdminTokenRefBody = z.infer<typeof AdminTokenRefBody>;
-export const AdminScopesBody = z.strictObject({ token: z.string().min(1), scopes: z.array(z.string()) });
-export type AdminScopesBody = z.infer<typeof AdminScopesBody>;
-export const AdminAuthorizeBody = z.strictObject({
+const AdminTokenRefBody = z.strictObject({ token: z.string().min(1) });
+type AdminTokenRefBody = z.infer<typeof AdminTokenRefBody>;
+const AdminScopesBody = z.strictObject({ token: z.string().min(1), scopes: z.array(z.string()) });
+type AdminScopesBody = z.infer<typeof AdminScopesBody>;
+const AdminAuthorizeBody = z.strictObject({
   clientId: z.string().min(1),
   scopes: z.array(z.string()),
   locationId: z.string().optional(),
   companyId: z.string().optional(),
   redirectUri: z.string().optional(),
 });
-export type AdminAuthorizeBody = z.infer<typeof AdminAuthorizeBody>;
-export const AdminWebhookTargetBody = z.strictObject({ url: z.url().nullable() });
-export type AdminWebhookTargetBody = z.infer<typeof AdminWebhookTargetBody>;
-export const AdminEmitBody = z.strictObject({
+type AdminAuthorizeBody = z.infer<typeof AdminAuthorizeBody>;
+const AdminWebhookTargetBody = z.strictObject({ url: z.url().nullable() });
+type AdminWebhookTargetBody = z.infer<typeof AdminWebhookTargetBody>;
+const AdminEmitBody = z.strictObject({
   event: z
     .record(z.string(), z.unknown())
     .refine((event) => typeof event.type === 'string', { message: 'event.type must be a string' }),
 });
-export type AdminEmitBody = z.infer<typeof AdminEmitBody>;
-export const AdminClockBody = z.strictObject({ ms: z.number().min(0) });
-export const AdminRequestIdQuery = z.strictObject({ requestId: z.string().min(1) });
+type AdminEmitBody = z.infer<typeof AdminEmitBody>;
+const AdminClockBody = z.strictObject({ ms: z.number().min(0) });
+const AdminRequestIdQuery = z.strictObject({ requestId: z.string().min(1) });
 export const AdminPageQuery = z.strictObject({
   offset: z.coerce.number().int().min(0).default(0),
   limit: z.coerce.number().int().min(1).max(1000).default(500),
   locationId: z.string().optional(),
 });
 export type AdminPageQuery = z.infer<typeof AdminPageQuery>;
-export const AdminSearchLagBody = z.strictObject({ ms: z.number().int().min(0) });
-export type AdminSearchLagBody = z.infer<typeof AdminSearchLagBody>;
-export type AdminClockBody = z.infer<typeof AdminClockBody>;
+const AdminSearchLagBody = z.strictObject({ ms: z.number().int().min(0) });
+type AdminSearchLagBody = z.infer<typeof AdminSearchLagBody>;
+type AdminClockBody = z.infer<typeof AdminClockBody>;
 
 function parse<Schema extends z.ZodType>(schema: Schema, body: unknown): z.infer<Schema> {
   const result = schema.safeParse(body ?? {}, { reportInput: true });
@@ -109,7 +109,7 @@ function parse<Schema extends z.ZodType>(schema: Schema, body: unknown): z.infer
   return result.data;
 }
 
-export interface AdminDeps {
+interface AdminDeps {
   faults: Faults;
   log: RequestLog;
   rateLimiter: RateLimiter;

@@ -8,31 +8,31 @@
 import { mulberry32 } from '../prng.js';
 import type { Random } from '../prng.js';
 
-export interface FaultScope {
+interface FaultScope {
   /** Glob over the request path: `*` is one segment, `**` any number (e.g. `/contacts/*\/notes`). */
   path?: string;
   method?: string;
 }
 
-export interface LatencyFault extends FaultScope {
+interface LatencyFault extends FaultScope {
   ms: number;
   jitterMs?: number;
   /** 0..1: share of matching requests delayed (default 1: every one); below 1 it makes spikes. */
   rate?: number;
 }
 
-export interface ErrorRateFault extends FaultScope {
+interface ErrorRateFault extends FaultScope {
   /** 0..1: share of matching requests answered with a 5xx. */
   rate: number;
   statuses?: Array<500 | 502 | 503>;
 }
 
-export type CountedFaultKind = 'rateLimit' | 'hang' | 'reset' | 'malformed' | 'serverError';
+type CountedFaultKind = 'rateLimit' | 'hang' | 'reset' | 'malformed' | 'serverError';
 
 /** Faults that can also strike a share of requests (5xx has its own ErrorRateFault). */
-export type RatedFaultKind = 'hang' | 'reset' | 'malformed';
+type RatedFaultKind = 'hang' | 'reset' | 'malformed';
 
-export interface RateFault extends FaultScope {
+interface RateFault extends FaultScope {
   /** 0..1: share of matching requests that get the fault. */
   rate: number;
 }

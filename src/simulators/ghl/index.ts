@@ -48,20 +48,12 @@ import type { WebhookDelivery } from './webhooks.js';
 import type { WebhookPublicKeys } from './webhook-signer.js';
 import { prepareWebhookKeys } from './webhook-signer.js';
 
-export type { GhlSimulatorOptions, SimLocationOptions, SimTokenOptions } from './options.js';
-export { DEFAULT_COMPANY_ID, DEFAULT_LOCATION_ID, DEFAULT_OAUTH_CLIENT, DEMO_SCOPES, DEMO_TOKEN } from './options.js';
+export type { GhlSimulatorOptions } from './options.js';
+export { DEFAULT_LOCATION_ID, DEFAULT_OAUTH_CLIENT, DEMO_SCOPES, DEMO_TOKEN } from './options.js';
 export type { RateLimitConfig } from './rate-limiter.js';
-export type { Faults, FaultScope, LatencyFault, ErrorRateFault, RateFault, RatedFaultKind } from './faults.js';
-export type { RequestLog, LogEntry } from './request-log.js';
-export type { AuthorizeRequest, OAuthClient } from './oauth.js';
-export type { TokenInput, TokenRecord, UserType } from './tokens.js';
-export type { WebhookDelivery } from './webhooks.js';
-export type { WebhookPublicKeys } from './webhook-signer.js';
-export type { ContactPatch } from './store.js';
-export type { Json } from './views.js';
-export { MESSAGES as GHL_SIM_MESSAGES } from './errors.js';
-
-export interface SimLocationInfo {
+export type { Faults } from './faults.js';
+export type { RequestLog } from './request-log.js';
+interface SimLocationInfo {
   id: string;
   companyId: string;
   allowDuplicateContacts: boolean;

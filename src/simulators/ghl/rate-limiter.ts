@@ -12,14 +12,14 @@ export interface RateLimitConfig {
   sendRetryAfter: boolean;
 }
 
-export const DEFAULT_RATE_LIMIT: RateLimitConfig = {
+const DEFAULT_RATE_LIMIT: RateLimitConfig = {
   max: 100,
   intervalMs: 10_000,
   dailyMax: 200_000,
   sendRetryAfter: true,
 };
 
-export interface RateDecision {
+interface RateDecision {
   allowed: boolean;
   headers: Record<string, string>;
   retryAfterSec: number;

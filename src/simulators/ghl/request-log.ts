@@ -6,7 +6,7 @@
  * a sync's calls), so a test can tell when one piece of work calls again, e.g. after a crash.
  */
 
-export interface LogEntry {
+interface LogEntry {
   at: string;
   kind: 'request' | 'webhook';
   method: string;
@@ -24,7 +24,7 @@ const MAX_ENTRIES = 1000;
 /** Request ids remembered (the oldest forgotten first): interactive ids are one per operation. */
 const MAX_REQUEST_IDS = 50_000;
 
-export interface RequestIdTally {
+interface RequestIdTally {
   count: number;
   firstAt: string;
   lastAt: string;

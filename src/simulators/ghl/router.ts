@@ -15,7 +15,7 @@ import type { Json } from './views.js';
 export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'DELETE';
 
 export const VERSION_CONTACTS = '2021-07-28';
-export const VERSION_CALENDARS = '2021-04-15';
+const VERSION_CALENDARS = '2021-04-15';
 export const KNOWN_VERSIONS: readonly string[] = [VERSION_CONTACTS, VERSION_CALENDARS];
 
 /** Services a route handler may use. */
@@ -64,7 +64,7 @@ interface CompiledRoute {
   literals: number;
 }
 
-export interface RouteMatch {
+interface RouteMatch {
   route: RouteDefinition;
   params: Record<string, string>;
 }

@@ -10,7 +10,7 @@ import { unprocessable } from './errors.js';
 import { normalizePhone } from './phone.js';
 import type { SimStore } from './store.js';
 
-export type Predicate = (contact: ContactRecord) => boolean;
+type Predicate = (contact: ContactRecord) => boolean;
 export type SortValue = string | number;
 export interface SortSpec {
   field: string;
@@ -53,7 +53,7 @@ const FILTER_FIELDS: Record<string, FieldSpec> = {
   dateUpdated: { kind: 'date', get: (c) => c.dateUpdated },
 };
 
-export const FILTER_OPERATORS = ['eq', 'not_eq', 'contains', 'not_contains', 'exists', 'not_exists', 'range'] as const;
+const FILTER_OPERATORS = ['eq', 'not_eq', 'contains', 'not_contains', 'exists', 'not_exists', 'range'] as const;
 type Operator = (typeof FILTER_OPERATORS)[number];
 
 function isRecord(value: unknown): value is Record<string, unknown> {
@@ -197,7 +197,7 @@ function compileNode(node: unknown, path: string, problems: string[]): Predicate
 }
 
 /** Top-level filters are ANDed, as in GHL. Throws 422 listing every problem. */
-export function compileFilters(filters: readonly unknown[] | undefined): Predicate | null {
+function compileFilters(filters: readonly unknown[] | undefined): Predicate | null {
   if (filters === undefined || filters.length === 0) return null;
   const problems: string[] = [];
   const predicates = filters.map((filter, index) => compileNode(filter, `filters.${index}`, problems));
@@ -206,7 +206,7 @@ export function compileFilters(filters: readonly unknown[] | undefined): Predica
 }
 
 /** Free text over name, email, phone and company, as the GHL contact search box does. */
-export function compileQuery(query: string | undefined): Predicate | null {
+function compileQuery(query: string | undefined): Predicate | null {
   const needle = query?.trim().toLowerCase();
   if (!needle) return null;
   const digits = needle.replace(/\D/g, '');
@@ -234,7 +234,7 @@ const SORT_GETTERS: Record<string, (contact: ContactRecord) => SortValue> = {
  * Matching contacts in sort order. Sort values live in columns (typed arrays for dates) rather
  * than one key array per contact: sorting 100,000 contacts then allocates almost nothing.
  */
-export interface SortedView {
+interface SortedView {
   records: ContactRecord[];
   columns: Array<Float64Array | string[]>;
   /** One per column, then 1 for the id tie-break. */
@@ -308,7 +308,7 @@ function sortColumnsInto(records: ContactRecord[], sort: readonly SortSpec[]): S
   };
 }
 
-export interface ViewRequest {
+interface ViewRequest {
   filters?: readonly unknown[];
   query?: string;
   sort: readonly SortSpec[];

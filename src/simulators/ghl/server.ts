@@ -19,7 +19,7 @@ export interface AdminHandler {
   handle(method: string, url: URL, body: unknown): Promise<RouteResult> | RouteResult;
 }
 
-export interface ServerDeps {
+interface ServerDeps {
   router: Router;
   services: SimServices;
   log: RequestLog;

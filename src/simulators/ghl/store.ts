@@ -53,7 +53,7 @@ const OPTIONAL_TEXT_FIELDS = [
   'dateOfBirth',
 ] as const;
 
-export interface LocationState {
+interface LocationState {
   record: LocationRecord;
   contacts: Map<string, ContactRecord>;
   /**
@@ -70,12 +70,12 @@ export interface LocationState {
 }
 
 /** Contacts a view is built from, and a stamp that changes whenever they may have. */
-export interface ContactSource {
+interface ContactSource {
   records: Iterable<ContactRecord>;
   stamp: string;
 }
 
-export interface DuplicateMatch {
+interface DuplicateMatch {
   contact: ContactRecord;
   field: 'email' | 'phone';
 }

@@ -134,7 +134,7 @@ export const TaskSearchBody = z.strictObject({
 });
 export type TaskSearchBody = z.infer<typeof TaskSearchBody>;
 
-export const SORT_FIELDS = [
+const SORT_FIELDS = [
   'dateAdded',
   'dateUpdated',
   'firstName',

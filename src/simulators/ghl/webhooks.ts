@@ -19,7 +19,7 @@ export interface WebhookDelivery {
 }
 
 const DELIVERY_TIMEOUT_MS = 10_000;
-export const DEFAULT_WEBHOOK_HISTORY = 500;
+const DEFAULT_WEBHOOK_HISTORY = 500;
 
 export class WebhookDispatcher {
   private target: string | null;

@@ -53,7 +53,7 @@ const RecordsQuerySchema = z.strictObject({
 const StageChangeSchema = z.strictObject({ jobId: z.string().min(1).optional(), stage: z.string().min(1) });
 const ProposalSchema = z.strictObject({ jobId: z.string().min(1).optional(), total: z.number().min(0) });
 
-export interface RoofrAdminDeps {
+interface RoofrAdminDeps {
   data: RoofrSimStore;
   faults: RoofrFaults;
   log: RoofrRequestLog;
@@ -62,7 +62,7 @@ export interface RoofrAdminDeps {
   seed: number;
 }
 
-export interface AdminAnswer {
+interface AdminAnswer {
   status: number;
   body: unknown;
 }

@@ -18,7 +18,7 @@ import {
   JobUpdateBodySchema,
 } from './validation.js';
 
-export interface RouteContext {
+interface RouteContext {
   params: Record<string, string>;
   query: URLSearchParams;
   body: unknown;
@@ -31,7 +31,7 @@ export interface RouteResult {
   body: unknown;
 }
 
-export interface Route {
+interface Route {
   method: string;
   /** "/v1/jobs/{jobId}" */
   template: string;

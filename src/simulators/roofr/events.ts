@@ -9,7 +9,7 @@ import type { RoofrCustomer, RoofrJob } from '../../roofr/types.js';
 import type { RoofrSimStore } from './store.js';
 import type { RoofrWebhookSender, WebhookDelivery } from './webhooks.js';
 
-export interface LeadInput {
+interface LeadInput {
   first_name?: string | null;
   last_name?: string | null;
   email?: string | null;

@@ -6,7 +6,7 @@
  */
 import { mulberry32 } from '../prng.js';
 
-export interface RoofrFaultSettings {
+interface RoofrFaultSettings {
   /** Added before every API response. */
   latencyMs: number;
   /** Share (0..1) of API requests answered with `errorStatus`. */

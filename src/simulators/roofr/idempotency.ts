@@ -6,7 +6,7 @@
  */
 import { createHash } from 'node:crypto';
 
-export interface StoredResponse {
+interface StoredResponse {
   status: number;
   body: unknown;
 }

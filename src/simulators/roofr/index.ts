@@ -19,12 +19,12 @@ import { RoofrSimStore } from './store.js';
 import { RoofrWebhookSender, type WebhookTarget } from './webhooks.js';
 
 export { RoofrSimStore } from './store.js';
-export { RoofrFaults, type RoofrFaultSettings } from './faults.js';
-export { RoofrRequestLog, type LoggedRequest } from './request-log.js';
-export { RoofrWebhookSender, type WebhookDelivery, type WebhookTarget } from './webhooks.js';
-export { RoofrSimEvents, type LeadInput } from './events.js';
+export { RoofrFaults } from './faults.js';
+export { RoofrRequestLog } from './request-log.js';
+export { RoofrWebhookSender } from './webhooks.js';
+export { RoofrSimEvents } from './events.js';
 
-export interface RoofrSimulatorOptions {
+interface RoofrSimulatorOptions {
   /** 0 (default) picks a free port. */
   port?: number;
   host?: string;

@@ -8,7 +8,7 @@ export interface RateLimitSettings {
   windowMs: number;
 }
 
-export interface RateDecision {
+interface RateDecision {
   allowed: boolean;
   headers: Record<string, string>;
   retryAfterSeconds: number;

@@ -2,7 +2,7 @@
  * Every request the Roofr simulator received, with counts per "METHOD /path/{template}", so a test
  * can assert how many upstream calls an operation cost (e.g. one record for two same-key posts).
  */
-export interface LoggedRequest {
+interface LoggedRequest {
   at: string;
   method: string;
   path: string;

@@ -20,8 +20,8 @@ import {
 
 /** Writes may send part of an address; the rest is kept. */
 type Patch<T extends { address: RoofrAddress }> = Omit<Partial<T>, 'address'> & { address?: Partial<RoofrAddress> };
-export type CustomerPatch = Patch<RoofrCustomerFields>;
-export type JobPatch = Patch<RoofrJobFields>;
+type CustomerPatch = Patch<RoofrCustomerFields>;
+type JobPatch = Patch<RoofrJobFields>;
 
 export type StoreEvent =
   | { type: 'customer.created' | 'customer.updated'; customer: RoofrCustomer }

@@ -23,7 +23,6 @@ export const CustomerBodySchema = z
     custom_fields: customFields,
   })
   .partial();
-export type CustomerBody = z.infer<typeof CustomerBodySchema>;
 
 const jobFields = {
   name: text,
@@ -40,11 +39,9 @@ export const JobCreateBodySchema = z.object({
   customer_id: z.union([z.string(), z.number()]).transform(String),
   ...z.object(jobFields).partial().shape,
 });
-export type JobCreateBody = z.infer<typeof JobCreateBodySchema>;
 export const JobUpdateBodySchema = z
   .object({ customer_id: z.union([z.string(), z.number()]).transform(String), ...jobFields })
   .partial();
-export type JobUpdateBody = z.infer<typeof JobUpdateBodySchema>;
 
 const contactFields = {
   contact_type: z.string().min(1),

@@ -11,7 +11,7 @@ export class FakeClock {
 }
 
 const LogLineSchema = z.looseObject({ level: z.number(), msg: z.string().optional() });
-export type LogLine = z.infer<typeof LogLineSchema>;
+type LogLine = z.infer<typeof LogLineSchema>;
 
 /** A real pino logger writing JSON lines into memory, so tests can count what was logged. */
 export function recordingLogger(): {

@@ -19,7 +19,7 @@ import type {
   TaskSearchRequest,
 } from '../../../src/ghl/ghl-api.js';
 
-export interface RecordedCall {
+interface RecordedCall {
   method: string;
   args: unknown[];
 }

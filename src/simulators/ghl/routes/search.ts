@@ -12,7 +12,7 @@ import { parseBody, SearchBody } from '../validation.js';
 import { contactView } from '../views.js';
 import { requireOwnLocation } from './access.js';
 
-export const PAGE_WINDOW_LIMIT = 10_000;
+const PAGE_WINDOW_LIMIT = 10_000;
 const DEFAULT_SORT: SortSpec[] = [{ field: 'dateAdded', direction: 'desc' }];
 
 function searchContacts(context: RouteContext): RouteResult {
