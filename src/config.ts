@@ -388,6 +388,6 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
 }
 
 /** Demo mode: no HighLevel credentials, so the embedded simulators stand in. */
-export function isDemoMode(config: Config): boolean {
+export function isDemoMode(config: Pick<Config, 'GHL_PRIVATE_INTEGRATION_TOKEN' | 'GHL_CLIENT_ID'>): boolean {
   return config.GHL_PRIVATE_INTEGRATION_TOKEN === undefined && config.GHL_CLIENT_ID === undefined;
 }

@@ -15,10 +15,10 @@ const OAuthStatePayloadSchema = z.object({
 type OAuthStatePayload = z.infer<typeof OAuthStatePayloadSchema>;
 
 /**
- * Remembers consumed nonces until they expire. In-memory is right for one replica; several
- * replicas need a shared implementation (e.g. Redis SET NX PX, or a unique row in the store).
+ * Remembers consumed nonces until they expire. In-memory is right for one replica; replicas
+ * sharing REDIS_URL use RedisNonceStore (wired in src/wiring/security.ts).
  */
-interface NonceStore {
+export interface NonceStore {
   /** True the first time a nonce is consumed, false on every later attempt. */
   consume(nonce: string, expiresAt: number): Promise<boolean>;
 }

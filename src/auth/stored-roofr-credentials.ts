@@ -12,18 +12,21 @@ interface SecretReader {
   get(name: string): Promise<string | null>;
 }
 
-export async function withStoredRoofrCredentials(config: Config, secrets: SecretReader | null): Promise<Config> {
-  let merged = config;
-  if (secrets !== null) {
-    const stored = async (name: string): Promise<string | undefined> => (await secrets.get(name)) ?? undefined;
-    merged = {
-      ...config,
-      ROOFR_API_KEY: config.ROOFR_API_KEY ?? (await stored(KNOWN_SECRETS.roofrApiKey)),
-      ROOFR_WEBHOOK_SECRET: config.ROOFR_WEBHOOK_SECRET ?? (await stored(KNOWN_SECRETS.roofrWebhookSecret)),
-      ROOFR_ZAPIER_HOOK_URL: config.ROOFR_ZAPIER_HOOK_URL ?? (await stored(KNOWN_SECRETS.roofrZapierHookUrl)),
-    };
-  }
-  const problems = roofrConfigProblems(merged);
+/** The Roofr credentials a process uses: given to the modules that need them, never merged into the config. */
+export type RoofrCredentials = Pick<Config, 'ROOFR_API_KEY' | 'ROOFR_WEBHOOK_SECRET' | 'ROOFR_ZAPIER_HOOK_URL'>;
+
+export async function resolveRoofrCredentials(
+  config: Pick<Config, 'ROOFR_ADAPTER' | 'ROOFR_API_BASE_URL'> & RoofrCredentials,
+  secrets: SecretReader | null,
+): Promise<RoofrCredentials> {
+  const stored = async (name: string): Promise<string | undefined> =>
+    secrets === null ? undefined : ((await secrets.get(name)) ?? undefined);
+  const credentials: RoofrCredentials = {
+    ROOFR_API_KEY: config.ROOFR_API_KEY ?? (await stored(KNOWN_SECRETS.roofrApiKey)),
+    ROOFR_WEBHOOK_SECRET: config.ROOFR_WEBHOOK_SECRET ?? (await stored(KNOWN_SECRETS.roofrWebhookSecret)),
+    ROOFR_ZAPIER_HOOK_URL: config.ROOFR_ZAPIER_HOOK_URL ?? (await stored(KNOWN_SECRETS.roofrZapierHookUrl)),
+  };
+  const problems = roofrConfigProblems({ ...config, ...credentials });
   if (problems.length > 0) {
     throw new ConfigError(
       problems.map(
@@ -32,5 +35,5 @@ export async function withStoredRoofrCredentials(config: Config, secrets: Secret
       ),
     );
   }
-  return merged;
+  return credentials;
 }

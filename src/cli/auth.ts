@@ -11,7 +11,9 @@ import { specifiedRules, validate, parse } from 'graphql';
 import { buildGatewaySchema } from '../graphql/schema.js';
 import { resolvers } from '../graphql/resolvers/index.js';
 import { loadManifests } from '../graphql/trusted-documents/manifest-files.js';
-import { openStore } from '../store/open-store.js';
+import { silentLogger } from '../observability/logger.js';
+import { composed } from '../wiring/lifecycle.js';
+import { openStateStore } from '../wiring/state-store.js';
 import { USAGE, keyGenerateLines, parseAuthCommand, runAuthCommand } from './auth-command.js';
 
 async function readStdin(): Promise<string> {
@@ -32,7 +34,12 @@ async function main(): Promise<number> {
     process.stdout.write(`${keyGenerateLines(command.id).join('\n')}\n`);
     return 0;
   }
-  const store = await openStore(config.DATABASE_URL);
+  // The state database as every process opens it (src/wiring/); nothing else: `secret set` must
+  // work before the Roofr credentials it stores exist.
+  const { store, close } = await composed(silentLogger(), async (lifecycle) => ({
+    store: await openStateStore(config, lifecycle, { logger: silentLogger() }),
+    close: () => lifecycle.close(),
+  }));
   try {
     await runAuthCommand(command, {
       tokens: storeTokenRepository(store),
@@ -57,7 +64,7 @@ async function main(): Promise<number> {
       },
     });
   } finally {
-    await store.close();
+    await close();
   }
   return 0;
 }

@@ -14,19 +14,22 @@ import { planFormatOf, runCostLine, runSummaryTable, writePlanFile, type PlanFor
 import { callsPerContact, createProgressReporter, progressLine } from '../sync/sync-progress.js';
 import { openSyncRuntime } from './sync-runtime.js';
 
-export const SYNC_USAGE = `Usage: npm run sync -- [--business <businessId>] [--full] [--dry-run [--plan-out <file.json|file.csv>]]
+export const SYNC_USAGE = `Usage: npm run sync -- [--location <id>] [--business <businessId>] [--full] [--dry-run [--plan-out <file.json|file.csv>]]
 
   (no options)          incremental sync of the whole location (GHL_LOCATION_ID) from its watermark
+  --location <id>       another location (with OAuth installs: any installed one; see npm run auth -- status)
   --full                every contact, not only those changed since the last sync
   --business <id>       only the contacts of this business (GET /contacts/business/{id})
   --dry-run             read what the sync reads and write nothing: print what it would create,
                         update, leave unchanged, skip, and where it would overwrite a Roofr change
   --plan-out <file>     with --dry-run: write the plan (per record, the field-level diff) as JSON or CSV
 
-Needs GHL_PRIVATE_INTEGRATION_TOKEN and GHL_LOCATION_ID, DATABASE_URL, and the Roofr settings
-(ROOFR_ADAPTER …). Run it again after an interruption: it resumes where it stopped.`;
+Needs HighLevel credentials (GHL_PRIVATE_INTEGRATION_TOKEN and GHL_LOCATION_ID, or OAuth installs),
+DATABASE_URL and the Roofr settings (ROOFR_ADAPTER …; stored secrets count). With REDIS_URL it spends
+from the same rate budget as the running gateway. Run it again after an interruption: it resumes.`;
 
 export interface SyncArgs {
+  location: string | null;
   businessId: string | null;
   mode: SyncMode;
   dryRun: boolean;
@@ -34,6 +37,7 @@ export interface SyncArgs {
 }
 
 export function parseSyncArgs(argv: string[]): SyncArgs | { error: string } {
+  let location: string | null = null;
   let businessId: string | null = null;
   let mode: SyncMode = 'INCREMENTAL';
   let dryRun = false;
@@ -42,14 +46,18 @@ export function parseSyncArgs(argv: string[]): SyncArgs | { error: string } {
     const arg = argv[index];
     if (arg === '--full') mode = 'FULL';
     else if (arg === '--dry-run') dryRun = true;
-    else if (arg === '--business' || arg === '--plan-out') {
+    else if (arg === '--business' || arg === '--plan-out' || arg === '--location') {
       const value = argv[index + 1];
       if (value === undefined || value.startsWith('--'))
-        return { error: `${arg} needs ${arg === '--business' ? 'a business id' : 'a file name'}` };
+        return {
+          error: `${arg} needs ${arg === '--business' ? 'a business id' : arg === '--location' ? 'a location id' : 'a file name'}`,
+        };
       if (arg === '--business') businessId = value;
+      else if (arg === '--location') location = value;
       else planFile = value;
       index += 1;
     } else if (arg?.startsWith('--business=')) businessId = arg.slice('--business='.length);
+    else if (arg?.startsWith('--location=')) location = arg.slice('--location='.length);
     else if (arg?.startsWith('--plan-out=')) planFile = arg.slice('--plan-out='.length);
     else return { error: `unknown argument ${arg ?? ''}` };
   }
@@ -60,7 +68,7 @@ export function parseSyncArgs(argv: string[]): SyncArgs | { error: string } {
     if (format === null) return { error: '--plan-out needs a file ending in .json or .csv' };
     planOut = { file: planFile, format };
   }
-  return { businessId, mode, dryRun, planOut };
+  return { location, businessId, mode, dryRun, planOut };
 }
 
 async function main(): Promise<number> {
@@ -75,14 +83,8 @@ async function main(): Promise<number> {
     return 1;
   }
   const config = parseConfig(process.env);
-  const runtime = await openSyncRuntime(config, 'sync');
-  if (runtime === null) {
-    process.stderr.write(
-      'npm run sync needs GHL_PRIVATE_INTEGRATION_TOKEN and GHL_LOCATION_ID (for the simulator: npm run simulate, then its token and location).\n',
-    );
-    return 1;
-  }
-  const { store, ghl, engine, locationId } = runtime;
+  const runtime = await openSyncRuntime(config, args.location === null ? {} : { location: args.location });
+  const { store, rateBudget, engine, locationId } = runtime;
   const kind = args.dryRun ? 'dry_run' : 'sync';
   try {
     // An unfinished run with the same arguments (the process was killed) is resumed.
@@ -108,9 +110,11 @@ async function main(): Promise<number> {
       { runId: run.id, locationId, businessId: args.businessId, mode: args.mode, dryRun: args.dryRun },
       {
         onPage: ({ run: current, total, processed }) => {
-          const budget = ghl.rateBudget.snapshot(locationId);
+          const budget = rateBudget?.snapshot(locationId) ?? null;
           const allowed =
-            budget.limitsKnown && budget.intervalMs > 0 ? (budget.burstMax * 1000) / budget.intervalMs : null;
+            budget !== null && budget.limitsKnown && budget.intervalMs > 0
+              ? (budget.burstMax * 1000) / budget.intervalMs
+              : null;
           reporter.update(
             progressLine({
               processed,

@@ -16,9 +16,10 @@ import { createProgressReporter } from '../sync/sync-progress.js';
 import { awaitRepairs } from '../sync/verify-repairs.js';
 import { openSyncRuntime } from './sync-runtime.js';
 
-export const VERIFY_USAGE = `Usage: npm run verify -- [--sample <n>] [--business <id>] [--repair] [--report-out <file.json|file.csv>]
+export const VERIFY_USAGE = `Usage: npm run verify -- [--location <id>] [--sample <n>] [--business <id>] [--repair] [--report-out <file.json|file.csv>]
 
   (no options)          check every contact of the location (GHL_LOCATION_ID) and every link
+  --location <id>       another location (with OAuth installs: any installed one)
   --sample <n>          check n contacts drawn at random among the linked ones, and say what
                         that means for the rest (e.g. "at most 3.0% have problems, 95% confidence")
   --business <id>       check only the contacts of this business
@@ -29,6 +30,7 @@ Costs about the HighLevel calls of a sync of the same contacts (background lane)
 reads per contact. Needs the same settings as npm run sync.`;
 
 export interface VerifyArgs {
+  location: string | null;
   sample: number | null;
   businessId: string | null;
   repair: boolean;
@@ -36,7 +38,7 @@ export interface VerifyArgs {
 }
 
 export function parseVerifyArgs(argv: string[]): VerifyArgs | { error: string } {
-  const args: VerifyArgs = { sample: null, businessId: null, repair: false, reportOut: null };
+  const args: VerifyArgs = { location: null, sample: null, businessId: null, repair: false, reportOut: null };
   for (let index = 0; index < argv.length; index += 1) {
     const arg = argv[index] ?? '';
     const [flag, inline] = arg.includes('=')
@@ -46,7 +48,7 @@ export function parseVerifyArgs(argv: string[]): VerifyArgs | { error: string } 
       args.repair = true;
       continue;
     }
-    if (flag !== '--sample' && flag !== '--business' && flag !== '--report-out')
+    if (flag !== '--sample' && flag !== '--business' && flag !== '--report-out' && flag !== '--location')
       return { error: `unknown argument ${arg}` };
     const value = inline ?? argv[index + 1];
     if (value === undefined || value.startsWith('--')) return { error: `${flag} needs a value` };
@@ -56,6 +58,7 @@ export function parseVerifyArgs(argv: string[]): VerifyArgs | { error: string } 
         return { error: '--sample needs a whole number of contacts, 1 or more' };
       args.sample = Number(value);
     } else if (flag === '--business') args.businessId = value;
+    else if (flag === '--location') args.location = value;
     else {
       const format = planFormatOf(value);
       if (format === null) return { error: '--report-out needs a file ending in .json or .csv' };
@@ -79,11 +82,7 @@ async function main(): Promise<number> {
     return 1;
   }
   const config = parseConfig(process.env);
-  const runtime = await openSyncRuntime(config, 'verify');
-  if (runtime === null) {
-    process.stderr.write('npm run verify needs GHL_PRIVATE_INTEGRATION_TOKEN and GHL_LOCATION_ID.\n');
-    return 1;
-  }
+  const runtime = await openSyncRuntime(config, args.location === null ? {} : { location: args.location });
   const { store, engine, locationId } = runtime;
   const mode = verifyMode(args.sample, args.repair);
   try {

@@ -5,7 +5,7 @@
  */
 import type { Config } from '../config.js';
 import type { TokenVault } from '../auth/token-vault.js';
-import { OAuthStateSigner } from '../auth/oauth-state.js';
+import { OAuthStateSigner, type NonceStore } from '../auth/oauth-state.js';
 import { OAuthClient } from './oauth-client.js';
 import { requestedScopes, type ConsentSettings } from './oauth-consent.js';
 import type { RefreshLock } from './oauth-refresh-lock.js';
@@ -31,7 +31,12 @@ export function installUrlFor(redirectUri: string): string {
 export function createOAuthComponents(
   config: Config,
   vault: TokenVault,
-  options: { log?: OAuthEventLog; lock?: RefreshLock } = {},
+  options: {
+    log?: OAuthEventLog;
+    lock?: RefreshLock;
+    /** Where install links' nonces are spent (default: this process's memory, right for one replica). */
+    nonces?: NonceStore;
+  } = {},
 ): OAuthComponents | null {
   if (
     config.GHL_CLIENT_ID === undefined ||
@@ -64,7 +69,7 @@ export function createOAuthComponents(
       redirectUri: config.GHL_REDIRECT_URI,
       scopes: requestedScopes(config.GHL_SCOPES),
     },
-    state: new OAuthStateSigner(config.OAUTH_STATE_SECRET, config.OAUTH_STATE_TTL_MS),
+    state: new OAuthStateSigner(config.OAUTH_STATE_SECRET, config.OAUTH_STATE_TTL_MS, options.nonces),
     userType: config.GHL_OAUTH_USER_TYPE,
     installUrl,
   };

@@ -69,7 +69,18 @@ export function createOAuthRouter(deps: OAuthRoutesDeps): Router {
       return;
     }
     const query = parsed.data;
-    const stateCheck = await deps.state.verifyAndConsume(query.state);
+    let stateCheck: Awaited<ReturnType<OAuthStateSigner['verifyAndConsume']>>;
+    try {
+      stateCheck = await deps.state.verifyAndConsume(query.state);
+    } catch (error) {
+      // The shared nonce store (Redis) is unreachable: the link was not spent, so it works later.
+      log?.warn({ err: error }, 'OAuth callback: install link not checked (nonce store unreachable)');
+      page(response, 503, 'Install not finished', [
+        'The gateway could not check this install link just now (its shared store did not answer).',
+        'Reload this page in a minute: the link is still valid until it expires.',
+      ]);
+      return;
+    }
     if (!stateCheck.ok) {
       log?.warn({ reason: stateCheck.reason }, 'OAuth callback refused: bad state');
       page(response, 400, 'Install failed', [

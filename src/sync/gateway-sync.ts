@@ -1,10 +1,11 @@
 /**
- * The sync engine inside the gateway process: the webhook routes (POST /webhooks/ghl,
- * /webhooks/roofr[/:locationId]), the engine with its webhook worker, job worker (the store
- * queue, or BullMQ with SYNC_QUEUE=bullmq) and nightly schedule, and the GraphQL sync service.
- * The gateway calls this after the write path is up (it reuses its store, Roofr port and push
- * service). Roofr events find their location through roofr-event-location.ts: the configured
- * location, else (OAuth) the URL's installed location, the records' links or the only install.
+ * The sync engine from the config, for every process: its job queue (the store queue, or BullMQ
+ * with SYNC_QUEUE=bullmq), webhook worker and nightly schedule (`createConfiguredSyncEngine`;
+ * the CLIs run batches and verifies on it directly), and in the gateway also the webhook routes
+ * (POST /webhooks/ghl, /webhooks/roofr[/:locationId]), the started workers and the GraphQL sync
+ * service (`startGatewaySync`). Both reuse the write path's store, Roofr port and push service.
+ * Roofr events find their location through roofr-event-location.ts: the configured location,
+ * else (OAuth) the URL's installed location, the records' links or the only install.
  */
 import type { Router } from 'express';
 import type { Logger } from 'pino';
@@ -18,10 +19,33 @@ import type { Store } from '../store/open-store.js';
 import { createBullmqSyncJobQueue } from './bullmq-sync-queue.js';
 import { parseEventTasks } from './event-tasks.js';
 import type { GhlEventHandlerDeps } from './ghl-event-handler.js';
-import { createRoofrEventLocations, installedLocationsFrom, type InstallRegistry } from './roofr-event-location.js';
+import {
+  createRoofrEventLocations,
+  installedLocationsFrom,
+  type InstallRegistry,
+  type RoofrEventLocations,
+} from './roofr-event-location.js';
 import type { RoofrPush } from './roofr-push.js';
 import { createSyncEngine, type SyncEngine } from './sync-engine.js';
 import type { SyncService } from './sync-service.js';
+
+type SyncConfig = Pick<
+  Config,
+  | 'SYNC_PAGE_SIZE'
+  | 'SYNC_EVENT_TASKS'
+  | 'SYNC_WORKER_POLL_MS'
+  | 'QUEUE_LEASE_MS'
+  | 'ROOFR_DELETE_POLICY'
+  | 'SYNC_SCHEDULE'
+  | 'SYNC_TIMEZONE'
+  | 'SYNC_QUEUE'
+  | 'SYNC_QUEUE_NAME'
+  | 'REDIS_URL'
+  | 'DEPENDENCY_TIMEOUT_MS'
+  | 'GHL_WEBHOOK_RSA_PUBLIC_KEY'
+  | 'GHL_WEBHOOK_ED25519_PUBLIC_KEY'
+  | 'WEBHOOK_QUEUE_MAX'
+>;
 
 interface GatewaySyncDeps {
   ghl: GhlApi;
@@ -39,6 +63,8 @@ interface GatewaySyncDeps {
   installs?: GhlEventHandlerDeps['installs'];
   /** OAuth mode: the token vault, which knows the locations the app is installed for. */
   installRegistry?: InstallRegistry;
+  /** ROOFR_WEBHOOK_SECRET, from the environment or the secrets vault. */
+  roofrWebhookSecret?: string | undefined;
 }
 
 export interface GatewaySync {
@@ -48,7 +74,11 @@ export interface GatewaySync {
   stop(): Promise<void>;
 }
 
-export async function startGatewaySync(config: Config, deps: GatewaySyncDeps): Promise<GatewaySync> {
+/** The engine, not started: the gateway starts its workers; a CLI runs batches on it directly. */
+export async function createConfiguredSyncEngine(
+  config: SyncConfig,
+  deps: Omit<GatewaySyncDeps, 'demoWebhookKeys' | 'roofrWebhookSecret'>,
+): Promise<{ engine: SyncEngine; roofrLocations: RoofrEventLocations }> {
   const logger = deps.logger.child({ component: 'sync' });
   const roofrLocations = createRoofrEventLocations({
     defaultLocationId: deps.locationId,
@@ -85,6 +115,12 @@ export async function startGatewaySync(config: Config, deps: GatewaySyncDeps): P
     ...(deps.invalidate ? { invalidate: deps.invalidate } : {}),
     ...(deps.installs ? { installs: deps.installs } : {}),
   });
+  return { engine, roofrLocations };
+}
+
+export async function startGatewaySync(config: SyncConfig, deps: GatewaySyncDeps): Promise<GatewaySync> {
+  const logger = deps.logger.child({ component: 'sync' });
+  const { engine, roofrLocations } = await createConfiguredSyncEngine(config, deps);
   const keys = deps.demoWebhookKeys ?? {
     rsaPem: config.GHL_WEBHOOK_RSA_PUBLIC_KEY ?? GHL_WEBHOOK_RSA_PUBLIC_KEY_DEFAULT,
     ed25519Pem: config.GHL_WEBHOOK_ED25519_PUBLIC_KEY ?? null,
@@ -92,7 +128,7 @@ export async function startGatewaySync(config: Config, deps: GatewaySyncDeps): P
   const router = createWebhookRouter({
     webhooks: deps.store.webhooks,
     ghlVerifier: createGhlSignatureVerifier(keys),
-    roofrSecret: config.ROOFR_WEBHOOK_SECRET,
+    roofrSecret: deps.roofrWebhookSecret,
     roofrLocations,
     queueMax: config.WEBHOOK_QUEUE_MAX,
     onAccepted: () => engine.nudge(),

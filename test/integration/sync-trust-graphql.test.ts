@@ -7,7 +7,7 @@
 import { readFileSync } from 'node:fs';
 import type { ApolloServer } from '@apollo/server';
 import { Kind, parse, type FormattedExecutionResult, type ObjectTypeExtensionNode } from 'graphql';
-import { GATEWAY_FIELD_ROLES } from '../../src/gateway-security.js';
+import { GATEWAY_FIELD_ROLES } from '../../src/graphql/hardening/field-roles.js';
 import { createContextFactory, type ContextFactory, type GraphQLContext } from '../../src/graphql/context.js';
 import { createGraphQLServer } from '../../src/graphql/server.js';
 import { LocationLimiters } from '../../src/loaders/concurrency-limit.js';

@@ -1,43 +1,38 @@
 /**
- * Composition of auth and security for startGateway (like gateway-write-path.ts for writes):
- * 1. `openGatewaySecurity` (before the GHL client exists): the encrypted vaults, checked
- *    readable with TOKEN_ENCRYPTION_KEY, and with OAuth configured the refreshing token
- *    provider the client must use.
+ * Auth and security of a process (the gateway and the CLIs open the same):
+ * 1. `openSecurity` (before the GHL client exists): the encrypted vaults, checked readable with
+ *    TOKEN_ENCRYPTION_KEY; the Roofr credentials (environment first, else the secrets vault);
+ *    with OAuth configured the refreshing token provider the client must use, whose install
+ *    links' single-use nonces live in Redis when REDIS_URL is set (any replica may receive the
+ *    callback of an install another one started).
  * 2. `finish(demoLocationId)` (once the upstream is known): caller authentication per request,
  *    the /graphql limits and role guard, and the /oauth routes.
  * Start-up errors name the variable to fix (KeyRingError, ClientAuthConfigError).
  */
-import type { OperationStart } from './graphql/hardening/operation-timeout-plugin.js';
+import type { OperationStart } from '../graphql/hardening/operation-timeout-plugin.js';
 import type { ApolloServerPlugin } from '@apollo/server';
 import type { Router } from 'express';
-import type { RequestLike } from './auth/authenticate-request.js';
-import { callerRequestId } from './http/request-id.js';
+import type { RequestLike } from '../auth/authenticate-request.js';
+import { callerRequestId } from '../http/request-id.js';
 import { GraphQLError, type ValidationRule } from 'graphql';
 import type { Logger } from 'pino';
-import { AuthError, type CallerIdentity, type Role } from './auth/caller-identity.js';
-import { createKeyHint, type ClientAuthMode } from './auth/client-auth-policy.js';
-import { createClientAuth, openAuthVaults, type AuthVaults } from './auth/gateway-auth.js';
-import type { Config } from './config.js';
-import type { TokenProvider } from './ghl/ghl-api.js';
-import { inProcessRefreshLock, PgAdvisoryRefreshLock } from './ghl/oauth-refresh-lock.js';
-import { handleInstallEvent, handleUninstallEvent } from './ghl/oauth-installs.js';
-import { createOAuthComponents, type OAuthComponents } from './ghl/oauth-setup.js';
-import { createHardening, hardeningSettings } from './graphql/hardening/hardening.js';
-import { roleGuardPlugin } from './graphql/hardening/role-guard-plugin.js';
-import { createOAuthRouter } from './http/oauth-routes.js';
-import type { Store } from './store/open-store.js';
-
-/** Root fields that need more than read (queries) / write (mutations). */
-export const GATEWAY_FIELD_ROLES: Readonly<Record<string, Role>> = {
-  'Query.deadLetters': 'sync-admin',
-  'Query.syncRun': 'sync-admin',
-  'Query.syncRuns': 'sync-admin',
-  'Query.notifications': 'sync-admin',
-  'Mutation.retryDeadLetter': 'sync-admin',
-  'Mutation.syncContact': 'sync-admin',
-  'Mutation.startSync': 'sync-admin',
-  'Mutation.verifySync': 'sync-admin',
-};
+import { AuthError, type CallerIdentity } from '../auth/caller-identity.js';
+import { createKeyHint, type ClientAuthMode } from '../auth/client-auth-policy.js';
+import { createClientAuth, openAuthVaults, type AuthVaults } from '../auth/gateway-auth.js';
+import type { Config } from '../config.js';
+import type { TokenProvider } from '../ghl/ghl-api.js';
+import { inProcessRefreshLock, PgAdvisoryRefreshLock } from '../ghl/oauth-refresh-lock.js';
+import { handleInstallEvent, handleUninstallEvent } from '../ghl/oauth-installs.js';
+import { createOAuthComponents, type OAuthComponents } from '../ghl/oauth-setup.js';
+import { createHardening, hardeningSettings } from '../graphql/hardening/hardening.js';
+import { GATEWAY_FIELD_ROLES } from '../graphql/hardening/field-roles.js';
+import { roleGuardPlugin } from '../graphql/hardening/role-guard-plugin.js';
+import { createOAuthRouter } from '../http/oauth-routes.js';
+import type { Store } from '../store/open-store.js';
+import { Redis } from 'ioredis';
+import { RedisNonceStore } from '../auth/oauth-state.js';
+import { resolveRoofrCredentials, type RoofrCredentials } from '../auth/stored-roofr-credentials.js';
+import type { Lifecycle } from './lifecycle.js';
 
 interface CallerContextRequest {
   requestId?: string;
@@ -45,7 +40,7 @@ interface CallerContextRequest {
   caller: CallerIdentity;
 }
 
-interface HttpSecurity<Context extends object> {
+export interface HttpSecurity<Context extends object> {
   mode: ClientAuthMode;
   /** The start-up sentence about client auth (already logged), for the terminal. */
   notice: string;
@@ -63,6 +58,8 @@ interface HttpSecurity<Context extends object> {
 
 interface GatewaySecurity {
   vaults: AuthVaults | null;
+  /** ROOFR_API_KEY, ROOFR_WEBHOOK_SECRET, ROOFR_ZAPIER_HOOK_URL: the environment's, else the vault's. */
+  roofrCredentials: RoofrCredentials;
   oauth: OAuthComponents | null;
   /** The OAuth token provider when GHL_CLIENT_ID is set; null: PIT or demo token. */
   tokenProvider: TokenProvider | null;
@@ -76,8 +73,31 @@ interface GatewaySecurity {
   }): Promise<HttpSecurity<Context>>;
 }
 
-export async function openGatewaySecurity(config: Config, store: Store, logger: Logger): Promise<GatewaySecurity> {
+/**
+ * The client of the OAuth install nonces: fails fast (no offline queue), so a callback while
+ * Redis is down is answered "try again" at once instead of hanging; the nonce is then unspent.
+ */
+function nonceRedis(url: string, timeoutMs: number): Redis {
+  const client = new Redis(url, {
+    lazyConnect: true,
+    enableOfflineQueue: false,
+    maxRetriesPerRequest: 1,
+    connectTimeout: Math.max(timeoutMs, 1_000),
+    commandTimeout: timeoutMs,
+  });
+  // Reconnects are ioredis's business; a failed command reaches the callback as an error.
+  client.on('error', () => undefined);
+  return client;
+}
+
+export async function openSecurity(
+  config: Config,
+  store: Store,
+  logger: Logger,
+  lifecycle: Lifecycle,
+): Promise<GatewaySecurity> {
   const vaults = await openAuthVaults(config, store);
+  const roofrCredentials = await resolveRoofrCredentials(config, vaults?.secrets ?? null);
   if (vaults !== null && vaults.reencrypted > 0)
     logger.info(
       { rows: vaults.reencrypted, keyId: vaults.keyRing.primaryKeyId },
@@ -90,11 +110,25 @@ export async function openGatewaySecurity(config: Config, store: Store, logger: 
       : createOAuthComponents(config, vaults.tokens, {
           log: oauthLog,
           lock: store.dialect === 'postgres' ? new PgAdvisoryRefreshLock(store.db) : inProcessRefreshLock,
+          ...(config.REDIS_URL === undefined || config.GHL_CLIENT_ID === undefined
+            ? {}
+            : {
+                nonces: new RedisNonceStore(
+                  await lifecycle.start(
+                    'OAuth install nonces (Redis)',
+                    () => nonceRedis(config.REDIS_URL ?? '', config.DEPENDENCY_TIMEOUT_MS),
+                    (client) => {
+                      client.disconnect();
+                    },
+                  ),
+                ),
+              }),
         });
 
   return {
     vaults,
     oauth,
+    roofrCredentials,
     tokenProvider: oauth?.provider ?? null,
     installs:
       oauth === null || vaults === null
