@@ -1,5 +1,5 @@
 /**
- * Composition of notifications and Zapier hooks for startGateway (like gateway-write-path.ts for
+ * Composition of notifications and Zapier hooks for startGateway (like src/wiring/write-path.ts for
  * writes): the notifier and the Zapier fan-out listen to the gateway's event hub; the delivery
  * worker sends what they queue through the configured channels (signed webhook, Slack, e-mail)
  * and to Zapier hooks; the notification series join /metrics. Stopping unsubscribes first, lets

@@ -1,5 +1,5 @@
 /**
- * Composition of observability for startGateway (like gateway-write-path.ts for writes): one
+ * Composition of observability for startGateway (like src/wiring/write-path.ts for writes): one
  * Metrics registry, the observers the upstream clients report to, the GraphQL plugin, the
  * scrape-time collectors and the /healthz, /readyz and /metrics routers. The gateway builds it
  * first and attaches each source (store, rate budget, cache, token provider) once it exists;

@@ -1,7 +1,7 @@
 /**
  * The sync engine: composes the triggers (webhook queue worker, job queue worker, schedule,
  * manual calls) over the batch pipeline, the event handlers and the write path's RoofrPush.
- * The composition root (gateway.ts) builds one; the CLI builds one for a single run.
+ * The gateway and the sync CLIs build one from the same modules (src/wiring/sync-engine-deps.ts).
  * startSync records the run and queues its job atomically with the store queue (one
  * transaction); with BullMQ, a job Redis would not take in time fails the run and throws
  * DependencyUnavailableError, so no run stays RUNNING without a job behind it.

@@ -7,7 +7,11 @@
  * Closing runs every closer even when one fails (a stuck Redis must not keep the store open);
  * the failures are logged by module name and the first is thrown once all have run.
  */
-import type { Logger } from 'pino';
+
+/** Where close failures are reported (a pino logger is one). */
+interface CloseLog {
+  warn(fields: object, message: string): void;
+}
 
 interface Closer {
   name: string;
@@ -18,7 +22,7 @@ export class Lifecycle {
   private readonly closers: Closer[] = [];
   private closing: Promise<void> | null = null;
 
-  constructor(private readonly logger: Pick<Logger, 'warn'>) {}
+  constructor(private readonly logger: CloseLog) {}
 
   /** Starts a module and registers its closer; a module whose start throws registers nothing. */
   async start<T>(name: string, open: () => Promise<T> | T, close?: (value: T) => Promise<void> | void): Promise<T> {
@@ -61,10 +65,7 @@ export class Lifecycle {
  * Runs `build` with a fresh lifecycle. If it throws, what it started is closed in reverse and the
  * build's error is rethrown (a failure to close is only logged: the start-up error is the news).
  */
-export async function composed<T>(
-  logger: Pick<Logger, 'warn'>,
-  build: (lifecycle: Lifecycle) => Promise<T>,
-): Promise<T> {
+export async function composed<T>(logger: CloseLog, build: (lifecycle: Lifecycle) => Promise<T>): Promise<T> {
   const lifecycle = new Lifecycle(logger);
   try {
     return await build(lifecycle);

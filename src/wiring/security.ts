@@ -76,10 +76,11 @@ interface GatewaySecurity {
 /**
  * The client of the OAuth install nonces: fails fast (no offline queue), so a callback while
  * Redis is down is answered "try again" at once instead of hanging; the nonce is then unspent.
+ * It connects at start, not lazily: without an offline queue, a lazy client's first command
+ * would fail for want of a connection it had not yet tried to open.
  */
 function nonceRedis(url: string, timeoutMs: number): Redis {
   const client = new Redis(url, {
-    lazyConnect: true,
     enableOfflineQueue: false,
     maxRetriesPerRequest: 1,
     connectTimeout: Math.max(timeoutMs, 1_000),

@@ -1,7 +1,7 @@
 /**
  * `notifications(first, after)`: the request's location's notifications, newest first. The store
  * filters by location in SQL and pages after filtering; its cursors name the location, so a
- * cursor of another location answers BAD_USER_INPUT (role sync-admin, gateway-security.ts).
+ * cursor of another location answers BAD_USER_INPUT (role sync-admin, src/wiring/security.ts).
  */
 import { GraphQLError } from 'graphql';
 import { notificationView } from '../../notify/channel-messages.js';
