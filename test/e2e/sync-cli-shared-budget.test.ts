@@ -3,17 +3,14 @@
  * with REDIS_URL set, every HighLevel call it makes is granted by the rate budget the replicas
  * share in Redis, so a batch started from a shell cannot spend the window the replicas count on.
  */
-import { spawn } from 'node:child_process';
-import { once } from 'node:events';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { Redis } from 'ioredis';
-import { DEMO_TOKEN, startGhlSimulator, type GhlSimulator } from '../../src/simulators/ghl/index.js';
+import { startGhlSimulator, type GhlSimulator } from '../../src/simulators/ghl/index.js';
 import { startRoofrSimulator, type RoofrSimulator } from '../../src/simulators/roofr/index.js';
+import { finished, spawnSyncCli } from './sync-cli-process.js';
 
-const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const redisUrl = process.env.REDIS_URL;
 const describeIf = redisUrl ? describe : describe.skip;
 if (!redisUrl) console.warn('sync-cli-shared-budget.test.ts: set REDIS_URL to run the shared-budget CLI test');
@@ -42,34 +39,15 @@ describeIf('sync CLI on the shared rate budget', () => {
     rmSync(dir, { recursive: true, force: true });
   });
 
-  async function syncCli(
-    args: string[],
-    env: Record<string, string>,
-  ): Promise<{ code: number | null; stderr: string }> {
-    const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli/sync.ts', ...args], {
-      cwd: ROOT,
-      env: {
-        ...process.env,
-        NODE_OPTIONS: '',
-        NODE_ENV: 'test',
-        LOG_LEVEL: 'silent',
-        GHL_API_BASE_URL: ghlSim.url,
-        GHL_PRIVATE_INTEGRATION_TOKEN: DEMO_TOKEN,
-        GHL_LOCATION_ID: locationId,
-        GHL_TOKEN_SCOPES: 'contacts.readonly contacts.write locations/tasks.readonly',
-        ROOFR_ADAPTER: 'rest',
-        ROOFR_API_BASE_URL: roofrSim.apiBaseUrl,
-        ROOFR_API_KEY: roofrSim.apiKey,
-        DATABASE_URL: `sqlite://${join(dir, 'state.db')}`,
-        SYNC_PAGE_SIZE: '5',
-        ...env,
-      },
-      stdio: ['ignore', 'ignore', 'pipe'],
-    });
-    let stderr = '';
-    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString('utf8')));
-    const [code] = (await once(child, 'exit')) as [number | null];
-    return { code, stderr };
+  function syncCli(args: string[], env: Record<string, string>): Promise<{ code: number | null; stderr: string }> {
+    return finished(
+      spawnSyncCli(
+        'sync',
+        args,
+        { ghlSim, roofrSim, databaseFile: join(dir, 'state.db') },
+        { SYNC_PAGE_SIZE: '5', ...env },
+      ),
+    );
   }
 
   test('when a batch runs with REDIS_URL set, then each HighLevel call it made holds a grant in the shared budget', async () => {

@@ -4,42 +4,22 @@
  * random points and restarted each time; its end state in Roofr must equal a clean,
  * uninterrupted run's: every contact once (no duplicates, none missing) with the same content.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { DEMO_TOKEN, startGhlSimulator, type GhlSimulator } from '../../src/simulators/ghl/index.js';
+import { startGhlSimulator, type GhlSimulator } from '../../src/simulators/ghl/index.js';
 import { startRoofrSimulator, type RoofrSimulator } from '../../src/simulators/roofr/index.js';
+import { spawnSyncCli } from './sync-cli-process.js';
 
-const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const CONTACTS = 300;
 const KILLS = 5;
 
 const TIMEOUT_MS = 240_000;
 
 function startSync(ghlSim: GhlSimulator, roofrSim: RoofrSimulator, databaseFile: string): ChildProcess {
-  return spawn(process.execPath, ['--import', 'tsx', 'src/cli/sync.ts', '--full'], {
-    cwd: ROOT,
-    env: {
-      ...process.env,
-      NODE_OPTIONS: '',
-      NODE_ENV: 'test',
-      LOG_LEVEL: 'silent',
-      GHL_API_BASE_URL: ghlSim.url,
-      GHL_PRIVATE_INTEGRATION_TOKEN: DEMO_TOKEN,
-      GHL_LOCATION_ID: ghlSim.locationId,
-      GHL_TOKEN_SCOPES: 'contacts.readonly contacts.write locations/tasks.readonly',
-      ROOFR_ADAPTER: 'rest',
-      ROOFR_API_BASE_URL: roofrSim.apiBaseUrl,
-      ROOFR_API_KEY: roofrSim.apiKey,
-      DATABASE_URL: `sqlite://${databaseFile}`,
-      SYNC_PAGE_SIZE: '20',
-      REDIS_URL: '',
-    },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
+  return spawnSyncCli('sync', ['--full'], { ghlSim, roofrSim, databaseFile }, { SYNC_PAGE_SIZE: '20' });
 }
 
 async function runToEnd(child: ChildProcess): Promise<{ code: number | null; stderr: string }> {

@@ -5,16 +5,12 @@
  * `npm run verify` reports it (exit 3), `--repair` fixes it before it exits, and a last verify
  * finds both sides in agreement (exit 0).
  */
-import { spawn } from 'node:child_process';
-import { once } from 'node:events';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { DEMO_TOKEN, startGhlSimulator, type GhlSimulator } from '../../src/simulators/ghl/index.js';
+import { startGhlSimulator, type GhlSimulator } from '../../src/simulators/ghl/index.js';
 import { startRoofrSimulator, type RoofrSimulator } from '../../src/simulators/roofr/index.js';
-
-const ROOT = fileURLToPath(new URL('../..', import.meta.url));
+import { finished, spawnSyncCli } from './sync-cli-process.js';
 
 interface Finished {
   code: number | null;
@@ -39,34 +35,15 @@ describe('dry run and verify CLIs', () => {
     rmSync(dir, { recursive: true, force: true });
   });
 
-  async function cli(script: 'sync' | 'verify', args: string[]): Promise<Finished> {
-    const child = spawn(process.execPath, ['--import', 'tsx', `src/cli/${script}.ts`, ...args], {
-      cwd: ROOT,
-      env: {
-        ...process.env,
-        NODE_OPTIONS: '',
-        NODE_ENV: 'test',
-        LOG_LEVEL: 'silent',
-        GHL_API_BASE_URL: ghlSim.url,
-        GHL_PRIVATE_INTEGRATION_TOKEN: DEMO_TOKEN,
-        GHL_LOCATION_ID: ghlSim.locationId,
-        GHL_TOKEN_SCOPES: 'contacts.readonly contacts.write locations/tasks.readonly',
-        ROOFR_ADAPTER: 'rest',
-        ROOFR_API_BASE_URL: roofrSim.apiBaseUrl,
-        ROOFR_API_KEY: roofrSim.apiKey,
-        DATABASE_URL: `sqlite://${join(dir, 'state.db')}`,
-        SYNC_PAGE_SIZE: '10',
-        OUTBOX_POLL_MS: '100',
-        REDIS_URL: '',
-      },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString('utf8')));
-    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString('utf8')));
-    const [code] = (await once(child, 'exit')) as [number | null];
-    return { code, stdout, stderr };
+  function cli(script: 'sync' | 'verify', args: string[]): Promise<Finished> {
+    return finished(
+      spawnSyncCli(
+        script,
+        args,
+        { ghlSim, roofrSim, databaseFile: join(dir, 'state.db') },
+        { SYNC_PAGE_SIZE: '10', OUTBOX_POLL_MS: '100' },
+      ),
+    );
   }
 
   test('when an operator rehearses, syncs, checks and repairs, then each command does what it printed', async () => {
