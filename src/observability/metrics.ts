@@ -95,14 +95,14 @@ export class Metrics {
 
   readonly syncRuns = new Gauge({
     name: 'gateway_sync_runs',
-    help: 'Sync runs recorded in the state store, by trigger and status (running, succeeded, partial, failed)',
-    labelNames: ['trigger', 'status'] as const,
+    help: 'Runs recorded in the state store, by trigger, kind (sync, dry_run, verify) and status (running, succeeded, partial, failed)',
+    labelNames: ['trigger', 'kind', 'status'] as const,
     registers: [this.registry],
   });
 
   readonly syncRecords = new Gauge({
     name: 'gateway_sync_records',
-    help: 'Records handled by recorded sync runs, by outcome (read, created, updated, unchanged, failed)',
+    help: 'Records handled by recorded sync runs (kind sync: what was written, not what a dry run would write), by outcome (read, created, updated, unchanged, failed)',
     labelNames: ['outcome'] as const,
     registers: [this.registry],
   });

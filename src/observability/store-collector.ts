@@ -22,8 +22,8 @@ export async function collectStoreMetrics(metrics: Metrics, store: CollectedStor
     store.webhooks.eventCounts(),
     store.db
       .selectFrom('sync_runs')
-      .select((eb) => ['trigger', 'status', eb.fn.countAll<string | number>().as('n')])
-      .groupBy(['trigger', 'status'])
+      .select((eb) => ['trigger', 'kind', 'status', eb.fn.countAll<string | number>().as('n')])
+      .groupBy(['trigger', 'kind', 'status'])
       .execute(),
     store.db
       .selectFrom('sync_runs')
@@ -34,14 +34,18 @@ export async function collectStoreMetrics(metrics: Metrics, store: CollectedStor
         eb.fn.sum<string | number | null>('unchanged_count').as('unchanged'),
         eb.fn.sum<string | number | null>('failed_count').as('failed'),
       ])
+      // A dry run's counts are what a sync would write and a verify's are records checked:
+      // counted here they would report writes that never happened.
+      .where('kind', '=', 'sync')
       .executeTakeFirst(),
   ]);
   metrics.outboxDepth.set(outbox.pending + outbox.in_flight);
   metrics.deadLetters.set(outbox.dead);
   metrics.webhookQueueDepth.set(inbound.pending + inbound.in_flight);
   metrics.webhookDeadEvents.set(inbound.dead);
-  // Reset first: a trigger/status pair that no longer has runs must not keep its old value.
+  // Reset first: a label set that no longer has runs must not keep its old value.
   metrics.syncRuns.reset();
-  for (const row of runs) metrics.syncRuns.set({ trigger: row.trigger, status: row.status }, Number(row.n));
+  for (const row of runs)
+    metrics.syncRuns.set({ trigger: row.trigger, kind: row.kind, status: row.status }, Number(row.n));
   for (const outcome of RECORD_OUTCOMES) metrics.syncRecords.set({ outcome }, Number(records?.[outcome] ?? 0));
 }

@@ -319,8 +319,25 @@ describe('gateway observability over HTTP', () => {
     expect(sample(text, 'gateway_outbox_depth')).toBe(0);
     expect(sample(text, 'gateway_dead_letters')).toBe(0);
     expect(sample(text, 'gateway_webhook_queue_depth')).toBe(0);
-    expect(sample(text, 'gateway_sync_runs', { trigger: 'manual', status: 'running' })).toBeGreaterThanOrEqual(1);
+    expect(
+      sample(text, 'gateway_sync_runs', { trigger: 'manual', kind: 'sync', status: 'running' }),
+    ).toBeGreaterThanOrEqual(1);
     expect(sample(text, 'gateway_sync_records', { outcome: 'read' })).toEqual(expect.any(Number));
+  });
+
+  it('when a dry run finishes, then it is counted as a dry_run and its would-be writes are not counted as records written', async () => {
+    const store = gateway.writePath.store;
+    const before = sample(await scrape(gateway), 'gateway_sync_records', { outcome: 'created' }) ?? 0;
+    const run = await store.syncRuns.start({
+      trigger: 'manual',
+      kind: 'dry_run',
+      locationId: sim.locationId,
+      mode: 'FULL',
+    });
+    await store.syncRuns.finish(run.id, { status: 'succeeded', counts: { read: 7, created: 7 } });
+    const text = await scrape(gateway);
+    expect(sample(text, 'gateway_sync_runs', { trigger: 'manual', kind: 'dry_run', status: 'succeeded' })).toBe(1);
+    expect(sample(text, 'gateway_sync_records', { outcome: 'created' })).toBe(before);
   });
 
   it('when the same contact is read twice, then /metrics counts a cache miss and then a hit', async () => {
