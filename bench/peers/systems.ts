@@ -109,8 +109,17 @@ function freePort(): Promise<number> {
   });
 }
 
+/**
+ * NODE_ENV=production as the shipped image runs (Dockerfile), for the Apollo peer alike (Hive
+ * Gateway gets it too): graphql-js checks every instanceOf across realms otherwise.
+ */
 function peerEnv(upstream: Upstream): Record<string, string> {
-  return { PEER_GHL_BASE_URL: upstream.url, PEER_GHL_TOKEN: upstream.token, PEER_GHL_LOCATION_ID: upstream.locationId };
+  return {
+    PEER_GHL_BASE_URL: upstream.url,
+    PEER_GHL_TOKEN: upstream.token,
+    PEER_GHL_LOCATION_ID: upstream.locationId,
+    NODE_ENV: 'production',
+  };
 }
 
 async function forkPeer(
