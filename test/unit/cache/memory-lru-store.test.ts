@@ -81,11 +81,8 @@ describe('MemoryLruStore', () => {
       maxBytes: 10_000,
       decode: (text) => JSON.parse(text) as object,
     });
-    const keyv = new Keyv(store, {
-      namespace: 't',
-      serialize: (data) => JSON.stringify(data),
-      deserialize: (text: string) => JSON.parse(text) as { value: unknown; expires?: number },
-    });
+    // Keyv reads a row that is not a string as it is: no deserializer runs on the way out.
+    const keyv = new Keyv(store, { namespace: 't', serialize: (data) => JSON.stringify(data) });
     await keyv.set('c', { id: 'c1', tasks: [{ id: 't1' }] });
     const first = (await keyv.get('c')) as { id: string; tasks: Array<{ id: string }> };
     const second = await keyv.get('c');
