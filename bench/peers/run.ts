@@ -9,7 +9,7 @@
  * Environment: BENCH_MIXED_SECONDS (60), BENCH_MIXED_CLIENTS (16), BENCH_WARM_SECONDS (10), BENCH_WARM_UP_SECONDS (3), BENCH_WARM_IN_FLIGHT (16),
  * BENCH_PEERS (comma list of mesh, apollo, naive, gateway; default all), BENCH_WORKLOADS (comma list of
  * a, b, c, d, e, xa, xb; default all), BENCH_PEERS_KEEP=1 (with BENCH_PEERS or BENCH_WORKLOADS: keep
- * the other rows from the last bench/results/peers.json), BENCH_GATEWAY_CPU_PROF=<dir> (this
+ * the rows this run did not measure from the last bench/results/peers.json), BENCH_GATEWAY_CPU_PROF=<dir> (this
  * gateway's processes run under --cpu-prof, a profile per workload in <dir>).
  * `tsx bench/peers/run.ts render` rewrites peers.md from peers.json without measuring.
  */
@@ -175,26 +175,31 @@ export async function run(options: { write?: boolean; log?: (line: string) => vo
     }
   }
 
-  if (only.length > 0 && process.env.BENCH_PEERS_KEEP === '1' && existsSync(RESULTS_JSON)) {
-    // Keep the other systems' rows from the last full run, each system saying when it ran.
+  const partial = only.length > 0 || workloads.length < WORKLOAD_KEYS.length;
+  if (partial && process.env.BENCH_PEERS_KEEP === '1' && existsSync(RESULTS_JSON)) {
+    // Keep the rows this run did not measure from the last run, each system saying when it ran.
     const previous = JSON.parse(readFileSync(RESULTS_JSON, 'utf8')) as PeersReport;
+    const ran = new Set(systems.map((system) => system.key as string));
+    const measured = (row: PhaseResult): boolean => ran.has(row.system) && workloads.includes(row.workload);
     const now = new Date().toISOString();
-    for (const outcome of outcomes) outcome.at = now;
-    for (const system of previous.systems.filter((entry) => !only.includes(entry.key))) {
-      outcomes.push({ ...system, at: system.at ?? previous.at });
-      results.push(
-        ...previous.results.filter((row) => row.system === system.key).map(({ vsGateway: _ratios, ...row }) => row),
-      );
+    for (const outcome of outcomes) {
+      const before = previous.systems.find((entry) => entry.key === outcome.key);
+      const keptRows = previous.results.some((row) => row.system === outcome.key && !measured(row));
+      outcome.at = keptRows
+        ? `${now} (workloads ${workloads.join(', ')}; the others ${before?.at ?? previous.at})`
+        : now;
     }
-    log(
-      `kept the rows of ${previous.systems
-        .filter((entry) => !only.includes(entry.key))
-        .map((entry) => entry.key)
-        .join(', ')} from ${RESULTS_JSON}`,
-    );
+    for (const system of previous.systems.filter((entry) => !ran.has(entry.key)))
+      outcomes.push({ ...system, at: system.at ?? previous.at });
+    results.push(...previous.results.filter((row) => !measured(row)).map(({ vsGateway: _ratios, ...row }) => row));
+    log(`kept the rows this run did not measure from ${RESULTS_JSON}`);
   }
   const order = SYSTEMS.map((system) => system.key as string);
-  results.sort((left, right) => order.indexOf(left.system) - order.indexOf(right.system));
+  results.sort(
+    (left, right) =>
+      order.indexOf(left.system) - order.indexOf(right.system) ||
+      WORKLOAD_KEYS.indexOf(left.workload) - WORKLOAD_KEYS.indexOf(right.workload),
+  );
   outcomes.sort((left, right) => order.indexOf(left.key) - order.indexOf(right.key));
 
   const verdicts = targets(results);

@@ -213,12 +213,12 @@ const meshSystem: PeerSystem = {
     query: `query($id: String!) { get_contact(contactId: $id) { ... on ContactsByIdSuccessfulResponseDto { contact { ${meshFields(selection)} } } } }`,
     variables: { id },
   }),
-  // The page's contacts never asked for name (the list endpoint's type lacks it): email in its place.
-  page: (page, upstream, selection = { ...FIXED_SELECTION, scalars: ['email'] }) => {
+  // The list endpoint's contact type has email but no name, firstName, lastName or phone.
+  page: (page, upstream, selection = FIXED_SELECTION) => {
     const cursor = upstream.listPages[page] ?? null;
     return {
       query: `query($loc: String!, $sa: Float, $said: String) { get_contacts(locationId: $loc, limit: 50, startAfter: $sa, startAfterId: $said) {
-        ... on ContactsSearchSuccessfulResponseDto { contacts { ${meshFields({ ...selection, scalars: selection.scalars.filter((field) => field !== 'name') })} } } } }`,
+        ... on ContactsSearchSuccessfulResponseDto { contacts { ${meshFields({ ...selection, scalars: ['email'] })} } } } }`,
       variables: { loc: upstream.locationId, sa: cursor?.startAfter ?? null, said: cursor?.startAfterId ?? null },
     };
   },
