@@ -115,9 +115,9 @@ function handle(child: ChildProcess, stopMessage: boolean): ChildHandle {
 }
 
 /** A TypeScript child with IPC (the simulator, this gateway, the Apollo peer), run through tsx. */
-export function forkTs(script: string, env: Record<string, string>): ChildHandle {
+export function forkTs(script: string, env: Record<string, string>, nodeOptions: readonly string[] = []): ChildHandle {
   const child = fork(script, [], {
-    execArgv: ['--import', 'tsx'],
+    execArgv: [...nodeOptions, '--import', 'tsx'],
     env: { ...process.env, ...env },
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
   });

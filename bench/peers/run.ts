@@ -7,8 +7,10 @@
  * writes bench/results/peers.json and bench/results/peers.md. See bench/peers/README.md.
  *
  * Environment: BENCH_MIXED_SECONDS (60), BENCH_MIXED_CLIENTS (16), BENCH_WARM_SECONDS (10), BENCH_WARM_UP_SECONDS (3), BENCH_WARM_IN_FLIGHT (16),
- * BENCH_PEERS (comma list of mesh, apollo, naive, gateway; default all), BENCH_PEERS_KEEP=1 (with
- * BENCH_PEERS: keep the other systems' rows from the last bench/results/peers.json).
+ * BENCH_PEERS (comma list of mesh, apollo, naive, gateway; default all), BENCH_WORKLOADS (comma list of
+ * a, b, c, d, e, xa, xb; default all), BENCH_PEERS_KEEP=1 (with BENCH_PEERS or BENCH_WORKLOADS: keep
+ * the rows this run did not measure from the last bench/results/peers.json), BENCH_GATEWAY_CPU_PROF=<dir> (this
+ * gateway's processes run under --cpu-prof, a profile per workload in <dir>).
  * `tsx bench/peers/run.ts render` rewrites peers.md from peers.json without measuring.
  */
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
@@ -19,11 +21,15 @@ import { startSimulator } from './simulator-control.js';
 import { composeMesh, SYSTEMS, type PeerSystem } from './systems.js';
 import {
   coldOperations,
+  executionOperations,
   forgetConnections,
   measureCold,
+  measureExecution,
   measureMixed,
   measureWarm,
+  WORKLOAD_KEYS,
   type PhaseResult,
+  type WorkloadKey,
   type WorkloadSettings,
 } from './workloads.js';
 
@@ -53,20 +59,37 @@ export function settingsFromEnv(): WorkloadSettings {
   };
 }
 
+function listFromEnv(name: string): string[] {
+  return (process.env[name] ?? '')
+    .split(',')
+    .map((entry) => entry.trim())
+    .filter((entry) => entry !== '');
+}
+
+function workloadsFromEnv(): WorkloadKey[] {
+  const asked = listFromEnv('BENCH_WORKLOADS');
+  const unknown = asked.filter((key) => !(WORKLOAD_KEYS as readonly string[]).includes(key));
+  if (unknown.length > 0)
+    throw new Error(`BENCH_WORKLOADS: unknown ${unknown.join(', ')} (known: ${WORKLOAD_KEYS.join(', ')})`);
+  return WORKLOAD_KEYS.filter((key) => asked.length === 0 || asked.includes(key));
+}
+
+/** HighLevel's limits (a, b, c, d, e); the execution workloads' simulator has a budget that never binds. */
+function simulatorEnv(execution: boolean): Record<string, string> {
+  return {
+    BENCH_SIM_CONTACTS: '2000',
+    BENCH_SIM_LATENCY_MS: '20',
+    BENCH_SIM_RATE_MAX: execution ? '100000000' : '100',
+    BENCH_SIM_RATE_INTERVAL_MS: '10000',
+  };
+}
+
 async function runSystem(
   system: PeerSystem,
   settings: WorkloadSettings,
+  workloads: readonly WorkloadKey[],
   log: (line: string) => void,
 ): Promise<PhaseResult[]> {
-  const sim = await startSimulator(
-    {
-      BENCH_SIM_CONTACTS: '2000',
-      BENCH_SIM_LATENCY_MS: '20',
-      BENCH_SIM_RATE_MAX: '100',
-      BENCH_SIM_RATE_INTERVAL_MS: '10000',
-    },
-    settings.coldRuns.b,
-  );
   const results: PhaseResult[] = [];
   const report = (row: PhaseResult): void => {
     results.push(row);
@@ -77,28 +100,47 @@ async function runSystem(
         (row.firstError ? `  first error: ${row.firstError}` : ''),
     );
   };
-  try {
-    const ids = sim.ready.contactIds;
-    for (const workload of ['a', 'b', 'c'] as const) {
-      const peer = await system.start(sim.upstream, log);
-      try {
-        const operations = coldOperations(system, workload, settings.coldRuns[workload], ids, sim.upstream);
-        report(await measureCold(system, peer, sim, workload, operations, settings));
-        report(await measureWarm(system, peer, sim, workload, operations, settings));
-      } finally {
-        forgetConnections(peer.graphqlUrl);
-        await peer.process.stop();
-      }
-    }
-    const peer = await system.start(sim.upstream, log);
+  const limited = workloads.filter((workload) => workload !== 'xa' && workload !== 'xb');
+  const execution = system.executes ? workloads.filter((workload) => workload === 'xa' || workload === 'xb') : [];
+  if (limited.length > 0) {
+    const sim = await startSimulator(simulatorEnv(false), settings.coldRuns.b);
     try {
-      report(await measureMixed(system, peer, sim, ids, settings));
+      const ids = sim.ready.contactIds;
+      for (const workload of limited) {
+        const peer = await system.start(sim.upstream, log, { wholeResponseCache: true });
+        try {
+          if (workload === 'd' || workload === 'e') {
+            report(await measureMixed(system, peer, sim, workload, ids, settings));
+            continue;
+          }
+          const operations = coldOperations(system, workload, settings.coldRuns[workload], ids, sim.upstream);
+          report(await measureCold(system, peer, sim, workload, operations, settings));
+          report(await measureWarm(system, peer, sim, workload, operations, settings));
+        } finally {
+          forgetConnections(peer.graphqlUrl);
+          await peer.process.stop();
+        }
+      }
     } finally {
-      forgetConnections(peer.graphqlUrl);
-      await peer.process.stop();
+      await sim.stop();
     }
-  } finally {
-    await sim.stop();
+  }
+  if (execution.length > 0) {
+    const sim = await startSimulator(simulatorEnv(true), settings.coldRuns.b);
+    try {
+      for (const workload of execution) {
+        const peer = await system.start(sim.upstream, log, { wholeResponseCache: false });
+        try {
+          const operations = executionOperations(system, workload, sim.ready.contactIds, sim.upstream);
+          report(await measureExecution(system, peer, sim, workload, operations, settings));
+        } finally {
+          forgetConnections(peer.graphqlUrl);
+          await peer.process.stop();
+        }
+      }
+    } finally {
+      await sim.stop();
+    }
   }
   return results;
 }
@@ -106,10 +148,8 @@ async function runSystem(
 export async function run(options: { write?: boolean; log?: (line: string) => void } = {}): Promise<PeersReport> {
   const log = options.log ?? ((line: string) => console.log(line));
   const settings = settingsFromEnv();
-  const only = (process.env.BENCH_PEERS ?? '')
-    .split(',')
-    .map((name) => name.trim())
-    .filter((name) => name !== '');
+  const only = listFromEnv('BENCH_PEERS');
+  const workloads = workloadsFromEnv();
   const systems = SYSTEMS.filter((system) => only.length === 0 || only.includes(system.key));
   if (!existsSync(join(here, 'node_modules/.bin/hive-gateway'))) {
     throw new Error(
@@ -117,7 +157,7 @@ export async function run(options: { write?: boolean; log?: (line: string) => vo
     );
   }
   log(
-    `peers: ${systems.map((system) => system.key).join(', ')}; mixed run ${settings.mixedSeconds} s with ${settings.mixedClients} clients`,
+    `peers: ${systems.map((system) => system.key).join(', ')}; workloads ${workloads.join(', ')}; mixed runs ${settings.mixedSeconds} s with ${settings.mixedClients} clients`,
   );
 
   const outcomes: PeersReport['systems'] = [];
@@ -126,7 +166,7 @@ export async function run(options: { write?: boolean; log?: (line: string) => vo
     log(`\n--- ${system.label} ---`);
     try {
       if (system.key === 'mesh') await composeMesh(log);
-      results.push(...(await runSystem(system, settings, log)));
+      results.push(...(await runSystem(system, settings, workloads, log)));
       outcomes.push({ key: system.key, label: system.label, error: null });
     } catch (error) {
       const message = error instanceof Error ? error.message : String(error);
@@ -135,26 +175,31 @@ export async function run(options: { write?: boolean; log?: (line: string) => vo
     }
   }
 
-  if (only.length > 0 && process.env.BENCH_PEERS_KEEP === '1' && existsSync(RESULTS_JSON)) {
-    // Keep the other systems' rows from the last full run, each system saying when it ran.
+  const partial = only.length > 0 || workloads.length < WORKLOAD_KEYS.length;
+  if (partial && process.env.BENCH_PEERS_KEEP === '1' && existsSync(RESULTS_JSON)) {
+    // Keep the rows this run did not measure from the last run, each system saying when it ran.
     const previous = JSON.parse(readFileSync(RESULTS_JSON, 'utf8')) as PeersReport;
+    const ran = new Set(systems.map((system) => system.key as string));
+    const measured = (row: PhaseResult): boolean => ran.has(row.system) && workloads.includes(row.workload);
     const now = new Date().toISOString();
-    for (const outcome of outcomes) outcome.at = now;
-    for (const system of previous.systems.filter((entry) => !only.includes(entry.key))) {
-      outcomes.push({ ...system, at: system.at ?? previous.at });
-      results.push(
-        ...previous.results.filter((row) => row.system === system.key).map(({ vsGateway: _ratios, ...row }) => row),
-      );
+    for (const outcome of outcomes) {
+      const before = previous.systems.find((entry) => entry.key === outcome.key);
+      const keptRows = previous.results.some((row) => row.system === outcome.key && !measured(row));
+      outcome.at = keptRows
+        ? `${now} (workloads ${workloads.join(', ')}; the others ${before?.at ?? previous.at})`
+        : now;
     }
-    log(
-      `kept the rows of ${previous.systems
-        .filter((entry) => !only.includes(entry.key))
-        .map((entry) => entry.key)
-        .join(', ')} from ${RESULTS_JSON}`,
-    );
+    for (const system of previous.systems.filter((entry) => !ran.has(entry.key)))
+      outcomes.push({ ...system, at: system.at ?? previous.at });
+    results.push(...previous.results.filter((row) => !measured(row)).map(({ vsGateway: _ratios, ...row }) => row));
+    log(`kept the rows this run did not measure from ${RESULTS_JSON}`);
   }
   const order = SYSTEMS.map((system) => system.key as string);
-  results.sort((left, right) => order.indexOf(left.system) - order.indexOf(right.system));
+  results.sort(
+    (left, right) =>
+      order.indexOf(left.system) - order.indexOf(right.system) ||
+      WORKLOAD_KEYS.indexOf(left.workload) - WORKLOAD_KEYS.indexOf(right.workload),
+  );
   outcomes.sort((left, right) => order.indexOf(left.key) - order.indexOf(right.key));
 
   const verdicts = targets(results);

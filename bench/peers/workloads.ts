@@ -14,22 +14,36 @@
  *       (caches and JIT warm), then warmSeconds measured, on one budget (after a fresh window for
  *       b and c).
  * mixed (d): many clients for BENCH_MIXED_SECONDS on one budget, repeated and new ids.
+ * mixed (e): the same load, the same ids in the same order, but every request draws its own
+ *       selection (which contact fields, which of tasks, notes and appointments and which of their
+ *       fields), as frontend apps send: identical requests are rare, so a whole-response cache
+ *       cannot carry it.
+ * execution (xa, xb): the whole-response cache off (where a system has one to turn off) and the
+ *       entity cache warm, against a simulator whose budget never binds: what executing a query
+ *       costs. (xa) contact(id) with tasks, notes and appointments over 1,000 rotating ids, (xb)
+ *       the first two pages of 50; every operation is run once first (warming the cache), then
+ *       warmUpSeconds unmeasured and warmSeconds measured, warmInFlight at once.
  */
 import { Agent } from 'node:http';
 import { mulberry32 } from '../../src/simulators/prng.js';
 import { postJson } from '../support/http-post.js';
 import { latencyStats, perSecond, type LatencyStats } from './latency-stats.js';
 import type { SimControl } from './simulator-control.js';
-import type { Operation, PeerSystem, RunningPeer, Upstream } from './systems.js';
+import type { ContactScalar, Operation, PeerSystem, RunningPeer, Selection, Upstream } from './systems.js';
 
-export type WorkloadKey = 'a' | 'b' | 'c' | 'd';
+export type WorkloadKey = 'a' | 'b' | 'c' | 'd' | 'e' | 'xa' | 'xb';
 export type Phase = 'cold' | 'warm' | 'mixed';
+
+export const WORKLOAD_KEYS: readonly WorkloadKey[] = ['a', 'b', 'c', 'd', 'e', 'xa', 'xb'];
 
 export const WORKLOAD_NAMES: Record<WorkloadKey, string> = {
   a: 'contact(id) with tasks, notes, appointments',
   b: '50 contacts with tasks, notes, appointments',
   c: '100 entities by id (_entities / aliases / list)',
   d: 'mixed: many clients, repeated and new ids',
+  e: 'mixed as (d), fields and lists varying per request',
+  xa: 'execution: contact(id) with tasks, notes, appointments over 1,000 rotating ids, whole-response cache off, entity cache warm',
+  xb: 'execution: the first two pages of 50 contacts, whole-response cache off, entity cache warm',
 };
 
 export interface PhaseResult extends LatencyStats {
@@ -39,6 +53,8 @@ export interface PhaseResult extends LatencyStats {
   queries: number;
   ok: number;
   errors: number;
+  /** Answers with errors that were RATE_LIMITED with retryAfterMs (the gateway's way of refusing). */
+  advisedRetries: number;
   upstreamCalls: number;
   upstreamCallsPerQuery: number;
   rateLimited: number;
@@ -159,6 +175,7 @@ function summarize(
     queries: answers.length,
     ok,
     errors: answers.length - ok,
+    advisedRetries: answers.filter((answer) => !answer.ok && answer.retryAfterMs !== null).length,
     upstreamCalls: upstream.total,
     upstreamCallsPerQuery: answers.length > 0 ? Math.round((upstream.total / answers.length) * 10) / 10 : 0,
     rateLimited: upstream.rateLimited,
@@ -234,11 +251,12 @@ export async function measureWarm(
   system: PeerSystem,
   peer: RunningPeer,
   sim: SimControl,
-  workload: 'a' | 'b' | 'c',
+  workload: 'a' | 'b' | 'c' | 'xa' | 'xb',
   operations: readonly Operation[],
   settings: WorkloadSettings,
 ): Promise<PhaseResult> {
-  if (workload === 'a') await sim.reset();
+  // The execution workloads' simulator has a budget that never binds: no window to wait for.
+  if (workload === 'a' || workload === 'xa' || workload === 'xb') await sim.reset();
   else await freshWindow(sim, settings);
   let issued = 0;
   const nextOperation = (): Operation | null => {
@@ -278,9 +296,16 @@ export async function measureWarm(
  * The mix: 55% one contact from a hot set of 20, 25% one contact never asked before, 12% ten
  * entities (five hot, five new), 8% one of the first two pages of 50. Sequence seeded alike for all.
  */
-function mixedOperations(system: PeerSystem, ids: readonly string[], upstream: Upstream): () => Operation {
+function mixedOperations(
+  system: PeerSystem,
+  ids: readonly string[],
+  upstream: Upstream,
+  varying: boolean,
+): () => Operation {
   // Seeded, so every system gets the same sequence of mixed operations.
   const random = mulberry32(7);
+  // A stream of its own, so (e) draws the same ids in the same order as (d).
+  const selection = varying ? selections(mulberry32(11)) : (): undefined => undefined;
   const hot = ids.slice(0, 20);
   let fresh = 1_000;
   const newId = (): string => {
@@ -290,22 +315,38 @@ function mixedOperations(system: PeerSystem, ids: readonly string[], upstream: U
   const hotId = (): string => hot[Math.floor(random() * hot.length)] ?? '';
   return () => {
     const roll = random();
-    if (roll < 0.55) return system.contact(hotId());
-    if (roll < 0.8) return system.contact(newId());
-    if (roll < 0.92) return system.entities([...Array.from({ length: 5 }, hotId), ...Array.from({ length: 5 }, newId)]);
-    return system.page(random() < 0.5 ? 0 : 1, upstream);
+    if (roll < 0.55) return system.contact(hotId(), selection());
+    if (roll < 0.8) return system.contact(newId(), selection());
+    if (roll < 0.92)
+      return system.entities([...Array.from({ length: 5 }, hotId), ...Array.from({ length: 5 }, newId)], selection());
+    return system.page(random() < 0.5 ? 0 : 1, upstream, selection());
   };
+}
+
+const SCALARS: readonly ContactScalar[] = ['name', 'firstName', 'lastName', 'email', 'phone'];
+
+/** Each field kept with probability 1/2, in schema order: 2^5 scalar sets × 4 × 3 × 3 list choices. */
+function selections(random: () => number): () => Selection {
+  const some = <T>(fields: readonly T[]): T[] => fields.filter(() => random() < 0.5);
+  const maybe = <T>(fields: readonly T[]): T[] | null => (random() < 0.25 ? null : some(fields));
+  return () => ({
+    scalars: some(SCALARS),
+    tasks: maybe(['title', 'dueDate', 'completed'] as const),
+    notes: maybe(['body', 'dateAdded'] as const),
+    appointments: maybe(['title', 'startTime'] as const),
+  });
 }
 
 export async function measureMixed(
   system: PeerSystem,
   peer: RunningPeer,
   sim: SimControl,
+  workload: 'd' | 'e',
   ids: readonly string[],
   settings: WorkloadSettings,
 ): Promise<PhaseResult> {
   await sim.reset();
-  const next = mixedOperations(system, ids, sim.upstream);
+  const next = mixedOperations(system, ids, sim.upstream, workload === 'e');
   const deadline = performance.now() + settings.mixedSeconds * 1000;
   const { answers, elapsedMs } = await closedLoop(
     peer.graphqlUrl,
@@ -317,10 +358,43 @@ export async function measureMixed(
   await new Promise((resolveWait) => setTimeout(resolveWait, 50));
   const stats = await sim.stats();
   return summarize(
-    { system: system.key, workload: 'd', phase: 'mixed' },
+    { system: system.key, workload, phase: 'mixed' },
     answers,
     elapsedMs,
     stats,
     peer.process.peakRssMb(),
   );
+}
+
+/** The operations of an execution workload: 1,000 contacts (xa) or the first two pages (xb). */
+export function executionOperations(
+  system: PeerSystem,
+  workload: 'xa' | 'xb',
+  ids: readonly string[],
+  upstream: Upstream,
+): Operation[] {
+  if (workload === 'xb') return [system.page(0, upstream), system.page(1, upstream)];
+  return ids.slice(0, 1_000).map((id) => system.contact(id));
+}
+
+/**
+ * Execution over a warm cache: every operation once (filling the system's cache; the simulator's
+ * budget does not bind here), then warm-up and measurement cycling through them as (a) warm does.
+ */
+export async function measureExecution(
+  system: PeerSystem,
+  peer: RunningPeer,
+  sim: SimControl,
+  workload: 'xa' | 'xb',
+  operations: readonly Operation[],
+  settings: WorkloadSettings,
+): Promise<PhaseResult> {
+  let filled = 0;
+  await closedLoop(peer.graphqlUrl, settings.warmInFlight, Number.POSITIVE_INFINITY, settings.requestTimeoutMs, () => {
+    const operation = filled < operations.length ? (operations[filled] ?? null) : null;
+    filled += 1;
+    return operation;
+  });
+  await sim.reset();
+  return measureWarm(system, peer, sim, workload, operations, settings);
 }

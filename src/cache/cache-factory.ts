@@ -104,7 +104,15 @@ export async function createCache(cacheUrl: string, options: CreateCacheOptions)
 
   let opened: OpenedStore;
   if (parsed.kind === 'memory') {
-    const store = new MemoryLruStore({ maxEntries: parsed.maxEntries, maxBytes: parsed.maxBytes, now });
+    // Parsed once on the way in: keyv reads a non-string row back as it is, without deserializing.
+    const decode = (text: string): object | undefined => {
+      try {
+        return deserialize(text) as object | undefined;
+      } catch {
+        return undefined;
+      }
+    };
+    const store = new MemoryLruStore({ maxEntries: parsed.maxEntries, maxBytes: parsed.maxBytes, now, decode });
     opened = {
       keyv: new Keyv(store, { namespace, throwOnErrors: true, ...jsonSerialization }),
       dispose: () => store.disconnect(),

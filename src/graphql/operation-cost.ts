@@ -103,6 +103,15 @@ function declaredCost(field: GraphQLField<unknown, unknown>): number | undefined
   return intArgument(directive(field, 'cost'), 'weight');
 }
 
+/**
+ * The walk, and for each root with a probe how to read its contact id again from other variables
+ * (the one input of the result a variables shape does not fix).
+ */
+interface CostPlan {
+  cost: OperationCost;
+  probeIds: Array<((variables: Readonly<Record<string, unknown>>) => unknown) | null>;
+}
+
 export function walkOperationCost(
   schema: GraphQLSchema,
   document: DocumentNode,
@@ -110,6 +119,16 @@ export function walkOperationCost(
   variables: Readonly<Record<string, unknown>>,
   defaultListSize: number = DEFAULT_LIST_SIZE,
 ): OperationCost {
+  return planOperationCost(schema, document, operation, variables, defaultListSize).cost;
+}
+
+function planOperationCost(
+  schema: GraphQLSchema,
+  document: DocumentNode,
+  operation: OperationDefinitionNode,
+  requestVariables: Readonly<Record<string, unknown>>,
+  defaultListSize: number,
+): CostPlan {
   const fragments = new Map(
     document.definitions.flatMap((definition) =>
       definition.kind === Kind.FRAGMENT_DEFINITION ? [[definition.name.value, definition] as const] : [],
@@ -121,7 +140,12 @@ export function walkOperationCost(
     ),
   );
 
-  const argumentValue = (node: FieldNode, field: GraphQLField<unknown, unknown>, name: string): unknown => {
+  const argumentValue = (
+    node: FieldNode,
+    field: GraphQLField<unknown, unknown>,
+    name: string,
+    variables: Readonly<Record<string, unknown>> = requestVariables,
+  ): unknown => {
     const argument = field.args.find((arg) => arg.name === name);
     if (argument === undefined) return undefined;
     const given = node.arguments?.find((arg) => arg.name.value === name);
@@ -227,10 +251,11 @@ export function walkOperationCost(
       : operation.operation === 'mutation'
         ? schema.getMutationType()
         : schema.getSubscriptionType();
-  if (root === null || root === undefined) return { routerCost: 0, roots: [] };
+  if (root === null || root === undefined) return { cost: { routerCost: 0, roots: [] }, probeIds: [] };
 
   let routerCost = operation.operation === 'mutation' ? MUTATION_BASE_COST : 0;
   const roots: RootFieldCost[] = [];
+  const probeIds: CostPlan['probeIds'] = [];
   for (const { node, parent } of fieldsOf(operation.selectionSet, root, new Set())) {
     const tally: Tally = { routerCost: 0, fixedCalls: 0, listReads: new Map() };
     const selection: SelectionSetNode = { kind: Kind.SELECTION_SET, selections: [node] };
@@ -245,6 +270,9 @@ export function walkOperationCost(
       if (typeof id === 'string')
         probe = { contactId: id, lists: CONTACT_LISTS.map((list) => list.field).filter((name) => selected.has(name)) };
     }
+    probeIds.push(
+      probe !== null && field !== undefined ? (variables) => argumentValue(node, field, 'id', variables) : null,
+    );
     roots.push({
       responseKey: node.alias?.value ?? node.name.value,
       field: node.name.value,
@@ -253,7 +281,7 @@ export function walkOperationCost(
       probe,
     });
   }
-  return { routerCost, roots };
+  return { cost: { routerCost, roots }, probeIds };
 }
 
 /** The operation a request runs, as Apollo picks it (the only one, or the one named). */
@@ -281,3 +309,76 @@ export function costOfRequest(request: object, walk: () => OperationCost): Opera
   walked.set(request, cost);
   return cost;
 }
+
+/**
+ * What of the variables the walk depends on: numbers (a slicing argument such as `first: $n`)
+ * exactly, a list by its length (`_entities` representations), anything else by its kind only
+ * (a string decides whether a `contact(id:)` probe exists; its value is read again per request).
+ */
+function shapeOf(value: unknown): string {
+  if (typeof value === 'number') return `=${value}`;
+  if (Array.isArray(value)) return `[${value.length}]`;
+  if (value === null) return 'null';
+  return typeof value;
+}
+
+function variablesShape(variables: Readonly<Record<string, unknown>>): string {
+  let shape = '';
+  for (const name in variables) shape += `${name}:${shapeOf(variables[name])},`;
+  return shape;
+}
+
+/**
+ * Operation costs remembered per document and variables shape: frontends send the same few
+ * documents over and over with other ids, and the walk (fragments, directives, argument
+ * coercion) then costs more than executing over a warm cache. Keyed by the parsed document
+ * Apollo keeps in its document store, so a document it forgets is forgotten here too; at most
+ * `maxShapes` shapes per document and schema (a client varying `first` widely starts over).
+ */
+export class OperationCostCache {
+  private readonly plans = new WeakMap<GraphQLSchema, WeakMap<DocumentNode, Map<string, CostPlan>>>();
+  /** Walks done (cache misses), for tests and benchmarks. */
+  walks = 0;
+
+  constructor(private readonly maxShapes = 64) {}
+
+  estimate(
+    schema: GraphQLSchema,
+    document: DocumentNode,
+    operation: OperationDefinitionNode,
+    variables: Readonly<Record<string, unknown>>,
+    defaultListSize: number = DEFAULT_LIST_SIZE,
+  ): OperationCost {
+    let documents = this.plans.get(schema);
+    if (documents === undefined) {
+      documents = new WeakMap();
+      this.plans.set(schema, documents);
+    }
+    let shapes = documents.get(document);
+    if (shapes === undefined) {
+      shapes = new Map();
+      documents.set(document, shapes);
+    }
+    const key = `${operation.name?.value ?? ''}|${defaultListSize}|${variablesShape(variables)}`;
+    const known = shapes.get(key);
+    if (known === undefined) {
+      this.walks += 1;
+      const plan = planOperationCost(schema, document, operation, variables, defaultListSize);
+      if (shapes.size >= this.maxShapes) shapes.clear();
+      shapes.set(key, plan);
+      return plan.cost;
+    }
+    return {
+      routerCost: known.cost.routerCost,
+      roots: known.cost.roots.map((root, index) => {
+        const probeId = known.probeIds[index];
+        return root.probe === null || probeId === undefined || probeId === null
+          ? root
+          : { ...root, probe: { ...root.probe, contactId: String(probeId(variables)) } };
+      }),
+    };
+  }
+}
+
+/** The process's cost cache, shared by the cost limit and admission control. */
+export const operationCosts = new OperationCostCache();

@@ -1,7 +1,8 @@
 /**
  * This gateway as a peer: `startGateway` in a process of its own (so its peak RSS is its own),
  * pointed at the benchmark's simulator. PEER_VARIANT=naive swaps in the naive resolver set (no
- * loaders, no cache); anything else runs the gateway as shipped. Reports its GraphQL URL over IPC.
+ * loaders, no cache); anything else runs the gateway as shipped. PEER_RESPONSE_CACHE=off turns
+ * the whole-response cache off (RESPONSE_CACHE_MAX_ENTRIES=0). Reports its GraphQL URL over IPC.
  */
 import { parseConfig } from '../../../src/config.js';
 import { startGateway } from '../../../src/gateway.js';
@@ -23,6 +24,8 @@ const config = parseConfig({
   GHL_LOCATION_ID: locationId,
   // Read-only load without keys: the one anonymous opt-in with HighLevel credentials.
   CLIENT_AUTH: 'anonymous-read',
+  // The execution workloads (xa, xb) measure execution over the warm entity cache, not reuse.
+  ...(process.env.PEER_RESPONSE_CACHE === 'off' ? { RESPONSE_CACHE_MAX_ENTRIES: '0' } : {}),
 });
 const gateway = await startGateway(config, process.env.PEER_VARIANT === 'naive' ? { resolvers: naiveResolvers } : {});
 

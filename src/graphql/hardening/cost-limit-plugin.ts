@@ -3,11 +3,12 @@
  * schema's @cost and @listSize) exceeds GRAPHQL_MAX_COST, with 400 and extensions.code
  * QUERY_TOO_COMPLEX. It runs in didResolveOperation rather than as a validation rule because a
  * rule cannot see the variables, and `first: $n` is the common case. The walk is shared with
- * admission control (costOfRequest): one walk per request.
+ * admission control (costOfRequest): one walk per request, and one per document and variables
+ * shape (OperationCostCache).
  */
 import type { ApolloServerPlugin } from '@apollo/server';
 import { GraphQLError } from 'graphql';
-import { costOfRequest, walkOperationCost } from '../operation-cost.js';
+import { costOfRequest, operationCosts } from '../operation-cost.js';
 import { limitError } from './limit-error.js';
 
 const QUERY_TOO_COMPLEX = 'QUERY_TOO_COMPLEX';
@@ -24,7 +25,7 @@ export function costLimitPlugin<Context extends object>(
           const { operation, schema, document, request } = requestContext;
           if (operation === undefined) return;
           const { routerCost } = costOfRequest(request, () =>
-            walkOperationCost(schema, document, operation, request.variables ?? {}, defaultListSize),
+            operationCosts.estimate(schema, document, operation, request.variables ?? {}, defaultListSize),
           );
           if (routerCost > maxCost) {
             const error = limitError('cost', routerCost, maxCost, 'GRAPHQL_MAX_COST');

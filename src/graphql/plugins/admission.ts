@@ -26,7 +26,7 @@ import type { RateBudget } from '../../ghl/rate-budget.js';
 import type { RequestAdmission } from '../../loaders/request-admission.js';
 import { CONTACT_LISTS, contactList, type ContactListName } from '../../entities/contact-lists.js';
 import type { BatchedReadCapability } from '../../loaders/batched-read-capability.js';
-import { costOfRequest, upstreamCalls, walkOperationCost, type RootFieldCost } from '../operation-cost.js';
+import { costOfRequest, operationCosts, upstreamCalls, type RootFieldCost } from '../operation-cost.js';
 import { ErrorCode } from '../errors.js';
 import { AdmittedCalls } from './admitted-calls.js';
 
@@ -108,7 +108,7 @@ export function admissionPlugin<TContext extends AdmissionContext>(
           const { locationId, admission, upstream } = contextValue;
           if (operation === undefined) return;
           const estimate = costOfRequest(request, () =>
-            walkOperationCost(schema, document, operation, request.variables ?? {}),
+            operationCosts.estimate(schema, document, operation, request.variables ?? {}),
           );
           const batchable = await batchableLists(deps.batchedReads, locationId);
           let calls = 0;

@@ -20,8 +20,9 @@ const lists = Object.fromEntries(
 export const Contact: ContactResolvers = {
   ...lists,
   // Federation: `_entities` resolves every representation through contactById, so 100
-  // representations are one batched search, not 100 GETs.
-  __resolveReference: (reference, context) => context.loaders.contactById.load(reference.id),
+  // representations are one batched search, not 100 GETs. A copy: @apollo/subgraph defines
+  // __typename on what this returns, and a cached contact is shared and frozen (memory-lru-store.ts).
+  __resolveReference: async (reference, context) => ({ ...(await context.loaders.contactById.load(reference.id)) }),
   tasks: async (contact, { completed }, context) => {
     const tasks = await context.loaders.lists.tasks.load(contact.id);
     // Filtered here rather than upstream so `tasks`, `tasks(completed: true)` and

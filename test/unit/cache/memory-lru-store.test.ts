@@ -74,4 +74,31 @@ describe('MemoryLruStore', () => {
     expect(await mine.get('a')).toBeUndefined();
     expect(await store.get('other:b')).toBe('raw');
   });
+
+  it('when values are decoded on the way in, then reads share one frozen object and the byte bound counts it at twice its text', async () => {
+    const store = new MemoryLruStore({
+      maxEntries: 10,
+      maxBytes: 10_000,
+      decode: (text) => JSON.parse(text) as object,
+    });
+    // Keyv reads a row that is not a string as it is: no deserializer runs on the way out.
+    const keyv = new Keyv(store, { namespace: 't', serialize: (data) => JSON.stringify(data) });
+    await keyv.set('c', { id: 'c1', tasks: [{ id: 't1' }] });
+    const first = (await keyv.get('c')) as { id: string; tasks: Array<{ id: string }> };
+    const second = await keyv.get('c');
+    expect(first).toEqual({ id: 'c1', tasks: [{ id: 't1' }] });
+    expect(second).toBe(first);
+    expect(Object.isFrozen(first.tasks[0])).toBe(true);
+    expect(() => {
+      (first.tasks as Array<{ id: string }>).push({ id: 't2' });
+    }).toThrow(TypeError);
+    const plain = new MemoryLruStore({ maxEntries: 10, maxBytes: 10_000 });
+    await new Keyv(plain, { namespace: 't', serialize: (data) => JSON.stringify(data) }).set('c', {
+      id: 'c1',
+      tasks: [{ id: 't1' }],
+    });
+    const key = Buffer.byteLength('t:c');
+    expect(store.size.bytes - key).toBe(2 * (plain.size.bytes - key));
+    expect(await keyv.getMany(['c', 'missing'])).toEqual([first, undefined]);
+  });
 });

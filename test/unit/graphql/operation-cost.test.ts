@@ -1,6 +1,11 @@
 import { describe, expect, it } from '@jest/globals';
 import { parse } from 'graphql';
-import { findOperation, upstreamCalls, walkOperationCost } from '../../../src/graphql/operation-cost.js';
+import {
+  findOperation,
+  OperationCostCache,
+  upstreamCalls,
+  walkOperationCost,
+} from '../../../src/graphql/operation-cost.js';
 import { buildGatewaySchema } from '../../../src/graphql/schema.js';
 
 const schema = buildGatewaySchema({});
@@ -90,5 +95,63 @@ describe('the static cost a router computes from @cost and @listSize', () => {
     const at = (first: number) => walk(`{ contacts(first: ${first}) { edges { node { id } } } }`).routerCost;
     expect(at(10)).toBe(1 + 10 * 2);
     expect(at(500)).toBe(1 + 500 * 2);
+  });
+});
+
+describe('costs remembered per document and variables shape', () => {
+  const CONTACT = `query C($id: ID!) { contact(id: $id) { id ${NESTED} } }`;
+  const PAGE = 'query P($n: Int) { contacts(first: $n) { edges { node { notes { id } } } } }';
+
+  function estimate(costs: OperationCostCache, document: ReturnType<typeof parse>, variables: Record<string, unknown>) {
+    const operation = findOperation(document, undefined);
+    if (operation === undefined) throw new Error('no operation');
+    return costs.estimate(schema, document, operation, variables);
+  }
+
+  it('when the same document comes again with another id, then the estimate is reused and its probe names the new id', () => {
+    const costs = new OperationCostCache();
+    const document = parse(CONTACT);
+    const first = estimate(costs, document, { id: 'a' });
+    const second = estimate(costs, document, { id: 'b' });
+    expect(costs.walks).toBe(1);
+    expect(second).toEqual({
+      ...first,
+      roots: [{ ...first.roots[0], probe: { contactId: 'b', lists: ['tasks', 'notes', 'appointments'] } }],
+    });
+    expect(second).toEqual(walk(CONTACT, { id: 'b' }));
+  });
+
+  it('when a slicing variable changes, then the estimate is walked again and scales with it', () => {
+    const costs = new OperationCostCache();
+    const document = parse(PAGE);
+    const seven = estimate(costs, document, { n: 7 });
+    const fifty = estimate(costs, document, { n: 50 });
+    expect(costs.walks).toBe(2);
+    expect(seven).toEqual(walk(PAGE, { n: 7 }));
+    expect(fifty).toEqual(walk(PAGE, { n: 50 }));
+    expect(estimate(costs, document, { n: 7 })).toEqual(seven);
+    expect(costs.walks).toBe(2);
+  });
+
+  it('when a variable changes kind (an id left out, a list of another length), then the estimate is walked again', () => {
+    const costs = new OperationCostCache();
+    const entities = parse('query E($r: [_Any!]!) { _entities(representations: $r) { ... on Contact { id } } }');
+    const representations = (count: number) =>
+      Array.from({ length: count }, (_, index) => ({ __typename: 'Contact', id: String(index) }));
+    estimate(costs, entities, { r: representations(100) });
+    const many = estimate(costs, entities, { r: representations(101) });
+    expect(costs.walks).toBe(2);
+    expect(many.roots[0]?.fixedCalls).toBe(2);
+    const contact = parse(CONTACT);
+    estimate(costs, contact, { id: 'a' });
+    expect(estimate(costs, contact, {}).roots[0]?.probe).toBeNull();
+    expect(costs.walks).toBe(4);
+  });
+
+  it('when another document with the same text is parsed, then it is walked on its own (documents are the key)', () => {
+    const costs = new OperationCostCache();
+    estimate(costs, parse(CONTACT), { id: 'a' });
+    estimate(costs, parse(CONTACT), { id: 'a' });
+    expect(costs.walks).toBe(2);
   });
 });
