@@ -222,6 +222,10 @@ const entries = {
     z.enum(['store', 'bullmq']).default('store'),
     'where sync jobs queue: store (rows of DATABASE_URL, shared by replicas on PostgreSQL; works while Redis is down) or bullmq (Redis at REDIS_URL)',
   ],
+  SYNC_CONCURRENCY: [
+    positiveInt.max(500).default(16),
+    'sync jobs (batch runs, verifies) one process runs at once; runs of different locations spend different HighLevel budgets and progress side by side, so an agency sets it to at least its locations ÷ replicas',
+  ],
   SYNC_QUEUE_NAME: [
     z
       .string()
