@@ -16,7 +16,7 @@ function exited(child: ChildProcess): Promise<void> {
   return new Promise((resolve) => child.once('exit', () => resolve()));
 }
 
-export interface Simulators {
+interface Simulators {
   ready: AgencySimulatorsReady;
   stats(runIds: string[]): Promise<AgencyStats>;
   stop(): Promise<void>;
@@ -127,7 +127,7 @@ export interface RunRow {
   finishedAt: number | null;
 }
 
-export interface PhaseDatabase {
+interface PhaseDatabase {
   url: string;
   runs(ids: string[]): Promise<RunRow[]>;
   drop(): Promise<void>;

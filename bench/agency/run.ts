@@ -16,6 +16,7 @@
  * 0), how many runs were on HighLevel at once, interactive p50/p95 during the sync, and each
  * replica's peak RSS (VmHWM). Writes bench/results/agency.json and agency.md.
  *
+ * AGENCY_SYNC_CONCURRENCY overrides SYNC_CONCURRENCY (e.g. 1: one run per replica at a time, as before).
  * Needs REDIS_URL and DATABASE_URL_PG (an admin URL of a PostgreSQL server; a database per phase
  * is created and dropped); without them it says so and skips. Run under the bench lock:
  * `flock /tmp/gateway-bench.lock npm run bench -- agency` (AGENCY_LOCATIONS=10 for one size).
@@ -204,7 +205,7 @@ async function runPhase(
       SYNC_QUEUE_NAME: queueName,
       SYNC_PAGE_SIZE: String(PAGE_SIZE),
       // Every location's run on a worker at once: half of them on each replica.
-      SYNC_CONCURRENCY: String(Math.ceil(locations / 2)),
+      SYNC_CONCURRENCY: process.env.AGENCY_SYNC_CONCURRENCY ?? String(Math.ceil(locations / 2)),
     };
     cleanups.push(async () => {
       const redis = new Redis(urls.redis);
