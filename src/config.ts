@@ -172,6 +172,10 @@ const entries = {
     nonNegativeInt.default(3),
     'retries of Roofr requests on 429, 5xx, resets and timeouts (writes only with an Idempotency-Key; Zapier posts only on 429 or refused connections)',
   ],
+  ROOFR_MAX_IN_FLIGHT: [
+    positiveInt.max(256).default(4),
+    "Roofr REST requests in flight at once per process (Roofr's rate-limit headers still pace them); a batch's Roofr writes per second are about this × replicas ÷ Roofr's answer time, which bounds an agency's nightly sync (docs/operations.md)",
+  ],
   ROOFR_ZAPIER_HOOK_URL: [
     z.url().optional(),
     'Zapier catch-hook URL of the Zap that runs Roofr "Create Job and Customer" (ROOFR_ADAPTER=zapier)',

@@ -125,6 +125,7 @@ export interface RunRow {
   failed: number;
   startedAt: number;
   finishedAt: number | null;
+  errors: string;
 }
 
 interface PhaseDatabase {
@@ -155,8 +156,9 @@ export async function createDatabase(adminUrl: string, name: string): Promise<Ph
         failed_count: number;
         started_at: string;
         finished_at: string | null;
+        errors: string;
       }>(
-        'select id, location_id, status, read_count, failed_count, started_at, finished_at from sync_runs where id = any($1)',
+        'select id, location_id, status, read_count, failed_count, started_at, finished_at, errors from sync_runs where id = any($1)',
         [ids],
       );
       return result.rows.map((row) => ({
@@ -167,6 +169,7 @@ export async function createDatabase(adminUrl: string, name: string): Promise<Ph
         failed: row.failed_count,
         startedAt: Date.parse(row.started_at),
         finishedAt: row.finished_at === null ? null : Date.parse(row.finished_at),
+        errors: row.errors,
       }));
     },
     async drop() {

@@ -52,6 +52,8 @@ const TARGET_RATIO = 1.5;
 /** Background sync may use 80% of each window; 20% stays for interactive reads (see docs/operations.md). */
 const INTERACTIVE_SHARE = 0.2;
 const RUN_TIMEOUT_MS = 20 * 60_000;
+/** The Roofr simulator is unthrottled; real Roofr's headers would pace these. */
+const ROOFR_IN_FLIGHT = Number(process.env.AGENCY_ROOFR_MAX_IN_FLIGHT ?? 16);
 
 interface PhaseResult {
   locations: number;
@@ -77,6 +79,10 @@ interface PhaseResult {
     errors: Record<string, number>;
   } | null;
   peakRssMb: number[];
+  /** 1-minute load average of the machine when the phase ended (other work on it skews the figures). */
+  loadAverageAtEnd: number;
+  /** Runs that did not succeed: status and their last errors. */
+  notSucceeded: Array<{ locationId: string; status: string; errors: string }>;
 }
 
 interface SizeResult {
@@ -200,6 +206,8 @@ async function runPhase(
       ROOFR_ADAPTER: 'rest',
       ROOFR_API_BASE_URL: roofr.apiBaseUrl,
       ROOFR_API_KEY: roofr.apiKey,
+      // Roofr is one account for every location: its writes in flight per replica bound the batch.
+      ROOFR_MAX_IN_FLIGHT: String(ROOFR_IN_FLIGHT),
       SYNC_SCHEDULE: 'off',
       SYNC_QUEUE: 'bullmq',
       SYNC_QUEUE_NAME: queueName,
@@ -316,7 +324,12 @@ async function runPhase(
               errors: interactive.errors,
             },
       peakRssMb,
+      loadAverageAtEnd: Math.round((loadavg()[0] ?? 0) * 10) / 10,
+      notSucceeded: rows
+        .filter((row) => row.status !== 'succeeded')
+        .map((row) => ({ locationId: row.locationId, status: row.status, errors: row.errors.slice(0, 500) })),
     };
+    for (const failed of result.notSucceeded) log(`    ${failed.locationId} ${failed.status}: ${failed.errors}`);
     log(
       `  wall ${(wallMs / 1000).toFixed(1)} s; runs ${result.runs.succeeded} succeeded, ${result.runs.other} not; ` +
         `up to ${result.maxRunsAtOnce} runs on HighLevel at once (span median ${(result.runSpanMs.median / 1000).toFixed(1)} s, queued→first call ${result.queuedToFirstCallMs} ms, last call→finished ${result.lastCallToFinishedMs} ms); ` +
@@ -387,7 +400,7 @@ function markdown(result: AgencyBenchResult): string {
     '# Agency scale (bench/agency)',
     '',
     `${result.at}, commit ${result.commit}, ${result.machine.cpus} × ${result.machine.model}, ${result.machine.memoryGb} GB.`,
-    `Each location: ${CONTACTS} contacts, its own ${RATE_MAX} requests per ${RATE_INTERVAL_MS / 1000} s; 2 replicas (compiled, production mode) on one Redis and one PostgreSQL, BullMQ sync queue, SYNC_CONCURRENCY = locations ÷ 2, GHL_INTERACTIVE_SHARE ${INTERACTIVE_SHARE}; the batch queued with \`npm run sync -- --every-location --full\` while one client per location reads \`contact(id)\` from ${READ_LOCATIONS} locations (250 ms between requests).`,
+    `Each location: ${CONTACTS} contacts, its own ${RATE_MAX} requests per ${RATE_INTERVAL_MS / 1000} s; 2 replicas (compiled, production mode) on one Redis and one PostgreSQL, BullMQ sync queue, SYNC_CONCURRENCY = locations ÷ 2, ROOFR_MAX_IN_FLIGHT ${ROOFR_IN_FLIGHT}, GHL_INTERACTIVE_SHARE ${INTERACTIVE_SHARE}; the batch queued with \`npm run sync -- --every-location --full\` while one client per location reads \`contact(id)\` from ${READ_LOCATIONS} locations (250 ms between requests).`,
     '',
     '| Locations | Wall | Largest location bound | Wall ÷ bound | CPU bound (unthrottled) | Target (1.5 × max) | Runs on HighLevel at once | 429s | Roofr missing / duplicated | Interactive p50 / p95 | Peak RSS per replica | |',
     '| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |',
@@ -429,6 +442,7 @@ export async function run(options: { write?: boolean; log?: (line: string) => vo
       syncQueue: 'bullmq',
       syncConcurrency: 'ceil(locations / 2) per replica',
       syncPageSize: PAGE_SIZE,
+      roofrMaxInFlight: ROOFR_IN_FLIGHT,
       interactiveShare: INTERACTIVE_SHARE,
       readLocations: READ_LOCATIONS,
       readThinkMs: 250,

@@ -21,6 +21,7 @@ import type { CursorsRepo } from '../store/cursors-repo.js';
 import type { OutboxRepo } from '../store/outbox-repo.js';
 import type { SyncRunEntriesRepo } from '../store/sync-run-entries-repo.js';
 import type { RunSummary, SyncRun, SyncRunsRepo } from '../store/sync-runs-repo.js';
+import type { ContactSlots } from './contact-slots.js';
 import { syncContactRecords, type ContactChildren } from './contact-sync.js';
 import type { PlanSink } from './dry-run-sink.js';
 import type { RoofrPush } from './roofr-push.js';
@@ -35,6 +36,8 @@ export interface BatchSyncDeps {
   pageSize: number;
   /** Contacts synced in parallel within a page (each contact's own writes stay in order). */
   concurrency?: number;
+  /** Shared by the process's runs: contacts written to Roofr at once across them (contact-slots.ts). */
+  contactSlots?: ContactSlots;
   /** How long a page waits for its queued Roofr writes to be confirmed before the run stops. */
   confirmTimeoutMs?: number;
   sleep?: (ms: number) => Promise<void>;
@@ -301,13 +304,9 @@ export async function runBatchSync(deps: BatchSyncDeps, spec: BatchSpec, hooks: 
         const contactChildren = await (children.get(contact.id) ?? Promise.resolve(null)).catch(() => undefined);
         if (contactChildren === undefined) return;
         try {
-          const outcome = await syncContactRecords(
-            { ghl: deps.ghl, push },
-            spec.locationId,
-            contact,
-            contactChildren,
-            callOptions,
-          );
+          const write = () =>
+            syncContactRecords({ ghl: deps.ghl, push }, spec.locationId, contact, contactChildren, callOptions);
+          const outcome = await (deps.contactSlots === undefined ? write() : deps.contactSlots.run(write));
           mergeTally(pageTally, outcome.tally);
           queued.push(...outcome.queued);
         } catch (error) {

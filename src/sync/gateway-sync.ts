@@ -41,6 +41,7 @@ type SyncConfig = Pick<
   | 'SYNC_QUEUE'
   | 'SYNC_QUEUE_NAME'
   | 'SYNC_CONCURRENCY'
+  | 'ROOFR_MAX_IN_FLIGHT'
   | 'REDIS_URL'
   | 'DEPENDENCY_TIMEOUT_MS'
   | 'GHL_WEBHOOK_RSA_PUBLIC_KEY'
@@ -102,6 +103,8 @@ export async function createConfiguredSyncEngine(
     pollMs: config.SYNC_WORKER_POLL_MS,
     leaseMs: config.QUEUE_LEASE_MS,
     jobConcurrency: config.SYNC_CONCURRENCY,
+    // Two contacts per Roofr slot: one writing while the next reads its links and hashes.
+    contactsInFlight: config.ROOFR_MAX_IN_FLIGHT * 2,
     locations,
     deletePolicy: config.ROOFR_DELETE_POLICY,
     ...(deps.nudgeOutbox ? { onQueued: deps.nudgeOutbox } : {}),

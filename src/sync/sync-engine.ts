@@ -25,6 +25,7 @@ import {
   type BatchSyncDeps,
   type SyncMode,
 } from './batch-sync.js';
+import { createContactSlots } from './contact-slots.js';
 import { fetchChildren, syncContactRecords } from './contact-sync.js';
 import { createPlanSink } from './dry-run-sink.js';
 import type { EventTasks } from './event-tasks.js';
@@ -62,6 +63,8 @@ interface SyncEngineDeps {
   jobQueue?: SyncJobQueue;
   /** SYNC_CONCURRENCY: jobs the default (store) queue runs at once in this process (default 1). */
   jobConcurrency?: number;
+  /** Contacts the process's batch runs write to Roofr at once, all runs together (contact-slots.ts); default: no cap. */
+  contactsInFlight?: number;
   /**
    * The locations a sync of every location covers (the schedule, `npm run sync -- --every-location`):
    * OAuth installs, or the one configured location (the default).
@@ -187,6 +190,7 @@ export async function createSyncEngine(deps: SyncEngineDeps): Promise<SyncEngine
     push: deps.push,
     store,
     pageSize: deps.pageSize,
+    ...(deps.contactsInFlight !== undefined ? { contactSlots: createContactSlots(deps.contactsInFlight) } : {}),
     ...(deps.confirmTimeoutMs !== undefined ? { confirmTimeoutMs: deps.confirmTimeoutMs } : {}),
     dryRun: { planSink, entries: store.syncRunEntries, maxEntries },
   };

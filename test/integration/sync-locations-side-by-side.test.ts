@@ -82,6 +82,8 @@ async function startAgency(jobQueue?: (concurrency: number) => SyncJobQueue): Pr
     eventTasks: {},
     pollMs: 50,
     jobConcurrency: LOCATIONS.length,
+    // Roofr is one account: both runs share the process's contacts in flight.
+    contactsInFlight: 2,
     ...(jobQueue ? { jobQueue: jobQueue(LOCATIONS.length) } : {}),
   });
   return {
