@@ -23,7 +23,7 @@
  */
 import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, totalmem } from 'node:os';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -86,6 +86,9 @@ interface PhaseResult {
 }
 
 interface SizeResult {
+  /** When and at which commit this size ran (a run of one size keeps the others' figures). */
+  at: string;
+  commit: string;
   locations: number;
   contacts: number;
   cpuBoundMs: number;
@@ -357,6 +360,8 @@ async function runSize(
   const rated = await runPhase(locations, true, urls, log);
   const targetMs = TARGET_RATIO * Math.max(cpu.wallMs, rated.largestLocationBoundMs);
   const result: SizeResult = {
+    at: new Date().toISOString(),
+    commit: commitOf(),
     locations,
     contacts: CONTACTS,
     cpuBoundMs: cpu.wallMs,
@@ -394,7 +399,7 @@ async function runSize(
 function markdown(result: AgencyBenchResult): string {
   const rows = result.sizes.map(
     (size) =>
-      `| ${size.locations} | ${(size.wallMs / 1000).toFixed(1)} s | ${(size.largestLocationBoundMs / 1000).toFixed(1)} s | ${size.wallOverLocationBound}× | ${(size.cpuBoundMs / 1000).toFixed(1)} s | ${(size.targetMs / 1000).toFixed(1)} s | ${size.maxRunsAtOnce} | ${size.rateLimited429} | ${size.roofrMissing} / ${size.roofrDuplicated} | ${size.interactiveP50Ms ?? '-'} / ${size.interactiveP95Ms ?? '-'} ms | ${size.peakRssMbPerReplica.join(' / ')} MB | ${size.pass ? 'PASS' : 'FAIL'} |`,
+      `| ${size.locations} (${size.commit ?? result.commit}) | ${(size.wallMs / 1000).toFixed(1)} s | ${(size.largestLocationBoundMs / 1000).toFixed(1)} s | ${size.wallOverLocationBound}× | ${(size.cpuBoundMs / 1000).toFixed(1)} s | ${(size.targetMs / 1000).toFixed(1)} s | ${size.maxRunsAtOnce} | ${size.rateLimited429} | ${size.roofrMissing} / ${size.roofrDuplicated} | ${size.interactiveP50Ms ?? '-'} / ${size.interactiveP95Ms ?? '-'} ms | ${size.peakRssMbPerReplica.join(' / ')} MB | ${size.pass ? 'PASS' : 'FAIL'} |`,
   );
   return [
     '# Agency scale (bench/agency)',
@@ -402,7 +407,7 @@ function markdown(result: AgencyBenchResult): string {
     `${result.at}, commit ${result.commit}, ${result.machine.cpus} × ${result.machine.model}, ${result.machine.memoryGb} GB.`,
     `Each location: ${CONTACTS} contacts, its own ${RATE_MAX} requests per ${RATE_INTERVAL_MS / 1000} s; 2 replicas (compiled, production mode) on one Redis and one PostgreSQL, BullMQ sync queue, SYNC_CONCURRENCY = locations ÷ 2, ROOFR_MAX_IN_FLIGHT ${ROOFR_IN_FLIGHT}, GHL_INTERACTIVE_SHARE ${INTERACTIVE_SHARE}; the batch queued with \`npm run sync -- --every-location --full\` while one client per location reads \`contact(id)\` from ${READ_LOCATIONS} locations (250 ms between requests).`,
     '',
-    '| Locations | Wall | Largest location bound | Wall ÷ bound | CPU bound (unthrottled) | Target (1.5 × max) | Runs on HighLevel at once | 429s | Roofr missing / duplicated | Interactive p50 / p95 | Peak RSS per replica | |',
+    '| Locations (commit) | Wall | Largest location bound | Wall ÷ bound | CPU bound (unthrottled) | Target (1.5 × max) | Runs on HighLevel at once | 429s | Roofr missing / duplicated | Interactive p50 / p95 | Peak RSS per replica | |',
     '| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |',
     ...rows,
     '',
@@ -433,6 +438,13 @@ export async function run(options: { write?: boolean; log?: (line: string) => vo
   buildGateway(ROOT);
   const results: SizeResult[] = [];
   for (const size of sizes) results.push(await runSize(size, { redis, pgAdmin }, log));
+  // AGENCY_LOCATIONS runs one size: the other sizes of the last full run stay, each with its commit.
+  const file = resolve(ROOT, 'bench/results/agency.json');
+  if (process.env.AGENCY_LOCATIONS !== undefined && existsSync(file)) {
+    const previous = (JSON.parse(readFileSync(file, 'utf8')) as { sizes?: SizeResult[] }).sizes ?? [];
+    for (const size of previous) if (!sizes.includes(size.locations)) results.push(size);
+    results.sort((a, b) => a.locations - b.locations);
+  }
   const result: AgencyBenchResult = {
     ...base,
     setup: {
@@ -453,7 +465,7 @@ export async function run(options: { write?: boolean; log?: (line: string) => vo
   };
   if (options.write !== false) {
     mkdirSync(resolve(ROOT, 'bench/results'), { recursive: true });
-    writeFileSync(resolve(ROOT, 'bench/results/agency.json'), `${JSON.stringify(result, null, 2)}\n`);
+    writeFileSync(file, `${JSON.stringify(result, null, 2)}\n`);
     writeFileSync(resolve(ROOT, 'bench/results/agency.md'), markdown(result));
     log('wrote bench/results/agency.json and agency.md');
   }
