@@ -172,6 +172,10 @@ const entries = {
     nonNegativeInt.default(3),
     'retries of Roofr requests on 429, 5xx, resets and timeouts (writes only with an Idempotency-Key; Zapier posts only on 429 or refused connections)',
   ],
+  ROOFR_MAX_IN_FLIGHT: [
+    positiveInt.max(256).default(4),
+    "Roofr REST requests in flight at once per process (Roofr's rate-limit headers still pace them); a batch's Roofr writes per second are about this × replicas ÷ Roofr's answer time, which bounds an agency's nightly sync (docs/operations.md)",
+  ],
   ROOFR_ZAPIER_HOOK_URL: [
     z.url().optional(),
     'Zapier catch-hook URL of the Zap that runs Roofr "Create Job and Customer" (ROOFR_ADAPTER=zapier)',
@@ -221,6 +225,10 @@ const entries = {
   SYNC_QUEUE: [
     z.enum(['store', 'bullmq']).default('store'),
     'where sync jobs queue: store (rows of DATABASE_URL, shared by replicas on PostgreSQL; works while Redis is down) or bullmq (Redis at REDIS_URL)',
+  ],
+  SYNC_CONCURRENCY: [
+    positiveInt.max(500).default(16),
+    'sync jobs (batch runs, verifies) one process runs at once; runs of different locations spend different HighLevel budgets and progress side by side, so an agency sets it to at least its locations ÷ replicas',
   ],
   SYNC_QUEUE_NAME: [
     z

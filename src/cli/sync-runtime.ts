@@ -43,9 +43,15 @@ export class SyncRuntimeUsageError extends Error {
   }
 }
 
-/** `location`: the --location argument; default GHL_LOCATION_ID. */
-export async function openSyncRuntime(config: Config, options: { location?: string } = {}): Promise<SyncRuntime> {
-  const locationId = options.location ?? config.GHL_LOCATION_ID;
+/**
+ * `location`: the --location argument; default GHL_LOCATION_ID. `everyLocation`: the runtime only
+ * queues runs of every installed location (no location of its own needed).
+ */
+export async function openSyncRuntime(
+  config: Config,
+  options: { location?: string; everyLocation?: boolean } = {},
+): Promise<SyncRuntime> {
+  const locationId = options.location ?? config.GHL_LOCATION_ID ?? (options.everyLocation === true ? '' : undefined);
   if (locationId === undefined)
     throw new SyncRuntimeUsageError(
       'Name the HighLevel location: set GHL_LOCATION_ID, or pass --location <id> (with OAuth installs: npm run auth -- status lists them)',

@@ -1,4 +1,7 @@
 /**
+ * `npm run sync -- --every-location [--full]`: queues one run per installed location (the nightly
+ * batch, started now) for the running replicas' workers and prints the run ids; it syncs nothing
+ * itself, so the runs spread over every replica's workers and progress side by side.
  * `npm run sync -- [--business <businessId>] [--full] [--dry-run [--plan-out plan.json|plan.csv]]`:
  * one batch sync of the configured location (or one business) to Roofr in this process, with a
  * progress bar on stderr (redrawn on a TTY, a line per page otherwise) and the run's summary on
@@ -7,7 +10,7 @@
  * (src/sync/dry-run-sink.ts): it prints what a real run would do and can write the plan to a file.
  * Exit codes: 0 succeeded, 2 partial (see the run's errors), 1 failed or bad usage.
  */
-import { ConfigError, parseConfig } from '../config.js';
+import { ConfigError, parseConfig, type Config } from '../config.js';
 import type { SyncRun } from '../store/sync-runs-repo.js';
 import type { SyncMode } from '../sync/batch-sync.js';
 import { planFormatOf, runCostLine, runSummaryTable, writePlanFile, type PlanFormat } from '../sync/run-report.js';
@@ -15,10 +18,14 @@ import { callsPerContact, createProgressReporter, progressLine } from '../sync/s
 import { openSyncRuntime } from './sync-runtime.js';
 
 export const SYNC_USAGE = `Usage: npm run sync -- [--location <id>] [--business <businessId>] [--full] [--dry-run [--plan-out <file.json|file.csv>]]
+       npm run sync -- --every-location [--full]
 
   (no options)          incremental sync of the whole location (GHL_LOCATION_ID) from its watermark
   --location <id>       another location (with OAuth installs: any installed one; see npm run auth -- status)
   --full                every contact, not only those changed since the last sync
+  --every-location      queue a run of every installed location (OAuth installs; else GHL_LOCATION_ID)
+                        for the running gateways' workers, as the nightly schedule does, and print
+                        the run ids; follow them with the syncRuns query or the sync_runs table
   --business <id>       only the contacts of this business (GET /contacts/business/{id})
   --dry-run             read what the sync reads and write nothing: print what it would create,
                         update, leave unchanged, skip, and where it would overwrite a Roofr change
@@ -30,6 +37,7 @@ from the same rate budget as the running gateway. Run it again after an interrup
 
 export interface SyncArgs {
   location: string | null;
+  everyLocation: boolean;
   businessId: string | null;
   mode: SyncMode;
   dryRun: boolean;
@@ -41,11 +49,13 @@ export function parseSyncArgs(argv: string[]): SyncArgs | { error: string } {
   let businessId: string | null = null;
   let mode: SyncMode = 'INCREMENTAL';
   let dryRun = false;
+  let everyLocation = false;
   let planFile: string | null = null;
   for (let index = 0; index < argv.length; index += 1) {
     const arg = argv[index];
     if (arg === '--full') mode = 'FULL';
     else if (arg === '--dry-run') dryRun = true;
+    else if (arg === '--every-location') everyLocation = true;
     else if (arg === '--business' || arg === '--plan-out' || arg === '--location') {
       const value = argv[index + 1];
       if (value === undefined || value.startsWith('--'))
@@ -61,6 +71,8 @@ export function parseSyncArgs(argv: string[]): SyncArgs | { error: string } {
     else if (arg?.startsWith('--plan-out=')) planFile = arg.slice('--plan-out='.length);
     else return { error: `unknown argument ${arg ?? ''}` };
   }
+  if (everyLocation && (location !== null || businessId !== null || dryRun))
+    return { error: '--every-location goes only with --full' };
   let planOut: SyncArgs['planOut'] = null;
   if (planFile !== null) {
     if (!dryRun) return { error: '--plan-out goes with --dry-run' };
@@ -68,7 +80,7 @@ export function parseSyncArgs(argv: string[]): SyncArgs | { error: string } {
     if (format === null) return { error: '--plan-out needs a file ending in .json or .csv' };
     planOut = { file: planFile, format };
   }
-  return { location, businessId, mode, dryRun, planOut };
+  return { location, everyLocation, businessId, mode, dryRun, planOut };
 }
 
 async function main(): Promise<number> {
@@ -83,6 +95,7 @@ async function main(): Promise<number> {
     return 1;
   }
   const config = parseConfig(process.env);
+  if (args.everyLocation) return queueEveryLocation(config, args.mode);
   const runtime = await openSyncRuntime(config, args.location === null ? {} : { location: args.location });
   const { store, rateBudget, engine, locationId } = runtime;
   const kind = args.dryRun ? 'dry_run' : 'sync';
@@ -145,6 +158,26 @@ async function main(): Promise<number> {
         `The run failed: ${run.errors.at(-1)?.message ?? 'see the run'}. Run the same command again to resume.\n`,
       );
     return run.status === 'succeeded' ? 0 : run.status === 'partial' ? 2 : 1;
+  } finally {
+    await runtime.close();
+  }
+}
+
+/** --every-location: queues the batch for the replicas' workers; exit 1 when a location could not be queued. */
+async function queueEveryLocation(config: Config, mode: SyncMode): Promise<number> {
+  const runtime = await openSyncRuntime(config, { everyLocation: true });
+  try {
+    const { runs, refused } = await runtime.engine.startSyncEveryLocation({ mode, trigger: 'cli' });
+    for (const run of runs)
+      process.stdout.write(`${JSON.stringify({ id: run.id, locationId: run.locationId, mode: run.mode })}\n`);
+    for (const { locationId, error } of refused)
+      process.stderr.write(
+        `${locationId}: not queued (${error instanceof Error ? error.message : String(error)}); run the command again\n`,
+      );
+    process.stderr.write(
+      `${runs.length} runs queued for the gateways' workers${refused.length > 0 ? `, ${refused.length} refused` : ''}\n`,
+    );
+    return refused.length === 0 ? 0 : 1;
   } finally {
     await runtime.close();
   }

@@ -20,6 +20,7 @@ type RoofrPortConfig = Pick<
   | 'ROOFR_API_PATHS'
   | 'ROOFR_REQUEST_TIMEOUT_MS'
   | 'ROOFR_MAX_RETRIES'
+  | 'ROOFR_MAX_IN_FLIGHT'
   | 'ROOFR_ZAPIER_HOOK_URL'
 >;
 
@@ -42,6 +43,7 @@ export function createRoofrPort(config: RoofrPortConfig, deps: RoofrPortDeps = {
     paths: resolveRoofrPaths(config.ROOFR_API_PATHS),
     timeoutMs: config.ROOFR_REQUEST_TIMEOUT_MS,
     maxRetries: config.ROOFR_MAX_RETRIES,
+    maxInFlight: config.ROOFR_MAX_IN_FLIGHT,
     ...(deps.onRequest === undefined ? {} : { onRequest: deps.onRequest }),
   };
   switch (config.ROOFR_ADAPTER) {

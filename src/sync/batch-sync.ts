@@ -21,6 +21,7 @@ import type { CursorsRepo } from '../store/cursors-repo.js';
 import type { OutboxRepo } from '../store/outbox-repo.js';
 import type { SyncRunEntriesRepo } from '../store/sync-run-entries-repo.js';
 import type { RunSummary, SyncRun, SyncRunsRepo } from '../store/sync-runs-repo.js';
+import type { ContactSlots } from './contact-slots.js';
 import { syncContactRecords, type ContactChildren } from './contact-sync.js';
 import type { PlanSink } from './dry-run-sink.js';
 import type { RoofrPush } from './roofr-push.js';
@@ -35,6 +36,8 @@ export interface BatchSyncDeps {
   pageSize: number;
   /** Contacts synced in parallel within a page (each contact's own writes stay in order). */
   concurrency?: number;
+  /** Shared by the process's runs: contacts written to Roofr at once across them (contact-slots.ts). */
+  contactSlots?: ContactSlots;
   /** How long a page waits for its queued Roofr writes to be confirmed before the run stops. */
   confirmTimeoutMs?: number;
   sleep?: (ms: number) => Promise<void>;
@@ -202,16 +205,27 @@ function awaitedLater<T>(promise: Promise<T>): Promise<T> {
 /** Pages read ahead of the one being written (memory: a page of contacts, tasks and notes each). */
 const READ_AHEAD = 1;
 
+/**
+ * Runs `work` over `items`, `concurrency` at a time. The first failure stops the pool taking new
+ * items; it rethrows once the items already started have finished, so nothing of the page is still
+ * being written when the caller retries it.
+ */
 export async function inPool<T>(items: T[], concurrency: number, work: (item: T) => Promise<void>): Promise<void> {
   let next = 0;
+  let failure: { error: unknown } | null = null;
   const lanes = Array.from({ length: Math.min(concurrency, items.length) }, async () => {
-    while (next < items.length) {
+    while (failure === null && next < items.length) {
       const item = items[next] as T;
       next += 1;
-      await work(item);
+      try {
+        await work(item);
+      } catch (error) {
+        failure ??= { error };
+      }
     }
   });
   await Promise.all(lanes);
+  if (failure !== null) throw (failure as { error: unknown }).error;
 }
 
 /** Waits until Roofr confirmed every queued write; the ids still unconfirmed at the deadline. */
@@ -301,16 +315,14 @@ export async function runBatchSync(deps: BatchSyncDeps, spec: BatchSpec, hooks: 
         const contactChildren = await (children.get(contact.id) ?? Promise.resolve(null)).catch(() => undefined);
         if (contactChildren === undefined) return;
         try {
-          const outcome = await syncContactRecords(
-            { ghl: deps.ghl, push },
-            spec.locationId,
-            contact,
-            contactChildren,
-            callOptions,
-          );
+          const write = () =>
+            syncContactRecords({ ghl: deps.ghl, push }, spec.locationId, contact, contactChildren, callOptions);
+          const outcome = await (deps.contactSlots === undefined ? write() : deps.contactSlots.run(write));
           mergeTally(pageTally, outcome.tally);
           queued.push(...outcome.queued);
         } catch (error) {
+          // Our own store did not answer: the page is redone when the run resumes from its checkpoint.
+          if (isDependencyUnavailable(error)) throw error;
           pageTally.counts.read += 1;
           pageTally.counts.failed += 1;
           pageTally.errors.push(logEntry('SYNC_FAILED', describeError(error), { kind: 'contact', id: contact.id }));

@@ -4,6 +4,7 @@
  * keys, outbox on Roofr outages). Returns a tally for the run and the outbox entries the
  * caller must see confirmed before it moves a cursor past this contact.
  */
+import { DependencyUnavailableError } from '../domain/dependency-unavailable.js';
 import type { CallOptions, GhlApi } from '../ghl/ghl-api.js';
 import type { Appointment, Contact, Note, Task } from '../domain/types.js';
 import type { RoofrPush } from './roofr-push.js';
@@ -29,6 +30,10 @@ export interface ContactChildren {
 }
 
 function noteResult(result: RoofrSyncResult, queued: number[]): void {
+  // Our own store or queue did not answer: nothing was decided, so the record is not failed; the
+  // caller stops (a batch at its checkpoint, to be retried) instead of reporting it.
+  if (result.unavailable !== undefined)
+    throw new DependencyUnavailableError(result.unavailable, result.error ?? 'a dependency is unavailable');
   if (result.status === 'QUEUED' && result.outboxId !== null) queued.push(Number(result.outboxId));
 }
 

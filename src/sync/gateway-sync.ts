@@ -40,6 +40,8 @@ type SyncConfig = Pick<
   | 'SYNC_TIMEZONE'
   | 'SYNC_QUEUE'
   | 'SYNC_QUEUE_NAME'
+  | 'SYNC_CONCURRENCY'
+  | 'ROOFR_MAX_IN_FLIGHT'
   | 'REDIS_URL'
   | 'DEPENDENCY_TIMEOUT_MS'
   | 'GHL_WEBHOOK_RSA_PUBLIC_KEY'
@@ -80,11 +82,15 @@ export async function createConfiguredSyncEngine(
   deps: Omit<GatewaySyncDeps, 'demoWebhookKeys' | 'roofrWebhookSecret'>,
 ): Promise<{ engine: SyncEngine; roofrLocations: RoofrEventLocations }> {
   const logger = deps.logger.child({ component: 'sync' });
+  const installedLocations = deps.installRegistry ? installedLocationsFrom(deps.installRegistry) : undefined;
   const roofrLocations = createRoofrEventLocations({
     defaultLocationId: deps.locationId,
     links: deps.store.links,
-    ...(deps.installRegistry ? { installedLocations: installedLocationsFrom(deps.installRegistry) } : {}),
+    ...(installedLocations ? { installedLocations } : {}),
   });
+  // A sync of every location: the OAuth installs (sorted, so runs queue in a stable order), else the configured one.
+  const locations = async (): Promise<readonly string[]> =>
+    installedLocations ? [...(await installedLocations())].sort() : [deps.locationId];
   const engine = await createSyncEngine({
     ghl: deps.ghl,
     roofr: deps.roofr,
@@ -96,6 +102,10 @@ export async function createConfiguredSyncEngine(
     eventTasks: parseEventTasks(config.SYNC_EVENT_TASKS),
     pollMs: config.SYNC_WORKER_POLL_MS,
     leaseMs: config.QUEUE_LEASE_MS,
+    jobConcurrency: config.SYNC_CONCURRENCY,
+    // Two contacts per Roofr slot: one writing while the next reads its links and hashes.
+    contactsInFlight: config.ROOFR_MAX_IN_FLIGHT * 2,
+    locations,
     deletePolicy: config.ROOFR_DELETE_POLICY,
     ...(deps.nudgeOutbox ? { onQueued: deps.nudgeOutbox } : {}),
     roofrLocations,
@@ -106,6 +116,7 @@ export async function createConfiguredSyncEngine(
           jobQueue: createBullmqSyncJobQueue({
             redisUrl: config.REDIS_URL,
             queueName: config.SYNC_QUEUE_NAME,
+            concurrency: config.SYNC_CONCURRENCY,
             leaseMs: config.QUEUE_LEASE_MS,
             timeoutMs: config.DEPENDENCY_TIMEOUT_MS,
             onError: (error) => logger.error({ err: error }, 'sync job queue error'),

@@ -471,6 +471,7 @@ export function createRoofrPush(deps: RoofrPushDeps, chosenSink?: WriteSink): Ro
         deps.logger?.warn({ err: error, what }, 'could not sync a change to Roofr: a dependency is unavailable');
         return syncResult('FAILED', {
           error: `the ${error.dependency === 'postgres' ? 'state database' : 'job queue'} is unavailable, so the ${what} could not be synced or queued for Roofr; run a sync (or wait for the nightly one) once it is back`,
+          unavailable: error.dependency,
         });
       }
       deps.logger?.error({ err: error, what }, 'could not sync a change to Roofr');

@@ -11,6 +11,12 @@ export interface RoofrSyncResult {
   error: string | null;
   /** The outbox entry of a QUEUED change. */
   outboxId: string | null;
+  /**
+   * FAILED because our own dependency (the state database, the job queue) did not answer: nothing
+   * was decided or queued, so a batch stops at its checkpoint and is retried rather than counting
+   * the record failed. Absent otherwise.
+   */
+  unavailable?: 'postgres' | 'redis';
 }
 
 export function syncResult(
@@ -23,5 +29,6 @@ export function syncResult(
     roofrJobId: fields.roofrJobId ?? null,
     error: fields.error ?? null,
     outboxId: fields.outboxId ?? null,
+    ...(fields.unavailable === undefined ? {} : { unavailable: fields.unavailable }),
   };
 }

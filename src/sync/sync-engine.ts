@@ -25,6 +25,7 @@ import {
   type BatchSyncDeps,
   type SyncMode,
 } from './batch-sync.js';
+import { createContactSlots } from './contact-slots.js';
 import { fetchChildren, syncContactRecords } from './contact-sync.js';
 import { createPlanSink } from './dry-run-sink.js';
 import type { EventTasks } from './event-tasks.js';
@@ -60,6 +61,15 @@ interface SyncEngineDeps {
   eventTasks: EventTasks;
   /** Default: the store queue. Pass createBullmqSyncJobQueue(...) for SYNC_QUEUE=bullmq. */
   jobQueue?: SyncJobQueue;
+  /** SYNC_CONCURRENCY: jobs the default (store) queue runs at once in this process (default 1). */
+  jobConcurrency?: number;
+  /** Contacts the process's batch runs write to Roofr at once, all runs together (contact-slots.ts); default: no cap. */
+  contactsInFlight?: number;
+  /**
+   * The locations a sync of every location covers (the schedule, `npm run sync -- --every-location`):
+   * OAuth installs, or the one configured location (the default).
+   */
+  locations?: () => Promise<readonly string[]>;
   pollMs?: number;
   /** QUEUE_LEASE_MS: the lease of claimed webhook events and (store) sync jobs. */
   leaseMs?: number;
@@ -107,9 +117,24 @@ export function verifyMode(sample: number | null, repair: boolean): string {
   return `${sample === null ? 'FULL' : `SAMPLE:${sample}`}${repair ? '+REPAIR' : ''}`;
 }
 
+export interface StartEveryLocationInput {
+  mode: SyncMode;
+  trigger: string;
+  /** Run ids are `${runIdPrefix}-${locationId}`, so replicas queuing the same batch queue it once; default random. */
+  runIdPrefix?: string;
+}
+
 export interface SyncEngine {
   /** Records a run and queues it; resolves with the run (status running). */
   startSync(input: StartSyncInput): Promise<SyncRun>;
+  /**
+   * Queues one run per location (the nightly batch): each runs on its own location's rate budget,
+   * so the workers (SYNC_CONCURRENCY per process) run them side by side. A location whose run
+   * could not be queued (e.g. already queued by another replica) is reported in `refused`.
+   */
+  startSyncEveryLocation(
+    input: StartEveryLocationInput,
+  ): Promise<{ runs: SyncRun[]; refused: Array<{ locationId: string; error: unknown }> }>;
   /** Runs a batch in this process now (the CLI), resuming the run when it exists. */
   runBatch(spec: BatchSpec, hooks?: BatchHooks): Promise<SyncRun>;
   /** Records a VERIFY run and queues it; resolves with the run (status running). */
@@ -155,6 +180,7 @@ export async function createSyncEngine(deps: SyncEngineDeps): Promise<SyncEngine
           ? deps.logger?.warn({ err: error }, 'sync run interrupted; its job is retried with backoff')
           : deps.logger?.error({ err: error }, 'sync job failed'),
       onLeaseLost: onLeaseLost('sync job'),
+      ...(deps.jobConcurrency !== undefined ? { concurrency: deps.jobConcurrency } : {}),
     });
   const { store } = deps;
   const maxEntries = deps.maxRunEntries ?? DEFAULT_MAX_RUN_ENTRIES;
@@ -164,6 +190,7 @@ export async function createSyncEngine(deps: SyncEngineDeps): Promise<SyncEngine
     push: deps.push,
     store,
     pageSize: deps.pageSize,
+    ...(deps.contactsInFlight !== undefined ? { contactSlots: createContactSlots(deps.contactsInFlight) } : {}),
     ...(deps.confirmTimeoutMs !== undefined ? { confirmTimeoutMs: deps.confirmTimeoutMs } : {}),
     dryRun: { planSink, entries: store.syncRunEntries, maxEntries },
   };
@@ -348,6 +375,26 @@ export async function createSyncEngine(deps: SyncEngineDeps): Promise<SyncEngine
     return queueRun(runInput, job);
   }
 
+  async function startSyncEveryLocation(
+    input: StartEveryLocationInput,
+  ): Promise<{ runs: SyncRun[]; refused: Array<{ locationId: string; error: unknown }> }> {
+    const locations = deps.locations ? await deps.locations() : [deps.locationId];
+    const prefix = input.runIdPrefix ?? randomUUID();
+    const runs: SyncRun[] = [];
+    const refused: Array<{ locationId: string; error: unknown }> = [];
+    // One after another: queuing is a row and a Redis call each, and the order keeps the run list readable.
+    for (const locationId of locations.filter((id) => id !== '')) {
+      try {
+        runs.push(
+          await startSync({ locationId, mode: input.mode, trigger: input.trigger, runId: `${prefix}-${locationId}` }),
+        );
+      } catch (error) {
+        refused.push({ locationId, error });
+      }
+    }
+    return { runs, refused };
+  }
+
   async function startVerify(input: StartVerifyInput): Promise<SyncRun> {
     const locationId = input.locationId ?? deps.locationId;
     const sample = input.sample ?? null;
@@ -397,6 +444,7 @@ export async function createSyncEngine(deps: SyncEngineDeps): Promise<SyncEngine
 
   return {
     startSync,
+    startSyncEveryLocation,
     startVerify,
     runBatch: (spec, hooks) => runBatchSync(batchDeps, spec, hooks),
     runVerify: (spec, hooks) => runVerify(verifyDeps, spec, hooks),
@@ -421,12 +469,14 @@ export async function createSyncEngine(deps: SyncEngineDeps): Promise<SyncEngine
         schedule = scheduleSync({
           ...deps.schedule,
           fire: async (runId) => {
-            // One id per scheduled minute and location: replicas firing together queue it once.
-            await startSync({ mode: 'INCREMENTAL', trigger: 'schedule', runId: `${runId}-${deps.locationId}` }).catch(
-              (error: unknown) => {
-                deps.logger?.info({ err: error }, 'scheduled sync already queued by another replica');
-              },
-            );
+            // One id per scheduled minute and location: replicas firing together queue each once.
+            const { refused } = await startSyncEveryLocation({
+              mode: 'INCREMENTAL',
+              trigger: 'schedule',
+              runIdPrefix: runId,
+            });
+            for (const { locationId, error } of refused)
+              deps.logger?.info({ err: error, locationId }, 'scheduled sync already queued by another replica');
           },
           onError: (error) => deps.logger?.error({ err: error }, 'scheduled sync failed to start'),
         });

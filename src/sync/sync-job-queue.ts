@@ -52,7 +52,11 @@ interface StoreQueueOptions {
   onError?: (error: unknown) => void;
   /** The job's lease passed to another worker (this one stalled); it resumes there. */
   onLeaseLost?: (jobId: string) => void;
-
+  /**
+   * SYNC_CONCURRENCY: jobs this process runs at once (default 1). Each lane claims its own job,
+   * so the runs of several locations progress side by side, each on its location's own budget.
+   */
+  concurrency?: number;
   now?: () => number;
 }
 
@@ -72,9 +76,11 @@ export function createStoreSyncJobQueue(
   const leaseMs = options.leaseMs ?? DEFAULT_LEASE_MS;
   const now = options.now ?? Date.now;
   const { owner } = options;
-  let timer: NodeJS.Timeout | null = null;
+  const lanes = Math.max(1, options.concurrency ?? 1);
+  const timers = new Set<NodeJS.Timeout>();
+  let consuming = false;
   let stopped = false;
-  let busy: Promise<unknown> = Promise.resolve();
+  const busy = new Set<Promise<unknown>>();
 
   async function runOne(handler: SyncJobHandler, onDead?: DeadJobHandler): Promise<boolean> {
     const claimedAt = now();
@@ -122,20 +128,38 @@ export function createStoreSyncJobQueue(
     joinsStoreTransactions: true,
     enqueue: (spec, trx) => repo.enqueue(spec, trx),
     consume(handler, onDead) {
+      if (consuming || stopped) return;
+      consuming = true;
+      // Every lane polls and drains on its own: a long run in one lane never holds back the
+      // jobs the other lanes can claim.
       const tick = (): void => {
-        busy = drainOnce(handler, onDead)
+        const pass: Promise<unknown> = drainOnce(handler, onDead)
           .catch((error: unknown) => options.onError?.(error))
           .finally(() => {
-            if (!stopped) timer = setTimeout(tick, options.pollMs);
+            busy.delete(pass);
+            if (stopped) return;
+            const timer = setTimeout(() => {
+              timers.delete(timer);
+              tick();
+            }, options.pollMs);
+            timers.add(timer);
           });
+        busy.add(pass);
       };
-      if (timer === null && !stopped) timer = setTimeout(tick, 0);
+      for (let lane = 0; lane < lanes; lane += 1) {
+        const timer = setTimeout(() => {
+          timers.delete(timer);
+          tick();
+        }, 0);
+        timers.add(timer);
+      }
     },
     drainOnce,
     async close() {
       stopped = true;
-      if (timer !== null) clearTimeout(timer);
-      await busy;
+      for (const timer of timers) clearTimeout(timer);
+      timers.clear();
+      await Promise.all([...busy]);
     },
   };
 }
