@@ -9,6 +9,7 @@
  *    the /graphql limits and role guard, and the /oauth routes.
  * Start-up errors name the variable to fix (KeyRingError, ClientAuthConfigError).
  */
+import { once } from 'node:events';
 import type { OperationStart } from '../graphql/hardening/operation-timeout-plugin.js';
 import type { ApolloServerPlugin } from '@apollo/server';
 import type { Router } from 'express';
@@ -79,7 +80,7 @@ interface GatewaySecurity {
  * It connects at start, not lazily: without an offline queue, a lazy client's first command
  * would fail for want of a connection it had not yet tried to open.
  */
-function nonceRedis(url: string, timeoutMs: number): Redis {
+async function nonceRedis(url: string, timeoutMs: number): Promise<Redis> {
   const client = new Redis(url, {
     enableOfflineQueue: false,
     maxRetriesPerRequest: 1,
@@ -88,6 +89,14 @@ function nonceRedis(url: string, timeoutMs: number): Redis {
   });
   // Reconnects are ioredis's business; a failed command reaches the callback as an error.
   client.on('error', () => undefined);
+  // Start-up waits for the connection a little (bounded): a callback arriving right after start
+  // is then checked, not answered "reload". Redis down at start delays nothing beyond the bound.
+  let timer: NodeJS.Timeout | undefined;
+  await Promise.race([
+    once(client, 'ready').catch(() => undefined),
+    new Promise((resolve) => (timer = setTimeout(resolve, timeoutMs))),
+  ]);
+  clearTimeout(timer);
   return client;
 }
 
