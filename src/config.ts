@@ -227,8 +227,8 @@ const entries = {
     'where sync jobs queue: store (rows of DATABASE_URL, shared by replicas on PostgreSQL; works while Redis is down) or bullmq (Redis at REDIS_URL)',
   ],
   SYNC_CONCURRENCY: [
-    positiveInt.max(500).default(16),
-    'sync jobs (batch runs, verifies) one process runs at once; runs of different locations spend different HighLevel budgets and progress side by side, so an agency sets it to at least its locations ÷ replicas',
+    positiveInt.max(500).default(1),
+    'sync jobs (batch runs, verifies) one process runs at once; runs of different locations spend different HighLevel budgets and progress side by side, so an agency sets it to its locations ÷ replicas (default 1, one at a time as before: with more, two jobs of one location may also overlap in a process, which nothing keeps apart yet)',
   ],
   SYNC_QUEUE_NAME: [
     z
