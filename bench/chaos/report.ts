@@ -187,7 +187,9 @@ export function targets(figures: Figures, plannedKills: number): Target[] {
     {
       name: 'Roofr customers out of date with HighLevel',
       target: '0',
-      actual: String(roofr.outdated),
+      // The examples name each contact's differing fields and last mutation: CI's short run keeps
+      // no result file, so a failure must say in its own line what went out of date.
+      actual: `${roofr.outdated}${roofr.outdated > 0 ? ` (${roofr.examples.outdated.join('; ')})` : ''}`,
       pass: roofr.outdated === 0,
     },
     {
