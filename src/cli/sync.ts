@@ -10,7 +10,8 @@
  * (src/sync/dry-run-sink.ts): it prints what a real run would do and can write the plan to a file.
  * Exit codes: 0 succeeded, 2 partial (see the run's errors), 1 failed or bad usage.
  */
-import { ConfigError, parseConfig, type Config } from '../config.js';
+import { parseConfig, type Config } from '../config.js';
+import { runCli } from './run-cli.js';
 import type { SyncRun } from '../store/sync-runs-repo.js';
 import type { SyncMode } from '../sync/batch-sync.js';
 import { planFormatOf, runCostLine, runSummaryTable, writePlanFile, type PlanFormat } from '../sync/run-report.js';
@@ -183,16 +184,4 @@ async function queueEveryLocation(config: Config, mode: SyncMode): Promise<numbe
   }
 }
 
-main().then(
-  (code) => {
-    process.exitCode = code;
-  },
-  (error: unknown) => {
-    process.stderr.write(
-      error instanceof ConfigError
-        ? `${error.message}\n`
-        : `sync failed: ${error instanceof Error ? error.message : String(error)}\n`,
-    );
-    process.exitCode = 1;
-  },
-);
+runCli('sync', main);

@@ -8,7 +8,8 @@
  * landed), 3 findings remain (see the report), 2 partial (some contacts could not be checked),
  * 1 failed or bad usage.
  */
-import { ConfigError, parseConfig } from '../config.js';
+import { parseConfig } from '../config.js';
+import { runCli } from './run-cli.js';
 import type { SyncRun } from '../store/sync-runs-repo.js';
 import { planFormatOf, runCostLine, runSummaryTable, writePlanFile, type PlanFormat } from '../sync/run-report.js';
 import { verifyMode } from '../sync/sync-engine.js';
@@ -144,16 +145,4 @@ async function main(): Promise<number> {
   }
 }
 
-main().then(
-  (code) => {
-    process.exitCode = code;
-  },
-  (error: unknown) => {
-    process.stderr.write(
-      error instanceof ConfigError
-        ? `${error.message}\n`
-        : `verify failed: ${error instanceof Error ? error.message : String(error)}\n`,
-    );
-    process.exitCode = 1;
-  },
-);
+runCli('verify', main);
