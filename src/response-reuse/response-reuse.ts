@@ -2,14 +2,13 @@
  * Whole-response reuse as one component: the store (src/cache/response-cache.ts, checked against
  * the shared cache on every reuse), the Apollo plugin that keeps answers and serves reuses inside
  * the pipeline (reuse-plugin.ts), and the layer that serves the commonest request shape in front
- * of Express (front-layer.ts). Both serving paths use one key, one authentication (the app's
+ * of Apollo (front-layer.ts). Both serving paths use one key, one authentication (the app's
  * memoized `contextRequestOf`), one request id and one operations recorder (metrics, log line),
  * so a reused answer is counted and logged like any other. docs/architecture.md step 2.
  */
-import type { IncomingMessage, ServerResponse } from 'node:http';
 import { ResponseCache } from '../cache/response-cache.js';
 import type { SharedCache } from '../cache/shared-cache.js';
-import { frontLayer, type FastPathOptions } from './front-layer.js';
+import { reusedAnswers, type FastPathOptions } from './front-layer.js';
 import { responseCachePlugin } from './reuse-plugin.js';
 import type { ApolloServerPlugin } from '@apollo/server';
 import type { GraphQLContext } from '../graphql/context.js';
@@ -23,14 +22,12 @@ interface ResponseReuseSettings {
   inFront?: boolean;
 }
 
-type Handler = (req: IncomingMessage, res: ServerResponse) => void;
-
 interface ResponseReuse {
   store: ResponseCache;
   /** Goes into Apollo's plugins after admission: keeps answers, serves reuses in the pipeline. */
   plugin: ApolloServerPlugin<GraphQLContext>;
-  /** The HTTP server's request handler: reuses in front of `app`, everything else to `app`. */
-  handler(app: Handler, options: Omit<FastPathOptions, 'cache'>): Handler;
+  /** The front door's reuse step (src/http/graphql-front-door.ts); null: reuses are served by the pipeline only. */
+  frontStep(options: Omit<FastPathOptions, 'cache'>): ReturnType<typeof reusedAnswers> | null;
 }
 
 /** Null when RESPONSE_CACHE_MAX_ENTRIES is 0: every operation executes. */
@@ -40,6 +37,6 @@ export function createResponseReuse(cache: SharedCache, settings: ResponseReuseS
   return {
     store,
     plugin: responseCachePlugin(store),
-    handler: (app, options) => (settings.inFront === false ? app : frontLayer({ ...options, cache: store }, app)),
+    frontStep: (options) => (settings.inFront === false ? null : reusedAnswers({ ...options, cache: store })),
   };
 }

@@ -2,7 +2,7 @@
  * The gateway's GraphQL server and HTTP server, listening: Apollo with its plugins in pipeline
  * order (trusted documents first, the drain, metrics, hardening and the role guard, admission,
  * response reuse), the per-request context, the Express app, the routes in front of it (Zapier,
- * webhooks, OAuth) and the response-reuse layer on the server itself. Registered on the
+ * webhooks, OAuth) and the front door on the server itself (POST /graphql: reuse, else Apollo directly). Registered on the
  * lifecycle last, so it is closed first: readiness turns 503, Apollo's drain stops the listener
  * and waits for requests in flight, then the services under it close.
  */
@@ -25,7 +25,9 @@ import { trustedDocumentsPlugin } from '../graphql/plugins/trusted-documents-plu
 import { trustedDocumentText } from '../graphql/trusted-documents/document-request.js';
 import type { TrustedDocument } from '../graphql/trusted-documents/manifest.js';
 import { TrustedDocuments } from '../graphql/trusted-documents/trusted-documents.js';
+import { apolloDirect } from '../http/apollo-direct.js';
 import { createHttpApp, rejectMalformedJson } from '../http/app.js';
+import { bodyLimitBytes, graphqlFrontDoor } from '../http/graphql-front-door.js';
 import { memoizeContextRequest } from '../http/context-request.js';
 import { errorResponses, notFoundResponse } from '../http/error-responses.js';
 import { loadGraphiqlAssets } from '../http/graphiql-assets.js';
@@ -33,7 +35,6 @@ import { BatchedReadCapability } from '../loaders/batched-read-capability.js';
 import { LocationLimiters } from '../loaders/concurrency-limit.js';
 import type { StartedNotify } from '../notify/start-notify.js';
 import type { GatewayObservability } from '../observability/gateway-observability.js';
-import { bodyLimitBytes } from '../response-reuse/front-layer.js';
 import { createResponseReuse } from '../response-reuse/response-reuse.js';
 import type { Store } from '../store/open-store.js';
 import type { GatewaySync } from '../sync/gateway-sync.js';
@@ -224,21 +225,30 @@ export async function serveGraphql(
       app(request, response);
     else root(request, response);
   };
-  // Reused whole responses: the commonest request shape is answered in front of Express (src/response-reuse/).
+  // POST /graphql with a JSON body: reused whole responses, else Apollo directly, both in front of Express (src/http/graphql-front-door.ts).
+  const reuse =
+    responseReuse?.frontStep({
+      hitExtensions: (locationId) => reusedResponseExtensions(highLevel.rateBudget, locationId ?? highLevel.locationId),
+      contextRequestOf,
+      operations: observability.operations,
+      // The same decision the plugin takes: a trusted-only caller's reused answer is one of a trusted document.
+      documentOf: trustedDocumentText(trustedDocuments, config.TRUSTED_DOCUMENTS_DEFAULT_MODE),
+    }) ?? null;
   httpServer.on(
     'request',
-    responseReuse === null
-      ? dispatch
-      : responseReuse.handler(dispatch, {
-          hitExtensions: (locationId) =>
-            reusedResponseExtensions(highLevel.rateBudget, locationId ?? highLevel.locationId),
-          contextRequestOf,
-          bodyLimitBytes: bodyLimitBytes(security.bodyLimit),
-          rejectMalformedBody: rejectMalformedJson,
-          operations: observability.operations,
-          // The same decision the plugin takes: a trusted-only caller's reused answer is one of a trusted document.
-          documentOf: trustedDocumentText(trustedDocuments, config.TRUSTED_DOCUMENTS_DEFAULT_MODE),
+    graphqlFrontDoor(
+      {
+        bodyLimitBytes: bodyLimitBytes(security.bodyLimit),
+        rejectMalformedBody: rejectMalformedJson,
+        ...(reuse === null ? {} : { reuse }),
+        execute: apolloDirect({
+          server: graphql,
+          context: async (req) => createContext(await contextRequestOf(req)),
+          logger,
         }),
+      },
+      dispatch,
+    ),
   );
   httpServer.listen(config.PORT, config.HOST);
   await Promise.race([

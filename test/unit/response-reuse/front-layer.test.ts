@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
-import { bodyLimitBytes } from '../../../src/response-reuse/front-layer.js';
+import { bodyLimitBytes } from '../../../src/http/graphql-front-door.js';
 
 describe('GRAPHQL_BODY_LIMIT in bytes', () => {
   it('when given b, kb or mb, then it counts as body-parser does (1 kb = 1024 b); anything else is refused', () => {
