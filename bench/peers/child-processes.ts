@@ -10,6 +10,12 @@ export interface ChildHandle {
   child: ChildProcess;
   /** Sum of VmHWM (kB → MB) over the process and its descendants; 0 where /proc is absent. */
   peakRssMb(): number;
+  /**
+   * CPU time (user + system, ms) the process and its descendants have used so far; null where
+   * /proc is absent. The difference over a phase, per answer, is what an answer costs whatever
+   * else the machine is doing, where requests/s falls with every other process running.
+   */
+  cpuMs(): number | null;
   stop(): Promise<void>;
 }
 
@@ -49,6 +55,21 @@ function statusKb(pid: number, field: string): number {
     return line ? Number(line.replace(/[^0-9]/g, '')) : 0;
   } catch {
     return 0;
+  }
+}
+
+/** Clock ticks per second of /proc/<pid>/stat's times (USER_HZ: 100 on Linux). */
+const USER_HZ = 100;
+
+/** utime + stime of one process in ms, or null when it cannot be read. */
+function cpuMsOf(pid: number): number | null {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    // Fields after the command name (which may hold spaces): state is field 3, utime 14, stime 15.
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return ((Number(fields[11]) + Number(fields[12])) * 1000) / USER_HZ;
+  } catch {
+    return null;
   }
 }
 
@@ -99,6 +120,12 @@ function handle(child: ChildProcess, stopMessage: boolean): ChildHandle {
     peakRssMb: () => {
       sample();
       return Math.round([...peaks.values()].reduce((sum, kb) => sum + kb, 0) / 1024);
+    },
+    cpuMs: () => {
+      if (child.pid === undefined) return null;
+      const own = cpuMsOf(child.pid);
+      if (own === null) return null;
+      return descendants(child.pid).reduce((sum, pid) => sum + (cpuMsOf(pid) ?? 0), own);
     },
     stop: async () => {
       sample();

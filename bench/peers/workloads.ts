@@ -61,6 +61,11 @@ export interface PhaseResult extends LatencyStats {
   /** Answers without errors per second. */
   requestsPerSecond: number;
   peakRssMb: number;
+  /**
+   * CPU ms the system's processes used per answer during the phase (warm and mixed phases); null
+   * for cold phases or where /proc is absent. Steadier than requests/s on a shared machine.
+   */
+  cpuMsPerAnswer: number | null;
   firstError: string | null;
 }
 
@@ -168,6 +173,7 @@ function summarize(
   elapsedMs: number,
   upstream: { total: number; rateLimited: number },
   peakRssMb: number,
+  cpuMs: number | null = null,
 ): PhaseResult {
   const ok = answers.filter((answer) => answer.ok).length;
   return {
@@ -182,6 +188,7 @@ function summarize(
     ...latencyStats(answers.map((answer) => answer.ms)),
     requestsPerSecond: perSecond(ok, elapsedMs),
     peakRssMb,
+    cpuMsPerAnswer: cpuMs === null || answers.length === 0 ? null : Math.round((cpuMs / answers.length) * 1000) / 1000,
     firstError: answers.find((answer) => !answer.ok)?.error ?? null,
   };
 }
@@ -273,6 +280,7 @@ export async function measureWarm(
     nextOperation,
   );
   const before = await sim.stats();
+  const cpuBefore = peer.process.cpuMs();
   const deadline = performance.now() + settings.warmSeconds * 1000;
   const { answers, elapsedMs } = await closedLoop(
     peer.graphqlUrl,
@@ -281,6 +289,7 @@ export async function measureWarm(
     settings.requestTimeoutMs,
     nextOperation,
   );
+  const cpuAfter = peer.process.cpuMs();
   const after = await sim.stats();
   const upstream = { total: after.total - before.total, rateLimited: after.rateLimited - before.rateLimited };
   return summarize(
@@ -289,6 +298,7 @@ export async function measureWarm(
     elapsedMs,
     upstream,
     peer.process.peakRssMb(),
+    cpuBefore === null || cpuAfter === null ? null : cpuAfter - cpuBefore,
   );
 }
 
@@ -347,6 +357,7 @@ export async function measureMixed(
 ): Promise<PhaseResult> {
   await sim.reset();
   const next = mixedOperations(system, ids, sim.upstream, workload === 'e');
+  const cpuBefore = peer.process.cpuMs();
   const deadline = performance.now() + settings.mixedSeconds * 1000;
   const { answers, elapsedMs } = await closedLoop(
     peer.graphqlUrl,
@@ -355,6 +366,7 @@ export async function measureMixed(
     settings.requestTimeoutMs,
     next,
   );
+  const cpuAfter = peer.process.cpuMs();
   await new Promise((resolveWait) => setTimeout(resolveWait, 50));
   const stats = await sim.stats();
   return summarize(
@@ -363,6 +375,7 @@ export async function measureMixed(
     elapsedMs,
     stats,
     peer.process.peakRssMb(),
+    cpuBefore === null || cpuAfter === null ? null : cpuAfter - cpuBefore,
   );
 }
 
