@@ -34,9 +34,10 @@ export type CacheEntity =
 function build(locationId: string, entity: CacheEntity, ...ids: string[]): string {
   if (locationId === '')
     throw new Error('A cache key needs a location id: every cached value is scoped to one location');
-  return [KEY_LAYOUT, 'loc', locationId, entity, ...ids]
-    .map((part, index) => (index === 0 ? part : encodeURIComponent(part)))
-    .join(':');
+  // Built for every cached read of every request: plain concatenation, no intermediate arrays.
+  let key = `${KEY_LAYOUT}:loc:${encodeURIComponent(locationId)}:${entity}`;
+  for (const id of ids) key += `:${encodeURIComponent(id)}`;
+  return key;
 }
 
 export const cacheKeys = {
@@ -62,9 +63,19 @@ export const cacheKeys = {
 
 /** The entity a key belongs to, for metrics labels (never label by id). */
 export function entityOfKey(key: string): CacheEntity | 'unknown' {
-  const entity = key.split(':')[3];
-  return (CACHE_ENTITIES as readonly string[]).includes(entity ?? '') ? (entity as CacheEntity) : 'unknown';
+  // The fourth ':'-separated part, found without splitting the key: every cache read asks.
+  let start = 0;
+  for (let part = 0; part < 3; part += 1) {
+    const colon = key.indexOf(':', start);
+    if (colon === -1) return 'unknown';
+    start = colon + 1;
+  }
+  const end = key.indexOf(':', start);
+  const entity = end === -1 ? key.slice(start) : key.slice(start, end);
+  return KNOWN_ENTITIES.has(entity) ? (entity as CacheEntity) : 'unknown';
 }
+
+const KNOWN_ENTITIES: ReadonlySet<string> = new Set(CACHE_ENTITIES);
 
 /** The location a key belongs to (decoded), or null for a key not built here. */
 export function locationOfKey(key: string): string | null {
