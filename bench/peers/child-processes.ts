@@ -5,6 +5,8 @@
  */
 import { fork, spawn, type ChildProcess } from 'node:child_process';
 import { readFileSync, readdirSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 
 export interface ChildHandle {
   child: ChildProcess;
@@ -141,10 +143,13 @@ function handle(child: ChildProcess, stopMessage: boolean): ChildHandle {
   };
 }
 
+/** Stack traces as the shipped image has them (as-shipped.mjs). */
+const AS_SHIPPED = pathToFileURL(join(dirname(fileURLToPath(import.meta.url)), 'as-shipped.mjs')).href;
+
 /** A TypeScript child with IPC (the simulator, this gateway, the Apollo peer), run through tsx. */
 export function forkTs(script: string, env: Record<string, string>, nodeOptions: readonly string[] = []): ChildHandle {
   const child = fork(script, [], {
-    execArgv: [...nodeOptions, '--import', 'tsx'],
+    execArgv: [...nodeOptions, '--import', 'tsx', '--import', AS_SHIPPED],
     env: { ...process.env, ...env },
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
   });
