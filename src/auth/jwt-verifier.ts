@@ -8,7 +8,8 @@
  * claims to start (nbf) or to have been issued (iat) in the future beyond the clock skew is
  * refused too. The refusal says which rule failed (to the token's holder; never the token).
  */
-import { createRemoteJWKSet, errors, jwtVerify, type JWTPayload, type JWTVerifyGetKey } from 'jose';
+import type * as Jose from 'jose';
+import type { JWTPayload, JWTVerifyGetKey } from 'jose';
 import { z } from 'zod';
 import { DocumentsModeSchema, RoleSchema, type DocumentsMode, type Role } from './caller-identity.js';
 
@@ -66,7 +67,11 @@ function lifetimeProblem(payload: JWTPayload, nowSec: number, maxLifetimeSec: nu
   return null;
 }
 
-function refusalOf(error: unknown): JwtRefusal {
+let joseModule: Promise<typeof Jose> | null = null;
+/** jose, imported at the first bearer token: a gateway whose callers use no JWT never loads it. */
+const loadJose = (): Promise<typeof Jose> => (joseModule ??= import('jose'));
+
+function refusalOf(error: unknown, errors: typeof Jose.errors): JwtRefusal {
   if (error instanceof errors.JWTExpired) return new JwtRefusal('The bearer token has expired (exp)');
   if (error instanceof errors.JWTClaimValidationFailed) {
     if (error.claim === 'nbf') return new JwtRefusal('The bearer token is not valid yet (nbf is in the future)');
@@ -88,17 +93,22 @@ export function createJwtVerifier(settings: JwtSettings): JwtVerifier | null {
     requiredClaims: ['exp'],
     clockTolerance: skewSec,
   };
-  const verifyWith = (key: Uint8Array | JWTVerifyGetKey, algorithms: string[]): JwtVerifier => {
+  const verifyWith = (
+    keyOf: (jose: typeof Jose) => Uint8Array | JWTVerifyGetKey,
+    algorithms: string[],
+  ): JwtVerifier => {
     return async (token) => {
+      const jose = await loadJose();
+      const key = keyOf(jose);
       let payload: JWTPayload;
       try {
         payload = (
           key instanceof Uint8Array
-            ? await jwtVerify(token, key, { ...options, algorithms })
-            : await jwtVerify(token, key, { ...options, algorithms })
+            ? await jose.jwtVerify(token, key, { ...options, algorithms })
+            : await jose.jwtVerify(token, key, { ...options, algorithms })
         ).payload;
       } catch (error) {
-        return refusalOf(error);
+        return refusalOf(error, jose.errors);
       }
       const problem = lifetimeProblem(payload, Math.floor(Date.now() / 1000), maxLifetimeSec, skewSec);
       if (problem !== null) return new JwtRefusal(problem);
@@ -109,10 +119,14 @@ export function createJwtVerifier(settings: JwtSettings): JwtVerifier | null {
     };
   };
   if (settings.jwksUrl !== undefined) {
-    return verifyWith(createRemoteJWKSet(new URL(settings.jwksUrl)), ['RS256', 'ES256']);
+    const jwksUrl = new URL(settings.jwksUrl);
+    // One key set for the verifier's life: jose caches the fetched keys in it.
+    let keySet: JWTVerifyGetKey | null = null;
+    return verifyWith((jose) => (keySet ??= jose.createRemoteJWKSet(jwksUrl)), ['RS256', 'ES256']);
   }
   if (settings.secret !== undefined) {
-    return verifyWith(new TextEncoder().encode(settings.secret), ['HS256']);
+    const secret = new TextEncoder().encode(settings.secret);
+    return verifyWith(() => secret, ['HS256']);
   }
   return null;
 }

@@ -6,7 +6,9 @@
  *              command while disconnected fails at once instead of waiting for a reconnect),
  *              bounded connect timeout, capped reconnect backoff. The client keeps reconnecting
  *              in the background; the resilient store notices when it answers again.
- * Every store sits behind ResilientStore, so a store failure never fails a request.
+ * Every store sits behind ResilientStore, so a store failure never fails a request. The sqlite
+ * and redis stores (and their drivers) are imported only when CACHE_URL names them: a process
+ * keeps in memory only the code its configuration runs.
  */
 import Keyv, { type DeserializedData, type Deserialize, type Serialize } from 'keyv';
 import type { Config } from '../config.js';
@@ -16,11 +18,9 @@ import { parseCacheUrl, redactUrl } from './cache-url.js';
 import { CacheInvalidation } from './invalidation.js';
 import { MemoryLruStore } from './memory-lru-store.js';
 import { ReadThrough } from './read-through.js';
-import { RedisStore } from './redis-store.js';
 import { CacheValueError, ResilientStore, type CacheLogger } from './resilient-store.js';
 import { SearchGenerations } from './search-generation.js';
 import { SharedCache } from './shared-cache.js';
-import { SqliteStore } from './sqlite-store.js';
 
 export interface CreateCacheOptions {
   logger: CacheLogger;
@@ -88,6 +88,7 @@ async function openRedis(
   opTimeoutMs: number,
   connectWaitMs: number,
 ): Promise<OpenedStore> {
+  const { RedisStore } = await import('./redis-store.js');
   const store = new RedisStore({ url, namespace, connectTimeoutMs: Math.max(opTimeoutMs, 1_000) });
   // The store prefixes its keys itself (`<namespace>::<key>`), so keyv must not prefix them again.
   const keyv = new Keyv(store, { namespace, useKeyPrefix: false, throwOnErrors: true, ...jsonSerialization });
@@ -119,6 +120,7 @@ export async function createCache(cacheUrl: string, options: CreateCacheOptions)
       startupError: null,
     };
   } else if (parsed.kind === 'sqlite') {
+    const { SqliteStore } = await import('./sqlite-store.js');
     const store = new SqliteStore({ path: parsed.path, purgeIntervalMs: parsed.purgeIntervalMs, now });
     opened = {
       keyv: new Keyv(store, { namespace, throwOnErrors: true, ...jsonSerialization }),

@@ -8,7 +8,7 @@
  *   (other 4xx; SMTP 5xx: retrying the same bytes cannot help).
  * A receiver's body is never logged or stored beyond its status (it may echo secrets).
  */
-import nodemailer from 'nodemailer';
+import type { Transporter } from 'nodemailer';
 import { networkCodeOf, type Transport } from '../upstream/transport.js';
 import type { HookDelivery } from '../store/hook-deliveries-repo.js';
 import type { ZapierHooksRepo } from '../store/zapier-hooks-repo.js';
@@ -157,17 +157,24 @@ export function createEmailSender(options: {
   to: readonly string[];
   timeoutMs: number;
 }): EmailSender {
-  const transporter = nodemailer.createTransport({
-    url: options.smtpUrl,
-    connectionTimeout: options.timeoutMs,
-    greetingTimeout: options.timeoutMs,
-    socketTimeout: options.timeoutMs,
-  });
+  // nodemailer is imported at the first e-mail, not at start: a process that sends none never loads it.
+  let transporter: Promise<Transporter> | null = null;
+  const smtp = (): Promise<Transporter> =>
+    (transporter ??= import('nodemailer').then(({ default: nodemailer }) =>
+      nodemailer.createTransport({
+        url: options.smtpUrl,
+        connectionTimeout: options.timeoutMs,
+        greetingTimeout: options.timeoutMs,
+        socketTimeout: options.timeoutMs,
+      }),
+    ));
   return {
     async send(delivery) {
       const message = delivery.payload as EmailMessage;
       try {
-        await transporter.sendMail({
+        await (
+          await smtp()
+        ).sendMail({
           from: options.from,
           to: [...options.to],
           subject: message.subject,
@@ -189,6 +196,6 @@ export function createEmailSender(options: {
       }
       return 'delivered';
     },
-    close: () => transporter.close(),
+    close: () => void transporter?.then((opened) => opened.close()),
   };
 }

@@ -7,7 +7,7 @@
  * and shown only as "failed".
  */
 import { sql, type Kysely } from 'kysely';
-import { Redis } from 'ioredis';
+import type { Redis } from 'ioredis';
 import type { Database } from '../store/schema.js';
 
 export type ReadinessCheck = () => Promise<void>;
@@ -41,20 +41,27 @@ export interface RedisCheck {
  * have their own reconnect policies and queues, which a probe must not wait behind.
  */
 export function redisCheck(redisUrl: string): RedisCheck {
-  const client = new Redis(redisUrl, {
-    lazyConnect: true,
-    enableOfflineQueue: false,
-    maxRetriesPerRequest: 0,
-    connectTimeout: 2000,
-    retryStrategy: () => 1000,
-  });
-  // Without a listener ioredis prints every reconnect failure; the probe's answer says it instead.
-  client.on('error', () => undefined);
+  // Created at the first probe, ioredis imported then: a process without Redis never loads it.
+  let opening: Promise<Redis> | null = null;
+  const probeClient = (): Promise<Redis> =>
+    (opening ??= import('ioredis').then(({ Redis }) => {
+      const client = new Redis(redisUrl, {
+        lazyConnect: true,
+        enableOfflineQueue: false,
+        maxRetriesPerRequest: 0,
+        connectTimeout: 2000,
+        retryStrategy: () => 1000,
+      });
+      // Without a listener ioredis prints every reconnect failure; the probe's answer says it instead.
+      client.on('error', () => undefined);
+      return client;
+    }));
   let connecting: Promise<void> | null = null;
   return {
     async check() {
       let answer: string;
       try {
+        const client = await probeClient();
         if (client.status === 'wait' || client.status === 'end') {
           connecting ??= client.connect().finally(() => {
             connecting = null;
@@ -68,7 +75,7 @@ export function redisCheck(redisUrl: string): RedisCheck {
       if (answer !== 'PONG') throw new ReadinessFailure('Redis did not answer PING with PONG');
     },
     async close() {
-      client.disconnect();
+      (await opening)?.disconnect();
     },
   };
 }

@@ -1,16 +1,15 @@
 /**
  * The store factory: opens SQLite (better-sqlite3, the embedded default) or PostgreSQL (pg Pool)
  * from DATABASE_URL, runs the migrations, and returns every repository over one connection.
+ * Only the driver DATABASE_URL names is imported: a process keeps one database client in memory.
  * The composition root calls it once; tests call it per test with `sqlite::memory:` or a schema
  * of their own on PostgreSQL.
  */
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
-import SqliteDatabase from 'better-sqlite3';
 import { Kysely, PostgresDialect, sql, SqliteDialect } from 'kysely';
-import pg from 'pg';
 import { createApiKeysRepo, type ApiKeysRepo } from './api-keys-repo.js';
-import { boundedPool, DEFAULT_DEPENDENCY_TIMEOUT_MS, type BoundedPool } from './bounded-pg-pool.js';
+import type { BoundedPool } from './bounded-pg-pool.js';
 import { createTrustedDocumentsRepo, type TrustedDocumentsRepo } from './trusted-documents-repo.js';
 import { createCursorsRepo, type CursorsRepo } from './cursors-repo.js';
 import { createGroupCommit, type GroupCommit } from './group-commit.js';
@@ -115,13 +114,14 @@ function redactUrl(databaseUrl: string): string {
 
 const SEARCH_PATH = /^[A-Za-z_][A-Za-z0-9_]{0,62}$/;
 
-function openKysely(
+async function openKysely(
   databaseUrl: string,
   options: OpenStoreOptions,
-): { db: Kysely<Database>; dialect: StoreDialect; pool: BoundedPool | null } {
+): Promise<{ db: Kysely<Database>; dialect: StoreDialect; pool: BoundedPool | null }> {
   const target = parseDatabaseUrl(databaseUrl);
   if (target.dialect === 'sqlite') {
     if (target.filename !== ':memory:') mkdirSync(dirname(target.filename), { recursive: true });
+    const { default: SqliteDatabase } = await import('better-sqlite3');
     const database = new SqliteDatabase(target.filename);
     // WAL: readers do not block the writer; busy_timeout: a second handle on the same file
     // (a CLI, a test reopening it) waits for the lock instead of failing at once.
@@ -141,6 +141,10 @@ function openKysely(
   if (searchPath !== undefined && !SEARCH_PATH.test(searchPath)) {
     throw new Error(`postgres searchPath "${searchPath}" is not a plain schema name`);
   }
+  const [{ default: pg }, { boundedPool, DEFAULT_DEPENDENCY_TIMEOUT_MS }] = await Promise.all([
+    import('pg'),
+    import('./bounded-pg-pool.js'),
+  ]);
   const timeoutMs = options.postgres?.timeoutMs ?? DEFAULT_DEPENDENCY_TIMEOUT_MS;
   const pgPool = new pg.Pool({
     connectionString: target.connectionString,
@@ -170,7 +174,7 @@ async function currentSchema(db: Kysely<Database>): Promise<string> {
 
 /** Opens the database named by DATABASE_URL and brings its schema up to date. */
 export async function openStore(databaseUrl: string, options: OpenStoreOptions = {}): Promise<Store> {
-  const { db, dialect, pool } = openKysely(databaseUrl, options);
+  const { db, dialect, pool } = await openKysely(databaseUrl, options);
   let appliedMigrations: string[];
   try {
     appliedMigrations = await migrateToLatest(

@@ -16,7 +16,6 @@ import { createGhlSignatureVerifier, GHL_WEBHOOK_RSA_PUBLIC_KEY_DEFAULT } from '
 import { createWebhookRouter } from '../http/webhook-routes.js';
 import type { RoofrPort } from '../roofr/roofr-port.js';
 import type { Store } from '../store/open-store.js';
-import { createBullmqSyncJobQueue } from './bullmq-sync-queue.js';
 import { parseEventTasks } from './event-tasks.js';
 import type { GhlEventHandlerDeps } from './ghl-event-handler.js';
 import {
@@ -113,7 +112,8 @@ export async function createConfiguredSyncEngine(
     logger,
     ...(config.SYNC_QUEUE === 'bullmq' && config.REDIS_URL !== undefined
       ? {
-          jobQueue: createBullmqSyncJobQueue({
+          // Loaded only when chosen: BullMQ and its Redis client weigh tens of MB in every process otherwise.
+          jobQueue: (await import('./bullmq-sync-queue.js')).createBullmqSyncJobQueue({
             redisUrl: config.REDIS_URL,
             queueName: config.SYNC_QUEUE_NAME,
             concurrency: config.SYNC_CONCURRENCY,

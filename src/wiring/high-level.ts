@@ -12,12 +12,7 @@ import type { GhlApi, TokenProvider, UpstreamObserver } from '../ghl/ghl-api.js'
 import type { RateBudget } from '../ghl/rate-budget.js';
 import { createRateBudget } from '../ghl/rate-budget-factory.js';
 import { StaticTokenProvider } from '../ghl/token-provider.js';
-import {
-  DEMO_SCOPES,
-  startGhlSimulator,
-  type GhlSimulator,
-  type GhlSimulatorOptions,
-} from '../simulators/ghl/index.js';
+import type { GhlSimulator, GhlSimulatorOptions } from '../simulators/ghl/index.js';
 import type { Lifecycle } from './lifecycle.js';
 
 type HighLevelConfig = GhlClientConfig &
@@ -75,6 +70,7 @@ export async function openHighLevel(
     };
   }
   let simulator: GhlSimulator | null = null;
+  let demoScopes: readonly string[] | null = null;
   let baseUrl = config.GHL_API_BASE_URL;
   let token = config.GHL_PRIVATE_INTEGRATION_TOKEN;
   let locationId = config.GHL_LOCATION_ID;
@@ -83,6 +79,9 @@ export async function openHighLevel(
       throw new MissingCredentialsError(
         'This command needs HighLevel credentials: GHL_PRIVATE_INTEGRATION_TOKEN and GHL_LOCATION_ID, or OAuth installs (GHL_CLIENT_ID …). For the simulator: npm run simulate, then its token and location.',
       );
+    // Imported only in demo mode: a process talking to HighLevel never loads the simulator.
+    const { DEMO_SCOPES, startGhlSimulator } = await import('../simulators/ghl/index.js');
+    demoScopes = DEMO_SCOPES;
     simulator = await lifecycle.start(
       'HighLevel simulator',
       () =>
@@ -108,7 +107,7 @@ export async function openHighLevel(
         'No HighLevel credentials: set GHL_PRIVATE_INTEGRATION_TOKEN and GHL_LOCATION_ID, or unset both (and GHL_CLIENT_ID) for demo mode',
       );
     // The embedded simulator's demo token holds DEMO_SCOPES: demo mode can write.
-    const scopes = config.GHL_TOKEN_SCOPES ?? (simulator !== null && simulator.demoToken !== null ? DEMO_SCOPES : null);
+    const scopes = config.GHL_TOKEN_SCOPES ?? (simulator !== null && simulator.demoToken !== null ? demoScopes : null);
     tokenProvider = new StaticTokenProvider(token, locationId, scopes);
   }
   // With OAuth, each request's location comes from its caller; GHL_LOCATION_ID is only a default.

@@ -30,7 +30,7 @@ import { GATEWAY_FIELD_ROLES } from '../graphql/hardening/field-roles.js';
 import { roleGuardPlugin } from '../graphql/hardening/role-guard-plugin.js';
 import { createOAuthRouter } from '../http/oauth-routes.js';
 import type { Store } from '../store/open-store.js';
-import { Redis } from 'ioredis';
+import type { Redis } from 'ioredis';
 import { RedisNonceStore } from '../auth/oauth-state.js';
 import { resolveRoofrCredentials, type RoofrCredentials } from '../auth/stored-roofr-credentials.js';
 import type { Lifecycle } from './lifecycle.js';
@@ -81,6 +81,8 @@ interface GatewaySecurity {
  * would fail for want of a connection it had not yet tried to open.
  */
 async function nonceRedis(url: string, timeoutMs: number): Promise<Redis> {
+  // Imported here: a process without Redis never loads ioredis.
+  const { Redis } = await import('ioredis');
   const client = new Redis(url, {
     enableOfflineQueue: false,
     maxRetriesPerRequest: 1,

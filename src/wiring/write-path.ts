@@ -17,7 +17,7 @@ import { createRoofrPort } from '../roofr/create-roofr-port.js';
 import { loadConfiguredMapping } from '../roofr/mapping-file.js';
 import type { RoofrPort } from '../roofr/roofr-port.js';
 import type { RoofrRequestEvent } from '../roofr/rest-transport.js';
-import { startRoofrSimulator, type RoofrSimulator } from '../simulators/roofr/index.js';
+import type { RoofrSimulator } from '../simulators/roofr/index.js';
 import { newLeaseOwner } from '../store/lease-owners.js';
 import type { Store } from '../store/open-store.js';
 import { createOutboxDelivery } from '../sync/outbox-delivery.js';
@@ -119,6 +119,8 @@ async function openRoofrPort(
       roofrSimulator: null,
     };
   // Embedded: only this process talks to it, so any free port (ROOFR_SIM_PORT is the standalone one's).
+  // Imported only then: a process talking to Roofr never loads the simulator.
+  const { startRoofrSimulator } = await import('../simulators/roofr/index.js');
   const embedded = await lifecycle.start(
     'Roofr simulator',
     () =>

@@ -8,6 +8,9 @@
 import { ApolloServer } from '@apollo/server';
 import { startStandaloneServer } from '@apollo/server/standalone';
 import { GhlDataSource, type GhlContact } from './ghl-data-source.js';
+import { traceMemory } from '../memory-trace.js';
+
+traceMemory('apollo');
 
 const typeDefs = /* GraphQL */ `
   type Task {

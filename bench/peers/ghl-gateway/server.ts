@@ -7,6 +7,9 @@
 import { parseConfig } from '../../../src/config.js';
 import { startGateway } from '../../../src/gateway.js';
 import { naiveResolvers } from '../../../src/graphql/naive-resolvers.js';
+import { traceMemory } from '../memory-trace.js';
+
+traceMemory(process.env.PEER_VARIANT === 'naive' ? 'naive' : 'gateway');
 
 const baseUrl = process.env.PEER_GHL_BASE_URL;
 const token = process.env.PEER_GHL_TOKEN;
