@@ -15,6 +15,7 @@ import type { ValidationRule } from 'graphql';
 import type { Logger } from 'pino';
 import type { GraphQLContext } from './context.js';
 import { silentLogger } from '../observability/logger.js';
+import { createDocumentStore } from './document-store.js';
 import { createFormatError } from './errors.js';
 import { hideSchemaHintsPlugin } from './hardening/schema-hints.js';
 import { literalPathsRule } from './literal-paths.js';
@@ -45,6 +46,8 @@ export function createGraphQLServer(options: GraphQLServerOptions = {}): ApolloS
   const introspection = options.introspection ?? true;
   return new ApolloServer<GraphQLContext>({
     schema: buildGatewaySchema(options.resolvers ?? defaultResolvers),
+    // Parsed documents bounded by their heap size, not their JSON (document-store.ts).
+    documentStore: createDocumentStore(),
     // Apollo's own notices (e.g. inline tracing for federation) go to our logger, not console.
     logger: options.logger ?? silentLogger(),
     formatError: createFormatError(options.logger),
