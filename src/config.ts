@@ -38,6 +38,10 @@ const entries = {
     'interface the gateway listens on: this machine only by default; 0.0.0.0 for every interface (the Docker image sets it)',
   ],
   LOG_LEVEL: [z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'), 'pino log level'],
+  HEAP_GROWING_PERCENT: [
+    nonNegativeInt.default(50),
+    "how far V8 lets the heap grow past what survived its last full GC before collecting again, in percent (V8 flag --heap-growing-percent, set at start); 0: V8's own factor, up to 4× the live heap in RSS (faster, bigger)",
+  ],
   SHUTDOWN_TIMEOUT_MS: [
     positiveInt.default(10000),
     'on SIGTERM/SIGINT: how long draining requests, checkpointing syncs and closing stores may take before the process exits anyway',

@@ -7,6 +7,7 @@
  * reverse. main.ts calls it with the parsed config; tests and e2e call it on port 0. It never
  * exits the process.
  */
+import { applyHeapGrowth } from './observability/heap-growth.js';
 import type { Logger } from 'pino';
 import { cacheOptionsFromConfig, createCache } from './cache/cache-factory.js';
 import { invalidateForEntityChange } from './cache/change-invalidation.js';
@@ -75,6 +76,7 @@ export interface Gateway {
 
 export async function startGateway(config: Config, overrides: GatewayOverrides = {}): Promise<Gateway> {
   const logger = overrides.logger ?? silentLogger();
+  applyHeapGrowth(config.HEAP_GROWING_PERCENT);
   // Read before anything opens: a manifest that cannot be read stops start-up naming the file.
   const manifests =
     config.TRUSTED_DOCUMENTS === undefined
