@@ -139,6 +139,10 @@ const entries = {
       .default('sqlite://./data/gateway.db'),
     'durable state: sqlite://<file> (directory created), sqlite::memory: or postgres://user@host:5432/db',
   ],
+  DATABASE_POOL_SIZE: [
+    positiveInt.max(500).default(10),
+    "PostgreSQL connections one process keeps at most (ignored for SQLite); a store call waiting for one counts against DEPENDENCY_TIMEOUT_MS, so an agency running many sync jobs per process raises it with SYNC_CONCURRENCY (docs/operations.md), keeping replicas × this under the server's max_connections",
+  ],
   OUTBOX_MAX_ATTEMPTS: [positiveInt.default(8), 'attempts of a pending Roofr write before it becomes a dead letter'],
   OUTBOX_POLL_MS: [positiveInt.default(1000), 'how often the outbox worker looks for queued Roofr writes that are due'],
   ROOFR_DELETE_POLICY: [
