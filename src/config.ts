@@ -232,7 +232,7 @@ const entries = {
   ],
   SYNC_CONCURRENCY: [
     positiveInt.max(500).default(1),
-    'sync jobs (batch runs, verifies) one process runs at once; runs of different locations spend different HighLevel budgets and progress side by side, so an agency sets it to its locations ÷ replicas (default 1, one at a time as before: with more, two jobs of one location may also overlap in a process, which nothing keeps apart yet)',
+    'sync jobs (batch runs, verifies) one process runs at once; runs of different locations spend different HighLevel budgets and progress side by side, so an agency sets it to its locations ÷ replicas (and DATABASE_POOL_SIZE with it, docs/operations.md); two jobs of one location never run at once, on either queue and across replicas: the later one waits (default 1, one at a time)',
   ],
   SYNC_QUEUE_NAME: [
     z
