@@ -143,6 +143,10 @@ const entries = {
       .default('sqlite://./data/gateway.db'),
     'durable state: sqlite://<file> (directory created), sqlite::memory: or postgres://user@host:5432/db',
   ],
+  DATABASE_POOL_SIZE: [
+    positiveInt.max(500).default(10),
+    "PostgreSQL connections one process keeps at most (ignored for SQLite); a store call waiting for one counts against DEPENDENCY_TIMEOUT_MS, so an agency running many sync jobs per process raises it with SYNC_CONCURRENCY (docs/operations.md), keeping replicas × this under the server's max_connections",
+  ],
   OUTBOX_MAX_ATTEMPTS: [positiveInt.default(8), 'attempts of a pending Roofr write before it becomes a dead letter'],
   OUTBOX_POLL_MS: [positiveInt.default(1000), 'how often the outbox worker looks for queued Roofr writes that are due'],
   ROOFR_DELETE_POLICY: [
@@ -232,7 +236,7 @@ const entries = {
   ],
   SYNC_CONCURRENCY: [
     positiveInt.max(500).default(1),
-    'sync jobs (batch runs, verifies) one process runs at once; runs of different locations spend different HighLevel budgets and progress side by side, so an agency sets it to its locations ÷ replicas (default 1, one at a time as before: with more, two jobs of one location may also overlap in a process, which nothing keeps apart yet)',
+    'sync jobs (batch runs, verifies) one process runs at once; runs of different locations spend different HighLevel budgets and progress side by side, so an agency sets it to its locations ÷ replicas (and DATABASE_POOL_SIZE with it, docs/operations.md); two jobs of one location never run at once, on either queue and across replicas: the later one waits (default 1, one at a time)',
   ],
   SYNC_QUEUE_NAME: [
     z

@@ -1,11 +1,12 @@
 /**
  * The processes one agency-benchmark phase owns, each ended by its own pid: the simulators (a tsx
  * child with IPC), the compiled gateway replicas (`node dist/main.js`, as the Dockerfile runs them)
- * whose peak RSS is read from /proc/<pid>/status (VmHWM) before they stop, the queueing CLI
+ * whose peak RSS is read from /proc/<pid>/status (VmHWM) before they stop (their log kept in
+ * AGENCY_LOG_DIR when set), the queueing CLI
  * (`node dist/cli/sync.js --every-location`), and a PostgreSQL database of the phase's own.
  */
 import { fork, spawn, type ChildProcess } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { appendFileSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import pg from 'pg';
 import { nextMessage } from '../support/child-messages.js';
@@ -61,8 +62,11 @@ export async function startReplica(root: string, env: Record<string, string>, po
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let tail = '';
+  // AGENCY_LOG_DIR: the whole log too, for reading where a run's time went afterwards.
+  const logDir = process.env.AGENCY_LOG_DIR;
   const keep = (chunk: Buffer): void => {
     tail = (tail + chunk.toString('utf8')).slice(-4_000);
+    if (logDir !== undefined) appendFileSync(join(logDir, `replica-${port}.log`), chunk);
   };
   child.stdout?.on('data', keep);
   child.stderr?.on('data', keep);

@@ -16,7 +16,9 @@
  * 0), how many runs were on HighLevel at once, interactive p50/p95 during the sync, and each
  * replica's peak RSS (VmHWM). Writes bench/results/agency.json and agency.md.
  *
- * AGENCY_SYNC_CONCURRENCY overrides SYNC_CONCURRENCY (e.g. 1: one run per replica at a time, as before).
+ * AGENCY_SYNC_CONCURRENCY overrides SYNC_CONCURRENCY (e.g. 1: one run per replica at a time, as before);
+ * AGENCY_DATABASE_POOL_SIZE sets each replica's DATABASE_POOL_SIZE (default 20, as docs/operations.md
+ * advises an agency at this size); AGENCY_LOG_DIR keeps each replica's log there (replica-<port>.log).
  * Needs REDIS_URL and DATABASE_URL_PG (an admin URL of a PostgreSQL server; a database per phase
  * is created and dropped); without them it says so and skips. Run under the bench lock:
  * `flock /tmp/gateway-bench.lock npm run bench -- agency` (AGENCY_LOCATIONS=10 for one size).
@@ -54,6 +56,8 @@ const INTERACTIVE_SHARE = 0.2;
 const RUN_TIMEOUT_MS = 20 * 60_000;
 /** The Roofr simulator is unthrottled; real Roofr's headers would pace these. */
 const ROOFR_IN_FLIGHT = Number(process.env.AGENCY_ROOFR_MAX_IN_FLIGHT ?? 16);
+/** 25 runs per replica at 50 locations: their group commits and token refreshes get a share of it each. */
+const POOL_SIZE = Number(process.env.AGENCY_DATABASE_POOL_SIZE ?? 20);
 
 interface PhaseResult {
   locations: number;
@@ -194,6 +198,7 @@ async function runPhase(
       LOG_LEVEL: 'warn',
       JWT_SECRET: jwtSecret,
       DATABASE_URL: db.url,
+      DATABASE_POOL_SIZE: String(POOL_SIZE),
       REDIS_URL: urls.redis,
       CACHE_URL: urls.redis,
       GHL_API_BASE_URL: ghl.url,
@@ -405,7 +410,7 @@ function markdown(result: AgencyBenchResult): string {
     '# Agency scale (bench/agency)',
     '',
     `${result.at}, commit ${result.commit}, ${result.machine.cpus} × ${result.machine.model}, ${result.machine.memoryGb} GB.`,
-    `Each location: ${CONTACTS} contacts, its own ${RATE_MAX} requests per ${RATE_INTERVAL_MS / 1000} s; 2 replicas (compiled, production mode) on one Redis and one PostgreSQL, BullMQ sync queue, SYNC_CONCURRENCY = locations ÷ 2, ROOFR_MAX_IN_FLIGHT ${ROOFR_IN_FLIGHT}, GHL_INTERACTIVE_SHARE ${INTERACTIVE_SHARE}; the batch queued with \`npm run sync -- --every-location --full\` while one client per location reads \`contact(id)\` from ${READ_LOCATIONS} locations (250 ms between requests).`,
+    `Each location: ${CONTACTS} contacts, its own ${RATE_MAX} requests per ${RATE_INTERVAL_MS / 1000} s; 2 replicas (compiled, production mode) on one Redis and one PostgreSQL, BullMQ sync queue, SYNC_CONCURRENCY = locations ÷ 2, DATABASE_POOL_SIZE ${POOL_SIZE}, ROOFR_MAX_IN_FLIGHT ${ROOFR_IN_FLIGHT}, GHL_INTERACTIVE_SHARE ${INTERACTIVE_SHARE}; the batch queued with \`npm run sync -- --every-location --full\` while one client per location reads \`contact(id)\` from ${READ_LOCATIONS} locations (250 ms between requests).`,
     '',
     '| Locations (commit) | Wall | Largest location bound | Wall ÷ bound | CPU bound (unthrottled) | Target (1.5 × max) | Runs on HighLevel at once | 429s | Roofr missing / duplicated | Interactive p50 / p95 | Peak RSS per replica | |',
     '| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |',
@@ -455,6 +460,7 @@ export async function run(options: { write?: boolean; log?: (line: string) => vo
       syncConcurrency: 'ceil(locations / 2) per replica',
       syncPageSize: PAGE_SIZE,
       roofrMaxInFlight: ROOFR_IN_FLIGHT,
+      databasePoolSize: POOL_SIZE,
       interactiveShare: INTERACTIVE_SHARE,
       readLocations: READ_LOCATIONS,
       readThinkMs: 250,

@@ -11,6 +11,7 @@
  */
 import type { Appointment, Contact, Note, SearchedContact, Task } from '../domain/types.js';
 import type { GatewayEventSink } from '../domain/gateway-events.js';
+import { isDependencyUnavailable } from '../domain/dependency-unavailable.js';
 import { createUndiciTransport, type Transport } from '../upstream/transport.js';
 import { UpstreamClient, type AttemptObserver } from '../upstream/upstream-client.js';
 import type { RetryPolicy } from '../upstream/retry-policy.js';
@@ -703,7 +704,8 @@ export class GhlClient implements GhlApi {
     try {
       ({ scopes } = await this.tokenProvider.getToken(locationId));
     } catch (error) {
-      if (isGhlError(error)) throw error;
+      // The state database (where grants are kept) not answering is not a refused token.
+      if (isGhlError(error) || isDependencyUnavailable(error)) throw error;
       const message = error instanceof Error ? error.message : 'no token';
       throw new GhlUnauthorizedError(endpointLabel(spec), `No HighLevel token for location ${locationId}: ${message}`);
     }

@@ -9,6 +9,12 @@
  *   GhlReinstallRequiredError (UNAUTHENTICATED + installUrl) instead of hammering /oauth/token.
  * - Agency (Company) installs: a location without its own grant gets a location token minted
  *   from the company grant through /oauth/locationToken, minted again when it expires.
+ * - A location's usable grant is worked out once for the calls that ask at the same time, and
+ *   reused for GRANT_REUSE_MS while fresh: every HighLevel request asks for a token, and reading
+ *   (and decrypting) the grant from the state database each time was a query per request, with
+ *   the batch of 50 locations starting together a storm of them. A grant another replica changed
+ *   (refreshed, uninstalled, marked needs_reinstall) is seen within that time, or at once when
+ *   HighLevel refuses the token this process holds (onUnauthorized reads the grant again).
  */
 import type { TokenGrant, TokenVault } from '../auth/token-vault.js';
 import type { TokenSubjectKind } from '../store/schema.js';
@@ -37,8 +43,15 @@ interface OAuthTokenProviderDeps {
 
 const silent: OAuthEventLog = { info: () => undefined, warn: () => undefined };
 
+/** How long a location's grant, once worked out, serves its calls without being read again (see the header). */
+const GRANT_REUSE_MS = 10_000;
+
 export class OAuthTokenProvider implements TokenProvider {
   private readonly inFlight = new Map<string, Promise<TokenGrant>>();
+  /** Per location: the grant last worked out and when (this.now()). */
+  private readonly known = new Map<string, { grant: TokenGrant; at: number }>();
+  /** Per location: the grant being worked out for the calls waiting on it. */
+  private readonly resolving = new Map<string, Promise<TokenGrant>>();
   private readonly lock: RefreshLock;
   private readonly now: () => number;
   private readonly log: OAuthEventLog;
@@ -50,17 +63,36 @@ export class OAuthTokenProvider implements TokenProvider {
   }
 
   async getToken(locationId: string): Promise<{ accessToken: string; scopes: ReadonlySet<string> | null }> {
-    let grant = await this.deps.vault.get('location', locationId);
-    if (grant === null) {
-      grant = await this.mintFromAgency(locationId);
-    } else {
-      this.assertUsable(grant);
-      if (!this.isFresh(grant)) grant = await this.renew('location', locationId, grant.version);
-    }
+    const known = this.known.get(locationId);
+    const grant =
+      known !== undefined && this.now() - known.at < GRANT_REUSE_MS && this.isFresh(known.grant)
+        ? known.grant
+        : await this.usableGrant(locationId);
     return { accessToken: grant.accessToken, scopes: new Set(grant.scopes) };
   }
 
+  /** Reads (minting or renewing as needed) the location's grant once for every call waiting on it. */
+  private usableGrant(locationId: string): Promise<TokenGrant> {
+    const running = this.resolving.get(locationId);
+    if (running !== undefined) return running;
+    const flight = (async () => {
+      let grant = await this.deps.vault.get('location', locationId);
+      if (grant === null) {
+        grant = await this.mintFromAgency(locationId);
+      } else {
+        this.assertUsable(grant);
+        if (!this.isFresh(grant)) grant = await this.renew('location', locationId, grant.version);
+      }
+      this.known.set(locationId, { grant, at: this.now() });
+      return grant;
+    })().finally(() => this.resolving.delete(locationId));
+    this.resolving.set(locationId, flight);
+    return flight;
+  }
+
   async onUnauthorized(locationId: string, rejectedToken: string): Promise<boolean> {
+    // HighLevel refused what this process holds: whatever comes next is read again.
+    this.known.delete(locationId);
     const grant = await this.deps.vault.get('location', locationId);
     if (grant === null) throw this.reinstall(locationId, 'not_installed');
     this.assertUsable(grant);

@@ -131,7 +131,16 @@ interface LeasedQueueSpec {
   onDead?: (ids: Array<number | string>) => Promise<void> | void;
   /** A dead row an operator put back (retry), after the change is stored; failures swallowed. */
   onRetried?: (id: number | string) => Promise<void> | void;
+  /**
+   * Rows with the same value in this column are never in flight together: a claim skips a row
+   * while another of its value is in flight (a null value is never held back). The table backs
+   * it with a unique index over the column of its in-flight rows, which settles two claims racing.
+   */
+  exclusiveBy?: 'location_id';
 }
+
+/** PostgreSQL's unique_violation: here, a claim that lost a race for an exclusive value. */
+const UNIQUE_VIOLATION = '23505';
 
 function queueDb(ctx: StoreContext): Kysely<QueueDatabase> {
   // Every queue table carries every LeasedColumns column with the same type (see schema.ts;
@@ -156,11 +165,19 @@ export function createLeasedQueue<Id extends number | string>(
   }
 
   /** Pending and due, or in flight under an expired lease with attempts left. */
-  const claimable = (nowIso: string) => (eb: ExpressionBuilder<QueueDatabase, QueueTable>) =>
+  const due = (nowIso: string) => (eb: ExpressionBuilder<QueueDatabase, QueueTable>) =>
     eb.or([
       eb.and([eb('status', '=', 'pending'), eb('next_attempt_at', '<=', nowIso)]),
       eb.and([eb('status', '=', 'in_flight'), eb('lease_expires_at', '<=', nowIso), eb('attempts', '<', maxAttempts)]),
     ]);
+  // A pending row whose value has a row in flight waits; an in-flight row under an expired lease
+  // (its worker died) is itself the one in flight, so it is claimed again before the others.
+  const exclusive =
+    spec.exclusiveBy === undefined
+      ? null
+      : sql<boolean>`(${sql.ref(`${table}.${spec.exclusiveBy}`)} is null or not exists (select 1 from ${sql.table(table)} as sibling where sibling.${sql.ref(spec.exclusiveBy)} = ${sql.ref(`${table}.${spec.exclusiveBy}`)} and sibling.status = 'in_flight' and sibling.id <> ${sql.ref(`${table}.id`)}))`;
+  const claimable = (nowIso: string) => (eb: ExpressionBuilder<QueueDatabase, QueueTable>) =>
+    exclusive === null ? due(nowIso)(eb) : eb.and([due(nowIso)(eb), exclusive]);
 
   async function report(hook: (() => Promise<void> | void) | undefined): Promise<void> {
     try {
@@ -215,22 +232,29 @@ export function createLeasedQueue<Id extends number | string>(
           .limit(limit);
       let claimed: Array<{ id: number | string }>;
       if (ctx.dialect === 'postgres') {
-        claimed = await db.transaction().execute(async (trx) => {
-          // Lock the candidates first, in their own statement: inside UPDATE … IN (subquery
-          // LIMIT n FOR UPDATE SKIP LOCKED) the planner may re-run the subquery and claim more
-          // than n rows.
-          const ids = (await candidates(trx).forUpdate().skipLocked().execute()).map((row) => row.id);
-          if (ids.length === 0) return [];
-          return (
-            transition('claim', undefined, trx)
-              .set((eb) => ({ ...lease, attempts: eb('attempts', '+', 1) }))
-              .where('id', 'in', ids)
-              // Re-checked on the locked row: under READ COMMITTED the select's view may be stale.
-              .where(claimable(nowIso))
-              .returning('id')
-              .execute()
-          );
-        });
+        claimed = await db
+          .transaction()
+          .execute(async (trx) => {
+            // Lock the candidates first, in their own statement: inside UPDATE … IN (subquery
+            // LIMIT n FOR UPDATE SKIP LOCKED) the planner may re-run the subquery and claim more
+            // than n rows.
+            const ids = (await candidates(trx).forUpdate().skipLocked().execute()).map((row) => row.id);
+            if (ids.length === 0) return [];
+            return (
+              transition('claim', undefined, trx)
+                .set((eb) => ({ ...lease, attempts: eb('attempts', '+', 1) }))
+                .where('id', 'in', ids)
+                // Re-checked on the locked row: under READ COMMITTED the select's view may be stale.
+                .where(claimable(nowIso))
+                .returning('id')
+                .execute()
+            );
+          })
+          .catch((error: unknown) => {
+            // Another worker claimed a row of the same exclusive value meanwhile: nothing to claim now.
+            if (spec.exclusiveBy !== undefined && (error as { code?: unknown }).code === UNIQUE_VIOLATION) return [];
+            throw error;
+          });
       } else {
         // One statement: atomic on the file without an explicit transaction, which with two
         // processes on one file could fail to upgrade its read lock.

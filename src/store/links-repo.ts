@@ -61,6 +61,8 @@ export interface LinksRepo {
   }): Promise<Link | null>;
   /** Every link of a GHL entity (one per Roofr kind), deleted ones included. */
   listForGhl(locationId: string, ghlKind: GhlEntityKind, ghlId: string): Promise<Link[]>;
+  /** Every link of these GHL entities of one location, deleted ones included, in one query (links-memo.ts). */
+  listForGhlEntities(locationId: string, entities: ReadonlyArray<{ kind: GhlEntityKind; id: string }>): Promise<Link[]>;
   listForRoofr(locationId: string, roofrKind: RoofrEntityKind, roofrId: string): Promise<Link[]>;
   /**
    * The locations where a record is actively linked, whichever side names it (Roofr and GHL ids
@@ -136,6 +138,23 @@ export function createLinksRepo(ctx: StoreContext): LinksRepo {
       })
       .returningAll(),
   );
+  // A link for a GHL entity that has none yet, unless either side's unique key is taken: then nothing.
+  const insertIfFree = preparedQuery(['locationId', 'ghlKind', 'ghlId', 'roofrKind', 'roofrId', 'at'], (p) =>
+    db
+      .insertInto('links')
+      .values({
+        location_id: p.locationId,
+        ghl_kind: p.ghlKind,
+        ghl_id: p.ghlId,
+        roofr_kind: p.roofrKind,
+        roofr_id: p.roofrId,
+        status: 'active',
+        created_at: p.at,
+        updated_at: p.at,
+      })
+      .onConflict((oc) => oc.doNothing())
+      .returningAll(),
+  );
   const firstRow = <R>(result: { rows: R[] }): R | undefined => result.rows[0];
 
   return {
@@ -143,6 +162,18 @@ export function createLinksRepo(ctx: StoreContext): LinksRepo {
       return inTransaction(trx ?? db, async (tx) => {
         const nowIso = isoAt(ctx.now());
         const ghlSide = firstRow(await byGhl(tx, input));
+        // The two cases every synced record meets take two statements instead of three (the
+        // batch sync records a link per Roofr write): the same pair again (the GHL side's row is
+        // then the Roofr side's too, so no conflict is possible), and a pair whose sides are both
+        // free. Anything else (re-pointing, a Roofr record linked elsewhere) takes the full path.
+        if (ghlSide?.roofr_id === input.roofrId) {
+          const refreshed = firstRow(await repoint(tx, { id: ghlSide.id, roofrId: input.roofrId, at: nowIso }));
+          if (refreshed !== undefined) return toLink(refreshed);
+        }
+        if (ghlSide === undefined) {
+          const inserted = firstRow(await insertIfFree(tx, { ...input, at: nowIso }));
+          if (inserted !== undefined) return toLink(inserted);
+        }
         const roofrSide = firstRow(await byRoofr(tx, input));
         if (roofrSide !== undefined && roofrSide.id !== ghlSide?.id) {
           if (roofrSide.status === 'active') throw new LinkConflictError(toLink(roofrSide), input);
@@ -177,6 +208,23 @@ export function createLinksRepo(ctx: StoreContext): LinksRepo {
         .where('location_id', '=', locationId)
         .where('ghl_kind', '=', ghlKind)
         .where('ghl_id', '=', ghlId)
+        .orderBy('id')
+        .execute();
+      return rows.map(toLink);
+    },
+
+    async listForGhlEntities(locationId, entities) {
+      const idsByKind = new Map<GhlEntityKind, string[]>();
+      for (const { kind, id } of entities) idsByKind.set(kind, [...(idsByKind.get(kind) ?? []), id]);
+      if (idsByKind.size === 0) return [];
+      // Per kind, so each branch is a range of the (location, GHL kind, GHL id) unique index.
+      const rows = await db
+        .selectFrom('links')
+        .selectAll()
+        .where('location_id', '=', locationId)
+        .where((eb) =>
+          eb.or([...idsByKind].map(([kind, ids]) => eb.and([eb('ghl_kind', '=', kind), eb('ghl_id', 'in', ids)]))),
+        )
         .orderBy('id')
         .execute();
       return rows.map(toLink);

@@ -5,7 +5,7 @@
  * an advisory lock), so replicas starting together migrate once and a restart is a no-op.
  * Append new migrations with a larger name; never edit one that has shipped.
  */
-import { Migrator, type CreateTableBuilder, type Kysely, type Migration, type MigrationProvider } from 'kysely';
+import { Migrator, sql, type CreateTableBuilder, type Kysely, type Migration, type MigrationProvider } from 'kysely';
 
 export type StoreDialect = 'sqlite' | 'postgres';
 
@@ -409,6 +409,38 @@ function runReports(dialect: StoreDialect): Migration {
   };
 }
 
+/**
+ * One sync job in flight per location (sync-jobs-repo.ts): the job's location as a column, and a
+ * unique index over the in-flight rows' locations, so two workers claiming jobs of one location at
+ * the same moment cannot both succeed (the claim skips a location with a job in flight; the index
+ * settles a race). Rows in flight while this runs (an older release may have run two of one
+ * location) keep no location, so the index can be built; every other row gets its spec's.
+ */
+const syncJobsPerLocation: Migration = {
+  async up(db: Kysely<unknown>): Promise<void> {
+    const jobs = db as Kysely<{ sync_jobs: { id: string; spec: string; status: string; location_id: string | null } }>;
+    await jobs.schema.alterTable('sync_jobs').addColumn('location_id', 'text').execute();
+    const rows = await jobs.selectFrom('sync_jobs').select(['id', 'spec']).where('status', '<>', 'in_flight').execute();
+    for (const row of rows) {
+      let locationId: unknown = null;
+      try {
+        locationId = (JSON.parse(row.spec) as { locationId?: unknown }).locationId;
+      } catch {
+        // A spec that does not parse goes dead at its claim; it needs no location.
+      }
+      if (typeof locationId === 'string')
+        await jobs.updateTable('sync_jobs').set({ location_id: locationId }).where('id', '=', row.id).execute();
+    }
+    await jobs.schema
+      .createIndex('sync_jobs_one_in_flight_per_location')
+      .unique()
+      .on('sync_jobs')
+      .column('location_id')
+      .where(sql.ref('status'), '=', 'in_flight')
+      .execute();
+  },
+};
+
 /** Every migration, by name; names sort in the order they must run. */
 export function storeMigrations(dialect: StoreDialect): Record<string, Migration> {
   return {
@@ -420,6 +452,7 @@ export function storeMigrations(dialect: StoreDialect): Record<string, Migration
     '0006_trusted_documents': trustedDocuments,
     '0007_notifications': notifications(dialect),
     '0008_run_reports': runReports(dialect),
+    '0009_sync_jobs_per_location': syncJobsPerLocation,
   };
 }
 

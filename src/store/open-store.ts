@@ -49,7 +49,7 @@ export interface OpenStoreOptions {
   postgres?: {
     /** A schema to work in (search_path), e.g. one per test run; it must exist. */
     searchPath?: string;
-    /** Pool size; default 10. */
+    /** Pool size (DATABASE_POOL_SIZE); default 10. */
     max?: number;
     /** Errors of idle pooled connections (the next query reports its own error anyway). */
     onIdleError?: (error: Error) => void;
@@ -114,6 +114,17 @@ function redactUrl(databaseUrl: string): string {
 
 const SEARCH_PATH = /^[A-Za-z_][A-Za-z0-9_]{0,62}$/;
 
+/** PostgreSQL connections of a process when OpenStoreOptions.postgres.max is not given (DATABASE_POOL_SIZE). */
+const DEFAULT_POOL_SIZE = 10;
+
+/**
+ * Group commits a store runs side by side (group-commit.ts): one on SQLite (one writer); on
+ * PostgreSQL a third of the pool, so the rest of it stays for reads and the queues' own statements.
+ */
+function commitLanes(dialect: StoreDialect, poolSize: number): number {
+  return dialect === 'sqlite' ? 1 : Math.max(1, Math.floor(poolSize / 3));
+}
+
 async function openKysely(
   databaseUrl: string,
   options: OpenStoreOptions,
@@ -148,7 +159,7 @@ async function openKysely(
   const timeoutMs = options.postgres?.timeoutMs ?? DEFAULT_DEPENDENCY_TIMEOUT_MS;
   const pgPool = new pg.Pool({
     connectionString: target.connectionString,
-    max: options.postgres?.max ?? 10,
+    max: options.postgres?.max ?? DEFAULT_POOL_SIZE,
     connectionTimeoutMillis: timeoutMs,
     ...(searchPath !== undefined ? { options: `-c search_path=${searchPath}` } : {}),
   });
@@ -207,7 +218,7 @@ export async function openStore(databaseUrl: string, options: OpenStoreOptions =
     db,
     dialect,
     appliedMigrations,
-    commits: createGroupCommit(db),
+    commits: createGroupCommit(db, { lanes: commitLanes(dialect, options.postgres?.max ?? DEFAULT_POOL_SIZE) }),
     links: createLinksRepo(ctx),
     hashes: createHashesRepo(ctx),
     outbox: createOutboxRepo(ctx, { maxAttempts: outboxMaxAttempts }),

@@ -234,6 +234,11 @@ export interface SyncJobsTable {
   attempts: number;
   /** Due time (backoff after a failure). Added by 0004_sync_jobs_due; older rows got created_at. */
   next_attempt_at: string;
+  /**
+   * The spec's location: at most one job of a location is in flight (0009_sync_jobs_per_location,
+   * which left it null on rows in flight when it ran).
+   */
+  location_id: string | null;
   lease_owner: string | null;
   lease_expires_at: string | null;
   last_error: string | null;

@@ -6,8 +6,10 @@
  * (or the restarted process) claims the job again and resumes the run from its checkpointed
  * cursor. The job id is the run id, so queueing a run twice (the schedule firing on every
  * replica) queues it once. The spec is JSON parsed with zod when read: a row an older release
- * wrote that this one cannot read goes to the dead jobs instead of crashing the worker.
- * Table: migrations 0002_sync_jobs and 0004_sync_jobs_due (next_attempt_at, for backoff).
+ * wrote that this one cannot read goes to the dead jobs instead of crashing the worker. One job per
+ * location is in flight at a time (the claim skips a location with one in flight).
+ * Table: migrations 0002_sync_jobs, 0004_sync_jobs_due (next_attempt_at, for backoff) and
+ * 0009_sync_jobs_per_location (location_id).
  */
 import type { Selectable } from 'kysely';
 import { z } from 'zod';
@@ -65,7 +67,11 @@ export interface SyncJobsRepo {
   readonly maxAttempts: number;
   /** Queues the job (once per run id); in the caller's transaction when given one. */
   enqueue(spec: SyncJobSpec, trx?: Executor): Promise<void>;
-  /** Claims the oldest claimable job (pending and due, or in flight with an expired lease). */
+  /**
+   * Claims the oldest claimable job (pending and due, or in flight with an expired lease), skipping
+   * the locations that have a job in flight: one job per location runs at a time, whatever
+   * SYNC_CONCURRENCY and however many replicas.
+   */
   claim(owner: string, leaseMs: number): Promise<SyncJob | null>;
   /** The heartbeat: extends the leases `owner` still holds; returns those ids. */
   renew(ids: readonly string[], owner: string, leaseMs: number): Promise<string[]>;
@@ -107,6 +113,9 @@ export function createSyncJobsRepo(ctx: StoreContext, options: { maxAttempts?: n
     table: 'sync_jobs',
     orderBy: 'created_at',
     maxAttempts: options.maxAttempts ?? SYNC_JOB_MAX_ATTEMPTS,
+    // Two runs of one location at once would read and write the same records side by side (and
+    // spend one location's budget twice): a job waits while another of its location is in flight.
+    exclusiveBy: 'location_id',
   });
 
   return {
@@ -119,6 +128,7 @@ export function createSyncJobsRepo(ctx: StoreContext, options: { maxAttempts?: n
         .values({
           id: spec.runId,
           spec: JSON.stringify(spec),
+          location_id: spec.locationId,
           status: 'pending',
           attempts: 0,
           next_attempt_at: at,

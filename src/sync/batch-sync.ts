@@ -180,7 +180,10 @@ export async function readChildren(
       for (const task of tasks) tasksOf.get(task.contactId)?.push(task);
       if (tasks.length < limit) break;
     }
-  } catch {
+  } catch (error) {
+    // Our own store not answering (the location's grant is kept there) is no reason to spend a
+    // call per contact: the page is read again when the run resumes.
+    if (isDependencyUnavailable(error)) throw error;
     // No locations/tasks.readonly scope (or the search is unavailable): one call per contact.
     await Promise.all(ids.map(async (id) => tasksOf.set(id, await ghl.listTasks(locationId, id, callOptions))));
   }

@@ -10,8 +10,14 @@
  * command once, and `enqueue` gives up after `timeoutMs` with DependencyUnavailableError
  * ('redis'), so startSync answers UNAVAILABLE_DEPENDENCY instead of waiting for Redis forever
  * (BullMQ's own connections wait without limit, which its blocking worker needs).
+ *
+ * One job per location at a time, as on the store queue: a worker takes its job's location (a
+ * Redis key holding the job id, expiring with the job lock's duration and renewed alongside it)
+ * before running it; a job whose location another job holds goes back to the delayed set for a
+ * second, without spending an attempt. A worker that dies stops renewing, so the location frees
+ * itself within one lease, and the stalled job (the same id) takes it back when it resumes.
  */
-import { Queue, Worker } from 'bullmq';
+import { DelayedError, Queue, Worker, type Job } from 'bullmq';
 import { Redis } from 'ioredis';
 import { DependencyUnavailableError } from '../domain/dependency-unavailable.js';
 import { DEFAULT_LEASE_MS } from '../store/leased-queue.js';
@@ -31,6 +37,12 @@ interface BullmqQueueOptions {
 }
 
 const DEFAULT_ENQUEUE_TIMEOUT_MS = 3000;
+/** How long a job whose location is busy waits before it is looked at again. */
+const LOCATION_BUSY_DELAY_MS = 1000;
+/** Extends the location's hold only for the job holding it (KEYS[1] location, ARGV job id, ms). */
+const RENEW_LOCATION = `if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call('pexpire', KEYS[1], ARGV[2]) end return 0`;
+/** Frees the location only for the job holding it. */
+const FREE_LOCATION = `if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call('del', KEYS[1]) end return 0`;
 
 /** Rejects with `onTimeout()` when `work` has not settled within `ms`. */
 function within<T>(work: Promise<T>, ms: number, onTimeout: () => Error): Promise<T> {
@@ -59,6 +71,14 @@ export function createBullmqSyncJobQueue(options: BullmqQueueOptions): SyncJobQu
   let worker: Worker | null = null;
   let workerConnection: Redis | null = null;
   let closed = false;
+  const locationKey = (locationId: string): string => `sync-location:${name}:${locationId}`;
+
+  /** Takes the job's location for it (or finds it already its own, after a stall); false when another job holds it. */
+  async function holdLocation(job: Job, locationId: string): Promise<boolean> {
+    const key = locationKey(locationId);
+    if ((await queueConnection.set(key, job.id ?? '', 'PX', leaseMs, 'NX')) === 'OK') return true;
+    return (await queueConnection.eval(RENEW_LOCATION, 1, key, job.id ?? '', leaseMs)) === 1;
+  }
 
   return {
     kind: 'bullmq',
@@ -93,9 +113,29 @@ export function createBullmqSyncJobQueue(options: BullmqQueueOptions): SyncJobQu
       workerConnection = new Redis(options.redisUrl, { maxRetriesPerRequest: null });
       worker = new Worker(
         name,
-        async (job) => {
+        async (job, token) => {
           const spec = SyncJobSpecSchema.parse(job.data);
-          await handler(spec, { keepGoing: async () => !closed });
+          const jobId = job.id ?? '';
+          if (!(await holdLocation(job, spec.locationId))) {
+            // Not a failure: back to the delayed set, the attempt not spent.
+            await job.moveToDelayed(Date.now() + LOCATION_BUSY_DELAY_MS, token);
+            throw new DelayedError();
+          }
+          const key = locationKey(spec.locationId);
+          const renewal = setInterval(
+            () => {
+              queueConnection
+                .eval(RENEW_LOCATION, 1, key, jobId, leaseMs)
+                .catch((error: unknown) => options.onError?.(error));
+            },
+            Math.max(250, Math.floor(leaseMs / 4)),
+          );
+          try {
+            await handler(spec, { keepGoing: async () => !closed });
+          } finally {
+            clearInterval(renewal);
+            await queueConnection.eval(FREE_LOCATION, 1, key, jobId).catch(() => undefined);
+          }
         },
         {
           connection: workerConnection,

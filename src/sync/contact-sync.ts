@@ -49,8 +49,16 @@ export async function syncContactRecords(
   const queued: number[] = [];
   const entity = { kind: 'contact', id: contact.id };
   tally.counts.read += 1;
-  // The contact's writes in a row: their link reads are remembered meanwhile.
-  const push = deps.push.forContact();
+  // The contact's writes in a row: the links of all its records are read at once and remembered meanwhile.
+  const push = deps.push.forContact({
+    locationId,
+    entities: [
+      { kind: 'contact', id: contact.id },
+      ...(children?.tasks ?? []).map((task) => ({ kind: 'task' as const, id: task.id })),
+      ...(children?.notes ?? []).map((note) => ({ kind: 'note' as const, id: note.id })),
+      ...(children?.appointments ?? []).map((appointment) => ({ kind: 'appointment' as const, id: appointment.id })),
+    ],
+  });
   const linked = await push.findLink({ locationId, ghlKind: 'contact', ghlId: contact.id, roofrKind: 'customer' });
   const result = await push.pushContact(locationId, contact, { callOptions });
   noteResult(result, queued);

@@ -32,10 +32,10 @@ import type { RoofrPort } from '../roofr/roofr-port.js';
 import type { GroupCommit } from '../store/group-commit.js';
 import type { HashesRepo } from '../store/hashes-repo.js';
 import type { Link, LinksRepo } from '../store/links-repo.js';
-import { memoizedLinks } from '../store/links-memo.js';
+import { memoizedLinks, type LinksToPrime } from '../store/links-memo.js';
 import type { OutboxRepo } from '../store/outbox-repo.js';
 import type { Database, GhlEntityKind, RoofrEntityKind } from '../store/schema.js';
-import { hasPendingWrite } from './outbox-ordering.js';
+import { hasPendingWrite, pendingWritesOf, type PendingWrites } from './outbox-ordering.js';
 import {
   activeLink,
   executeRoofrWrite,
@@ -150,8 +150,12 @@ export interface RoofrPush {
   ): Promise<RoofrSyncResult>;
   /** The records a push of this contact (with its tasks and notes) would write; writes nothing. */
   preview(locationId: string, contactId: string, options?: PushOptions): Promise<RoofrPreview>;
-  /** A push for the writes of one contact in a row, remembering its link reads meanwhile (links-memo.ts). */
-  forContact(): RoofrPush;
+  /**
+   * A push for the writes of one contact in a row, remembering its link reads meanwhile; given
+   * the records about to be written, their links are read at once (links-memo.ts), and whether
+   * writes of them wait in the outbox too (outbox-ordering.ts).
+   */
+  forContact(records?: LinksToPrime): RoofrPush;
   /** The link of a GHL entity, as this push sees it. */
   findLink(key: Parameters<LinksRepo['findByGhl']>[0]): Promise<Link | null>;
   /** The same push with its decided writes going to `sink` (a dry run's plan) instead of Roofr. */
@@ -179,8 +183,12 @@ function asRecord(value: object): Record<string, unknown> {
   return { ...value };
 }
 
-export function createRoofrPush(deps: RoofrPushDeps, chosenSink?: WriteSink): RoofrPush {
+export function createRoofrPush(deps: RoofrPushDeps, chosenSink?: WriteSink, pendingWrites?: PendingWrites): RoofrPush {
   const { store, roofr, mapping } = deps;
+  const pending: PendingWrites = pendingWrites ?? {
+    has: (entityKey) => hasPendingWrite(store.db, entityKey),
+    queued: () => undefined,
+  };
 
   function fromExecuted(executed: Executed): RoofrSyncResult {
     return syncResult(executed.status, {
@@ -203,6 +211,7 @@ export function createRoofrPush(deps: RoofrPushDeps, chosenSink?: WriteSink): Ro
       idempotencyKey,
       entityKey: entityKeyPrefix(locationId, entityOf(write)),
     });
+    pending.queued(entityKeyPrefix(locationId, entityOf(write)));
     deps.onQueued?.();
     return syncResult('QUEUED', { error: why, outboxId: String(entry.id) });
   }
@@ -218,7 +227,7 @@ export function createRoofrPush(deps: RoofrPushDeps, chosenSink?: WriteSink): Ro
   async function perform({ locationId, write, previousHash, options }: DecidedWrite): Promise<RoofrSyncResult> {
     const idempotencyKey = idempotencyKeyOf(locationId, write, previousHash);
     try {
-      if (await hasPendingWrite(store.db, entityKeyPrefix(locationId, entityOf(write)))) {
+      if (await pending.has(entityKeyPrefix(locationId, entityOf(write)))) {
         return await enqueue(
           locationId,
           write,
@@ -250,7 +259,7 @@ export function createRoofrPush(deps: RoofrPushDeps, chosenSink?: WriteSink): Ro
 
   const sink: WriteSink = chosenSink ?? {
     submit: perform,
-    isPending: (locationId, entity) => hasPendingWrite(store.db, entityKeyPrefix(locationId, entity)),
+    isPending: (locationId, entity) => pending.has(entityKeyPrefix(locationId, entity)),
   };
   const submit = (
     locationId: string,
@@ -498,7 +507,15 @@ export function createRoofrPush(deps: RoofrPushDeps, chosenSink?: WriteSink): Ro
       guarded('note delete', () => removeChild(locationId, 'note', id, contactId, options)),
     removeAppointment: (locationId, id, contactId, options = {}) =>
       guarded('appointment delete', () => removeChild(locationId, 'appointment', id, contactId, options)),
-    forContact: () => createRoofrPush({ ...deps, store: { ...store, links: memoizedLinks(store.links) } }, chosenSink),
+    forContact: (records) =>
+      createRoofrPush(
+        { ...deps, store: { ...store, links: memoizedLinks(store.links, records) } },
+        chosenSink,
+        pendingWritesOf(
+          store.db,
+          (records?.entities ?? []).map((entity) => entityKeyPrefix(records?.locationId ?? '', entity)),
+        ),
+      ),
     findLink: (key) => store.links.findByGhl(key),
     withSink: (other) => createRoofrPush(deps, other),
     async preview(locationId, contactId, options = {}) {

@@ -13,6 +13,7 @@
  * deadline) and retried within the same deadline; a request that will not be repeated after a
  * timeout (a create) may use up to `writeTimeoutMs`.
  */
+import { isDependencyUnavailable } from '../domain/dependency-unavailable.js';
 import { sleep as defaultSleep } from './sleep.js';
 import {
   UpstreamContractError,
@@ -245,7 +246,9 @@ export class UpstreamClient<Scope> {
     try {
       return await this.options.credentials.forAttempt(call.scope);
     } catch (error) {
-      if (isUpstreamError(error)) throw error;
+      // Our own state database not answering (where grants are kept) is an outage of ours, not a
+      // refused credential: reported as such, a batch resumes once it is back instead of giving up.
+      if (isUpstreamError(error) || isDependencyUnavailable(error)) throw error;
       const message = error instanceof Error ? error.message : 'no credential';
       throw new UpstreamUnauthorizedError(
         this.options.upstream,

@@ -121,7 +121,11 @@ export async function openSecurity(
       ? null
       : createOAuthComponents(config, vaults.tokens, {
           log: oauthLog,
-          lock: store.dialect === 'postgres' ? new PgAdvisoryRefreshLock(store.db) : inProcessRefreshLock,
+          lock:
+            store.dialect === 'postgres'
+              ? // A quarter of the pool at most: the work under each lock needs connections of its own.
+                new PgAdvisoryRefreshLock(store.db, { maxHolders: Math.floor(config.DATABASE_POOL_SIZE / 4) })
+              : inProcessRefreshLock,
           ...(config.REDIS_URL === undefined || config.GHL_CLIENT_ID === undefined
             ? {}
             : {

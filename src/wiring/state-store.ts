@@ -12,7 +12,7 @@ import type { Lifecycle } from './lifecycle.js';
 
 type StoreConfig = Pick<
   Config,
-  'DATABASE_URL' | 'OUTBOX_MAX_ATTEMPTS' | 'NOTIFY_MAX_ATTEMPTS' | 'DEPENDENCY_TIMEOUT_MS'
+  'DATABASE_URL' | 'DATABASE_POOL_SIZE' | 'OUTBOX_MAX_ATTEMPTS' | 'NOTIFY_MAX_ATTEMPTS' | 'DEPENDENCY_TIMEOUT_MS'
 >;
 
 export async function openStateStore(
@@ -29,7 +29,7 @@ export async function openStateStore(
           outboxMaxAttempts: config.OUTBOX_MAX_ATTEMPTS,
           hookDeliveryMaxAttempts: config.NOTIFY_MAX_ATTEMPTS,
           ...(deps.events === undefined ? {} : { events: deps.events }),
-          postgres: { timeoutMs: config.DEPENDENCY_TIMEOUT_MS },
+          postgres: { timeoutMs: config.DEPENDENCY_TIMEOUT_MS, max: config.DATABASE_POOL_SIZE },
         }),
       (opened) => opened.close(),
     ));

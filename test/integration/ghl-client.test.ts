@@ -2,6 +2,7 @@
  * The HighLevel client against the HighLevel simulator over real HTTP (127.0.0.1, port 0):
  * every endpoint, the error mapping, retries and the token / scope handling.
  */
+import { DependencyUnavailableError } from '../../src/domain/dependency-unavailable.js';
 import { getContactsByIds } from '../../src/ghl/contacts-by-ids.js';
 import { GhlClient, type GhlClientOptions } from '../../src/ghl/client.js';
 import {
@@ -363,6 +364,20 @@ describe('GhlClient against the simulator', () => {
         scope: 'contacts.write',
       });
       expect(sim.log.count('POST', '/contacts/')).toBe(0);
+    });
+
+    it('when the store keeping the grants does not answer, then the call fails as that outage (not a refused token) and nothing is sent', async () => {
+      const storeDown: TokenProvider = {
+        getToken: async () => {
+          throw new DependencyUnavailableError('postgres', 'PostgreSQL did not answer within 3000 ms');
+        },
+        onUnauthorized: async () => false,
+      };
+      const outage = clientFor(sim, { tokenProvider: storeDown });
+      const error = await outage.getContact(location, contactIds[0] ?? '').catch((caught: unknown) => caught);
+      expect(error).toBeInstanceOf(DependencyUnavailableError);
+      expect(error).toMatchObject({ dependency: 'postgres' });
+      expect(sim.log.total()).toBe(0);
     });
 
     it('when a location other than the token’s is asked, then GhlUnauthorizedError before any request', async () => {

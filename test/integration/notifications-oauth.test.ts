@@ -1,6 +1,7 @@
 /**
  * A dead OAuth grant, end to end: an installed location whose grant HighLevel stops accepting
- * (marked needs_reinstall, as a refused refresh does) gets one reinstall_required notification
+ * (its access and refresh tokens revoked: the refused refresh marks it needs_reinstall) gets one
+ * reinstall_required notification
  * whose remedy is the gateway's install link; installing again through that link and the next
  * answered call resolve it.
  */
@@ -10,8 +11,9 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createApiKey } from '../../src/auth/api-keys.js';
-import { generateKeyRingEntry } from '../../src/auth/key-ring.js';
-import { storeApiKeyRepository } from '../../src/auth/store-adapters.js';
+import { generateKeyRingEntry, parseKeyRing } from '../../src/auth/key-ring.js';
+import { storeApiKeyRepository, storeTokenRepository } from '../../src/auth/store-adapters.js';
+import { TokenVault } from '../../src/auth/token-vault.js';
 import { parseConfig } from '../../src/config.js';
 import { startGateway, type Gateway } from '../../src/gateway.js';
 import { DEFAULT_OAUTH_CLIENT, startGhlSimulator, type GhlSimulator } from '../../src/simulators/ghl/index.js';
@@ -30,6 +32,7 @@ describe('a dead OAuth grant', () => {
   let gateway: Gateway;
   let dir: string;
   let key: string;
+  const tokenKey = generateKeyRingEntry('k1');
 
   async function install(): Promise<void> {
     const start = await fetch(`${gateway.url}/oauth/install`, { redirect: 'manual' });
@@ -67,7 +70,7 @@ describe('a dead OAuth grant', () => {
         GHL_CLIENT_SECRET: DEFAULT_OAUTH_CLIENT.clientSecret,
         GHL_REDIRECT_URI: `http://127.0.0.1:${port}/oauth/callback`,
         GHL_OAUTH_CONSENT_URL: `${sim.url}/v2/oauth/chooselocation`,
-        TOKEN_ENCRYPTION_KEY: generateKeyRingEntry('k1'),
+        TOKEN_ENCRYPTION_KEY: tokenKey,
         CLIENT_AUTH: 'required',
         SYNC_SCHEDULE: 'off',
         RESPONSE_CACHE_MAX_ENTRIES: '0',
@@ -91,9 +94,14 @@ describe('a dead OAuth grant', () => {
   it('when the grant is dead, then one reinstall_required notification carries the install link; reinstalling resolves it', async () => {
     await install();
     expect((await graphql('{ contacts(first: 1) { totalCount } }')).errors).toBeUndefined();
-    expect(await gateway.writePath.store.tokens.markNeedsReinstall({ kind: 'location', id: sim.locationId })).toBe(
-      true,
+    // Kill the grant at HighLevel (an admin revoked the app): the next call meets a 401, the
+    // refresh is refused, and the gateway marks the location needs_reinstall.
+    const grant = await new TokenVault(storeTokenRepository(gateway.writePath.store), parseKeyRing(tokenKey)).get(
+      'location',
+      sim.locationId,
     );
+    expect(sim.tokens.revoke(grant?.accessToken ?? '')).toBe(true);
+    expect(sim.tokens.revoke(grant?.refreshToken ?? '')).toBe(true);
     for (let attempt = 0; attempt < 3; attempt += 1) {
       // Pages not read before: nothing in the shared cache can answer them.
       const refused = await graphql(`{ contacts(first: ${attempt + 2}) { totalCount } }`);

@@ -7,6 +7,7 @@
 import { Writable } from 'node:stream';
 import { pino } from 'pino';
 import { redaction } from '../../src/auth/redaction.js';
+import { InMemoryOAuthTokenRepository } from '../../src/auth/token-vault.js';
 import { parseConfig } from '../../src/config.js';
 import { createGhlClient } from '../../src/ghl/from-config.js';
 import { GhlReinstallRequiredError } from '../../src/ghl/oauth-errors.js';
@@ -305,5 +306,45 @@ describe('Agency (Company) installs', () => {
     expect(gone.removed.sort()).toEqual(
       [`company:${harness.sim.companyId}`, `location:${harness.sim.locationId}`].sort(),
     );
+  });
+});
+
+describe('a location grant read once for many HighLevel calls', () => {
+  let harness: Harness;
+  afterEach(async () => {
+    await harness.close();
+  });
+
+  it('when many calls ask for the token, then one read of the stored grant serves them while it is fresh; once HighLevel refuses the token, it is read again', async () => {
+    const repository = new InMemoryOAuthTokenRepository();
+    let reads = 0;
+    const get = repository.get.bind(repository);
+    repository.get = (kind, subjectId) => {
+      reads += 1;
+      return get(kind, subjectId);
+    };
+    harness = await startHarness({ repository });
+    await install(harness);
+    reads = 0;
+
+    const tokens = await Promise.all(
+      Array.from({ length: 50 }, () => harness.provider.getToken(harness.sim.locationId)),
+    );
+    await harness.provider.getToken(harness.sim.locationId);
+    expect(new Set(tokens.map((token) => token.accessToken)).size).toBe(1);
+    expect(reads).toBe(1);
+
+    // Past the reuse window: read again (another replica may have changed the grant).
+    harness.sim.clock.advance(10_001);
+    await harness.provider.getToken(harness.sim.locationId);
+    expect(reads).toBe(2);
+
+    // Refused by HighLevel: the provider renews it, and the next call gets the new token at once.
+    const { accessToken } = await harness.provider.getToken(harness.sim.locationId);
+    harness.sim.tokens.revoke(accessToken);
+    expect(await harness.provider.onUnauthorized(harness.sim.locationId, accessToken)).toBe(true);
+    const renewed = await harness.provider.getToken(harness.sim.locationId);
+    expect(renewed.accessToken).not.toBe(accessToken);
+    expect(await contactsStatus(harness, renewed.accessToken)).toBe(200);
   });
 });

@@ -1,8 +1,9 @@
 /**
  * The cross-replica refresh lock on PostgreSQL: two "replicas" (two pools) refreshing the same
- * grant run one after the other; different grants do not wait for each other.
+ * grant run one after the other; different grants do not wait for each other; and more refreshes
+ * at once than the pool has connections all complete (the work under a lock needs a connection too).
  */
-import { Kysely, PostgresDialect } from 'kysely';
+import { Kysely, PostgresDialect, sql } from 'kysely';
 import pg from 'pg';
 import { PgAdvisoryRefreshLock } from '../../src/ghl/oauth-refresh-lock.js';
 
@@ -51,5 +52,26 @@ describeIf('PgAdvisoryRefreshLock', () => {
     await Promise.all([first, second]);
 
     expect(events).toEqual(['a:start', 'other', 'a:end', 'b:start', 'b:end']);
+  });
+
+  it('when more grants are refreshed at once than the pool has connections, then each refresh gets a connection for its work', async () => {
+    // Bounded as the store is: a connection not had within 2 s is an error, not a wait.
+    const db = new Kysely<object>({
+      dialect: new PostgresDialect({
+        pool: new pg.Pool({ connectionString: databaseUrl, max: 2, connectionTimeoutMillis: 2000 }),
+      }),
+    });
+    databases.push(db);
+    const lock = new PgAdvisoryRefreshLock(db, { maxHolders: 1 });
+    const refreshed = await Promise.all(
+      Array.from({ length: 6 }, (_, index) =>
+        lock.withLock(`location:many-${index}`, async () => {
+          // The grant is read and stored through the same pool, on another connection.
+          const { rows } = await sql<{ n: number }>`select ${index}::int as n`.execute(db);
+          return rows[0]?.n;
+        }),
+      ),
+    );
+    expect(refreshed).toEqual([0, 1, 2, 3, 4, 5]);
   });
 });

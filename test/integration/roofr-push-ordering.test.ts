@@ -1,9 +1,10 @@
 /**
  * The outbox ordering queries (one entity's writes in order across the direct path and the
- * outbox) on every store backend: SQLite always, PostgreSQL when DATABASE_URL_PG is set.
+ * outbox) on every store backend: SQLite always, PostgreSQL when DATABASE_URL_PG is set. Also
+ * the pending writes of one contact's records read together (pendingWritesOf).
  */
 import type { Store } from '../../src/store/open-store.js';
-import { hasNewerWrite, hasPendingWrite } from '../../src/sync/outbox-ordering.js';
+import { hasNewerWrite, hasPendingWrite, pendingWritesOf } from '../../src/sync/outbox-ordering.js';
 import { storeBackends } from './store-backends.js';
 
 for (const backend of storeBackends()) {
@@ -55,6 +56,30 @@ for (const backend of storeBackends()) {
       await store.outbox.fail(newer.entry.id, 'refused', new Date(), { owner: 'owner', permanent: true });
       expect((await store.outbox.get(newer.entry.id))?.status).toBe('dead');
       expect(await hasNewerWrite(store.db, 'g2r:L1:contact:c2:', older.entry.id)).toBe(false);
+    });
+
+    test("when a contact's records are read together, then each answers as hasPendingWrite would, and a write queued by the caller counts at once", async () => {
+      await store.outbox.enqueue({
+        locationId: 'L1',
+        kind: 'note.upsert',
+        payload: {},
+        idempotencyKey: 'g2r:L1:note:n1:note.upsert:aaa',
+        entityKey: 'g2r:L1:note:n1:',
+      });
+      const keys = ['g2r:L1:contact:c1:', 'g2r:L1:task:t1:', 'g2r:L1:note:n1:'];
+      const pending = pendingWritesOf(store.db, keys);
+      expect(await Promise.all(keys.map((key) => pending.has(key)))).toEqual([false, false, true]);
+      pending.queued('g2r:L1:task:t1:');
+      expect(await pending.has('g2r:L1:task:t1:')).toBe(true);
+      // Not among the records read together: asked on its own.
+      await store.outbox.enqueue({
+        locationId: 'L1',
+        kind: 'contact.upsert',
+        payload: {},
+        idempotencyKey: 'g2r:L1:contact:c9:contact.upsert:bbb',
+        entityKey: 'g2r:L1:contact:c9:',
+      });
+      expect(await pending.has('g2r:L1:contact:c9:')).toBe(true);
     });
   });
 }

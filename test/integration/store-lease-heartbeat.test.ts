@@ -50,7 +50,8 @@ const queues: Record<string, (store: Store) => QueueUnderTest<number> | QueueUnd
         ?.lease_owner ?? null,
   }),
   sync_jobs: (store): QueueUnderTest<string> => ({
-    enqueue: (key) => store.syncJobs.enqueue({ kind: 'contact', runId: key, locationId: 'L', contactId: key }),
+    // A location each: one worker holds several sync jobs only if they are of different locations.
+    enqueue: (key) => store.syncJobs.enqueue({ kind: 'contact', runId: key, locationId: `L-${key}`, contactId: key }),
     claim: async (owner) => {
       const ids: string[] = [];
       for (let job = await store.syncJobs.claim(owner, LEASE_MS); job !== null;) {

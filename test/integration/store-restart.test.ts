@@ -13,6 +13,13 @@ async function undoTrustedDocuments(db: Kysely<Database>): Promise<void> {
   await sql`alter table api_keys drop column documents`.execute(db);
 }
 
+/** A database from before migration 0009 (one sync job in flight per location): its record, index and column gone. */
+async function undoSyncJobsPerLocation(db: Kysely<Database>): Promise<void> {
+  await sql`delete from kysely_migration where name = '0009_sync_jobs_per_location'`.execute(db);
+  await sql`drop index sync_jobs_one_in_flight_per_location`.execute(db);
+  await sql`alter table sync_jobs drop column location_id`.execute(db);
+}
+
 /** The schema before 0007_notifications: its tables (their indexes go with them). */
 async function dropNotificationTables(db: Kysely<Database>): Promise<void> {
   for (const table of ['notification_conditions', 'notifications', 'hook_deliveries', 'zapier_hooks'])
@@ -35,6 +42,7 @@ for (const backend of storeBackends()) {
         '0006_trusted_documents',
         '0007_notifications',
         '0008_run_reports',
+        '0009_sync_jobs_per_location',
       ]);
       const second = await database.open();
       expect(second.appliedMigrations).toEqual([]);
@@ -47,6 +55,7 @@ for (const backend of storeBackends()) {
       const earlier = await database.open();
       // What an earlier release left: the table as its jobs repository created it (no due time),
       // two jobs in it (one whose claimer died mid-run), and no record of the later migrations.
+      await undoSyncJobsPerLocation(earlier.db);
       await sql`delete from kysely_migration where name <> '0001_initial'`.execute(earlier.db);
       for (const index of [
         'sync_jobs_claim',
@@ -79,6 +88,7 @@ for (const backend of storeBackends()) {
         '0006_trusted_documents',
         '0007_notifications',
         '0008_run_reports',
+        '0009_sync_jobs_per_location',
       ]);
       expect((await upgraded.syncJobs.get('run-1'))?.nextAttemptAt).toBe('2000-01-01T00:00:01.000Z');
       const first = await upgraded.syncJobs.claim('worker', 30_000);
@@ -88,6 +98,11 @@ for (const backend of storeBackends()) {
         { kind: 'contact', runId: 'run-2', locationId: 'L', contactId: 'c2' },
       ]);
       expect(second?.attempts).toBe(2);
+      // 0009: the pending job got its location; the one in flight during the upgrade kept none.
+      expect(await upgraded.db.selectFrom('sync_jobs').select(['id', 'location_id']).orderBy('id').execute()).toEqual([
+        { id: 'run-1', location_id: 'L' },
+        { id: 'run-2', location_id: null },
+      ]);
     });
 
     test('when outbox rows were queued before the entity key existed, then the migration derives it from their idempotency keys', async () => {
@@ -101,6 +116,7 @@ for (const backend of storeBackends()) {
       });
       await earlier.outbox.enqueue({ locationId: 'L', kind: 'job.create', payload: {}, idempotencyKey: 'k-other' });
       // The schema before 0003: no entity key column, no index, no record of the migration.
+      await undoSyncJobsPerLocation(earlier.db);
       await sql`delete from kysely_migration where name >= '0003_outbox_entity_key'`.execute(earlier.db);
       for (const index of ['sync_jobs_due', 'links_by_roofr_record', 'links_by_ghl_record'])
         await sql`drop index ${sql.raw(index)}`.execute(earlier.db);
@@ -122,6 +138,7 @@ for (const backend of storeBackends()) {
         '0006_trusted_documents',
         '0007_notifications',
         '0008_run_reports',
+        '0009_sync_jobs_per_location',
       ]);
       const rows = await upgraded.db
         .selectFrom('outbox')

@@ -136,7 +136,7 @@ describe('migration 0008 over an older database', () => {
     await raw.destroy();
     const store = await openStore(`sqlite://${file}`);
     cleanups.push(() => store.close());
-    expect(store.appliedMigrations).toEqual(['0008_run_reports']);
+    expect(store.appliedMigrations).toEqual(['0008_run_reports', '0009_sync_jobs_per_location']);
     expect(await store.syncRuns.get('old-run')).toMatchObject({
       kind: 'sync',
       counts: { read: 5, skipped: 0, conflicts: 0 },
@@ -162,7 +162,7 @@ describe('migration 0008 over an older database', () => {
       await raw.destroy();
       const store = await openStore(pgUrl ?? '', { postgres: { searchPath: schema, max: 2 } });
       cleanups.unshift(() => store.close());
-      expect(store.appliedMigrations).toEqual(['0008_run_reports']);
+      expect(store.appliedMigrations).toEqual(['0008_run_reports', '0009_sync_jobs_per_location']);
       expect(await store.syncRuns.get('old-run')).toMatchObject({ kind: 'sync', summary: null });
       const dry = await store.syncRuns.start({ trigger: 'cli', locationId: 'L', mode: 'FULL', kind: 'dry_run' });
       expect(await store.syncRunEntries.append(dry.id, [entry('a')])).toEqual({ stored: 1, omitted: 0 });

@@ -2,9 +2,10 @@
  * The default sync job queue (rows of the state store, on SQLite and PostgreSQL): one claimer
  * per job under a lease; a claimer that died (lease expired) loses the job to the next, which
  * resumes it; a claimer that lost its lease can neither renew nor finish the job; failures back
- * off; a stopping worker hands its job back without spending an attempt.
+ * off; a stopping worker hands its job back without spending an attempt; one job per location is
+ * in flight at a time, however many workers claim.
  */
-import { createStoreSyncJobQueue } from '../../src/sync/sync-job-queue.js';
+import { createStoreSyncJobQueue, type SyncJobHandler } from '../../src/sync/sync-job-queue.js';
 import { createTestClock, storeBackends } from './store-backends.js';
 
 const LEASE_MS = 10_000;
@@ -124,6 +125,65 @@ for (const backend of storeBackends()) {
       }
       expect(await jobs.get('run-7')).toMatchObject({ status: 'dead', attempts: jobs.maxAttempts });
       expect(dead).toEqual([{ runId: 'run-7', error: `still down (${jobs.maxAttempts})` }]);
+    });
+
+    test('when a location has a job in flight, then a claim skips its other jobs and takes the next location’s; once it is done, the next job of the location is claimed', async () => {
+      const { clock, jobs } = await setup();
+      await jobs.enqueue({ kind: 'batch', runId: 'a-1', locationId: 'loc-a', businessId: null, mode: 'FULL' });
+      clock.advance(1);
+      await jobs.enqueue({ kind: 'batch', runId: 'a-2', locationId: 'loc-a', businessId: null, mode: 'FULL' });
+      clock.advance(1);
+      await jobs.enqueue({ kind: 'contact', runId: 'b-1', locationId: 'loc-b', contactId: 'c1' });
+      expect(await jobs.claim('worker-a', LEASE_MS)).toMatchObject({ id: 'a-1' });
+      expect(await jobs.claim('worker-b', LEASE_MS)).toMatchObject({ id: 'b-1' });
+      expect(await jobs.claim('worker-c', LEASE_MS)).toBeNull();
+      expect(await jobs.complete('a-1', 'worker-a')).toBe(true);
+      expect(await jobs.claim('worker-c', LEASE_MS)).toMatchObject({ id: 'a-2' });
+    });
+
+    test('when the worker of a location’s job died, then that job is claimed again before the location’s next one', async () => {
+      const { clock, jobs } = await setup();
+      await jobs.enqueue({ kind: 'batch', runId: 'a-1', locationId: 'loc-a', businessId: null, mode: 'FULL' });
+      clock.advance(1);
+      await jobs.enqueue({ kind: 'batch', runId: 'a-2', locationId: 'loc-a', businessId: null, mode: 'FULL' });
+      expect(await jobs.claim('worker-a', LEASE_MS)).toMatchObject({ id: 'a-1' });
+      clock.advance(LEASE_MS);
+      expect(await jobs.claim('worker-b', LEASE_MS)).toMatchObject({ id: 'a-1', attempts: 2 });
+      expect(await jobs.claim('worker-c', LEASE_MS)).toBeNull();
+    });
+
+    test('when several workers with several lanes drain one location’s jobs, then no two of them ever run at once', async () => {
+      const { clock, jobs } = await setup();
+      const now = () => clock.now().getTime();
+      for (let index = 0; index < 6; index += 1) {
+        await jobs.enqueue({
+          kind: 'batch',
+          runId: `run-${index}`,
+          locationId: index % 2 === 0 ? 'loc-a' : 'loc-b',
+          businessId: null,
+          mode: 'FULL',
+        });
+        clock.advance(1);
+      }
+      const running = new Map<string, number>();
+      let mostAtOnce = 0;
+      const handled: string[] = [];
+      const handler: SyncJobHandler = async (spec) => {
+        const count = (running.get(spec.locationId) ?? 0) + 1;
+        running.set(spec.locationId, count);
+        mostAtOnce = Math.max(mostAtOnce, count);
+        await new Promise((resolve) => setTimeout(resolve, 20));
+        running.set(spec.locationId, count - 1);
+        handled.push(spec.runId);
+      };
+      const workers = ['worker-a', 'worker-b'].map((owner) =>
+        createStoreSyncJobQueue(jobs, { owner, pollMs: 5, leaseMs: LEASE_MS, now, concurrency: 3 }),
+      );
+      for (const worker of workers) worker.consume(handler);
+      while (handled.length < 6) await new Promise((resolve) => setTimeout(resolve, 10));
+      await Promise.all(workers.map((worker) => worker.close()));
+      expect(mostAtOnce).toBe(1);
+      expect([...handled].sort()).toEqual(['run-0', 'run-1', 'run-2', 'run-3', 'run-4', 'run-5']);
     });
   });
 }
