@@ -96,8 +96,12 @@ export function boundedPool(pool: pg.Pool, timeoutMs: number): BoundedPool {
     return {
       query,
       release(destroy?: boolean) {
-        client.off('error', onError);
-        client.release(destroy === true || broken ? true : undefined);
+        const discard = destroy === true || broken;
+        // A pooled connection gets pg-pool's idle listener. A discarded one may still report its
+        // socket's end (a reset after a stall) once it left the pool, with nobody listening but
+        // this: removing it would let that late 'error' crash the process.
+        if (!discard) client.off('error', onError);
+        client.release(discard ? true : undefined);
       },
     } as PostgresPoolClient;
   }
