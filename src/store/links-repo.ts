@@ -95,6 +95,9 @@ function toLink(row: Selectable<LinksTable>): Link {
   };
 }
 
+const NEW_LINK_PARAMETERS = ['locationId', 'ghlKind', 'ghlId', 'roofrKind', 'roofrId', 'at'] as const;
+type NewLinkParameter = (typeof NEW_LINK_PARAMETERS)[number];
+
 export function createLinksRepo(ctx: StoreContext): LinksRepo {
   const { db } = ctx;
   // The statements every synced record runs (prepared-query.ts).
@@ -123,35 +126,22 @@ export function createLinksRepo(ctx: StoreContext): LinksRepo {
       .where('id', '=', p.id)
       .returningAll(),
   );
-  const insert = preparedQuery(['locationId', 'ghlKind', 'ghlId', 'roofrKind', 'roofrId', 'at'], (p) =>
-    db
-      .insertInto('links')
-      .values({
-        location_id: p.locationId,
-        ghl_kind: p.ghlKind,
-        ghl_id: p.ghlId,
-        roofr_kind: p.roofrKind,
-        roofr_id: p.roofrId,
-        status: 'active',
-        created_at: p.at,
-        updated_at: p.at,
-      })
-      .returningAll(),
-  );
+  // An active link from both sides' ids; `insert` and `insertIfFree` differ only in what a taken key does.
+  const newLink = (p: Readonly<Record<NewLinkParameter, never>>) =>
+    db.insertInto('links').values({
+      location_id: p.locationId,
+      ghl_kind: p.ghlKind,
+      ghl_id: p.ghlId,
+      roofr_kind: p.roofrKind,
+      roofr_id: p.roofrId,
+      status: 'active',
+      created_at: p.at,
+      updated_at: p.at,
+    });
+  const insert = preparedQuery(NEW_LINK_PARAMETERS, (p) => newLink(p).returningAll());
   // A link for a GHL entity that has none yet, unless either side's unique key is taken: then nothing.
-  const insertIfFree = preparedQuery(['locationId', 'ghlKind', 'ghlId', 'roofrKind', 'roofrId', 'at'], (p) =>
-    db
-      .insertInto('links')
-      .values({
-        location_id: p.locationId,
-        ghl_kind: p.ghlKind,
-        ghl_id: p.ghlId,
-        roofr_kind: p.roofrKind,
-        roofr_id: p.roofrId,
-        status: 'active',
-        created_at: p.at,
-        updated_at: p.at,
-      })
+  const insertIfFree = preparedQuery(NEW_LINK_PARAMETERS, (p) =>
+    newLink(p)
       .onConflict((oc) => oc.doNothing())
       .returningAll(),
   );
