@@ -18,7 +18,7 @@ import { freshnessOf, newEntryVersion, parseEntry, type CacheEntry, type Freshne
 import { entityOfKey } from './cache-keys.js';
 import type { CacheStats } from './cache-stats.js';
 import type { ResponseDependency } from './response-dependencies.js';
-import { SingleFlight } from './in-flight.js';
+import { SingleFlight } from '../domain/single-flight.js';
 import type { CacheLogger, ResilientStore } from './resilient-store.js';
 
 export interface ReadResult<T> {

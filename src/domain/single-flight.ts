@@ -1,8 +1,9 @@
 /**
- * Single-flight: while an upstream call for a key is in flight, every other caller asking for
- * the same key (from any request in this process) waits for that call instead of making its
- * own. Process-local on purpose: it needs no store, so it keeps deduplicating when the shared
- * cache is down, which is exactly when upstream load matters most.
+ * Single-flight: while a call for a key is in flight, every other caller asking for the same key
+ * (from any request in this process) waits for that call instead of making its own: the cache's
+ * upstream loads (src/cache/read-through.ts), OAuth refreshes and grant reads
+ * (src/ghl/oauth-token-provider.ts). Process-local on purpose: it needs no store, so it keeps
+ * deduplicating when the shared cache is down, which is exactly when upstream load matters most.
  *
  * Callers share the resolved value object: treat it as read-only.
  */

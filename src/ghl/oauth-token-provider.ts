@@ -17,6 +17,7 @@
  *   HighLevel refuses the token this process holds (onUnauthorized reads the grant again).
  */
 import type { TokenGrant, TokenVault } from '../auth/token-vault.js';
+import { SingleFlight } from '../domain/single-flight.js';
 import type { TokenSubjectKind } from '../store/schema.js';
 import { GhlUnavailableError } from './errors.js';
 import type { TokenProvider } from './ghl-api.js';
@@ -47,11 +48,12 @@ const silent: OAuthEventLog = { info: () => undefined, warn: () => undefined };
 const GRANT_REUSE_MS = 10_000;
 
 export class OAuthTokenProvider implements TokenProvider {
-  private readonly inFlight = new Map<string, Promise<TokenGrant>>();
+  /** One refresh or mint per grant at a time, shared by the callers that ask meanwhile. */
+  private readonly renewals = new SingleFlight();
   /** Per location: the grant last worked out and when (this.now()). */
   private readonly known = new Map<string, { grant: TokenGrant; at: number }>();
   /** Per location: the grant being worked out for the calls waiting on it. */
-  private readonly resolving = new Map<string, Promise<TokenGrant>>();
+  private readonly resolving = new SingleFlight();
   private readonly lock: RefreshLock;
   private readonly now: () => number;
   private readonly log: OAuthEventLog;
@@ -73,9 +75,7 @@ export class OAuthTokenProvider implements TokenProvider {
 
   /** Reads (minting or renewing as needed) the location's grant once for every call waiting on it. */
   private usableGrant(locationId: string): Promise<TokenGrant> {
-    const running = this.resolving.get(locationId);
-    if (running !== undefined) return running;
-    const flight = (async () => {
+    return this.resolving.run(locationId, async () => {
       let grant = await this.deps.vault.get('location', locationId);
       if (grant === null) {
         grant = await this.mintFromAgency(locationId);
@@ -85,9 +85,7 @@ export class OAuthTokenProvider implements TokenProvider {
       }
       this.known.set(locationId, { grant, at: this.now() });
       return grant;
-    })().finally(() => this.resolving.delete(locationId));
-    this.resolving.set(locationId, flight);
-    return flight;
+    });
   }
 
   async onUnauthorized(locationId: string, rejectedToken: string): Promise<boolean> {
@@ -125,13 +123,9 @@ export class OAuthTokenProvider implements TokenProvider {
     options: { force?: boolean } = {},
   ): Promise<TokenGrant> {
     const key = `${kind}:${subjectId}`;
-    const running = this.inFlight.get(key);
-    if (running !== undefined) return running;
-    const flight = this.lock
-      .withLock(key, () => this.renewLocked(kind, subjectId, seenVersion, options.force === true))
-      .finally(() => this.inFlight.delete(key));
-    this.inFlight.set(key, flight);
-    return flight;
+    return this.renewals.run(key, () =>
+      this.lock.withLock(key, () => this.renewLocked(kind, subjectId, seenVersion, options.force === true)),
+    );
   }
 
   private async renewLocked(
@@ -234,10 +228,8 @@ export class OAuthTokenProvider implements TokenProvider {
 
   private renewMint(companyId: string, locationId: string): Promise<TokenGrant> {
     const key = `location:${locationId}`;
-    const running = this.inFlight.get(key);
-    if (running !== undefined) return running;
-    const flight = this.lock
-      .withLock(key, async () => {
+    return this.renewals.run(key, () =>
+      this.lock.withLock(key, async () => {
         const existing = await this.deps.vault.get('location', locationId);
         if (existing !== null && existing.status === 'active' && this.isFresh(existing)) return existing;
         let issued: IssuedGrant;
@@ -263,10 +255,8 @@ export class OAuthTokenProvider implements TokenProvider {
           expiresAt: issued.expiresAt,
           lastRefreshAt: new Date(this.now()),
         });
-      })
-      .finally(() => this.inFlight.delete(key));
-    this.inFlight.set(key, flight);
-    return flight;
+      }),
+    );
   }
 
   private async mintWithCompany(companyId: string, locationId: string): Promise<IssuedGrant> {
