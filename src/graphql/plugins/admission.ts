@@ -96,6 +96,34 @@ export function rateLimitExtension(
   };
 }
 
+/** How soon to retry when the limits were still unknown: about one round trip to HighLevel. */
+const LIMITS_UNKNOWN_RETRY_MS = 1_000;
+
+/**
+ * Calls the first operation of a location may spend before HighLevel's limits are known: a tenth
+ * of the documented burst (100 per 10 s), so a lower limit than documented is not overrun either.
+ */
+const BLIND_CALLS = 10;
+
+/** How often a waiting operation looks whether the first response has told the limits. */
+const LIMITS_POLL_MS = 10;
+
+/**
+ * Whether the location's limits became known within `waitMs`. Polled, not signalled: the first
+ * response may reach another replica (a shared budget learns it on refresh), and the wait only
+ * happens in the first round trip to a location.
+ */
+async function limitsLearnt(budget: RateBudget, locationId: string, waitMs: number): Promise<boolean> {
+  const giveUpAt = performance.now() + waitMs;
+  for (;;) {
+    await budget.refresh?.(locationId);
+    if (budget.snapshot(locationId).limitsKnown) return true;
+    const left = giveUpAt - performance.now();
+    if (left <= 0) return false;
+    await new Promise((resolveWait) => setTimeout(resolveWait, Math.min(LIMITS_POLL_MS, left)));
+  }
+}
+
 export function admissionPlugin<TContext extends AdmissionContext>(
   deps: AdmissionPluginDeps,
 ): ApolloServerPlugin<TContext> {
@@ -121,6 +149,34 @@ export function admissionPlugin<TContext extends AdmissionContext>(
           if (budget === null || calls === 0) return;
           await budget.refresh?.(locationId);
           const sent = (): number => upstream.snapshot().calls;
+          if (!budget.snapshot(locationId).limitsKnown) {
+            // HighLevel states its limits in each response's headers and none has come back yet, so
+            // no estimate can hold: the first operation goes (the budget sends its calls one at a
+            // time until the limits arrive) and the others wait for what its first answer says.
+            // Admitting them all blind let their calls overrun the first window and wait for the
+            // next, ~10 s, when the promise is ADMISSION_MAX_WAIT_MS. The first one spends at most
+            // BLIND_CALLS, which any window HighLevel documents holds; a larger one gets those
+            // (partial mode) and is told to retry once its answer has told the limits.
+            if (!admitted.holds(locationId)) {
+              if (calls > BLIND_CALLS && operation.operation !== 'mutation')
+                admission.grantPartially(
+                  BLIND_CALLS,
+                  LIMITS_UNKNOWN_RETRY_MS,
+                  `HighLevel's rate limits for this location are not known until its first answer; ${BLIND_CALLS} of ${calls} calls granted meanwhile`,
+                );
+              release = admitted.hold(locationId, admission.mode === 'partial' ? BLIND_CALLS : calls, sent);
+              return;
+            }
+            if (!(await limitsLearnt(budget, locationId, deps.maxWaitMs))) {
+              const reason = `HighLevel's rate limits for this location are not known yet: its first request has not been answered within ${deps.maxWaitMs} ms`;
+              if (operation.operation === 'mutation')
+                throw new GraphQLError(`Not sent: ${reason}; retry in ${LIMITS_UNKNOWN_RETRY_MS} ms`, {
+                  extensions: { code: ErrorCode.RateLimited, retryAfterMs: LIMITS_UNKNOWN_RETRY_MS },
+                });
+              admission.restrictToCache(LIMITS_UNKNOWN_RETRY_MS, reason);
+              return;
+            }
+          }
           // Operations admitted before this one and not done sending are ahead of it.
           const ahead = admitted.unsent(locationId);
           const affordable = budget.canAfford(locationId, calls + ahead, 'interactive');

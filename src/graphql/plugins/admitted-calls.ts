@@ -29,6 +29,11 @@ export class AdmittedCalls {
     };
   }
 
+  /** Whether any admitted operation of the location has not finished. */
+  holds(locationId: string): boolean {
+    return this.byLocation.has(locationId);
+  }
+
   /** Calls admitted operations of the location have not sent yet. */
   unsent(locationId: string): number {
     let total = 0;
