@@ -249,7 +249,13 @@ export function consoleTable(report: PeersReport): string {
     (target) =>
       `${target.met === null ? 'NOT MEASURED' : target.met ? 'MET   ' : 'MISSED'}  ${target.target}  (gateway ${fmt(target.gateway)}, ${target.peerName ?? 'peer'} ${fmt(target.peer)})${target.note ? `: ${target.note}` : ''}`,
   );
-  return [...lines, '', ...verdicts].join('\n');
+  const kinds = report.results.flatMap((row) =>
+    Object.entries(row.byKind ?? {}).map(
+      ([kind, figures]) =>
+        `${row.system.padStart(7)} (${row.workload}) ${kind.padEnd(11)} ${String(figures.ok).padStart(6)} of ${String(figures.queries).padStart(6)} without errors, mean ${figures.meanMs} ms, ${figures.overOneSecond} over 1 s`,
+    ),
+  );
+  return [...lines, '', ...(kinds.length > 0 ? [...kinds, ''] : []), ...verdicts].join('\n');
 }
 
 /** A few sentences for the README, written from the figures (no claim the table does not show). */
@@ -316,6 +322,25 @@ export function markdown(report: PeersReport, method: string): string {
       (row) =>
         `- ${labels[row.system] ?? row.system}, (${row.workload}) ${row.phase}: ${row.errors} of ${row.queries} answers had errors; first: \`${row.firstError}\``,
     );
+  const kindRows = report.results.flatMap((row) =>
+    Object.entries(row.byKind ?? {}).map(
+      ([kind, figures]) =>
+        `| ${labels[row.system] ?? row.system} | ${row.workload} | ${kind} | ${figures.queries} | ${figures.ok} | ${figures.queries > 0 ? Math.round((figures.ok / figures.queries) * 100) : 0}% | ${figures.meanMs} | ${figures.overOneSecond} |`,
+    ),
+  );
+  const byKind =
+    kindRows.length === 0
+      ? []
+      : [
+          '## Mixed runs by kind of operation',
+          '',
+          'Which operations of (d) and (e) are answered without errors, and how long each kind takes: in a closed loop a client that waits sends nothing else.',
+          '',
+          '| system | workload | kind | queries | without errors | share | mean ms | over 1 s |',
+          '| --- | --- | --- | ---: | ---: | ---: | ---: | ---: |',
+          ...kindRows,
+          '',
+        ];
   return [
     '# Benchmarks beside the alternatives',
     '',
@@ -354,6 +379,7 @@ export function markdown(report: PeersReport, method: string): string {
     '',
     ...(failures.length > 0 ? ['## Systems that did not run', '', ...failures, ''] : []),
     ...(errors.length > 0 ? ['## Answers with errors', '', ...errors, ''] : []),
+    ...byKind,
     method,
   ].join('\n');
 }

@@ -10,7 +10,7 @@
  * BENCH_PEERS (comma list of mesh, apollo, naive, gateway; default all), BENCH_WORKLOADS (comma list of
  * a, b, c, d, e, xa, xb; default all), BENCH_PEERS_KEEP=1 (with BENCH_PEERS or BENCH_WORKLOADS: keep
  * the rows this run did not measure from the last bench/results/peers.json), BENCH_GATEWAY_CPU_PROF=<dir> (this
- * gateway's processes run under --cpu-prof, a profile per workload in <dir>), BENCH_MEMORY_TRACE=<dir> (this
+ * gateway's processes run under --cpu-prof, a profile per workload in <dir>), BENCH_APOLLO_CPU_PROF=<dir> (the same for the Apollo peer), BENCH_ANSWER_LOG=<dir> (every answer of the mixed runs, timed, in <dir>/<system>-<workload>.json), BENCH_MEMORY_TRACE=<dir> (this
  * gateway's and the Apollo peer's processes write process.memoryUsage() every 250 ms, see memory-trace.ts).
  * `tsx bench/peers/run.ts render` rewrites peers.md from peers.json without measuring.
  */

@@ -233,7 +233,13 @@ const apolloSystem: PeerSystem = {
   label: 'Apollo Server + datasource-rest',
   executes: true,
   // No whole-response cache to turn off: Apollo Server has none unless a plugin adds it.
-  start: (upstream) => forkPeer(join(here, 'apollo-datasource-rest/server.ts'), peerEnv(upstream)),
+  // BENCH_APOLLO_CPU_PROF=<dir>: a V8 CPU profile of the Apollo peer, to read beside this gateway's.
+  start: (upstream) =>
+    forkPeer(
+      join(here, 'apollo-datasource-rest/server.ts'),
+      peerEnv(upstream),
+      process.env.BENCH_APOLLO_CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_APOLLO_CPU_PROF}`] : [],
+    ),
   contact: (id, selection = FIXED_SELECTION) => ({
     query: `query($id: ID!) { contact(id: $id) { ${contactFields(selection)} } }`,
     variables: { id },

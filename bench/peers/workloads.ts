@@ -24,7 +24,9 @@
  *       the first two pages of 50; every operation is run once first (warming the cache), then
  *       warmUpSeconds unmeasured and warmSeconds measured, warmInFlight at once.
  */
+import { writeFileSync } from 'node:fs';
 import { Agent } from 'node:http';
+import { join } from 'node:path';
 import { mulberry32 } from '../../src/simulators/prng.js';
 import { postJson } from '../support/http-post.js';
 import { latencyStats, perSecond, type LatencyStats } from './latency-stats.js';
@@ -67,6 +69,16 @@ export interface PhaseResult extends LatencyStats {
    */
   cpuMsPerAnswer: number | null;
   firstError: string | null;
+  /** Mixed phases: answers by kind of operation, to say which kinds carry errors and which take long. */
+  byKind?: Record<string, KindFigures>;
+}
+
+export interface KindFigures {
+  queries: number;
+  ok: number;
+  meanMs: number;
+  /** Answers of this kind that took longer than a second (a wait for budget, in this gateway). */
+  overOneSecond: number;
 }
 
 export interface WorkloadSettings {
@@ -96,6 +108,8 @@ interface Answer {
   error: string | null;
   /** The server's advice to retry after this long (a RATE_LIMITED error's extensions.retryAfterMs). */
   retryAfterMs: number | null;
+  /** Mixed phases: which kind of operation this answers (see MIXED_KINDS). */
+  kind?: string;
 }
 
 /** How many times a cold query follows the server's retry advice before its answer counts as failed. */
@@ -190,7 +204,33 @@ function summarize(
     peakRssMb,
     cpuMsPerAnswer: cpuMs === null || answers.length === 0 ? null : Math.round((cpuMs / answers.length) * 1000) / 1000,
     firstError: answers.find((answer) => !answer.ok)?.error ?? null,
+    ...(answers.some((answer) => answer.kind !== undefined) ? { byKind: figuresByKind(answers) } : {}),
   };
+}
+
+function figuresByKind(answers: readonly Answer[]): Record<string, KindFigures> {
+  const sums = new Map<string, { queries: number; ok: number; ms: number; overOneSecond: number }>();
+  for (const answer of answers) {
+    const kind = answer.kind ?? 'other';
+    const sum = sums.get(kind) ?? { queries: 0, ok: 0, ms: 0, overOneSecond: 0 };
+    sum.queries += 1;
+    sum.ok += answer.ok ? 1 : 0;
+    sum.ms += answer.ms;
+    sum.overOneSecond += answer.ms > 1_000 ? 1 : 0;
+    sums.set(kind, sum);
+  }
+  const figures: Record<string, KindFigures> = {};
+  for (const kind of MIXED_KINDS) {
+    const sum = sums.get(kind);
+    if (sum === undefined) continue;
+    figures[kind] = {
+      queries: sum.queries,
+      ok: sum.ok,
+      meanMs: Math.round((sum.ms / sum.queries) * 10) / 10,
+      overOneSecond: sum.overOneSecond,
+    };
+  }
+  return figures;
 }
 
 export async function measureCold(
@@ -240,6 +280,8 @@ async function closedLoop(
   deadline: number,
   timeoutMs: number,
   next: () => Operation | null,
+  kindOf?: (operation: Operation) => string | undefined,
+  answerLog?: Array<Answer & { at: number }>,
 ): Promise<{ answers: Answer[]; elapsedMs: number }> {
   const answers: Answer[] = [];
   const started = performance.now();
@@ -247,7 +289,11 @@ async function closedLoop(
     while (performance.now() < deadline) {
       const operation = next();
       if (operation === null) return;
-      answers.push(await send(url, operation, timeoutMs));
+      const answer = await send(url, operation, timeoutMs);
+      const kind = kindOf?.(operation);
+      answers.push(kind === undefined ? answer : { ...answer, kind });
+      if (answerLog !== undefined)
+        answerLog.push({ at: Math.round(performance.now() - started), kind, ...answer, ms: Math.round(answer.ms) });
     }
   };
   await Promise.all(Array.from({ length: inFlight }, () => loop()));
@@ -302,15 +348,20 @@ export async function measureWarm(
   );
 }
 
+/** The kinds of operation in the mixed runs, in the order the report lists them. */
+const MIXED_KINDS = ['hot contact', 'new contact', 'entities', 'page'] as const;
+
 /**
  * The mix: 55% one contact from a hot set of 20, 25% one contact never asked before, 12% ten
  * entities (five hot, five new), 8% one of the first two pages of 50. Sequence seeded alike for all.
+ * `kinds` learns which kind each operation is, for the report's breakdown.
  */
 function mixedOperations(
   system: PeerSystem,
   ids: readonly string[],
   upstream: Upstream,
   varying: boolean,
+  kinds: WeakMap<Operation, string>,
 ): () => Operation {
   // Seeded, so every system gets the same sequence of mixed operations.
   const random = mulberry32(7);
@@ -323,13 +374,20 @@ function mixedOperations(
     return ids[fresh % ids.length] ?? '';
   };
   const hotId = (): string => hot[Math.floor(random() * hot.length)] ?? '';
+  const tagged = (operation: Operation, kind: (typeof MIXED_KINDS)[number]): Operation => {
+    kinds.set(operation, kind);
+    return operation;
+  };
   return () => {
     const roll = random();
-    if (roll < 0.55) return system.contact(hotId(), selection());
-    if (roll < 0.8) return system.contact(newId(), selection());
+    if (roll < 0.55) return tagged(system.contact(hotId(), selection()), 'hot contact');
+    if (roll < 0.8) return tagged(system.contact(newId(), selection()), 'new contact');
     if (roll < 0.92)
-      return system.entities([...Array.from({ length: 5 }, hotId), ...Array.from({ length: 5 }, newId)], selection());
-    return system.page(random() < 0.5 ? 0 : 1, upstream, selection());
+      return tagged(
+        system.entities([...Array.from({ length: 5 }, hotId), ...Array.from({ length: 5 }, newId)], selection()),
+        'entities',
+      );
+    return tagged(system.page(random() < 0.5 ? 0 : 1, upstream, selection()), 'page');
   };
 }
 
@@ -356,7 +414,12 @@ export async function measureMixed(
   settings: WorkloadSettings,
 ): Promise<PhaseResult> {
   await sim.reset();
-  const next = mixedOperations(system, ids, sim.upstream, workload === 'e');
+  const kinds = new WeakMap<Operation, string>();
+  // BENCH_ANSWER_LOG=<dir>: every answer of the phase with its time since the start, to see when
+  // a system stalls (the figures above are sums over the whole phase).
+  const answerLogDir = process.env.BENCH_ANSWER_LOG;
+  const answerLog = answerLogDir === undefined ? undefined : ([] as Array<Answer & { at: number }>);
+  const next = mixedOperations(system, ids, sim.upstream, workload === 'e', kinds);
   const cpuBefore = peer.process.cpuMs();
   const deadline = performance.now() + settings.mixedSeconds * 1000;
   const { answers, elapsedMs } = await closedLoop(
@@ -365,8 +428,12 @@ export async function measureMixed(
     deadline,
     settings.requestTimeoutMs,
     next,
+    (operation) => kinds.get(operation),
+    answerLog,
   );
   const cpuAfter = peer.process.cpuMs();
+  if (answerLogDir !== undefined)
+    writeFileSync(join(answerLogDir, `${system.key}-${workload}.json`), JSON.stringify(answerLog));
   await new Promise((resolveWait) => setTimeout(resolveWait, 50));
   const stats = await sim.stats();
   return summarize(

@@ -72,9 +72,11 @@ const resolvers = {
         edges: found.contacts.map((node, index) => ({ node, cursor: String(offset + index + 1) })),
       };
     },
-    // One contact GET each: the REST API has no get-many, and datasource-rest does not batch.
+    // One contact GET each: the REST API has no get-many, and datasource-rest does not batch. A
+    // contact that fails is an error in the answer (null in its place), as Apollo reports any
+    // resolver's rejection: an answer missing contacts it was asked for is not one without errors.
     contactsByIds: (_parent: unknown, args: { ids: string[] }, context: Context) =>
-      args.ids.map((id) => context.ghl.contact(id).catch(() => null)),
+      args.ids.map((id) => context.ghl.contact(id)),
   },
   Contact: {
     tasks: (contact: GhlContact, _args: unknown, context: Context) => context.ghl.tasks(contact.id),
