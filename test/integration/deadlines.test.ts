@@ -187,9 +187,12 @@ describe('deadlines: every upstream call of an operation fits before its deadlin
   it('when HighLevel refuses the token while two requests read the same contact, then both answer UNAUTHENTICATED, neither NOT_FOUND', async () => {
     await start();
     const id = contactIds[2] ?? '';
+    const query = 'query($id: ID!) { contact(id: $id) { id } }';
+    // HighLevel's limits known first: until then admission lets one operation go at a time, and
+    // the second would not join the first one's load.
+    await gql(gateway, query, { id: contactIds[0] ?? '' });
     world.ghlSim.tokens.revoke(WRITE_TOKEN);
     world.ghlSim.faults.setLatency({ ms: 100, path: `/contacts/${id}` });
-    const query = 'query($id: ID!) { contact(id: $id) { id } }';
 
     // The second joins the first one's in-flight load; it must see that load's refusal.
     const answers = await Promise.all([gql(gateway, query, { id }), gql(gateway, query, { id })]);

@@ -100,27 +100,38 @@ export function rateLimitExtension(
 const LIMITS_UNKNOWN_RETRY_MS = 1_000;
 
 /**
- * Calls the first operation of a location may spend before HighLevel's limits are known: a tenth
- * of the documented burst (100 per 10 s), so a lower limit than documented is not overrun either.
+ * Calls the first operation of a location may spend before HighLevel's limits are known: the
+ * burst HighLevel documents (100 per 10 s), which the first window holds.
  */
-const BLIND_CALLS = 10;
+const BLIND_CALLS = 100;
 
-/** How often a waiting operation looks whether the first response has told the limits. */
+/** How often a waiting operation looks whether the limits are known. */
 const LIMITS_POLL_MS = 10;
 
+type WhileLimitsUnknown = { outcome: 'known' | 'timeout' } | { outcome: 'probe'; release: () => void };
+
 /**
- * Whether the location's limits became known within `waitMs`. Polled, not signalled: the first
- * response may reach another replica (a shared budget learns it on refresh), and the wait only
+ * Waits until the location's limits are known ('known'), or until no admitted operation is out
+ * (this one then goes as the probe: `hold` runs in the same turn as the check, so two waiters
+ * never both go), or `waitMs` has passed ('timeout'). Polled, not signalled: the limits may come
+ * from another replica's answer (a shared budget learns them on refresh), and the wait only
  * happens in the first round trip to a location.
  */
-async function limitsLearnt(budget: RateBudget, locationId: string, waitMs: number): Promise<boolean> {
+async function whileLimitsUnknown(
+  budget: RateBudget,
+  admitted: AdmittedCalls,
+  locationId: string,
+  waitMs: number,
+  hold: () => () => void,
+): Promise<WhileLimitsUnknown> {
   const giveUpAt = performance.now() + waitMs;
   for (;;) {
-    await budget.refresh?.(locationId);
-    if (budget.snapshot(locationId).limitsKnown) return true;
+    if (budget.snapshot(locationId).limitsKnown) return { outcome: 'known' };
+    if (!admitted.holds(locationId)) return { outcome: 'probe', release: hold() };
     const left = giveUpAt - performance.now();
-    if (left <= 0) return false;
+    if (left <= 0) return { outcome: 'timeout' };
     await new Promise((resolveWait) => setTimeout(resolveWait, Math.min(LIMITS_POLL_MS, left)));
+    await budget.refresh?.(locationId);
   }
 }
 
@@ -151,23 +162,28 @@ export function admissionPlugin<TContext extends AdmissionContext>(
           const sent = (): number => upstream.snapshot().calls;
           if (!budget.snapshot(locationId).limitsKnown) {
             // HighLevel states its limits in each response's headers and none has come back yet, so
-            // no estimate can hold: the first operation goes (the budget sends its calls one at a
-            // time until the limits arrive) and the others wait for what its first answer says.
-            // Admitting them all blind let their calls overrun the first window and wait for the
-            // next, ~10 s, when the promise is ADMISSION_MAX_WAIT_MS. The first one spends at most
-            // BLIND_CALLS, which any window HighLevel documents holds; a larger one gets those
-            // (partial mode) and is told to retry once its answer has told the limits.
-            if (!admitted.holds(locationId)) {
-              if (calls > BLIND_CALLS && operation.operation !== 'mutation')
+            // no estimate can hold: one operation goes (the budget sends its calls one at a time
+            // until the limits arrive) and the others wait for what its answers say, or for it to
+            // finish without saying (a 401 carries no limits), when the next one goes. Admitting
+            // them all blind let a cold burst overrun the first window and wait ~10 s for the
+            // next, when the promise is ADMISSION_MAX_WAIT_MS.
+            const probeCalls = operation.operation === 'mutation' ? calls : Math.min(calls, BLIND_CALLS);
+            const learnt = await whileLimitsUnknown(budget, admitted, locationId, deps.maxWaitMs, () =>
+              admitted.hold(locationId, probeCalls, sent),
+            );
+            if (learnt.outcome === 'probe') {
+              release = learnt.release;
+              // More than any documented window holds: what it holds now, the rest on a retry that
+              // meets known limits (as a query larger than a known window is answered).
+              if (probeCalls < calls)
                 admission.grantPartially(
-                  BLIND_CALLS,
+                  probeCalls,
                   LIMITS_UNKNOWN_RETRY_MS,
-                  `HighLevel's rate limits for this location are not known until its first answer; ${BLIND_CALLS} of ${calls} calls granted meanwhile`,
+                  `HighLevel's rate limits for this location are not known until its first answer; ${probeCalls} of ${calls} calls granted meanwhile`,
                 );
-              release = admitted.hold(locationId, admission.mode === 'partial' ? BLIND_CALLS : calls, sent);
               return;
             }
-            if (!(await limitsLearnt(budget, locationId, deps.maxWaitMs))) {
+            if (learnt.outcome === 'timeout') {
               const reason = `HighLevel's rate limits for this location are not known yet: its first request has not been answered within ${deps.maxWaitMs} ms`;
               if (operation.operation === 'mutation')
                 throw new GraphQLError(`Not sent: ${reason}; retry in ${LIMITS_UNKNOWN_RETRY_MS} ms`, {
