@@ -60,6 +60,51 @@ describe('admission control', () => {
     expect(result.errors?.map((error) => error.extensions?.['code'])).toEqual(['RATE_LIMITED']);
   });
 
+  it('when refused fields of cached contacts fail, then each error is located at its own field, as graphql-js locates any field error', async () => {
+    harness = await lowBudgetHarness();
+    const [id = ''] = harness.sim.data.listContactIds(LOCATION_A);
+    // The contact is cached (the budget's first call), its lists are not.
+    const before = harness.upstreamTotal();
+    // 2 calls for the contact's lists and 8 for three contacts with theirs: 10, one more than is left.
+    const result = await harness.execute(
+      `query($id: ID!) { contact(id: $id) { id notes { id } appointments { id } }
+        contacts(first: 3) { edges { node { id tasks { id } notes { id } appointments { id } } } } }`,
+      { id },
+    );
+    expect(harness.upstreamTotal()).toBe(before);
+    expect(result.extensions).toMatchObject({ admission: { mode: 'cache-only' } });
+    expect(result.data?.['contact']).toEqual({ id, notes: null, appointments: null });
+    const notesError = result.errors?.find((error) => error.path?.join('.') === 'contact.notes');
+    expect(notesError).toMatchObject({
+      message: expect.stringMatching(/^Not sent: /),
+      locations: [{ line: 1, column: expect.any(Number) }],
+      extensions: { code: 'RATE_LIMITED', retryAfterMs: expect.any(Number) },
+    });
+  });
+
+  it('when refused entities fail, then each error is located at its item of _entities', async () => {
+    harness = await lowBudgetHarness();
+    const all = harness.sim.data.listContactIds(LOCATION_A);
+    // The window's other 9 calls spent on 9 contacts: the entities' batched read finds none left.
+    for (const spent of all.slice(1, 10))
+      await harness.execute('query($id: ID!) { contact(id: $id) { id } }', { id: spent });
+    const ids = all.slice(10, 20);
+    const before = harness.upstreamTotal();
+    const result = await harness.execute(
+      `query($r: [_Any!]!) { _entities(representations: $r) { ... on Contact { id } } }`,
+      {
+        r: ids.map((id) => ({ __typename: 'Contact', id })),
+      },
+    );
+    expect(harness.upstreamTotal()).toBe(before);
+    expect(result.extensions).toMatchObject({ admission: { mode: 'cache-only' } });
+    expect(result.errors?.map((error) => error.path)).toEqual(ids.map((_id, index) => ['_entities', index]));
+    expect(result.errors?.[0]).toMatchObject({
+      locations: [{ line: 1, column: expect.any(Number) }],
+      extensions: { code: 'RATE_LIMITED', retryAfterMs: expect.any(Number) },
+    });
+  });
+
   it('when a cached contact is read with a nearly spent budget, then it is estimated at 0 calls and answered normally', async () => {
     harness = await lowBudgetHarness();
     const [id = ''] = harness.sim.data.listContactIds(LOCATION_A);

@@ -10,14 +10,16 @@
  *   AbortSignal fires (in-flight requests stop) and every field not yet started fails with
  *   OPERATION_TIMEOUT instead of starting more upstream work.
  *
- * The per-field check wraps the schema's resolvers once, at start, and reads the operation's
- * signal from its context. Apollo's `willResolveField` hook would do the same, but makes Apollo
- * wrap every field of every request in its plugin dispatcher: ~3% of a warm query's CPU
- * (bench/results/profile-notes.md), for one boolean read.
+ * The per-field check is the field guard's (src/graphql/field-guard.ts), which wraps the schema's
+ * resolvers once, at start, and reads the operation's signal from its context. Apollo's
+ * `willResolveField` hook would do the same, but makes Apollo wrap every field of every request
+ * in its plugin dispatcher: ~3% of a warm query's CPU (bench/results/profile-notes.md), for one
+ * boolean read.
  */
 import { setMaxListeners } from 'node:events';
 import type { ApolloServerPlugin } from '@apollo/server';
-import { defaultFieldResolver, GraphQLError, GraphQLObjectType, type GraphQLSchema } from 'graphql';
+import { GraphQLError } from 'graphql';
+import { guardFields, guardWithSignal } from '../field-guard.js';
 
 const OPERATION_TIMEOUT = 'OPERATION_TIMEOUT';
 
@@ -33,34 +35,6 @@ function operationTimeoutError(timeoutMs: number): GraphQLError {
 /** Time kept between the upstream deadline and the operation's: a tenth, at least 200 ms, at most 1 s. */
 function answerMarginMs(timeoutMs: number): number {
   return Math.min(1000, Math.max(200, Math.round(timeoutMs / 10)), Math.floor(timeoutMs / 2));
-}
-
-/** Where a request's context carries its operation's signal, for the field guard. */
-const OPERATION_SIGNAL = Symbol('operationSignal');
-
-type SignalCarrier = { [OPERATION_SIGNAL]?: AbortSignal };
-
-const guardedSchemas = new WeakSet<GraphQLSchema>();
-
-/**
- * Makes every field of `schema` fail with OPERATION_TIMEOUT, instead of resolving, once its
- * operation's signal has fired. Once per schema: servers sharing one schema share the guard, and
- * each operation's own signal (and timeout) is what it reads.
- */
-function guardFields(schema: GraphQLSchema): void {
-  if (guardedSchemas.has(schema)) return;
-  guardedSchemas.add(schema);
-  for (const type of Object.values(schema.getTypeMap())) {
-    if (!(type instanceof GraphQLObjectType) || type.name.startsWith('__')) continue;
-    for (const field of Object.values(type.getFields())) {
-      const resolve = field.resolve ?? defaultFieldResolver;
-      field.resolve = (source, args, context: SignalCarrier | undefined, info) => {
-        const signal = context?.[OPERATION_SIGNAL];
-        if (signal?.aborted === true) throw signal.reason;
-        return resolve(source, args, context, info);
-      };
-    }
-  }
 }
 
 export type OperationStart<Context> = (context: Context, signal: AbortSignal, upstreamDeadlineAt: number) => void;
@@ -82,7 +56,7 @@ export function operationTimeoutPlugin<Context extends object>(
       // A forgotten timer must not keep a shutting-down process alive.
       timer.unref();
       onStart?.(contextValue, controller.signal, Date.now() + timeoutMs - answerMarginMs(timeoutMs));
-      (contextValue as SignalCarrier)[OPERATION_SIGNAL] = controller.signal;
+      guardWithSignal(contextValue, controller.signal);
       return {
         async willSendResponse() {
           clearTimeout(timer);

@@ -19,4 +19,12 @@ describe('RequestAdmission grants', () => {
     expect(admission.grantKeys(1)).toBe(0);
     expect(() => admission.guardUpstream('GET /x')).toThrow(/Not sent/);
   });
+
+  it('when a refusal is made, then its stack is its own first line, a plain string with no frames', () => {
+    const admission = new RequestAdmission();
+    admission.restrictToCache(200, 'test');
+    const refusal = admission.refusal('GET /x');
+    expect(refusal.stack).toBe(`${refusal.name}: ${refusal.message}`);
+    expect(Object.getOwnPropertyDescriptor(refusal, 'stack')).toMatchObject({ value: refusal.stack, writable: true });
+  });
 });
