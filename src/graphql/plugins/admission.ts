@@ -96,6 +96,13 @@ export function rateLimitExtension(
   };
 }
 
+/** A mutation refused whole (a half-applied write is worse than none): RATE_LIMITED with when to retry. */
+function mutationNotSent(why: string, retryAfterMs: number): GraphQLError {
+  return new GraphQLError(`Not sent: ${why}; retry in ${retryAfterMs} ms`, {
+    extensions: { code: ErrorCode.RateLimited, retryAfterMs },
+  });
+}
+
 /** How soon to retry when the limits were still unknown: about one round trip to HighLevel. */
 const LIMITS_UNKNOWN_RETRY_MS = 1_000;
 
@@ -185,10 +192,7 @@ export function admissionPlugin<TContext extends AdmissionContext>(
             }
             if (learnt.outcome === 'timeout') {
               const reason = `HighLevel's rate limits for this location are not known yet: its first request has not been answered within ${deps.maxWaitMs} ms`;
-              if (operation.operation === 'mutation')
-                throw new GraphQLError(`Not sent: ${reason}; retry in ${LIMITS_UNKNOWN_RETRY_MS} ms`, {
-                  extensions: { code: ErrorCode.RateLimited, retryAfterMs: LIMITS_UNKNOWN_RETRY_MS },
-                });
+              if (operation.operation === 'mutation') throw mutationNotSent(reason, LIMITS_UNKNOWN_RETRY_MS);
               admission.restrictToCache(LIMITS_UNKNOWN_RETRY_MS, reason);
               return;
             }
@@ -216,11 +220,9 @@ export function admissionPlugin<TContext extends AdmissionContext>(
             });
           }
           if (operation.operation === 'mutation') {
-            throw new GraphQLError(
-              `Not sent: HighLevel's rate budget cannot take this mutation now (${reason}); retry in ${affordable.waitMs} ms`,
-              {
-                extensions: { code: ErrorCode.RateLimited, retryAfterMs: affordable.waitMs },
-              },
+            throw mutationNotSent(
+              `HighLevel's rate budget cannot take this mutation now (${reason})`,
+              affordable.waitMs,
             );
           }
           const snapshot = budget.snapshot(locationId);
